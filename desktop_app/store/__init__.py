@@ -1,0 +1,1 @@
+"""Local store: SQLAlchemy schema, engine, Alembic migrations, repositories. No Qt."""
