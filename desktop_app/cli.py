@@ -1,0 +1,95 @@
+"""The ``account-desk`` command line: one CLI over the same services as the GUI.
+
+Commands, options, exit codes and the keys of ``accounts --json`` are a public interface:
+extend them, never rename them. Exit codes: 0 success, 2 bad input or usage (one line on
+stderr, never a traceback), 1 an unexpected internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from desktop_app import __version__
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from desktop_app.commands import book, gui
+
+    parser = _Parser(
+        prog="account-desk",
+        description="Account Desk: review a book of B2B accounts offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="SQLite file or SQLAlchemy URL (default: the user data directory)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    gui.register(sub)
+    book.register(sub)
+    for name in ("importing", "scoring", "transition"):
+        module = _optional_command_module(name)
+        if module is not None:
+            module.register(sub)
+    return parser
+
+
+def _optional_command_module(name: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(f"desktop_app.commands.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"desktop_app.commands.{name}":
+            return None
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `account-desk --demo` is shorthand for `account-desk gui --demo`.
+    if "--demo" in args_list and not any(a in args_list for a in ("gui", "demo")):
+        args_list = [a for a in args_list if a != "--demo"] + ["gui", "--demo"]
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        from desktop_app.commands.gui import run_gui
+
+        handler = run_gui
+        args.demo = False
+    return run_handler(handler, args)
+
+
+def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from desktop_app.services.errors import UserError
+    from desktop_app.store.engine import StoreError
+
+    try:
+        return handler(args)
+    except (UserError, StoreError) as exc:
+        print(f"account-desk: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("account-desk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,128 @@
+"""Book commands: ``demo``, ``accounts``, ``db upgrade``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+#: The keys of ``accounts --json``: a public interface (extend, never rename).
+ACCOUNT_JSON_KEYS = (
+    "sf_account_id",
+    "name",
+    "owner",
+    "team_lead",
+    "lms_id",
+    "recurly_id",
+    "segment",
+    "mrr",
+    "arr",
+    "renewal_date",
+    "lifecycle",
+    "churn_type",
+    "mau",
+    "open_tickets",
+    "health_score",
+    "health_band",
+    "health_override",
+)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("demo", help="write a realistic demo book into the database")
+    p.add_argument("--accounts", type=_positive_int, default=300, metavar="N",
+                   help="number of accounts (default 300)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("accounts", help="list the accounts of the book")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--owner", metavar="NAME", help="only accounts owned by this CSM")
+    p.set_defaults(handler=cmd_accounts)
+
+    p = sub.add_parser("db", help="database maintenance")
+    dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True,
+                             parser_class=type(p))
+    up = dbsub.add_parser("upgrade", help="upgrade the database schema to this version")
+    up.set_defaults(handler=cmd_db_upgrade)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.demo import generate_demo
+    from desktop_app.services.errors import UserError
+
+    store = open_database(args.db)
+    try:
+        summary = generate_demo(store, args.accounts, seed=args.seed)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.dispose()
+    print(f"Demo book: {summary.accounts} accounts ({summary.churned} churned), "
+          f"{summary.csms} CSMs, {summary.usage_rows} usage rows, {summary.tickets} tickets "
+          f"-> {summary.location}")
+    return 0
+
+
+def record_json(record: Any) -> dict[str, Any]:
+    data = asdict(record)
+    data["recurly_id"] = data.get("recurly_id")
+    out = {key: data.get(key) for key in ACCOUNT_JSON_KEYS}
+    for key, value in data.items():
+        if key not in out and key != "id":
+            out[key] = value
+    for key, value in out.items():
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+    return out
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.portfolio import account_records
+
+    store = open_database(args.db)
+    try:
+        records = account_records(store, owner=args.owner)
+    finally:
+        store.dispose()
+    if args.json:
+        json.dump([record_json(r) for r in records], sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if not records:
+        print("No accounts. Import an account report or run `account-desk demo`.")
+        return 0
+    for r in records:
+        band = r.health_band or "-"
+        mrr = f"{r.mrr:,.0f}" if r.mrr is not None else "-"
+        print(f"{(r.sf_account_id or '-'):18}  {r.name[:40]:40}  {(r.owner or '-')[:18]:18}  "
+              f"{mrr:>10}  {band}")
+    print(f"{len(records)} accounts")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.store.engine import current_revision
+
+    store = open_database(args.db)
+    try:
+        print(f"Database {store.location} is at schema {current_revision(store.engine)}.")
+    finally:
+        store.dispose()
+    return 0

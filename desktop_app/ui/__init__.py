@@ -1,0 +1,1 @@
+"""PySide6 and pyqtgraph live only here (and in desktop_app/app.py)."""

@@ -1,0 +1,90 @@
+"""The only module that knows QRunnable/QThreadPool.
+
+A worker runs a plain function from services with itself as the ``Progress``; it emits
+``progress(float, str)``, ``finished(object)``, ``failed(str)`` or ``cancelled()`` and never
+touches a widget. Database writes go through ``writer_pool()`` (one thread).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class WorkerSignals(QObject):
+    progress = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class Worker(QRunnable):
+    """Run ``fn(*args, progress=self, **kwargs)`` on a pool thread."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.signals = WorkerSignals()
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+        self._cancel = False
+
+    # Progress protocol -------------------------------------------------------------
+    def report(self, fraction: float, message: str = "") -> None:
+        self.signals.progress.emit(float(fraction), message)
+
+    def cancelled(self) -> bool:
+        return self._cancel
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    # QRunnable -----------------------------------------------------------------------
+    def run(self) -> None:
+        from desktop_app.services.errors import UserError
+        from desktop_app.services.progress import Cancelled
+        from desktop_app.store.engine import StoreError
+
+        try:
+            result = self._fn(*self._args, progress=self, **self._kwargs)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except (UserError, StoreError, ValueError) as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # surfaced to the user, never a silent thread death
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.signals.failed.emit(f"Unexpected error: {detail}")
+        else:
+            self.signals.finished.emit(result)
+
+
+_WRITER: QThreadPool | None = None
+
+
+def writer_pool() -> QThreadPool:
+    """One-thread pool: database writes are serialised."""
+    global _WRITER
+    if _WRITER is None:
+        _WRITER = QThreadPool()
+        _WRITER.setMaxThreadCount(1)
+    return _WRITER
+
+
+def reader_pool() -> QThreadPool:
+    return QThreadPool.globalInstance()
+
+
+def start(worker: Worker, *, write: bool = False) -> Worker:
+    (writer_pool() if write else reader_pool()).start(worker)
+    return worker
+
+
+def wait_all(timeout_ms: int = 10000) -> bool:
+    ok = reader_pool().waitForDone(timeout_ms)
+    if _WRITER is not None:
+        ok = _WRITER.waitForDone(timeout_ms) and ok
+    return ok
