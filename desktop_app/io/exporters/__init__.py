@@ -1,0 +1,1 @@
+"""Spreadsheet exporters (openpyxl .xlsx and UTF-8 CSV); no Qt."""
