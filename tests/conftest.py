@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTEST_QT_API", "pyside6")
 
-from desktop_app.services.database import open_database  # noqa: E402
-from desktop_app.store.engine import Store  # noqa: E402
+from desktop_app.services.database import open_database
+from desktop_app.store.engine import Store
 
 TODAY = date(2026, 11, 24)
 

@@ -33,8 +33,13 @@ ACCOUNT_JSON_KEYS = (
 
 def register(sub: Any) -> None:
     p = sub.add_parser("demo", help="write a realistic demo book into the database")
-    p.add_argument("--accounts", type=_positive_int, default=300, metavar="N",
-                   help="number of accounts (default 300)")
+    p.add_argument(
+        "--accounts",
+        type=_positive_int,
+        default=300,
+        metavar="N",
+        help="number of accounts (default 300)",
+    )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.set_defaults(handler=cmd_demo)
 
@@ -44,8 +49,9 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_accounts)
 
     p = sub.add_parser("db", help="database maintenance")
-    dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True,
-                             parser_class=type(p))
+    dbsub = p.add_subparsers(
+        dest="db_command", metavar="ACTION", required=True, parser_class=type(p)
+    )
     up = dbsub.add_parser("upgrade", help="upgrade the database schema to this version")
     up.set_defaults(handler=cmd_db_upgrade)
 
@@ -72,9 +78,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     finally:
         store.dispose()
-    print(f"Demo book: {summary.accounts} accounts ({summary.churned} churned), "
-          f"{summary.csms} CSMs, {summary.usage_rows} usage rows, {summary.tickets} tickets "
-          f"-> {summary.location}")
+    print(
+        f"Demo book: {summary.accounts} accounts ({summary.churned} churned), "
+        f"{summary.csms} CSMs, {summary.usage_rows} usage rows, {summary.tickets} tickets "
+        f"-> {summary.location}"
+    )
     return 0
 
 
@@ -110,8 +118,10 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     for r in records:
         band = r.health_band or "-"
         mrr = f"{r.mrr:,.0f}" if r.mrr is not None else "-"
-        print(f"{(r.sf_account_id or '-'):18}  {r.name[:40]:40}  {(r.owner or '-')[:18]:18}  "
-              f"{mrr:>10}  {band}")
+        print(
+            f"{(r.sf_account_id or '-'):18}  {r.name[:40]:40}  {(r.owner or '-')[:18]:18}  "
+            f"{mrr:>10}  {band}"
+        )
     print(f"{len(records)} accounts")
     return 0
 

@@ -48,47 +48,168 @@ CSMS = (
     ("Alicia Chen", TEAM_LEADS[1]),
 )
 _PREFIX = (
-    "St. Mary's", "Blue Ridge", "Lakeside", "Summit", "Riverside", "Highland", "Pioneer",
-    "Cedar Valley", "Mercy", "Northstar", "Evergreen", "Harbor", "Prairie", "Golden Gate",
-    "Silver Lake", "Oak Park", "Bayview", "Granite", "Sunrise", "Meadowbrook", "Keystone",
-    "Heritage", "Pinecrest", "Redwood", "Magnolia", "Liberty", "Crescent", "Valley View",
-    "Willow Creek", "Clearwater", "Elmwood", "Fairview", "Brookside", "Stonebridge",
-    "Maple Grove", "Horizon", "Unity", "Beacon", "Canyon", "Coastal",
+    "St. Mary's",
+    "Blue Ridge",
+    "Lakeside",
+    "Summit",
+    "Riverside",
+    "Highland",
+    "Pioneer",
+    "Cedar Valley",
+    "Mercy",
+    "Northstar",
+    "Evergreen",
+    "Harbor",
+    "Prairie",
+    "Golden Gate",
+    "Silver Lake",
+    "Oak Park",
+    "Bayview",
+    "Granite",
+    "Sunrise",
+    "Meadowbrook",
+    "Keystone",
+    "Heritage",
+    "Pinecrest",
+    "Redwood",
+    "Magnolia",
+    "Liberty",
+    "Crescent",
+    "Valley View",
+    "Willow Creek",
+    "Clearwater",
+    "Elmwood",
+    "Fairview",
+    "Brookside",
+    "Stonebridge",
+    "Maple Grove",
+    "Horizon",
+    "Unity",
+    "Beacon",
+    "Canyon",
+    "Coastal",
 )
 _KIND = (
-    ("Medical Group", "Clinic"), ("Health Partners", "Health System"),
-    ("Family Practice", "Clinic"), ("Dental Care", "Dental"), ("Orthopedics", "Specialty"),
-    ("Home Health", "Home Health"), ("Behavioral Health", "Behavioral Health"),
-    ("Surgery Center", "Surgery Center"), ("Pediatrics", "Clinic"),
-    ("Health Plan", "Health Plan"), ("Rehabilitation", "Specialty"),
-    ("Imaging", "Specialty"), ("Senior Living", "Senior Living"), ("Hospital", "Hospital"),
-    ("Urgent Care", "Clinic"), ("Community Health", "Health System"),
+    ("Medical Group", "Clinic"),
+    ("Health Partners", "Health System"),
+    ("Family Practice", "Clinic"),
+    ("Dental Care", "Dental"),
+    ("Orthopedics", "Specialty"),
+    ("Home Health", "Home Health"),
+    ("Behavioral Health", "Behavioral Health"),
+    ("Surgery Center", "Surgery Center"),
+    ("Pediatrics", "Clinic"),
+    ("Health Plan", "Health Plan"),
+    ("Rehabilitation", "Specialty"),
+    ("Imaging", "Specialty"),
+    ("Senior Living", "Senior Living"),
+    ("Hospital", "Hospital"),
+    ("Urgent Care", "Clinic"),
+    ("Community Health", "Health System"),
 )
 _CITY = (
-    "Dayton", "Tulsa", "Boise", "Fresno", "Omaha", "Akron", "Reno", "Spokane", "Mobile",
-    "Savannah", "Albany", "Toledo", "Madison", "Lubbock", "Durham", "Eugene", "Provo",
-    "Tacoma", "Peoria", "Duluth",
+    "Dayton",
+    "Tulsa",
+    "Boise",
+    "Fresno",
+    "Omaha",
+    "Akron",
+    "Reno",
+    "Spokane",
+    "Mobile",
+    "Savannah",
+    "Albany",
+    "Toledo",
+    "Madison",
+    "Lubbock",
+    "Durham",
+    "Eugene",
+    "Provo",
+    "Tacoma",
+    "Peoria",
+    "Duluth",
 )
 _FIRST = (
-    "Maria", "James", "Linda", "Robert", "Patricia", "Michael", "Jennifer", "David",
-    "Susan", "William", "Karen", "Joseph", "Nancy", "Thomas", "Lisa", "Carlos", "Aisha",
-    "Mei", "Omar", "Grace", "Noah", "Fatima", "Luis", "Hannah", "Ethan", "Olivia",
+    "Maria",
+    "James",
+    "Linda",
+    "Robert",
+    "Patricia",
+    "Michael",
+    "Jennifer",
+    "David",
+    "Susan",
+    "William",
+    "Karen",
+    "Joseph",
+    "Nancy",
+    "Thomas",
+    "Lisa",
+    "Carlos",
+    "Aisha",
+    "Mei",
+    "Omar",
+    "Grace",
+    "Noah",
+    "Fatima",
+    "Luis",
+    "Hannah",
+    "Ethan",
+    "Olivia",
 )
 _LAST = (
-    "Smith", "Johnson", "Garcia", "Martinez", "Brown", "Davis", "Lopez", "Wilson",
-    "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Lee", "Nguyen", "Patel", "Kim",
-    "O'Brien", "Walker", "Hall", "Young", "King", "Wright", "Scott", "Green", "Baker",
+    "Smith",
+    "Johnson",
+    "Garcia",
+    "Martinez",
+    "Brown",
+    "Davis",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Lee",
+    "Nguyen",
+    "Patel",
+    "Kim",
+    "O'Brien",
+    "Walker",
+    "Hall",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
 )
 _TITLES = (
-    "Practice Administrator", "Compliance Officer", "HR Director", "Office Manager",
-    "Director of Nursing", "Credentialing Coordinator", "Training Manager", "COO",
+    "Practice Administrator",
+    "Compliance Officer",
+    "HR Director",
+    "Office Manager",
+    "Director of Nursing",
+    "Credentialing Coordinator",
+    "Training Manager",
+    "COO",
 )
 _TICKET_SUBJECTS = (
-    "Report download error", "SSO login fails for new users", "Course completion not recorded",
-    "Certificate shows wrong date", "Bulk user upload rejected", "Integration sync delayed",
-    "Custom report request", "Provider license expiry alerts missing",
-    "Billing address change", "Module assignment not visible", "Password reset loop",
-    "API token expired", "Data export times out", "Custom field mapping",
+    "Report download error",
+    "SSO login fails for new users",
+    "Course completion not recorded",
+    "Certificate shows wrong date",
+    "Bulk user upload rejected",
+    "Integration sync delayed",
+    "Custom report request",
+    "Provider license expiry alerts missing",
+    "Billing address change",
+    "Module assignment not visible",
+    "Password reset loop",
+    "API token expired",
+    "Data export times out",
+    "Custom field mapping",
 )
 _NOTE_BODIES = (
     "Quarterly business review held; admin happy with training completion rates.",
@@ -125,6 +246,10 @@ def _month_starts(today: date, n: int) -> list[date]:
     return out[::-1]
 
 
+def _slug(text: str) -> str:
+    return text.lower().replace(" ", "").replace(".", "").replace("'", "")
+
+
 def _sf_id(rng: np.random.Generator, prefix: str) -> str:
     chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
     body = "".join(chars[i] for i in rng.integers(0, len(chars), 15 - len(prefix)))
@@ -158,7 +283,8 @@ def generate_demo(
         gen = _Generator(np.random.default_rng(seed), accounts, today)
         now = datetime.combine(today, datetime.min.time())
         batch_id = conn.execute(
-            insert(ImportBatch.__table__).values(
+            insert(ImportBatch)
+            .values(
                 file_name="demo book",
                 source_profile="demo",
                 rows_total=accounts,
@@ -166,7 +292,8 @@ def generate_demo(
                 imported_at=now,
                 as_of=today,
             )
-        ).inserted_primary_key[0]
+            .returning(ImportBatch.id)
+        ).scalar_one()
         gen.batch_id = int(batch_id)
         steps: list[tuple[str, Any, Any]] = [
             ("CSMs", Csm, gen.csms),
@@ -224,9 +351,7 @@ class _Generator:
         u = r.random(n)[:, None]
         self.shape = shapes[(u > np.cumsum(p_shape, axis=1)).sum(axis=1)]
         # Churn: organic accounts shrink out; voluntary churners are the unhappy ones.
-        churn_p = np.where(
-            self.shape == "organic", 0.30, 0.02 + 0.45 * (1 - self.propensity) ** 3
-        )
+        churn_p = np.where(self.shape == "organic", 0.30, 0.02 + 0.45 * (1 - self.propensity) ** 3)
         self.churned = r.random(n) < churn_p
         self.churn_type = np.where(
             self.shape == "organic",
@@ -242,8 +367,9 @@ class _Generator:
         base_seats = np.where(
             self.segment == "SMB",
             r.integers(15, 120, n),
-            np.where(self.segment == "Mid-Market", r.integers(120, 900, n),
-                     r.integers(900, 6000, n)),
+            np.where(
+                self.segment == "Mid-Market", r.integers(120, 900, n), r.integers(900, 6000, n)
+            ),
         )
         self.seats0 = base_seats.astype(np.int64)
         self.owner = r.integers(0, len(CSMS), n)
@@ -415,7 +541,7 @@ class _Generator:
                     "sf_contact_id": _sf_id(r, "003"),
                     "first_name": first,
                     "last_name": last,
-                    "email": f"{first.lower()}.{last.lower().replace(chr(39), '')}@{domain[:24]}.org",
+                    "email": f"{first.lower()}.{_slug(last)}@{domain[:24]}.org",
                     "phone": f"+1 ({int(r.integers(201, 989))}) 555-{int(r.integers(1000, 9999))}",
                     "title": _TITLES[int(r.integers(0, len(_TITLES)))],
                     "is_main_poc": main,
@@ -436,24 +562,58 @@ class _Generator:
             if r.random() < 0.35:
                 sid += 1
                 switch = start + timedelta(days=int(r.integers(120, 360)))
-                yield self._sub(sid, i, code, "lms-core", "LMS Core", "expired",
-                                int(self.seats0[i] * 0.8), start, switch, switch, None)
+                yield self._sub(
+                    sid,
+                    i,
+                    code,
+                    "lms-core",
+                    "LMS Core",
+                    "expired",
+                    int(self.seats0[i] * 0.8),
+                    start,
+                    switch,
+                    switch,
+                    None,
+                )
                 start = switch
             sid += 1
             if self.churned[i]:
                 end = self.churn_date(i)
-                yield self._sub(sid, i, code, plan_code, plan_name, "expired",
-                                int(self.seats0[i]), start, end, end, end - timedelta(days=30))
+                yield self._sub(
+                    sid,
+                    i,
+                    code,
+                    plan_code,
+                    plan_name,
+                    "expired",
+                    int(self.seats0[i]),
+                    start,
+                    end,
+                    end,
+                    end - timedelta(days=30),
+                )
             else:
                 renew = self.today + timedelta(days=int(self.renewal_offset[i]))
                 seats = self._seat_hist[i][~np.isnan(self._seat_hist[i])]
                 qty = int(seats[-1]) if seats.size else int(self.seats0[i])
-                yield self._sub(sid, i, code, plan_code, plan_name, "active", qty, start,
-                                renew, None, None)
+                yield self._sub(
+                    sid, i, code, plan_code, plan_name, "active", qty, start, renew, None, None
+                )
 
-    def _sub(self, sid: int, i: int, code: str, plan: str, plan_name: str, state: str,
-             qty: int, start: date, period_end: date, ended: date | None,
-             canceled: date | None) -> dict[str, Any]:
+    def _sub(
+        self,
+        sid: int,
+        i: int,
+        code: str,
+        plan: str,
+        plan_name: str,
+        state: str,
+        qty: int,
+        start: date,
+        period_end: date,
+        ended: date | None,
+        canceled: date | None,
+    ) -> dict[str, Any]:
         unit = float(self.unit_price[i])
         return {
             "id": sid,
@@ -514,26 +674,58 @@ class _Generator:
             mrr = self._live_mrr(i)
             # Last year's renewal, closed won (or lost for churners).
             oid += 1
-            yield self._opp(oid, i, "renewal", "Closed Won", mrr * 12,
-                            self.today - timedelta(days=int(365 - self.renewal_offset[i] % 365)),
-                            True, True)
+            yield self._opp(
+                oid,
+                i,
+                "renewal",
+                "Closed Won",
+                mrr * 12,
+                self.today - timedelta(days=int(365 - self.renewal_offset[i] % 365)),
+                True,
+                True,
+            )
             if self.churned[i]:
                 oid += 1
-                yield self._opp(oid, i, "renewal", "Closed Lost", mrr * 12,
-                                self.churn_date(i), True, False)
+                yield self._opp(
+                    oid, i, "renewal", "Closed Lost", mrr * 12, self.churn_date(i), True, False
+                )
                 continue
             oid += 1
             stage = "Negotiation" if self.renewal_offset[i] < 60 else "Qualification"
-            yield self._opp(oid, i, "renewal", stage, mrr * 12,
-                            self.today + timedelta(days=int(self.renewal_offset[i])), False, False)
+            yield self._opp(
+                oid,
+                i,
+                "renewal",
+                stage,
+                mrr * 12,
+                self.today + timedelta(days=int(self.renewal_offset[i])),
+                False,
+                False,
+            )
             if r.random() < 0.08 + 0.2 * self.propensity[i]:
                 oid += 1
-                yield self._opp(oid, i, "upsell", ("Discovery", "Proposal")[int(r.integers(0, 2))],
-                                round(mrr * 12 * float(r.uniform(0.1, 0.5)), 2),
-                                self.today + timedelta(days=int(r.integers(10, 150))), False, False)
+                yield self._opp(
+                    oid,
+                    i,
+                    "upsell",
+                    ("Discovery", "Proposal")[int(r.integers(0, 2))],
+                    round(mrr * 12 * float(r.uniform(0.1, 0.5)), 2),
+                    self.today + timedelta(days=int(r.integers(10, 150))),
+                    False,
+                    False,
+                )
 
-    def _opp(self, oid: int, i: int, kind: str, stage: str, amount: float, close: date,
-             closed: bool, won: bool) -> dict[str, Any]:
+    def _opp(
+        self,
+        oid: int,
+        i: int,
+        kind: str,
+        stage: str,
+        amount: float,
+        close: date,
+        closed: bool,
+        won: bool,
+    ) -> dict[str, Any]:
         return {
             "id": oid,
             "sf_opportunity_id": _sf_id(self.rng, "006"),
@@ -546,7 +738,9 @@ class _Generator:
             "is_closed": closed,
             "is_won": won,
             "rsm": ("Greg Haines", "Nadia Flores", "Owen Park")[oid % 3],
-            "origin": ("CSM referral", "Inbound", "QBR")[oid % 3] if kind == "upsell" else "Renewal",
+            "origin": ("CSM referral", "Inbound", "QBR")[oid % 3]
+            if kind == "upsell"
+            else "Renewal",
             "batch_id": self.batch_id,
         }
 
@@ -564,18 +758,27 @@ class _Generator:
                 tid += 1
                 opened_ago = float(r.uniform(min(newest, 700.0), 720.0))
                 res = opened_ago - float(r.uniform(1, 25))
-                yield self._ticket(tid, i, opened_ago, max(res, 0.5), False,
-                                   r.random() < 0.25 * bad)
+                yield self._ticket(
+                    tid, i, opened_ago, max(res, 0.5), False, r.random() < 0.25 * bad
+                )
             if self.churned[i]:
                 continue
             n_open = int(r.poisson(0.3 + 2.5 * bad**2))
             for _ in range(n_open):
                 tid += 1
-                yield self._ticket(tid, i, float(r.uniform(1, 40)), None, True,
-                                   r.random() < 0.35 * bad**2)
+                yield self._ticket(
+                    tid, i, float(r.uniform(1, 40)), None, True, r.random() < 0.35 * bad**2
+                )
 
-    def _ticket(self, tid: int, i: int, opened_ago: float, resolved_ago: float | None,
-                is_open: bool, escalation: bool) -> dict[str, Any]:
+    def _ticket(
+        self,
+        tid: int,
+        i: int,
+        opened_ago: float,
+        resolved_ago: float | None,
+        is_open: bool,
+        escalation: bool,
+    ) -> dict[str, Any]:
         r = self.rng
         jira = tid % 2 == 0
         waiting = None
@@ -607,7 +810,8 @@ class _Generator:
             "is_open": is_open,
             "waiting_on": waiting,
             "priority": ("Low", "Medium", "High", "Highest")[int(r.integers(0, 4))]
-            if not escalation else "Highest",
+            if not escalation
+            else "Highest",
             "opened_at": self._dt(opened_ago),
             "updated_at": self._dt(updated_ago),
             "resolved_at": None if resolved_ago is None else self._dt(resolved_ago),
@@ -630,11 +834,18 @@ class _Generator:
                 score = int(np.clip(round(r.normal(mean, 1.6)), 0, 10))
                 comment = None
                 if score <= 6 and r.random() < 0.6:
-                    comment = ("Reports are slow", "Support takes too long", "Too expensive",
-                               "Hard to use for our staff")[int(r.integers(0, 4))]
+                    comment = (
+                        "Reports are slow",
+                        "Support takes too long",
+                        "Too expensive",
+                        "Hard to use for our staff",
+                    )[int(r.integers(0, 4))]
                 elif score >= 9 and r.random() < 0.5:
-                    comment = ("Great training content", "Our CSM is fantastic",
-                               "Compliance audits are easy now")[int(r.integers(0, 3))]
+                    comment = (
+                        "Great training content",
+                        "Our CSM is fantastic",
+                        "Compliance audits are easy now",
+                    )[int(r.integers(0, 3))]
                 yield {
                     "id": rid,
                     "account_id": i + 1,

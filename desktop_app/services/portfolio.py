@@ -6,6 +6,7 @@ and sorting are numpy masks and argsorts (no per-row Python), shared by chart an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.accounts import BAND_CODE, NO_BAND, AccountRecord, HealthBand
+from desktop_app.services.progress import Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
     Account,
@@ -127,7 +129,7 @@ def _float_col(values: list[Any]) -> FloatArray:
 
 
 def _scatter_into(
-    ids: IntArray, pos: dict[int, int], rows: list[Any], fill: float, *, cols: int = 1
+    ids: IntArray, pos: dict[int, int], rows: Sequence[Any], fill: float, *, cols: int = 1
 ) -> list[FloatArray]:
     outs = [np.full(ids.shape[0], fill, dtype=np.float64) for _ in range(cols)]
     for row in rows:
@@ -141,11 +143,18 @@ def _scatter_into(
     return outs
 
 
-def load_book(store: Store, today: date | None = None) -> BookColumns:
+def load_book(
+    store: Store, today: date | None = None, progress: Progress | None = None
+) -> BookColumns:
     """Load every account of the book as columns (plain numpy, no ORM rows)."""
     as_of = today or date.today()
+    if progress is not None:
+        check(progress, 0.0, "Loading accounts…")
     with store.sessions() as session:
-        return _load_book(session, as_of)
+        book = _load_book(session, as_of)
+    if progress is not None:
+        progress.report(1.0, f"{len(book):,} accounts loaded")
+    return book
 
 
 def _load_book(session: Session, as_of: date) -> BookColumns:
@@ -324,10 +333,10 @@ def sort_keys(book: BookColumns, column: str) -> npt.NDArray[Any]:
         codes = book.band_code.astype(np.float64)
         codes[codes < 0] = np.inf
         return codes
-    values = getattr(book, column)
+    values: npt.NDArray[Any] = getattr(book, column)
     if values.dtype == object:
-        text = np.array(["" if v is None else str(v).lower() for v in values], dtype=str)
-        return text
+        # Missing text sorts after every name (like NaN after every number).
+        return np.array(["\uffff" if v is None else str(v).lower() for v in values], dtype=str)
     if values.dtype.kind == "M":
         out = values.astype("datetime64[D]").astype(np.float64)
         out[np.isnat(values)] = np.inf
@@ -409,3 +418,58 @@ def _record(book: BookColumns, i: int) -> AccountRecord:
         health_band=None if band is None else str(HealthBand(band).value),
         health_override=book.override_band[i],
     )
+
+
+def last_import(store: Store) -> str | None:
+    """'<file> on <date>' for the newest import batch that was not rolled back, or None."""
+    from desktop_app.store.schema import ImportBatch
+
+    with store.sessions() as session:
+        row = session.execute(
+            select(ImportBatch.file_name, ImportBatch.imported_at)
+            .where(ImportBatch.rolled_back_at.is_(None))
+            .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    return f"{row[0]} on {row[1]:%Y-%m-%d %H:%M}"
+
+
+EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("sf_account_id", "SF Account ID"),
+    ("name", "Account Name"),
+    ("owner", "Owner"),
+    ("team_lead", "Team Lead"),
+    ("lms_id", "LMS ID"),
+    ("recurly_id", "Recurly ID"),
+    ("segment", "Segment"),
+    ("band", "Health Band"),
+    ("health_score", "Health Score"),
+    ("mau", "MAU"),
+    ("seats", "Seats"),
+    ("mrr", "MRR"),
+    ("arr", "ARR"),
+    ("renewal_date", "Renewal Date"),
+    ("open_tickets", "Open Tickets"),
+    ("lifecycle", "Lifecycle"),
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else value.astype("datetime64[D]").astype(date)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def export_view(book: BookColumns, order: IntArray, path: str) -> int:
+    """Export the rows ``order`` of the book (the table as the user sees it)."""
+    from desktop_app.io.view_export import write_table
+
+    cols = [getattr(book, key) for key, _ in EXPORT_COLUMNS]
+    rows = [[_plain(c[i]) for c in cols] for i in order]
+    return write_table(path, [h for _, h in EXPORT_COLUMNS], rows)

@@ -411,4 +411,3 @@ class ReviewItem(Base):
     )
     payload_json: Mapped[str | None] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
-

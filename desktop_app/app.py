@@ -1,0 +1,66 @@
+"""Composition root of the GUI: QApplication, settings, store, main window."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from desktop_app import APP_ID, APP_NAME, ORG, __version__
+from desktop_app.store.engine import Store
+
+
+def make_demo_store(directory: Path, accounts: int = 300) -> Store:
+    """A fresh, scored demo book in ``directory`` (never the user's database)."""
+    from desktop_app.services.database import open_database
+    from desktop_app.services.demo import generate_demo
+    from desktop_app.services.scoring import rescore
+
+    store = open_database(directory / "demo.db")
+    generate_demo(store, accounts)
+    rescore(store)
+    return store
+
+
+def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> int:
+    """Open the main window; returns the process exit code."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_app.services.database import StoreError, open_database
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.settings import Settings, default_settings_path
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    settings = Settings(default_settings_path())
+    demo_dir: Path | None = None
+    try:
+        if demo:
+            demo_dir = Path(tempfile.mkdtemp(prefix="account-desk-demo-"))
+            store = make_demo_store(demo_dir)
+        else:
+            store = open_database(db or settings.get("last_database") or None)
+            settings.add_recent_database(store.location)
+    except StoreError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        print(f"account-desk: error: {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(store, settings, demo=demo)
+    window.show()
+    if self_test:
+        window.bookLoaded.connect(lambda: QTimer.singleShot(200, window.close))
+    code = app.exec()
+    window.store.dispose()
+    if demo_dir is not None:
+        shutil.rmtree(demo_dir, ignore_errors=True)
+    return int(code)
+
+
+def main() -> int:
+    """Entry point of the ``account-desk-gui`` script."""
+    return run(demo="--demo" in sys.argv[1:], self_test="--self-test" in sys.argv[1:])

@@ -1,0 +1,51 @@
+"""Write a table of plain values to .xlsx or .csv (the account table's "Export…")."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_csv(value: Any) -> Any:
+    # OWASP CSV injection: text that a spreadsheet would run as a formula gets a quote.
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_table(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Write ``rows`` under ``headers``; the format follows the suffix (.csv, else .xlsx).
+
+    Text is always written as text (never as a formula). Returns the number of rows.
+    """
+    target = Path(path)
+    if target.suffix.lower() == ".csv":
+        with target.open("w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(headers)
+            for row in rows:
+                writer.writerow([_safe_csv(v) for v in row])
+        return len(rows)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Accounts")
+    ws.append(list(headers))
+    for row in rows:
+        cells = []
+        for v in row:
+            cell = WriteOnlyCell(ws, value=v)
+            if isinstance(v, str):
+                cell.data_type = "s"
+            elif isinstance(v, date):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        ws.append(cells)
+    wb.save(target)
+    return len(rows)

@@ -1,0 +1,363 @@
+"""Menus, toolbar and keyboard shortcuts of the main window, and what each action does.
+
+Dialogs are imported when first used, so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QToolBar
+
+from desktop_app import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
+
+FILE_FILTER = "Databases (*.db *.sqlite *.sqlite3);;All files (*)"
+IMPORT_FILTER = (
+    "Spreadsheets and exports (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
+)
+
+
+class Actions:
+    """Every QAction of the window, with shortcuts; built once by ``build``."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+        self.recent_menu: QMenu | None = None
+
+    def _act(
+        self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self.w)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    # ------------------------------------------------------------------ build
+    def build(self) -> None:
+        w = self.w
+        S = QKeySequence.StandardKey
+        self.open_db = self._act(
+            "&Open database…", self.open_database, S.Open, "Open or create an Account Desk database"
+        )
+        self.import_files = self._act(
+            "&Import…",
+            lambda: self.open_import_wizard(None),
+            "Ctrl+I",
+            "Import spreadsheet exports",
+        )
+        self.import_history = self._act(
+            "Import &history…",
+            self.show_import_history,
+            "Ctrl+Shift+H",
+            "List imports and roll one back",
+        )
+        self.export_view = self._act(
+            "&Export table…",
+            self.export_table,
+            "Ctrl+E",
+            "Export the accounts in view to .xlsx or .csv",
+        )
+        self.open_demo = self._act(
+            "Open &demo book",
+            self.open_demo_book,
+            None,
+            "Open a realistic demo book in a temporary file",
+        )
+        self.quit = self._act("&Quit", w.close, S.Quit)
+        self.undo = w.undo_stack.createUndoAction(w, "&Undo")
+        self.undo.setShortcut(QKeySequence(S.Undo))
+        self.redo = w.undo_stack.createRedoAction(w, "&Redo")
+        self.redo.setShortcut(QKeySequence(S.Redo))
+        self.find = self._act("&Find…", self.focus_search, S.Find)
+        self.clear_filters = self._act("&Clear filters", w.filter_bar.reset, "Ctrl+Shift+L")
+        self.reload = self._act("&Reload", w.reload, S.Refresh)
+        self.rescore = self._act(
+            "Re&score book", self.rescore_book, "Ctrl+R", "Recompute every account's health score"
+        )
+        self.override = self._act(
+            "&Override band…",
+            lambda: self.override_band(None),
+            "Ctrl+B",
+            "Set the selected account's health band by hand",
+        )
+        self.note = self._act(
+            "Add &note…",
+            lambda: self.add_note(None),
+            "Ctrl+N",
+            "Add a note to the selected account",
+        )
+        self.transition = self._act(
+            "&Transition accounts…",
+            lambda: self.start_transition(None),
+            "Ctrl+T",
+            "Hand the selected accounts to another CSM",
+        )
+        self.overrides = self._act("Active &overrides…", self.show_overrides, "Ctrl+Shift+O")
+        self.scorecard = self._act(
+            "Score&card…",
+            self.edit_scorecard,
+            "Ctrl+Shift+S",
+            "Edit the health scorecard's weights and thresholds",
+        )
+        self.validate = self._act(
+            "Does the score &predict churn?…", self.show_validation, "Ctrl+Shift+V"
+        )
+        self.about = self._act("&About Account Desk", self.show_about, S.HelpContents)
+
+        mb = w.menuBar()
+        file_menu = mb.addMenu("&File")
+        for a in (self.open_db, self.open_demo):
+            file_menu.addAction(a)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        for a in (self.import_files, self.import_history, self.export_view):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        edit = mb.addMenu("&Edit")
+        for a in (self.undo, self.redo):
+            edit.addAction(a)
+        edit.addSeparator()
+        edit.addAction(self.find)
+        edit.addAction(self.clear_filters)
+        view = mb.addMenu("&View")
+        view.addAction(w.docks.scatter_dock.toggleViewAction())
+        w.docks.scatter_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+1"))
+        view.addAction(w.docks.detail_dock.toggleViewAction())
+        w.docks.detail_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+2"))
+        view.addSeparator()
+        view.addAction(self.reload)
+        accounts = mb.addMenu("&Accounts")
+        for a in (self.override, self.note, self.transition):
+            accounts.addAction(a)
+        health = mb.addMenu("&Health")
+        for a in (self.rescore, self.scorecard, self.overrides, self.validate):
+            health.addAction(a)
+        help_menu = mb.addMenu("&Help")
+        help_menu.addAction(self.about)
+
+        tb = QToolBar("Main", w)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        for a in (
+            self.import_files,
+            self.export_view,
+            None,
+            self.undo,
+            self.redo,
+            None,
+            self.override,
+            self.note,
+            self.transition,
+            None,
+            self.rescore,
+        ):
+            if a is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(a)
+        w.addToolBar(tb)
+
+    # ------------------------------------------------------------------ helpers
+    def selected_account(self, account_id: int | None) -> int | None:
+        if account_id is not None:
+            return int(account_id)
+        ids = self.w.selected_ids
+        if ids.size == 0:
+            self.w.statusBar().showMessage("Select an account first.", 4000)
+            return None
+        return int(ids[0])
+
+    def focus_search(self) -> None:
+        self.w.filter_bar.search.setFocus()
+        self.w.filter_bar.search.selectAll()
+
+    def data_changed(self, *_args: Any) -> None:
+        """After an edit, an import or a rescore: reload views keeping filter and selection."""
+        self.w.reload()
+
+    # ------------------------------------------------------------------ file
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.w,
+            "Open or create a database",
+            str(Path(self.w.store.location).parent),
+            FILE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        from desktop_app.services.database import StoreError, open_database
+
+        try:
+            store = open_database(path)
+        except StoreError as exc:
+            self.w.show_error(str(exc))
+            return False
+        self.w.settings.add_recent_database(store.location)
+        self.w.settings.set("last_database", store.location)
+        self.w.switch_store(store)
+        return True
+
+    def _fill_recent(self) -> None:
+        menu = self.recent_menu
+        assert menu is not None
+        menu.clear()
+        recent = self.w.settings.get("recent_databases")
+        if not recent:
+            menu.addAction("(none yet)").setEnabled(False)
+        for i, path in enumerate(recent):
+            act = menu.addAction(f"&{i + 1} {path}")
+            act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+
+    def open_demo_book(self) -> None:
+        from desktop_app.app import make_demo_store
+
+        store = make_demo_store(Path(tempfile.mkdtemp(prefix="account-desk-demo-")))
+        self.w.switch_store(store, demo=True)
+
+    def open_import_wizard(self, paths: list[str] | None) -> None:
+        from desktop_app.ui.dialogs.import_wizard import ImportWizard
+
+        if paths is None and not self.w.isVisible():
+            return
+        wizard = ImportWizard(self.w.store, paths, self.w)
+        wizard.imported.connect(self._after_import)
+        wizard.open()
+
+    def _after_import(self, *_args: Any) -> None:
+        self.rescore_book(quiet=True)
+
+    def show_import_history(self) -> None:
+        from desktop_app.ui.dialogs.import_history import ImportHistoryDialog
+
+        dialog = ImportHistoryDialog(self.w.store, self.w)
+        dialog.rolledBack.connect(lambda _b: self.rescore_book(quiet=True))
+        dialog.open()
+
+    def export_table(self) -> None:
+        from desktop_app.services.portfolio import export_view
+
+        if len(self.w.model.order) == 0:
+            self.w.statusBar().showMessage("Nothing to export: no accounts in view.", 4000)
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self.w,
+            "Export accounts in view",
+            "accounts.xlsx",
+            "Excel workbook (*.xlsx);;CSV (*.csv)",
+        )
+        if not path:
+            return
+        try:
+            n = export_view(self.w.book, self.w.model.order, path)
+        except (OSError, ValueError) as exc:
+            self.w.show_error(f"Could not export to {path}: {exc}")
+            return
+        self.w.statusBar().showMessage(f"Exported {n:,} accounts to {path}", 6000)
+
+    # ------------------------------------------------------------------ health
+    def rescore_book(self, quiet: bool = False) -> None:
+        from desktop_app.services.scoring import rescore
+
+        if not quiet:
+            self.w.statusBar().showMessage("Rescoring…")
+        self.w.run_task(rescore, self.w.store, write=True, done=self.data_changed)
+
+    def override_band(self, account_id: int | None) -> None:
+        from desktop_app.ui.commands_health import SetOverrideCommand
+        from desktop_app.ui.dialogs.override_dialog import OverrideDialog
+
+        aid = self.selected_account(account_id)
+        if aid is None:
+            return
+        dialog = OverrideDialog(self.w.store, aid, self.w)
+        if not dialog.exec():
+            return
+        values = dialog.result_values()
+        author = self.w.settings.get("user_name") or None
+        self.w.undo_stack.push(
+            SetOverrideCommand(self.w.store, aid, on_change=self._edited, author=author, **values)
+        )
+
+    def _edited(self, _account_id: int) -> None:
+        self.w.reload()
+
+    def add_note(self, account_id: int | None) -> None:
+        from desktop_app.ui.commands_notes import AddNoteCommand
+
+        aid = self.selected_account(account_id)
+        if aid is None:
+            return
+        text, ok = QInputDialog.getMultiLineText(self.w, "Add note", "Note:")
+        if not ok or not text.strip():
+            return
+        author = self.w.settings.get("user_name") or None
+        self.w.undo_stack.push(
+            AddNoteCommand(
+                self.w.store,
+                aid,
+                text.strip(),
+                author=author,
+                on_change=lambda _a: self.w.docks.detail and self.w.docks.detail.refresh(),
+            )
+        )
+
+    def show_overrides(self) -> None:
+        from desktop_app.ui.dialogs.override_dialog import OverridesListDialog
+
+        OverridesListDialog(self.w.store, self.w).open()
+
+    def edit_scorecard(self) -> None:
+        from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
+
+        editor = ScorecardEditor(self.w.store, self.w)
+        editor.scorecardChanged.connect(lambda: self.rescore_book(quiet=True))
+        editor.open()
+
+    def show_validation(self) -> None:
+        from desktop_app.ui.dialogs.validation_view import ValidationView
+
+        ValidationView(self.w.store, self.w).open()
+
+    # ------------------------------------------------------------------ transition
+    def start_transition(self, account_ids: Any) -> None:
+        from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
+
+        ids = self.w.selected_ids if account_ids is None else np.asarray(account_ids)
+        wizard = TransitionWizard(
+            self.w.store, [int(i) for i in ids], self.w, undo_stack=self.w.undo_stack
+        )
+        wizard.ownersChanged.connect(self.data_changed)
+        wizard.open()
+
+    # ------------------------------------------------------------------ help
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self.w,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Review a book of B2B accounts offline: health you can explain, renewals, "
+            "and account transitions that follow the team's SOP.</p>"
+            f"<p>Database: {self.w.store.location}</p>",
+        )
+
+
+def build(window: MainWindow) -> Actions:
+    actions = Actions(window)
+    actions.build()
+    return actions

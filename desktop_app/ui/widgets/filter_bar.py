@@ -1,0 +1,164 @@
+"""The filter bar shared by the account table and the portfolio chart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+from desktop_app.domain.accounts import BAND_ORDER
+from desktop_app.services.portfolio import BookFilter
+
+ALL = "All"
+RENEWAL_WINDOWS = (0, 30, 60, 90, 180)
+
+
+class FilterBar(QWidget):
+    """Search box and filter combos; emits ``filterChanged(BookFilter)`` (debounced text)."""
+
+    filterChanged = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search name, id, owner…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.owner = self._combo("owner", "Owner (CSM)")
+        self.team_lead = self._combo("team_lead", "Team lead")
+        self.segment = self._combo("segment", "Segment")
+        self.band = self._combo("band", "Health band")
+        self.band.addItems([b.value for b in BAND_ORDER])
+        self.renewal = self._combo("renewal", "Renewal window")
+        for days in RENEWAL_WINDOWS[1:]:
+            self.renewal.addItem(f"Renews ≤ {days} days", days)
+        self.lifecycle = self._combo("lifecycle", "Lifecycle")
+        self.lifecycle.addItem("Active", "active")
+        self.lifecycle.addItem("Churned", "churned")
+        self.clear = QToolButton(self)
+        self.clear.setText("Clear filters")
+        self.clear.clicked.connect(self.reset)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(self.search, 2)
+        for label, combo in (
+            ("Owner", self.owner),
+            ("TL", self.team_lead),
+            ("Segment", self.segment),
+            ("Band", self.band),
+            ("Renewal", self.renewal),
+            ("Status", self.lifecycle),
+        ):
+            lab = QLabel(label, self)
+            lab.setBuddy(combo)
+            layout.addWidget(lab)
+            layout.addWidget(combo, 1)
+        layout.addWidget(self.clear)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self._emit)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (
+            self.owner,
+            self.team_lead,
+            self.segment,
+            self.band,
+            self.renewal,
+            self.lifecycle,
+        ):
+            combo.currentIndexChanged.connect(lambda _i: self._emit())
+
+    def _combo(self, name: str, tip: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.setToolTip(tip)
+        combo.addItem(ALL, None)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def set_choices(self, owners: list[str], team_leads: list[str], segments: list[str]) -> None:
+        """Refill the owner/TL/segment combos, keeping the current choice when still there."""
+        for combo, values in (
+            (self.owner, owners),
+            (self.team_lead, team_leads),
+            (self.segment, segments),
+        ):
+            current = combo.currentData()
+            with QSignalBlocker(combo):
+                combo.clear()
+                combo.addItem(ALL, None)
+                for v in values:
+                    combo.addItem(v, v)
+                i = combo.findData(current) if current is not None else 0
+                combo.setCurrentIndex(max(i, 0))
+
+    def current(self) -> BookFilter:
+        def one(combo: QComboBox) -> tuple[str, ...]:
+            v = combo.currentData()
+            if v is None and combo is self.band and combo.currentIndex() > 0:
+                v = combo.currentText()
+            return (str(v),) if v is not None else ()
+
+        renewal = self.renewal.currentData()
+        return BookFilter(
+            text=self.search.text(),
+            owners=one(self.owner),
+            team_leads=one(self.team_lead),
+            segments=one(self.segment),
+            bands=one(self.band),
+            renewal_within_days=int(renewal) if renewal else None,
+            lifecycle=self.lifecycle.currentData(),
+        )
+
+    def apply(self, spec: BookFilter) -> None:
+        """Show ``spec`` in the widgets (restoring persisted filters), then emit once."""
+        widgets = (
+            self.search,
+            self.owner,
+            self.team_lead,
+            self.segment,
+            self.band,
+            self.renewal,
+            self.lifecycle,
+        )
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self.search.setText(spec.text)
+        for combo, values in (
+            (self.owner, spec.owners),
+            (self.team_lead, spec.team_leads),
+            (self.segment, spec.segments),
+        ):
+            combo.setCurrentIndex(max(combo.findData(values[0]), 0) if values else 0)
+        self.band.setCurrentIndex(max(self.band.findText(spec.bands[0]), 0) if spec.bands else 0)
+        self.renewal.setCurrentIndex(
+            max(self.renewal.findData(spec.renewal_within_days), 0)
+            if spec.renewal_within_days
+            else 0
+        )
+        self.lifecycle.setCurrentIndex(
+            max(self.lifecycle.findData(spec.lifecycle), 0) if spec.lifecycle else 0
+        )
+        del blockers
+        self._emit()
+
+    def reset(self) -> None:
+        self.apply(BookFilter())
+
+    def flush(self) -> None:
+        """Emit now if a debounced text change is pending (tests, Enter key)."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._emit()
+
+    def _emit(self) -> None:
+        self.filterChanged.emit(self.current())
+
+    # ------------------------------------------------------------------ Qt overrides
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() == Qt.Key.Key_Escape and self.search.hasFocus():
+            self.search.clear()
+            return
+        super().keyPressEvent(event)
