@@ -1,0 +1,108 @@
+"""The public CLI: demo, accounts, db upgrade, exit codes."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop_app.cli import main
+
+REQUIRED_KEYS = {
+    "sf_account_id",
+    "name",
+    "owner",
+    "lms_id",
+    "recurly_id",
+    "mrr",
+    "arr",
+    "renewal_date",
+    "mau",
+    "open_tickets",
+    "health_score",
+    "health_band",
+}
+
+
+def test_demo_then_accounts_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "d.db")
+    assert main(["--db", db, "demo", "--accounts", "40"]) == 0
+    assert "40 accounts" in capsys.readouterr().out
+    assert main(["--db", db, "accounts", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) == 40
+    for obj in data:
+        assert REQUIRED_KEYS <= obj.keys()
+        assert len(obj["sf_account_id"]) == 18
+        if obj["renewal_date"] is not None:
+            assert len(obj["renewal_date"]) == 10
+    owner = data[0]["owner"]
+    assert main(["--db", db, "accounts", "--json", "--owner", owner]) == 0
+    mine = json.loads(capsys.readouterr().out)
+    assert mine and {o["owner"] for o in mine} == {owner}
+    assert main(["--db", db, "accounts"]) == 0
+    assert "40 accounts" in capsys.readouterr().out
+
+
+def test_demo_twice_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "d.db")
+    assert main(["--db", db, "demo", "--accounts", "5"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "demo", "--accounts", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("account-desk: error:") and "already holds accounts" in err
+    assert "Traceback" not in err
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(tmp_path / "x.db"), "demo", "--accounts", "zero"]) == 2
+    assert "not a whole number" in capsys.readouterr().err
+    assert main(["no-such-command"]) == 2
+    assert main(["--db", str(tmp_path / "x.db"), "accounts", "--bogus"]) == 2
+
+
+def test_bad_database_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\x00\x01garbage" * 10)
+    assert main(["--db", str(bad), "accounts"]) == 2
+    err = capsys.readouterr().err
+    assert "not an Account Desk database" in err and "Traceback" not in err
+
+
+def test_db_upgrade_and_empty_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "new.db")
+    assert main(["--db", db, "db", "upgrade"]) == 0
+    assert "schema" in capsys.readouterr().out
+    assert main(["--db", db, "accounts", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["--db", db, "accounts"]) == 0
+    assert "No accounts" in capsys.readouterr().out
+
+
+def test_default_database_lives_in_the_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ACCOUNT_DESK_DATA_DIR", str(tmp_path / "data"))
+    assert main(["accounts", "--json"]) == 0
+    assert (tmp_path / "data" / "account-desk.db").exists()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert "account-desk" in capsys.readouterr().out
+
+
+def test_services_do_not_import_qt(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, importlib, pkgutil, desktop_app, desktop_app.cli\n"
+        "for pkg in ('domain', 'store', 'io', 'services'):\n"
+        "    p = importlib.import_module('desktop_app.' + pkg)\n"
+        "    for m in pkgutil.walk_packages(p.__path__, p.__name__ + '.'):\n"
+        "        if '.migrations' not in m.name: importlib.import_module(m.name)\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
