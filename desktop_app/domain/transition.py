@@ -97,16 +97,20 @@ SCENARIO_TABLE: dict[Scenario, ScenarioRule] = {
         Mode.TL_LED,
         (TEMPLATE_MANUAL_1, TEMPLATE_AUTO_1),
         "TL, then New CSM",
-        ("The TL reaches out first (email, phone or meeting); then the new CSM sends "
-         f"{TEMPLATE_AUTO_1} as a manual step.",),
+        (
+            "The TL reaches out first (email, phone or meeting); then the new CSM sends "
+            f"{TEMPLATE_AUTO_1} as a manual step.",
+        ),
     ),
     Scenario.FRESH_START_INTRO: ScenarioRule(
         Scenario.FRESH_START_INTRO,
         Mode.TL_LED,
         (TEMPLATE_MANUAL_2, TEMPLATE_AUTO_1),
         "TL, then New CSM",
-        ("The TL reaches out first (email, phone or meeting); then the new CSM sends "
-         f"{TEMPLATE_AUTO_1} as a manual step.",),
+        (
+            "The TL reaches out first (email, phone or meeting); then the new CSM sends "
+            f"{TEMPLATE_AUTO_1} as a manual step.",
+        ),
     ),
 }
 
@@ -202,6 +206,15 @@ class AccountFacts:
         return tuple(c for c in self.cases if not c.is_open and c.is_escalation)
 
     @property
+    def sales_opportunities(self) -> tuple[OppFact, ...]:
+        """Open opportunities in a sales process (upsell, new business).
+
+        A renewal opportunity alone does not make the account "pending": SF opens one for
+        every subscription, and counting it would leave no account automated.
+        """
+        return tuple(o for o in self.open_opportunities if o.kind != "renewal")
+
+    @property
     def open_tickets(self) -> tuple[CaseFact, ...]:
         return tuple(c for c in self.cases if c.is_open)
 
@@ -257,11 +270,11 @@ def plan_for(facts: AccountFacts, scenario: Scenario | None = None) -> ScenarioP
             f"{len(facts.open_escalations)} open escalation case(s): consider the "
             "Escalation Cases scenario."
         )
-    pending = bool(facts.open_opportunities or facts.open_tickets)
+    pending = bool(facts.sales_opportunities or facts.open_tickets)
     templates = list(rule.templates)
     if pending:
         templates.append(TEMPLATE_MANUAL_3)
-        if facts.open_opportunities:
+        if facts.sales_opportunities:
             reminders.append(OPPS_REMINDER)
         if any(c.is_open and c.source == "jira" for c in facts.cases):
             reminders.append(JIRA_REPORTER_REMINDER)
@@ -304,24 +317,45 @@ CHECKLIST_QUESTIONS: tuple[tuple[str, str, str], ...] = (
     ("main_contact_replying", "Salesforce", "Is the main contact replying?"),
     ("other_pocs", "Salesforce", "Are there other POCs?"),
     ("open_escalations", "Salesforce", "Are there any escalation cases open?"),
-    ("historical_escalations", "Salesforce",
-     "If there are historical escalation cases, what were they about?"),
+    (
+        "historical_escalations",
+        "Salesforce",
+        "If there are historical escalation cases, what were they about?",
+    ),
     ("open_course_cases", "Salesforce", "Are there any course cases open?"),
     ("recent_notes", "Salesforce", "Any recent notes or special mentions in the account?"),
     ("users_status", "LMS and Recurly", "How many active/inactive/terminated users are there?"),
-    ("users_vs_seats", "LMS and Recurly",
-     "Any discrepancies between the users in the system and what they pay for?"),
-    ("cred_soft_providers", "LMS and Recurly",
-     "CRED SOFT: how many active providers? Is it the number contracted?"),
-    ("learning_compliance_usage", "LMS and Recurly",
-     "Learning and Compliance: how much are they using the modules?"),
-    ("open_opportunities", "Sales Opportunities",
-     "Open opportunities: what, how it originated, the RSM, the admin's sentiment?"),
-    ("open_tickets", "Pending Tasks",
-     "Open support/integration/customization tickets (new CSM made Reporter on open Jira "
-     "tickets)?"),
-    ("handoff_meeting", "Analyzing the Account",
-     "15-minute handoff meeting with the new CSM scheduled?"),
+    (
+        "users_vs_seats",
+        "LMS and Recurly",
+        "Any discrepancies between the users in the system and what they pay for?",
+    ),
+    (
+        "cred_soft_providers",
+        "LMS and Recurly",
+        "CRED SOFT: how many active providers? Is it the number contracted?",
+    ),
+    (
+        "learning_compliance_usage",
+        "LMS and Recurly",
+        "Learning and Compliance: how much are they using the modules?",
+    ),
+    (
+        "open_opportunities",
+        "Sales Opportunities",
+        "Open opportunities: what, how it originated, the RSM, the admin's sentiment?",
+    ),
+    (
+        "open_tickets",
+        "Pending Tasks",
+        "Open support/integration/customization tickets (new CSM made Reporter on open Jira "
+        "tickets)?",
+    ),
+    (
+        "handoff_meeting",
+        "Analyzing the Account",
+        "15-minute handoff meeting with the new CSM scheduled?",
+    ),
     ("checklist_uploaded", "Analyzing the Account", "Filled checklist uploaded to the SF account?"),
 )
 CHECKLIST_KEYS: tuple[str, ...] = tuple(k for k, _s, _q in CHECKLIST_QUESTIONS)
@@ -346,11 +380,16 @@ def _answers(facts: AccountFacts, today: date) -> dict[str, str | None]:
     else:
         recent = main.last_replied is not None and (today - main.last_replied).days <= 45
         status = "" if main.status in (None, "active") else f"; status {main.status}"
-        replying = (f"{'Yes' if recent else 'No'} — {main.full_name} last replied "
-                    f"{_days(today, main.last_replied)}{status}")
+        replying = (
+            f"{'Yes' if recent else 'No'} — {main.full_name} last replied "
+            f"{_days(today, main.last_replied)}{status}"
+        )
     others = [c for c in facts.contacts if not c.is_main]
-    other_txt = (f"{len(others)}: " + ", ".join(
-        f"{c.full_name} ({c.title or '-'})" for c in others)) if others else "None"
+    other_txt = (
+        (f"{len(others)}: " + ", ".join(f"{c.full_name} ({c.title or '-'})" for c in others))
+        if others
+        else "None"
+    )
     course = tuple(c for c in facts.open_tickets if c.category == "course")
     notes = "; ".join(f"{n.created.isoformat()} {n.kind}: {n.body}" for n in facts.notes[:3])
     return {
@@ -376,8 +415,10 @@ def _answers(facts: AccountFacts, today: date) -> dict[str, str | None]:
 def _users_text(facts: AccountFacts) -> str | None:
     if facts.active_users is None:
         return None
-    return (f"{facts.active_users} active / {facts.inactive_users or 0} inactive / "
-            f"{facts.terminated_users or 0} terminated")
+    return (
+        f"{facts.active_users} active / {facts.inactive_users or 0} inactive / "
+        f"{facts.terminated_users or 0} terminated"
+    )
 
 
 def _seats_text(facts: AccountFacts) -> str | None:

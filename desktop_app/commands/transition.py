@@ -1,0 +1,105 @@
+"""Transition commands: ``transition export`` and ``transition list``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("transition", help="account transitions (SOP hand-offs)")
+    tsub = p.add_subparsers(
+        dest="transition_command", metavar="ACTION", required=True, parser_class=type(p)
+    )
+    ex = tsub.add_parser(
+        "export", help='write the "List of Accounts to Transition" (.xlsx or .csv)'
+    )
+    who = ex.add_mutually_exclusive_group(required=True)
+    who.add_argument("--account", nargs="+", metavar="SF_ID", help="Salesforce account id(s)")
+    who.add_argument("--from-owner", metavar="NAME", help="every active account of this CSM")
+    who.add_argument("--transition", type=int, metavar="ID", help="a saved transition")
+    ex.add_argument("--to", metavar="NEW_CSM", help="full name of the receiving CSM")
+    ex.add_argument("--out", required=True, metavar="FILE", help="output .xlsx or .csv file")
+    ex.add_argument("--format", choices=("xlsx", "csv"), help="default: from the file suffix")
+    ex.add_argument("--force", action="store_true", help="replace an existing file")
+    ex.set_defaults(handler=cmd_export)
+
+    ls = tsub.add_parser("list", help="list saved transitions")
+    ls.set_defaults(handler=cmd_list)
+
+
+def _account_ids(store: Any, args: argparse.Namespace) -> list[int]:
+    from sqlalchemy import func, select
+
+    from desktop_app.domain.ids import to_18
+    from desktop_app.services.errors import UserError
+    from desktop_app.store.schema import Account, Csm
+
+    with store.sessions() as session:
+        if args.from_owner:
+            owner = session.scalar(
+                select(Csm.id).where(func.lower(Csm.full_name) == args.from_owner.lower())
+            )
+            if owner is None:
+                raise UserError(f"unknown owner: {args.from_owner}")
+            ids = session.scalars(
+                select(Account.id)
+                .where(Account.owner_id == owner, Account.lifecycle == "active")
+                .order_by(Account.name)
+            ).all()
+            if not ids:
+                raise UserError(f"{args.from_owner} owns no active accounts")
+            return list(ids)
+        out = []
+        for sf in args.account:
+            try:
+                key = to_18(sf)
+            except ValueError:
+                raise UserError(f"not a Salesforce account id: {sf}") from None
+            aid = session.scalar(select(Account.id).where(Account.sf_account_id == key))
+            if aid is None:
+                raise UserError(f"unknown account id: {sf}")
+            out.append(aid)
+        return out
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.errors import UserError
+    from desktop_app.services.transitions_plan import export_transition
+
+    store = open_database(args.db)
+    try:
+        if args.transition is not None:
+            target: Any = args.transition
+        else:
+            if not args.to:
+                raise UserError("--to NEW_CSM is required with --account or --from-owner")
+            target = _account_ids(store, args)
+        result = export_transition(
+            store, target, args.out, to_csm=args.to, overwrite=args.force, fmt=args.format
+        )
+    finally:
+        store.dispose()
+    print(f"Wrote {result.rows} accounts to {result.path}")
+    for m in result.missing:
+        print(f"missing: {m.account}: {m.field}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.transitions import list_transitions
+
+    store = open_database(args.db)
+    try:
+        rows = list_transitions(store)
+    finally:
+        store.dispose()
+    if not rows:
+        print("No transitions.")
+    for t in rows:
+        print(
+            f"{t.id:>4}  {t.status:9}  {t.accounts:>5} accounts  {t.name}  ({t.team_lead or '-'})"
+        )
+    return 0
