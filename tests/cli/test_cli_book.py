@@ -31,14 +31,15 @@ def test_demo_then_accounts_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     data = json.loads(capsys.readouterr().out)
     assert len(data) == 40
     for obj in data:
-        assert REQUIRED_KEYS <= obj.keys()
+        assert obj.keys() >= REQUIRED_KEYS
         assert len(obj["sf_account_id"]) == 18
         if obj["renewal_date"] is not None:
             assert len(obj["renewal_date"]) == 10
     owner = data[0]["owner"]
     assert main(["--db", db, "accounts", "--json", "--owner", owner]) == 0
     mine = json.loads(capsys.readouterr().out)
-    assert mine and {o["owner"] for o in mine} == {owner}
+    assert mine
+    assert {o["owner"] for o in mine} == {owner}
     assert main(["--db", db, "accounts"]) == 0
     assert "40 accounts" in capsys.readouterr().out
 
@@ -49,7 +50,8 @@ def test_demo_twice_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     capsys.readouterr()
     assert main(["--db", db, "demo", "--accounts", "5"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("account-desk: error:") and "already holds accounts" in err
+    assert err.startswith("account-desk: error:")
+    assert "already holds accounts" in err
     assert "Traceback" not in err
 
 
@@ -65,7 +67,8 @@ def test_bad_database_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     bad.write_bytes(b"\x00\x01garbage" * 10)
     assert main(["--db", str(bad), "accounts"]) == 2
     err = capsys.readouterr().err
-    assert "not an Account Desk database" in err and "Traceback" not in err
+    assert "not an Account Desk database" in err
+    assert "Traceback" not in err
 
 
 def test_db_upgrade_and_empty_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -76,7 +76,8 @@ def test_demo_has_the_promised_shapes(demo_store: Store) -> None:
                 .group_by(Account.churn_type)
             ).all()
         )
-        assert churn.get("organic", 0) >= 5 and churn.get("voluntary", 0) >= 5
+        assert churn.get("organic", 0) >= 5
+        assert churn.get("voluntary", 0) >= 5
         # Every account has exactly one main POC; some have not replied for months.
         mains = s.scalar(select(func.count()).where(Contact.is_main_poc.is_(True)))
         assert mains == 300
@@ -85,12 +86,14 @@ def test_demo_has_the_promised_shapes(demo_store: Store) -> None:
                 Contact.is_main_poc.is_(True), Contact.last_replied < date(2026, 8, 1)
             )
         )
-        assert stale and stale >= 10
+        assert stale
+        assert stale >= 10
         # Tickets waiting for the customer, about to auto-close after 5 days.
         waiting = s.scalar(
             select(func.count()).where(Ticket.is_open.is_(True), Ticket.waiting_on == "customer")
         )
-        assert waiting and waiting >= 10
+        assert waiting
+        assert waiting >= 10
         months = s.scalar(select(func.count(func.distinct(UsageMonth.month))))
         assert months == MONTHS
         past_due = s.execute(text("select count(*) from billing_states where state='past_due'"))
@@ -102,7 +105,8 @@ def test_demo_has_the_promised_shapes(demo_store: Store) -> None:
     book = load_book(demo_store, TODAY)
     active = book.lifecycle == "active"
     days = book.days_to_renewal[active]
-    assert np.nanmin(days) >= 0 and np.nanmax(days) <= 366
+    assert np.nanmin(days) >= 0
+    assert np.nanmax(days) <= 366
     # Renewals spread over the year, not bunched.
     assert len(np.unique((days // 30).astype(int))) >= 10
     # Zero-usage accounts exist (the chart's floor) and MAU never exceeds seats.
@@ -137,7 +141,8 @@ def test_account_records_and_owner(demo_store: Store) -> None:
     owner = records[0].owner
     assert owner
     mine = account_records(demo_store, owner=owner.upper())
-    assert mine and all(r.owner == owner for r in mine)
+    assert mine
+    assert all(r.owner == owner for r in mine)
     assert all(r.sf_account_id and len(r.sf_account_id) == 18 for r in records)
 
 
