@@ -1,0 +1,378 @@
+"""Importing export files into the book: preview, store (one transaction = one batch), undo.
+
+Policies (shared by the CLI and the import wizard):
+
+* One file = one batch = one transaction. A failed or cancelled import rolls back and
+  leaves the database exactly as it was.
+* Re-importing a file whose exact bytes (sha256) were already imported — and not rolled
+  back — is refused politely: nothing is written, no batch is recorded, and the summary's
+  ``message`` says "already imported on <date>, nothing changed". A different file with
+  the same data (e.g. a fresh export) is compared row by row and shows 0 new / 0 updated.
+* ``import_files`` reads and validates every file first; if any cannot be read, nothing
+  is written. The files are then stored one batch each (accounts first, so that the
+  other kinds can link to them).
+* Rows with problems are skipped and reported; rows matching no account, and rows whose
+  account name only matches approximately, are kept in ``review_items`` and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from desktop_app.io.model import ImportFileError, ImportPreview, SavedProfile
+from desktop_app.services.errors import UserError
+from desktop_app.services.importing_accounts import store_accounts
+from desktop_app.services.importing_billing import (
+    recompute_from_subscriptions,
+    recompute_renewal,
+    store_billing,
+    store_subscriptions,
+    store_usage,
+)
+from desktop_app.services.importing_context import StoreContext
+from desktop_app.services.importing_facts import (
+    store_contacts,
+    store_nps,
+    store_opportunities,
+    store_tickets,
+)
+from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
+from desktop_app.services.importing_link import AccountIndex
+from desktop_app.services.importing_store import BatchWriter, table_of
+from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.store.engine import Store
+from desktop_app.store.schema import ImportBatch, ImportProfile
+
+__all__ = [
+    "BatchInfo",
+    "ImportSummary",
+    "import_files",
+    "import_preview",
+    "list_batches",
+    "preview_file",
+    "rollback_batch",
+    "save_profile",
+]
+
+#: Storage order when several files are imported together: accounts before what links to them.
+KIND_ORDER = ("accounts", "contacts", "subscriptions", "billing", "opportunities", "usage",
+              "tickets", "nps")  # fmt: skip
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, for a dry run, would do)."""
+
+    file: str
+    profile: str
+    kind: str
+    batch_id: int | None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unmatched: int = 0
+    skipped: int = 0
+    problems: int = 0
+    unmatched_examples: list[str] = field(default_factory=list)
+    review: int = 0
+    sheet: str | None = None
+    dry_run: bool = False
+    message: str = ""
+    problem_messages: list[str] = field(default_factory=list)
+
+    @property
+    def wrote(self) -> bool:
+        """True when the import changed the database."""
+        return self.batch_id is not None and not self.dry_run
+
+    def as_json(self) -> dict[str, Any]:
+        """The public JSON form (CLI ``import --json``)."""
+        keys = ("file", "profile", "kind", "batch_id", "new", "updated", "unchanged",
+                "unmatched", "skipped", "problems", "unmatched_examples", "review", "sheet",
+                "dry_run", "message")  # fmt: skip
+        return {k: getattr(self, k) for k in keys}
+
+
+Storer = Callable[[StoreContext, Sequence[dict[str, Any]], Sequence[int]], Any]
+STORERS: dict[str, Storer] = {
+    "accounts": store_accounts,
+    "contacts": store_contacts,
+    "opportunities": store_opportunities,
+    "tickets": store_tickets,
+    "subscriptions": store_subscriptions,
+    "billing": store_billing,
+    "usage": store_usage,
+    "nps": store_nps,
+}
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file's bytes (what identifies "the same file" for re-imports)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def saved_profiles(store: Store) -> list[SavedProfile]:
+    """The column mappings the user confirmed, for the readers to re-apply."""
+    prof = table_of(ImportProfile)
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(prof.c.name, prof.c.source_kind, prof.c.header_signature, prof.c.mapping_json)
+        ).all()
+    return [SavedProfile(n, k, sig, json.loads(m)) for n, k, sig, m in rows]
+
+
+def preview_file(
+    store: Store, path: str | Path, *, sheet: str | None = None, profile: str | None = None
+) -> ImportPreview:
+    """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file."""
+    from desktop_app.io import build_preview  # type: ignore[attr-defined]
+
+    try:
+        preview: ImportPreview = build_preview(
+            str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store)
+        )
+    except ImportFileError as exc:
+        raise UserError(str(exc)) from exc
+    except FileNotFoundError as exc:
+        raise UserError(f"{path}: file not found") from exc
+    return preview
+
+
+def save_profile(
+    store: Store, name: str, kind: str, columns: Sequence[str], mapping: dict[str, str]
+) -> None:
+    """Save (or replace) a named column mapping for files with these header columns."""
+    from desktop_app.io.profiles import header_signature
+
+    name = name.strip()
+    if not name:
+        raise UserError("A profile needs a name.")
+    if kind not in STORERS:
+        raise UserError(f"Unknown kind of data: {kind!r}.")
+    prof = table_of(ImportProfile)
+    values = {
+        "source_kind": kind,
+        "header_signature": str(header_signature(list(columns))),
+        "mapping_json": json.dumps(mapping, sort_keys=True),
+        "created_at": datetime.now().replace(microsecond=0),
+    }
+    with store.engine.begin() as conn:
+        hit = conn.execute(select(prof.c.id).where(prof.c.name == name)).scalar()
+        if hit is None:
+            conn.execute(insert(prof).values(name=name, **values))
+        else:
+            conn.execute(update(prof).where(prof.c.id == hit).values(**values))
+
+
+def _already_imported(conn: Connection, sha: str, sheet: str | None, any_sheet: bool) -> Any:
+    b = table_of(ImportBatch)
+    q = select(b.c.imported_at, b.c.rows_total).where(
+        b.c.sha256 == sha, b.c.rolled_back_at.is_(None)
+    )
+    if not any_sheet:
+        q = q.where(b.c.sheet.is_(None) if sheet is None else b.c.sheet == sheet)
+    return conn.execute(q.order_by(b.c.id.desc()).limit(1)).first()
+
+
+def _refusal(preview_like: dict[str, Any], hit: Any) -> ImportSummary:
+    when = hit[0].strftime("%Y-%m-%d %H:%M")
+    return ImportSummary(
+        batch_id=None,
+        unchanged=int(hit[1] or 0),
+        message=f"already imported on {when}, nothing changed",
+        **preview_like,
+    )
+
+
+def _error_rows(preview: ImportPreview) -> int:
+    return len({p.row for p in preview.errors if p.row is not None})
+
+
+def import_preview(
+    store: Store,
+    preview: ImportPreview,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportSummary:
+    """Store a previewed file as one batch (or, with ``dry_run``, count and roll back).
+
+    Returns the summary. Raises ``UserError`` when the file's kind is unknown or it holds
+    no importable rows, ``Cancelled`` when ``progress`` asks to stop; in both cases, and
+    for any other error, nothing is written.
+    """
+    progress = progress or NullProgress()
+    name = Path(preview.file).name
+    if preview.kind not in STORERS:
+        first = preview.errors[0].message if preview.errors else "unknown kind of data"
+        raise UserError(f"{_where(preview)}: cannot import: {first}")
+    if not preview.records:
+        detail = f" ({len(preview.errors)} rows with problems)" if preview.errors else ""
+        raise UserError(f"{_where(preview)}: no rows to import{detail}")
+    check(progress, 0.0, f"Importing {name}…")
+    sha = preview.sha256 or _safe_sha(preview.file)
+    base = {"file": preview.file, "profile": preview.profile, "kind": preview.kind,
+            "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
+    with store.engine.connect() as conn:
+        hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
+        if hit is not None:
+            return _refusal(base, hit)
+        trans = conn.begin()
+        try:
+            summary = _store(conn, preview, sha, progress, today or date.today(), base)
+            check(progress, 0.99, "Committing…")
+        except BaseException:
+            trans.rollback()
+            raise
+        if dry_run:
+            trans.rollback()
+            summary.batch_id = None
+        else:
+            trans.commit()
+    progress.report(1.0, "Done")
+    return summary
+
+
+def _where(preview: ImportPreview) -> str:
+    name = Path(preview.file).name
+    return f"{name}, sheet '{preview.sheet}'" if preview.sheet else name
+
+
+def _safe_sha(path: str) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return ""
+
+
+def _store(
+    conn: Connection,
+    preview: ImportPreview,
+    sha: str,
+    progress: Progress,
+    today: date,
+    base: dict[str, Any],
+) -> ImportSummary:
+    now = datetime.now().replace(microsecond=0)
+    b = table_of(ImportBatch)
+    batch_id = int(
+        conn.execute(
+            insert(b)
+            .values(
+                file_name=Path(preview.file).name,
+                sha256=sha or None,
+                source_profile=preview.profile[:80],
+                sheet=preview.sheet,
+                imported_at=now,
+                as_of=today,
+            )
+            .returning(b.c.id)
+        ).scalar_one()
+    )
+    kind = preview.kind
+    index = AccountIndex.load(conn, contacts=kind == "nps",
+                              codes=kind in ("subscriptions", "billing"))  # fmt: skip
+    ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, _where(preview))
+    check(progress, 0.1, f"Linking and writing {len(preview.records):,} {kind} rows…")
+    touched = STORERS[kind](ctx, preview.records, preview.row_numbers)
+    check(progress, 0.8, "Updating derived account fields…")
+    if kind == "subscriptions":
+        recompute_from_subscriptions(ctx, touched)
+    elif kind == "opportunities":
+        recompute_renewal(ctx, touched)
+    ctx.flush_review()
+    c = ctx.counts
+    skipped = c.skipped + preview.rows_skipped + _error_rows(preview)
+    total = len(preview.records) + preview.rows_skipped + _error_rows(preview)
+    conn.execute(
+        update(b).where(b.c.id == batch_id).values(
+            rows_total=total, rows_new=c.new, rows_updated=c.updated, rows_unchanged=c.unchanged,
+            rows_unmatched=c.unmatched + c.review, rows_skipped=skipped)
+    )  # fmt: skip
+    messages = [str(p) for p in preview.problems] + ctx.problems
+    return ImportSummary(
+        batch_id=batch_id, new=c.new, updated=c.updated, unchanged=c.unchanged,
+        unmatched=c.unmatched, skipped=skipped, problems=len(messages),
+        unmatched_examples=ctx.unmatched_examples, review=c.review,
+        problem_messages=messages, **base,
+    )  # fmt: skip
+
+
+def _kind_rank(preview: ImportPreview) -> int:
+    return KIND_ORDER.index(preview.kind) if preview.kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    sheet: str | None = None,
+    profile: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> list[ImportSummary]:
+    """Read and validate every file, then store each as its own batch (accounts first).
+
+    Files already imported byte for byte are not read again (their summary says so).
+    Raises ``UserError`` naming the first file that cannot be imported; then nothing at
+    all has been written.
+    """
+    progress = progress or NullProgress()
+    done: list[ImportSummary] = []
+    previews: list[ImportPreview] = []
+    for i, path in enumerate(paths):
+        check(progress, 0.3 * i / max(len(paths), 1), f"Reading {Path(path).name}…")
+        if not Path(path).is_file():
+            raise UserError(f"{path}: file not found")
+        hit = _repeat_of(store, path, sheet)
+        if hit is not None:
+            base = {"file": str(path), "profile": "", "kind": "", "sheet": sheet,
+                    "dry_run": dry_run}  # fmt: skip
+            done.append(_refusal(base, hit))
+            continue
+        preview = preview_file(store, path, sheet=sheet, profile=profile)
+        _validate(preview)
+        previews.append(preview)
+    for preview in sorted(previews, key=_kind_rank):
+        done.append(import_preview(store, preview, dry_run=dry_run, progress=progress, today=today))
+    return done
+
+
+def _validate(preview: ImportPreview) -> None:
+    if preview.kind not in STORERS:
+        first = preview.errors[0].message if preview.errors else "unknown kind of data"
+        raise UserError(f"{_where(preview)}: cannot import: {first}")
+    if not preview.records:
+        raise UserError(f"{_where(preview)}: no rows to import")
+
+
+def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
+    """The earlier batch of exactly this file (and sheet), if it is still in force."""
+    sha = file_sha256(path)
+    with store.engine.connect() as conn:
+        if sheet is not None:
+            return _already_imported(conn, sha, sheet, False)
+        hit = _already_imported(conn, sha, None, True)
+    if hit is None:
+        return None
+    from desktop_app.io import list_sheets  # type: ignore[attr-defined]
+
+    try:
+        sheets = list_sheets(str(path))
+    except ImportFileError:
+        return None
+    return hit if len(sheets) <= 1 else None

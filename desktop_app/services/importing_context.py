@@ -1,0 +1,125 @@
+"""State shared by the per-kind storers of one import: counts, review list, problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert
+
+from desktop_app.services.importing_link import AccountIndex, Linker, Match
+from desktop_app.services.importing_store import BatchWriter, UpsertResult, encode_row, table_of
+from desktop_app.store.schema import ReviewItem
+
+MAX_EXAMPLES = 10
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unmatched: int = 0
+    review: int = 0
+    skipped: int = 0
+
+    def add(self, res: UpsertResult) -> None:
+        self.new += res.new
+        self.updated += res.updated
+        self.unchanged += res.unchanged
+
+
+@dataclass
+class StoreContext:
+    """Everything a storer needs: the writer, the account index and the tallies."""
+
+    writer: BatchWriter
+    index: AccountIndex
+    today: date
+    file_label: str
+    counts: Counts = field(default_factory=Counts)
+    unmatched_examples: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    touched_accounts: set[int] = field(default_factory=set)
+    linker: Linker = field(init=False)
+    _review: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.linker = Linker(self.index)
+
+    def problem(self, row: int | None, message: str) -> None:
+        where = f"{self.file_label}, row {row}" if row is not None else self.file_label
+        self.problems.append(f"{where}: {message}")
+
+    def review(self, match: Match, row: int, record: dict[str, Any]) -> None:
+        """Keep a row that could not be linked with certainty for the review list."""
+        if match.outcome == "fuzzy":
+            self.counts.review += 1
+        else:
+            self.counts.unmatched += 1
+            if len(self.unmatched_examples) < MAX_EXAMPLES:
+                self.unmatched_examples.append(f"row {row}: {match.key or '(no key)'}")
+        self._review.append(
+            {
+                "batch_id": self.writer.batch_id,
+                "kind": "fuzzy" if match.outcome == "fuzzy" else "unmatched",
+                "row_number": row,
+                "key_value": (match.key or "")[:300] or None,
+                "candidate_account_id": match.account_id if match.outcome == "fuzzy" else None,
+                "payload_json": encode_row(record),
+                "resolved": False,
+            }
+        )
+
+    def flush_review(self) -> None:
+        if self._review:
+            self.writer.conn.execute(insert(table_of(ReviewItem)), self._review)
+            self._review.clear()
+
+    def link_all(
+        self,
+        records: Sequence[dict[str, Any]],
+        rows: Sequence[int],
+        resolve: Callable[[dict[str, Any]], Match],
+    ) -> list[tuple[dict[str, Any], int, int]]:
+        """(record, row number, account id) of the exactly linked rows; the rest to review."""
+        out = []
+        for rec, row in zip(records, rows, strict=True):
+            m = resolve(rec)
+            if m.outcome == "exact" and m.account_id is not None:
+                out.append((rec, row, m.account_id))
+            else:
+                self.review(m, row, rec)
+        return out
+
+    def dedupe(
+        self, items: Sequence[tuple[Hashable, dict[str, Any], int]], what: str
+    ) -> list[tuple[Hashable, dict[str, Any]]]:
+        """Drop exact repeats of a key; skip and report keys whose rows disagree."""
+        groups: dict[Hashable, list[tuple[dict[str, Any], int]]] = {}
+        for k, row, num in items:
+            groups.setdefault(k, []).append((row, num))
+        out: list[tuple[Hashable, dict[str, Any]]] = []
+        for k, group in groups.items():
+            first = group[0][0]
+            if len(group) > 1:
+                self.counts.skipped += len(group) - 1
+                nums = ", ".join(str(n) for _r, n in group)
+                if any(r != first for r, _n in group[1:]):
+                    self.counts.skipped += 1
+                    self.problem(
+                        group[0][1],
+                        f"{what} {_key_text(k)} appears in rows {nums} with different "
+                        "values; none of them was imported",
+                    )
+                    continue
+            out.append((k, first))
+        return out
+
+
+def _key_text(key: Hashable) -> str:
+    if isinstance(key, tuple):
+        return " / ".join(str(k) for k in key if k is not None)
+    return str(key)

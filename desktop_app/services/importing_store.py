@@ -1,0 +1,211 @@
+"""Bulk upsert with before-images: the write half of an import (SQLAlchemy Core only).
+
+Every row an import inserts or updates is logged in ``change_log`` once per batch, with
+the full row as it was before (JSON), so that ``rollback`` restores the earlier state
+exactly. Inserted rows are logged with one ``INSERT … SELECT`` (no per-row Python).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from desktop_app.store.schema import ChangeLog, FieldHistory
+
+CHUNK = 900  # SQLite's default limit on bound parameters is far above this; IN lists stay short
+
+
+def table_of(model: Any) -> Table:
+    """The Core ``Table`` behind an ORM class."""
+    tbl: Table = model.__table__
+    return tbl
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def encode_row(row: dict[str, Any]) -> str:
+    """A row as JSON (dates as ISO text) for the change log."""
+    return json.dumps({k: _encode(v) for k, v in row.items()}, sort_keys=True)
+
+
+def decode_row(table: Table, text: str) -> dict[str, Any]:
+    """The inverse of ``encode_row``, typed by the table's column types."""
+    raw: dict[str, Any] = json.loads(text)
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        col = table.c[name]
+        if value is not None and isinstance(col.type, DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(col.type, Date):
+            value = date.fromisoformat(value)
+        out[name] = value
+    return out
+
+
+@dataclass
+class BatchWriter:
+    """Writes rows for one batch on one connection and keeps the change log exact."""
+
+    conn: Connection
+    batch_id: int
+    now: datetime
+    logged: set[tuple[str, int]] = field(default_factory=set)
+
+    # ------------------------------------------------------------------ before-images
+    def log_updates(self, table: Table, ids: Iterable[int]) -> None:
+        """Write the before-image of each row about to be updated (once per batch)."""
+        todo = [i for i in ids if (table.name, i) not in self.logged]
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start : start + CHUNK]
+            rows = self.conn.execute(select(table).where(table.c.id.in_(chunk))).mappings()
+            entries = [
+                {
+                    "batch_id": self.batch_id,
+                    "table_name": table.name,
+                    "row_id": r["id"],
+                    "op": "update",
+                    "before_json": encode_row(dict(r)),
+                }
+                for r in rows
+            ]
+            if entries:
+                self.conn.execute(insert(table_of(ChangeLog)), entries)
+        self.logged.update((table.name, i) for i in todo)
+
+    def insert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert new rows (all carrying this batch id) and log them as inserts."""
+        if not rows:
+            return
+        before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
+        for start in range(0, len(rows), 20_000):
+            self.conn.execute(insert(table), list(rows[start : start + 20_000]))
+        cl = table_of(ChangeLog)
+        src = select(
+            literal(self.batch_id),
+            literal(table.name),
+            table.c.id,
+            literal("insert"),
+        ).where(table.c.id > before, table.c.batch_id == self.batch_id)
+        self.conn.execute(insert(cl).from_select(["batch_id", "table_name", "row_id", "op"], src))
+
+    def update_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Update rows by ``id`` (each dict has ``id`` plus the same columns)."""
+        if not rows:
+            return
+        self.log_updates(table, [int(r["id"]) for r in rows])
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for r in rows:
+            groups.setdefault(tuple(sorted(k for k in r if k != "id")), []).append(r)
+        for cols, group in groups.items():
+            stmt = (
+                update(table)
+                .where(table.c.id == bindparam("_id"))
+                .values({c: bindparam("_v_" + c) for c in cols})
+            )
+            params = [{"_id": r["id"], **{"_v_" + c: r[c] for c in cols}} for r in group]
+            self.conn.execute(stmt, params)
+
+    def history(self, entity: str, entity_id: int, name: str, old: Any, new: Any) -> None:
+        """Record a change of a tracked field (ticket status, stage, billing state)."""
+        self.conn.execute(
+            insert(table_of(FieldHistory)).values(
+                entity=entity,
+                entity_id=entity_id,
+                field=name,
+                old_value=None if old is None else str(old),
+                new_value=None if new is None else str(new),
+                changed_at=self.now,
+                batch_id=self.batch_id,
+            )
+        )
+
+
+@dataclass
+class UpsertResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    #: (row id, column, old value, new value) of updated tracked fields
+    changes: list[tuple[int, str, Any, Any]] = field(default_factory=list)
+    #: ids of every row the file touched (new, updated or unchanged)
+    ids: list[int] = field(default_factory=list)
+
+
+def upsert(
+    writer: BatchWriter,
+    table: Table,
+    items: Sequence[tuple[Hashable, dict[str, Any]]],
+    existing: dict[Hashable, dict[str, Any]],
+    *,
+    tracked: Sequence[str] = (),
+    keep_if_none: Sequence[str] = (),
+) -> UpsertResult:
+    """Insert rows whose key is not in ``existing``; update those whose values differ.
+
+    ``items`` are (key, row) pairs with unique keys; ``existing`` maps a key to the current
+    row (``id`` and at least the columns of the rows). Columns in ``keep_if_none`` are not
+    overwritten with a blank. Returns the counts and the changes of ``tracked`` columns.
+    """
+    res = UpsertResult()
+    new_rows: list[dict[str, Any]] = []
+    upd_rows: list[dict[str, Any]] = []
+    for k, row in items:
+        cur = existing.get(k)
+        if cur is None:
+            new_rows.append({**row, "batch_id": writer.batch_id})
+            continue
+        res.ids.append(int(cur["id"]))
+        diff = {
+            c: v
+            for c, v in row.items()
+            if cur.get(c) != v and not (v is None and c in keep_if_none)
+        }
+        if not diff:
+            res.unchanged += 1
+            continue
+        res.changes.extend((int(cur["id"]), c, cur.get(c), diff[c]) for c in tracked if c in diff)
+        diff["id"] = cur["id"]
+        diff["batch_id"] = writer.batch_id
+        upd_rows.append(diff)
+    writer.update_rows(table, upd_rows)
+    writer.insert_rows(table, new_rows)
+    res.new, res.updated = len(new_rows), len(upd_rows)
+    return res
+
+
+def fetch_rows(
+    conn: Connection, table: Table, columns: Sequence[str], *where: Any
+) -> list[dict[str, Any]]:
+    """Rows of ``table`` as dicts (``id`` plus ``columns``), optionally filtered."""
+    cols = [table.c.id, *(table.c[c] for c in columns if c != "id")]
+    stmt = select(*cols)
+    if where:
+        stmt = stmt.where(and_(*where))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def delete_batch_owned(conn: Connection, table: Table, batch_id: int) -> None:
+    """Delete rows that belong to the batch itself (field history, review items)."""
+    conn.execute(delete(table).where(table.c.batch_id == batch_id))
