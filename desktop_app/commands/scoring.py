@@ -1,0 +1,166 @@
+"""Health commands: ``score``, ``validate``, ``retention``, ``overrides``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("score", help="recompute account health and print the band counts")
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="score as of this date, using only what was known then",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=cmd_score)
+
+    p = sub.add_parser("validate", help="does the health score predict churn? (AUC)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="end of the history used")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("retention", help="logo churn and MRR retention over a period")
+    p.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE")
+    p.add_argument("--owner", metavar="NAME", help="only this CSM's accounts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_retention)
+
+    p = sub.add_parser("overrides", help="list active health overrides")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_overrides)
+
+
+def _dump(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=1, default=_default)
+    sys.stdout.write("\n")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.scoring import rescore
+
+    store = open_database(args.db)
+    try:
+        summary = rescore(store, as_of=args.as_of)
+    finally:
+        store.dispose()
+    if args.json:
+        _dump(asdict(summary))
+        return 0
+    print(
+        f"Scored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()} "
+        f"(scorecard version {summary.scorecard_version_id})."
+    )
+    for band, count in summary.band_counts.items():
+        print(f"  {band:16} {count:6}")
+    if summary.overrides_needing_review:
+        print(f"{summary.overrides_needing_review} overrides need review.")
+    return 0
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.health_validation import validate
+
+    store = open_database(args.db)
+    try:
+        report = validate(store, as_of=args.as_of)
+    finally:
+        store.dispose()
+    if args.json:
+        data = asdict(report)
+        data["score_beats_usage"] = report.score_beats_usage
+        data["churn_by_band"] = {
+            band: {"observations": n, "churn_rate": rate}
+            for band, (n, rate) in report.churn_by_band.items()
+        }
+        data["churn_by_decile"] = [
+            {"decile": d, "observations": n, "churn_rate": rate}
+            for d, n, rate in report.churn_by_decile
+        ]
+        _dump(data)
+        return 0
+    for h in sorted(report.auc_score):
+        print(
+            f"AUC, churn within {h} months: score {_fmt(report.auc_score[h])}, "
+            f"usage alone {_fmt(report.auc_usage[h])} "
+            f"({report.churn_events[h]} churn events in {report.observations[h]} "
+            "account-months)"
+        )
+    print("Churn rate by band:")
+    for band, (n, rate) in report.churn_by_band.items():
+        print(f"  {band:16} {_fmt(rate):>6}  (n={n})")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.health_validation import retention
+
+    store = open_database(args.db)
+    try:
+        figures = retention(store, args.start, args.end, owner=args.owner)
+    finally:
+        store.dispose()
+    if args.json:
+        _dump(asdict(figures))
+        return 0
+    print(
+        f"{figures.start.isoformat()} to {figures.end.isoformat()}"
+        + (f" ({args.owner})" if args.owner else "")
+    )
+    print(f"  accounts at start     {figures.n_start}")
+    print(f"  churned               {figures.n_churned}")
+    for key in ("logo_churn_rate", "net_mrr_retention", "gross_mrr_retention", "mrr_churn"):
+        print(f"  {key:21} {_fmt(getattr(figures, key))}")
+    return 0
+
+
+def cmd_overrides(args: argparse.Namespace) -> int:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.health_overrides import active_overrides
+
+    store = open_database(args.db)
+    try:
+        rows = active_overrides(store)
+    finally:
+        store.dispose()
+    if args.json:
+        _dump([asdict(r) | {"created_at": r.created_at.isoformat()} for r in rows])
+        return 0
+    if not rows:
+        print("No active overrides.")
+        return 0
+    for r in rows:
+        flag = "  REVIEW" if r.needs_review else ""
+        print(
+            f"{r.account_name[:36]:36}  {r.band:15} (computed {r.computed_band_now or '-'})"
+            f"  {r.reason_code}  by {r.author or '-'}{flag}"
+        )
+    print(f"{len(rows)} active overrides")
+    return 0

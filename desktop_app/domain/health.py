@@ -1,0 +1,241 @@
+"""Account health: a vectorised scorecard over the whole book, SOP bands, explanations.
+
+Scoring (numpy over all accounts at once, no per-account Python loop):
+
+* every measure maps its raw value to 0-100 points linearly (see ``domain.scorecard``);
+* a missing raw value (NaN) is left out: its weight is redistributed over the measures of
+  its group that are present, and a group with no measure present gives its weight to the
+  other groups, so missing is never silently treated as bad;
+* the score is the sum of ``points x effective weight`` (effective weights sum to 1), and
+  ``confidence`` is the number of measures it rests on.
+
+Bands are the SOP's categories, applied in this order (thresholds in ``BandRules``, shipped
+in ``resources/scorecard_default.json``):
+
+1. **Escalation** - the account has at least one open escalation case.
+2. **Undefined** - unresponsive or past due: the main POC has not replied for more than
+   ``unresponsive_days``, the main POC's status is one of ``unavailable_poc_statuses``
+   (terminated, on leave, unknown) or there is no main POC, or the account is past due by
+   at least ``past_due_min_days``; also any account with no measure to score (confidence 0).
+3. **Healthy/Stable** - the score is at least ``healthy_min_score``.
+4. **Risky/Unstable** - everything else.
+
+"Fresh Start" is a transition scenario a team lead chooses, never a computed band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from desktop_app.domain.accounts import BAND_CODE, BAND_ORDER, HealthBand
+from desktop_app.domain.scorecard import Scorecard
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+Int8Array = npt.NDArray[np.int8]
+
+
+@dataclass(frozen=True, eq=False)
+class MeasureInputs:
+    """Raw measure values and band signals of ``n`` accounts at one date."""
+
+    account_id: IntArray
+    raw: dict[str, FloatArray]
+    open_escalations: FloatArray
+    poc_days: FloatArray  # days since the main POC replied; NaN = unknown
+    poc_unavailable: BoolArray  # no main POC, or terminated / on leave / unknown
+    days_past_due: FloatArray  # NaN = unknown
+    organic: BoolArray  # usage decline that tracks the customer's own seats
+
+    def __len__(self) -> int:
+        return int(self.account_id.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreResult:
+    """Scores of ``n`` accounts; per-measure arrays are ``(n, m)`` in ``measure_ids`` order."""
+
+    account_id: IntArray
+    measure_ids: tuple[str, ...]
+    measure_labels: tuple[str, ...]
+    score: FloatArray
+    band_code: Int8Array
+    confidence: IntArray
+    raw: FloatArray
+    points: FloatArray
+    weight: FloatArray  # effective weight in percent (sums to 100 per scored account)
+    contribution: FloatArray  # points x weight / 100 (sums to the score)
+    organic: BoolArray
+
+    def __len__(self) -> int:
+        return int(self.account_id.shape[0])
+
+    @property
+    def band(self) -> npt.NDArray[np.object_]:
+        names = np.array([b.value for b in BAND_ORDER], dtype=object)
+        out: npt.NDArray[np.object_] = names[self.band_code]
+        return out
+
+    def index_of(self, account_id: int) -> int | None:
+        hits = np.flatnonzero(self.account_id == account_id)
+        return int(hits[0]) if hits.size else None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureLine:
+    measure: str
+    label: str
+    raw: float | None
+    points: float | None
+    weight: float
+    contribution: float
+    lost: float  # points the measure costs the score: weight x (100 - points) / 100
+
+
+@dataclass(frozen=True, slots=True)
+class HealthExplanation:
+    """Why an account has its score: each measure, and the one dragging it down most."""
+
+    account_id: int
+    score: float | None
+    band: HealthBand
+    confidence: int
+    lines: tuple[MeasureLine, ...]
+    dragging: str | None  # measure id costing the most points
+    organic_contraction: bool
+    override_band: str | None = None
+
+    @property
+    def dragging_line(self) -> MeasureLine | None:
+        return next((ln for ln in self.lines if ln.measure == self.dragging), None)
+
+
+def linear_points(raw: FloatArray, low: float, high: float, invert: bool) -> FloatArray:
+    """0 at or below ``low``, 100 at or above ``high`` (reversed when ``invert``); NaN stays."""
+    with np.errstate(invalid="ignore"):
+        frac = np.clip((raw - low) / (high - low), 0.0, 1.0)
+    pts: FloatArray = 100.0 * (1.0 - frac if invert else frac)
+    return pts
+
+
+def effective_weights(card: Scorecard, present: BoolArray) -> FloatArray:
+    """``(n, m)`` weights (fractions summing to 1 per row with any measure present)."""
+    group_ids = [g.id for g in card.groups]
+    member = np.zeros((len(card.measures), len(group_ids)), dtype=np.float64)
+    for j, m in enumerate(card.measures):
+        member[j, group_ids.index(m.group)] = 1.0
+    mw = np.array([m.weight for m in card.measures], dtype=np.float64)
+    gw = np.array([g.weight for g in card.groups], dtype=np.float64)
+    w = present * mw[None, :]
+    group_sum = w @ member  # (n, G)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        within = np.where(present, w / (group_sum @ member.T), 0.0)
+        g_present = (group_sum > 0) * gw[None, :]
+        g_frac = g_present / g_present.sum(axis=1, keepdims=True)
+    g_frac = np.nan_to_num(g_frac)
+    out: FloatArray = np.nan_to_num(within) * (g_frac @ member.T)
+    return out
+
+
+def score_book(card: Scorecard, inputs: MeasureInputs) -> ScoreResult:
+    """Score every account of ``inputs`` with ``card`` and assign SOP bands."""
+    n, ids = len(inputs), card.measure_ids
+    raw = np.full((n, len(ids)), np.nan)
+    points = np.full((n, len(ids)), np.nan)
+    for j, m in enumerate(card.measures):
+        col = inputs.raw.get(m.id)
+        if col is not None:
+            raw[:, j] = col
+            points[:, j] = linear_points(col, m.low, m.high, m.invert)
+    present = ~np.isnan(points) & (np.array([m.weight for m in card.measures]) > 0)[None, :]
+    weight = effective_weights(card, present)
+    contribution = np.where(present, np.nan_to_num(points) * weight, 0.0)
+    confidence = present.sum(axis=1).astype(np.int64)
+    score = np.where(confidence > 0, contribution.sum(axis=1), np.nan)
+    bands = assign_bands(card, inputs, score)
+    return ScoreResult(
+        account_id=inputs.account_id,
+        measure_ids=ids,
+        measure_labels=tuple(m.label for m in card.measures),
+        score=score,
+        band_code=bands,
+        confidence=confidence,
+        raw=raw,
+        points=points,
+        weight=weight * 100.0,
+        contribution=contribution,
+        organic=inputs.organic,
+    )
+
+
+def assign_bands(card: Scorecard, inputs: MeasureInputs, score: FloatArray) -> Int8Array:
+    """SOP band codes (``BAND_CODE``) by the rules in this module's docstring."""
+    rules = card.bands
+    with np.errstate(invalid="ignore"):
+        escalation = np.nan_to_num(inputs.open_escalations) > 0
+        unresponsive = (inputs.poc_days > rules.unresponsive_days) | inputs.poc_unavailable
+        past_due = inputs.days_past_due >= rules.past_due_min_days
+        healthy = score >= rules.healthy_min_score
+    out = np.full(len(inputs), BAND_CODE[HealthBand.RISKY], dtype=np.int8)
+    out[healthy] = BAND_CODE[HealthBand.HEALTHY]
+    out[unresponsive | past_due | np.isnan(score)] = BAND_CODE[HealthBand.UNDEFINED]
+    out[escalation] = BAND_CODE[HealthBand.ESCALATION]
+    return out
+
+
+def explain(result: ScoreResult, i: int) -> HealthExplanation:
+    """The breakdown of row ``i`` of ``result``: measure lines and the one dragging it down."""
+    lines = []
+    for j, mid in enumerate(result.measure_ids):
+        raw = float(result.raw[i, j])
+        pts = float(result.points[i, j])
+        w = float(result.weight[i, j])
+        lost = 0.0 if np.isnan(pts) else w * (100.0 - pts) / 100.0
+        lines.append(
+            MeasureLine(
+                measure=mid,
+                label=result.measure_labels[j],
+                raw=None if np.isnan(raw) else raw,
+                points=None if np.isnan(pts) else pts,
+                weight=w,
+                contribution=float(result.contribution[i, j]),
+                lost=lost,
+            )
+        )
+    worst = max(lines, key=lambda ln: ln.lost, default=None)
+    score = float(result.score[i])
+    return HealthExplanation(
+        account_id=int(result.account_id[i]),
+        score=None if np.isnan(score) else score,
+        band=BAND_ORDER[int(result.band_code[i])],
+        confidence=int(result.confidence[i]),
+        lines=tuple(lines),
+        dragging=worst.measure if worst is not None and worst.lost > 0 else None,
+        organic_contraction=bool(result.organic[i]),
+    )
+
+
+def trend_arrow(previous: float | None, current: float | None, tolerance: float = 2.0) -> str:
+    """'↑', '↓' or '→' comparing two scores (within ``tolerance`` points counts as flat)."""
+    if previous is None or current is None:
+        return "→"
+    if current - previous > tolerance:
+        return "↑"
+    if previous - current > tolerance:
+        return "↓"
+    return "→"
+
+
+def biggest_movers(
+    before: dict[str, float], after: dict[str, float], top: int = 3
+) -> list[tuple[str, float]]:
+    """Measures whose contribution moved most between two breakdowns, largest first."""
+    keys = set(before) | set(after)
+    deltas = [(k, after.get(k, 0.0) - before.get(k, 0.0)) for k in keys]
+    deltas = [d for d in deltas if abs(d[1]) > 1e-9]
+    deltas.sort(key=lambda d: (-abs(d[1]), d[0]))
+    return deltas[:top]

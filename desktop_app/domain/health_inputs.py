@@ -1,0 +1,226 @@
+"""Raw health measures of the whole book at any date, from imported history (numpy only).
+
+``HistoryInputs`` holds the book's history as flat arrays (usage months as an ``(n, T)``
+matrix, tickets / NPS responses / contacts / billing states as parallel arrays with an
+account row index). ``measures_at`` derives every raw measure at day ``t`` using only what
+was known then: usage months that had started, tickets opened by ``t`` and still open at
+``t``, NPS answered by ``t``, billing states dated by ``t``. Signals that exist only as the
+current state (contacts' last reply, who a ticket is waiting on, the renewal date) are used
+only within ``CURRENT_WINDOW_DAYS`` of the day the data was observed; earlier they are
+missing (NaN) rather than guessed. Days are float day numbers since 1970-01-01.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from desktop_app.domain.churn import organic_contraction
+from desktop_app.domain.health import MeasureInputs
+from desktop_app.domain.scorecard import Scorecard
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+CURRENT_WINDOW_DAYS = 31.0
+STALE_USAGE_MONTHS = 2
+WAITING_NONE, WAITING_US, WAITING_CUSTOMER = 0, 1, 2
+
+
+@dataclass(frozen=True, eq=False)
+class HistoryInputs:
+    """Everything scoring reads, as arrays (row index ``i`` = ``account_id[i]``)."""
+
+    account_id: IntArray
+    month_day: FloatArray  # (T,) first day of each usage month
+    mau: FloatArray  # (n, T), NaN = no data
+    seats: FloatArray  # (n, T), NaN = no data
+    contracted_seats: FloatArray  # (n,)
+    renewal_day: FloatArray  # (n,)
+    churn_day: FloatArray  # (n,) NaN = not churned
+    start_day: FloatArray  # (n,) NaN = unknown (assume it existed)
+    t_acc: IntArray
+    t_open: FloatArray
+    t_close: FloatArray  # inf while open
+    t_esc: BoolArray
+    t_waiting: npt.NDArray[np.int8]
+    t_updated: FloatArray
+    n_acc: IntArray
+    n_day: FloatArray
+    n_score: FloatArray
+    c_acc: IntArray
+    c_reply: FloatArray
+    c_main: BoolArray
+    c_status: npt.NDArray[np.object_]
+    b_acc: IntArray
+    b_day: FloatArray
+    b_dpd: FloatArray
+    observed_day: float
+
+    def __len__(self) -> int:
+        return int(self.account_id.shape[0])
+
+
+def live_at(h: HistoryInputs, t: float) -> BoolArray:
+    """Accounts that existed and had not churned at day ``t``."""
+    with np.errstate(invalid="ignore"):
+        alive = np.isnan(h.churn_day) | (h.churn_day > t)
+        started = np.isnan(h.start_day) | (h.start_day <= t)
+    out: BoolArray = alive & started
+    return out
+
+
+def last_valid_index(values: FloatArray) -> IntArray:
+    """For each cell, the column of the latest non-NaN value at or before it (-1: none)."""
+    cols = np.arange(values.shape[1], dtype=np.int64)[None, :]
+    idx = np.where(np.isnan(values), -1, cols)
+    out: IntArray = np.maximum.accumulate(idx, axis=1)
+    return out
+
+
+def _take(values: FloatArray, rows: IntArray, cols: IntArray) -> FloatArray:
+    out = np.full(rows.shape[0], np.nan)
+    ok = cols >= 0
+    out[ok] = values[rows[ok], cols[ok]]
+    return out
+
+
+def usage_measures(
+    h: HistoryInputs, t: float, last_idx: IntArray | None = None
+) -> dict[str, FloatArray]:
+    """Utilisation, MAU trends (3 and 6 months), seat trend and the organic flag at ``t``."""
+    n = len(h)
+    last_idx = last_valid_index(h.mau) if last_idx is None else last_idx
+    known = np.flatnonzero(h.month_day <= t)
+    nan = np.full(n, np.nan)
+    if known.size == 0 or n == 0:
+        return {
+            "utilisation": nan,
+            "mau_trend_3m": nan,
+            "mau_trend_6m": nan,
+            "organic": np.zeros(n),
+        }
+    col = int(known[-1])
+    rows = np.arange(n, dtype=np.int64)
+    cur = last_idx[:, col]
+    cur = np.where(col - cur > STALE_USAGE_MONTHS, -1, cur)
+    mau_now = _take(h.mau, rows, cur)
+    seats_now = _take(h.seats, rows, cur)
+    seats_now = np.where(np.isnan(seats_now), h.contracted_seats, seats_now)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        util = np.where(seats_now > 0, mau_now / seats_now, np.nan)
+    out = {"utilisation": util}
+    organic_any = np.zeros(n, dtype=bool)
+    for k in (3, 6):
+        prev_col = np.where(cur - k >= 0, cur - k, -1)
+        prev = np.where(prev_col >= 0, last_idx[rows, np.maximum(prev_col, 0)], -1)
+        mau_prev = _take(h.mau, rows, prev)
+        seats_prev = _take(h.seats, rows, prev)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mau_tr = np.where(mau_prev > 0, mau_now / mau_prev - 1.0, np.nan)
+            mau_tr = np.where((mau_prev == 0) & (mau_now == 0), 0.0, mau_tr)
+            seat_tr = np.where(seats_prev > 0, seats_now / seats_prev - 1.0, np.nan)
+        organic = organic_contraction(mau_tr, seat_tr)
+        # An organic decline is scored on usage per seat, not on the raw fall.
+        adjusted = (1.0 + mau_tr) / (1.0 + np.where(organic, seat_tr, 0.0)) - 1.0
+        out[f"mau_trend_{k}m"] = adjusted
+        organic_any |= organic
+    out["organic"] = organic_any.astype(np.float64)
+    return out
+
+
+def _count(acc: IntArray, mask: BoolArray, n: int) -> FloatArray:
+    return np.bincount(acc[mask], minlength=n).astype(np.float64)
+
+
+def _latest_per_account(
+    acc: IntArray, day: FloatArray, value: FloatArray, mask: BoolArray, n: int
+) -> FloatArray:
+    out = np.full(n, np.nan)
+    sel = np.flatnonzero(mask)
+    if sel.size == 0:
+        return out
+    order = sel[np.lexsort((day[sel], acc[sel]))]
+    a = acc[order]
+    last = np.ones(a.shape[0], dtype=bool)
+    last[:-1] = a[1:] != a[:-1]
+    out[a[last]] = value[order[last]]
+    return out
+
+
+def ticket_measures(card: Scorecard, h: HistoryInputs, t: float) -> dict[str, FloatArray]:
+    """Ticket counts open at ``t`` (open, escalations, old, waiting on us, auto-closing)."""
+    n = len(h)
+    open_at = (h.t_open <= t) & (h.t_close > t)
+    out = {
+        "open_tickets": _count(h.t_acc, open_at, n),
+        "open_escalations": _count(h.t_acc, open_at & h.t_esc, n),
+        "old_tickets": _count(h.t_acc, open_at & (t - h.t_open > card.params.old_ticket_days), n),
+    }
+    if t >= h.observed_day - CURRENT_WINDOW_DAYS:
+        still_open = np.isinf(h.t_close)
+        out["waiting_on_us"] = _count(h.t_acc, still_open & (h.t_waiting == WAITING_US), n)
+        closing = (
+            still_open
+            & (h.t_waiting == WAITING_CUSTOMER)
+            & (t - h.t_updated <= card.params.auto_close_days)
+        )
+        out["auto_closing"] = _count(h.t_acc, closing, n)
+    return out
+
+
+def contact_measures(
+    card: Scorecard, h: HistoryInputs, t: float
+) -> tuple[dict[str, FloatArray], FloatArray, BoolArray]:
+    """Engagement measures, POC days since reply and the POC-unavailable flag at ``t``."""
+    n = len(h)
+    if t < h.observed_day - CURRENT_WINDOW_DAYS:
+        return {}, np.full(n, np.nan), np.zeros(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        days = t - h.c_reply
+        recent = (days >= 0) & (days < card.params.engaged_window_days)
+    engaged = _count(h.c_acc, recent, n)
+    main = h.c_main
+    poc_days = np.full(n, np.inf)
+    np.minimum.at(poc_days, h.c_acc[main], np.where(np.isnan(days[main]), np.inf, days[main]))
+    has_main = _count(h.c_acc, main, n) > 0
+    poc_days = np.where(np.isinf(poc_days), np.nan, poc_days)
+    bad_status = np.isin(
+        np.char.lower(h.c_status.astype(str)), list(card.bands.unavailable_poc_statuses)
+    )
+    unavailable = ~has_main | (_count(h.c_acc, main & bad_status, n) > 0)
+    return {"poc_days_since_reply": poc_days, "engaged_contacts": engaged}, poc_days, unavailable
+
+
+def measures_at(
+    card: Scorecard, h: HistoryInputs, t: float, last_idx: IntArray | None = None
+) -> MeasureInputs:
+    """Raw measures and band signals at day ``t`` for the accounts live at ``t``."""
+    n = len(h)
+    raw = usage_measures(h, t, last_idx)
+    organic = raw.pop("organic") > 0
+    raw.update(ticket_measures(card, h, t))
+    nps_ok = (h.n_day <= t) & (t - h.n_day <= card.params.nps_max_age_days)
+    raw["nps_latest"] = _latest_per_account(h.n_acc, h.n_day, h.n_score, nps_ok, n)
+    bill_ok = (h.b_day <= t) & (t - h.b_day <= 45.0)
+    dpd = _latest_per_account(h.b_acc, h.b_day, h.b_dpd, bill_ok, n)
+    raw["days_past_due"] = dpd
+    raw["past_due"] = np.where(np.isnan(dpd), np.nan, (dpd > 0).astype(np.float64))
+    engagement, poc_days, unavailable = contact_measures(card, h, t)
+    raw.update(engagement)
+    if t >= h.observed_day - CURRENT_WINDOW_DAYS:
+        with np.errstate(invalid="ignore"):
+            raw["days_to_renewal"] = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)
+    live = live_at(h, t)
+    return MeasureInputs(
+        account_id=h.account_id[live],
+        raw={k: v[live] for k, v in raw.items()},
+        open_escalations=raw["open_escalations"][live],
+        poc_days=poc_days[live],
+        poc_unavailable=unavailable[live],
+        days_past_due=dpd[live],
+        organic=organic[live],
+    )

@@ -1,0 +1,215 @@
+"""Load the scoring inputs from the store: a few whole-table queries into numpy arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.churn import RevenueInputs, day_number
+from desktop_app.domain.health_inputs import (
+    WAITING_CUSTOMER,
+    WAITING_NONE,
+    WAITING_US,
+    HistoryInputs,
+)
+from desktop_app.store.schema import (
+    Account,
+    BillingState,
+    Contact,
+    ImportBatch,
+    NpsResponse,
+    Subscription,
+    Ticket,
+    UsageMonth,
+)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def days(values: Sequence[Any]) -> FloatArray:
+    """Day numbers (float, NaN for None) of dates or datetimes."""
+    if len(values) == 0:
+        return np.empty(0, dtype=np.float64)
+    arr = np.array(values, dtype="datetime64[D]")
+    out = arr.astype(np.int64).astype(np.float64)
+    out[np.isnat(arr)] = np.nan
+    return out
+
+
+def floats(values: Sequence[Any]) -> FloatArray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _rows(ids: IntArray, acc: Sequence[Any]) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Row index of each account id in sorted ``ids`` and whether it was found."""
+    a = np.array([-1 if v is None else v for v in acc], dtype=np.int64)
+    pos = np.searchsorted(ids, a).clip(0, max(len(ids) - 1, 0))
+    ok = (ids[pos] == a) if len(ids) else np.zeros(len(a), dtype=bool)
+    return pos.astype(np.int64), ok
+
+
+def observed_day(session: Session, fallback: date) -> date:
+    """The date the current-state data refers to: the newest live import batch."""
+    row = session.execute(
+        select(func.max(ImportBatch.as_of), func.max(ImportBatch.imported_at)).where(
+            ImportBatch.rolled_back_at.is_(None)
+        )
+    ).one()
+    if row[0] is not None:
+        return row[0]
+    if row[1] is not None:
+        return row[1].date()
+    return fallback
+
+
+def load_history(session: Session, as_of: date) -> HistoryInputs:
+    """Every scoring input of the book as arrays (see ``domain.health_inputs``)."""
+    acc = session.execute(
+        select(
+            Account.id,
+            Account.contracted_seats,
+            Account.renewal_date,
+            Account.churn_date,
+            Account.created_at,
+        ).order_by(Account.id)
+    ).all()
+    cols: list[Sequence[Any]] = list(zip(*acc, strict=True)) if acc else [[]] * 5
+    ids = np.array(cols[0], dtype=np.int64)
+    n = len(ids)
+    mau, seats, month_day = _usage(session, ids)
+    subs = load_revenue(session, ids, np.zeros(n))
+    churn_day = _churn_day(days(cols[3]), subs)
+    t_acc, t_open, t_close, t_esc, t_wait, t_upd = _tickets(session, ids)
+    nps = session.execute(
+        select(NpsResponse.account_id, NpsResponse.responded_at, NpsResponse.score)
+    ).all()
+    n_rows, n_ok = _rows(ids, [r[0] for r in nps])
+    con = session.execute(
+        select(Contact.account_id, Contact.last_replied, Contact.is_main_poc, Contact.status)
+    ).all()
+    c_rows, c_ok = _rows(ids, [r[0] for r in con])
+    bill = session.execute(
+        select(BillingState.account_id, BillingState.as_of, BillingState.days_past_due)
+    ).all()
+    b_rows, b_ok = _rows(ids, [r[0] for r in bill])
+    start = days(cols[4])
+    first_sub = np.full(n, np.inf)
+    np.minimum.at(first_sub, subs.s_acc, np.nan_to_num(subs.s_start, nan=np.inf))
+    start = np.fmin(start, np.where(np.isinf(first_sub), np.nan, first_sub))
+    return HistoryInputs(
+        account_id=ids,
+        month_day=month_day,
+        mau=mau,
+        seats=seats,
+        contracted_seats=floats(cols[1]),
+        renewal_day=days(cols[2]),
+        churn_day=churn_day,
+        start_day=start,
+        t_acc=t_acc,
+        t_open=t_open,
+        t_close=t_close,
+        t_esc=t_esc,
+        t_waiting=t_wait,
+        t_updated=t_upd,
+        n_acc=n_rows[n_ok],
+        n_day=days([r[1] for r in nps])[n_ok],
+        n_score=floats([r[2] for r in nps])[n_ok],
+        c_acc=c_rows[c_ok],
+        c_reply=days([r[1] for r in con])[c_ok],
+        c_main=np.array([bool(r[2]) for r in con], dtype=bool)[c_ok],
+        c_status=np.array([(r[3] or "") for r in con], dtype=object)[c_ok],
+        b_acc=b_rows[b_ok],
+        b_day=days([r[1] for r in bill])[b_ok],
+        b_dpd=floats([r[2] for r in bill])[b_ok],
+        observed_day=float(day_number(observed_day(session, as_of))),
+    )
+
+
+def _usage(session: Session, ids: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    rows = session.execute(
+        select(UsageMonth.account_id, UsageMonth.month, UsageMonth.mau, UsageMonth.licensed_seats)
+    ).all()
+    if not rows:
+        empty = np.full((len(ids), 0), np.nan)
+        return empty, empty.copy(), np.empty(0)
+    r, ok = _rows(ids, [x[0] for x in rows])
+    month = days([x[1] for x in rows])
+    months = np.unique(month[~np.isnan(month)])
+    c = np.searchsorted(months, month)
+    mau = np.full((len(ids), len(months)), np.nan)
+    seats = np.full((len(ids), len(months)), np.nan)
+    good = ok & ~np.isnan(month)
+    mau[r[good], c[good]] = floats([x[2] for x in rows])[good]
+    seats[r[good], c[good]] = floats([x[3] for x in rows])[good]
+    return mau, seats, months
+
+
+def _tickets(session: Session, ids: IntArray) -> tuple[Any, ...]:
+    rows = session.execute(
+        select(
+            Ticket.account_id,
+            Ticket.opened_at,
+            Ticket.resolved_at,
+            Ticket.is_open,
+            Ticket.is_escalation,
+            Ticket.waiting_on,
+            Ticket.updated_at,
+        )
+    ).all()
+    r, ok = _rows(ids, [x[0] for x in rows])
+    opened = days([x[1] for x in rows])
+    closed = days([x[2] for x in rows])
+    is_open = np.array([bool(x[3]) for x in rows], dtype=bool)
+    # An open ticket is open until further notice; a closed one without a date never counts.
+    closed = np.where(is_open, np.inf, np.where(np.isnan(closed), -np.inf, closed))
+    codes = {"us": WAITING_US, "customer": WAITING_CUSTOMER}
+    waiting = np.array([codes.get((x[5] or "").lower(), WAITING_NONE) for x in rows], dtype=np.int8)
+    ok &= ~np.isnan(opened)
+    esc = np.array([bool(x[4]) for x in rows], dtype=bool)
+    updated = days([x[6] for x in rows])
+    return r[ok], opened[ok], closed[ok], esc[ok], waiting[ok], updated[ok]
+
+
+def load_revenue(session: Session, ids: IntArray, fallback_mrr: FloatArray) -> RevenueInputs:
+    """Subscriptions as arrays, with account churn dates and ``fallback_mrr`` as fallback."""
+    rows = session.execute(
+        select(
+            Subscription.account_id,
+            Subscription.started_at,
+            Subscription.ended_at,
+            Subscription.mrr,
+        )
+    ).all()
+    r, ok = _rows(ids, [x[0] for x in rows])
+    acc = session.execute(
+        select(Account.id, Account.churn_date, Account.created_at).order_by(Account.id)
+    ).all()
+    return RevenueInputs(
+        n=len(ids),
+        s_acc=r[ok],
+        s_start=days([x[1] for x in rows])[ok],
+        s_end=days([x[2] for x in rows])[ok],
+        s_mrr=np.nan_to_num(floats([x[3] for x in rows]))[ok],
+        fallback_mrr=fallback_mrr,
+        churn_day=days([a[1] for a in acc]),
+        start_day=days([a[2] for a in acc]),
+    )
+
+
+def _churn_day(crm_churn: FloatArray, rev: RevenueInputs) -> FloatArray:
+    """CRM churn date, else the day the last subscription ended (all ended)."""
+    n = rev.n
+    has = np.bincount(rev.s_acc, minlength=n) > 0
+    live = np.bincount(rev.s_acc[np.isnan(rev.s_end)], minlength=n) > 0
+    last_end = np.full(n, -np.inf)
+    np.maximum.at(last_end, rev.s_acc, np.nan_to_num(rev.s_end, nan=-np.inf))
+    derived = np.where(has & ~live & np.isfinite(last_end), last_end, np.nan)
+    out: FloatArray = np.where(np.isnan(crm_churn), derived, crm_churn)
+    return out
