@@ -1,0 +1,477 @@
+"""The portfolio scatter: every account by usage (x) and health (y), linked to the table.
+
+Items are created once; a book or axis change rebuilds the full-book arrays, a filter change
+only slices them (``setData`` with the masked arrays and pre-built brush objects by band).
+Hover, click, rectangle and lasso hit tests run in numpy on the visible arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolBar,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui.views import scatter_data as sd
+from desktop_app.ui.views.scatter_chrome import ScatterChrome
+from desktop_app.ui.views.scatter_data import QuadrantStat
+from desktop_app.ui.views.scatter_items import (
+    SELECTED_COLOUR,
+    PassiveScatter,
+    PortfolioAxis,
+    SelectViewBox,
+    band_brushes,
+)
+
+HIT_RADIUS_PX = 8.0
+RENEWAL_WINDOWS = (30, 60, 90, 180)
+
+
+class PortfolioScatter(QWidget):
+    """Usage x health scatter of the whole book; the lead wires it to the table and pane."""
+
+    selectionChanged = Signal(object)  # np.ndarray[int64] of account ids (user action)
+    accountActivated = Signal(int)
+    overrideRequested = Signal(int)
+    noteRequested = Signal(int)
+    transitionRequested = Signal(object)
+    quadrantsChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._book = BookColumns.empty()
+        self._x_axis, self._y_axis = "mau", "health"
+        self._window = 90
+        self._nps: np.ndarray | None = None
+        self._mask = np.ones(0, dtype=bool)
+        self._vis = np.empty(0, dtype=np.int64)  # book row indices currently plotted
+        self._selected = np.empty(0, dtype=np.int64)  # selected account ids
+        self._sorter = np.empty(0, dtype=np.int64)
+        self._brushes = np.array(band_brushes(), dtype=object)
+        self._build_ui()
+        self._arrays = sd.plot_arrays(self._book, self._x_axis, self._y_axis, None)
+        self._style_full()
+
+    # ---------------------------------------------------------------- construction
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self._build_toolbar())
+        self._axis_x = PortfolioAxis("bottom")
+        self._axis_y = PortfolioAxis("left")
+        self._vb = SelectViewBox()
+        self._glw = pg.GraphicsLayoutWidget(self)
+        self._glw.setBackground("w")
+        self.plot_item = self._glw.addPlot(
+            row=0, col=0, viewBox=self._vb, axisItems={"bottom": self._axis_x, "left": self._axis_y}
+        )
+        for ax in (self._axis_x, self._axis_y):
+            ax.setPen(pg.mkPen("#444"))
+            ax.setTextPen(pg.mkPen("#222"))
+        self.plot_item.showGrid(x=True, y=True, alpha=0.15)
+        layout.addWidget(self._glw, 1)
+        self._scatter = PassiveScatter(pxMode=True, pen=pg.mkPen(60, 60, 60, 110))
+        self._overlay = PassiveScatter(
+            pxMode=True, symbol="o", size=18, brush=None, pen=pg.mkPen(SELECTED_COLOUR, width=2.5)
+        )
+        self._hover = PassiveScatter(
+            pxMode=True, symbol="o", size=22, brush=None, pen=pg.mkPen("#000", width=1.5)
+        )
+        self._vb.addItem(self._scatter)
+        self._vb.addItem(self._overlay, ignoreBounds=True)
+        self._vb.addItem(self._hover, ignoreBounds=True)
+        self._overlay.setZValue(10)
+        self._hover.setZValue(11)
+        self._chrome = ScatterChrome(self.plot_item, self._glw, self._vb)
+        self._chrome.quadrantMoved.connect(self._on_quadrant_moved)
+        self._chrome.quadrantFinished.connect(self.quadrantsChanged)
+        self._vb.on_click = self._on_click
+        self._vb.on_double_click = self._on_double_click
+        self._vb.on_context = self._on_context
+        self._vb.on_rect = self._on_rect
+        self._vb.on_lasso = self._on_lasso
+        self._glw.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._vb.sigRangeChanged.connect(lambda *_: self._chrome.place_texts())
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 2, 4, 0)
+        self._x_combo = QComboBox(self)
+        for key, label in sd.X_AXES.items():
+            self._x_combo.addItem(label, key)
+        self._y_combo = QComboBox(self)
+        for key, label in sd.Y_AXES.items():
+            self._y_combo.addItem(label, key)
+        self._win_combo = QComboBox(self)
+        for d in RENEWAL_WINDOWS:
+            self._win_combo.addItem(f"{d} days", d)
+        self._win_combo.setCurrentIndex(RENEWAL_WINDOWS.index(90))
+        self._x_combo.currentIndexChanged.connect(self._on_axis_combo)
+        self._y_combo.currentIndexChanged.connect(self._on_axis_combo)
+        self._win_combo.currentIndexChanged.connect(self._on_window_combo)
+        for text, w in (
+            ("X:", self._x_combo),
+            ("Y:", self._y_combo),
+            ("Renewal:", self._win_combo),
+        ):
+            row.addWidget(QLabel(text, self))
+            row.addWidget(w)
+        bar = QToolBar(self)
+        group = QActionGroup(self)
+        self.mode_actions: dict[str, QAction] = {}
+        for mode, text, tip in (
+            ("pan", "Pan", "Drag to pan, wheel to zoom (Shift+drag: rectangle)"),
+            ("rect", "Rectangle", "Drag a rectangle to select (Ctrl adds)"),
+            ("lasso", "Lasso", "Draw around points to select (Ctrl adds)"),
+        ):
+            act = QAction(text, self, checkable=True, toolTip=tip)
+            act.triggered.connect(lambda _c=False, m=mode: self.set_select_mode(m))
+            group.addAction(act)
+            bar.addAction(act)
+            self.mode_actions[mode] = act
+        self.mode_actions["pan"].setChecked(True)
+        bar.addSeparator()
+        bar.addAction("Reset view", self.reset_view)
+        bar.addAction("Export…", self._export_dialog)
+        row.addWidget(bar)
+        row.addStretch(1)
+        return row
+
+    # ---------------------------------------------------------------- public API
+    def set_book(self, book: BookColumns) -> None:
+        """Show a (new) book; keeps the selection of ids that still exist and the view."""
+        first = len(self._book) == 0
+        self._book = book
+        self._sorter = np.argsort(book.account_id, kind="stable")
+        if self._nps is not None and self._nps.shape[0] != len(book):
+            self._nps = None
+        self._mask = np.ones(len(book), dtype=bool)
+        self._selected = self._selected[np.isin(self._selected, book.account_id)]
+        self._rebuild(reset_lines=first)
+        if first:
+            self.reset_view()
+
+    def set_nps(self, latest: np.ndarray) -> None:
+        """Latest NPS score per account, aligned with the book (NaN: no response)."""
+        self._nps = np.asarray(latest, dtype=np.float64)
+        if self._y_axis == "nps":
+            self._rebuild(reset_lines=False)
+
+    def set_mask(self, mask: np.ndarray) -> None:
+        """Plot only the accounts in ``mask`` (the filter mask shared with the table)."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape[0] != len(self._book):
+            raise ValueError(f"mask has {mask.shape[0]} rows, the book {len(self._book)}")
+        self._mask = mask
+        self._apply_mask()
+
+    def set_selection(self, account_ids: np.ndarray) -> None:
+        """Highlight these accounts (from the table); does not emit ``selectionChanged``."""
+        self._selected = np.unique(np.asarray(account_ids, dtype=np.int64))
+        self._update_overlay()
+
+    def selection(self) -> np.ndarray:
+        return self._selected.copy()
+
+    def set_axes(self, x: str, y: str) -> None:
+        if x not in sd.X_AXES or y not in sd.Y_AXES:
+            raise ValueError(f"unknown axes {x!r}, {y!r}")
+        changed = (x, y) != (self._x_axis, self._y_axis)
+        self._x_axis, self._y_axis = x, y
+        for combo, key in ((self._x_combo, x), (self._y_combo, y)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(key))
+            combo.blockSignals(False)
+        if changed:
+            self._rebuild(reset_lines=True)
+            self.reset_view()
+
+    def axes(self) -> tuple[str, str]:
+        return self._x_axis, self._y_axis
+
+    def set_renewal_window(self, days: int) -> None:
+        self._window = int(days)
+        self._style_full()
+        self._apply_mask()
+
+    def set_select_mode(self, mode: str) -> None:
+        self._vb.mode = mode
+        self.mode_actions[mode].setChecked(True)
+
+    def reset_view(self) -> None:
+        """Fit x to the data; y always shows its whole scale plus the "missing" row."""
+        self._vb.enableAutoRange(axis=pg.ViewBox.XAxis)
+        self._vb.autoRange(padding=0.04)
+        self._vb.disableAutoRange(axis=pg.ViewBox.YAxis)
+        lo, hi = sd.Y_RANGE[self._y_axis]
+        self._vb.setYRange(lo, hi, padding=0)
+
+    def export_image(self, path: str) -> None:
+        """Write the chart to ``path``: SVG for ``.svg``, otherwise PNG."""
+        self._hover.setData([], [])
+        if path.lower().endswith(".svg"):
+            self._export_svg(path)
+            return
+        from pyqtgraph.exporters import ImageExporter
+
+        exporter = ImageExporter(self._glw.scene())
+        exporter.parameters()["width"] = max(int(self._glw.width()) * 2, 1200)
+        exporter.export(path)
+
+    def _export_svg(self, path: str) -> None:
+        # pyqtgraph's SVGExporter fails on closed paths with Qt 6 (pyqtgraph issue #3495),
+        # so render the scene with QSvgGenerator; export mode draws each symbol as a vector.
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        scene = self._glw.scene()
+        rect = self._glw.viewport().rect()
+        src = self._glw.mapToScene(rect).boundingRect()
+        gen = QSvgGenerator()
+        gen.setFileName(path)
+        gen.setSize(rect.size())
+        gen.setViewBox(QRectF(rect))
+        gen.setTitle("Account Desk portfolio")
+        items = (self._scatter, self._overlay)
+        for item in items:
+            item.setExportMode(True, {"antialias": True})
+        painter = QPainter(gen)
+        try:
+            scene.render(painter, QRectF(rect), src)
+        finally:
+            painter.end()
+            for item in items:
+                item.setExportMode(False)
+
+    def plotted_ids(self) -> np.ndarray:
+        out: np.ndarray = self._book.account_id[self._vis]
+        return out
+
+    def plotted_xy(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._arrays.x[self._vis], self._arrays.y[self._vis]
+
+    def overlay_xy(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self._overlay.getData()
+        return np.asarray(x), np.asarray(y)
+
+    def quadrant_stats(self) -> list[QuadrantStat]:
+        return self._chrome.stats
+
+    def quadrant_lines(self) -> tuple[float, float]:
+        return self._chrome.line_positions()
+
+    def set_quadrant_lines(self, x: float, y: float) -> None:
+        self._chrome.set_line_positions(x, y)
+        self._update_quadrants()
+
+    def hover_at(self, x: float, y: float) -> int | None:
+        """Account id of the visible point within the hit radius of view point (x, y)."""
+        i = self._hit(x, y)
+        return None if i < 0 else int(self._book.account_id[self._vis[i]])
+
+    def tooltip_for(self, account_id: int) -> str:
+        return self._chrome.tooltip(self._book, self._book.index_of(account_id))
+
+    def view(self) -> SelectViewBox:
+        return self._vb
+
+    # ---------------------------------------------------------------- data → items
+    def _style_full(self) -> None:
+        book = self._book
+        codes = book.band_code.astype(np.int64)  # -1 (no band) indexes the grey brush
+        self._brush_full = self._brushes[codes]
+        sym = sd.symbol_codes(book, self._window)
+        self._symbol_full = np.array(sd.SYMBOLS, dtype=object)[sym]
+        arr = book.arr
+        top = float(np.nanmax(arr)) if arr.size and np.isfinite(arr).any() else 1.0
+        self._size_top = sd.size_scale(top)
+        self._size_full = sd.sizes_for(arr, self._size_top)
+        self._chrome.set_legend(self._brushes, self._size_top)
+
+    def _rebuild(self, *, reset_lines: bool) -> None:
+        nps = self._nps if self._y_axis == "nps" else None
+        self._arrays = sd.plot_arrays(self._book, self._x_axis, self._y_axis, nps)
+        a = self._arrays
+        money = self._x_axis in ("mrr", "arr")
+        self._axis_x.configure(log=a.x_log, floors=a.x_floors, money=money)
+        self._axis_y.configure(log=False, floors=a.y_floors)
+        self.plot_item.setLabel("bottom", sd.X_AXES[self._x_axis])
+        self.plot_item.setLabel("left", sd.Y_AXES[self._y_axis])
+        self._chrome.set_floors(a.x_floors, a.y_floors, today=self._x_axis == "days_to_renewal")
+        if reset_lines:
+            xs = a.x[a.x_valid]
+            xm = float(np.median(xs)) if xs.size else 0.0
+            self._chrome.set_line_positions(xm, sd.Y_DEFAULT_THRESHOLD[self._y_axis])
+        self._style_full()
+        self._apply_mask()
+
+    def _apply_mask(self) -> None:
+        vis = np.flatnonzero(self._mask).astype(np.int64)
+        self._vis = vis
+        a = self._arrays
+        self._vx, self._vy = a.x[vis], a.y[vis]
+        self._scatter.setData(
+            x=self._vx,
+            y=self._vy,
+            brush=self._brush_full[vis],
+            symbol=self._symbol_full[vis],
+            size=self._size_full[vis],
+        )
+        self._update_overlay()
+        self._update_quadrants()
+
+    def _update_overlay(self) -> None:
+        if self._selected.size == 0 or self._vis.size == 0:
+            self._overlay.setData([], [])
+            return
+        sel_rows = self._rows_of(self._selected)
+        rows = sel_rows[self._mask[sel_rows]]
+        self._overlay.setData(self._arrays.x[rows], self._arrays.y[rows])
+
+    def _update_quadrants(self) -> None:
+        a = self._arrays
+        vis = self._vis
+        xl, yl = self._chrome.line_positions()
+        names = (sd.QUADRANT_X_NAMES[self._x_axis], sd.QUADRANT_Y_NAMES[self._y_axis])
+        valid = a.x_valid[vis] & a.y_valid[vis]
+        stats = sd.quadrant_stats(a.x[vis], a.y[vis], self._book.arr[vis], valid, xl, yl, names)
+        self._chrome.set_stats(stats)
+
+    def _rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """Book row indices of ``ids`` (unknown ids dropped)."""
+        if ids.size == 0 or len(self._book) == 0:
+            return np.empty(0, dtype=np.int64)
+        book_ids = self._book.account_id
+        pos = np.searchsorted(book_ids, ids, sorter=self._sorter)
+        pos = np.clip(pos, 0, len(book_ids) - 1)
+        rows = self._sorter[pos]
+        out: np.ndarray = rows[book_ids[rows] == ids]
+        return out
+
+    # ---------------------------------------------------------------- interaction
+    def _hit(self, x: float, y: float) -> int:
+        pw, ph = self._vb.viewPixelSize()
+        if not pw or not ph:
+            return -1
+        return sd.nearest_index(self._vx, self._vy, x, y, 1.0 / pw, 1.0 / ph, HIT_RADIUS_PX)
+
+    def _emit_selection(self, ids: np.ndarray) -> None:
+        self._selected = np.unique(ids.astype(np.int64))
+        self._update_overlay()
+        self.selectionChanged.emit(self._selected.copy())
+
+    def _combine(self, ids: np.ndarray, add: bool) -> np.ndarray:
+        return np.union1d(self._selected, ids) if add else ids
+
+    def click_at(self, pos: QPointF, modifiers: Any = Qt.KeyboardModifier.NoModifier) -> None:
+        """Select the point under ``pos`` (view coordinates); Ctrl toggles; empty clears."""
+        self._on_click(pos, modifiers)
+
+    def _on_click(self, pos: QPointF, modifiers: Any) -> None:
+        i = self._hit(pos.x(), pos.y())
+        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        if i < 0:
+            if not ctrl:
+                self._emit_selection(np.empty(0, dtype=np.int64))
+            return
+        aid = self._book.account_id[self._vis[i]]
+        if ctrl:
+            if aid in self._selected:
+                self._emit_selection(self._selected[self._selected != aid])
+            else:
+                self._emit_selection(np.append(self._selected, aid))
+        else:
+            self._emit_selection(np.array([aid], dtype=np.int64))
+
+    def _on_double_click(self, pos: QPointF) -> None:
+        i = self._hit(pos.x(), pos.y())
+        if i >= 0:
+            self.accountActivated.emit(int(self._book.account_id[self._vis[i]]))
+
+    def select_rect(self, rect: QRectF, add: bool = False) -> None:
+        """Select the visible points inside ``rect`` (view coordinates)."""
+        self._on_rect(rect, add)
+
+    def _on_rect(self, rect: QRectF, add: bool) -> None:
+        m = sd.in_rect(self._vx, self._vy, rect.left(), rect.right(), rect.top(), rect.bottom())
+        self._emit_selection(self._combine(self._book.account_id[self._vis[m]], add))
+
+    def select_polygon(self, points: list[QPointF], add: bool = False) -> None:
+        """Select the visible points inside the polygon (view coordinates)."""
+        self._on_lasso(points, add)
+
+    def _on_lasso(self, points: list[QPointF], add: bool) -> None:
+        px = np.array([p.x() for p in points], dtype=np.float64)
+        py = np.array([p.y() for p in points], dtype=np.float64)
+        m = sd.in_polygon(self._vx, self._vy, px, py)
+        self._emit_selection(self._combine(self._book.account_id[self._vis[m]], add))
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        if not self._vb.sceneBoundingRect().contains(scene_pos):
+            self._hover.setData([], [])
+            return
+        p = self._vb.mapSceneToView(scene_pos)
+        i = self._hit(p.x(), p.y())
+        if i < 0:
+            self._hover.setData([], [])
+            QToolTip.hideText()
+            return
+        row = int(self._vis[i])
+        self._hover.setData([self._vx[i]], [self._vy[i]])
+        QToolTip.showText(QCursor.pos(), self._chrome.tooltip(self._book, row), self._glw)
+
+    def context_menu_for(self, account_id: int | None) -> QMenu:
+        """The right-click menu for a point (or the background when ``account_id`` is None)."""
+        menu = QMenu(self)
+        if account_id is not None:
+            aid = int(account_id)
+            menu.addAction("Open", lambda: self.accountActivated.emit(aid))
+            menu.addAction("Override band…", lambda: self.overrideRequested.emit(aid))
+            menu.addAction("Add note…", lambda: self.noteRequested.emit(aid))
+            ids = self._selected if aid in self._selected else np.array([aid], dtype=np.int64)
+            label = (
+                f"Add {ids.size} selected to transition…" if ids.size > 1 else "Add to transition…"
+            )
+            menu.addAction(label, lambda: self.transitionRequested.emit(ids.copy()))
+            menu.addSeparator()
+        menu.addAction("Reset view", self.reset_view)
+        menu.addAction("Export PNG/SVG…", self._export_dialog)
+        return menu
+
+    def _on_context(self, pos: QPointF, ev: Any) -> None:
+        i = self._hit(pos.x(), pos.y())
+        aid = None if i < 0 else int(self._book.account_id[self._vis[i]])
+        menu = self.context_menu_for(aid)
+        menu.exec(ev.screenPos().toPoint())
+        menu.deleteLater()
+
+    def _on_axis_combo(self) -> None:
+        self.set_axes(self._x_combo.currentData(), self._y_combo.currentData())
+
+    def _on_window_combo(self) -> None:
+        self.set_renewal_window(int(self._win_combo.currentData()))
+
+    def _on_quadrant_moved(self) -> None:
+        self._update_quadrants()
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chart", "portfolio.png", "PNG image (*.png);;SVG drawing (*.svg)"
+        )
+        if path:
+            self.export_image(path)

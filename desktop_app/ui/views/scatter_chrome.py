@@ -1,0 +1,152 @@
+"""Everything around the points: legend, floor lines, Today line, quadrant guides, tooltip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, Signal
+
+from desktop_app.domain.accounts import BAND_ORDER
+from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui.views import scatter_data as sd
+from desktop_app.ui.views.scatter_data import AxisFloor, QuadrantStat
+
+_GUIDE_PEN = pg.mkPen("#555", width=1.2, style=Qt.PenStyle.DashDotLine)
+_FLOOR_PEN = pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine)
+_TODAY_PEN = pg.mkPen("#0072B2", width=1.5)
+_LEGEND_GREY = "#B0B0B0"
+
+
+class ScatterChrome(QObject):
+    """Owns the non-data items of the portfolio plot; created once, reconfigured in place."""
+
+    quadrantMoved = Signal()
+    quadrantFinished = Signal()
+
+    def __init__(self, plot: pg.PlotItem, layout_widget: pg.GraphicsLayoutWidget, vb: Any) -> None:
+        super().__init__(layout_widget)
+        self._vb = vb
+        self.stats: list[QuadrantStat] = []
+        self._vline = pg.InfiniteLine(angle=90, movable=True, pen=_GUIDE_PEN)
+        self._hline = pg.InfiniteLine(angle=0, movable=True, pen=_GUIDE_PEN)
+        for line in (self._vline, self._hline):
+            line.setHoverPen(pg.mkPen("#000", width=2.5))
+            line.setZValue(5)
+            vb.addItem(line, ignoreBounds=True)
+            line.sigPositionChanged.connect(self.quadrantMoved)
+            line.sigPositionChangeFinished.connect(self.quadrantFinished)
+        self._floors: list[pg.InfiniteLine] = []
+        for angle in (90, 90, 0):
+            fl = pg.InfiniteLine(angle=angle, movable=False, pen=_FLOOR_PEN)
+            fl.setZValue(-5)
+            fl.hide()
+            vb.addItem(fl, ignoreBounds=True)
+            self._floors.append(fl)
+        self._today = pg.InfiniteLine(
+            pos=0,
+            angle=90,
+            movable=False,
+            pen=_TODAY_PEN,
+            label="Today",
+            labelOpts={"position": 0.95, "color": "#0072B2"},
+        )
+        self._today.hide()
+        vb.addItem(self._today, ignoreBounds=True)
+        self._texts: list[pg.TextItem] = []
+        for anchor in ((0, 0), (1, 0), (0, 1), (1, 1)):
+            t = pg.TextItem("", color="#333", anchor=anchor, fill=pg.mkBrush(255, 255, 255, 190))
+            t.setZValue(20)
+            vb.addItem(t, ignoreBounds=True)
+            self._texts.append(t)
+        self._legend = pg.LegendItem(
+            colCount=7, labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 0)
+        )
+        layout_widget.addItem(self._legend, row=1, col=0)
+        self._legend_items: list[pg.ScatterPlotItem] = []
+
+    # ---------------------------------------------------------------- legend
+    def set_legend(self, brushes: np.ndarray, size_top: float) -> None:
+        self._legend.clear()
+        self._legend_items = []
+        grey = pg.mkBrush(_LEGEND_GREY)
+        entries: list[tuple[Any, str]] = []
+        for i, band in enumerate(BAND_ORDER):
+            entries.append(({"symbol": "o", "size": 11, "brush": brushes[i]}, band.value))
+        entries.append(({"symbol": "o", "size": 11, "brush": brushes[-1]}, "No band"))
+        for sym, label in zip(sd.SYMBOLS, sd.SYMBOL_LABELS, strict=True):
+            entries.append(({"symbol": sym, "size": 11, "brush": grey}, label))
+        for v in sd.legend_arr_values(size_top):
+            size = float(sd.sizes_for(np.array([v]), size_top)[0])
+            opts = {"symbol": "o", "size": min(size, 19.0), "brush": grey}
+            entries.append((opts, f"${sd.format_count(v)} ARR"))
+        for opts, label in entries:
+            item = pg.ScatterPlotItem(pen=pg.mkPen(60, 60, 60, 140), **opts)
+            self._legend_items.append(item)
+            self._legend.addItem(item, label)
+
+    # ---------------------------------------------------------------- floors and lines
+    def set_floors(
+        self, x_floors: tuple[AxisFloor, ...], y_floors: tuple[AxisFloor, ...], *, today: bool
+    ) -> None:
+        xs = list(x_floors)[:2]
+        for k, line in enumerate(self._floors[:2]):
+            if k < len(xs):
+                line.setValue(xs[k].value)
+                line.show()
+            else:
+                line.hide()
+        if y_floors:
+            self._floors[2].setValue(y_floors[0].value)
+            self._floors[2].show()
+        else:
+            self._floors[2].hide()
+        self._today.setVisible(today)
+
+    def line_positions(self) -> tuple[float, float]:
+        return float(self._vline.value()), float(self._hline.value())
+
+    def set_line_positions(self, x: float, y: float) -> None:
+        for line, v in ((self._vline, x), (self._hline, y)):
+            line.blockSignals(True)
+            line.setValue(v)
+            line.blockSignals(False)
+
+    # ---------------------------------------------------------------- quadrant texts
+    def set_stats(self, stats: list[QuadrantStat]) -> None:
+        self.stats = stats
+        for t, s in zip(self._texts, stats, strict=True):
+            t.setText(f"{s.count:,} accounts · ${sd.format_count(s.arr)} ARR\n{s.name}")
+        self.place_texts()
+
+    def place_texts(self) -> None:
+        (x0, x1), (y0, y1) = self._vb.viewRange()
+        for t, (x, y) in zip(self._texts, ((x0, y1), (x1, y1), (x0, y0), (x1, y0)), strict=True):
+            t.setPos(x, y)
+
+    # ---------------------------------------------------------------- tooltip
+    def tooltip(self, book: BookColumns, row: int | None) -> str:
+        if row is None:
+            return ""
+        mau = book.mau[row]
+        score = book.health_score[row]
+        band = book.band[row] or "no band"
+        override = " (override)" if book.override_band[row] is not None else ""
+        rd = book.renewal_date[row]
+        arr = book.arr[row]
+        lines = [
+            f"<b>{_esc(book.name[row])}</b>",
+            f"Owner: {_esc(book.owner[row] or '—')}",
+            f"MAU: {'no data' if np.isnan(mau) else f'{mau:,.0f}'}",
+            f"Health: {'not scored' if np.isnan(score) else f'{score:.0f}'} · {band}{override}",
+            f"ARR: {'—' if np.isnan(arr) else f'${arr:,.0f}'}",
+            f"Renewal: {'—' if np.isnat(rd) else str(rd)}",
+        ]
+        if book.lifecycle[row] == "churned":
+            lines.append(f"Churned ({book.churn_type[row] or 'unknown'})")
+        return "<br>".join(lines)
+
+
+def _esc(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,185 @@
+"""pyqtgraph pieces of the portfolio scatter: axis labelling, the selecting view box, styles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
+
+from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
+from desktop_app.ui.views.scatter_data import AxisFloor, format_count
+
+NO_BAND_COLOUR = "#9A9A9A"
+SELECTED_COLOUR = "#0072B2"
+
+
+def band_brushes() -> list[QBrush]:
+    """One brush per band code (BAND_ORDER), then one for "no band" (index -1 → last)."""
+    out = []
+    for band in BAND_ORDER:
+        c = QColor(BAND_COLOURS[band])
+        c.setAlpha(200)
+        out.append(QBrush(c))
+    grey = QColor(NO_BAND_COLOUR)
+    grey.setAlpha(170)
+    out.append(QBrush(grey))
+    return out
+
+
+def band_pens() -> list[QPen]:
+    """Outline pens matching :func:`band_brushes` (the 'x' symbol is drawn by its outline)."""
+    out = []
+    for band in BAND_ORDER:
+        out.append(pg.mkPen(QColor(BAND_COLOURS[band]).darker(130), width=1))
+    out.append(pg.mkPen(QColor(NO_BAND_COLOUR).darker(130), width=1))
+    return out
+
+
+class PassiveScatter(pg.ScatterPlotItem):  # type: ignore[misc]
+    """A scatter item that leaves clicks to the view box (our hit test is numpy, not per spot)."""
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        ev.ignore()
+
+
+class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
+    """An axis that can label log10 data as 1, 10, 100, 1k and name its floor rows."""
+
+    def __init__(self, orientation: str, **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self._log = False
+        self._floors: tuple[AxisFloor, ...] = ()
+        self._money = False
+
+    def configure(self, *, log: bool, floors: tuple[AxisFloor, ...], money: bool = False) -> None:
+        self._log = log
+        self._floors = floors
+        self._money = money
+        self.picture = None
+        self.update()
+
+    # ---------------------------------------------------------------- pyqtgraph overrides
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        if not self._log:
+            return list(super().tickValues(minVal, maxVal, size))
+        lo = max(int(np.floor(minVal)), 0)
+        hi = int(np.ceil(maxVal))
+        major = [float(v) for v in range(lo, hi + 1) if minVal <= v <= maxVal]
+        minor: list[float] = []
+        if hi - lo <= 4:
+            for d in range(lo, hi + 1):
+                for m in (2, 5):
+                    v = d + float(np.log10(m))
+                    if minVal <= v <= maxVal:
+                        minor.append(v)
+        floors = [f.value for f in self._floors if minVal <= f.value <= maxVal]
+        return [(1.0, major + floors), (0.5, minor)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        names = {round(f.value, 6): f.label for f in self._floors}
+        out = []
+        plain = list(super().tickStrings(values, scale, spacing)) if not self._log else []
+        for i, v in enumerate(values):
+            label = names.get(round(v, 6))
+            if label is not None:
+                out.append(label)
+            elif self._log:
+                out.append(("$" if self._money else "") + format_count(10**v))
+            else:
+                out.append(plain[i])
+        return out
+
+
+class SelectViewBox(pg.ViewBox):  # type: ignore[misc]
+    """A view box that pans/zooms normally and selects by rectangle (Shift) or lasso.
+
+    The owner gives callbacks; the view box only reports view coordinates.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mode = "pan"  # pan | rect | lasso
+        self.on_click: Callable[[QPointF, Any], None] | None = None
+        self.on_double_click: Callable[[QPointF], None] | None = None
+        self.on_context: Callable[[QPointF, Any], None] | None = None
+        self.on_rect: Callable[[QRectF, bool], None] | None = None
+        self.on_lasso: Callable[[list[QPointF], bool], None] | None = None
+        self._band = QGraphicsRectItem()
+        self._band.setPen(pg.mkPen(SELECTED_COLOUR, width=1, style=Qt.PenStyle.DashLine))
+        self._band.setBrush(QBrush(QColor(0, 114, 178, 40)))
+        self._band.setZValue(1e9)
+        self._band.hide()
+        self.addItem(self._band, ignoreBounds=True)
+        self._lasso = QGraphicsPathItem()
+        self._lasso.setPen(pg.mkPen(SELECTED_COLOUR, width=1.5))
+        self._lasso.setZValue(1e9)
+        self._lasso.hide()
+        self.addItem(self._lasso, ignoreBounds=True)
+        self._lasso_pts: list[QPointF] = []
+        self.setMenuEnabled(False)
+
+    # ---------------------------------------------------------------- pyqtgraph overrides
+    def mouseClickEvent(self, ev: Any) -> None:
+        pos = self.mapSceneToView(ev.scenePos())
+        if ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            if self.on_context is not None:
+                self.on_context(pos, ev)
+            return
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseClickEvent(ev)
+            return
+        ev.accept()
+        if ev.double():
+            if self.on_double_click is not None:
+                self.on_double_click(pos)
+        elif self.on_click is not None:
+            self.on_click(pos, ev.modifiers())
+
+    def mouseDragEvent(self, ev: Any, axis: Any = None) -> None:
+        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        mode = "rect" if shift and self.mode == "pan" else self.mode
+        if ev.button() != Qt.MouseButton.LeftButton or mode == "pan":
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        add = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if mode == "rect":
+            self._drag_rect(ev, add)
+        else:
+            self._drag_lasso(ev, add)
+
+    # ---------------------------------------------------------------- drag helpers
+    def _drag_rect(self, ev: Any, add: bool) -> None:
+        a = self.mapSceneToView(ev.buttonDownScenePos())
+        b = self.mapSceneToView(ev.scenePos())
+        rect = QRectF(a, b).normalized()
+        if ev.isFinish():
+            self._band.hide()
+            if self.on_rect is not None:
+                self.on_rect(rect, add)
+        else:
+            self._band.setRect(rect)
+            self._band.show()
+
+    def _drag_lasso(self, ev: Any, add: bool) -> None:
+        if ev.isStart():
+            self._lasso_pts = [self.mapSceneToView(ev.buttonDownScenePos())]
+        self._lasso_pts.append(self.mapSceneToView(ev.scenePos()))
+        if ev.isFinish():
+            self._lasso.hide()
+            pts, self._lasso_pts = self._lasso_pts, []
+            if self.on_lasso is not None:
+                self.on_lasso(pts, add)
+            return
+        path = QPainterPath(self._lasso_pts[0])
+        for p in self._lasso_pts[1:]:
+            path.lineTo(p)
+        path.closeSubpath()
+        self._lasso.setPath(path)
+        self._lasso.show()
