@@ -28,6 +28,7 @@ ACCOUNT_JSON_KEYS = (
     "health_score",
     "health_band",
     "health_override",
+    "health_measures",
 )
 
 

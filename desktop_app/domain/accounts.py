@@ -90,3 +90,4 @@ class AccountRecord:
     health_score: float | None
     health_band: str | None
     health_override: str | None
+    health_measures: dict[str, float] | None = None  # measure id -> contribution

@@ -7,7 +7,7 @@ and sorting are numpy masks and argsorts (no per-row Python), shared by chart an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -380,9 +380,29 @@ def account_records(store: Store, owner: str | None = None) -> list[AccountRecor
     mask = np.ones(len(book), dtype=bool)
     if owner:
         mask &= np.char.lower(book.owner.astype(str)) == owner.lower()
+    measures = _health_measures(store)
     out = []
     for i in np.flatnonzero(mask):
-        out.append(_record(book, int(i)))
+        rec = _record(book, int(i))
+        out.append(replace(rec, health_measures=measures.get(rec.id)))
+    return out
+
+
+def _health_measures(store: Store) -> dict[int, dict[str, float]]:
+    """Account id -> {measure id: contribution} from the stored health breakdowns."""
+    import json
+
+    with store.sessions() as session:
+        rows = session.execute(select(HealthScore.account_id, HealthScore.measures_json)).all()
+    out: dict[int, dict[str, float]] = {}
+    for aid, text in rows:
+        if text:
+            measures = json.loads(text).get("measures", {})
+            out[int(aid)] = {
+                k: float(v["contribution"])
+                for k, v in measures.items()
+                if v.get("points") is not None
+            }
     return out
 
 
