@@ -57,7 +57,7 @@ class Group:
 class BandRules:
     """Thresholds of the SOP band rules (documented in ``domain.health``)."""
 
-    healthy_min_score: float = 60.0
+    healthy_min_score: float = 70.0
     unresponsive_days: float = 90.0
     past_due_min_days: float = 1.0
     unavailable_poc_statuses: tuple[str, ...] = ("terminated", "on leave", "unknown")
@@ -143,7 +143,7 @@ def scorecard_from_dict(data: dict[str, Any]) -> Scorecard:
         params = ScoreParams(**{k: float(v) for k, v in p.items() if k in _PARAM_KEYS})
         b = data.get("bands", {})
         bands = BandRules(
-            healthy_min_score=float(b.get("healthy_min_score", 60.0)),
+            healthy_min_score=float(b.get("healthy_min_score", 70.0)),
             unresponsive_days=float(b.get("unresponsive_days", 90.0)),
             past_due_min_days=float(b.get("past_due_min_days", 1.0)),
             unavailable_poc_statuses=tuple(
