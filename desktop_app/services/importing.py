@@ -227,10 +227,11 @@ def import_preview(
     base = {"file": preview.file, "profile": preview.profile, "kind": preview.kind,
             "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
     with store.engine.connect() as conn:
+        trans = conn.begin()
         hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
         if hit is not None:
+            trans.rollback()
             return _refusal(base, hit)
-        trans = conn.begin()
         try:
             summary = _store(conn, preview, sha, progress, today or date.today(), base)
             check(progress, 0.99, "Committing…")

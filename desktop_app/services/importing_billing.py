@@ -177,7 +177,7 @@ def recompute_renewal(ctx: StoreContext, account_ids: Sequence[int]) -> None:
         for aid, close in ctx.writer.conn.execute(q):
             if aid not in best or close < best[aid]:
                 best[aid] = close
-        cur = dict(ctx.writer.conn.execute(select(acc.c.id, acc.c.renewal_date).where(
-            acc.c.id.in_(list(best)))).tuples().all())  # fmt: skip
+        q2 = select(acc.c.id, acc.c.renewal_date).where(acc.c.id.in_(list(best)))
+        cur = {int(a): d for a, d in ctx.writer.conn.execute(q2)}
         updates += [{"id": a, "renewal_date": d} for a, d in best.items() if cur.get(a) != d]
     ctx.writer.update_rows(acc, updates)

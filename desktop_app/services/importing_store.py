@@ -99,8 +99,13 @@ class BatchWriter:
         if not rows:
             return
         before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
-        for start in range(0, len(rows), 20_000):
-            self.conn.execute(insert(table), list(rows[start : start + 20_000]))
+        # executemany compiles one statement from the first row's keys: group by key set.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for r in rows:
+            groups.setdefault(tuple(sorted(r)), []).append(r)
+        for group in groups.values():
+            for start in range(0, len(group), 20_000):
+                self.conn.execute(insert(table), group[start : start + 20_000])
         cl = table_of(ChangeLog)
         src = select(
             literal(self.batch_id),
