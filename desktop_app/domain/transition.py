@@ -258,7 +258,7 @@ def plan_for(facts: AccountFacts, scenario: Scenario | None = None) -> ScenarioP
     rule = SCENARIO_TABLE[chosen]
     reminders = list(rule.reminders)
     warnings: list[str] = []
-    if facts.band is None and scenario is None:
+    if facts.band is None and chosen is Scenario.UNDEFINED:
         warnings.append("No health band: treated as Undefined.")
     if chosen is Scenario.UNDEFINED and facts.days_past_due > 0:
         reminders.append(f"Past due {facts.days_past_due} days. {TL_DISCUSS_REMINDER}")

@@ -209,7 +209,7 @@ def load_transition(store: Store, transition_id: int) -> TransitionView:
         ids = [it.account_id for it in items]
         basics = load_basics(session, ids)
         facts = load_facts(session, ids)
-        names = dict(session.execute(select(Csm.id, Csm.full_name)).tuples().all())
+        names = dict(session.execute(select(Csm.id, Csm.full_name)).all())
         views = []
         for it in items:
             scenario = Scenario(it.scenario) if it.scenario else None
@@ -253,9 +253,7 @@ def list_transitions(store: Store) -> list[TransitionSummary]:
                 select(TransitionItem.transition_id, func.count()).group_by(
                     TransitionItem.transition_id
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         rows = session.scalars(select(Transition).order_by(Transition.id.desc())).all()
         return [
@@ -336,7 +334,7 @@ def execute_transition(store: Store, transition_id: int, today: date | None = No
         if t.status != DRAFT:
             raise UserError(f"transition {transition_id} is already {t.status}")
         when = _now(today)
-        leads = dict(session.execute(select(Csm.id, Csm.team_lead)).tuples().all())
+        leads = dict(session.execute(select(Csm.id, Csm.team_lead)).all())
         changed = 0
         for item in session.scalars(
             select(TransitionItem).where(TransitionItem.transition_id == transition_id)
@@ -413,7 +411,7 @@ def confirm_transition(store: Store, transition_id: int, today: date | None = No
 def owner_history(store: Store, account_id: int) -> list[OwnerChange]:
     """The account's owner changes, newest first (for the detail pane)."""
     with store.sessions() as session:
-        names = dict(session.execute(select(Csm.id, Csm.full_name)).tuples().all())
+        names = dict(session.execute(select(Csm.id, Csm.full_name)).all())
         rows = session.execute(
             select(OwnerHistory, Transition.name)
             .outerjoin(Transition, Transition.id == OwnerHistory.transition_id)

@@ -167,7 +167,7 @@ def spread(store: Store, account_ids: Sequence[int], receivers: Sequence[str]) -
             aid: float(v or 0.0)
             for aid, v in session.execute(
                 select(Account.id, Account.arr).where(Account.id.in_(list(account_ids)))
-            ).tuples()
+            )
         }
     return spread_by_arr(arr, receivers)
 

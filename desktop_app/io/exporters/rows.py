@@ -87,7 +87,7 @@ def missing_fields(rows: list[TransitionRow]) -> list[MissingValue]:
     """Every empty required value of the list, row by row in column order."""
     out = []
     for i, row in enumerate(rows):
-        label = row.account_name or row.sf_account_id or f"row {i + 2}"
+        label = (row.account_name or "").strip() or row.sf_account_id or f"row {i + 2}"
         for header, value in zip(TRANSITION_COLUMNS, row.values(), strict=True):
             if value is None or (isinstance(value, str) and not value.strip()):
                 out.append(MissingValue(i, label, header))

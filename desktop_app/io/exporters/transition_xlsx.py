@@ -78,22 +78,58 @@ def _write_list(
 
 def _write_scenarios(wb: Workbook, rows: Sequence[ScenarioRow]) -> None:
     ws = wb.create_sheet(SHEET_SCENARIOS)
-    ws.append(_header(ws, ("SF Account ID", "Account Name", "Scenario", "Mode", "Template(s)",
-                           "Automated", "Scenario reason", "Reminders")))
+    ws.append(
+        _header(
+            ws,
+            (
+                "SF Account ID",
+                "Account Name",
+                "Scenario",
+                "Mode",
+                "Template(s)",
+                "Automated",
+                "Scenario reason",
+                "Reminders",
+            ),
+        )
+    )
     for s in rows:
-        ws.append([_cell(ws, v) for v in (
-            s.sf_account_id, s.account_name, s.scenario, s.mode, s.templates,
-            "Yes" if s.automated else "No", s.reason, s.reminders)])
+        ws.append(
+            [
+                _cell(ws, v)
+                for v in (
+                    s.sf_account_id,
+                    s.account_name,
+                    s.scenario,
+                    s.mode,
+                    s.templates,
+                    "Yes" if s.automated else "No",
+                    s.reason,
+                    s.reminders,
+                )
+            ]
+        )
 
 
 def _write_checklist(wb: Workbook, rows: Sequence[ChecklistRow]) -> None:
     ws = wb.create_sheet(SHEET_CHECKLIST)
-    ws.append(_header(ws, ("SF Account ID", "Account Name", "Section", "Question", "Answer",
-                           "Done")))
+    ws.append(
+        _header(ws, ("SF Account ID", "Account Name", "Section", "Question", "Answer", "Done"))
+    )
     for c in rows:
-        ws.append([_cell(ws, v) for v in (
-            c.sf_account_id, c.account_name, c.section, c.question, c.answer,
-            "Yes" if c.done else "No")])
+        ws.append(
+            [
+                _cell(ws, v)
+                for v in (
+                    c.sf_account_id,
+                    c.account_name,
+                    c.section,
+                    c.question,
+                    c.answer,
+                    "Yes" if c.done else "No",
+                )
+            ]
+        )
 
 
 def _write_missing(wb: Workbook, missing: Sequence[MissingValue]) -> None:
