@@ -35,6 +35,7 @@ from desktop_app.ui.views.scatter_items import (
     PortfolioAxis,
     SelectViewBox,
     band_brushes,
+    install_points,
 )
 
 HIT_RADIUS_PX = 8.0
@@ -293,14 +294,20 @@ class PortfolioScatter(QWidget):
     # ---------------------------------------------------------------- data → items
     def _style_full(self) -> None:
         book = self._book
-        codes = book.band_code.astype(np.int64)  # -1 (no band) indexes the grey brush
-        self._brush_full = self._brushes[codes]
-        sym = sd.symbol_codes(book, self._window)
-        self._symbol_full = np.array(sd.SYMBOLS, dtype=object)[sym]
+        band = book.band_code.astype(np.int64) % len(self._brushes)  # -1 (no band) → grey
+        sym = sd.symbol_codes(book, self._window).astype(np.int64)
         arr = book.arr
         top = float(np.nanmax(arr)) if arr.size and np.isfinite(arr).any() else 1.0
         self._size_top = sd.size_scale(top)
-        self._size_full = sd.sizes_for(arr, self._size_top)
+        size_idx = sd.size_index(book.arr, self._size_top)
+        n_sym, n_size = len(sd.SYMBOLS), sd.N_SIZES
+        self._style_code = (band * n_sym + sym) * n_size + size_idx
+        self._styles = [
+            (sd.SYMBOLS[s], sd.SIZE_MIN + k * sd.SIZE_STEP, self._brushes[b])
+            for b in range(len(self._brushes))
+            for s in range(n_sym)
+            for k in range(n_size)
+        ]
         self._chrome.set_legend(self._brushes, self._size_top)
 
     def _rebuild(self, *, reset_lines: bool) -> None:
@@ -325,13 +332,7 @@ class PortfolioScatter(QWidget):
         self._vis = vis
         a = self._arrays
         self._vx, self._vy = a.x[vis], a.y[vis]
-        self._scatter.setData(
-            x=self._vx,
-            y=self._vy,
-            brush=self._brush_full[vis],
-            symbol=self._symbol_full[vis],
-            size=self._size_full[vis],
-        )
+        install_points(self._scatter, self._vx, self._vy, self._style_code[vis], self._styles)
         self._update_overlay()
         self._update_quadrants()
 

@@ -53,6 +53,7 @@ SYMBOL_LABELS: tuple[str, ...] = (
     "Churned (voluntary / involuntary)",
 )
 SIZE_MIN, SIZE_MAX, SIZE_STEP = 6.0, 24.0, 2.0
+N_SIZES = int((SIZE_MAX - SIZE_MIN) / SIZE_STEP) + 1
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,12 @@ def sizes_for(arr: FloatArray, top: float) -> FloatArray:
     frac = np.sqrt(np.clip(np.nan_to_num(arr, nan=0.0), 0.0, None) / top)
     raw = SIZE_MIN + (SIZE_MAX - SIZE_MIN) * np.clip(frac, 0.0, 1.0)
     out: FloatArray = np.round(raw / SIZE_STEP) * SIZE_STEP
+    return out
+
+
+def size_index(arr: FloatArray, top: float) -> npt.NDArray[np.int64]:
+    """Index of each account's size step (0 → 6 px ... N_SIZES-1 → 24 px)."""
+    out: npt.NDArray[np.int64] = ((sizes_for(arr, top) - SIZE_MIN) / SIZE_STEP).astype(np.int64)
     return out
 
 

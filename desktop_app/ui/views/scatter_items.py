@@ -183,3 +183,55 @@ class SelectViewBox(pg.ViewBox):  # type: ignore[misc]
         path.closeSubpath()
         self._lasso.setPath(path)
         self._lasso.show()
+
+
+def install_points(
+    item: pg.ScatterPlotItem,
+    x: np.ndarray,
+    y: np.ndarray,
+    style_code: np.ndarray,
+    styles: list[tuple[str, float, QBrush]],
+) -> None:
+    """Give ``item`` its points without pyqtgraph's per-point Python loops.
+
+    ``styles[k]`` is (symbol, size, brush) of style code ``k``; each point carries its code.
+    Only the distinct styles go through the symbol atlas (a few dozen), then every point's
+    atlas rectangle is a numpy gather. This is what ``setData(x, y, symbol=[...], size=[...],
+    brush=[...])`` ends up storing, at a fraction of the cost (100k points: ~10 ms vs ~400 ms).
+    Falls back to ``setData`` if the item's record layout is not the expected one.
+    """
+    dtype = item.data.dtype
+    needed = {"x", "y", "size", "symbol", "pen", "brush", "visible", "sourceRect", "data"}
+    if not needed <= set(dtype.names or ()) or not (item.opts["pxMode"] and item.opts["useCache"]):
+        arr_styles = np.array(styles, dtype=object)
+        item.setData(
+            x=x,
+            y=y,
+            symbol=arr_styles[style_code, 0],
+            size=arr_styles[style_code, 1].astype(float),
+            brush=arr_styles[style_code, 2],
+        )
+        return
+    pen = item.opts["pen"]
+    coords = item.fragmentAtlas[[(s, size, pen, b) for s, size, b in styles]]
+    rects = np.array([tuple(c) for c in coords], dtype=dtype["sourceRect"])
+    rec = np.empty(x.shape[0], dtype=dtype)  # object fields start as None (default pen)
+    rec["hovered"] = False
+    rec["x"] = x
+    rec["y"] = y
+    sym = np.empty(len(styles), dtype=object)
+    sym[:] = [s for s, _, _ in styles]
+    brushes = np.empty(len(styles), dtype=object)
+    brushes[:] = [b for _, _, b in styles]
+    rec["symbol"] = sym[style_code]
+    rec["size"] = np.array([size for _, size, _ in styles], dtype=float)[style_code]
+    rec["brush"] = brushes[style_code]
+    rec["visible"] = True
+    rec["sourceRect"] = rects[style_code]
+    item.data = rec
+    item._updateMaxSpotSizes(data=rec)
+    item.prepareGeometryChange()
+    item.informViewBoundsChanged()
+    item.bounds = [None, None]
+    item.invalidate()
+    item.sigPlotChanged.emit(item)
