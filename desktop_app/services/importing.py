@@ -137,8 +137,7 @@ def preview_file(
     store: Store, path: str | Path, *, sheet: str | None = None, profile: str | None = None
 ) -> ImportPreview:
     """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file."""
-    from desktop_app.io import build_preview  # type: ignore[attr-defined]
-
+    build_preview = _reader("build_preview")
     try:
         preview: ImportPreview = build_preview(
             str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store)
@@ -147,7 +146,24 @@ def preview_file(
         raise UserError(str(exc)) from exc
     except FileNotFoundError as exc:
         raise UserError(f"{path}: file not found") from exc
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # A reader bug or an input it did not foresee: still a message, never a traceback.
+        raise UserError(f"{Path(path).name}: cannot read this file ({exc})") from exc
     return preview
+
+
+def _reader(name: str) -> Any:
+    """An entry point of the readers package (``desktop_app.io``)."""
+    import importlib
+
+    for module in ("desktop_app.io", "desktop_app.io.importer", "desktop_app.io.readers"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(mod, name):
+            return getattr(mod, name)
+    raise UserError(f"Importing is not available in this build ({name} missing).")
 
 
 def save_profile(
@@ -370,10 +386,8 @@ def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
         hit = _already_imported(conn, sha, None, True)
     if hit is None:
         return None
-    from desktop_app.io import list_sheets  # type: ignore[attr-defined]
-
     try:
-        sheets = list_sheets(str(path))
+        sheets = _reader("list_sheets")(str(path))
     except ImportFileError:
         return None
     return hit if len(sheets) <= 1 else None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import norm_code, norm_name
-from desktop_app.services.importing_store import fetch_rows, table_of, upsert
+from desktop_app.services.importing_store import coerce, fetch_rows, table_of, upsert
 from desktop_app.store.schema import Account, Csm
 
 ACCOUNT_FIELDS = (
@@ -41,7 +41,7 @@ def store_accounts(
         key = _resolve(ctx, rec, num)
         if key is None:
             continue
-        row = {c: rec.get(c) for c in cols if c != "owner_id"}
+        row = coerce(acc, {c: rec.get(c) for c in cols if c != "owner_id"})
         if "owner_id" in cols:
             row["owner_id"] = owners.get(norm_name(rec.get("owner")))
         if key[0] == "new":

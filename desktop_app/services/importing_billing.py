@@ -40,7 +40,7 @@ def store_subscriptions(ctx: StoreContext, records: Records, rows: Rows) -> list
     """Upsert subscriptions linked by Recurly account code (case-insensitive)."""
     items = []
     for rec, num, aid in ctx.link_all(records, rows, lambda r: _by_code(ctx, r)):
-        row = pick(rec, SUB_FIELDS) | {"account_id": aid}
+        row = pick(rec, SUB_FIELDS, table_of(Subscription)) | {"account_id": aid}
         if not row.get("state"):
             ended = row.get("ended_at")
             row["state"] = "expired" if ended is not None and ended <= ctx.today else "active"
@@ -60,7 +60,7 @@ def store_billing(ctx: StoreContext, records: Records, rows: Rows) -> None:
     """Add billing states (history by as-of date); a change of state is in field history."""
     items = []
     for rec, num, aid in ctx.link_all(records, rows, lambda r: _by_code(ctx, r)):
-        row = pick(rec, BILLING_FIELDS) | {"account_id": aid}
+        row = pick(rec, BILLING_FIELDS, table_of(BillingState)) | {"account_id": aid}
         row["as_of"] = row.get("as_of") or ctx.today
         row["state"] = row.get("state") or "current"
         row["days_past_due"] = row.get("days_past_due") or 0
@@ -110,8 +110,8 @@ def store_usage(ctx: StoreContext, records: Records, rows: Rows) -> None:
             ctx.counts.skipped += 1
             ctx.problem(num, "usage row without a month was skipped")
             continue
-        items.append((_usage_key(rec | {"account_id": aid}),
-                      pick(rec, USAGE_FIELDS) | {"account_id": aid}, num))  # fmt: skip
+        row = pick(rec, USAGE_FIELDS, table_of(UsageMonth)) | {"account_id": aid}
+        items.append((_usage_key(row), row, num))
     um = table_of(UsageMonth)
     months = sorted({r["month"] for _k, r, _n in items})
     write_linked(ctx, um, items, _usage_key, entity="usage", what="usage month",

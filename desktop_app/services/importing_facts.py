@@ -14,7 +14,7 @@ from sqlalchemy import Table
 
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import Match, norm_code, norm_name
-from desktop_app.services.importing_store import fetch_rows, table_of, upsert
+from desktop_app.services.importing_store import coerce, fetch_rows, table_of, upsert
 from desktop_app.store.schema import Contact, NpsResponse, Opportunity, Ticket
 
 Records = Sequence[dict[str, Any]]
@@ -60,9 +60,9 @@ def by_sf_or_name(ctx: StoreContext) -> Callable[[dict[str, Any]], Match]:
     return resolve
 
 
-def pick(rec: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    """The provided fields of a record (absent ones are left alone in the database)."""
-    return {f: rec[f] for f in fields if f in rec}
+def pick(rec: dict[str, Any], fields: Sequence[str], table: Table) -> dict[str, Any]:
+    """The provided fields of a record (absent ones are left alone), typed for ``table``."""
+    return coerce(table, {f: rec[f] for f in fields if f in rec})
 
 
 CONTACT_FIELDS = (
@@ -88,7 +88,7 @@ def store_contacts(ctx: StoreContext, records: Records, rows: Rows) -> None:
     """Upsert contacts by Salesforce contact id (else e-mail, else account and name)."""
     items = []
     for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
-        row = pick(rec, CONTACT_FIELDS) | {"account_id": aid}
+        row = pick(rec, CONTACT_FIELDS, table_of(Contact)) | {"account_id": aid}
         if "is_main_poc" in row and row["is_main_poc"] is None:
             row["is_main_poc"] = False
         if row.get("email"):
@@ -114,7 +114,7 @@ def store_opportunities(ctx: StoreContext, records: Records, rows: Rows) -> list
     """Upsert opportunities; stage changes go to the field history. Touched account ids."""
     items = []
     for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
-        row = pick(rec, OPP_FIELDS) | {"account_id": aid}
+        row = pick(rec, OPP_FIELDS, table_of(Opportunity)) | {"account_id": aid}
         if not row.get("kind"):
             row["kind"] = "renewal" if "renew" in str(rec.get("name") or "").lower() else "new"
         for flag in ("is_closed", "is_won"):
@@ -143,7 +143,7 @@ def store_tickets(ctx: StoreContext, records: Records, rows: Rows) -> None:
             ctx.counts.skipped += 1
             ctx.problem(num, "ticket without a key was skipped")
             continue
-        row = pick(rec, TICKET_FIELDS) | {"account_id": aid}
+        row = pick(rec, TICKET_FIELDS, table_of(Ticket)) | {"account_id": aid}
         row["source"] = row.get("source") or "jira"
         for flag, default in (("is_open", True), ("is_escalation", False)):
             if flag in row and row[flag] is None:
@@ -182,7 +182,7 @@ def store_nps(ctx: StoreContext, records: Records, rows: Rows) -> None:
             ctx.counts.skipped += 1
             ctx.problem(num, "NPS response without a score or date was skipped")
             continue
-        row = pick(rec, NPS_FIELDS) | {"account_id": aid}
+        row = pick(rec, NPS_FIELDS, table_of(NpsResponse)) | {"account_id": aid}
         row["response_id"] = row.get("response_id") or _synthetic_response_id(rec)
         items.append((_nps_key(row), row, num))
     write_linked(ctx, table_of(NpsResponse), items, _nps_key, entity="nps", what="NPS response")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    String,
     Table,
     and_,
     bindparam,
@@ -37,6 +38,24 @@ def table_of(model: Any) -> Table:
     """The Core ``Table`` behind an ORM class."""
     tbl: Table = model.__table__
     return tbl
+
+
+def coerce(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """Values converted to what the columns store (datetime -> date, numbers -> text ids)."""
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        if value is not None:
+            ctype = table.c[name].type
+            if isinstance(ctype, DateTime):
+                if not isinstance(value, datetime) and isinstance(value, date):
+                    value = datetime(value.year, value.month, value.day)
+            elif isinstance(ctype, Date):
+                if isinstance(value, datetime):
+                    value = value.date()
+            elif isinstance(ctype, String) and not isinstance(value, str):
+                value = str(value)
+        out[name] = value
+    return out
 
 
 def _encode(value: Any) -> Any:

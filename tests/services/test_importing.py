@@ -163,7 +163,7 @@ def test_dry_run_counts_but_writes_nothing(store: Store, tmp_path: Path, db_path
 
 
 def test_conflicting_duplicate_keys_are_skipped_and_reported(store: Store, tmp_path: Path) -> None:
-    recs = accounts() + [accounts(mrr=1.0)[0], accounts()[1]]
+    recs = [*accounts(), accounts(mrr=1.0)[0], accounts()[1]]
     s = import_preview(store, make_preview(tmp_path, "accounts", recs), today=TODAY)
     assert (s.new, s.skipped, s.problems) == (1, 3, 1)
     assert "rows 2, 4 with different values" in s.problem_messages[0]
@@ -256,8 +256,8 @@ def test_opportunities_set_renewal_date(store: Store, tmp_path: Path) -> None:
 
 def test_nps_links_by_contact_email(store: Store, tmp_path: Path) -> None:
     import_preview(store, make_preview(tmp_path, "accounts", accounts()), today=TODAY)
-    contacts = [{"sf_contact_id": "003A00000000001AAA", "account_sf_id": SF2,
-                 "first_name": "Ann", "last_name": "Lee", "email": "Ann.Lee@summit.org"}]  # fmt: skip
+    contact = {"sf_contact_id": "003A00000000001AAA", "account_sf_id": SF2, "first_name": "Ann"}
+    contacts = [contact | {"last_name": "Lee", "email": "Ann.Lee@summit.org"}]
     import_preview(store, make_preview(tmp_path, "contacts", contacts), today=TODAY)
     nps = [{"contact_email": "ann.lee@SUMMIT.org", "score": 9, "responded_at": date(2026, 11, 1)}]
     s = import_preview(store, make_preview(tmp_path, "nps", nps), today=TODAY)
