@@ -261,20 +261,6 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
     )
 
 
-def health_measures(store: Store) -> dict[int, dict[str, float]]:
-    """Account id -> {measure id: contribution} for measures the score rests on."""
-    with store.sessions() as session:
-        rows = session.execute(select(HealthScore.account_id, HealthScore.measures_json)).all()
-    out = {}
-    for aid, text in rows:
-        if text:
-            measures = json.loads(text)["measures"]
-            out[int(aid)] = {
-                k: float(v["contribution"]) for k, v in measures.items() if v["points"] is not None
-            }
-    return out
-
-
 def history(store: Store, account_id: int) -> HealthHistory:
     """Monthly health of an account, its trend arrow and the measures that moved it most."""
     with store.sessions() as session:
@@ -305,7 +291,7 @@ class ScorePreviewer:
         self.as_of = as_of or date.today()
         with store.sessions() as session:
             self._history = load_history(session, self.as_of)
-            names = dict(session.execute(select(Account.id, Account.name)).tuples().all())
+            names = {int(a): str(b) for a, b in session.execute(select(Account.id, Account.name))}
         self._names = names
         _vid, self.current = get_active(store)
         self._baseline = self.bands(self.current)

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+
+from desktop_app.cli import main
+
+
+def test_score_prints_band_counts(demo_path, capsys):
+    assert main(["--db", str(demo_path), "score", "--as-of", "2026-11-24"]) == 0
+    out = capsys.readouterr().out
+    for band in ("Healthy/Stable", "Undefined", "Risky/Unstable", "Escalation"):
+        assert band in out
+    assert main(["--db", str(demo_path), "score", "--as-of", "2026-11-24", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sum(data["band_counts"].values()) == data["accounts_scored"] > 200
+
+
+def test_score_bad_date_exits_2(demo_path, capsys):
+    assert main(["--db", str(demo_path), "score", "--as-of", "24/11/2026"]) == 2
+    err = capsys.readouterr().err
+    assert "not a date" in err and "Traceback" not in err
+
+
+def test_accounts_json_carries_health(demo_path, capsys):
+    assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    scored = [r for r in rows if r["health_score"] is not None]
+    assert len(scored) > 200
+    for r in scored:
+        assert 0 <= r["health_score"] <= 100
+        assert r["health_band"] in {"Healthy/Stable", "Undefined", "Risky/Unstable", "Escalation"}
+        assert abs(sum(r["health_measures"].values()) - r["health_score"]) < 0.1
+    churned = [r for r in rows if r["lifecycle"] == "churned"]
+    assert churned and all(r["health_measures"] is None for r in churned)
+
+
+def test_validate_json(demo_path, capsys):
+    assert main(["--db", str(demo_path), "validate", "--json", "--as-of", "2026-11-24"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["auc_score"]["3"] > data["auc_usage"]["3"]
+    assert data["auc_score"]["6"] > data["auc_usage"]["6"]
+    assert data["score_beats_usage"] is True
+    assert set(data["churn_by_band"]) == {
+        "Healthy/Stable",
+        "Undefined",
+        "Risky/Unstable",
+        "Escalation",
+    }
+    assert len(data["churn_by_decile"]) == 10
+
+
+def test_retention_json_and_errors(demo_path, capsys):
+    args = ["--db", str(demo_path), "retention", "--from", "2025-11-24", "--to", "2026-11-24"]
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in (
+        "n_start",
+        "n_churned",
+        "logo_churn_rate",
+        "net_mrr_retention",
+        "gross_mrr_retention",
+        "mrr_churn",
+    ):
+        assert key in data
+    assert data["n_start"] > 250 and data["n_churned"] > 0
+    assert abs(data["mrr_churn"] - (1 - data["net_mrr_retention"])) < 1e-9
+    assert main([*args, "--owner", "Holly Grant", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_start"] < data["n_start"]
+    assert main([*args, "--owner", "Nobody"]) == 2
+    assert "no accounts owned" in capsys.readouterr().err
+    assert (
+        main(["--db", str(demo_path), "retention", "--from", "2026-01-01", "--to", "2025-01-01"])
+        == 2
+    )
+
+
+def test_overrides_lists_active(demo_path, capsys):
+    from desktop_app.services.database import open_database
+    from desktop_app.services.scoring import set_override
+
+    assert main(["--db", str(demo_path), "overrides"]) == 0
+    assert "No active overrides" in capsys.readouterr().out
+    store = open_database(demo_path)
+    try:
+        set_override(store, 1, "Escalation", "Other", "call me", "Beth Sullivan")
+    finally:
+        store.dispose()
+    assert main(["--db", str(demo_path), "overrides", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["account_id"], r["band"], r["author"]) for r in rows] == [
+        (1, "Escalation", "Beth Sullivan")
+    ]
+    assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
+    acc = json.loads(capsys.readouterr().out)
+    assert acc[0]["health_override"] == "Escalation"

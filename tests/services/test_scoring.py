@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from desktop_app.domain.accounts import HealthBand
+from desktop_app.services.errors import UserError
+from desktop_app.services.health_versions import default_scorecard
+from desktop_app.services.progress import Cancelled, RecordingProgress
+from desktop_app.services.scoring import (
+    activate_version,
+    active_overrides,
+    clear_override,
+    explain,
+    history,
+    list_versions,
+    preview_change,
+    rescore,
+    restore_override,
+    save_version,
+    set_override,
+)
+from desktop_app.store.schema import (
+    Account,
+    HealthOverride,
+    HealthScore,
+    HealthSnapshot,
+    ScorecardVersion,
+)
+
+
+def _scores(store):
+    with store.sessions() as s:
+        return {
+            r.account_id: (r.score, r.band, r.scorecard_version_id)
+            for r in s.execute(select(HealthScore)).scalars()
+        }
+
+
+def test_rescore_writes_scores_bands_and_version(demo_store, today):
+    summary = rescore(demo_store, as_of=today)
+    scores = _scores(demo_store)
+    assert summary.accounts_scored == len(scores) > 200
+    assert sum(summary.band_counts.values()) == len(scores)
+    # a plausible mix: every SOP band occurs, healthy is the largest but not everything
+    assert all(summary.band_counts[b.value] > 0 for b in HealthBand)
+    assert summary.band_counts["Healthy/Stable"] < 0.8 * len(scores)
+    versions = list_versions(demo_store)
+    active = [v for v in versions if v.is_active]
+    assert len(active) == 1
+    assert {v for (_s, _b, v) in scores.values()} == {active[0].id}
+    assert all(0 <= s <= 100 for (s, _b, _v) in scores.values() if s is not None)
+    with demo_store.sessions() as s:
+        churned = s.execute(select(Account.id).where(Account.lifecycle == "churned")).scalars()
+        assert not set(churned) & set(scores)
+        months = s.execute(select(func.count(func.distinct(HealthSnapshot.month)))).scalar()
+    assert months == 25  # 24 months of history + the current month
+
+
+def test_rescore_as_of_earlier_uses_only_what_was_known(demo_store, today):
+    now = rescore(demo_store, as_of=today)
+    past = rescore(demo_store, as_of=today - timedelta(days=300))
+    assert past.accounts_scored > now.accounts_scored  # later churners were still customers
+    with demo_store.sessions() as s:
+        last = s.execute(select(func.max(HealthSnapshot.month))).scalar()
+    assert last == (today - timedelta(days=300)).replace(day=1)
+
+
+def test_rescore_cancel_writes_nothing(demo_store, today):
+    before = _scores(demo_store)
+    with demo_store.sessions.begin() as s:
+        s.execute(update(HealthScore).values(score=1.0))
+    with pytest.raises(Cancelled):
+        rescore(demo_store, as_of=today, progress=RecordingProgress(cancel_after=2))
+    assert all(v[0] == 1.0 for v in _scores(demo_store).values())
+    assert before
+
+
+def test_explain_matches_stored_score(demo_store):
+    aid = next(iter(_scores(demo_store)))
+    ex = explain(demo_store, aid)
+    assert ex is not None
+    assert ex.score == pytest.approx(sum(ln.contribution for ln in ex.lines), abs=0.05)
+    assert ex.confidence == sum(1 for ln in ex.lines if ln.points is not None)
+    if ex.dragging:
+        worst = max(ex.lines, key=lambda ln: ln.lost)
+        assert worst.measure == ex.dragging
+    with pytest.raises(UserError):
+        explain(demo_store, 999_999)
+
+
+def test_history_trend_and_changes(demo_store):
+    aid = next(iter(_scores(demo_store)))
+    h = history(demo_store, aid)
+    assert len(h.points) >= 20
+    assert h.points == sorted(h.points, key=lambda p: p[0])
+    assert h.arrow in ("↑", "↓", "→")
+    assert h.points[-1][1] == pytest.approx(_scores(demo_store)[aid][0])
+    for measure, delta in h.changes:
+        assert isinstance(measure, str) and delta != 0
+
+
+def test_override_survives_rescore_and_flags_review(demo_store, today):
+    scores = _scores(demo_store)
+    aid = next(a for a, (_s, b, _v) in scores.items() if b == "Healthy/Stable")
+    oid = set_override(
+        demo_store,
+        aid,
+        "Risky/Unstable",
+        "Relationship known to CSM",
+        "Admin told me they are evaluating a competitor",
+        "Holly Grant",
+    )
+    rescore(demo_store, as_of=today)
+    rows = active_overrides(demo_store, today)
+    assert [(r.id, r.band, r.computed_band_now, r.needs_review) for r in rows] == [
+        (oid, "Risky/Unstable", "Healthy/Stable", False)
+    ]
+    # the computed band moves across a boundary -> flagged for review
+    with demo_store.sessions.begin() as s:
+        s.execute(
+            update(HealthOverride)
+            .where(HealthOverride.id == oid)
+            .values(computed_band_at_set="Risky/Unstable")
+        )
+    summary = rescore(demo_store, as_of=today)
+    assert summary.overrides_needing_review == 1
+    with demo_store.sessions() as s:
+        assert s.get(HealthOverride, oid).needs_review is True
+
+
+def test_override_expiry_clear_and_restore(demo_store, today):
+    aid = next(iter(_scores(demo_store)))
+    first = set_override(
+        demo_store, aid, "Escalation", "Other", None, "Tom", expires_on=today - timedelta(days=1)
+    )
+    assert active_overrides(demo_store, today)[0].needs_review  # past its expiry
+    second = set_override(demo_store, aid, "Healthy/Stable", "Renewal signed", "", "Tom")
+    assert [r.id for r in active_overrides(demo_store, today)] == [second]
+    clear_override(demo_store, second, "Tom")
+    assert active_overrides(demo_store, today) == []
+    restore_override(demo_store, second)
+    assert [r.id for r in active_overrides(demo_store, today)] == [second]
+    restore_override(demo_store, first)
+    assert [r.id for r in active_overrides(demo_store, today)] == [first]
+    with pytest.raises(UserError):
+        set_override(demo_store, aid, "Fresh Start", "Other", None, "Tom")
+    with pytest.raises(UserError):
+        set_override(demo_store, aid, "Escalation", " ", None, "Tom")
+
+
+def test_versions_validate_preview_and_activate(demo_store, today):
+    card = default_scorecard()
+    with pytest.raises(UserError, match="sum to 100"):
+        save_version(demo_store, "broken", card.with_group_weight("usage", 10))
+    n, rows = preview_change(demo_store, card)
+    assert n == 0 and rows == []
+    strict = card.with_group_weight("usage", 0).with_group_weight("nps", 60)
+    n, rows = preview_change(demo_store, strict)
+    assert n == len(rows) > 0
+    assert all(r.old_band != r.new_band for r in rows)
+    vid = save_version(demo_store, "NPS heavy", strict, activate=True)
+    assert [v.id for v in list_versions(demo_store) if v.is_active] == [vid]
+    rescore(demo_store, as_of=today)
+    assert {v for (_s, _b, v) in _scores(demo_store).values()} == {vid}
+    with demo_store.sessions() as s:
+        stored = s.get(ScorecardVersion, vid)
+        assert json.loads(stored.definition_json)["groups"][0]["weight"] == 0
+    with pytest.raises(UserError):
+        activate_version(demo_store, 12345)
+
+
+def test_first_rescore_creates_default_version(store):
+    summary = rescore(store, as_of=date(2026, 1, 1))
+    assert summary.accounts_scored == 0
+    assert [v.name for v in list_versions(store)] == ["Default scorecard"]
