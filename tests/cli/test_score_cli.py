@@ -18,7 +18,8 @@ def test_score_prints_band_counts(demo_path, capsys):
 def test_score_bad_date_exits_2(demo_path, capsys):
     assert main(["--db", str(demo_path), "score", "--as-of", "24/11/2026"]) == 2
     err = capsys.readouterr().err
-    assert "not a date" in err and "Traceback" not in err
+    assert "not a date" in err
+    assert "Traceback" not in err
 
 
 def test_accounts_json_carries_health(demo_path, capsys):
@@ -31,7 +32,8 @@ def test_accounts_json_carries_health(demo_path, capsys):
         assert r["health_band"] in {"Healthy/Stable", "Undefined", "Risky/Unstable", "Escalation"}
         assert abs(sum(r["health_measures"].values()) - r["health_score"]) < 0.1
     churned = [r for r in rows if r["lifecycle"] == "churned"]
-    assert churned and all(r["health_measures"] is None for r in churned)
+    assert churned
+    assert all(r["health_measures"] is None for r in churned)
 
 
 def test_validate_json(demo_path, capsys):
@@ -62,7 +64,8 @@ def test_retention_json_and_errors(demo_path, capsys):
         "mrr_churn",
     ):
         assert key in data
-    assert data["n_start"] > 250 and data["n_churned"] > 0
+    assert data["n_start"] > 250
+    assert data["n_churned"] > 0
     assert abs(data["mrr_churn"] - (1 - data["net_mrr_retention"])) < 1e-9
     assert main([*args, "--owner", "Holly Grant", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_start"] < data["n_start"]

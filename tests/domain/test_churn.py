@@ -45,9 +45,13 @@ def test_rates_and_deciles():
     groups = np.array([0, 0, 1, 1, -1])
     churned = np.array([True, False, False, False, True])
     rates = rate_by_group(groups, churned, 3)
-    assert rates[0] == 0.5 and rates[1] == 0.0 and np.isnan(rates[2])
+    assert rates[0] == 0.5
+    assert rates[1] == 0.0
+    assert np.isnan(rates[2])
     d = deciles(np.append(np.arange(100, dtype=float), np.nan))
-    assert d[0] == 0 and d[99] == 9 and d[100] == -1
+    assert d[0] == 0
+    assert d[99] == 9
+    assert d[100] == -1
     assert np.bincount(d[:100]).tolist() == [10] * 10
 
 
@@ -70,7 +74,8 @@ def test_retention_standard_definitions():
         start_day=np.full(5, nan),
     )
     f = retention_figures(rev, date(2025, 1, 1), date(2026, 1, 1))
-    assert f.n_start == 4 and f.n_churned == 1
+    assert f.n_start == 4
+    assert f.n_churned == 1
     assert f.mrr_start == pytest.approx(450.0)
     assert f.mrr_end == pytest.approx(300.0)
     assert f.logo_churn_rate == pytest.approx(0.25)
@@ -80,7 +85,9 @@ def test_retention_standard_definitions():
     only = retention_figures(
         rev, date(2025, 1, 1), date(2026, 1, 1), np.array([1, 0, 0, 0, 0], bool)
     )
-    assert only.n_start == 1 and only.n_churned == 0 and only.net_mrr_retention == 1.0
+    assert only.n_start == 1
+    assert only.n_churned == 0
+    assert only.net_mrr_retention == 1.0
 
 
 def test_crm_churn_date_ends_an_account_without_subscriptions():
@@ -105,4 +112,5 @@ def test_periods_months_and_quarters():
         (date(2025, 3, 1), date(2025, 3, 10)),
     ]
     q = periods(date(2025, 1, 1), date(2026, 1, 1), "quarter")
-    assert [p[0].month for p in q] == [1, 4, 7, 10] and q[-1][1] == date(2026, 1, 1)
+    assert [p[0].month for p in q] == [1, 4, 7, 10]
+    assert q[-1][1] == date(2026, 1, 1)

@@ -124,7 +124,9 @@ def test_explain_names_the_measure_dragging_it_down():
     ex = explain(r, 0)
     assert ex.dragging == "open_tickets"
     line = ex.dragging_line
-    assert line is not None and line.points == 0.0 and line.raw == 4.0
+    assert line is not None
+    assert line.points == 0.0
+    assert line.raw == 4.0
     assert sum(ln.contribution for ln in ex.lines) == pytest.approx(ex.score)
 
 

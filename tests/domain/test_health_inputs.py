@@ -25,33 +25,33 @@ def d(y, m, day=1) -> float:
 def history(mau, seats, **kw) -> HistoryInputs:
     mau = np.array(mau, dtype=float)
     n, t = mau.shape
-    base = dict(
-        account_id=np.arange(1, n + 1, dtype=np.int64),
-        month_day=np.array([d(2026, m + 1) for m in range(t)]),
-        mau=mau,
-        seats=np.array(seats, dtype=float),
-        contracted_seats=np.full(n, 100.0),
-        renewal_day=np.full(n, np.nan),
-        churn_day=np.full(n, np.nan),
-        start_day=np.full(n, np.nan),
-        t_acc=EI,
-        t_open=E,
-        t_close=E,
-        t_esc=np.empty(0, bool),
-        t_waiting=np.empty(0, np.int8),
-        t_updated=E,
-        n_acc=EI,
-        n_day=E,
-        n_score=E,
-        c_acc=EI,
-        c_reply=E,
-        c_main=np.empty(0, bool),
-        c_status=np.empty(0, object),
-        b_acc=EI,
-        b_day=E,
-        b_dpd=E,
-        observed_day=d(2026, 8, 15),
-    )
+    base = {
+        "account_id": np.arange(1, n + 1, dtype=np.int64),
+        "month_day": np.array([d(2026, m + 1) for m in range(t)]),
+        "mau": mau,
+        "seats": np.array(seats, dtype=float),
+        "contracted_seats": np.full(n, 100.0),
+        "renewal_day": np.full(n, np.nan),
+        "churn_day": np.full(n, np.nan),
+        "start_day": np.full(n, np.nan),
+        "t_acc": EI,
+        "t_open": E,
+        "t_close": E,
+        "t_esc": np.empty(0, bool),
+        "t_waiting": np.empty(0, np.int8),
+        "t_updated": E,
+        "n_acc": EI,
+        "n_day": E,
+        "n_score": E,
+        "c_acc": EI,
+        "c_reply": E,
+        "c_main": np.empty(0, bool),
+        "c_status": np.empty(0, object),
+        "b_acc": EI,
+        "b_day": E,
+        "b_dpd": E,
+        "observed_day": d(2026, 8, 15),
+    }
     base.update(kw)
     return HistoryInputs(**base)
 
@@ -90,12 +90,15 @@ def test_tickets_open_at_date_and_current_only_signals():
         t_updated=np.array([d(2026, 4), d(2026, 8, 1), d(2026, 8, 13)]),
     )
     march = measures_at(CARD, h, d(2026, 3, 20))
-    assert march.raw["open_tickets"][0] == 1 and march.open_escalations[0] == 1
+    assert march.raw["open_tickets"][0] == 1
+    assert march.open_escalations[0] == 1
     assert "waiting_on_us" not in march.raw  # only known near the observed day
     now = measures_at(CARD, h, d(2026, 8, 15))
-    assert now.raw["open_tickets"][0] == 2 and now.open_escalations[0] == 0
+    assert now.raw["open_tickets"][0] == 2
+    assert now.open_escalations[0] == 0
     assert now.raw["old_tickets"][0] == 1
-    assert now.raw["waiting_on_us"][0] == 1 and now.raw["auto_closing"][0] == 1
+    assert now.raw["waiting_on_us"][0] == 1
+    assert now.raw["auto_closing"][0] == 1
 
 
 def test_churned_accounts_leave_the_book_and_nps_latest():

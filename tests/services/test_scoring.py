@@ -100,7 +100,8 @@ def test_history_trend_and_changes(demo_store):
     assert h.arrow in ("↑", "↓", "→")
     assert h.points[-1][1] == pytest.approx(_scores(demo_store)[aid][0])
     for measure, delta in h.changes:
-        assert isinstance(measure, str) and delta != 0
+        assert isinstance(measure, str)
+        assert delta != 0
 
 
 def test_override_survives_rescore_and_flags_review(demo_store, today):
@@ -157,7 +158,8 @@ def test_versions_validate_preview_and_activate(demo_store, today):
     with pytest.raises(UserError, match="sum to 100"):
         save_version(demo_store, "broken", card.with_group_weight("usage", 10))
     n, rows = preview_change(demo_store, card)
-    assert n == 0 and rows == []
+    assert n == 0
+    assert rows == []
     strict = card.with_group_weight("usage", 0).with_group_weight("nps", 60)
     n, rows = preview_change(demo_store, strict)
     assert n == len(rows) > 0
