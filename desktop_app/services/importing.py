@@ -153,17 +153,14 @@ def preview_file(
 
 
 def _reader(name: str) -> Any:
-    """An entry point of the readers package (``desktop_app.io``)."""
-    import importlib
+    """An entry point of the readers (imported late: pandas/calamine load on first use)."""
+    if name == "list_sheets":
+        from desktop_app.io.readers import list_sheets
 
-    for module in ("desktop_app.io", "desktop_app.io.importer", "desktop_app.io.readers"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError:
-            continue
-        if hasattr(mod, name):
-            return getattr(mod, name)
-    raise UserError(f"Importing is not available in this build ({name} missing).")
+        return list_sheets
+    from desktop_app.io import importer
+
+    return getattr(importer, name)
 
 
 def save_profile(

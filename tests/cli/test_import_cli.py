@@ -1,0 +1,192 @@
+"""``account-desk import / imports / rollback`` end to end on files the test writes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop_app.cli import main
+from desktop_app.domain.ids import to_18
+
+A, B, C = "001A000001AbCdE", "001A000001XyZwV", "001A000001QrStU"
+
+
+def dump(path: Path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[object]], title: str = "Report") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def book_files(tmp_path: Path) -> dict[str, Path]:
+    """One small book as its tools export it (Salesforce, Recurly, usage, Jira)."""
+    d = tmp_path / "exports"
+    d.mkdir()
+    return {
+        "accounts": write_xlsx(d / "accounts.xlsx", [
+            ["Account ID", "Account Name", "Account Owner", "LMS ID", "Recurly ID", "Segment"],
+            [A, "Lakeside Clinic", "Holly Grant", "LMS-1", "billing@lakeside.org", "SMB"],
+            [B, "Summit Health Partners", "Daniel Reyes", "LMS-2", "summit", "MM"],
+            [C, "Cedar Valley Dental", "Holly Grant", "LMS-3", "cedar", "SMB"],
+        ]),
+        "contacts": write_csv(d / "contacts.csv", [
+            ["Contact ID", "Account ID", "First Name", "Last Name", "Email"],
+            ["003A00000000001", A, "Ann", "Lee", "ann@lakeside.org"],
+            ["003A00000000002", B, "Bo", "Kim", "bo@summit.org"],
+        ]),
+        "opportunities": write_csv(d / "opportunities.csv", [
+            ["Opportunity ID", "Account ID", "Opportunity Name", "Type", "Stage", "Close Date"],
+            ["006A00000000001", A, "Lakeside renewal 2027", "Renewal", "Negotiation",
+             "2027-03-31"],
+            ["006A00000000002", A, "Lakeside renewal 2026", "Renewal", "Closed Won",
+             "2026-03-31"],
+            ["006A00000000003", B, "Summit renewal", "Renewal", "Prospecting", "2027-01-15"],
+        ]),
+        "subscriptions": write_csv(d / "subscriptions.csv", [
+            ["uuid", "account_code", "plan_code", "state", "quantity", "unit_amount",
+             "activated_at", "expires_at"],
+            ["a1", "BILLING@lakeside.org", "lms-pro", "active", "50", "20.00",
+             "2025-01-01 10:00:00 UTC", ""],
+            ["a2", "billing@lakeside.org", "addon", "active", "1", "100.00",
+             "2025-06-01 10:00:00 UTC", ""],
+            ["b1", "summit", "lms-pro", "active", "200", "15.00", "2024-01-01 10:00:00 UTC", ""],
+            ["c1", "cedar", "lms-core", "expired", "10", "10.00", "2023-01-01 10:00:00 UTC",
+             "2026-06-30 10:00:00 UTC"],
+        ]),
+        "usage": write_xlsx(d / "usage.xlsx", [
+            ["LMS ID", "Month", "MAU"],
+            ["LMS-1", "2026-09-01", 31], ["LMS-1", "2026-10-01", 35],
+            ["LMS-2", "2026-09-01", 150], ["LMS-2", "2026-10-01", 140],
+        ], title="Usage"),
+        "jira": write_csv(d / "jira.csv", [
+            ["Issue key", "Summary", "Status", "Customer Account", "Created"],
+            ["SUP-1", "SSO broken", "Open", "Lakeside Clinic", "01/Nov/26 9:15 AM"],
+            ["SUP-2", "Report slow", "Waiting for customer", "Lakeside Clinic",
+             "02/Nov/26 9:15 AM"],
+            ["SUP-3", "Old issue", "Done", "Lakeside Clinic", "01/Oct/26 9:15 AM"],
+            ["SUP-4", "Question", "In Progress", "Summit Health Partners", "03/Nov/26 1:00 PM"],
+            ["SUP-5", "Who is this", "Open", "Unknown Org", "03/Nov/26 1:00 PM"],
+        ]),
+    }  # fmt: skip
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_import_a_whole_book_then_accounts_json(
+    book_files: dict[str, Path], db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = [str(p) for p in book_files.values()]
+    summaries = run_json(capsys, "--db", str(db_path), "import", *files, "--json")
+    assert isinstance(summaries, list)
+    by_kind = {s["kind"]: s for s in summaries}
+    assert [s["kind"] for s in summaries][0] == "accounts"
+    assert by_kind["accounts"]["new"] == 3
+    assert by_kind["tickets"]["new"] == 4
+    assert by_kind["tickets"]["unmatched"] == 1
+    assert by_kind["tickets"]["unmatched_examples"] == ["row 6: Unknown Org"]
+    accounts = run_json(capsys, "--db", str(db_path), "accounts", "--json")
+    assert isinstance(accounts, list)
+    got = {
+        a["name"]: (a["owner"], a["lms_id"], a["recurly_id"], a["mrr"], a["renewal_date"],
+                    a["mau"], a["open_tickets"], a["lifecycle"])
+        for a in accounts
+    }  # fmt: skip
+    assert got == {
+        "Lakeside Clinic": ("Holly Grant", "LMS-1", "billing@lakeside.org", 1100.0,
+                            "2027-03-31", 35, 2, "active"),
+        "Summit Health Partners": ("Daniel Reyes", "LMS-2", "summit", 3000.0, "2027-01-15",
+                                   140, 1, "active"),
+        "Cedar Valley Dental": ("Holly Grant", "LMS-3", "cedar", 0.0, None, None, 0,
+                                "churned"),
+    }  # fmt: skip
+    assert {a["sf_account_id"] for a in accounts} == {to_18(A), to_18(B), to_18(C)}
+
+
+def test_reimport_is_refused_politely_and_changes_nothing(
+    book_files: dict[str, Path], db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    acc = str(book_files["accounts"])
+    assert main(["--db", str(db_path), "import", acc]) == 0
+    first = capsys.readouterr().out
+    assert "3 new" in first
+    before = dump(db_path)
+    assert main(["--db", str(db_path), "import", acc]) == 0
+    assert "already imported on" in capsys.readouterr().out
+    assert dump(db_path) == before
+
+
+def test_corrupt_file_exits_2_and_writes_nothing(
+    book_files: dict[str, Path], tmp_path: Path, db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    assert main(["--db", str(db_path), "import", str(book_files["accounts"])]) == 0
+    capsys.readouterr()
+    bad = tmp_path / "truncated.xlsx"
+    bad.write_bytes(book_files["usage"].read_bytes()[:300])
+    before = dump(db_path)
+    code = main(["--db", str(db_path), "import", str(book_files["contacts"]), str(bad)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "truncated.xlsx" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert out == ""
+    assert dump(db_path) == before
+
+
+def test_missing_file_exits_2(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "import", str(db_path.parent / "nope.csv")]) == 2
+    assert "nope.csv" in capsys.readouterr().err
+
+
+def test_dry_run_imports_and_rollback(
+    book_files: dict[str, Path], db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    acc = str(book_files["accounts"])
+    empty = dump(db_path) if db_path.exists() else None
+    dry = run_json(capsys, "--db", str(db_path), "import", acc, "--dry-run", "--json")
+    assert isinstance(dry, list)
+    assert (dry[0]["new"], dry[0]["batch_id"]) == (3, None)
+    if empty is None:
+        empty = dump(db_path)
+    assert run_json(capsys, "--db", str(db_path), "imports", "--json") == []
+    done = run_json(capsys, "--db", str(db_path), "import", acc, "--json")
+    assert isinstance(done, list)
+    batch = done[0]["batch_id"]
+    listed = run_json(capsys, "--db", str(db_path), "imports", "--json")
+    assert isinstance(listed, list)
+    assert [(b["batch_id"], b["new"], b["rolled_back_at"]) for b in listed] == [(batch, 3, None)]
+    assert main(["--db", str(db_path), "rollback", str(batch)]) == 0
+    assert f"batch {batch} rolled back" in capsys.readouterr().out
+    assert run_json(capsys, "--db", str(db_path), "accounts", "--json") == []
+    assert main(["--db", str(db_path), "rollback", str(batch)]) == 2
+    assert "already rolled back" in capsys.readouterr().err
