@@ -1,0 +1,221 @@
+"""Pure normalisers for imported cells: ids, money, numbers, percentages, booleans, text.
+
+Each ``parse_*`` function takes one raw cell (str, float, int, bool, date or datetime as the
+readers return them) and returns the normalised Python value, ``None`` for a blank cell, or
+raises ``ValueError`` whose message is shown to the user. Dates live in ``io/dates.py``.
+Column-level helpers work on the distinct values of a column (see ``normalize_uniques``),
+so a 100k-row column with few distinct values costs a few hundred parses, not 100k.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from desktop_app.domain.ids import to_18
+
+_SPACES = re.compile(r"\s+")
+_CURRENCY = re.compile(r"^(?:[A-Z]{3}|[$€£¥]|US\$|CA\$|A\$)\s*|\s*(?:[A-Z]{3}|[$€£¥])$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?$")
+_DASHES = {"-", "—", "–"}
+_TRUE = {"true", "t", "yes", "y", "1", "x", "checked", "on", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "unchecked", "off", "0.0"}
+
+
+def is_blank(value: Any) -> bool:
+    """True for a cell that holds nothing: None, NaN or whitespace-only text."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def clean_text(value: Any) -> str | None:
+    """Trim and collapse whitespace; integral floats from spreadsheets lose their ``.0``."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def parse_lower(value: Any) -> str | None:
+    """Trimmed, lower-cased text (picklist values such as states)."""
+    text = clean_text(value)
+    return None if text is None else text.lower()
+
+
+def parse_email(value: Any) -> str | None:
+    """A trimmed, lower-cased e-mail address; raises ``ValueError`` without an ``@``."""
+    text = parse_lower(value)
+    if text is None:
+        return None
+    if "@" not in text or " " in text:
+        raise ValueError(f"not an e-mail address: {text!r}")
+    return text
+
+
+def parse_sf_id(value: Any) -> str | None:
+    """A Salesforce id in its 18-character form (15-char ids extended, case repaired)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        return to_18(text)
+    except ValueError:
+        raise ValueError(f"not a Salesforce id: {text!r}") from None
+
+
+def _number_text(text: str, decimal_comma: bool) -> float:
+    """Parse digits with thousands separators; ``decimal_comma`` says which mark is decimal."""
+    body = text.replace(" ", "").replace("\u00a0", "").replace("'", "")
+    if not _NUMBER.match(body):
+        raise ValueError
+    sign = -1.0 if body.startswith("-") else 1.0
+    body = body.lstrip("+-")
+    dec, thou = (",", ".") if decimal_comma else (".", ",")
+    if dec not in body and body.count(thou) == 1:
+        head, tail = body.split(thou)
+        # "1,5" in a decimal-point file, or "1.234" where the other mark is decimal.
+        if len(tail) != 3 or head in ("", "0"):
+            dec, thou = thou, dec
+    if body.count(dec) > 1:
+        raise ValueError
+    parts = body.split(dec)
+    whole = parts[0].split(thou)
+    if len(whole) > 1 and (any(len(g) != 3 for g in whole[1:]) or not 1 <= len(whole[0]) <= 3):
+        raise ValueError
+    number = "".join(whole) + ("." + parts[1] if len(parts) == 2 else "")
+    return sign * float(number)
+
+
+def parse_number(value: Any, *, decimal_comma: bool = False) -> float | None:
+    """A plain number ("1,234.5", "1.234,5" with ``decimal_comma``); blank -> None."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a number: {value!r}")
+        return float(value)
+    text = str(value).strip()
+    try:
+        return _number_text(text, decimal_comma)
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a number: {text!r}") from None
+
+
+def parse_int(value: Any, *, decimal_comma: bool = False) -> int | None:
+    """A whole number (counts, seats, scores); raises ``ValueError`` for fractions."""
+    number = parse_number(value, decimal_comma=decimal_comma)
+    if number is None:
+        return None
+    if not number.is_integer():
+        raise ValueError(f"not a whole number: {value!r}")
+    return int(number)
+
+
+def parse_money(value: Any, *, decimal_comma: bool = False, cents: bool = False) -> float | None:
+    """A money amount in dollars: "$1,234.50", "USD 1,234.50", "1.234,50 €", "(1,234.50)".
+
+    ``cents`` divides by 100 (Recurly ``*_in_cents`` columns). A lone dash means zero.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = parse_number(value)
+    else:
+        text = str(value).strip().replace("\u00a0", " ")
+        if text in _DASHES:
+            return 0.0
+        negative = text.startswith("(") and text.endswith(")")
+        body = text[1:-1].strip() if negative else text
+        if body.startswith("-") and len(body) > 1 and not body[1].isdigit():
+            negative, body = True, body[1:].strip()
+        body = _CURRENCY.sub("", body).strip()
+        body = _CURRENCY.sub("", body).strip()
+        try:
+            amount = _number_text(body, decimal_comma) if body else None
+        except (ValueError, OverflowError):
+            amount = None
+        if amount is None:
+            raise ValueError(f"not a money amount: {text!r}")
+        if negative:
+            amount = -abs(amount)
+    if amount is None:
+        return None
+    return round(amount / 100.0, 2) if cents else amount
+
+
+def parse_bool(value: Any) -> bool | None:
+    """TRUE/FALSE, true/false, Yes/No, 1/0, x; blank -> None."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"not yes/no: {value!r}")
+
+
+def normalize_percents(values: Sequence[Any], *, decimal_comma: bool = False) -> list[Any]:
+    """Percentages of one column as 0-100 numbers: "45%", 45 and 0.45 all give 45.0.
+
+    A column whose bare numbers all lie within 0..1 is read as fractions. Each item of the
+    result is a float, None, or a ``ValueError`` for a cell that is not a percentage.
+    """
+    parsed: list[Any] = []
+    bare: list[float] = []
+    for value in values:
+        try:
+            if isinstance(value, str) and value.strip().endswith("%"):
+                number = parse_number(value.strip()[:-1], decimal_comma=decimal_comma)
+                parsed.append(("%", number))
+            else:
+                number = parse_number(value, decimal_comma=decimal_comma)
+                parsed.append(("n", number))
+                if number is not None:
+                    bare.append(number)
+        except ValueError:
+            parsed.append(ValueError(f"not a percentage: {value!r}"))
+    fractions = bool(bare) and all(0.0 <= b <= 1.0 for b in bare) and any(0 < b < 1 for b in bare)
+    out: list[Any] = []
+    for item in parsed:
+        if isinstance(item, ValueError):
+            out.append(item)
+            continue
+        tag, number = item
+        if number is not None and tag == "n" and fractions:
+            number = round(number * 100.0, 6)
+        out.append(number)
+    return out
+
+
+def normalize_uniques(
+    uniques: Sequence[Any], parse: Callable[[Any], Any]
+) -> tuple[list[Any], dict[int, str]]:
+    """Apply ``parse`` to each distinct value; return the values and {index: error message}."""
+    out: list[Any] = []
+    errors: dict[int, str] = {}
+    for i, value in enumerate(uniques):
+        try:
+            out.append(parse(value))
+        except (ValueError, OverflowError, TypeError) as exc:
+            out.append(None)
+            errors[i] = str(exc) or f"cannot read {value!r}"
+    return out, errors

@@ -1,0 +1,305 @@
+"""Readers chosen by content: workbooks (xlsx/xlsm/ods/xls via python-calamine) and text files.
+
+``open_source`` sniffs the magic bytes (never trusting the extension) and returns a
+``Source``: the first rows for header detection plus a way to read the body as factorised
+columns. CSV bodies are read in chunks by pandas so a million-row file stays small.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import python_calamine as pc
+
+from desktop_app.io.locate import HEAD_ROWS, FactorColumn, factorize
+from desktop_app.io.model import ImportFileError, SheetInfo
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_HEAD_BYTES = 256 * 1024
+_CHUNK_ROWS = 200_000
+_DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(?:\.\d{3})*,\d+$|^-?\d+,\d{1,2}$")
+_DECIMAL_POINT = re.compile(r"^-?\d{1,3}(?:,\d{3})*\.\d+$|^-?\d+\.\d+$")
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+@dataclass
+class Source:
+    """An opened sheet: the head rows for header detection and a body reader."""
+
+    file: str
+    sheet: str | None
+    sheets: list[SheetInfo]
+    head: list[list[Any]]
+    read_body: Callable[[int, int, Sequence[int]], list[FactorColumn]]
+    merged: Merged = field(default_factory=list)
+    decimal_comma: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _name(path: str | Path) -> str:
+    return Path(path).name
+
+
+def sniff(path: str | Path) -> str:
+    """Return "workbook", "xls" or "text" from the file's first bytes; raise ImportFileError."""
+    name = _name(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except FileNotFoundError:
+        raise ImportFileError(f"{name}: file not found") from None
+    except OSError as exc:
+        raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from None
+    if not head:
+        raise ImportFileError(f"{name}: the file is empty")
+    if head.startswith(b"PK\x03\x04"):
+        return "workbook"
+    if head.startswith(_OLE2):
+        with open(path, "rb") as fh:
+            if _ENCRYPTED in fh.read():
+                raise ImportFileError(
+                    f"{name}: the workbook is password-protected; open it in Excel, "
+                    "remove the password (or save an unprotected copy) and import that copy"
+                )
+        return "xls"
+    return "text"
+
+
+def list_sheets(path: str | Path) -> list[SheetInfo]:
+    """Every sheet of a workbook (hidden ones marked); a text file has one sheet."""
+    if sniff(path) == "text":
+        return [SheetInfo(_name(path), False, -1)]
+    book = _open_book(path)
+    try:
+        return _sheet_infos(book)
+    finally:
+        book.close()
+
+
+def _open_book(path: str | Path) -> pc.CalamineWorkbook:
+    name = _name(path)
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ImportFileError(f"{name}: the workbook is password-protected") from None
+    except Exception:
+        raise ImportFileError(
+            f"{name}: the file is damaged or is not a complete spreadsheet "
+            "(it may have been cut short while downloading); export it again"
+        ) from None
+
+
+def _sheet_infos(book: pc.CalamineWorkbook) -> list[SheetInfo]:
+    infos = []
+    for meta in book.sheets_metadata:
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        hidden = meta.visible != pc.SheetVisibleEnum.Visible
+        try:
+            rows = book.get_sheet_by_name(meta.name).total_height
+        except Exception:
+            rows = -1
+        infos.append(SheetInfo(meta.name, hidden, rows))
+    return infos
+
+
+def open_source(path: str | Path, sheet: str | None = None) -> Source:
+    """Open a file by content; raise ``ImportFileError`` naming the file if it is unreadable."""
+    kind = sniff(path)
+    if kind == "text":
+        return _open_text(path)
+    return _open_workbook(path, sheet)
+
+
+def _open_workbook(path: str | Path, sheet: str | None) -> Source:
+    name = _name(path)
+    book = _open_book(path)
+    try:
+        infos = _sheet_infos(book)
+        if sheet is None:
+            visible = [s for s in infos if not s.hidden] or infos
+            if not visible:
+                raise ImportFileError(f"{name}: the workbook has no sheets")
+            sheet = visible[0].name
+        elif sheet not in {s.name for s in infos}:
+            raise ImportFileError(f"{name}: there is no sheet named '{sheet}'")
+        try:
+            data = book.get_sheet_by_name(sheet)
+            rows: list[list[Any]] = data.to_python(skip_empty_area=False)
+            merged: Merged = list(data.merged_cell_ranges or [])
+        except Exception:
+            raise ImportFileError(f"{name}, sheet '{sheet}': the sheet is damaged") from None
+    finally:
+        book.close()
+    if not any(any(c != "" for c in r) for r in rows[:HEAD_ROWS]):
+        raise ImportFileError(f"{name}, sheet '{sheet}': the sheet is empty")
+
+    def read_body(start: int, width: int, usecols: Sequence[int]) -> list[FactorColumn]:
+        body = rows[start:]
+        cols = list(zip(*body, strict=False)) if body else []
+        out = []
+        for c in range(width):
+            if c in usecols and c < len(cols):
+                out.append(factorize(cols[c]))
+            else:
+                out.append(FactorColumn(np.full(len(body), -1, dtype=np.int64), []))
+        return out
+
+    return Source(name, sheet, infos, rows[:HEAD_ROWS], read_body, merged)
+
+
+def detect_encoding(path: str | Path, head: bytes) -> str:
+    """Encoding of a text file: BOMs first, then strict UTF-8 over the whole file, cp1252."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head[:4096]:
+        even, odd = head[0:4096:2].count(0), head[1:4096:2].count(0)
+        if odd > len(head[:4096]) // 4:
+            return "utf-16-le"
+        if even > len(head[:4096]) // 4:
+            return "utf-16-be"
+        raise ImportFileError(f"{_name(path)}: this is not a spreadsheet or a CSV text file")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError:
+            return "latin-1"
+        return "cp1252"
+    return "utf-8"
+
+
+def _detect_delimiter(lines: list[str]) -> str:
+    best, best_score = ",", (0, 0)
+    for delim in (",", ";", "\t", "|"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        counts = [c for c in counts if c > 1]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = (counts.count(mode), mode)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _decode_head(path: str | Path, encoding: str) -> str:
+    with open(path, "rb") as fh:
+        raw = fh.read(_HEAD_BYTES)
+        more = bool(fh.read(1))
+    text = raw.decode(encoding, errors="replace")
+    if more and "\n" in text:
+        text = text[: text.rindex("\n")]
+    return text
+
+
+def _check_text(name: str, text: str) -> None:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    bad = sample.count("\ufffd")
+    if controls + bad > max(2, len(sample) // 100):
+        raise ImportFileError(f"{name}: this is not a spreadsheet or a CSV text file")
+
+
+def _open_text(path: str | Path) -> Source:
+    name = _name(path)
+    with open(path, "rb") as fh:
+        head_bytes = fh.read(_HEAD_BYTES)
+    encoding = detect_encoding(path, head_bytes)
+    text = _decode_head(path, encoding).lstrip("\ufeff")
+    _check_text(name, text)
+    lines = text.splitlines()
+    delim = _detect_delimiter(lines[:200])
+    head = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)][:HEAD_ROWS]
+    if not any(any(c.strip() for c in r) for r in head):
+        raise ImportFileError(f"{name}: the file is empty")
+    cells = [c.strip() for r in head[1:] for c in r]
+    commas = sum(1 for c in cells if _DECIMAL_COMMA.match(c))
+    points = sum(1 for c in cells if _DECIMAL_POINT.match(c))
+    decimal_comma = delim != "," and commas > points
+    width = max(len(r) for r in head)
+    pd_encoding = "utf-16" if encoding.startswith("utf-16") and encoding != "utf-16" else encoding
+
+    def read_body(start: int, width_: int, usecols: Sequence[int]) -> list[FactorColumn]:
+        return _read_csv_body(path, pd_encoding, delim, max(width, width_), start, usecols)
+
+    notes = [f"read as {encoding} text, delimiter {delim!r}"]
+    src = Source(name, None, [SheetInfo(name, False, -1)], head, read_body)
+    src.decimal_comma, src.notes = decimal_comma, notes
+    if encoding in ("utf-16-le", "utf-16-be"):
+        src.read_body = lambda s, w, u: _read_csv_body(path, encoding, delim, max(width, w), s, u)
+    return src
+
+
+def _read_csv_body(
+    path: str | Path, encoding: str, delim: str, width: int, start: int, usecols: Sequence[int]
+) -> list[FactorColumn]:
+    """Read rows ``start``.. of a CSV as factorised columns, chunk by chunk."""
+    cols = sorted(set(usecols))
+    kwargs: dict[str, Any] = {
+        "sep": delim,
+        "encoding": encoding,
+        "header": None,
+        "names": list(range(width)),
+        "usecols": cols,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "skip_blank_lines": False,
+        "chunksize": _CHUNK_ROWS,
+        "quotechar": '"',
+    }
+    try:
+        return _collect(pd.read_csv(path, engine="c", **kwargs), cols, width, start)
+    except pd.errors.ParserError:
+        kwargs["on_bad_lines"] = lambda bad: bad[:width]
+        return _collect(pd.read_csv(path, engine="python", **kwargs), cols, width, start)
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{_name(path)}: the text encoding could not be read") from None
+
+
+def _collect(reader: Any, cols: list[int], width: int, start: int) -> list[FactorColumn]:
+    codes: dict[int, list[np.ndarray[Any, Any]]] = {c: [] for c in cols}
+    lookup: dict[int, dict[Any, int]] = {c: {} for c in cols}
+    seen = 0
+    with reader:
+        for chunk in reader:
+            skip = max(0, start - seen)
+            seen += len(chunk)
+            if skip >= len(chunk):
+                continue
+            chunk = chunk.iloc[skip:]
+            for c in cols:
+                part = factorize(chunk[c].to_numpy(dtype=object))
+                table = lookup[c]
+                remap = np.array(
+                    [table.setdefault(u, len(table)) for u in part.uniques] + [-1], dtype=np.int64
+                )
+                codes[c].append(remap[part.codes])
+    n = max(0, seen - start)
+    out = []
+    for c in range(width):
+        if c in lookup:
+            joined = np.concatenate(codes[c]) if codes[c] else np.empty(0, dtype=np.int64)
+            out.append(FactorColumn(joined, list(lookup[c])))
+        else:
+            out.append(FactorColumn(np.full(n, -1, dtype=np.int64), []))
+    return out
