@@ -108,7 +108,7 @@ def test_import_a_whole_book_then_accounts_json(
     summaries = run_json(capsys, "--db", str(db_path), "import", *files, "--json")
     assert isinstance(summaries, list)
     by_kind = {s["kind"]: s for s in summaries}
-    assert [s["kind"] for s in summaries][0] == "accounts"
+    assert summaries[0]["kind"] == "accounts"
     assert by_kind["accounts"]["new"] == 3
     assert by_kind["tickets"]["new"] == 4
     assert by_kind["tickets"]["unmatched"] == 1
