@@ -85,7 +85,9 @@ def _number_text(text: str, decimal_comma: bool) -> float:
     sign = -1.0 if body.startswith("-") else 1.0
     body = body.lstrip("+-")
     dec, thou = (",", ".") if decimal_comma else (".", ",")
-    if dec not in body and body.count(thou) == 1:
+    if "," in body and "." in body:  # both marks: the last one is the decimal mark
+        dec, thou = (",", ".") if body.rindex(",") > body.rindex(".") else (".", ",")
+    elif dec not in body and body.count(thou) == 1:
         head, tail = body.split(thou)
         # "1,5" in a decimal-point file, or "1.234" where the other mark is decimal.
         if len(tail) != 3 or head in ("", "0"):

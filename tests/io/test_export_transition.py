@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import openpyxl
+import pytest
 from python_calamine import CalamineWorkbook
 
 from desktop_app.io.exporters.rows import (
@@ -22,9 +23,11 @@ from desktop_app.io.exporters.rows import (
 from desktop_app.io.exporters.transition_csv import csv_safe, write_transition_csv
 from desktop_app.io.exporters.transition_xlsx import (
     CURRENCY_FORMAT,
-    MISSING_FILL,
+    MISSING_RGB,
     write_transition_xlsx,
 )
+
+ENGINES = pytest.mark.parametrize("engine", ["fast", "openpyxl"])
 
 NASTY = TransitionRow(
     "001000000000001AAA",
@@ -53,7 +56,7 @@ PLAIN = TransitionRow(
 EXPECTED_SHEETS = [SHEET_LIST, SHEET_SCENARIOS, SHEET_CHECKLIST]
 
 
-def _write(path: Path, missing: list[MissingValue] | None = None) -> None:
+def _write(path: Path, engine: str = "fast") -> None:
     rows = [NASTY, PLAIN]
     write_transition_xlsx(
         path,
@@ -80,13 +83,15 @@ def _write(path: Path, missing: list[MissingValue] | None = None) -> None:
                 True,
             )
         ],
-        missing_fields(rows) if missing is None else missing,
+        missing_fields(rows),
+        engine=engine,
     )
 
 
-def test_xlsx_columns_order_and_values_with_openpyxl(tmp_path: Path) -> None:
+@ENGINES
+def test_xlsx_columns_order_and_values_with_openpyxl(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "list.xlsx"
-    _write(path)
+    _write(path, engine)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:3] == EXPECTED_SHEETS
     ws = wb[SHEET_LIST]
@@ -97,9 +102,10 @@ def test_xlsx_columns_order_and_values_with_openpyxl(tmp_path: Path) -> None:
     assert len(rows) == 3
 
 
-def test_formula_like_text_stays_text(tmp_path: Path) -> None:
+@ENGINES
+def test_formula_like_text_stays_text(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "list.xlsx"
-    _write(path)
+    _write(path, engine)
     ws = openpyxl.load_workbook(path)[SHEET_LIST]
     for col, value in enumerate(NASTY.values(), start=1):
         cell = ws.cell(row=2, column=col)
@@ -112,18 +118,20 @@ def test_formula_like_text_stays_text(tmp_path: Path) -> None:
     assert check.cell(row=2, column=5).data_type == "s"
 
 
-def test_mrr_is_numeric_currency(tmp_path: Path) -> None:
+@ENGINES
+def test_mrr_is_numeric_currency(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "list.xlsx"
-    _write(path)
+    _write(path, engine)
     cell = openpyxl.load_workbook(path)[SHEET_LIST]["E2"]
     assert cell.value == 1234.5
     assert cell.data_type == "n"
     assert cell.number_format == CURRENCY_FORMAT
 
 
-def test_xlsx_reads_back_with_calamine(tmp_path: Path) -> None:
+@ENGINES
+def test_xlsx_reads_back_with_calamine(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "list.xlsx"
-    _write(path)
+    _write(path, engine)
     wb = CalamineWorkbook.from_path(str(path))
     assert wb.sheet_names[:3] == EXPECTED_SHEETS
     data = wb.get_sheet_by_name(SHEET_LIST).to_python()
@@ -136,14 +144,15 @@ def test_xlsx_reads_back_with_calamine(tmp_path: Path) -> None:
     assert data[2][7] == ""
 
 
-def test_missing_values_listed_and_highlighted(tmp_path: Path) -> None:
+@ENGINES
+def test_missing_values_listed_and_highlighted(tmp_path: Path, engine: str) -> None:
     missing = missing_fields([NASTY, PLAIN])
     assert missing == [MissingValue(1, "Beta Care", "Email Address")]
     path = tmp_path / "list.xlsx"
-    _write(path)
+    _write(path, engine)
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEET_LIST]
-    assert ws["H3"].fill.fgColor.rgb == MISSING_FILL.fgColor.rgb
+    assert ws["H3"].fill.fgColor.rgb == MISSING_RGB
     assert ws["G3"].fill.fill_type is None
     assert list(wb["Missing values"].iter_rows(values_only=True)) == [
         ("Row", "Account", "Field"),
