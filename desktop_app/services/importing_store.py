@@ -40,22 +40,37 @@ def table_of(model: Any) -> Table:
     return tbl
 
 
+_KINDS: dict[tuple[str, str], str] = {}
+
+
+def _column_kind(table: Table, name: str) -> str:
+    key = (table.name, name)
+    kind = _KINDS.get(key)
+    if kind is None:
+        ctype = table.c[name].type
+        kind = (
+            "datetime" if isinstance(ctype, DateTime)
+            else "date" if isinstance(ctype, Date)
+            else "text" if isinstance(ctype, String)
+            else "other"
+        )  # fmt: skip
+        _KINDS[key] = kind
+    return kind
+
+
 def coerce(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """Values converted to what the columns store (datetime -> date, numbers -> text ids)."""
-    out: dict[str, Any] = {}
     for name, value in row.items():
-        if value is not None:
-            ctype = table.c[name].type
-            if isinstance(ctype, DateTime):
-                if not isinstance(value, datetime) and isinstance(value, date):
-                    value = datetime(value.year, value.month, value.day)
-            elif isinstance(ctype, Date):
-                if isinstance(value, datetime):
-                    value = value.date()
-            elif isinstance(ctype, String) and not isinstance(value, str):
-                value = str(value)
-        out[name] = value
-    return out
+        if value is None or type(value) is str:
+            continue
+        kind = _column_kind(table, name)
+        if kind == "date" and isinstance(value, datetime):
+            row[name] = value.date()
+        elif kind == "datetime" and type(value) is date:
+            row[name] = datetime(value.year, value.month, value.day)
+        elif kind == "text":
+            row[name] = str(value)
+    return row
 
 
 def _encode(value: Any) -> Any:
