@@ -1,0 +1,90 @@
+"""Undoable health overrides: QUndoCommands that call the override services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtGui import QUndoCommand
+
+from desktop_app.services.health_overrides import (
+    active_overrides,
+    clear_override,
+    restore_override,
+    set_override,
+)
+from desktop_app.store.engine import Store
+
+
+def _active_id(store: Store, account_id: int) -> int | None:
+    return next((o.id for o in active_overrides(store) if o.account_id == account_id), None)
+
+
+class SetOverrideCommand(QUndoCommand):
+    """Set an account's band; undo restores the override that was active before (if any)."""
+
+    def __init__(
+        self,
+        store: Store,
+        account_id: int,
+        band: str,
+        reason_code: str,
+        note: str | None,
+        author: str | None,
+        expires_on: date | None,
+        on_change: Callable[[int], None],
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__(f"Override health to {band}", parent)
+        self.store = store
+        self.account_id = account_id
+        self._values = (band, reason_code, note, author, expires_on)
+        self._on_change = on_change
+        self.override_id: int | None = None
+        self._previous: int | None = None
+
+    def redo(self) -> None:
+        if self.override_id is None:
+            self._previous = _active_id(self.store, self.account_id)
+            band, reason, note, author, expires = self._values
+            self.override_id = set_override(
+                self.store, self.account_id, band, reason, note, author, expires
+            )
+        else:
+            restore_override(self.store, self.override_id)
+        self._on_change(self.account_id)
+
+    def undo(self) -> None:
+        if self.override_id is not None:
+            clear_override(self.store, self.override_id, self._values[3])
+        if self._previous is not None:
+            restore_override(self.store, self._previous)
+        self._on_change(self.account_id)
+
+
+class ClearOverrideCommand(QUndoCommand):
+    """Clear an override (the computed band applies again); undo re-activates it."""
+
+    def __init__(
+        self,
+        store: Store,
+        override_id: int,
+        account_id: int,
+        by: str | None,
+        on_change: Callable[[int], None],
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__("Clear health override", parent)
+        self.store = store
+        self.override_id = override_id
+        self.account_id = account_id
+        self.by = by
+        self._on_change = on_change
+
+    def redo(self) -> None:
+        clear_override(self.store, self.override_id, self.by)
+        self._on_change(self.account_id)
+
+    def undo(self) -> None:
+        restore_override(self.store, self.override_id)
+        self._on_change(self.account_id)

@@ -1,0 +1,299 @@
+"""Edit the scorecard's weights and thresholds with a live "who changes band" preview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.scorecard import Scorecard, validate_scorecard
+from desktop_app.services.errors import UserError
+from desktop_app.services.scoring import PreviewRow, ScorePreviewer, save_version
+from desktop_app.store.engine import Store
+
+_HEADERS = ("Group / measure", "Weight", "0 points at", "100 points at", "Lower is better")
+_EDIT = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+_CHECK = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    kind: str  # "group" | "measure"
+    id: str
+
+
+class ScorecardTableModel(QAbstractTableModel):
+    """Groups (weights summing to 100) each followed by their measures (editable)."""
+
+    scorecardEdited = Signal()
+
+    def __init__(self, card: Scorecard, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._card = card
+        self._rows = self._layout(card)
+
+    @staticmethod
+    def _layout(card: Scorecard) -> list[_Row]:
+        rows = []
+        for g in card.groups:
+            rows.append(_Row("group", g.id))
+            rows.extend(_Row("measure", m.id) for m in card.measures if m.group == g.id)
+        return rows
+
+    @property
+    def scorecard(self) -> Scorecard:
+        return self._card
+
+    def set_scorecard(self, card: Scorecard) -> None:
+        self.beginResetModel()
+        self._card = card
+        self._rows = self._layout(card)
+        self.endResetModel()
+
+    def row_of(self, kind: str, item_id: str) -> int:
+        return self._rows.index(_Row(kind, item_id))
+
+    def _item(self, row: int) -> Any:
+        r = self._rows[row]
+        items = self._card.groups if r.kind == "group" else self._card.measures
+        return next(x for x in items if x.id == r.id)
+
+    # ------------------------------------------------------------- Qt overrides
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[section] if 0 <= section < len(_HEADERS) else None
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        kind = self._rows[index.row()].kind
+        col = index.column()
+        if col == 1 or (kind == "measure" and col in (2, 3)):
+            return _EDIT
+        if kind == "measure" and col == 4:
+            return _CHECK
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        kind, item, col = self._rows[index.row()].kind, self._item(index.row()), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return item.label if kind == "group" else f"    {item.label}"
+            if col == 1:
+                return float(item.weight)
+            if kind == "measure" and col in (2, 3):
+                return float(item.high if item.invert == (col == 2) else item.low)
+            return None
+        if role == Qt.ItemDataRole.CheckStateRole and kind == "measure" and col == 4:
+            return Qt.CheckState.Checked if item.invert else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
+            return int(_RIGHT)
+        if role == Qt.ItemDataRole.FontRole and kind == "group":
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = 2
+    ) -> bool:
+        if not index.isValid():
+            return False
+        r, col = self._rows[index.row()], index.column()
+        try:
+            card = self._edited(r, col, value, role)
+        except (TypeError, ValueError):
+            return False
+        if card is None:
+            return False
+        self._card = card
+        self.dataChanged.emit(self.index(index.row(), 1), self.index(index.row(), 4), [role])
+        self.scorecardEdited.emit()
+        return True
+
+    def _edited(self, r: _Row, col: int, value: Any, role: int) -> Scorecard | None:
+        card = self._card
+        if role == Qt.ItemDataRole.CheckStateRole and col == 4 and r.kind == "measure":
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked
+            m = next(x for x in card.measures if x.id == r.id)
+            # keep the thresholds where the user sees them: swap low/high meaning
+            return card.with_measure(r.id, invert=checked, low=m.low, high=m.high)
+        if role != Qt.ItemDataRole.EditRole:
+            return None
+        number = float(value)
+        if col == 1 and number < 0:
+            return None
+        if col == 1:
+            if r.kind == "group":
+                return card.with_group_weight(r.id, number)
+            return card.with_measure(r.id, weight=number)
+        if r.kind == "measure" and col in (2, 3):
+            m = next(x for x in card.measures if x.id == r.id)
+            field = "high" if m.invert == (col == 2) else "low"
+            return card.with_measure(r.id, **{field: number})
+        return None
+
+
+class PreviewModel(QAbstractTableModel):
+    """Accounts whose band would change: account, old band, new band."""
+
+    _HEAD = ("Account", "Band now", "Band with these weights")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[PreviewRow] = []
+
+    def set_rows(self, rows: list[PreviewRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._HEAD[section] if 0 <= section < 3 else None
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        r = self.rows[index.row()]
+        return (r.name, r.old_band, r.new_band)[index.column()]
+
+
+class ScorecardEditor(QDialog):
+    """Edit weights and thresholds, preview band changes, save as a named active version.
+
+    Emits ``scorecardChanged`` after a version was saved and activated (rescore then).
+    """
+
+    scorecardChanged = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Health scorecard")
+        self.store = store
+        self.previewer = ScorePreviewer(store)
+        self.saved_version_id: int | None = None
+        self.model = ScorecardTableModel(self.previewer.current, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.preview_model = PreviewModel(self)
+        self.preview_table = QTableView(self)
+        self.preview_table.setModel(self.preview_model)
+        self.preview_table.verticalHeader().hide()
+        self.preview_table.horizontalHeader().setStretchLastSection(True)
+        self.total_label = QLabel(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.preview_label = QLabel(self)
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setPlaceholderText("Version name, e.g. 'Q3 weights: more NPS'")
+        self.reset_button = QPushButton("Reset to active", self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.save_button = self.buttons.addButton(
+            "Save and activate", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.rejected.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        self.reset_button.clicked.connect(self._reset)
+        self.model.scorecardEdited.connect(self.refresh)
+        self.name_edit.textChanged.connect(self._update_save)
+        self._layout()
+        self.refresh()
+
+    def _layout(self) -> None:
+        left = QWidget(self)
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.table)
+        lv.addWidget(self.total_label)
+        lv.addWidget(self.message)
+        right = QWidget(self)
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.preview_label)
+        rv.addWidget(self.preview_table)
+        split = QSplitter(self)
+        split.addWidget(left)
+        split.addWidget(right)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Name:", self))
+        bottom.addWidget(self.name_edit, 1)
+        bottom.addWidget(self.reset_button)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.resize(1000, 560)
+
+    @property
+    def problems(self) -> list[str]:
+        return validate_scorecard(self.model.scorecard)
+
+    def refresh(self) -> None:
+        """Re-validate and recompute the live preview for the edited scorecard."""
+        card = self.model.scorecard
+        self.total_label.setText(f"Group weights total: {card.group_weight_total():g} / 100")
+        problems = self.problems
+        self.message.setText("\n".join(problems))
+        if problems:
+            self.preview_model.set_rows([])
+            self.preview_label.setText("Fix the scorecard to see the preview.")
+        else:
+            rows = self.previewer.compare(card)
+            self.preview_model.set_rows(rows)
+            self.preview_label.setText(f"{len(rows)} accounts change band")
+        self._update_save()
+
+    def _update_save(self) -> None:
+        self.save_button.setEnabled(not self.problems and bool(self.name_edit.text().strip()))
+
+    def _reset(self) -> None:
+        self.model.set_scorecard(self.previewer.current)
+        self.refresh()
+
+    def save(self) -> None:
+        try:
+            vid = save_version(
+                self.store, self.name_edit.text(), self.model.scorecard, activate=True
+            )
+        except UserError as exc:
+            self.message.setText(str(exc))
+            return
+        self.saved_version_id = vid
+        self.scorecardChanged.emit()
+        self.accept()

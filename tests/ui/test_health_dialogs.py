@@ -1,0 +1,161 @@
+"""Health UI: breakdown widget, override dialog + undo commands, scorecard editor, validation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QUndoStack
+
+from desktop_app.services.scoring import active_overrides, explain, list_versions, set_override
+from desktop_app.ui.commands_health import ClearOverrideCommand, SetOverrideCommand
+from desktop_app.ui.dialogs.override_dialog import OverrideDialog
+from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
+from desktop_app.ui.dialogs.validation_view import ValidationView
+from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget, MeasureIdRole
+
+
+def _scored_id(store) -> int:
+    from sqlalchemy import select
+
+    from desktop_app.store.schema import HealthScore
+
+    with store.sessions() as s:
+        return int(s.execute(select(HealthScore.account_id).order_by(HealthScore.score)).first()[0])
+
+
+def test_breakdown_widget_shows_measures_and_highlights_dragging(qtbot, qtmodeltester, demo_store):
+    aid = _scored_id(demo_store)  # the lowest score: something drags it down
+    ex = explain(demo_store, aid)
+    w = HealthBreakdownWidget()
+    qtbot.addWidget(w)
+    w.show_explanation(ex)
+    qtmodeltester.check(w.model)
+    m = w.model
+    assert m.rowCount() == len(ex.lines)
+    labels = [m.data(m.index(r, 0)) for r in range(m.rowCount())]
+    assert labels == [ln.label for ln in ex.lines]
+    drag_rows = [
+        r
+        for r in range(m.rowCount())
+        if m.data(m.index(r, 0), Qt.ItemDataRole.BackgroundRole) is not None
+    ]
+    assert len(drag_rows) == 1
+    assert m.data(m.index(drag_rows[0], 0), MeasureIdRole) == ex.dragging
+    assert "Dragging it down most" in w.summary.text()
+    w.show_explanation(None)
+    assert m.rowCount() == 0
+    assert "No health score" in w.summary.text()
+
+
+def test_override_dialog_values_and_computed_band(qtbot, demo_store):
+    aid = _scored_id(demo_store)
+    dlg = OverrideDialog(demo_store, aid)
+    qtbot.addWidget(dlg)
+    ex = explain(demo_store, aid)
+    assert ex.band.value in dlg.computed_label.text()
+    dlg.band_combo.setCurrentText("Healthy/Stable")
+    dlg.reason_combo.setCurrentIndex(2)
+    dlg.note_edit.setPlainText("  Seats fell with their membership  ")
+    assert dlg.result_values().expires_on is None
+    dlg.expiry_check.setChecked(True)
+    dlg.expiry_edit.setDate(QDate(2027, 2, 1))
+    v = dlg.result_values()
+    assert (v.band, v.reason_code, v.note, v.expires_on) == (
+        "Healthy/Stable",
+        "Organic contraction",
+        "Seats fell with their membership",
+        date(2027, 2, 1),
+    )
+
+
+def test_override_commands_undo_redo(qtbot, demo_store):
+    aid = _scored_id(demo_store)
+    changed: list[int] = []
+    stack = QUndoStack()
+    first = set_override(demo_store, aid, "Escalation", "Other", None, "Tom")
+    stack.push(
+        SetOverrideCommand(
+            demo_store, aid, "Healthy/Stable", "Renewal signed", "ok", "Holly", None, changed.append
+        )
+    )
+    assert [(o.account_id, o.band) for o in active_overrides(demo_store)] == [
+        (aid, "Healthy/Stable")
+    ]
+    stack.undo()  # the previous override comes back
+    assert [(o.id, o.band) for o in active_overrides(demo_store)] == [(first, "Escalation")]
+    stack.redo()
+    assert [o.band for o in active_overrides(demo_store)] == ["Healthy/Stable"]
+    current = active_overrides(demo_store)[0].id
+    stack.push(ClearOverrideCommand(demo_store, current, aid, "Holly", changed.append))
+    assert active_overrides(demo_store) == []
+    stack.undo()
+    assert [o.id for o in active_overrides(demo_store)] == [current]
+    assert changed == [aid] * 5
+
+
+def _set(model, kind, item, col, value, role=Qt.ItemDataRole.EditRole):
+    return model.setData(model.index(model.row_of(kind, item), col), value, role)
+
+
+def test_scorecard_editor_validates_previews_and_saves(qtbot, qtmodeltester, demo_store):
+    dlg = ScorecardEditor(demo_store)
+    qtbot.addWidget(dlg)
+    qtmodeltester.check(dlg.model)
+    qtmodeltester.check(dlg.preview_model)
+    assert dlg.preview_label.text() == "0 accounts change band"
+    dlg.name_edit.setText("More NPS")
+    assert dlg.save_button.isEnabled()
+    # weights no longer sum to 100 -> Save disabled with a message
+    assert _set(dlg.model, "group", "usage", 1, 20)
+    assert not dlg.save_button.isEnabled()
+    assert "sum to 100" in dlg.message.text()
+    assert "75" in dlg.total_label.text()
+    # back to 100 by moving the weight to NPS -> live preview lists band changes
+    assert _set(dlg.model, "group", "nps", 1, 40)
+    assert dlg.save_button.isEnabled()
+    n = dlg.preview_model.rowCount()
+    assert n > 0
+    assert dlg.preview_label.text() == f"{n} accounts change band"
+    row = dlg.preview_model.rows[0]
+    assert row.old_band != row.new_band
+    # threshold edit and invert toggle land in the scorecard
+    assert _set(dlg.model, "measure", "utilisation", 3, 0.9)
+    assert dlg.model.scorecard.with_measure("utilisation").measures[0].high == 0.9
+    assert _set(
+        dlg.model,
+        "measure",
+        "open_tickets",
+        4,
+        Qt.CheckState.Unchecked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    assert not next(m for m in dlg.model.scorecard.measures if m.id == "open_tickets").invert
+    assert not _set(dlg.model, "group", "usage", 1, "abc")
+    with qtbot.waitSignal(dlg.scorecardChanged, timeout=2000):
+        dlg.save_button.click()
+    active = [v for v in list_versions(demo_store) if v.is_active]
+    assert [v.name for v in active] == ["More NPS"]
+    assert active[0].id == dlg.saved_version_id
+
+
+def test_validation_view_charts_the_report(qtbot, demo_store, today):
+    from desktop_app.services.health_validation import validate
+
+    report = validate(demo_store, as_of=today)
+    view = ValidationView(demo_store, report=report)
+    qtbot.addWidget(view)
+    heights = view.band_bars.opts["height"]
+    assert len(heights) == 4
+    assert heights[0] == pytest.approx(report.churn_by_band["Healthy/Stable"][1])
+    assert heights[2] == pytest.approx(report.churn_by_band["Risky/Unstable"][1])
+    dec = view.decile_bars.opts["height"]
+    assert np.allclose(dec, [r for _d, _n, r in report.churn_by_decile])
+    assert f"{report.auc_score[3]:.3f}" in view.auc_label.text()
+    assert "beats usage alone" in view.auc_label.text()
+    # the default constructor computes the report itself
+    view2 = ValidationView(demo_store)
+    qtbot.addWidget(view2)
+    assert view2.report.observations[3] > 0
