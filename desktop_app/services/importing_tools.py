@@ -1,0 +1,108 @@
+"""Helpers for the import wizard: several previews in one go, the mapping editor, problems."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from desktop_app.io.model import KINDS, ImportFileError, ImportPreview
+from desktop_app.services.errors import UserError
+from desktop_app.services.importing import KIND_ORDER, ImportSummary, import_preview
+from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.store.engine import Store
+
+
+class _Scaled:
+    """A Progress that maps 0..1 of one file onto its share of the whole run."""
+
+    def __init__(self, inner: Progress, start: float, width: float, label: str) -> None:
+        self._inner, self._start, self._width, self._label = inner, start, width, label
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self._inner.report(self._start + self._width * fraction, f"{self._label}: {message}")
+
+    def cancelled(self) -> bool:
+        return self._inner.cancelled()
+
+
+def import_previews(
+    store: Store,
+    previews: Sequence[ImportPreview],
+    *,
+    progress: Progress | None = None,
+    done: list[ImportSummary] | None = None,
+    today: date | None = None,
+) -> list[ImportSummary]:
+    """Store several previews, one batch each, accounts first; returns their summaries.
+
+    ``done`` (if given) receives each summary as soon as its file is committed, so a caller
+    still knows what was written when a later file is cancelled (``Cancelled`` propagates).
+    """
+    progress = progress or NullProgress()
+    out = done if done is not None else []
+    ordered = sorted(
+        previews, key=lambda p: KIND_ORDER.index(p.kind) if p.kind in KIND_ORDER else 99
+    )
+    n = max(len(ordered), 1)
+    for i, preview in enumerate(ordered):
+        check(progress, i / n, f"Importing {Path(preview.file).name}…")
+        scaled = _Scaled(progress, i / n, 1 / n, Path(preview.file).name)
+        out.append(import_preview(store, preview, progress=scaled, today=today))
+    progress.report(1.0, "Done")
+    return list(out)
+
+
+def kinds() -> tuple[str, ...]:
+    """The kinds of data an import can hold."""
+    return KINDS
+
+
+def fields_for(kind: str) -> tuple[str, ...]:
+    """Canonical fields of a kind (for the mapping editor)."""
+    from desktop_app.io.profiles import fields_for as io_fields_for
+
+    return io_fields_for(kind)
+
+
+def source_columns(path: str | Path, sheet: str | None = None) -> list[str]:
+    """The column headers of a file as found by the readers; raises ``UserError``."""
+    from desktop_app.io.locate import find_header
+    from desktop_app.io.profiles import KNOWN_KEYS
+    from desktop_app.io.readers import open_source
+
+    try:
+        src = open_source(path, sheet)
+        header = find_header(src.head, KNOWN_KEYS, src.merged)
+    except ImportFileError as exc:
+        raise UserError(str(exc)) from exc
+    except ValueError as exc:
+        raise UserError(f"{Path(path).name}: no table with column headers was found") from exc
+    return [str(c) for c in header.names]
+
+
+def mapped_preview(
+    path: str | Path, sheet: str | None, kind: str, mapping: dict[str, str]
+) -> ImportPreview:
+    """A preview built from a mapping the user chose in the editor; raises ``UserError``."""
+    from desktop_app.io.importer import apply_mapping
+
+    try:
+        return apply_mapping(str(path), sheet, kind, mapping)
+    except (ImportFileError, ValueError) as exc:
+        raise UserError(str(exc)) from exc
+
+
+def export_problems(previews: Sequence[ImportPreview], path: str | Path) -> int:
+    """Write every problem of the previews to a CSV file; returns how many were written."""
+    n = 0
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh)
+        w.writerow(["File", "Sheet", "Row", "Column", "Severity", "Problem"])
+        for preview in previews:
+            for p in preview.problems:
+                w.writerow([p.file, p.sheet or "", p.row or "", p.column or "", p.severity,
+                            p.message])  # fmt: skip
+                n += 1
+    return n
