@@ -123,7 +123,7 @@ def test_scorecard_editor_validates_previews_and_saves(qtbot, qtmodeltester, dem
     assert row.old_band != row.new_band
     # threshold edit and invert toggle land in the scorecard
     assert _set(dlg.model, "measure", "utilisation", 3, 0.9)
-    assert dlg.model.scorecard.with_measure("utilisation").measures[0].high == 0.9
+    assert next(m for m in dlg.model.scorecard.measures if m.id == "utilisation").high == 0.9
     assert _set(
         dlg.model,
         "measure",
@@ -149,10 +149,10 @@ def test_validation_view_charts_the_report(qtbot, demo_store, today):
     qtbot.addWidget(view)
     heights = view.band_bars.opts["height"]
     assert len(heights) == 4
-    assert heights[0] == pytest.approx(report.churn_by_band["Healthy/Stable"][1])
-    assert heights[2] == pytest.approx(report.churn_by_band["Risky/Unstable"][1])
+    assert heights[0] == pytest.approx(100 * report.churn_by_band["Healthy/Stable"][1])
+    assert heights[2] == pytest.approx(100 * report.churn_by_band["Risky/Unstable"][1])
     dec = view.decile_bars.opts["height"]
-    assert np.allclose(dec, [r for _d, _n, r in report.churn_by_decile])
+    assert np.allclose(dec, [100 * r for _d, _n, r in report.churn_by_decile])
     assert f"{report.auc_score[3]:.3f}" in view.auc_label.text()
     assert "beats usage alone" in view.auc_label.text()
     # the default constructor computes the report itself

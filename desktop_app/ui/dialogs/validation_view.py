@@ -33,7 +33,7 @@ class ValidationView(QDialog):
             self, title=f"Churn within {RATE_HORIZON} months, by usage decile (1 = lowest)"
         )
         for plot in (self.band_plot, self.decile_plot):
-            plot.setLabel("left", "churn rate")
+            plot.setLabel("left", "churn rate (%)")
             plot.setMouseEnabled(x=False, y=False)
             plot.setMenuEnabled(False)
         self.band_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
@@ -62,7 +62,7 @@ class ValidationView(QDialog):
         rates = [report.churn_by_band.get(b.value, (0, None))[1] for b in BAND_ORDER]
         self.band_bars.setOpts(
             x=np.arange(len(BAND_ORDER)),
-            height=np.array([0.0 if r is None else r for r in rates]),
+            height=np.array([0.0 if r is None else 100.0 * r for r in rates]),
             brushes=[pg.mkBrush(BAND_COLOURS[b]) for b in BAND_ORDER],
         )
         self.band_plot.getAxis("bottom").setTicks(
@@ -71,5 +71,5 @@ class ValidationView(QDialog):
         dec = report.churn_by_decile
         self.decile_bars.setOpts(
             x=np.array([d for d, _n, _r in dec], dtype=float),
-            height=np.array([0.0 if r is None else r for _d, _n, r in dec]),
+            height=np.array([0.0 if r is None else 100.0 * r for _d, _n, r in dec]),
         )
