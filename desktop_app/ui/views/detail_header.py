@@ -1,0 +1,117 @@
+"""The header block of the detail pane: identity, money, renewal, band with score and trend."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
+from desktop_app.services.account_detail import DetailHeader
+from desktop_app.services.account_detail_rows import SnapshotRow
+from desktop_app.ui.views.detail_columns import day, money
+
+_GREY = "#9A9A9A"
+
+
+def _esc(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class DetailHeaderWidget(QWidget):
+    overrideClicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        self.name_label = QLabel(self)
+        self.name_label.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.name_label.setWordWrap(True)
+        self.ids_label = QLabel(self)
+        self.ids_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ids_label.setStyleSheet("color: #555;")
+        self.ids_label.setWordWrap(True)
+        self.owner_label = QLabel(self)
+        self.money_label = QLabel(self)
+        self.renewal_label = QLabel(self)
+        self.band_label = QLabel(self)
+        self.band_label.setTextFormat(Qt.TextFormat.RichText)
+        self.history_label = QLabel(self)
+        self.history_label.setStyleSheet("color: #555;")
+        self.history_label.setWordWrap(True)
+        self.override_button = QPushButton("Override band…", self)
+        self.override_button.clicked.connect(self.overrideClicked)
+        band_row = QHBoxLayout()
+        band_row.addWidget(self.band_label)
+        band_row.addStretch(1)
+        band_row.addWidget(self.override_button)
+        grid.addWidget(self.name_label, 0, 0, 1, 2)
+        grid.addWidget(self.ids_label, 1, 0, 1, 2)
+        grid.addWidget(self.owner_label, 2, 0)
+        grid.addWidget(self.money_label, 2, 1)
+        grid.addWidget(self.renewal_label, 3, 0, 1, 2)
+        grid.addLayout(band_row, 4, 0, 1, 2)
+        grid.addWidget(self.history_label, 5, 0, 1, 2)
+
+    def set_header(self, h: DetailHeader, snapshots: list[SnapshotRow]) -> None:
+        self.name_label.setText(h.name)
+        ids = [
+            f"SF {h.sf_account_id or '—'}",
+            f"LMS {h.lms_id or '—'}",
+            f"Recurly {h.recurly_id or '—'}",
+            f"#{h.account_id}",
+        ]
+        self.ids_label.setText("  ·  ".join(ids))
+        seg = f" · {h.segment}" if h.segment else ""
+        self.owner_label.setText(
+            f"Owner: <b>{_esc(h.owner or '—')}</b> · TL {_esc(h.team_lead or '—')}{seg}"
+        )
+        seats = f" · {h.seats:,} seats" if h.seats else ""
+        self.money_label.setText(f"ARR <b>{money(h.arr)}</b> · MRR {money(h.mrr)}{seats}")
+        self.renewal_label.setText(_renewal_text(h))
+        self.band_label.setText(_band_html(h))
+        self.history_label.setText(_history_text(snapshots))
+
+
+def _renewal_text(h: DetailHeader) -> str:
+    if h.lifecycle == "churned":
+        kind = h.churn_type or "unknown"
+        reason = f" — {_esc(h.churn_reason)}" if h.churn_reason else ""
+        text = f"<b>Churned</b> {day(h.churn_date)} ({kind}){reason}"
+        return f"<span style='color:#B00020'>{text}</span>"
+    if h.renewal_date is None or h.days_to_renewal is None:
+        return "Renewal: —"
+    d = h.days_to_renewal
+    left = f"{d} days left" if d >= 0 else f"{-d} days overdue"
+    style = "color:#B00020; font-weight:600;" if d < 30 else ("color:#B35900;" if d <= 90 else "")
+    return f"Renewal {day(h.renewal_date)} · <span style='{style}'>{left}</span>"
+
+
+def _band_html(h: DetailHeader) -> str:
+    band = h.band
+    colour = BAND_COLOURS.get(HealthBand(band), _GREY) if band in set(HealthBand) else _GREY
+    score = "not scored" if h.score is None else f"score {h.score:.0f}"
+    trend = f" {h.trend}" if h.trend else ""
+    label = _esc(band or "No band")
+    badge = f"<span style='background:{colour}; color:white;'>&nbsp;{label}&nbsp;</span>"
+    out = f"{badge} &nbsp;{score}{trend}"
+    if h.override is not None:
+        o = h.override
+        computed = h.computed_band or "none"
+        review = " · needs review" if o.needs_review else ""
+        out += (
+            f" &nbsp;<span style='border:1px solid #555; color:#333;'>&nbsp;OVERRIDE&nbsp;</span>"
+            f" <span style='color:#555'>computed {_esc(computed)}; {_esc(o.reason_code)}"
+            f" by {_esc(o.author or '?')} on {day(o.created_at)}{review}</span>"
+        )
+    return out
+
+
+def _history_text(snapshots: list[SnapshotRow]) -> str:
+    scored = [s for s in snapshots if s.score is not None][-6:]
+    if not scored:
+        return ""
+    parts = [f"{s.month.strftime('%b')} {s.score:.0f}" for s in scored]
+    return "Health history: " + " → ".join(parts)

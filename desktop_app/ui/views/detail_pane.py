@@ -1,0 +1,291 @@
+"""The account detail pane (a dock's content): the whole story of one account.
+
+Data comes from ``services.account_detail.load_detail``; the pane only formats. Notes are
+added through ``AddNoteCommand`` on the given undo stack so Ctrl+Z removes them again.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services.account_detail import AccountDetail, load_detail
+from desktop_app.services.errors import UserError
+from desktop_app.store.engine import Store
+from desktop_app.ui.commands_notes import AddNoteCommand
+from desktop_app.ui.views import detail_columns as dc
+from desktop_app.ui.views.detail_header import DetailHeaderWidget
+from desktop_app.ui.views.detail_models import Col, RowsTableModel
+
+MAX_VISIBLE_ROWS = 8
+SECTIONS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
+    ("breakdown", "Health breakdown", dc.MEASURE_COLS, "Not scored yet."),
+    ("contacts", "Contacts", dc.CONTACT_COLS, "No contacts on file."),
+    ("tickets", "Open support tickets", dc.TICKET_COLS, "No open tickets."),
+    ("opportunities", "Opportunities", dc.OPP_COLS, "No opportunities."),
+    ("nps", "NPS responses", dc.NPS_COLS, "No NPS responses."),
+    ("notes", "Notes", dc.NOTE_COLS, "No notes yet."),
+    ("owner_history", "Owner history", dc.OWNER_COLS, "No owner changes recorded."),
+    ("provenance", "Where this came from", dc.PROVENANCE_COLS, "No import recorded."),
+)
+
+
+class _Section:
+    """A titled group with a table and an empty-state label."""
+
+    def __init__(self, title: str, cols: tuple[Col, ...], empty: str, parent: QWidget) -> None:
+        self.title = title
+        self.box = QGroupBox(title, parent)
+        lay = QVBoxLayout(self.box)
+        lay.setContentsMargins(6, 4, 6, 6)
+        self.header_row = QHBoxLayout()
+        lay.addLayout(self.header_row)
+        self.model = RowsTableModel(cols, self.box)
+        self.view = QTableView(self.box)
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.empty = QLabel(empty, self.box)
+        self.empty.setStyleSheet("color: #777; font-style: italic;")
+        lay.addWidget(self.view)
+        lay.addWidget(self.empty)
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.model.set_rows(rows)
+        self.box.setTitle(f"{self.title} ({len(rows)})" if rows else self.title)
+        self.view.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        if rows:
+            self.view.resizeColumnsToContents()
+            rh = self.view.verticalHeader().defaultSectionSize()
+            hh = self.view.horizontalHeader().sizeHint().height()
+            n = min(len(rows), MAX_VISIBLE_ROWS)
+            self.view.setFixedHeight(hh + rh * n + 2 * self.view.frameWidth() + 2)
+
+
+class AccountDetailPane(QWidget):
+    """Header, usage, health, contacts, tickets, opportunities, NPS, billing, notes, sources."""
+
+    noteAdded = Signal(int)  # account id
+    overrideRequested = Signal(int)
+
+    def __init__(
+        self,
+        store: Store,
+        undo_stack: QUndoStack | None = None,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._undo = undo_stack if undo_stack is not None else QUndoStack(self)
+        self._today = today
+        self._account: int | None = None
+        self._detail: AccountDetail | None = None
+        self.author: str | None = _default_author()
+        self._build_ui()
+        self.show_account(None)
+
+    # ---------------------------------------------------------------- construction
+    def _build_ui(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._stack = QStackedWidget(self)
+        outer.addWidget(self._stack)
+        self._empty = QLabel("Select an account in the table or the chart…", self)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setStyleSheet("color: #777; font-size: 13px;")
+        self._stack.addWidget(self._empty)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        body = QWidget(scroll)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(8, 8, 8, 8)
+        lay.setSpacing(8)
+        self.header = DetailHeaderWidget(body)
+        self.header.overrideClicked.connect(self._request_override)
+        lay.addWidget(self.header)
+        lay.addWidget(self._build_usage(body))
+        self.sections: dict[str, _Section] = {}
+        for key, title, cols, empty in SECTIONS:
+            sec = _Section(title, cols, empty, body)
+            self.sections[key] = sec
+            lay.addWidget(sec.box)
+        self.billing_label = QLabel(body)
+        self.billing_label.setTextFormat(Qt.TextFormat.RichText)
+        lay.insertWidget(lay.indexOf(self.sections["notes"].box), self._boxed("Billing", body))
+        self.add_note_button = QPushButton("Add note…", body)
+        self.add_note_button.clicked.connect(self._add_note_dialog)
+        notes = self.sections["notes"].header_row
+        notes.addStretch(1)
+        notes.addWidget(self.add_note_button)
+        lay.addStretch(1)
+        scroll.setWidget(body)
+        self._stack.addWidget(scroll)
+
+    def _boxed(self, title: str, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(title, parent)
+        QVBoxLayout(box).addWidget(self.billing_label)
+        return box
+
+    def _build_usage(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox("Monthly active users, last 24 months", parent)
+        lay = QVBoxLayout(box)
+        self.usage_plot = pg.PlotWidget(parent=box, background="w")
+        self.usage_plot.setFixedHeight(170)
+        self.usage_plot.setMenuEnabled(False)
+        self.usage_plot.setMouseEnabled(x=False, y=False)
+        self.usage_plot.hideButtons()
+        self.usage_plot.showGrid(y=True, alpha=0.2)
+        self.usage_plot.addLegend(offset=(6, 4), labelTextColor="#222")
+        self._mau_curve = self.usage_plot.plot(
+            [], [], pen=pg.mkPen("#0072B2", width=2), symbol="o", symbolSize=5,
+            symbolBrush="#0072B2", name="MAU", connect="finite",
+        )  # fmt: skip
+        self._seat_curve = self.usage_plot.plot(
+            [], [], pen=pg.mkPen("#777", width=1.5, style=Qt.PenStyle.DashLine),
+            name="Licensed seats", connect="finite",
+        )  # fmt: skip
+        for name in ("left", "bottom"):
+            ax = self.usage_plot.getAxis(name)
+            ax.setPen(pg.mkPen("#444"))
+            ax.setTextPen(pg.mkPen("#222"))
+        lay.addWidget(self.usage_plot)
+        self.usage_empty = QLabel("No usage data.", box)
+        self.usage_empty.setStyleSheet("color: #777; font-style: italic;")
+        lay.addWidget(self.usage_empty)
+        return box
+
+    # ---------------------------------------------------------------- public API
+    def show_account(self, account_id: int | None) -> None:
+        """Show an account (None: the empty state)."""
+        self._account = None if account_id is None else int(account_id)
+        self.refresh()
+
+    def current_account(self) -> int | None:
+        return self._account
+
+    def detail(self) -> AccountDetail | None:
+        """What the pane currently shows (for tests and the lead)."""
+        return self._detail
+
+    def undo_stack(self) -> QUndoStack:
+        return self._undo
+
+    def refresh(self) -> None:
+        """Reload the current account (after imports, overrides, notes)."""
+        if self._account is None:
+            self._detail = None
+            self._stack.setCurrentIndex(0)
+            return
+        try:
+            self._detail = load_detail(self._store, self._account, self._today)
+        except UserError:  # deleted by an import rollback, for instance
+            self._account, self._detail = None, None
+            self._stack.setCurrentIndex(0)
+            return
+        self._fill(self._detail)
+        self._stack.setCurrentIndex(1)
+
+    def add_note(self, body: str, kind: str = "note") -> int | None:
+        """Add a note to the current account as an undoable command; returns its id."""
+        if self._account is None:
+            return None
+        cmd = AddNoteCommand(
+            self._store, self._account, body, self.author, kind, on_change=self._note_changed
+        )
+        self._undo.push(cmd)
+        return cmd.note_id
+
+    # ---------------------------------------------------------------- filling
+    def _fill(self, d: AccountDetail) -> None:
+        self.header.set_header(d.header, d.snapshots)
+        self._fill_usage(d)
+        s = self.sections
+        s["breakdown"].set_rows(d.breakdown)
+        s["contacts"].set_rows(d.contacts)
+        s["tickets"].set_rows(d.tickets)
+        s["opportunities"].set_rows(d.opportunities)
+        s["nps"].set_rows(d.nps)
+        s["notes"].set_rows(d.notes)
+        s["owner_history"].set_rows(d.owner_history)
+        s["provenance"].set_rows(d.provenance)
+        self.billing_label.setText(_billing_text(d))
+
+    def _fill_usage(self, d: AccountDetail) -> None:
+        u = d.usage
+        x = np.arange(len(u.months), dtype=float)
+        has = bool(np.isfinite(u.mau).any() or np.isfinite(u.seats).any())
+        self.usage_plot.setVisible(has)
+        self.usage_empty.setVisible(not has)
+        self._mau_curve.setData(x, u.mau)
+        self._seat_curve.setData(x, u.seats)
+        ticks = [(float(i), m.strftime("%b %y")) for i, m in enumerate(u.months) if i % 3 == 2]
+        self.usage_plot.getAxis("bottom").setTicks([ticks])
+        top = np.nanmax(np.concatenate([u.mau, u.seats])) if has else 1.0
+        self.usage_plot.setXRange(-0.5, len(u.months) - 0.5, padding=0)
+        self.usage_plot.setYRange(0, float(top) * 1.1 + 1, padding=0)
+
+    # ---------------------------------------------------------------- actions
+    def _note_changed(self, account_id: int) -> None:
+        if account_id == self._account:
+            self.refresh()
+        self.noteAdded.emit(account_id)
+
+    def _request_override(self) -> None:
+        if self._account is not None:
+            self.overrideRequested.emit(self._account)
+
+    def _add_note_dialog(self) -> None:
+        from desktop_app.ui.views.detail_note_dialog import NoteDialog
+
+        if self._account is None or self._detail is None:
+            return
+        dlg = NoteDialog(self._detail.header.name, self)
+        if dlg.exec():
+            body, kind = dlg.values()
+            if body.strip():
+                self.add_note(body, kind)
+
+
+def _billing_text(d: AccountDetail) -> str:
+    b = d.billing
+    if b is None:
+        return "<i>No billing state on file.</i>"
+    if b.state == "past_due":
+        bal = "" if b.balance_due is None else f", balance ${b.balance_due:,.0f}"
+        return (
+            f"<span style='color:#B00020'><b>Past due</b> {b.days_past_due} days{bal}</span>"
+            f" (as of {b.as_of.isoformat()})"
+        )
+    return f"<b>{b.state.replace('_', ' ').capitalize()}</b> (as of {b.as_of.isoformat()})"
+
+
+def _default_author() -> str | None:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return None

@@ -1,0 +1,121 @@
+"""AccountDetailPane on the demo book: shows the selected account; notes are undoable."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from desktop_app.store.engine import Store
+from desktop_app.store.schema import Account, Note, Ticket
+from desktop_app.ui.views.detail_models import RowsTableModel
+from desktop_app.ui.views.detail_pane import AccountDetailPane
+
+_H = Qt.Orientation.Horizontal
+
+
+@pytest.fixture
+def pane(qtbot: QtBot, demo_store: Store, today: date) -> AccountDetailPane:
+    w = AccountDetailPane(demo_store, QUndoStack(), today=today)
+    qtbot.addWidget(w)
+    w.resize(520, 900)
+    w.show()
+    return w
+
+
+def _busy_account(store: Store) -> int:
+    """An account with open tickets, one of them waiting for the customer."""
+    with store.sessions() as s:
+        return int(
+            s.execute(
+                select(Ticket.account_id)
+                .where(Ticket.is_open.is_(True), Ticket.waiting_on == "customer")
+                .limit(1)
+            ).scalar_one()
+        )
+
+
+def test_empty_state_then_account(pane: AccountDetailPane, demo_store: Store) -> None:
+    assert pane.current_account() is None
+    assert pane._stack.currentIndex() == 0
+    aid = _busy_account(demo_store)
+    pane.show_account(aid)
+    with demo_store.sessions() as s:
+        acc = s.get(Account, aid)
+        assert acc is not None
+        name, sf = acc.name, acc.sf_account_id
+        n_open = s.scalar(
+            select(func.count()).where(Ticket.account_id == aid, Ticket.is_open.is_(True))
+        )
+    assert pane.current_account() == aid
+    assert pane._stack.currentIndex() == 1
+    assert pane.header.name_label.text() == name
+    assert sf in pane.header.ids_label.text()
+    tickets = pane.sections["tickets"]
+    assert tickets.model.rowCount() == n_open
+    auto_col = [tickets.model.headerData(c, _H) for c in range(tickets.model.columnCount())].index(
+        "Auto-close"
+    )
+    texts = [tickets.model.index(r, auto_col).data() for r in range(n_open)]
+    assert any(t.startswith("⚠ auto-closes") for t in texts)
+    pane.show_account(None)
+    assert pane._stack.currentIndex() == 0
+
+
+def test_add_note_and_undo_removes_it_from_the_db(
+    pane: AccountDetailPane, demo_store: Store, qtbot: QtBot
+) -> None:
+    aid = _busy_account(demo_store)
+    pane.show_account(aid)
+
+    def count() -> int:
+        with demo_store.sessions() as s:
+            return int(s.scalar(select(func.count()).where(Note.account_id == aid)) or 0)
+
+    before = count()
+    rows_before = pane.sections["notes"].model.rowCount()
+    with qtbot.waitSignal(pane.noteAdded) as blocker:
+        nid = pane.add_note("Renewal call booked for Tuesday", "call")
+    assert blocker.args == [aid]
+    assert nid is not None
+    assert count() == before + 1
+    notes = pane.sections["notes"].model
+    assert notes.rowCount() == rows_before + 1
+    assert notes.row(0).body == "Renewal call booked for Tuesday"
+    pane.undo_stack().undo()
+    assert count() == before
+    assert pane.sections["notes"].model.rowCount() == rows_before
+    with demo_store.sessions() as s:
+        assert s.get(Note, nid) is None
+    pane.undo_stack().redo()
+    with demo_store.sessions() as s:
+        again = s.get(Note, nid)
+        assert again is not None
+        assert again.body == "Renewal call booked for Tuesday"
+
+
+def test_models_pass_the_model_tester(
+    pane: AccountDetailPane, demo_store: Store, qtmodeltester
+) -> None:
+    pane.show_account(_busy_account(demo_store))
+    for sec in pane.sections.values():
+        assert isinstance(sec.model, RowsTableModel)
+        qtmodeltester.check(sec.model)
+
+
+def test_override_button_emits(pane: AccountDetailPane, demo_store: Store, qtbot: QtBot) -> None:
+    aid = _busy_account(demo_store)
+    pane.show_account(aid)
+    with qtbot.waitSignal(pane.overrideRequested) as blocker:
+        pane.header.override_button.click()
+    assert blocker.args == [aid]
+
+
+def test_unknown_account_shows_empty_state(pane: AccountDetailPane) -> None:
+    pane.show_account(123_456)
+    assert pane.current_account() is None
+    assert pane._stack.currentIndex() == 0
