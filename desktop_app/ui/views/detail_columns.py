@@ -73,27 +73,27 @@ def _opp_state(o: OpportunityRow) -> str:
 
 CONTACT_COLS = (
     Col("Name", lambda c: ("★ " if c.is_main_poc else "") + c.name, _contact_colour),
-    Col("Title", lambda c: c.title or ""),
-    Col("Email", lambda c: c.email or ""),
+    Col("Since reply", _reply, _contact_colour, right=True),
     Col("Last reply", lambda c: day(c.last_replied)),
-    Col("Since", _reply, _contact_colour, right=True),
+    Col("Title", lambda c: c.title or ""),
     Col("Status", lambda c: c.status or ""),
+    Col("Email", lambda c: c.email or ""),
 )
 TICKET_COLS = (
     Col("Key", lambda t: t.key),
-    Col("Subject", lambda t: t.subject or "", _ticket_colour),
-    Col("Status", lambda t: t.status or ""),
-    Col("Priority", lambda t: t.priority or ""),
     Col("Age", lambda t: "—" if t.age_days is None else f"{t.age_days} d", right=True),
     Col("Auto-close", _auto, _ticket_colour),
+    Col("Status", lambda t: t.status or ""),
+    Col("Priority", lambda t: t.priority or ""),
+    Col("Subject", lambda t: t.subject or "", _ticket_colour),
 )
 OPP_COLS = (
-    Col("Opportunity", lambda o: o.name or ""),
     Col("Kind", lambda o: o.kind),
     Col("Stage", lambda o: o.stage or ""),
+    Col("State", _opp_state),
     Col("Amount", lambda o: money(o.amount), right=True),
     Col("Close", lambda o: day(o.close_date)),
-    Col("State", _opp_state),
+    Col("Opportunity", lambda o: o.name or ""),
 )
 NPS_COLS = (
     Col("Date", lambda n: day(n.responded_at)),

@@ -36,6 +36,7 @@ from desktop_app.ui.views.detail_header import DetailHeaderWidget
 from desktop_app.ui.views.detail_models import Col, RowsTableModel
 
 MAX_VISIBLE_ROWS = 8
+MAX_COLUMN_PX = 190
 SECTIONS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
     ("breakdown", "Health breakdown", dc.MEASURE_COLS, "Not scored yet."),
     ("contacts", "Contacts", dc.CONTACT_COLS, "No contacts on file."),
@@ -67,6 +68,9 @@ class _Section:
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # Long cells elide (full text in the tooltip); no sideways scrolling in a dock.
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.empty = QLabel(empty, self.box)
         self.empty.setStyleSheet("color: #777; font-style: italic;")
         lay.addWidget(self.view)
@@ -79,10 +83,12 @@ class _Section:
         self.empty.setVisible(not rows)
         if rows:
             self.view.resizeColumnsToContents()
-            rh = self.view.verticalHeader().defaultSectionSize()
-            hh = self.view.horizontalHeader().sizeHint().height()
+            header = self.view.horizontalHeader()
+            for c in range(self.model.columnCount() - 1):
+                header.resizeSection(c, min(header.sectionSize(c), MAX_COLUMN_PX))
             n = min(len(rows), MAX_VISIBLE_ROWS)
-            self.view.setFixedHeight(hh + rh * n + 2 * self.view.frameWidth() + 2)
+            body = sum(self.view.rowHeight(r) for r in range(n))
+            self.view.setFixedHeight(header.sizeHint().height() + body + 2 * self.view.frameWidth())
 
 
 class AccountDetailPane(QWidget):

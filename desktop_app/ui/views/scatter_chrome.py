@@ -50,7 +50,7 @@ class ScatterChrome(QObject):
             movable=False,
             pen=_TODAY_PEN,
             label="Today",
-            labelOpts={"position": 0.95, "color": "#0072B2"},
+            labelOpts={"position": 0.55, "color": "#0072B2", "fill": (255, 255, 255, 220)},
         )
         self._today.hide()
         vb.addItem(self._today, ignoreBounds=True)

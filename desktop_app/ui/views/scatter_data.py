@@ -33,7 +33,7 @@ LOG_ZERO_FLOOR = float(np.log10(0.5))
 LOG_MISSING_FLOOR = float(np.log10(0.25))
 #: Health / NPS rows for accounts without a value ("not scored", "no response").
 Y_MISSING = {"health": -10.0, "nps": -1.5}
-Y_RANGE = {"health": (-16.0, 106.0), "nps": (-2.2, 10.7)}
+Y_RANGE = {"health": (-26.0, 106.0), "nps": (-3.0, 10.7)}
 Y_DEFAULT_THRESHOLD = {"health": 70.0, "nps": 7.0}
 QUADRANT_X_NAMES = {
     "mau": "usage",

@@ -65,8 +65,17 @@ class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
 
     # ---------------------------------------------------------------- pyqtgraph overrides
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        floors = [f.value for f in self._floors if minVal <= f.value <= maxVal]
         if not self._log:
-            return list(super().tickValues(minVal, maxVal, size))
+            levels = [(sp, list(v)) for sp, v in super().tickValues(minVal, maxVal, size)]
+            if floors and levels:
+                # Drop regular ticks too close to a floor so the two labels do not collide.
+                gap = (maxVal - minVal) * 0.04
+                major = [v for v in levels[0][1] if all(abs(v - f) > gap for f in floors)]
+                levels[0] = (levels[0][0], major + floors)
+                for k in range(1, len(levels)):
+                    levels[k] = (levels[k][0], [v for v in levels[k][1] if v >= min(floors) + gap])
+            return levels
         lo = max(int(np.floor(minVal)), 0)
         hi = int(np.ceil(maxVal))
         major = [float(v) for v in range(lo, hi + 1) if minVal <= v <= maxVal]
@@ -77,7 +86,6 @@ class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
                     v = d + float(np.log10(m))
                     if minVal <= v <= maxVal:
                         minor.append(v)
-        floors = [f.value for f in self._floors if minVal <= f.value <= maxVal]
         return [(1.0, major + floors), (0.5, minor)]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
