@@ -100,16 +100,18 @@ def _open_book(path: str | Path) -> pc.CalamineWorkbook:
         ) from None
 
 
-def _sheet_infos(book: pc.CalamineWorkbook) -> list[SheetInfo]:
+def _sheet_infos(book: pc.CalamineWorkbook, count_rows: bool = True) -> list[SheetInfo]:
     infos = []
     for meta in book.sheets_metadata:
         if meta.typ != pc.SheetTypeEnum.WorkSheet:
             continue
         hidden = meta.visible != pc.SheetVisibleEnum.Visible
-        try:
-            rows = book.get_sheet_by_name(meta.name).total_height
-        except Exception:
-            rows = -1
+        rows = -1
+        if count_rows:  # total_height parses the whole sheet
+            try:
+                rows = book.get_sheet_by_name(meta.name).total_height
+            except Exception:
+                rows = -1
         infos.append(SheetInfo(meta.name, hidden, rows))
     return infos
 
@@ -126,7 +128,7 @@ def _open_workbook(path: str | Path, sheet: str | None) -> Source:
     name = _name(path)
     book = _open_book(path)
     try:
-        infos = _sheet_infos(book)
+        infos = _sheet_infos(book, count_rows=False)
         if sheet is None:
             visible = [s for s in infos if not s.hidden] or infos
             if not visible:
@@ -142,6 +144,7 @@ def _open_workbook(path: str | Path, sheet: str | None) -> Source:
             raise ImportFileError(f"{name}, sheet '{sheet}': the sheet is damaged") from None
     finally:
         book.close()
+    infos = [SheetInfo(i.name, i.hidden, len(rows) if i.name == sheet else -1) for i in infos]
     if not any(any(c != "" for c in r) for r in rows[:HEAD_ROWS]):
         raise ImportFileError(f"{name}, sheet '{sheet}': the sheet is empty")
 
