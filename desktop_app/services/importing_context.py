@@ -98,25 +98,28 @@ class StoreContext:
         self, items: Sequence[tuple[Hashable, dict[str, Any], int]], what: str
     ) -> list[tuple[Hashable, dict[str, Any]]]:
         """Drop exact repeats of a key; skip and report keys whose rows disagree."""
-        groups: dict[Hashable, list[tuple[dict[str, Any], int]]] = {}
+        # One dict lookup per row; lists only for the (rare) repeated keys.
+        first_of: dict[Hashable, tuple[dict[str, Any], int]] = {}
+        repeats: dict[Hashable, list[tuple[dict[str, Any], int]]] = {}
         for k, row, num in items:
-            groups.setdefault(k, []).append((row, num))
-        out: list[tuple[Hashable, dict[str, Any]]] = []
-        for k, group in groups.items():
+            hit = first_of.get(k)
+            if hit is None:
+                first_of[k] = (row, num)
+            else:
+                repeats.setdefault(k, [hit]).append((row, num))
+        for k, group in repeats.items():
+            self.counts.skipped += len(group) - 1
             first = group[0][0]
-            if len(group) > 1:
-                self.counts.skipped += len(group) - 1
+            if any(r != first for r, _n in group[1:]):
+                self.counts.skipped += 1
                 nums = ", ".join(str(n) for _r, n in group)
-                if any(r != first for r, _n in group[1:]):
-                    self.counts.skipped += 1
-                    self.problem(
-                        group[0][1],
-                        f"{what} {_key_text(k)} appears in rows {nums} with different "
-                        "values; none of them was imported",
-                    )
-                    continue
-            out.append((k, first))
-        return out
+                self.problem(
+                    group[0][1],
+                    f"{what} {_key_text(k)} appears in rows {nums} with different "
+                    "values; none of them was imported",
+                )
+                del first_of[k]
+        return [(k, row) for k, (row, _n) in first_of.items()]
 
 
 def _key_text(key: Hashable) -> str:

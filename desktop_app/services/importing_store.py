@@ -213,7 +213,8 @@ def upsert(
     for k, row in items:
         cur = existing.get(k)
         if cur is None:
-            new_rows.append({**row, "batch_id": writer.batch_id})
+            row["batch_id"] = writer.batch_id  # rows are the caller's fresh dicts: no copy
+            new_rows.append(row)
             continue
         res.ids.append(int(cur["id"]))
         diff = {
