@@ -8,7 +8,7 @@ as the SOP spells them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -475,7 +475,9 @@ def merge_checklist(
     for item in base:
         d = by_key.get(item.key)
         if d is not None:
-            item = replace(item, answer=d.get("answer"), done=bool(d.get("done")))
+            item = ChecklistItem(
+                item.key, item.section, item.question, d.get("answer"), bool(d.get("done"))
+            )
         out.append(item)
     return tuple(out)
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.transition import (
     CHECKLIST_KEYS,
     CHECKLIST_QUESTIONS,
+    AccountFacts,
     ChecklistItem,
     Scenario,
     ScenarioPlan,
@@ -28,7 +29,7 @@ from desktop_app.domain.transition import (
     plan_for,
 )
 from desktop_app.services.errors import UserError
-from desktop_app.services.transitions_facts import load_basics, load_facts
+from desktop_app.services.transitions_facts import AccountBasics, load_basics, load_facts
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, OwnerHistory, Transition, TransitionItem
 
@@ -184,8 +185,11 @@ def create_transition(
         return int(t.id)
 
 
+_BASE_CHECKLIST = tuple(ChecklistItem(k, s, q) for k, s, q in CHECKLIST_QUESTIONS)
+
+
 def _checklist_from_json(text: str | None) -> tuple[ChecklistItem, ...]:
-    base = tuple(ChecklistItem(k, s, q) for k, s, q in CHECKLIST_QUESTIONS)
+    base = _BASE_CHECKLIST
     data = json.loads(text) if text else {}
     return merge_checklist(base, list(data.get("items", [])))
 
@@ -200,37 +204,45 @@ def _get(session: Session, transition_id: int) -> Transition:
 def load_transition(store: Store, transition_id: int) -> TransitionView:
     """The saved transition with every account's plan and checklist."""
     with store.sessions() as session:
-        t = _get(session, transition_id)
-        items = session.scalars(
-            select(TransitionItem)
-            .where(TransitionItem.transition_id == transition_id)
-            .order_by(TransitionItem.id)
-        ).all()
-        ids = [it.account_id for it in items]
-        basics = load_basics(session, ids)
-        facts = load_facts(session, ids)
-        names = dict(session.execute(select(Csm.id, Csm.full_name)).all())
-        views = []
-        for it in items:
-            scenario = Scenario(it.scenario) if it.scenario else None
-            plan = plan_for(facts[it.account_id], scenario)
-            b = basics[it.account_id]
-            views.append(
-                TransitionItemView(
-                    item_id=it.id,
-                    account_id=it.account_id,
-                    sf_account_id=b.sf_account_id,
-                    account_name=b.name,
-                    from_csm=names.get(it.from_csm_id) if it.from_csm_id else None,
-                    to_csm=names.get(it.to_csm_id) if it.to_csm_id else None,
-                    band=facts[it.account_id].band,
-                    scenario=plan.scenario,
-                    scenario_reason=it.scenario_reason,
-                    plan=plan,
-                    checklist=_checklist_from_json(it.checklist_json),
-                )
+        return load_transition_in(session, transition_id)[0]
+
+
+def load_transition_in(
+    session: Session, transition_id: int
+) -> tuple[TransitionView, dict[int, AccountBasics], dict[int, AccountFacts]]:
+    """``load_transition`` inside a session, with the basics and (light) facts it read."""
+    t = _get(session, transition_id)
+    items = session.scalars(
+        select(TransitionItem)
+        .where(TransitionItem.transition_id == transition_id)
+        .order_by(TransitionItem.id)
+    ).all()
+    ids = [it.account_id for it in items]
+    basics = load_basics(session, ids)
+    facts = load_facts(session, ids, full=False, basics=basics)
+    names = dict(session.execute(select(Csm.id, Csm.full_name)).all())
+    views = []
+    for it in items:
+        scenario = Scenario(it.scenario) if it.scenario else None
+        plan = plan_for(facts[it.account_id], scenario)
+        b = basics[it.account_id]
+        views.append(
+            TransitionItemView(
+                item_id=it.id,
+                account_id=it.account_id,
+                sf_account_id=b.sf_account_id,
+                account_name=b.name,
+                from_csm=names.get(it.from_csm_id) if it.from_csm_id else None,
+                to_csm=names.get(it.to_csm_id) if it.to_csm_id else None,
+                band=facts[it.account_id].band,
+                scenario=plan.scenario,
+                scenario_reason=it.scenario_reason,
+                plan=plan,
+                checklist=_checklist_from_json(it.checklist_json),
             )
-        return TransitionView(
+        )
+    return (
+        TransitionView(
             t.id,
             t.name,
             t.team_lead,
@@ -240,7 +252,10 @@ def load_transition(store: Store, transition_id: int) -> TransitionView:
             t.executed_at,
             t.confirmed_at,
             tuple(views),
-        )
+        ),
+        basics,
+        facts,
+    )
 
 
 def list_transitions(store: Store) -> list[TransitionSummary]:

@@ -144,10 +144,18 @@ def _contacts_stmt(part: list[int]) -> Any:
 
 
 def load_facts(
-    session: Session, ids: Sequence[int], bands: dict[int, str | None] | None = None
+    session: Session,
+    ids: Sequence[int],
+    bands: dict[int, str | None] | None = None,
+    *,
+    full: bool = True,
+    basics: dict[int, AccountBasics] | None = None,
 ) -> dict[int, AccountFacts]:
-    """``AccountFacts`` for every known id in ``ids``."""
-    basics = load_basics(session, ids)
+    """``AccountFacts`` for every known id in ``ids``.
+
+    ``full=False`` skips notes and usage (what the scenario rules do not need).
+    """
+    basics = load_basics(session, ids) if basics is None else basics
     known = [i for i in ids if i in basics]
     bands = load_bands(session, known) if bands is None else bands
     contacts: dict[int, list[ContactFact]] = defaultdict(list)
@@ -155,8 +163,8 @@ def load_facts(
         contacts[row[0]].append(ContactFact(*row[1:]))
     cases = _load_cases(session, known)
     opps = _load_opps(session, known)
-    notes = _load_notes(session, known)
-    usage = _load_usage(session, known)
+    notes = _load_notes(session, known) if full else {}
+    usage = _load_usage(session, known) if full else {}
     past_due = dict(_rows(session, _past_due_stmt, known))
     out = {}
     for aid in known:

@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from desktop_app.domain.transition import build_checklist, plan_for
+from desktop_app.domain.transition import (
+    CHECKLIST_QUESTIONS,
+    ChecklistItem,
+    build_checklist,
+    plan_for,
+)
 from desktop_app.io.exporters.rows import (
     ChecklistRow,
     MissingValue,
@@ -20,7 +25,7 @@ from desktop_app.io.exporters.rows import (
 )
 from desktop_app.services.errors import UserError
 from desktop_app.services.portfolio import BookColumns, FloatArray, load_book
-from desktop_app.services.transitions import load_transition, resolve_assignments
+from desktop_app.services.transitions import load_transition_in, resolve_assignments
 from desktop_app.services.transitions_facts import (
     AccountBasics,
     load_basics,
@@ -213,6 +218,12 @@ def _row(b: AccountBasics, poc: object, to_csm: str | None) -> TransitionRow:
     )
 
 
+def _checklist_row(b: AccountBasics, items: tuple[ChecklistItem, ...]) -> ChecklistRow:
+    return ChecklistRow(
+        b.sf_account_id, b.name, tuple(i.answer for i in items), tuple(i.done for i in items)
+    )
+
+
 def export_rows(
     store: Store,
     target: int | Sequence[int],
@@ -253,27 +264,21 @@ def export_rows(
                 " ".join(plan.reminders + plan.warnings),
             )
         )
-        check.extend(
-            ChecklistRow(b.sf_account_id, b.name, c.section, c.question, c.answer, c.done)
-            for c in build_checklist(facts[aid], as_of)
-        )
+        check.append(_checklist_row(b, build_checklist(facts[aid], as_of)))
     return rows, scen, check
 
 
 def _rows_of_transition(
     store: Store, transition_id: int
 ) -> tuple[list[TransitionRow], list[ScenarioRow], list[ChecklistRow]]:
-    view = load_transition(store, transition_id)
-    ids = [i.account_id for i in view.items]
     with store.sessions() as session:
-        basics = load_basics(session, ids)
-        pocs = load_main_contacts(session, ids)
+        view, basics, facts = load_transition_in(session, transition_id)
     rows: list[TransitionRow] = []
     scen: list[ScenarioRow] = []
     check: list[ChecklistRow] = []
     for it in view.items:
         b = basics[it.account_id]
-        rows.append(_row(b, pocs.get(it.account_id), it.to_csm))
+        rows.append(_row(b, facts[it.account_id].main_contact, it.to_csm))
         p = it.plan
         scen.append(
             ScenarioRow(
@@ -287,10 +292,7 @@ def _rows_of_transition(
                 " ".join(p.reminders + p.warnings),
             )
         )
-        check.extend(
-            ChecklistRow(b.sf_account_id, b.name, c.section, c.question, c.answer, c.done)
-            for c in it.checklist
-        )
+        check.append(_checklist_row(b, it.checklist))
     return rows, scen, check
 
 
@@ -326,5 +328,6 @@ def export_transition(
     else:
         from desktop_app.io.exporters.transition_xlsx import write_transition_xlsx
 
-        write_transition_xlsx(target_path, rows, scen, check, missing)
+        questions = [q for _k, _s, q in CHECKLIST_QUESTIONS]
+        write_transition_xlsx(target_path, rows, scen, check, missing, questions)
     return ExportResult(target_path, len(rows), missing)

@@ -73,17 +73,9 @@ def _write(path: Path, engine: str = "fast") -> None:
                 "",
             )
         ],
-        [
-            ChecklistRow(
-                "001000000000001AAA",
-                NASTY.account_name,
-                "Salesforce",
-                "Is the main contact replying?",
-                "=1+1",
-                True,
-            )
-        ],
+        [ChecklistRow("001000000000001AAA", NASTY.account_name, ("=1+1", None), (True, False))],
         missing_fields(rows),
+        ("Is the main contact replying?", "Are there other POCs?"),
         engine=engine,
     )
 
@@ -114,8 +106,25 @@ def test_formula_like_text_stays_text(tmp_path: Path, engine: str) -> None:
             assert cell.data_type == "s", (col, value)
             assert cell.quotePrefix is (value[0] in "=+-@")
     check = openpyxl.load_workbook(path)[SHEET_CHECKLIST]
-    assert check.cell(row=2, column=5).value == "=1+1"
-    assert check.cell(row=2, column=5).data_type == "s"
+    assert [c.value for c in check[1]] == [
+        "SF Account ID",
+        "Account Name",
+        "Done",
+        "Is the main contact replying?",
+        "Done?",
+        "Are there other POCs?",
+        "Done?",
+    ]
+    assert [c.value for c in check[2]] == [
+        "001000000000001AAA",
+        NASTY.account_name,
+        "1 of 2",
+        "=1+1",
+        "Yes",
+        None,
+        None,
+    ]
+    assert check.cell(row=2, column=4).data_type == "s"
 
 
 @ENGINES
@@ -186,3 +195,43 @@ def test_csv_bom_quotes_and_owasp_prefix(tmp_path: Path) -> None:
     assert csv_safe("\tx") == "'\tx"
     assert csv_safe("a=b") == "a=b"
     assert csv_safe(2.0) == 2.0
+
+
+def test_fast_writer_escapes_xml_and_drops_control_chars(tmp_path: Path) -> None:
+    import zipfile
+    from xml.etree import ElementTree
+
+    odd = TransitionRow(
+        "a<b>&\"c'", " lead space", "x\x01y", "r\r\nn", 5.0, "é ü 中", "t\tab", "e", "p", "n"
+    )
+    path = tmp_path / "odd.xlsx"
+    write_transition_xlsx(path, [odd])
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+        for name in zf.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(zf.read(name))
+    got = next(openpyxl.load_workbook(path)[SHEET_LIST].iter_rows(min_row=2, values_only=True))
+    assert got == (
+        "a<b>&\"c'",
+        " lead space",
+        "xy",
+        "r\r\nn",
+        5.0,
+        "é ü 中",
+        "t\tab",
+        "e",
+        "p",
+        "n",
+    )
+
+
+def test_engines_agree_on_every_sheet(tmp_path: Path) -> None:
+    _write(tmp_path / "fast.xlsx", "fast")
+    _write(tmp_path / "ref.xlsx", "openpyxl")
+    fast, ref = (openpyxl.load_workbook(tmp_path / n) for n in ("fast.xlsx", "ref.xlsx"))
+    assert fast.sheetnames == ref.sheetnames
+    for name in fast.sheetnames:
+        assert list(fast[name].iter_rows(values_only=True)) == list(
+            ref[name].iter_rows(values_only=True)
+        )

@@ -129,8 +129,12 @@ def test_export_saved_transition_reads_back(demo_store: Store, tmp_path: Path) -
     assert cell.data_type == "s"
     assert wb[SHEET_LIST]["I3"].fill.fill_type == "solid"
     check = list(wb[SHEET_CHECKLIST].iter_rows(values_only=True))
-    assert len(check) == 1 + 4 * 14
-    assert "Yes" in [r[5] for r in check if r[4] == "+ booked"]
+    assert len(check) == 1 + 4
+    assert len(check[0]) == 3 + 2 * 14
+    col = check[0].index("15-minute handoff meeting with the new CSM scheduled?")
+    assert check[1][col : col + 2] == ("+ booked", "Yes")
+    assert check[1][2] == "1 of 14"
+    assert check[2][col : col + 2] == (None, None)
     cal = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(SHEET_LIST).to_python()
     assert cal[2][5] == "=cmd|'/c calc'!A1"
 

@@ -66,12 +66,12 @@ class ScenarioRow:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistRow:
+    """One account's checklist: answers and ticks in the order of the questions given."""
+
     sf_account_id: str | None
     account_name: str | None
-    section: str
-    question: str
-    answer: str | None
-    done: bool
+    answers: tuple[str | None, ...]
+    done: tuple[bool, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,198 @@
+"""A small streaming SpreadsheetML (.xlsx) writer for large, simply styled exports.
+
+Why not openpyxl here: without lxml, openpyxl serialises every cell through a pure-Python
+XML writer (~20 µs a cell); a 2,000-account transition has ~200k cells and took 3.7 s.
+This writer builds the same OOXML parts as strings (~1 µs a cell). Every string is an
+inline string (``t="inlineStr"``), so nothing is ever a formula; formula-like text also
+gets Excel's quote prefix style. Files are checked by reading them back with openpyxl and
+python-calamine in the tests.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from desktop_app.io.exporters.rows import is_formula_like
+
+# Style ids (indexes into cellXfs below).
+PLAIN, HEADER, CURRENCY, MISSING, QUOTED, MISSING_QUOTED, MISSING_CURRENCY = range(7)
+CURRENCY_FORMAT = '"$"#,##0.00'
+MISSING_RGB = "FFFFC7CE"
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+Value = str | float | int | None
+
+
+@dataclass
+class SheetSpec:
+    """One worksheet: a title, column widths, rows of values, and per-cell styles."""
+
+    title: str
+    widths: Sequence[float] = ()
+    rows: list[Sequence[Value]] = field(default_factory=list)
+    #: (row index, column index) -> style id for cells that need more than the default.
+    styles: dict[tuple[int, int], int] = field(default_factory=dict)
+    header: bool = True
+
+
+def _col(i: int) -> str:
+    name = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+_NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    return escape(_ILLEGAL.sub("", value)).replace("\r", "&#13;")
+
+
+def _cell(ref: str, value: Value, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        value = "Yes" if value else "No"
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if style == PLAIN and is_formula_like(value):
+        s = f' s="{QUOTED}"'
+    elif style == MISSING and is_formula_like(value):
+        s = f' s="{MISSING_QUOTED}"'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+
+
+def _sheet_xml(sheet: SheetSpec) -> Iterable[str]:
+    yield f'{_HEAD}<worksheet xmlns="{_NS}">'
+    if sheet.header:
+        yield (
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        )
+    if sheet.widths:
+        cols = "".join(
+            f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(sheet.widths)
+        )
+        yield f"<cols>{cols}</cols>"
+    yield "<sheetData>"
+    letters = [_col(i) for i in range(max((len(r) for r in sheet.rows), default=0))]
+    styles = sheet.styles
+    for r, row in enumerate(sheet.rows):
+        n = r + 1
+        head = sheet.header and r == 0
+        cells = []
+        for c, value in enumerate(row):
+            style = HEADER if head else styles.get((r, c), PLAIN)
+            cells.append(_cell(f"{letters[c]}{n}", value, style))
+        yield f'<row r="{n}">{"".join(cells)}</row>'
+    yield "</sheetData></worksheet>"
+
+
+_STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_NS}">'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode={quoteattr(CURRENCY_FORMAT)}/>'
+    "</numFmts>"
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    f'<fill><patternFill patternType="solid"><fgColor rgb="{MISSING_RGB}"/>'
+    f'<bgColor rgb="{MISSING_RGB}"/></patternFill></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    "</cellStyleXfs>"
+    '<cellXfs count="7">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1" '
+    'quotePrefix="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1" '
+    'applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _package_parts(sheets: Sequence[SheetSpec]) -> dict[str, str]:
+    n = len(sheets)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="{_CT}.worksheet+xml"/>'
+        for i in range(n)
+    )
+    types = (
+        f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
+        f"{overrides}</Types>"
+    )
+    root_rels = (
+        f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
+        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    sheet_tags = "".join(
+        f'<sheet name={quoteattr(s.title[:31])} sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+        for i, s in enumerate(sheets)
+    )
+    workbook = (
+        f'{_HEAD}<workbook xmlns="{_NS}" xmlns:r="{_REL}">'
+        f"<bookViews><workbookView/></bookViews><sheets>{sheet_tags}</sheets></workbook>"
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i + 1}" Type="{_REL}/worksheet" '
+        f'Target="worksheets/sheet{i + 1}.xml"/>'
+        for i in range(n)
+    )
+    wb_rels = (
+        f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}'
+        f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+    return {
+        "[Content_Types].xml": types,
+        "_rels/.rels": root_rels,
+        "xl/workbook.xml": workbook,
+        "xl/_rels/workbook.xml.rels": wb_rels,
+        "xl/styles.xml": _STYLES,
+    }
+
+
+def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec]) -> None:
+    """Write ``sheets`` as an .xlsx workbook at ``path`` (replaces an existing file)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, text in _package_parts(sheets).items():
+            zf.writestr(name, text)
+        for i, sheet in enumerate(sheets):
+            with zf.open(f"xl/worksheets/sheet{i + 1}.xml", "w") as fh:
+                buf: list[str] = []
+                for chunk in _sheet_xml(sheet):
+                    buf.append(chunk)
+                    if len(buf) >= 512:
+                        fh.write("".join(buf).encode("utf-8"))
+                        buf.clear()
+                fh.write("".join(buf).encode("utf-8"))
