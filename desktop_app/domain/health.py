@@ -125,19 +125,22 @@ def linear_points(raw: FloatArray, low: float, high: float, invert: bool) -> Flo
 def effective_weights(card: Scorecard, present: BoolArray) -> FloatArray:
     """``(n, m)`` weights (fractions summing to 1 per row with any measure present)."""
     group_ids = [g.id for g in card.groups]
-    member = np.zeros((len(card.measures), len(group_ids)), dtype=np.float64)
-    for j, m in enumerate(card.measures):
-        member[j, group_ids.index(m.group)] = 1.0
+    gidx = np.array([group_ids.index(m.group) for m in card.measures], dtype=np.int64)
     mw = np.array([m.weight for m in card.measures], dtype=np.float64)
     gw = np.array([g.weight for g in card.groups], dtype=np.float64)
     w = present * mw[None, :]
-    group_sum = w @ member  # (n, G)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        within = np.where(present, w / (group_sum @ member.T), 0.0)
-        g_present = (group_sum > 0) * gw[None, :]
-        g_frac = g_present / g_present.sum(axis=1, keepdims=True)
-    g_frac = np.nan_to_num(g_frac)
-    out: FloatArray = np.nan_to_num(within) * (g_frac @ member.T)
+    n = present.shape[0]
+    group_sum = np.zeros((n, len(group_ids)))
+    for g in range(len(group_ids)):  # a handful of groups, each vectorised over accounts
+        cols = np.flatnonzero(gidx == g)
+        if cols.size:
+            group_sum[:, g] = w[:, cols].sum(axis=1)
+    g_present = (group_sum > 0) * gw[None, :]
+    g_total = g_present.sum(axis=1, keepdims=True)
+    g_frac = np.divide(g_present, g_total, out=np.zeros_like(g_present), where=g_total > 0)
+    denom = group_sum[:, gidx]
+    out: FloatArray = np.divide(w, denom, out=np.zeros_like(w), where=denom > 0)
+    out *= g_frac[:, gidx]
     return out
 
 

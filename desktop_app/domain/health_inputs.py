@@ -54,7 +54,7 @@ class HistoryInputs:
     c_acc: IntArray
     c_reply: FloatArray
     c_main: BoolArray
-    c_status: npt.NDArray[np.object_]
+    c_status: npt.NDArray[np.str_]  # lower case
     b_acc: IntArray
     b_day: FloatArray
     b_dpd: FloatArray
@@ -75,9 +75,9 @@ def live_at(h: HistoryInputs, t: float) -> BoolArray:
 
 def last_valid_index(values: FloatArray) -> IntArray:
     """For each cell, the column of the latest non-NaN value at or before it (-1: none)."""
-    cols = np.arange(values.shape[1], dtype=np.int64)[None, :]
-    idx = np.where(np.isnan(values), -1, cols)
-    out: IntArray = np.maximum.accumulate(idx, axis=1)
+    cols = np.arange(values.shape[1], dtype=np.int16)[None, :]
+    idx = np.where(np.isnan(values), np.int16(-1), cols)
+    out: IntArray = np.maximum.accumulate(idx, axis=1).astype(np.int64)
     return out
 
 
@@ -188,9 +188,7 @@ def contact_measures(
     np.minimum.at(poc_days, h.c_acc[main], np.where(np.isnan(days[main]), np.inf, days[main]))
     has_main = _count(h.c_acc, main, n) > 0
     poc_days = np.where(np.isinf(poc_days), np.nan, poc_days)
-    bad_status = np.isin(
-        np.char.lower(h.c_status.astype(str)), list(card.bands.unavailable_poc_statuses)
-    )
+    bad_status = np.isin(h.c_status, np.array(card.bands.unavailable_poc_statuses, dtype=str))
     unavailable = ~has_main | (_count(h.c_acc, main & bad_status, n) > 0)
     return {"poc_days_since_reply": poc_days, "engaged_contacts": engaged}, poc_days, unavailable
 

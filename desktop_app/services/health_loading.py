@@ -32,15 +32,16 @@ from desktop_app.store.schema import (
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
 
 def days(values: Sequence[Any]) -> FloatArray:
     """Day numbers (float, NaN for None) of dates or datetimes."""
-    if len(values) == 0:
-        return np.empty(0, dtype=np.float64)
-    arr = np.array(values, dtype="datetime64[D]")
-    out = arr.astype(np.int64).astype(np.float64)
-    out[np.isnat(arr)] = np.nan
-    return out
+    # toordinal() in a comprehension is ~10x faster than numpy's datetime64 conversion
+    nan = np.nan
+    return np.array(
+        [nan if v is None else v.toordinal() - _EPOCH_ORDINAL for v in values], dtype=np.float64
+    )
 
 
 def floats(values: Sequence[Any]) -> FloatArray:
@@ -57,11 +58,15 @@ def _rows(ids: IntArray, acc: Sequence[Any]) -> tuple[IntArray, npt.NDArray[np.b
 
 def observed_day(session: Session, fallback: date) -> date:
     """The date the current-state data refers to: the newest live import batch."""
-    row = session.execute(
-        select(func.max(ImportBatch.as_of), func.max(ImportBatch.imported_at)).where(
-            ImportBatch.rolled_back_at.is_(None)
+    row = (
+        session.connection()
+        .execute(
+            select(func.max(ImportBatch.as_of), func.max(ImportBatch.imported_at)).where(
+                ImportBatch.rolled_back_at.is_(None)
+            )
         )
-    ).one()
+        .one()
+    )
     if row[0] is not None:
         return row[0]
     if row[1] is not None:
@@ -71,15 +76,19 @@ def observed_day(session: Session, fallback: date) -> date:
 
 def load_history(session: Session, as_of: date) -> HistoryInputs:
     """Every scoring input of the book as arrays (see ``domain.health_inputs``)."""
-    acc = session.execute(
-        select(
-            Account.id,
-            Account.contracted_seats,
-            Account.renewal_date,
-            Account.churn_date,
-            Account.created_at,
-        ).order_by(Account.id)
-    ).all()
+    acc = (
+        session.connection()
+        .execute(
+            select(
+                Account.id,
+                Account.contracted_seats,
+                Account.renewal_date,
+                Account.churn_date,
+                Account.created_at,
+            ).order_by(Account.id)
+        )
+        .all()
+    )
     cols: list[Sequence[Any]] = list(zip(*acc, strict=True)) if acc else [[]] * 5
     ids = np.array(cols[0], dtype=np.int64)
     n = len(ids)
@@ -87,17 +96,25 @@ def load_history(session: Session, as_of: date) -> HistoryInputs:
     subs = load_revenue(session, ids, np.zeros(n))
     churn_day = _churn_day(days(cols[3]), subs)
     t_acc, t_open, t_close, t_esc, t_wait, t_upd = _tickets(session, ids)
-    nps = session.execute(
-        select(NpsResponse.account_id, NpsResponse.responded_at, NpsResponse.score)
-    ).all()
+    nps = (
+        session.connection()
+        .execute(select(NpsResponse.account_id, NpsResponse.responded_at, NpsResponse.score))
+        .all()
+    )
     n_rows, n_ok = _rows(ids, [r[0] for r in nps])
-    con = session.execute(
-        select(Contact.account_id, Contact.last_replied, Contact.is_main_poc, Contact.status)
-    ).all()
+    con = (
+        session.connection()
+        .execute(
+            select(Contact.account_id, Contact.last_replied, Contact.is_main_poc, Contact.status)
+        )
+        .all()
+    )
     c_rows, c_ok = _rows(ids, [r[0] for r in con])
-    bill = session.execute(
-        select(BillingState.account_id, BillingState.as_of, BillingState.days_past_due)
-    ).all()
+    bill = (
+        session.connection()
+        .execute(select(BillingState.account_id, BillingState.as_of, BillingState.days_past_due))
+        .all()
+    )
     b_rows, b_ok = _rows(ids, [r[0] for r in bill])
     start = days(cols[4])
     first_sub = np.full(n, np.inf)
@@ -124,7 +141,7 @@ def load_history(session: Session, as_of: date) -> HistoryInputs:
         c_acc=c_rows[c_ok],
         c_reply=days([r[1] for r in con])[c_ok],
         c_main=np.array([bool(r[2]) for r in con], dtype=bool)[c_ok],
-        c_status=np.array([(r[3] or "") for r in con], dtype=object)[c_ok],
+        c_status=np.array([(r[3] or "").lower() for r in con], dtype=str)[c_ok],
         b_acc=b_rows[b_ok],
         b_day=days([r[1] for r in bill])[b_ok],
         b_dpd=floats([r[2] for r in bill])[b_ok],
@@ -133,9 +150,15 @@ def load_history(session: Session, as_of: date) -> HistoryInputs:
 
 
 def _usage(session: Session, ids: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    rows = session.execute(
-        select(UsageMonth.account_id, UsageMonth.month, UsageMonth.mau, UsageMonth.licensed_seats)
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                UsageMonth.account_id, UsageMonth.month, UsageMonth.mau, UsageMonth.licensed_seats
+            )
+        )
+        .all()
+    )
     if not rows:
         empty = np.full((len(ids), 0), np.nan)
         return empty, empty.copy(), np.empty(0)
@@ -152,17 +175,21 @@ def _usage(session: Session, ids: IntArray) -> tuple[FloatArray, FloatArray, Flo
 
 
 def _tickets(session: Session, ids: IntArray) -> tuple[Any, ...]:
-    rows = session.execute(
-        select(
-            Ticket.account_id,
-            Ticket.opened_at,
-            Ticket.resolved_at,
-            Ticket.is_open,
-            Ticket.is_escalation,
-            Ticket.waiting_on,
-            Ticket.updated_at,
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                Ticket.account_id,
+                Ticket.opened_at,
+                Ticket.resolved_at,
+                Ticket.is_open,
+                Ticket.is_escalation,
+                Ticket.waiting_on,
+                Ticket.updated_at,
+            )
         )
-    ).all()
+        .all()
+    )
     r, ok = _rows(ids, [x[0] for x in rows])
     opened = days([x[1] for x in rows])
     closed = days([x[2] for x in rows])
@@ -179,18 +206,24 @@ def _tickets(session: Session, ids: IntArray) -> tuple[Any, ...]:
 
 def load_revenue(session: Session, ids: IntArray, fallback_mrr: FloatArray) -> RevenueInputs:
     """Subscriptions as arrays, with account churn dates and ``fallback_mrr`` as fallback."""
-    rows = session.execute(
-        select(
-            Subscription.account_id,
-            Subscription.started_at,
-            Subscription.ended_at,
-            Subscription.mrr,
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                Subscription.account_id,
+                Subscription.started_at,
+                Subscription.ended_at,
+                Subscription.mrr,
+            )
         )
-    ).all()
+        .all()
+    )
     r, ok = _rows(ids, [x[0] for x in rows])
-    acc = session.execute(
-        select(Account.id, Account.churn_date, Account.created_at).order_by(Account.id)
-    ).all()
+    acc = (
+        session.connection()
+        .execute(select(Account.id, Account.churn_date, Account.created_at).order_by(Account.id))
+        .all()
+    )
     return RevenueInputs(
         n=len(ids),
         s_acc=r[ok],

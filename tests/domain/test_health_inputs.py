@@ -46,7 +46,7 @@ def history(mau, seats, **kw) -> HistoryInputs:
         "c_acc": EI,
         "c_reply": E,
         "c_main": np.empty(0, bool),
-        "c_status": np.empty(0, object),
+        "c_status": np.empty(0, str),
         "b_acc": EI,
         "b_day": E,
         "b_dpd": E,
