@@ -8,14 +8,9 @@ import, in a writer ``Worker`` with a progress bar and Cancel, ending with a sum
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QStringListModel,
     Qt,
     Signal,
@@ -27,12 +22,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,77 +38,14 @@ from desktop_app.services.errors import UserError
 from desktop_app.services.importing import ImportSummary, preview_file, save_profile
 from desktop_app.services.importing_tools import (
     export_problems,
-    fields_for,
     import_previews,
     kinds,
     mapped_preview,
     source_columns,
 )
 from desktop_app.store.engine import Store
+from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
 from desktop_app.ui.workers import Worker, start
-
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class PreviewTableModel(QAbstractTableModel):
-    """The records of one preview as they will land: source row number + canonical fields."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._records: list[dict[str, Any]] = []
-        self._rows: list[int] = []
-        self._fields: list[str] = []
-
-    def set_preview(self, preview: ImportPreview | None) -> None:
-        self.beginResetModel()
-        if preview is None:
-            self._records, self._rows, self._fields = [], [], []
-        else:
-            self._records, self._rows = preview.records, preview.row_numbers
-            present = {k for r in preview.records[:500] for k in r}
-            order = list(fields_for(preview.kind)) if preview.kind in kinds() else []
-            self._fields = [f for f in order if f in present] + sorted(present - set(order))
-        self.endResetModel()
-
-    # Qt overrides ------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._fields) + 1
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r, c = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if c == 0:
-                return str(self._rows[r])
-            return _show(self._records[r].get(self._fields[c - 1]))
-        if role == Qt.ItemDataRole.UserRole:
-            return self._rows[r] if c == 0 else self._records[r].get(self._fields[c - 1])
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return "Row" if section == 0 else self._fields[section - 1]
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)
 
 
 class FilesPage(QWizardPage):
@@ -338,78 +268,6 @@ class PreviewPage(QWizardPage):
         return (
             bool(self.previews) and not self.errors and len(self.importable()) == len(self.previews)
         )
-
-
-class MappingEditor(QWidget):
-    """One combo per source column → canonical field, a kind, and "save as profile"."""
-
-    applied = Signal(str, object)  # kind, mapping
-    save_requested = Signal(str, str, object)  # name, kind, mapping
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.kind_combo = QComboBox(self)
-        self.kind_combo.addItems(list(kinds()))
-        self.combos: dict[str, QComboBox] = {}
-        self._inner = QWidget(self)
-        self._form = QFormLayout(self._inner)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self._inner)
-        scroll.setMaximumHeight(180)
-        self.apply_button = QPushButton("Apply mapping", self)
-        self.profile_name = QLineEdit(self)
-        self.profile_name.setPlaceholderText("Profile name")
-        self.save_button = QPushButton("Save as profile", self)
-        self.status = QLabel(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Column mapping — the file holds:", self))
-        top.addWidget(self.kind_combo)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.apply_button)
-        bottom.addWidget(self.profile_name)
-        bottom.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(scroll)
-        layout.addLayout(bottom)
-        layout.addWidget(self.status)
-        self.kind_combo.currentTextChanged.connect(self._refill)
-        self.apply_button.clicked.connect(lambda: self.applied.emit(self.kind(), self.mapping()))
-        self.save_button.clicked.connect(self._save)
-
-    def set_columns(self, columns: list[str], kind: str, mapping: dict[str, str]) -> None:
-        while self._form.rowCount():
-            self._form.removeRow(0)
-        self.combos = {}
-        for col in columns:
-            combo = QComboBox(self._inner)
-            self.combos[col] = combo
-            self._form.addRow(col, combo)
-        if kind in kinds():
-            self.kind_combo.setCurrentText(kind)
-        self._refill(self.kind())
-        for col, field in mapping.items():
-            if col in self.combos:
-                self.combos[col].setCurrentText(field)
-
-    def kind(self) -> str:
-        return self.kind_combo.currentText()
-
-    def mapping(self) -> dict[str, str]:
-        return {c: cb.currentText() for c, cb in self.combos.items() if cb.currentText()}
-
-    def _refill(self, kind: str) -> None:
-        for combo in self.combos.values():
-            current = combo.currentText()
-            combo.clear()
-            combo.addItems(["", *fields_for(kind)])
-            combo.setCurrentText(current)
-
-    def _save(self) -> None:
-        name = self.profile_name.text().strip()
-        if name:
-            self.save_requested.emit(name, self.kind(), self.mapping())
 
 
 class RunPage(QWizardPage):
