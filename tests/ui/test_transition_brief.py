@@ -35,7 +35,8 @@ def test_brief_pdf_has_pages(qapp, demo_store: Store, tmp_path: Path, today: dat
     create_transition(demo_store, ids, "Alicia Chen")
     briefs = [brief_data(demo_store, a, today=today) for a in ids]
     html = brief_html(briefs[0])
-    assert briefs[0].account_name in html and "Account analysis checklist" in html
+    assert briefs[0].account_name in html
+    assert "Account analysis checklist" in html
     path = tmp_path / "brief.pdf"
     pages = write_brief_pdf(briefs, path)
     data = path.read_bytes()
@@ -56,10 +57,12 @@ def test_commands_undo_redo(qapp, demo_store: Store, today: date) -> None:
         )
     )
     got = {c.key: c for c in load_transition(demo_store, tid).items[0].checklist}["other_pocs"]
-    assert got.done and got.answer == "two"
+    assert got.done
+    assert got.answer == "two"
     stack.undo()
     got = {c.key: c for c in load_transition(demo_store, tid).items[0].checklist}["other_pocs"]
-    assert not got.done and got.answer == item.checklist[1].answer
+    assert not got.done
+    assert got.answer == item.checklist[1].answer
     stack.redo()
     assert load_transition(demo_store, tid).items[0].progress > 0
     assert len(changes) == 3
@@ -68,7 +71,8 @@ def test_commands_undo_redo(qapp, demo_store: Store, today: date) -> None:
     stack.push(
         SetScenarioCommand(demo_store, item.item_id, "Fresh Start", "", on_error=errors.append)
     )
-    assert errors and "reason" in errors[0]
+    assert errors
+    assert "reason" in errors[0]
     stack.push(SetScenarioCommand(demo_store, item.item_id, "Fresh Start", "Admin asked"))
     assert load_transition(demo_store, tid).items[0].scenario == "Fresh Start"
     stack.undo()
