@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from desktop_app.io.model import ImportFileError, ImportPreview, SavedProfile
 from desktop_app.services.errors import UserError
@@ -248,6 +249,10 @@ def import_preview(
         try:
             summary = _store(conn, preview, sha, progress, today or date.today(), base)
             check(progress, 0.99, "Committing…")
+        except DBAPIError as exc:
+            trans.rollback()
+            raise UserError(f"{_where(preview)}: could not be stored ({exc.orig}); "
+                            "nothing was written") from exc  # fmt: skip
         except BaseException:
             trans.rollback()
             raise

@@ -44,6 +44,8 @@ def store_accounts(
         row = coerce(acc, {c: rec.get(c) for c in cols if c != "owner_id"})
         if "owner_id" in cols:
             row["owner_id"] = owners.get(norm_name(rec.get("owner")))
+        if key[0] == "id" and not rec.get("sf_account_id") and not rec.get("lms_id"):
+            row.pop("name", None)  # matched by name: keep the spelling already in the book
         if key[0] == "new":
             if not rec.get("name"):
                 ctx.counts.skipped += 1
