@@ -37,6 +37,11 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
     p.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE")
     p.add_argument("--owner", metavar="NAME", help="only this CSM's accounts")
+    p.add_argument(
+        "--by",
+        choices=("month", "quarter"),
+        help="one line (JSON object) per calendar month or quarter of the period",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_retention)
 
@@ -124,6 +129,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     store = open_database(args.db)
     try:
+        if args.by:
+            return _retention_series(store, args)
         figures = retention(store, args.start, args.end, owner=args.owner)
     finally:
         store.dispose()
@@ -163,4 +170,24 @@ def cmd_overrides(args: argparse.Namespace) -> int:
             f"  {r.reason_code}  by {r.author or '-'}{flag}"
         )
     print(f"{len(rows)} active overrides")
+    return 0
+
+
+def _retention_series(store: Any, args: argparse.Namespace) -> int:
+    from desktop_app.services.health_validation import retention_series
+
+    rows = retention_series(store, args.start, args.end, args.by, owner=args.owner)
+    if args.json:
+        _dump([asdict(r) for r in rows])
+        return 0
+    print(
+        f"{'from':10}  {'to':10}  {'start':>5}  {'churned':>7}  {'logo churn':>10}  "
+        f"{'NRR':>6}  {'GRR':>6}"
+    )
+    for r in rows:
+        print(
+            f"{r.start.isoformat()}  {r.end.isoformat()}  {r.n_start:5}  {r.n_churned:7}  "
+            f"{_fmt(r.logo_churn_rate):>10}  {_fmt(r.net_mrr_retention):>6}  "
+            f"{_fmt(r.gross_mrr_retention):>6}"
+        )
     return 0

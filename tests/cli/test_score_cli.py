@@ -96,3 +96,15 @@ def test_overrides_lists_active(demo_path, capsys):
     assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
     acc = json.loads(capsys.readouterr().out)
     assert acc[0]["health_override"] == "Escalation"
+
+
+def test_retention_by_quarter(demo_path, capsys):
+    args = ["--db", str(demo_path), "retention", "--from", "2026-01-01", "--to", "2026-07-01"]
+    assert main([*args, "--by", "quarter", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["start"], r["end"]) for r in rows] == [
+        ("2026-01-01", "2026-04-01"),
+        ("2026-04-01", "2026-07-01"),
+    ]
+    assert main([*args, "--by", "month"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 7
