@@ -20,6 +20,8 @@ from desktop_app.domain.churn import (
     rate_by_group,
     retention_figures,
 )
+from desktop_app.domain.health import ScoreResult
+from desktop_app.domain.health_inputs import HistoryInputs
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_loading import floats, load_history, load_revenue
@@ -28,6 +30,7 @@ from desktop_app.services.scoring import monthly_results
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 
+FloatArray = npt.NDArray[np.float64]
 HORIZONS = (3, 6)
 #: Churn rates by band and by usage decile use this horizon (months).
 RATE_HORIZON = 6
@@ -56,13 +59,59 @@ def _add_months(d: date, k: int) -> date:
     return date(d.year + y, m + 1, 1)
 
 
+Pooled = tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.bool_]]
+
+
+def _pool(
+    monthly: list[tuple[date, ScoreResult]],
+    h: HistoryInputs,
+    util_j: int,
+    horizon: int,
+    as_of: date,
+) -> Pooled | None:
+    """(score, utilisation, band code, churned within horizon) over usable month-ends."""
+    score, util, band, label = [], [], [], []
+    for month, r in monthly:
+        end = _add_months(month, 1)  # the snapshot is taken at the end of the month
+        stop = _add_months(end, horizon)
+        if stop > as_of:
+            continue
+        cd = h.churn_day[np.searchsorted(h.account_id, r.account_id)]
+        with np.errstate(invalid="ignore"):
+            label.append((cd >= day_number(end)) & (cd < day_number(stop)))
+        score.append(r.score)
+        util.append(r.raw[:, util_j] if util_j >= 0 else np.full(len(r), np.nan))
+        band.append(r.band_code.astype(np.int64))
+    if not score:
+        return None
+    return (
+        np.concatenate(score),
+        np.concatenate(util),
+        np.concatenate(band),
+        np.concatenate(label),
+    )
+
+
+def _rates(
+    b: npt.NDArray[np.int64], u: FloatArray, y: npt.NDArray[np.bool_]
+) -> tuple[dict[str, tuple[int, float | None]], list[tuple[int, int, float | None]]]:
+    rates = rate_by_group(b, y, len(BAND_ORDER))
+    counts = np.bincount(b[b >= 0], minlength=len(BAND_ORDER))
+    by_band = {bd.value: (int(counts[i]), _opt(rates[i])) for i, bd in enumerate(BAND_ORDER)}
+    dec = deciles(u)
+    d_rates = rate_by_group(dec, y, 10)
+    d_counts = np.bincount(dec[dec >= 0], minlength=10)
+    return by_band, [(k + 1, int(d_counts[k]), _opt(d_rates[k])) for k in range(10)]
+
+
 def validate(
     store: Store, as_of: date | None = None, scorecard: Scorecard | None = None
 ) -> ValidationReport:
     """AUC of the score at month M for churn within 3 and 6 months, vs usage alone.
 
     Pools every month-end of the book's history whose horizon ends by ``as_of`` (default
-    today); also the churn rate by band and by usage decile over the same observations.
+    today); also the churn rate by band and by usage decile over the same observations
+    (horizon ``RATE_HORIZON``). ``scorecard`` defaults to the active one.
     """
     as_of = as_of or date.today()
     with store.sessions.begin() as session:
@@ -77,39 +126,17 @@ def validate(
     events: dict[int, int] = {}
     band_rates: dict[str, tuple[int, float | None]] = {}
     decile_rates: list[tuple[int, int, float | None]] = []
-    row_of = {int(a): i for i, a in enumerate(h.account_id)}
     for horizon in HORIZONS:
-        score, util, band, label = [], [], [], []
-        for month, r in monthly:
-            end = _add_months(month, 1)  # snapshot taken at the end of the month
-            stop = _add_months(end, horizon)
-            if stop > as_of:
-                continue
-            rows = np.array([row_of[int(a)] for a in r.account_id], dtype=np.int64)
-            cd = h.churn_day[rows]
-            with np.errstate(invalid="ignore"):
-                label.append((cd >= day_number(end)) & (cd < day_number(stop)))
-            score.append(r.score)
-            util.append(r.raw[:, util_j] if util_j >= 0 else np.full(len(r), np.nan))
-            band.append(r.band_code.astype(np.int64))
-        if not score:
+        pooled = _pool(monthly, h, util_j, horizon, as_of)
+        if pooled is None:
             auc_s[horizon] = auc_u[horizon] = None
             obs[horizon] = events[horizon] = 0
             continue
-        s, u, b, y = (np.concatenate(x) for x in (score, util, band, label))
-        auc_s[horizon] = auc(-s, y)
-        auc_u[horizon] = auc(-u, y)
+        s, u, b, y = pooled
+        auc_s[horizon], auc_u[horizon] = auc(-s, y), auc(-u, y)
         obs[horizon], events[horizon] = int(y.shape[0]), int(y.sum())
         if horizon == RATE_HORIZON:
-            rates = rate_by_group(b, y, len(BAND_ORDER))
-            counts = np.bincount(b[b >= 0], minlength=len(BAND_ORDER))
-            band_rates = {
-                bd.value: (int(counts[i]), _opt(rates[i])) for i, bd in enumerate(BAND_ORDER)
-            }
-            dec = deciles(u)
-            d_rates = rate_by_group(dec, y, 10)
-            d_counts = np.bincount(dec[dec >= 0], minlength=10)
-            decile_rates = [(k + 1, int(d_counts[k]), _opt(d_rates[k])) for k in range(10)]
+            band_rates, decile_rates = _rates(b, u, y)
     return ValidationReport(auc_s, auc_u, band_rates, decile_rates, obs, events)
 
 
