@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.services.portfolio import BookColumns, BookFilter, filter_mask, load_book
 from desktop_app.store.engine import Store
@@ -248,3 +250,47 @@ def test_export_png_and_svg(chart, tmp_path: Path, book: BookColumns) -> None:
     chart.export_image(str(svg))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in svg.read_text()[:2000]
+
+
+def test_mouse_hover_highlights_the_point_under_the_cursor(chart, qtbot, book: BookColumns) -> None:
+    chart.set_book(book)
+    aid = int(book.account_id[np.nanargmax(book.arr)])
+    qtbot.wait(20)
+    p = _view_xy(chart, aid)
+    pos = chart._glw.mapFromScene(chart.view().mapViewToScene(p))
+    viewport = chart._glw.viewport()
+    # Deliver the move straight to the viewport: the window-system path (QTest.mouseMove)
+    # depends on where earlier tests left the cursor and is not deterministic offscreen.
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(pos),
+        QPointF(viewport.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, move)
+    qtbot.waitUntil(lambda: len(chart._hover.getData()[0]) == 1, timeout=2000)
+    hx, hy = chart._hover.getData()
+    assert (hx[0], hy[0]) == (p.x(), p.y())
+
+
+def test_new_book_keeps_selection_and_renewal_window_changes_symbols(
+    chart, book: BookColumns
+) -> None:
+    chart.set_book(book)
+    chart.set_selection(np.array([2, 400], dtype=np.int64))
+    smaller = synthetic_book(300)  # same ids 1..300: account 400 is gone
+    chart.set_book(smaller)
+    np.testing.assert_array_equal(chart.selection(), [2])
+    assert len(chart.overlay_xy()[0]) == 1
+    days = smaller.days_to_renewal
+    active = ~smaller.churned
+    codes30 = sd.symbol_codes(smaller, 30)
+    codes180 = sd.symbol_codes(smaller, 180)
+    assert np.all(codes30[active & (days > 30) & (days <= 180)] == 0)
+    assert np.all(codes180[active & (days > 30) & (days <= 180)] == 1)
+    assert np.all(codes30[smaller.churned & (smaller.churn_type == "organic")] == 2)
+    chart.set_renewal_window(180)
+    symbols = chart._scatter.data["symbol"]
+    assert np.all(symbols[codes180 == 1] == "t")

@@ -317,6 +317,8 @@ class PortfolioScatter(QWidget):
         money = self._x_axis in ("mrr", "arr")
         self._axis_x.configure(log=a.x_log, floors=a.x_floors, money=money)
         self._axis_y.configure(log=False, floors=a.y_floors)
+        # Make room for "not scored" up front; pyqtgraph would only widen on a later paint.
+        self._axis_y.setWidth(84 if a.y_floors else None)
         self.plot_item.setLabel("bottom", sd.X_AXES[self._x_axis])
         self.plot_item.setLabel("left", sd.Y_AXES[self._y_axis])
         self._chrome.set_floors(a.x_floors, a.y_floors, today=self._x_axis == "days_to_renewal")

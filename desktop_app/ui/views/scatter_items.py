@@ -71,7 +71,9 @@ class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
             if floors and levels:
                 # Drop regular ticks too close to a floor so the two labels do not collide.
                 gap = (maxVal - minVal) * 0.04
-                major = [v for v in levels[0][1] if all(abs(v - f) > gap for f in floors)]
+                # Floors sit below every real value: ticks below them would mean nothing.
+                lowest = min(floors) + gap
+                major = [v for v in levels[0][1] if v >= lowest]
                 levels[0] = (levels[0][0], major + floors)
                 for k in range(1, len(levels)):
                     levels[k] = (levels[k][0], [v for v in levels[k][1] if v >= min(floors) + gap])
