@@ -109,12 +109,14 @@ def write_db(h: HistoryInputs, path: Path) -> None:
         months = [_d(d) for d in h.month_day]
         cur.executemany(
             "INSERT INTO usage_monthly (account_id, month, mau, licensed_seats) VALUES (?,?,?,?)",
-            zip(
-                (rows + 1).tolist(),
-                [months[c] for c in cols],
-                h.mau[rows, cols].astype(int).tolist(),
-                h.seats[rows, cols].astype(int).tolist(),
-                strict=True,
+            list(
+                zip(
+                    (rows + 1).tolist(),
+                    [months[c] for c in cols],
+                    h.mau[rows, cols].astype(int).tolist(),
+                    h.seats[rows, cols].astype(int).tolist(),
+                    strict=True,
+                )
             ),
         )
         waiting = {0: None, 1: "us", 2: "customer"}
