@@ -444,3 +444,12 @@ def owner_history(store: Store, account_id: int) -> list[OwnerChange]:
             )
             for h, tname in rows
         ]
+
+
+def csm_names(store: Store, *, include_team_leads: bool = False) -> list[str]:
+    """Every CSM's full name, sorted (team leads only when asked)."""
+    with store.sessions() as session:
+        stmt = select(Csm.full_name).order_by(Csm.full_name)
+        if not include_team_leads:
+            stmt = stmt.where(Csm.is_team_lead.is_(False))
+        return list(session.scalars(stmt))

@@ -1,0 +1,205 @@
+"""The first two pages of the transition wizard: accounts, then receivers and workload."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from desktop_app.services.errors import UserError
+from desktop_app.services.portfolio import load_book
+from desktop_app.services.transitions import csm_names
+from desktop_app.services.transitions_plan import (
+    spread,
+    transition_warnings,
+    workload_preview,
+)
+from desktop_app.store.engine import Store
+from desktop_app.ui.dialogs.transition_models import TupleModel, WorkloadModel
+
+
+def _table(parent: Any, model: Any) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().setVisible(False)
+    return view
+
+
+class AccountsPage(QWizardPage):
+    """Pick the accounts: the pre-selected ids, or every active account of a CSM."""
+
+    def __init__(self, store: Store, account_ids: list[int], today: date, parent: Any = None):
+        super().__init__(parent)
+        self.setTitle("Accounts to transition")
+        self._store = store
+        self._book = load_book(store, today)
+        self.account_ids: list[int] = []
+        self.owner_combo = QComboBox(self)
+        self.owner_combo.addItems(csm_names(store))
+        self.add_owner_button = QPushButton("Add all accounts of this CSM", self)
+        self.add_owner_button.clicked.connect(self._add_owner)
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.clicked.connect(lambda: self.set_accounts([]))
+        self.model = TupleModel(("Account", "Owner", "Band", "ARR"), self)
+        self.count_label = QLabel(self)
+        self.name_edit = QLineEdit(f"Transition {today.isoformat()}", self)
+        self.lead_edit = QLineEdit(self)
+        self.reason_edit = QLineEdit(self)
+        row = QHBoxLayout()
+        row.addWidget(self.owner_combo, 1)
+        row.addWidget(self.add_owner_button)
+        row.addWidget(self.clear_button)
+        form = QFormLayout()
+        form.addRow("Name", self.name_edit)
+        form.addRow("Team lead", self.lead_edit)
+        form.addRow("Reason", self.reason_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(_table(self, self.model), 1)
+        layout.addWidget(self.count_label)
+        layout.addLayout(form)
+        self.set_accounts(account_ids)
+
+    def set_accounts(self, ids: list[int]) -> None:
+        self.account_ids = list(dict.fromkeys(int(a) for a in ids))
+        rows = []
+        for aid in self.account_ids:
+            i = self._book.index_of(aid)
+            if i is None:
+                continue
+            band = self._book.band[i]
+            rows.append(
+                (
+                    self._book.name[i],
+                    self._book.owner[i] or "-",
+                    band or "Undefined",
+                    f"${self._book.arr[i]:,.0f}",
+                )
+            )
+        self.model.set_rows(rows)
+        self.count_label.setText(f"{len(self.account_ids)} accounts selected")
+        self.completeChanged.emit()
+
+    def _add_owner(self) -> None:
+        owner = self.owner_combo.currentText().lower()
+        mask = [
+            int(a)
+            for a, o, lc in zip(
+                self._book.account_id, self._book.owner, self._book.lifecycle, strict=True
+            )
+            if o is not None and str(o).lower() == owner and lc == "active"
+        ]
+        self.set_accounts(self.account_ids + mask)
+
+    # ------------------------------------------------------------ Qt overrides
+    def isComplete(self) -> bool:
+        return bool(self.account_ids)
+
+
+class ReceiversPage(QWizardPage):
+    """One receiving CSM, or a spread over several, with the workload preview."""
+
+    def __init__(self, store: Store, today: date, parent: Any = None):
+        super().__init__(parent)
+        self.setTitle("Receiving CSM and workload")
+        self._store, self._today = store, today
+        self.account_ids: list[int] = []
+        names = csm_names(store)
+        self.single_radio = QRadioButton("One receiving CSM", self)
+        self.spread_radio = QRadioButton("Spread over several CSMs", self)
+        self.single_radio.setChecked(True)
+        self.receiver_combo = QComboBox(self)
+        self.receiver_combo.addItems(names)
+        self.spread_list = QListWidget(self)
+        for n in names:
+            item = QListWidgetItem(n, self.spread_list)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        self.capacity_spin = QSpinBox(self)
+        self.capacity_spin.setRange(0, 10_000)
+        self.capacity_spin.setSpecialValueText("each CSM's own")
+        self.workload = WorkloadModel(self)
+        self.warnings_text = QPlainTextEdit(self)
+        self.warnings_text.setReadOnly(True)
+        form = QFormLayout()
+        form.addRow(self.single_radio, self.receiver_combo)
+        form.addRow(self.spread_radio, self.spread_list)
+        form.addRow("Capacity (accounts)", self.capacity_spin)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Workload before → after", self))
+        layout.addWidget(_table(self, self.workload), 1)
+        layout.addWidget(QLabel("Warnings", self))
+        layout.addWidget(self.warnings_text, 1)
+        for signal in (
+            self.single_radio.toggled,
+            self.receiver_combo.currentTextChanged,
+            self.capacity_spin.valueChanged,
+            self.spread_list.itemChanged,
+        ):
+            signal.connect(self.refresh)
+
+    def spread_receivers(self) -> list[str]:
+        return [
+            self.spread_list.item(i).text()
+            for i in range(self.spread_list.count())
+            if self.spread_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def assignments(self) -> dict[int, str]:
+        """The receiving CSM of every account, as chosen on this page."""
+        if self.single_radio.isChecked():
+            return dict.fromkeys(self.account_ids, self.receiver_combo.currentText())
+        receivers = self.spread_receivers()
+        if not receivers:
+            return {}
+        return spread(self._store, self.account_ids, receivers)
+
+    def capacity(self) -> int | None:
+        return self.capacity_spin.value() or None
+
+    def refresh(self, *_args: object) -> None:
+        assignments = self.assignments()
+        if not self.account_ids or not assignments:
+            self.workload.set_rows([])
+            self.warnings_text.setPlainText("Choose the receiving CSM(s).")
+            self.completeChanged.emit()
+            return
+        try:
+            loads = workload_preview(
+                self._store, self.account_ids, assignments, self.capacity(), self._today
+            )
+            warnings = transition_warnings(
+                self._store, self.account_ids, assignments, self.capacity(), self._today
+            )
+        except UserError as exc:
+            loads, warnings = [], [str(exc)]
+        self.workload.set_rows(loads)
+        self.warnings_text.setPlainText("\n".join(warnings) or "No warnings.")
+        self.completeChanged.emit()
+
+    # ------------------------------------------------------------ Qt overrides
+    def initializePage(self) -> None:
+        self.refresh()
+
+    def isComplete(self) -> bool:
+        return bool(self.account_ids) and bool(self.assignments())

@@ -1,0 +1,190 @@
+"""The transition wizard driven end to end on the demo book."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from sqlalchemy import select
+
+from desktop_app.io.exporters.rows import SHEET_LIST
+from desktop_app.services.transitions import list_transitions, load_transition, owner_history
+from desktop_app.store.engine import Store
+from desktop_app.store.schema import Account, Csm
+from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel, WorkloadModel
+from desktop_app.ui.dialogs.transition_wizard import (
+    PAGE_FINISH,
+    PAGE_ITEMS,
+    PAGE_RECEIVERS,
+    TransitionWizard,
+)
+
+RECEIVER = "Alicia Chen"
+
+
+def _ids(store: Store, n: int) -> list[int]:
+    with store.sessions() as s:
+        rid = s.scalar(select(Csm.id).where(Csm.full_name == RECEIVER))
+        return list(
+            s.scalars(
+                select(Account.id)
+                .where(Account.owner_id != rid, Account.lifecycle == "active")
+                .order_by(Account.id)
+                .limit(n)
+            )
+        )
+
+
+def test_wizard_end_to_end(qtbot, demo_store: Store, tmp_path: Path, today: date) -> None:
+    ids = _ids(demo_store, 3)
+    stack = QUndoStack()
+    wizard = TransitionWizard(demo_store, ids, undo_stack=stack, today=today)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page1 = wizard.accounts_page
+    assert page1.model.rowCount() == 3
+    page1.lead_edit.setText("Grace Lee")
+    page1.name_edit.setText("Leave cover")
+    wizard.next()
+    assert wizard.currentId() == PAGE_RECEIVERS
+    page2 = wizard.receivers_page
+    page2.receiver_combo.setCurrentText(RECEIVER)
+    page2.capacity_spin.setValue(1)
+    assert isinstance(page2.workload, WorkloadModel)
+    assert page2.workload.rowCount() == 1
+    assert page2.workload.index(0, 0).data() == RECEIVER
+    assert "(capacity 1)" in page2.warnings_text.toPlainText()
+    wizard.next()
+    assert wizard.currentId() == PAGE_ITEMS
+    tid = wizard.transition_id
+    assert tid is not None
+    assert list_transitions(demo_store)[0].name == "Leave cover"
+
+    items = wizard.items_page
+    assert isinstance(items.items_model, ItemsModel)
+    assert items.items_model.rowCount() == 3
+    checklist = items.checklist_model
+    assert isinstance(checklist, ChecklistModel)
+    assert checklist.rowCount() == 14
+    first_item = items.current_item()
+    assert first_item is not None
+    assert first_item.account_id == ids[0]
+    # Tick "handoff meeting" via the model, as the view would.
+    idx = checklist.index(12, 0)
+    assert checklist.setData(idx, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert checklist.index(12, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert load_transition(demo_store, tid).items[0].checklist[12].done
+    assert items.items_model.index(0, 6).data() == "7%"
+    stack.undo()
+    assert not load_transition(demo_store, tid).items[0].checklist[12].done
+    assert checklist.index(12, 0).data(Qt.ItemDataRole.CheckStateRole) == (Qt.CheckState.Unchecked)
+    stack.redo()
+    # Answer an item.
+    assert checklist.setData(checklist.index(1, 3), "Only the admin", Qt.ItemDataRole.EditRole)
+    assert load_transition(demo_store, tid).items[0].checklist[1].answer == "Only the admin"
+    # Change the scenario of the second account, with a reason.
+    items.select_row(1)
+    items.scenario_combo.setCurrentText("Fresh Start")
+    items.reason_edit.setText("Admin asked for a new CSM")
+    items.apply_button.click()
+    second = load_transition(demo_store, tid).items[1]
+    assert second.scenario == "Fresh Start"
+    assert second.scenario_reason == "Admin asked for a new CSM"
+    assert items.items_model.index(1, 4).data() == "Fresh Start"
+    assert "Manual 1 - Fresh Start (By TL)" in items.plan_text.toPlainText()
+
+    wizard.next()
+    assert wizard.currentId() == PAGE_FINISH
+    finish = wizard.finish_page
+    out = tmp_path / "list.xlsx"
+    out.write_bytes(b"keep me")
+    assert not wizard.export_to(out)
+    assert "file exists" in finish.status_label.text()
+    assert out.read_bytes() == b"keep me"
+    assert wizard.export_to(out, overwrite=True)
+    rows = list(openpyxl.load_workbook(out)[SHEET_LIST].iter_rows(values_only=True))
+    assert len(rows) == 4
+    assert {r[9] for r in rows[1:]} == {RECEIVER}
+    pdf = tmp_path / "brief.pdf"
+    assert wizard.write_briefs(pdf) >= 3
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    with qtbot.waitSignal(wizard.ownersChanged, timeout=5000):
+        finish.done_button.click()
+    assert owner_history(demo_store, ids[0])[0].new_owner == RECEIVER
+    assert not finish.done_button.isEnabled()
+    assert finish.undo_button.isEnabled()
+    with qtbot.waitSignal(wizard.ownersChanged, timeout=5000):
+        finish.undo_button.click()
+    assert owner_history(demo_store, ids[0]) == []
+    assert load_transition(demo_store, tid).status == "draft"
+    with qtbot.waitSignal(wizard.ownersChanged, timeout=5000):
+        finish.done_button.click()
+    finish.confirm_button.click()
+    assert load_transition(demo_store, tid).status == "confirmed"
+    assert not finish.undo_button.isEnabled()
+    assert stack.count() == 0
+
+
+def test_wizard_resumes_saved_transition(qtbot, demo_store: Store, today: date) -> None:
+    ids = _ids(demo_store, 2)
+    first = TransitionWizard(demo_store, ids, today=today)
+    qtbot.addWidget(first)
+    first.receivers_page.account_ids = ids
+    first.receivers_page.receiver_combo.setCurrentText(RECEIVER)
+    tid = first.save_new()
+    first.edit_checklist("other_pocs", True, "noted")
+    first.close()
+
+    wizard = TransitionWizard.resume(demo_store, tid, today=today)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.currentId() == PAGE_ITEMS
+    assert wizard.items_page.items_model.rowCount() == 2
+    assert wizard.items_page.checklist_model.index(1, 3).data() == "noted"
+
+
+def test_wizard_all_accounts_of_csm_and_spread(qtbot, demo_store: Store, today: date) -> None:
+    wizard = TransitionWizard(demo_store, None, today=today)
+    qtbot.addWidget(wizard)
+    page1 = wizard.accounts_page
+    assert not page1.isComplete()
+    page1.owner_combo.setCurrentText("Tom Whitaker")
+    page1.add_owner_button.click()
+    with demo_store.sessions() as s:
+        tom = s.scalar(select(Csm.id).where(Csm.full_name == "Tom Whitaker"))
+        n = len(
+            s.scalars(
+                select(Account.id).where(Account.owner_id == tom, Account.lifecycle == "active")
+            ).all()
+        )
+    assert page1.model.rowCount() == n
+    assert page1.isComplete()
+    wizard.show()
+    wizard.next()
+    page2 = wizard.receivers_page
+    page2.spread_radio.setChecked(True)
+    assert not page2.isComplete()
+    for i in range(page2.spread_list.count()):
+        if page2.spread_list.item(i).text() in (RECEIVER, "Holly Grant"):
+            page2.spread_list.item(i).setCheckState(Qt.CheckState.Checked)
+    assert page2.isComplete()
+    assert page2.workload.rowCount() == 2
+    assert set(page2.assignments().values()) == {RECEIVER, "Holly Grant"}
+
+
+def test_models_pass_qtmodeltester(qtbot, qtmodeltester, demo_store: Store, today: date) -> None:
+    ids = _ids(demo_store, 2)
+    wizard = TransitionWizard(demo_store, ids, today=today)
+    qtbot.addWidget(wizard)
+    wizard.receivers_page.account_ids = ids
+    wizard.receivers_page.receiver_combo.setCurrentText(RECEIVER)
+    wizard.receivers_page.refresh()
+    wizard.save_new()
+    qtmodeltester.check(wizard.items_page.items_model)
+    qtmodeltester.check(wizard.items_page.checklist_model)
+    qtmodeltester.check(wizard.receivers_page.workload)
+    qtmodeltester.check(wizard.accounts_page.model)
