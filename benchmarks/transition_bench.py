@@ -67,10 +67,11 @@ def main() -> None:
 
         base = _best(baseline)
         store.dispose()
-    print(f"export {len(ids)} accounts  xlsx (3 sheets): "
-          f"{xlsx:.3f} s   csv: {csv:.3f} s")
-    print(f"baseline (plain openpyxl, list sheet only): {base:.3f} s  ratio xlsx/base "
-          f"{xlsx / base:.1f}x   target < 1 s: {'OK' if xlsx < 1.0 else 'MISSED'}")
+    print(f"export {len(ids)} accounts  xlsx (3 sheets): {xlsx:.3f} s   csv: {csv:.3f} s")
+    print(
+        f"baseline (plain openpyxl, list sheet only): {base:.3f} s  ratio xlsx/base "
+        f"{xlsx / base:.1f}x   target < 1 s: {'OK' if xlsx < 1.0 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":
