@@ -117,6 +117,13 @@ def bench(n: int, app: Any) -> dict[str, float]:
         w.grab()
 
     out["build+paint"] = ms(build)
+    again = synthetic_book(n, seed=2)  # an import landed: same widget, new book
+
+    def refresh() -> None:
+        w.set_book(again)
+        app.processEvents()
+
+    out["refresh (new book, no grab)"] = ms(refresh)
     mask = filter_mask(book, BookFilter(segments=("Enterprise", "Mid")))
     out["filter (set_mask)"] = ms(lambda: w.set_mask(mask))
     model_ms = _table_model_ms(book, mask)
