@@ -210,6 +210,7 @@ def main() -> None:
     # Warm up: the running app has these modules loaded before any import starts.
     import desktop_app.io.importer
     import desktop_app.services.importing  # noqa: F401
+
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         print(f"Import benchmark: {n:,} rows x {len(HEADER)} columns")
