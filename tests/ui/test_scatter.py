@@ -294,3 +294,15 @@ def test_new_book_keeps_selection_and_renewal_window_changes_symbols(
     chart.set_renewal_window(180)
     symbols = chart._scatter.data["symbol"]
     assert np.all(symbols[codes180 == 1] == "t")
+
+
+def test_toolbar_combos_drive_the_axes(chart, book: BookColumns) -> None:
+    chart.set_book(book)
+    tb = chart.toolbar
+    tb.x_combo.setCurrentIndex(tb.x_combo.findData("arr"))
+    assert chart.axes() == ("arr", "health")
+    np.testing.assert_allclose(chart.plotted_xy()[0], np.log10(book.arr))
+    chart.set_axes("mau", "nps")
+    assert tb.y_combo.currentData() == "nps"
+    tb.mode_actions["lasso"].trigger()
+    assert chart.view().mode == "lasso"

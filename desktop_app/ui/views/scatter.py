@@ -12,14 +12,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCursor
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
     QMenu,
-    QToolBar,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -29,6 +25,7 @@ from desktop_app.services.portfolio import BookColumns
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_chrome import ScatterChrome
 from desktop_app.ui.views.scatter_data import QuadrantStat
+from desktop_app.ui.views.scatter_export import export_chart
 from desktop_app.ui.views.scatter_items import (
     SELECTED_COLOUR,
     PassiveScatter,
@@ -37,9 +34,9 @@ from desktop_app.ui.views.scatter_items import (
     band_brushes,
     install_points,
 )
+from desktop_app.ui.views.scatter_toolbar import ScatterToolbar
 
 HIT_RADIUS_PX = 8.0
-RENEWAL_WINDOWS = (30, 60, 90, 180)
 
 
 class PortfolioScatter(QWidget):
@@ -72,7 +69,14 @@ class PortfolioScatter(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(self._build_toolbar())
+        self.toolbar = ScatterToolbar(self)
+        self.toolbar.axesChanged.connect(self.set_axes)
+        self.toolbar.windowChanged.connect(self.set_renewal_window)
+        self.toolbar.modeChanged.connect(self.set_select_mode)
+        self.toolbar.resetRequested.connect(self.reset_view)
+        self.toolbar.exportRequested.connect(self._export_dialog)
+        self.mode_actions = self.toolbar.mode_actions
+        layout.addWidget(self.toolbar)
         self._axis_x = PortfolioAxis("bottom")
         self._axis_y = PortfolioAxis("left")
         self._vb = SelectViewBox()
@@ -108,50 +112,6 @@ class PortfolioScatter(QWidget):
         self._vb.on_lasso = self._on_lasso
         self._glw.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._vb.sigRangeChanged.connect(lambda *_: self._chrome.place_texts())
-
-    def _build_toolbar(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setContentsMargins(4, 2, 4, 0)
-        self._x_combo = QComboBox(self)
-        for key, label in sd.X_AXES.items():
-            self._x_combo.addItem(label, key)
-        self._y_combo = QComboBox(self)
-        for key, label in sd.Y_AXES.items():
-            self._y_combo.addItem(label, key)
-        self._win_combo = QComboBox(self)
-        for d in RENEWAL_WINDOWS:
-            self._win_combo.addItem(f"{d} days", d)
-        self._win_combo.setCurrentIndex(RENEWAL_WINDOWS.index(90))
-        self._x_combo.currentIndexChanged.connect(self._on_axis_combo)
-        self._y_combo.currentIndexChanged.connect(self._on_axis_combo)
-        self._win_combo.currentIndexChanged.connect(self._on_window_combo)
-        for text, w in (
-            ("X:", self._x_combo),
-            ("Y:", self._y_combo),
-            ("Renewal:", self._win_combo),
-        ):
-            row.addWidget(QLabel(text, self))
-            row.addWidget(w)
-        bar = QToolBar(self)
-        group = QActionGroup(self)
-        self.mode_actions: dict[str, QAction] = {}
-        for mode, text, tip in (
-            ("pan", "Pan", "Drag to pan, wheel to zoom (Shift+drag: rectangle)"),
-            ("rect", "Rectangle", "Drag a rectangle to select (Ctrl adds)"),
-            ("lasso", "Lasso", "Draw around points to select (Ctrl adds)"),
-        ):
-            act = QAction(text, self, checkable=True, toolTip=tip)
-            act.triggered.connect(lambda _c=False, m=mode: self.set_select_mode(m))
-            group.addAction(act)
-            bar.addAction(act)
-            self.mode_actions[mode] = act
-        self.mode_actions["pan"].setChecked(True)
-        bar.addSeparator()
-        bar.addAction("Reset view", self.reset_view)
-        bar.addAction("Export…", self._export_dialog)
-        row.addWidget(bar)
-        row.addStretch(1)
-        return row
 
     # ---------------------------------------------------------------- public API
     def set_book(self, book: BookColumns) -> None:
@@ -194,10 +154,7 @@ class PortfolioScatter(QWidget):
             raise ValueError(f"unknown axes {x!r}, {y!r}")
         changed = (x, y) != (self._x_axis, self._y_axis)
         self._x_axis, self._y_axis = x, y
-        for combo, key in ((self._x_combo, x), (self._y_combo, y)):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(key))
-            combo.blockSignals(False)
+        self.toolbar.show_axes(x, y)
         if changed:
             self._rebuild(reset_lines=True)
             self.reset_view()
@@ -225,39 +182,7 @@ class PortfolioScatter(QWidget):
     def export_image(self, path: str) -> None:
         """Write the chart to ``path``: SVG for ``.svg``, otherwise PNG."""
         self._hover.setData([], [])
-        if path.lower().endswith(".svg"):
-            self._export_svg(path)
-            return
-        from pyqtgraph.exporters import ImageExporter
-
-        exporter = ImageExporter(self._glw.scene())
-        exporter.parameters()["width"] = max(int(self._glw.width()) * 2, 1200)
-        exporter.export(path)
-
-    def _export_svg(self, path: str) -> None:
-        # pyqtgraph's SVGExporter fails on closed paths with Qt 6 (pyqtgraph issue #3495),
-        # so render the scene with QSvgGenerator; export mode draws each symbol as a vector.
-        from PySide6.QtGui import QPainter
-        from PySide6.QtSvg import QSvgGenerator
-
-        scene = self._glw.scene()
-        rect = self._glw.viewport().rect()
-        src = self._glw.mapToScene(rect).boundingRect()
-        gen = QSvgGenerator()
-        gen.setFileName(path)
-        gen.setSize(rect.size())
-        gen.setViewBox(QRectF(rect))
-        gen.setTitle("Account Desk portfolio")
-        items = (self._scatter, self._overlay)
-        for item in items:
-            item.setExportMode(True, {"antialias": True})
-        painter = QPainter(gen)
-        try:
-            scene.render(painter, QRectF(rect), src)
-        finally:
-            painter.end()
-            for item in items:
-                item.setExportMode(False)
+        export_chart(self._glw, path, (self._scatter, self._overlay))
 
     def plotted_ids(self) -> np.ndarray:
         out: np.ndarray = self._book.account_id[self._vis]
@@ -463,12 +388,6 @@ class PortfolioScatter(QWidget):
         menu = self.context_menu_for(aid)
         menu.exec(ev.screenPos().toPoint())
         menu.deleteLater()
-
-    def _on_axis_combo(self) -> None:
-        self.set_axes(self._x_combo.currentData(), self._y_combo.currentData())
-
-    def _on_window_combo(self) -> None:
-        self.set_renewal_window(int(self._win_combo.currentData()))
 
     def _on_quadrant_moved(self) -> None:
         self._update_quadrants()
