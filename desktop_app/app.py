@@ -5,22 +5,10 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from desktop_app import APP_ID, APP_NAME, ORG, __version__
-from desktop_app.store.engine import Store
-
-
-def make_demo_store(directory: Path, accounts: int = 300) -> Store:
-    """A fresh, scored demo book in ``directory`` (never the user's database)."""
-    from desktop_app.services.database import open_database
-    from desktop_app.services.demo import generate_demo
-    from desktop_app.services.scoring import rescore
-
-    store = open_database(directory / "demo.db")
-    generate_demo(store, accounts)
-    rescore(store)
-    return store
 
 
 def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> int:
@@ -29,6 +17,7 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop_app.services.database import StoreError, open_database
+    from desktop_app.services.demo import create_demo_store
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings import Settings, default_settings_path
 
@@ -42,7 +31,7 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     try:
         if demo:
             demo_dir = Path(tempfile.mkdtemp(prefix="account-desk-demo-"))
-            store = make_demo_store(demo_dir)
+            store = create_demo_store(demo_dir)
         else:
             store = open_database(db or settings.get("last_database") or None)
             settings.add_recent_database(store.location)
@@ -53,7 +42,14 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     window = MainWindow(store, settings, demo=demo)
     window.show()
     if self_test:
-        window.bookLoaded.connect(lambda: QTimer.singleShot(200, window.close))
+        # Used by the packaging smoke test and benchmarks/startup.py: report when the
+        # table is filled and painted, then close.
+        def ready() -> None:
+            window.table.viewport().repaint()
+            print(f"ready {time.time():.6f} rows={window.model.rowCount()}", flush=True)
+            QTimer.singleShot(50, window.close)
+
+        window.bookLoaded.connect(ready)
     code = app.exec()
     window.store.dispose()
     if demo_dir is not None:

@@ -71,10 +71,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from desktop_app.services.database import open_database
     from desktop_app.services.demo import generate_demo
     from desktop_app.services.errors import UserError
+    from desktop_app.services.scoring import rescore
 
     store = open_database(args.db)
     try:
         summary = generate_demo(store, args.accounts, seed=args.seed)
+        rescore(store)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -883,3 +884,14 @@ class _Generator:
                     "body": _NOTE_BODIES[int(r.integers(0, len(_NOTE_BODIES)))],
                     "batch_id": self.batch_id,
                 }
+
+
+def create_demo_store(directory: Path, accounts: int = DEFAULT_ACCOUNTS) -> Store:
+    """A fresh, scored demo book in ``directory`` (never the user's database)."""
+    from desktop_app.services.database import open_database
+    from desktop_app.services.scoring import rescore
+
+    store = open_database(directory / "demo.db")
+    generate_demo(store, accounts)
+    rescore(store)
+    return store

@@ -225,9 +225,9 @@ class Actions:
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
 
     def open_demo_book(self) -> None:
-        from desktop_app.app import make_demo_store
+        from desktop_app.services.demo import create_demo_store
 
-        store = make_demo_store(Path(tempfile.mkdtemp(prefix="account-desk-demo-")))
+        store = create_demo_store(Path(tempfile.mkdtemp(prefix="account-desk-demo-")))
         self.w.switch_store(store, demo=True)
 
     def open_import_wizard(self, paths: list[str] | None) -> None:
