@@ -493,3 +493,13 @@ def export_view(book: BookColumns, order: IntArray, path: str) -> int:
     cols = [getattr(book, key) for key, _ in EXPORT_COLUMNS]
     rows = [[_plain(c[i]) for c in cols] for i in order]
     return write_table(path, [h for _, h in EXPORT_COLUMNS], rows)
+
+
+def load_book_and_nps(
+    store: Store, today: date | None = None, progress: Progress | None = None
+) -> tuple[BookColumns, FloatArray]:
+    """The book plus each account's latest NPS score (NaN where none): the chart's inputs."""
+    from desktop_app.services.account_detail import latest_nps_array
+
+    book = load_book(store, today, progress)
+    return book, latest_nps_array(store, book.account_id)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolBar
 
 from desktop_app import APP_NAME, __version__
 
@@ -22,6 +22,21 @@ FILE_FILTER = "Databases (*.db *.sqlite *.sqlite3);;All files (*)"
 IMPORT_FILTER = (
     "Spreadsheets and exports (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
 )
+
+
+_FALLBACK = {
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.HelpContents: "F1",
+    QKeySequence.StandardKey.Redo: "Ctrl+Shift+Z",
+}
+
+
+def _key(shortcut: QKeySequence.StandardKey | str) -> QKeySequence:
+    """A key sequence; standard keys that a platform leaves empty get a fallback."""
+    if isinstance(shortcut, str):
+        return QKeySequence(shortcut)
+    seq = QKeySequence(shortcut)
+    return seq if not seq.isEmpty() else QKeySequence(_FALLBACK.get(shortcut, ""))
 
 
 class Actions:
@@ -36,7 +51,7 @@ class Actions:
     ) -> QAction:
         action = QAction(text, self.w)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcut(_key(shortcut))
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
@@ -71,14 +86,14 @@ class Actions:
         self.open_demo = self._act(
             "Open &demo book",
             self.open_demo_book,
-            None,
+            "Ctrl+Shift+D",
             "Open a realistic demo book in a temporary file",
         )
         self.quit = self._act("&Quit", w.close, S.Quit)
         self.undo = w.undo_stack.createUndoAction(w, "&Undo")
-        self.undo.setShortcut(QKeySequence(S.Undo))
+        self.undo.setShortcut(_key(S.Undo))
         self.redo = w.undo_stack.createRedoAction(w, "&Redo")
-        self.redo.setShortcut(QKeySequence(S.Redo))
+        self.redo.setShortcut(_key(S.Redo))
         self.find = self._act("&Find…", self.focus_search, S.Find)
         self.clear_filters = self._act("&Clear filters", w.filter_bar.reset, "Ctrl+Shift+L")
         self.reload = self._act("&Reload", w.reload, S.Refresh)
@@ -279,48 +294,66 @@ class Actions:
         self.w.run_task(rescore, self.w.store, write=True, done=self.data_changed)
 
     def override_band(self, account_id: int | None) -> None:
-        from desktop_app.ui.commands_health import SetOverrideCommand
         from desktop_app.ui.dialogs.override_dialog import OverrideDialog
 
         aid = self.selected_account(account_id)
         if aid is None:
             return
         dialog = OverrideDialog(self.w.store, aid, self.w)
-        if not dialog.exec():
-            return
-        values = dialog.result_values()
-        author = self.w.settings.get("user_name") or None
+        dialog.accepted.connect(lambda: self.push_override(aid, dialog.result_values()))
+        dialog.open()
+
+    def push_override(self, account_id: int, v: Any) -> None:
+        """Set an override from the dialog's values as one undoable command."""
+        from desktop_app.ui.commands_health import SetOverrideCommand
+
         self.w.undo_stack.push(
-            SetOverrideCommand(self.w.store, aid, on_change=self._edited, author=author, **values)
+            SetOverrideCommand(
+                self.w.store,
+                account_id,
+                v.band,
+                v.reason_code,
+                v.note or None,
+                self.user(),
+                v.expires_on,
+                on_change=self._edited,
+            )
         )
 
     def _edited(self, _account_id: int) -> None:
         self.w.reload()
 
     def add_note(self, account_id: int | None) -> None:
-        from desktop_app.ui.commands_notes import AddNoteCommand
-
         aid = self.selected_account(account_id)
         if aid is None:
             return
-        text, ok = QInputDialog.getMultiLineText(self.w, "Add note", "Note:")
-        if not ok or not text.strip():
-            return
-        author = self.w.settings.get("user_name") or None
-        self.w.undo_stack.push(
-            AddNoteCommand(
-                self.w.store,
-                aid,
-                text.strip(),
-                author=author,
-                on_change=lambda _a: self.w.docks.detail and self.w.docks.detail.refresh(),
-            )
-        )
+        if account_id is not None and int(account_id) not in set(self.w.selected_ids.tolist()):
+            self.w.select_accounts(np.array([aid]))
+        self.w.docks.show_detail()
+        if self.w.docks.detail is not None:
+            self.w.docks.detail.author = self.user()
+            self.w.docks.detail.open_note_dialog()
+
+    def user(self) -> str | None:
+        import getpass
+
+        name = self.w.settings.get("user_name")
+        if name:
+            return str(name)
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return None
 
     def show_overrides(self) -> None:
-        from desktop_app.ui.dialogs.override_dialog import OverridesListDialog
+        from desktop_app.ui.dialogs.overrides_list import OverridesListDialog
 
-        OverridesListDialog(self.w.store, self.w).open()
+        dialog = OverridesListDialog(
+            self.w.store, self.w, undo_stack=self.w.undo_stack, user=self.user()
+        )
+        dialog.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
+        dialog.changed.connect(self.data_changed)
+        dialog.open()
 
     def edit_scorecard(self) -> None:
         from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor

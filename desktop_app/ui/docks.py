@@ -39,6 +39,7 @@ class Docks:
         self._mask: np.ndarray | None = None
         self._selection = np.empty(0, dtype=np.int64)
         self._account: int | None = None
+        self._nps: np.ndarray | None = None
 
     @property
     def created(self) -> bool:
@@ -61,10 +62,14 @@ class Docks:
         self.scatter.transitionRequested.connect(w.acts.start_transition)
         self._make_detail()
         state = w.settings.state("window_state")
-        if state is not None:
-            w.restoreState(state, 1)
+        if state is None or not w.restoreState(state, 1):
+            # First run: the chart takes about half the height, the pane a third of the width.
+            w.resizeDocks([self.scatter_dock], [max(360, w.height() // 2)], Qt.Orientation.Vertical)
+            w.resizeDocks([self.detail_dock], [max(380, w.width() // 3)], Qt.Orientation.Horizontal)
         if self._book is not None:
             self.scatter.set_book(self._book)
+            if self._nps is not None:
+                self.scatter.set_nps(self._nps)
             if self._mask is not None:
                 self.scatter.set_mask(self._mask)
         if self._selection.size:
@@ -76,7 +81,7 @@ class Docks:
 
         w = self.window
         old = self.detail
-        self.detail = AccountDetailPane(w.store, w.undo_stack, self.detail_dock)
+        self.detail = AccountDetailPane(w.store, w.undo_stack, self.detail_dock, today=w.today)
         self.detail.setObjectName("detailPane")
         self.detail.overrideRequested.connect(w.acts.override_band)
         self.detail.noteAdded.connect(lambda _aid: None)
@@ -95,6 +100,11 @@ class Docks:
             self.scatter.set_book(book)
             self.scatter.set_mask(mask)
             self.detail.refresh()
+
+    def set_nps(self, nps: np.ndarray) -> None:
+        self._nps = nps
+        if self.created:
+            self.scatter.set_nps(nps)
 
     def set_mask(self, mask: np.ndarray) -> None:
         self._mask = mask
@@ -123,5 +133,6 @@ class Docks:
 
     def close(self) -> None:
         if self.created:
-            self.window.settings.set("scatter_x", getattr(self.scatter, "x_axis", "mau"))
-            self.window.settings.set("scatter_y", getattr(self.scatter, "y_axis", "health"))
+            x, y = self.scatter.axes()
+            self.window.settings.set("scatter_x", x)
+            self.window.settings.set("scatter_y", y)

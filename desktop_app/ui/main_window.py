@@ -127,11 +127,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ data
     def reload(self) -> None:
         """Reload the book from the database on a worker (imports, rescoring, owners)."""
-        from desktop_app.services.portfolio import load_book
+        from desktop_app.services.portfolio import load_book_and_nps
 
         if self._loading is not None:
             self._loading.cancel()
-        worker = Worker(load_book, self.store, self.today)
+        worker = Worker(load_book_and_nps, self.store, self.today)
         worker.signals.finished.connect(self._book_loaded)
         worker.signals.failed.connect(self.show_error)
         self._loading = worker
@@ -151,8 +151,10 @@ class MainWindow(QMainWindow):
         if worker is self._loading:
             self._loading = None
 
-    def _book_loaded(self, book: BookColumns) -> None:
+    def _book_loaded(self, loaded: tuple[BookColumns, np.ndarray]) -> None:
+        book, nps = loaded
         self.set_book(book)
+        self.docks.set_nps(nps)
         self.statusBar().clearMessage()
         self.bookLoaded.emit()
 

@@ -50,6 +50,13 @@ def _date(v: np.datetime64) -> str:
     return "" if np.isnat(v) else str(v)
 
 
+def _tint(hex_colour: str, strength: float = 0.35) -> QColor:
+    """The band colour blended with white: readable black text on a clear hue."""
+    c = QColor(hex_colour)
+    mix = [round(255 - (255 - v) * strength) for v in (c.red(), c.green(), c.blue())]
+    return QColor(*mix)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # BookColumns attribute / sort key
@@ -92,9 +99,7 @@ class AccountTableModel(QAbstractTableModel):
         self._order = np.empty(0, dtype=np.int64)
         self._cols: dict[str, Any] = {}
         self._sort: tuple[str | None, bool] = (None, True)
-        self._band_brushes = {
-            b.value: QBrush(QColor(BAND_COLOURS[b]).lighter(170)) for b in HealthBand
-        }
+        self._band_brushes = {b.value: QBrush(_tint(BAND_COLOURS[b])) for b in HealthBand}
 
     # ------------------------------------------------------------------ feeding
     @property

@@ -144,7 +144,7 @@ class AccountDetailPane(QWidget):
         self.billing_label.setTextFormat(Qt.TextFormat.RichText)
         lay.insertWidget(lay.indexOf(self.sections["notes"].box), self._boxed("Billing", body))
         self.add_note_button = QPushButton("Add note…", body)
-        self.add_note_button.clicked.connect(self._add_note_dialog)
+        self.add_note_button.clicked.connect(self.open_note_dialog)
         notes = self.sections["notes"].header_row
         notes.addStretch(1)
         notes.addWidget(self.add_note_button)
@@ -265,7 +265,7 @@ class AccountDetailPane(QWidget):
         if self._account is not None:
             self.overrideRequested.emit(self._account)
 
-    def _add_note_dialog(self) -> None:
+    def open_note_dialog(self) -> None:
         from desktop_app.ui.views.detail_note_dialog import NoteDialog
 
         if self._account is None or self._detail is None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.services.portfolio import BookFilter
 
-ALL = "All"
 RENEWAL_WINDOWS = (0, 30, 60, 90, 180)
 
 
@@ -23,16 +22,16 @@ class FilterBar(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search name, id, owner…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
-        self.owner = self._combo("owner", "Owner (CSM)")
-        self.team_lead = self._combo("team_lead", "Team lead")
-        self.segment = self._combo("segment", "Segment")
-        self.band = self._combo("band", "Health band")
+        self.search.setMinimumWidth(140)
+        self.owner = self._combo("owner", "Owner (CSM)", "All owners")
+        self.team_lead = self._combo("team_lead", "Team lead", "All team leads")
+        self.segment = self._combo("segment", "Segment", "All segments")
+        self.band = self._combo("band", "Health band", "All bands")
         self.band.addItems([b.value for b in BAND_ORDER])
-        self.renewal = self._combo("renewal", "Renewal window")
+        self.renewal = self._combo("renewal", "Renewal window", "Any renewal")
         for days in RENEWAL_WINDOWS[1:]:
             self.renewal.addItem(f"Renews ≤ {days} days", days)
-        self.lifecycle = self._combo("lifecycle", "Lifecycle")
+        self.lifecycle = self._combo("lifecycle", "Lifecycle", "Active and churned")
         self.lifecycle.addItem("Active", "active")
         self.lifecycle.addItem("Churned", "churned")
         self.clear = QToolButton(self)
@@ -41,21 +40,21 @@ class FilterBar(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(4)
         layout.addWidget(self.search, 2)
-        for label, combo in (
-            ("Owner", self.owner),
-            ("TL", self.team_lead),
-            ("Segment", self.segment),
-            ("Band", self.band),
-            ("Renewal", self.renewal),
-            ("Status", self.lifecycle),
+        # The "All …" entry names each combo, so no separate labels eat the width.
+        for combo in (
+            self.owner,
+            self.team_lead,
+            self.segment,
+            self.band,
+            self.renewal,
+            self.lifecycle,
         ):
-            lab = QLabel(label, self)
-            lab.setBuddy(combo)
-            layout.addWidget(lab)
             layout.addWidget(combo, 1)
         layout.addWidget(self.clear)
 
+        self._wanted = BookFilter()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(120)
@@ -71,33 +70,50 @@ class FilterBar(QWidget):
         ):
             combo.currentIndexChanged.connect(lambda _i: self._emit())
 
-    def _combo(self, name: str, tip: str) -> QComboBox:
+    def _combo(self, name: str, tip: str, all_text: str) -> QComboBox:
         combo = QComboBox(self)
         combo.setObjectName(name)
         combo.setToolTip(tip)
-        combo.addItem(ALL, None)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setAccessibleName(tip)
+        combo.addItem(all_text, None)
+        # Shrinkable, so that the window fits a 1366-pixel laptop screen beside the pane.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(5)
         return combo
 
     def set_choices(self, owners: list[str], team_leads: list[str], segments: list[str]) -> None:
         """Refill the owner/TL/segment combos, keeping the current choice when still there."""
-        for combo, values in (
-            (self.owner, owners),
-            (self.team_lead, team_leads),
-            (self.segment, segments),
+        wanted = self._wanted
+        for combo, values, pending in (
+            (self.owner, owners, wanted.owners),
+            (self.team_lead, team_leads, wanted.team_leads),
+            (self.segment, segments, wanted.segments),
         ):
             current = combo.currentData()
+            all_text = combo.itemText(0)
+            if current is None and pending:
+                current = pending[0]  # restored before the book (and its owners) arrived
             with QSignalBlocker(combo):
                 combo.clear()
-                combo.addItem(ALL, None)
+                combo.addItem(all_text, None)
                 for v in values:
                     combo.addItem(v, v)
                 i = combo.findData(current) if current is not None else 0
                 combo.setCurrentIndex(max(i, 0))
+        if owners or team_leads or segments:
+            self._wanted = BookFilter()
 
     def current(self) -> BookFilter:
         def one(combo: QComboBox) -> tuple[str, ...]:
             v = combo.currentData()
+            if v is None and combo.count() <= 1:
+                # Choices not loaded yet: what was restored still applies.
+                pending = {
+                    self.owner: self._wanted.owners,
+                    self.team_lead: self._wanted.team_leads,
+                    self.segment: self._wanted.segments,
+                }.get(combo, ())
+                return tuple(pending)
             if v is None and combo is self.band and combo.currentIndex() > 0:
                 v = combo.currentText()
             return (str(v),) if v is not None else ()
@@ -124,6 +140,7 @@ class FilterBar(QWidget):
             self.renewal,
             self.lifecycle,
         )
+        self._wanted = spec
         blockers = [QSignalBlocker(w) for w in widgets]
         self.search.setText(spec.text)
         for combo, values in (

@@ -1,0 +1,160 @@
+"""Managers' list of every active health override, with the computed band beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services.health_overrides import OverrideInfo, active_overrides
+from desktop_app.store.engine import Store
+
+_COLUMNS: tuple[tuple[str, Callable[[OverrideInfo], str]], ...] = (
+    ("Account", lambda o: o.account_name),
+    ("Owner", lambda o: o.owner or ""),
+    ("Override", lambda o: o.band),
+    ("Computed now", lambda o: o.computed_band_now or "not scored"),
+    ("Score now", lambda o: "" if o.computed_score_now is None else f"{o.computed_score_now:.0f}"),
+    ("Reason", lambda o: o.reason_code),
+    ("Note", lambda o: o.note or ""),
+    ("Set by", lambda o: o.author or ""),
+    ("Set on", lambda o: f"{o.created_at:%Y-%m-%d}"),
+    ("Expires", lambda o: "" if o.expires_on is None else o.expires_on.isoformat()),
+    ("Review", lambda o: "needs review" if o.needs_review else ""),
+)
+
+
+class OverridesModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[OverrideInfo] = []
+        self._review = QBrush(QColor("#FCE4C4"))
+
+    def set_rows(self, rows: list[OverrideInfo]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    # ------------------------------------------------------------------ Qt overrides
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _COLUMNS[section][0] if 0 <= section < len(_COLUMNS) else None
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _COLUMNS[index.column()][1](row)
+        if role == Qt.ItemDataRole.BackgroundRole and row.needs_review:
+            return self._review
+        if role == Qt.ItemDataRole.ToolTipRole and row.needs_review:
+            return "The computed band moved since the override was set, or it has expired."
+        return None
+
+
+class OverridesListDialog(QDialog):
+    """Every active override; clear one (undoable) or jump to its account."""
+
+    accountRequested = Signal(int)
+    changed = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        undo_stack: QUndoStack | None = None,
+        user: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Active health overrides")
+        self.resize(1000, 420)
+        self.store = store
+        self.undo_stack = undo_stack
+        self.user = user
+        self.model = OverridesModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.summary = QLabel(self)
+        self.clear_button = QPushButton("Clear override", self)
+        self.goto_button = QPushButton("Show account", self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.goto_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.clear_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.clear_button.clicked.connect(self.clear_selected)
+        self.goto_button.clicked.connect(self._goto)
+        self.table.doubleClicked.connect(lambda _i: self._goto())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = active_overrides(self.store)
+        self.model.set_rows(rows)
+        review = sum(r.needs_review for r in rows)
+        if rows:
+            self.summary.setText(f"{len(rows)} active overrides, {review} flagged for review.")
+        else:
+            self.summary.setText("No active overrides: every band shown is the computed one.")
+        self.clear_button.setEnabled(bool(rows))
+        self.goto_button.setEnabled(bool(rows))
+
+    def _current(self) -> OverrideInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _goto(self) -> None:
+        current = self._current()
+        if current is not None:
+            self.accountRequested.emit(current.account_id)
+
+    def clear_selected(self) -> None:
+        from desktop_app.ui.commands_health import ClearOverrideCommand
+
+        current = self._current()
+        if current is None:
+            return
+        command = ClearOverrideCommand(
+            self.store, current.id, current.account_id, self.user, on_change=self._changed
+        )
+        if self.undo_stack is not None:
+            self.undo_stack.push(command)
+        else:
+            command.redo()
+
+    def _changed(self, _account_id: int) -> None:
+        self.reload()
+        self.changed.emit()

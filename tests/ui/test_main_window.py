@@ -1,0 +1,203 @@
+"""The main window on the demo book: table, filters, sort, shared selection, persistence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.services.database import open_database
+from desktop_app.store.engine import Store
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models.account_table import (
+    COLUMN_KEYS,
+    AccountIdRole,
+    AccountTableModel,
+)
+from desktop_app.ui.settings import Settings
+
+TODAY = date(2026, 11, 24)
+
+
+def _open(qtbot, store: Store, settings_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(store, Settings(settings_path), today=TODAY)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+        window.show()
+    qtbot.waitUntil(lambda: window.docks.created, timeout=10000)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, demo_store: Store, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = _open(qtbot, demo_store, tmp_path / "settings.ini")
+    yield w
+    w.close()
+
+
+def _ids_in_view(w: MainWindow) -> list[int]:
+    m = w.model
+    return [m.data(m.index(r, 0), AccountIdRole) for r in range(m.rowCount())]
+
+
+def test_shows_every_account(window: MainWindow) -> None:
+    assert window.model.rowCount() == 300
+    assert window.stack.currentIndex() == 0
+    assert "300 of 300 accounts" in window.status_count.text()
+    assert window.store.location in window.status_db.text()
+    # The chart got the same book.
+    assert len(window.docks.scatter.plotted_ids()) == 300
+
+
+def test_search_and_owner_filter_narrow_table_and_chart(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    book = window.book
+    name = str(book.name[10])
+    window.filter_bar.search.setText(name[:12])
+    window.filter_bar.flush()
+    expected = {
+        int(a)
+        for a, n in zip(book.account_id, book.name, strict=True)
+        if name[:12].lower() in str(n).lower()
+    }
+    assert set(_ids_in_view(window)) == expected
+    assert set(window.docks.scatter.plotted_ids().tolist()) == expected
+    window.filter_bar.search.clear()
+    window.filter_bar.flush()
+    owner = str(book.owner[0])
+    combo = window.filter_bar.owner
+    combo.setCurrentIndex(combo.findData(owner))
+    owned = {int(a) for a, o in zip(book.account_id, book.owner, strict=True) if o == owner}
+    assert set(_ids_in_view(window)) == owned
+    assert set(window.docks.scatter.plotted_ids().tolist()) == owned
+    assert f"{len(owned)} of 300 accounts" in window.status_count.text()
+    window.filter_bar.reset()
+    assert window.model.rowCount() == 300
+
+
+def test_sorting_by_header(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    header = window.table.horizontalHeader()
+    col = COLUMN_KEYS.index("mrr")
+    header.setSortIndicator(col, Qt.SortOrder.DescendingOrder)
+    mrr = window.book.mrr[window.model.order]
+    finite = mrr[~np.isnan(mrr)]
+    assert (np.diff(finite) <= 0).all()
+    header.setSortIndicator(COLUMN_KEYS.index("name"), Qt.SortOrder.AscendingOrder)
+    names = [str(window.book.name[i]).lower() for i in window.model.order]
+    assert names == sorted(names)
+
+
+def test_selection_is_shared_with_chart_and_pane(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    sm = window.table.selectionModel()
+    sm.select(
+        window.model.index(3, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    aid = window.model.account_id(3)
+    assert window.selected_ids.tolist() == [aid]
+    assert window.docks.scatter.selection().tolist() == [aid]
+    assert window.docks.detail.current_account() == aid
+    # And back: the chart selects two accounts, the table follows.
+    two = window.book.account_id[[7, 20]]
+    window.docks.scatter.selectionChanged.emit(two)
+    rows = {i.row() for i in sm.selectedRows()}
+    assert {window.model.account_id(r) for r in rows} == set(two.tolist())
+    # Selection survives a reload (e.g. after an import).
+    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+        window.reload()
+    assert set(window.selected_ids.tolist()) == set(two.tolist())
+
+
+def test_state_persists(qtbot, demo_store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "settings.ini"
+    w = _open(qtbot, demo_store, path)
+    owner = str(w.book.owner[0])
+    w.filter_bar.owner.setCurrentIndex(w.filter_bar.owner.findData(owner))
+    w.table.horizontalHeader().setSortIndicator(
+        COLUMN_KEYS.index("arr"), Qt.SortOrder.DescendingOrder
+    )
+    w.docks.detail_dock.hide()  # a dock the user closed stays closed
+    w.close()
+    w2 = _open(qtbot, demo_store, path)
+    try:
+        assert w2.filter_bar.current().owners == (owner,)
+        assert w2.model.sort_state == ("arr", False)
+        assert {str(o) for o in w2.book.owner[w2.model.order]} == {owner}
+        assert w2.settings.state("geometry") is not None
+        assert not w2.docks.detail_dock.isVisible()
+        assert w2.docks.scatter_dock.isVisible()
+    finally:
+        w2.close()
+
+
+def test_empty_book_offers_import_and_demo(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = open_database(tmp_path / "empty.db")
+    w = _open(qtbot, store, tmp_path / "s.ini")
+    try:
+        assert w.stack.currentWidget() is w.empty_state
+        assert w.model.rowCount() == 0
+        with qtbot.waitSignal(w.bookLoaded, timeout=30000):
+            w.empty_state.demo_button.click()
+        assert w.model.rowCount() == 300
+        assert w.demo
+    finally:
+        w.close()
+        store.dispose()
+
+
+def test_every_menu_action_has_a_shortcut(window: MainWindow) -> None:
+    missing = []
+    for menu_action in window.menuBar().actions():
+        for action in menu_action.menu().actions():
+            if action.isSeparator() or action.menu() is not None:
+                continue
+            if action.shortcut().isEmpty():
+                missing.append(action.text())
+    assert missing == []
+
+
+def test_undo_redo_of_a_note_from_the_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from desktop_app.store.schema import Note
+
+    aid = int(window.book.account_id[0])
+    window.select_accounts(np.array([aid]))
+
+    def count() -> int:
+        with window.store.sessions() as s:
+            return int(s.scalar(select(func.count()).where(Note.account_id == aid)) or 0)
+
+    before = count()
+    window.docks.detail.add_note("Called the admin; renewal on track.")
+    assert count() == before + 1
+    window.acts.undo.trigger()
+    assert count() == before
+    window.acts.redo.trigger()
+    assert count() == before + 1
+
+
+def test_table_model_passes_modeltester(qtmodeltester, demo_store: Store) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.services.portfolio import BookFilter, filter_mask, load_book
+
+    model = AccountTableModel()
+    book = load_book(demo_store, TODAY)
+    model.set_book(book)
+    qtmodeltester.check(model)
+    model.set_mask(filter_mask(book, BookFilter(lifecycle="active")))
+    model.sort_by("health_score", ascending=False)
+    qtmodeltester.check(model)
+
+
+def test_no_threads_or_windows_left(qtbot, demo_store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    w = _open(qtbot, demo_store, tmp_path / "s.ini")
+    w.reload()
+    w.close()
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    QApplication.processEvents()
+    visible = [t for t in QApplication.topLevelWidgets() if t.isVisible()]
+    assert visible == []
