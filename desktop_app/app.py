@@ -21,11 +21,12 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings import Settings, default_settings_path
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
+    QApplication.setDesktopFileName(APP_ID)
     settings = Settings(default_settings_path())
     demo_dir: Path | None = None
     try:

@@ -47,7 +47,11 @@ class Actions:
         self.recent_menu: QMenu | None = None
 
     def _act(
-        self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = ""
+        self,
+        text: str,
+        slot: Any,
+        shortcut: QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self.w)
         if shortcut is not None:
@@ -166,7 +170,7 @@ class Actions:
         tb = QToolBar("Main", w)
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
-        for a in (
+        toolbar_actions: tuple[QAction | None, ...] = (
             self.import_files,
             self.export_view,
             None,
@@ -178,11 +182,12 @@ class Actions:
             self.transition,
             None,
             self.rescore,
-        ):
-            if a is None:
+        )
+        for item in toolbar_actions:
+            if item is None:
                 tb.addSeparator()
             else:
-                tb.addAction(a)
+                tb.addAction(item)
         w.addToolBar(tb)
 
     # ------------------------------------------------------------------ helpers

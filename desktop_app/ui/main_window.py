@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.today = today or date.today()
         self.undo_stack = QUndoStack(self)
         self.book = BookColumns.empty(self.today)
-        self.mask = np.ones(0, dtype=bool)
+        self.view_mask = np.ones(0, dtype=bool)
         self.selected_ids = np.empty(0, dtype=np.int64)
         self._syncing = False
         self._loading: Worker | None = None
@@ -165,24 +165,24 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_choices(
             distinct(book.owner), distinct(book.team_lead), distinct(book.segment)
         )
-        self.mask = filter_mask(book, self.filter_bar.current())
-        self.model.set_book(book, self.mask)
-        self.docks.set_book(book, self.mask)
+        self.view_mask = filter_mask(book, self.filter_bar.current())
+        self.model.set_book(book, self.view_mask)
+        self.docks.set_book(book, self.view_mask)
         self.stack.setCurrentIndex(0 if len(book) else 1)
         self._update_status()
         self.select_accounts(keep)
 
     def apply_filter(self, spec: BookFilter) -> None:
         """One mask from the service, handed to both the table and the chart."""
-        self.mask = filter_mask(self.book, spec)
-        self.model.set_mask(self.mask)
-        self.docks.set_mask(self.mask)
+        self.view_mask = filter_mask(self.book, spec)
+        self.model.set_mask(self.view_mask)
+        self.docks.set_mask(self.view_mask)
         self._update_status()
         self.select_accounts(self.selected_ids)
 
     def _update_status(self) -> None:
-        n, total = int(self.mask.sum()), len(self.book)
-        arr = float(np.nansum(self.book.arr[self.mask])) if total else 0.0
+        n, total = int(self.view_mask.sum()), len(self.book)
+        arr = float(np.nansum(self.book.arr[self.view_mask])) if total else 0.0
         self.status_count.setText(f"{n:,} of {total:,} accounts · ARR in view ${arr:,.0f}")
         self.status_db.setText(
             ("Demo book (temporary): " if self.demo else "") + self.store.location

@@ -70,8 +70,6 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     store = open_store(tmp_path / "book.db")
     try:
         with pytest.raises(IntegrityError), store.engine.begin() as conn:
-            conn.execute(
-                text("insert into contacts (account_id, is_main_poc) values (999, 0)")
-            )
+            conn.execute(text("insert into contacts (account_id, is_main_poc) values (999, 0)"))
     finally:
         store.dispose()
