@@ -17,7 +17,6 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop_app.services.database import StoreError, open_database
-    from desktop_app.services.demo import create_demo_store
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings import Settings, default_settings_path
 
@@ -31,6 +30,8 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     demo_dir: Path | None = None
     try:
         if demo:
+            from desktop_app.services.demo import create_demo_store
+
             demo_dir = Path(tempfile.mkdtemp(prefix="account-desk-demo-"))
             store = create_demo_store(demo_dir)
         else:

@@ -99,8 +99,6 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self._update_title()
         self.reload()
-        # Heavy views (pyqtgraph) come after the first paint.
-        QTimer.singleShot(0, self.docks.create)
 
     # ------------------------------------------------------------------ building
     def _make_table(self) -> QTableView:
@@ -134,6 +132,7 @@ class MainWindow(QMainWindow):
         worker = Worker(load_book_and_nps, self.store, self.today)
         worker.signals.finished.connect(self._book_loaded)
         worker.signals.failed.connect(self.show_error)
+        worker.signals.failed.connect(lambda _m: QTimer.singleShot(0, self.docks.create))
         self._loading = worker
         self._keep(worker)
         self.statusBar().showMessage("Loading accounts…")
@@ -157,6 +156,9 @@ class MainWindow(QMainWindow):
         self.docks.set_nps(nps)
         self.statusBar().clearMessage()
         self.bookLoaded.emit()
+        if not self.docks.created:
+            # The chart (pyqtgraph, ~0.5 s to import) comes after the table is painted.
+            QTimer.singleShot(0, self.docks.create)
 
     def set_book(self, book: BookColumns) -> None:
         """Show a (re)loaded book, keeping the filter, the sort and the selection."""

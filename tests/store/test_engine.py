@@ -73,3 +73,9 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
             conn.execute(text("insert into contacts (account_id, is_main_poc) values (999, 0)"))
     finally:
         store.dispose()
+
+
+def test_head_constant_matches_alembic() -> None:
+    from desktop_app.store.engine import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
