@@ -207,8 +207,11 @@ def _write_snapshots(
 ) -> int:
     session.execute(delete(HealthSnapshot))
     total = 0
-    for month, r in monthly:
-        con = np.round(r.contribution, 2).tolist()
+    for k, (month, r) in enumerate(monthly):
+        # Contributions are kept for the last two months only ("what changed since last
+        # month"); older snapshots keep score, band and confidence (10x smaller book files).
+        keep_measures = k >= len(monthly) - 2
+        con = np.round(r.contribution, 2).tolist() if keep_measures else None
         bands = r.band
         rows = [
             {
@@ -217,7 +220,9 @@ def _write_snapshots(
                 "score": _num(float(r.score[i])),
                 "band": bands[i],
                 "confidence": int(r.confidence[i]),
-                "measures_json": json.dumps(dict(zip(r.measure_ids, con[i], strict=True))),
+                "measures_json": json.dumps(dict(zip(r.measure_ids, con[i], strict=True)))
+                if con is not None
+                else None,
                 "scorecard_version_id": version_id,
             }
             for i in range(len(r))
