@@ -54,8 +54,9 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
         window.bookLoaded.connect(ready)
     code = app.exec()
     window.store.dispose()
-    if demo_dir is not None:
-        shutil.rmtree(demo_dir, ignore_errors=True)
+    for directory in [demo_dir, *window.temp_dirs]:
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
     return int(code)
 
 

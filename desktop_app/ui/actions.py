@@ -122,6 +122,12 @@ class Actions:
             "Ctrl+T",
             "Hand the selected accounts to another CSM",
         )
+        self.resume_transition = self._act(
+            "&Resume transition…",
+            self.resume_saved_transition,
+            "Ctrl+Shift+T",
+            "Continue a saved transition: checklist, export, mark done",
+        )
         self.overrides = self._act("Active &overrides…", self.show_overrides, "Ctrl+Shift+O")
         self.scorecard = self._act(
             "Score&card…",
@@ -159,7 +165,7 @@ class Actions:
         view.addSeparator()
         view.addAction(self.reload)
         accounts = mb.addMenu("&Accounts")
-        for a in (self.override, self.note, self.transition):
+        for a in (self.override, self.note, self.transition, self.resume_transition):
             accounts.addAction(a)
         health = mb.addMenu("&Health")
         for a in (self.rescore, self.scorecard, self.overrides, self.validate):
@@ -247,7 +253,9 @@ class Actions:
     def open_demo_book(self) -> None:
         from desktop_app.services.demo import create_demo_store
 
-        store = create_demo_store(Path(tempfile.mkdtemp(prefix="account-desk-demo-")))
+        directory = Path(tempfile.mkdtemp(prefix="account-desk-demo-"))
+        self.w.temp_dirs.append(directory)  # removed when the application quits
+        store = create_demo_store(directory)
         self.w.switch_store(store, demo=True)
 
     def open_import_wizard(self, paths: list[str] | None) -> None:
@@ -379,6 +387,34 @@ class Actions:
         ids = self.w.selected_ids if account_ids is None else np.asarray(account_ids)
         wizard = TransitionWizard(
             self.w.store, [int(i) for i in ids], self.w, undo_stack=self.w.undo_stack
+        )
+        wizard.ownersChanged.connect(self.data_changed)
+        wizard.open()
+
+    def resume_saved_transition(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from desktop_app.services.transitions import list_transitions
+        from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
+
+        saved = list_transitions(self.w.store)
+        if not saved:
+            self.w.statusBar().showMessage(
+                "No saved transitions yet: select accounts and use Transition accounts…", 5000
+            )
+            return
+        labels = [
+            f"#{t.id} {t.name} — {t.accounts} accounts, {t.status}, {t.created_at:%Y-%m-%d}"
+            for t in saved
+        ]
+        choice, ok = QInputDialog.getItem(
+            self.w, "Resume transition", "Saved transitions:", labels, 0, False
+        )
+        if not ok:
+            return
+        chosen = saved[labels.index(choice)]
+        wizard = TransitionWizard.resume(
+            self.w.store, chosen.id, self.w, undo_stack=self.w.undo_stack
         )
         wizard.ownersChanged.connect(self.data_changed)
         wizard.open()

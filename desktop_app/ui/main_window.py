@@ -8,6 +8,7 @@ numpy arrays (one mask for both). pyqtgraph is imported after the first paint.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self._syncing = False
         self._loading: Worker | None = None
         self._workers: list[Worker] = []
+        self.temp_dirs: list[Path] = []  # demo books opened from the menu
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.resize(1400, 860)

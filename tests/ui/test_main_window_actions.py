@@ -1,0 +1,91 @@
+"""Actions of the main window that change data: overrides (undoable), transitions, rescore."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.store.engine import Store
+from desktop_app.ui.dialogs.override_dialog import OverrideValues
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.models.account_table import COLUMN_KEYS
+from desktop_app.ui.settings import Settings
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def window(qtbot, demo_store: Store, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.bookLoaded, timeout=10000):
+        w.show()
+    qtbot.waitUntil(lambda: w.docks.created, timeout=10000)
+    yield w
+    w.close()
+
+
+def _band_cell(w: MainWindow, account_id: int) -> str:
+    row = int(w.model.rows_for_accounts(np.array([account_id]))[0])
+    return str(w.model.index(row, COLUMN_KEYS.index("band")).data())
+
+
+def test_override_is_shown_and_undoable(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    active = np.flatnonzero(window.book.computed_band == "Healthy/Stable")
+    aid = int(window.book.account_id[active[0]])
+    window.select_accounts(np.array([aid]))
+    values = OverrideValues("Risky/Unstable", "Relationship known to CSM", "Admin leaving", None)
+    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+        window.acts.push_override(aid, values)
+    assert _band_cell(window, aid) == "Risky/Unstable ✎"
+    i = window.book.index_of(aid)
+    assert window.book.computed_band[i] == "Healthy/Stable"  # computed value kept beside it
+    assert window.selected_ids.tolist() == [aid]  # selection survives the refresh
+    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+        window.undo_stack.undo()
+    assert _band_cell(window, aid) == "Healthy/Stable"
+    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+        window.undo_stack.redo()
+    assert _band_cell(window, aid) == "Risky/Unstable ✎"
+
+
+def test_transition_wizard_opens_on_the_selection(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ids = window.book.account_id[:3]
+    window.select_accounts(ids)
+    window.acts.transition.trigger()
+    wizards = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if type(w).__name__ == "TransitionWizard" and w.isVisible()
+    ]
+    assert len(wizards) == 1
+    assert sorted(wizards[0].accounts_page.account_ids) == sorted(ids.tolist())
+    wizards[0].reject()
+
+
+def test_rescore_refreshes_the_book(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.bookLoaded, timeout=30000):
+        window.acts.rescore.trigger()
+    assert np.isfinite(window.book.health_score).sum() > 200
+
+
+def test_overrides_list_dialog_clears_with_undo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.dialogs.overrides_list import OverridesListDialog
+
+    aid = int(window.book.account_id[0])
+    values = OverrideValues("Escalation", "Open escalation elsewhere", "", None)
+    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+        window.acts.push_override(aid, values)
+    dialog = OverridesListDialog(window.store, window, undo_stack=window.undo_stack, user="tl")
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 1
+    dialog.table.selectRow(0)
+    dialog.clear_selected()
+    assert dialog.model.rowCount() == 0
+    window.undo_stack.undo()
+    assert dialog.model.rowCount() == 1
