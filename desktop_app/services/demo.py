@@ -18,6 +18,19 @@ import numpy as np
 from sqlalchemy import Connection, Table, insert
 
 from desktop_app.domain.ids import to_18
+from desktop_app.services.demo_vocab import (
+    CITY,
+    CSMS,
+    FIRST,
+    KIND,
+    LAST,
+    NOTE_BODIES,
+    PLANS,
+    PREFIX,
+    TEAM_LEADS,
+    TICKET_SUBJECTS,
+    TITLES,
+)
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
@@ -36,193 +49,6 @@ from desktop_app.store.schema import (
 
 MONTHS = 24
 DEFAULT_ACCOUNTS = 300
-
-TEAM_LEADS = ("Kimberly Ortiz", "Marcus Bell")
-CSMS = (
-    ("Holly Grant", TEAM_LEADS[0]),
-    ("Jackie Moreno", TEAM_LEADS[0]),
-    ("Beth Sullivan", TEAM_LEADS[0]),
-    ("Krista Novak", TEAM_LEADS[0]),
-    ("Daniel Reyes", TEAM_LEADS[1]),
-    ("Priya Raman", TEAM_LEADS[1]),
-    ("Tom Whitaker", TEAM_LEADS[1]),
-    ("Alicia Chen", TEAM_LEADS[1]),
-)
-_PREFIX = (
-    "St. Mary's",
-    "Blue Ridge",
-    "Lakeside",
-    "Summit",
-    "Riverside",
-    "Highland",
-    "Pioneer",
-    "Cedar Valley",
-    "Mercy",
-    "Northstar",
-    "Evergreen",
-    "Harbor",
-    "Prairie",
-    "Golden Gate",
-    "Silver Lake",
-    "Oak Park",
-    "Bayview",
-    "Granite",
-    "Sunrise",
-    "Meadowbrook",
-    "Keystone",
-    "Heritage",
-    "Pinecrest",
-    "Redwood",
-    "Magnolia",
-    "Liberty",
-    "Crescent",
-    "Valley View",
-    "Willow Creek",
-    "Clearwater",
-    "Elmwood",
-    "Fairview",
-    "Brookside",
-    "Stonebridge",
-    "Maple Grove",
-    "Horizon",
-    "Unity",
-    "Beacon",
-    "Canyon",
-    "Coastal",
-)
-_KIND = (
-    ("Medical Group", "Clinic"),
-    ("Health Partners", "Health System"),
-    ("Family Practice", "Clinic"),
-    ("Dental Care", "Dental"),
-    ("Orthopedics", "Specialty"),
-    ("Home Health", "Home Health"),
-    ("Behavioral Health", "Behavioral Health"),
-    ("Surgery Center", "Surgery Center"),
-    ("Pediatrics", "Clinic"),
-    ("Health Plan", "Health Plan"),
-    ("Rehabilitation", "Specialty"),
-    ("Imaging", "Specialty"),
-    ("Senior Living", "Senior Living"),
-    ("Hospital", "Hospital"),
-    ("Urgent Care", "Clinic"),
-    ("Community Health", "Health System"),
-)
-_CITY = (
-    "Dayton",
-    "Tulsa",
-    "Boise",
-    "Fresno",
-    "Omaha",
-    "Akron",
-    "Reno",
-    "Spokane",
-    "Mobile",
-    "Savannah",
-    "Albany",
-    "Toledo",
-    "Madison",
-    "Lubbock",
-    "Durham",
-    "Eugene",
-    "Provo",
-    "Tacoma",
-    "Peoria",
-    "Duluth",
-)
-_FIRST = (
-    "Maria",
-    "James",
-    "Linda",
-    "Robert",
-    "Patricia",
-    "Michael",
-    "Jennifer",
-    "David",
-    "Susan",
-    "William",
-    "Karen",
-    "Joseph",
-    "Nancy",
-    "Thomas",
-    "Lisa",
-    "Carlos",
-    "Aisha",
-    "Mei",
-    "Omar",
-    "Grace",
-    "Noah",
-    "Fatima",
-    "Luis",
-    "Hannah",
-    "Ethan",
-    "Olivia",
-)
-_LAST = (
-    "Smith",
-    "Johnson",
-    "Garcia",
-    "Martinez",
-    "Brown",
-    "Davis",
-    "Lopez",
-    "Wilson",
-    "Anderson",
-    "Thomas",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Lee",
-    "Nguyen",
-    "Patel",
-    "Kim",
-    "O'Brien",
-    "Walker",
-    "Hall",
-    "Young",
-    "King",
-    "Wright",
-    "Scott",
-    "Green",
-    "Baker",
-)
-_TITLES = (
-    "Practice Administrator",
-    "Compliance Officer",
-    "HR Director",
-    "Office Manager",
-    "Director of Nursing",
-    "Credentialing Coordinator",
-    "Training Manager",
-    "COO",
-)
-_TICKET_SUBJECTS = (
-    "Report download error",
-    "SSO login fails for new users",
-    "Course completion not recorded",
-    "Certificate shows wrong date",
-    "Bulk user upload rejected",
-    "Integration sync delayed",
-    "Custom report request",
-    "Provider license expiry alerts missing",
-    "Billing address change",
-    "Module assignment not visible",
-    "Password reset loop",
-    "API token expired",
-    "Data export times out",
-    "Custom field mapping",
-)
-_NOTE_BODIES = (
-    "Quarterly business review held; admin happy with training completion rates.",
-    "Left voicemail for the admin about renewal; no answer yet.",
-    "Admin asked about the new credentialing dashboard; sent release notes.",
-    "Discussed seat true-up; they are reducing staff this year.",
-    "Escalated the report download issue with support; following up Friday.",
-    "Sent onboarding refresher deck for new HR coordinator.",
-    "Admin mentioned budget review in Q3; renewal may be delayed.",
-    "Offered a training session on Learning & Compliance modules.",
-)
-_PLANS = (("lms-core", "LMS Core"), ("lms-plus", "LMS Plus"), ("cred-soft", "CRED SOFT"))
 
 
 @dataclass(frozen=True)
@@ -379,7 +205,7 @@ class _Generator:
             r.random(n) < 0.04 + 0.25 * (1 - self.propensity) ** 2, r.integers(8, 120, n), 0
         )
         self.renewal_offset = r.integers(3, 366, n)
-        self.plan = r.integers(0, len(_PLANS), n)
+        self.plan = r.integers(0, len(PLANS), n)
         self.unit_price = np.round(r.uniform(6.0, 14.0, n), 2)
         self._names = self._make_names()
         self._sf_ids = [_sf_id(r, "001") for _ in range(n)]
@@ -390,19 +216,19 @@ class _Generator:
         r = self.rng
         seen: dict[str, int] = {}
         out = []
-        kinds = r.integers(0, len(_KIND), self.n)
-        prefixes = r.integers(0, len(_PREFIX), self.n)
-        cities = r.integers(0, len(_CITY), self.n)
+        kinds = r.integers(0, len(KIND), self.n)
+        prefixes = r.integers(0, len(PREFIX), self.n)
+        cities = r.integers(0, len(CITY), self.n)
         for k, p, c in zip(kinds, prefixes, cities, strict=True):
-            name = f"{_PREFIX[p]} {_KIND[k][0]}"
+            name = f"{PREFIX[p]} {KIND[k][0]}"
             if name in seen:
-                name = f"{name} of {_CITY[c]}"
+                name = f"{name} of {CITY[c]}"
             if name in seen:
                 seen[name] += 1
                 name = f"{name} {seen[name]}"
             seen.setdefault(name, 1)
             out.append(name)
-        self.industry = [_KIND[k][1] for k in kinds]
+        self.industry = [KIND[k][1] for k in kinds]
         return out
 
     def _make_usage(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -524,8 +350,8 @@ class _Generator:
             domain = self._names[i].lower().replace(" ", "").replace(".", "").replace("'", "")
             for k in range(int(r.integers(2, 6))):
                 cid += 1
-                first = _FIRST[int(r.integers(0, len(_FIRST)))]
-                last = _LAST[int(r.integers(0, len(_LAST)))]
+                first = FIRST[int(r.integers(0, len(FIRST)))]
+                last = LAST[int(r.integers(0, len(LAST)))]
                 main = k == 0
                 if main and self.unresponsive[i]:
                     days = int(r.integers(95, 400))
@@ -544,7 +370,7 @@ class _Generator:
                     "last_name": last,
                     "email": f"{first.lower()}.{_slug(last)}@{domain[:24]}.org",
                     "phone": f"+1 ({int(r.integers(201, 989))}) 555-{int(r.integers(1000, 9999))}",
-                    "title": _TITLES[int(r.integers(0, len(_TITLES)))],
+                    "title": TITLES[int(r.integers(0, len(TITLES)))],
                     "is_main_poc": main,
                     "last_replied": self.today - timedelta(days=days),
                     "status": status,
@@ -557,7 +383,7 @@ class _Generator:
         acc = list(self.accounts_codes())
         for i in range(self.n):
             code = acc[i]
-            plan_code, plan_name = _PLANS[int(self.plan[i])]
+            plan_code, plan_name = PLANS[int(self.plan[i])]
             start = self.today - timedelta(days=int(r.integers(400, 1400)))
             # An earlier plan that was upgraded (history, not only the current one).
             if r.random() < 0.35:
@@ -792,7 +618,7 @@ class _Generator:
                 updated_ago = float(r.uniform(0.5, 4.8))  # auto-closes after 5 days
             elif u < 0.7:
                 status, waiting = "Waiting for support", "us"
-        subject = _TICKET_SUBJECTS[int(r.integers(0, len(_TICKET_SUBJECTS)))]
+        subject = TICKET_SUBJECTS[int(r.integers(0, len(TICKET_SUBJECTS)))]
         category = "support"
         if "Integration" in subject or "API" in subject:
             category = "integration"
@@ -881,7 +707,7 @@ class _Generator:
                     "created_at": self._dt(float(r.uniform(1, 200))),
                     "author": CSMS[int(self.owner[i])][0],
                     "kind": ("note", "call", "email", "meeting")[int(r.integers(0, 4))],
-                    "body": _NOTE_BODIES[int(r.integers(0, len(_NOTE_BODIES)))],
+                    "body": NOTE_BODIES[int(r.integers(0, len(NOTE_BODIES)))],
                     "batch_id": self.batch_id,
                 }
 
