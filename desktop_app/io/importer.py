@@ -129,6 +129,22 @@ def _parser(ftype: str, column: str, decimal_comma: bool) -> Callable[[Any], Any
     return table.get(ftype, nz.clean_text)
 
 
+def _parse_uniques(
+    uniques: list[Any], ftype: str, column: str, decimal_comma: bool
+) -> tuple[list[Any], dict[int, str]]:
+    """Whole-column fast paths for the shapes whose values are mostly distinct."""
+    parse = _parser(ftype, column, decimal_comma)
+    if parse is nz.clean_text:
+        return nz.clean_texts(uniques), {}
+    if ftype == "sfid":
+        return nz.sf_ids_18(uniques)
+    if ftype in ("money", "int"):
+        cents = ftype == "money" and "cents" in column.lower()
+        return nz.numbers_fast(uniques, parse, cents=cents, whole=ftype == "int",
+                               decimal_comma=decimal_comma)  # fmt: skip
+    return nz.normalize_uniques(uniques, parse)
+
+
 def normalize_column(
     col: FactorColumn, field: str, column: str, decimal_comma: bool
 ) -> tuple[list[Any], dict[int, str], str | None]:
@@ -152,7 +168,7 @@ def normalize_column(
         parsed = [None if isinstance(v, ValueError) else v for v in items]
         errors = {i: str(v) for i, v in enumerate(items) if isinstance(v, ValueError)}
     else:
-        parsed, errors = nz.normalize_uniques(col.uniques, _parser(ftype, column, decimal_comma))
+        parsed, errors = _parse_uniques(col.uniques, ftype, column, decimal_comma)
     if field == "score":
         for i, v in enumerate(parsed):
             if v is not None and not 0 <= v <= 10:

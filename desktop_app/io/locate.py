@@ -239,6 +239,19 @@ def body_mask(
     return keep, grouped
 
 
+# ASCII characters that header_key drops (it keeps a-z, 0-9, % and σ after lower-casing).
+_DROP = str.maketrans("", "", "".join(
+    ch for ch in map(chr, range(128)) if not (ch.isdigit() or "a" <= ch <= "z" or ch == "%")
+))  # fmt: skip
+
+
+def _may_be(value: Any, key: str) -> bool:
+    """A cheap necessary condition for ``header_key(value) == key`` (most cells fail it)."""
+    if not isinstance(value, str):
+        return False
+    return not value.isascii() or key in value.lower().translate(_DROP)
+
+
 def _repeated_header(columns: Sequence[FactorColumn], header: HeaderSpec, n: int) -> Any:
     same = np.ones(n, dtype=bool)
     checked = 0
@@ -246,8 +259,10 @@ def _repeated_header(columns: Sequence[FactorColumn], header: HeaderSpec, n: int
         key = header_key(name)
         if not key:
             continue
-        hits = [i for i, u in enumerate(col.uniques) if isinstance(u, str) and header_key(u) == key]
-        same &= np.isin(col.codes, hits) if hits else False
+        hits = [i for i, u in enumerate(col.uniques) if _may_be(u, key) and header_key(u) == key]
+        if not hits:  # this column never repeats its header: no row is a repeated header
+            return np.zeros(n, dtype=bool)
+        same &= np.isin(col.codes, hits)
         checked += 1
         if checked == 3:
             break

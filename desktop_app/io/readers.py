@@ -76,13 +76,16 @@ def sniff(path: str | Path) -> str:
     return "text"
 
 
-def list_sheets(path: str | Path) -> list[SheetInfo]:
-    """Every sheet of a workbook (hidden ones marked); a text file has one sheet."""
+def list_sheets(path: str | Path, *, count_rows: bool = True) -> list[SheetInfo]:
+    """Every sheet of a workbook (hidden ones marked); a text file has one sheet.
+
+    ``count_rows=False`` leaves ``rows`` at -1 (counting parses every sheet).
+    """
     if sniff(path) == "text":
         return [SheetInfo(_name(path), False, -1)]
     book = _open_book(path)
     try:
-        return _sheet_infos(book)
+        return _sheet_infos(book, count_rows)
     finally:
         book.close()
 

@@ -389,7 +389,7 @@ def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
     if hit is None:
         return None
     try:
-        sheets = _reader("list_sheets")(str(path))
+        sheets = _reader("list_sheets")(str(path), count_rows=False)
     except ImportFileError:
         return None
     return hit if len(sheets) <= 1 else None
