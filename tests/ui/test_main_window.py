@@ -201,3 +201,20 @@ def test_no_threads_or_windows_left(qtbot, demo_store: Store, tmp_path: Path) ->
     QApplication.processEvents()
     visible = [t for t in QApplication.topLevelWidgets() if t.isVisible()]
     assert visible == []
+
+
+@pytest.mark.parametrize(
+    "combo_name", ["owner", "team_lead", "segment", "band", "renewal", "lifecycle"]
+)
+def test_each_filter_changes_both_views_identically(window: MainWindow, combo_name: str) -> None:
+    from desktop_app.services.portfolio import filter_mask
+
+    combo = getattr(window.filter_bar, combo_name)
+    assert combo.count() > 1
+    combo.setCurrentIndex(1)
+    spec = window.filter_bar.current()
+    expected = set(window.book.account_id[filter_mask(window.book, spec)].tolist())
+    assert 0 < len(expected) < 300
+    assert set(_ids_in_view(window)) == expected
+    assert set(window.docks.scatter.plotted_ids().tolist()) == expected
+    assert f"{len(expected)} of 300 accounts" in window.status_count.text()
