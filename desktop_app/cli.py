@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for name in ("importing", "scoring", "transition"):
+    for name in ("importing", "scoring", "transition", "team"):
         module = _optional_command_module(name)
         if module is not None:
             module.register(sub)
