@@ -17,12 +17,15 @@ from desktop_app.domain.transition import (
     plan_for,
 )
 from desktop_app.io.exporters.rows import (
+    SHEET_LIST,
+    TRANSITION_COLUMNS,
     ChecklistRow,
     MissingValue,
     ScenarioRow,
     TransitionRow,
     missing_fields,
 )
+from desktop_app.io.exporters.xlsx_writer import MISSING_RGB
 from desktop_app.services.errors import UserError
 from desktop_app.services.portfolio import BookColumns, FloatArray, load_book
 from desktop_app.services.transitions import load_transition_in, resolve_assignments
@@ -35,7 +38,15 @@ from desktop_app.services.transitions_facts import (
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 
-__all__ = ["missing_fields"]
+# Re-exported for the UI's export preview (the same columns and highlight as the file).
+__all__ = [
+    "MISSING_RGB",
+    "SHEET_LIST",
+    "TRANSITION_COLUMNS",
+    "MissingValue",
+    "TransitionRow",
+    "missing_fields",
+]
 
 RENEWAL_WINDOW_DAYS = 60
 

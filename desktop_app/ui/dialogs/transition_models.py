@@ -23,6 +23,7 @@ class _RowsModel(QAbstractTableModel):
     """A read-only table over a list of rows with declared columns."""
 
     headers: tuple[str, ...] = ()
+    right: tuple[int, ...] = ()  # columns aligned right (amounts)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -52,7 +53,13 @@ class _RowsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full text of elided cells
+            return str(self.value(self._rows[index.row()], index.column())) or None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return self.value(self._rows[index.row()], index.column())
 
@@ -146,9 +153,12 @@ class ChecklistModel(_RowsModel):
 class TupleModel(_RowsModel):
     """Rows of plain tuples under the given headers."""
 
-    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+    def __init__(
+        self, headers: Sequence[str], parent: Any = None, *, right: Sequence[int] = ()
+    ) -> None:
         super().__init__(parent)
         self.headers = tuple(headers)
+        self.right = tuple(right)
 
     def value(self, row: tuple[Any, ...], column: int) -> Any:
         return row[column]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -45,6 +46,23 @@ def _table(parent: Any, model: Any) -> QTableView:
     return view
 
 
+def fit_columns(view: QTableView, stretch: tuple[int, ...] = (0,), *, wrap: bool = False) -> None:
+    """Columns ``stretch`` share the spare width, the others fit their contents.
+
+    Without ``wrap`` every row is one line (long text elides, full text in the tooltip);
+    with it, rows grow to show wrapped text in full.
+    """
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(wrap)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    if wrap:
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
 class AccountsPage(QWizardPage):
     """Pick the accounts: the pre-selected ids, or every active account of a CSM."""
 
@@ -60,7 +78,7 @@ class AccountsPage(QWizardPage):
         self.add_owner_button.clicked.connect(self._add_owner)
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.clicked.connect(lambda: self.set_accounts([]))
-        self.model = TupleModel(("Account", "Owner", "Band", "ARR"), self)
+        self.model = TupleModel(("Account", "Owner", "Band", "ARR"), self, right=(3,))
         self.count_label = QLabel(self)
         self.name_edit = QLineEdit(f"Transition {today.isoformat()}", self)
         self.lead_edit = QLineEdit(self)
@@ -75,7 +93,9 @@ class AccountsPage(QWizardPage):
         form.addRow("Reason", self.reason_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
-        layout.addWidget(_table(self, self.model), 1)
+        self.view = _table(self, self.model)
+        fit_columns(self.view, (0,))
+        layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
         layout.addLayout(form)
         self.set_accounts(account_ids)
@@ -147,7 +167,9 @@ class ReceiversPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Workload before → after", self))
-        layout.addWidget(_table(self, self.workload), 1)
+        self.workload_view = _table(self, self.workload)
+        fit_columns(self.workload_view, (4,))
+        layout.addWidget(self.workload_view, 1)
         layout.addWidget(QLabel("Warnings", self))
         layout.addWidget(self.warnings_text, 1)
         for signal in (

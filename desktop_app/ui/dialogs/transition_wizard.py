@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,8 +46,14 @@ from desktop_app.ui.commands_transition import (
     SetChecklistItemCommand,
     SetScenarioCommand,
 )
+from desktop_app.ui.dialogs.transition_export import FinishPage
 from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel
-from desktop_app.ui.dialogs.transition_pages import AccountsPage, ReceiversPage, _table
+from desktop_app.ui.dialogs.transition_pages import (
+    AccountsPage,
+    ReceiversPage,
+    _table,
+    fit_columns,
+)
 
 PAGE_ACCOUNTS, PAGE_RECEIVERS, PAGE_ITEMS, PAGE_FINISH = range(4)
 
@@ -75,19 +81,29 @@ class ItemsPage(QWizardPage):
         self.progress_label = QLabel(self)
         row = QHBoxLayout()
         row.addWidget(self.scenario_combo, 1)
-        row.addWidget(self.reason_edit, 2)
         row.addWidget(self.apply_button)
-        right = QWidget(self)
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addLayout(row)
-        rl.addWidget(self.plan_text, 1)
-        rl.addWidget(self.checklist_view, 2)
-        split = QSplitter(self)
-        split.addWidget(self.items_view)
-        split.addWidget(right)
+        fit_columns(self.items_view, (0,))
+        fit_columns(self.checklist_view, (2, 3), wrap=True)
+        scenario = QWidget(self)
+        sl = QVBoxLayout(scenario)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addLayout(row)
+        sl.addWidget(self.reason_edit)
+        sl.addWidget(self.plan_text, 1)
+        # Accounts and their scenario on top, the full-width checklist below.
+        self.top_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.top_split.addWidget(self.items_view)
+        self.top_split.addWidget(scenario)
+        self.top_split.setStretchFactor(0, 3)
+        self.top_split.setStretchFactor(1, 2)
+        self.top_split.setSizes([680, 380])
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.addWidget(self.top_split)
+        self.split.addWidget(self.checklist_view)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([210, 360])
         layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.progress_label)
         self.items_view.selectionModel().currentRowChanged.connect(self._show_current)
 
@@ -134,6 +150,7 @@ class ItemsPage(QWizardPage):
         if item.scenario_reason:
             lines.insert(1, f"Changed because: {item.scenario_reason}")
         self.plan_text.setPlainText("\n".join(lines))
+        self.plan_text.verticalScrollBar().setValue(0)
 
     def _apply_scenario(self) -> None:
         item = self.current_item()
@@ -141,45 +158,6 @@ class ItemsPage(QWizardPage):
             self._wizard.change_scenario(
                 item.item_id, self.scenario_combo.currentText(), self.reason_edit.text()
             )
-
-
-class FinishPage(QWizardPage):
-    """Missing values, export (.xlsx/.csv), the handoff brief PDF, mark done / undo."""
-
-    def __init__(self, wizard: TransitionWizard):
-        super().__init__(wizard)
-        self.setTitle("Export and hand over")
-        self.missing_text = QPlainTextEdit(self)
-        self.missing_text.setReadOnly(True)
-        self.status_label = QLabel(self)
-        self.status_label.setWordWrap(True)
-        self.export_button = QPushButton("Export list (.xlsx)…", self)
-        self.csv_button = QPushButton("Export list (.csv)…", self)
-        self.brief_button = QPushButton("Handoff brief (PDF)…", self)
-        self.done_button = QPushButton("Mark done (change owners)", self)
-        self.undo_button = QPushButton("Undo mark done", self)
-        self.confirm_button = QPushButton("Confirm (no more undo)", self)
-        self.export_button.clicked.connect(lambda: wizard.ask_export("xlsx"))
-        self.csv_button.clicked.connect(lambda: wizard.ask_export("csv"))
-        self.brief_button.clicked.connect(wizard.ask_brief)
-        self.done_button.clicked.connect(wizard.mark_done)
-        self.undo_button.clicked.connect(wizard.undo_done)
-        self.confirm_button.clicked.connect(wizard.confirm)
-        buttons = QHBoxLayout()
-        for b in (
-            self.export_button,
-            self.csv_button,
-            self.brief_button,
-            self.done_button,
-            self.undo_button,
-            self.confirm_button,
-        ):
-            buttons.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Missing required values (highlighted in the file)", self))
-        layout.addWidget(self.missing_text, 1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.status_label)
 
 
 class TransitionWizard(QWizard):
@@ -251,10 +229,7 @@ class TransitionWizard(QWizard):
         if self.transition_id is None or self.view is None:
             return
         rows, _s, _c = export_rows(self.store, self.transition_id)
-        missing = missing_fields(rows)
-        self.finish_page.missing_text.setPlainText(
-            "\n".join(f"{m.account}: {m.field}" for m in missing) or "None."
-        )
+        self.finish_page.show_rows(rows, missing_fields(rows))
         status = self.view.status
         self.finish_page.done_button.setEnabled(status == "draft")
         self.finish_page.undo_button.setEnabled(status == "done")
