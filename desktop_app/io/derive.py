@@ -90,6 +90,26 @@ def derive(kind: str, records: list[Record], profile: str) -> None:
         func(rec, profile)
 
 
+def derive_account_columns(data: dict[str, list[Any]], n: int) -> None:
+    """``derive("accounts", ...)`` on columns: the lifecycle of each row, in place."""
+    life = data.get("lifecycle")
+    churn = data.get("churn_date")
+    if life is None and churn is None:
+        return
+    life = life if life is not None else [None] * n
+    cache: dict[str, str] = {}
+    out: list[Any] = []
+    for i, value in enumerate(life):
+        if isinstance(value, str):
+            hit = cache.get(value)
+            if hit is None:
+                hit = cache[value] = "churned" if any(w in value for w in _CHURNED) else "active"
+            out.append(hit)
+        else:
+            out.append("churned" if churn is not None and churn[i] is not None else value)
+    data["lifecycle"] = out
+
+
 def aggregate_invoices(
     records: list[Record], rows: list[int], as_of: date
 ) -> tuple[list[Record], list[int]]:

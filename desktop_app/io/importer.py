@@ -13,9 +13,16 @@ import numpy as np
 
 from desktop_app.io import dates
 from desktop_app.io import normalize as nz
-from desktop_app.io.derive import aggregate_invoices, derive
+from desktop_app.io.derive import aggregate_invoices, derive, derive_account_columns
 from desktop_app.io.locate import FactorColumn, HeaderSpec, find_header, finish_table, header_key
-from desktop_app.io.model import KINDS, ImportFileError, ImportPreview, Problem, SavedProfile
+from desktop_app.io.model import (
+    KINDS,
+    ImportFileError,
+    ImportPreview,
+    Problem,
+    Records,
+    SavedProfile,
+)
 from desktop_app.io.profiles import (
     FIELD_TYPES,
     KNOWN_KEYS,
@@ -113,7 +120,7 @@ def _unknown(src: Source, header: HeaderSpec, path: str) -> ImportPreview:
     )  # fmt: skip
     return ImportPreview(path, src.sheet, "unknown", "", 0.0, [], [], [problem],
                          sheets=src.sheets, sha256=file_sha256(path),
-                         notes=list(src.notes))  # fmt: skip
+                         notes=list(src.notes), columns=list(header.names))  # fmt: skip
 
 
 def _parser(ftype: str, column: str, decimal_comma: bool) -> Callable[[Any], Any]:
@@ -199,7 +206,8 @@ def _build(
     table = finish_table(header, body, header.data_start)
     preview = ImportPreview(path, src.sheet, kind, profile, confidence, [], [], mapping=mapping,
                             sheets=src.sheets, sha256=file_sha256(path),
-                            rows_skipped=table.skipped, notes=list(src.notes))  # fmt: skip
+                            rows_skipped=table.skipped, notes=list(src.notes),
+                            columns=list(names))  # fmt: skip
     missing = missing_required(
         kind, set(mapping.values()) | ({"month", "mau"} if months else set())
     )
@@ -225,7 +233,16 @@ def _build(
                                                 errors[int(col.codes[i])]))  # fmt: skip
         fields[slot] = values
     keep = _drop_preview_rows(table, index, header, ~bad)
-    records, numbers = _records(fields, keep, rows)
+    del table  # the factorised source columns are no longer needed
+    data, numbers = _columns(fields, keep, rows)
+    del fields
+    preview.mapping = {**mapping, **{names[ci]: "mau" for ci in months}}
+    if kind == "accounts" and not months:  # columnar all the way to the database
+        derive_account_columns(data, len(numbers))
+        preview.records, preview.row_numbers = _dedupe_columns(kind, data, numbers, preview)
+        return preview
+    records = list(Records(data, len(numbers)))
+    del data
     if months:
         records, numbers = melt_wide(records, numbers, months)
     derive(kind, records, profile)
@@ -234,7 +251,6 @@ def _build(
         records, numbers = aggregate_invoices(records, numbers, as_of)
         preview.notes.append(f"invoices summed per account as of {as_of.isoformat()}")
     records, numbers = _dedupe(kind, records, numbers, preview)
-    preview.mapping = {**mapping, **{names[ci]: "mau" for ci in months}}
     preview.records, preview.row_numbers = records, numbers
     return preview
 
@@ -250,20 +266,52 @@ def _drop_preview_rows(table: Any, index: dict[str, int], header: HeaderSpec, ke
     return keep
 
 
-def _records(
+def _columns(
     fields: dict[str, list[Any]], keep: Any, rows: Any
-) -> tuple[list[dict[str, Any]], list[int]]:
-    names = list(fields)
+) -> tuple[dict[str, list[Any]], list[int]]:
+    """The kept rows of each field (lists) and their source row numbers."""
     idx = np.flatnonzero(keep)
-    cols = [fields[n] for n in names]
     if len(idx) != len(rows):
-        picked = idx.tolist()
-        cols = [[c[i] for i in picked] for c in cols]
-    records = [dict(zip(names, vals, strict=True)) for vals in zip(*cols, strict=True)]
-    if not names:
-        records = [{} for _ in idx]
+        fields = {n: _take(v, idx) for n, v in fields.items()}
     numbers: list[int] = rows[idx].tolist()
-    return records, numbers
+    return fields, numbers
+
+
+def _take(values: list[Any], idx: Any) -> list[Any]:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    out: list[Any] = array[idx].tolist()
+    return out
+
+
+def _dedupe_columns(
+    kind: str, data: dict[str, list[Any]], numbers: list[int], preview: ImportPreview
+) -> tuple[Records, list[int]]:
+    """``_dedupe`` on columns: the same rows are kept and the same problems reported."""
+    records = Records(data, len(numbers))
+    keys = [k for k in _KEYS.get(kind, ()) if numbers and k in data]
+    if not keys:
+        return records, numbers
+    seen: dict[tuple[Any, ...], int] = {}
+    drop: list[int] = []
+    for i, key in enumerate(zip(*(data[k] for k in keys), strict=True)):
+        if all(v is None for v in key):
+            continue
+        first = seen.setdefault(key, i)
+        if first == i:
+            continue
+        drop.append(i)
+        if records.row(first) != records.row(i):
+            preview.problems.append(Problem(
+                preview.file and Path(preview.file).name, preview.sheet, numbers[i], None,
+                f"duplicate {'/'.join(keys)} {_show(key)} with different values "
+                f"(first seen on row {numbers[first]})",
+            ))  # fmt: skip
+    if not drop:
+        return records, numbers
+    kept = np.setdiff1d(np.arange(len(numbers)), np.array(drop))
+    data = {n: _take(v, kept) for n, v in data.items()}
+    return Records(data, len(kept)), [numbers[i] for i in kept.tolist()]
 
 
 def _dedupe(

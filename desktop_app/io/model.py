@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 Severity = Literal["error", "warning"]
 
@@ -68,6 +69,65 @@ class SavedProfile:
     mapping: dict[str, str]
 
 
+class Records(Sequence[dict[str, Any]]):
+    """Rows of a columnar preview, each built as a dict only when asked for.
+
+    ``data`` maps a canonical field to its values (one per row); a million-row file stays a
+    handful of lists instead of a million dicts. Compares equal to a list of the same dicts.
+    """
+
+    def __init__(self, data: dict[str, list[Any]], length: int) -> None:
+        self.data = data
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Row ``i`` as a fresh dict."""
+        return {name: values[i] for name, values in self.data.items()}
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self.row(k) for k in range(*i.indices(self._length))]
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        return self.row(i)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        names = list(self.data)
+        for values in zip(*self.data.values(), strict=True):
+            yield dict(zip(names, values, strict=True))
+        if not names:
+            yield from ({} for _ in range(self._length))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == self._length and all(
+                a == b for a, b in zip(self, other, strict=True)
+            )
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Records({self._length} rows: {', '.join(self.data)})"
+
+
+def columns_of(records: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The records as columns (field -> values); missing fields are None."""
+    if isinstance(records, Records):
+        return records.data
+    names = list(dict.fromkeys(k for r in records for k in r))
+    return {n: [r.get(n) for r in records] for n in names}
+
+
 @dataclass
 class ImportPreview:
     """What a file would import: normalised records plus problems, before anything is stored."""
@@ -77,14 +137,16 @@ class ImportPreview:
     kind: str  # one of KINDS (or "unknown")
     profile: str  # e.g. "salesforce_accounts", "jira_issues", "usage_wide", "custom:<name>"
     confidence: float  # 0..1
-    records: list[dict[str, Any]]  # canonical field -> normalised value; rows with errors excluded
-    row_numbers: list[int]  # source row number (1-based, as the user sees it) of each record
+    # canonical field -> normalised value; rows with errors excluded (``Records`` when columnar)
+    records: Sequence[dict[str, Any]]
+    row_numbers: Sequence[int]  # source row number (1-based, as the user sees it) of each record
     problems: list[Problem] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # source column -> canonical field
     notes: list[str] = field(default_factory=list)
     sheets: list[SheetInfo] = field(default_factory=list)
     sha256: str = ""
     rows_skipped: int = 0  # blank/subtotal/footer/repeated-header rows skipped
+    columns: list[str] = field(default_factory=list)  # source column headers, as found
 
     @property
     def errors(self) -> list[Problem]:

@@ -304,7 +304,8 @@ def _store(
     kind = preview.kind
     index = AccountIndex.load(conn, contacts=kind == "nps",
                               codes=kind in ("subscriptions", "billing"))  # fmt: skip
-    ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, _where(preview))
+    ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, _where(preview),
+                       progress=progress)  # fmt: skip
     check(progress, 0.1, f"Linking and writing {len(preview.records):,} {kind} rows…")
     touched = STORERS[kind](ctx, preview.records, preview.row_numbers)
     check(progress, 0.8, "Updating derived account fields…")

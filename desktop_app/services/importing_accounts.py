@@ -1,15 +1,21 @@
-"""Storing account exports: the only kind that creates accounts (and their CSMs)."""
+"""Storing account exports: the only kind that creates accounts (and their CSMs).
+
+Works on columns (``columns_of``): a 100k-row report is linked in one pass over a few
+lists, and new accounts go to the database as plain tuples (``BatchWriter.insert_tuples``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 
+from desktop_app.io.model import columns_of
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import norm_code, norm_name
-from desktop_app.services.importing_store import coerce, fetch_rows, table_of, upsert
+from desktop_app.services.importing_store import coerce_column, fetch_rows, table_of
 from desktop_app.store.schema import Account, Csm
 
 ACCOUNT_FIELDS = (
@@ -19,85 +25,156 @@ ACCOUNT_FIELDS = (
 )  # fmt: skip
 #: Never blanked by an export that leaves them empty (ids, name, lifecycle).
 KEEP_IF_NONE = ("sf_account_id", "name", "lms_id", "recurly_code", "lifecycle")
+#: Rows between two cancel checks in the per-row loops.
+CHECK_EVERY = 5_000
 
 
 def store_accounts(
     ctx: StoreContext, records: Sequence[dict[str, Any]], rows: Sequence[int]
 ) -> None:
     """Upsert accounts by Salesforce id, else LMS id, else exact name; create CSMs."""
-    provided = {k for r in records for k in r}
-    cols = [c for c in ACCOUNT_FIELDS if c in provided]
-    owners = _owner_ids(ctx, records) if "owner" in provided else {}
-    if owners:
-        cols.append("owner_id")
+    data = columns_of(records)
+    n = len(records)
+    cols = [c for c in ACCOUNT_FIELDS if c in data]
     acc = table_of(Account)
-    current = {r["id"]: r for r in fetch_rows(ctx.writer.conn, acc, cols)}
-    items: list[tuple[Hashable, dict[str, Any], int]] = []
-    for rec, num in zip(records, rows, strict=True):
-        if not rec.get("name") and not rec.get("sf_account_id"):
+    values = [coerce_column(acc, c, data[c]) for c in cols]
+    if "owner" in data:
+        owners = _owner_ids(ctx, data, n)
+        cols.append("owner_id")
+        values.append([owners.get(norm_name(o)) if o else None for o in data["owner"]])
+    blank = [None] * n
+    names, sfs, lmss = (data.get(c, blank) for c in ("name", "sf_account_id", "lms_id"))
+    keys: list[tuple[Hashable, int]] = []
+    for i in range(n):
+        if i % CHECK_EVERY == 0:
+            ctx.check_cancelled()
+        name, sf, lms = names[i], sfs[i], lmss[i]
+        if not name and not sf:
             ctx.counts.skipped += 1
-            ctx.problem(num, "account without a name or Salesforce id was skipped")
+            ctx.problem(rows[i], "account without a name or Salesforce id was skipped")
             continue
-        key = _resolve(ctx, rec, num)
+        key = _resolve(ctx, sf, lms, name, partial(_record, data, i), rows[i])
         if key is None:
             continue
-        row = coerce(acc, {c: rec.get(c) for c in cols if c != "owner_id"})
-        if "owner_id" in cols:
-            row["owner_id"] = owners.get(norm_name(rec.get("owner")))
-        if key[0] == "id" and not rec.get("sf_account_id") and not rec.get("lms_id"):
-            row.pop("name", None)  # matched by name: keep the spelling already in the book
-        if key[0] == "new":
-            if not rec.get("name"):
-                ctx.counts.skipped += 1
-                ctx.problem(num, f"new account {rec.get('sf_account_id')} has no name; skipped")
-                continue
-            row["lifecycle"] = row.get("lifecycle") or "active"
-            row["created_at"] = ctx.writer.now
-        items.append((key, row, num))
-    unique = ctx.dedupe(items, "account")
-    existing: dict[Hashable, dict[str, Any]] = {("id", aid): r for aid, r in current.items()}
-    res = upsert(ctx.writer, acc, unique, existing, keep_if_none=KEEP_IF_NONE)
-    ctx.counts.add(res)
-    ctx.touched_accounts.update(res.ids)
+        if key[0] == "new" and not name:
+            ctx.counts.skipped += 1
+            ctx.problem(rows[i], f"new account {sf} has no name; skipped")
+            continue
+        keys.append((key, i))
+    unique = ctx.dedupe_indexed(keys, lambda i: [v[i] for v in values], rows, "account")
+    _upsert(ctx, cols, values, unique, data)
 
 
-def _resolve(ctx: StoreContext, rec: dict[str, Any], num: int) -> tuple[str, Any] | None:
+def _record(data: dict[str, list[Any]], i: int) -> dict[str, Any]:
+    return {name: col[i] for name, col in data.items()}
+
+
+def _upsert(
+    ctx: StoreContext,
+    cols: list[str],
+    values: list[list[Any]],
+    unique: list[tuple[Hashable, int]],
+    data: dict[str, list[Any]],
+) -> None:
+    """Insert the new accounts as tuples; update the existing ones whose values differ."""
+    acc = table_of(Account)
+    writer = ctx.writer
+    existing = any(isinstance(k, tuple) and k[0] == "id" for k, _i in unique)
+    current = {r["id"]: r for r in fetch_rows(writer.conn, acc, cols)} if existing else {}
+    blank = [None] * len(next(iter(data.values()), []))
+    sfs, lmss = data.get("sf_account_id", blank), data.get("lms_id", blank)
+    new: list[int] = []
+    updates: list[dict[str, Any]] = []
+    for count, (key, i) in enumerate(unique):
+        if count % CHECK_EVERY == 0:
+            ctx.check_cancelled()
+        if not isinstance(key, tuple) or key[0] != "id":
+            new.append(i)
+            continue
+        aid = key[1]
+        cur = current[aid]
+        ctx.touched_accounts.add(aid)
+        if all(cur[c] == v[i] for c, v in zip(cols, values, strict=True)):
+            ctx.counts.unchanged += 1
+            continue
+        by_name = not sfs[i] and not lmss[i]
+        diff = {
+            c: v[i]
+            for c, v in zip(cols, values, strict=True)
+            if cur[c] != v[i]
+            and not (v[i] is None and c in KEEP_IF_NONE)
+            and not (by_name and c == "name")  # matched by name: keep the book's spelling
+        }
+        if not diff:
+            ctx.counts.unchanged += 1
+            continue
+        updates.append({**diff, "id": aid, "batch_id": writer.batch_id})
+    writer.update_rows(acc, updates)
+    ctx.counts.updated += len(updates)
+    life = cols.index("lifecycle") if "lifecycle" in cols else -1
+    names = [*cols, *(["lifecycle"] if life < 0 else []), "created_at", "batch_id"]
+    extra = ((writer.now, writer.batch_id) if life >= 0
+             else ("active", writer.now, writer.batch_id))  # fmt: skip
+
+    def tuples() -> Any:
+        for i in new:
+            row = [v[i] for v in values]
+            if life >= 0:
+                row[life] = row[life] or "active"
+            yield (*row, *extra)
+
+    writer.insert_tuples(acc, names, tuples(), ctx.progress.cancelled)
+    ctx.counts.new += len(new)
+
+
+def _resolve(
+    ctx: StoreContext,
+    sf: Any,
+    lms_raw: Any,
+    name: Any,
+    record: Callable[[], dict[str, Any]],
+    num: int,
+) -> tuple[str, Any] | None:
     """("id", account id) for an existing account, ("new", key) for a new one, None: review."""
     idx = ctx.index
-    sf = rec.get("sf_account_id")
     if sf and sf in idx.by_sf:
         return ("id", idx.by_sf[sf])
-    lms = norm_code(rec.get("lms_id"))
+    lms = norm_code(lms_raw)
     if lms and lms in idx.by_lms:
         return ("id", idx.by_lms[lms])
     if sf or lms:
-        hit = idx.by_name.get(norm_name(rec.get("name")))
+        hit = idx.by_name.get(norm_name(name)) if idx.by_name else None
         if hit is not None and hit not in idx.with_sf:
             return ("id", hit)
         return ("new", sf or lms)
-    m = idx.by_account_name(rec.get("name"), fuzzy_budget=ctx.linker.budget)
+    m = idx.by_account_name(name, fuzzy_budget=ctx.linker.budget)
     if m.outcome == "exact":
         return ("id", m.account_id)
     if m.outcome == "fuzzy":
-        ctx.review(m, num, rec)
+        ctx.review(m, num, record())
         return None
-    return ("new", norm_name(rec.get("name")))
+    return ("new", norm_name(name))
 
 
-def _owner_ids(ctx: StoreContext, records: Sequence[dict[str, Any]]) -> dict[str, int]:
+def _owner_ids(ctx: StoreContext, data: dict[str, list[Any]], n: int) -> dict[str, int]:
     """CSM id per normalised owner name, creating the CSMs this file introduces."""
     csm = table_of(Csm)
     conn = ctx.writer.conn
     known = {norm_name(n): i for i, n in conn.execute(select(csm.c.id, csm.c.full_name))}
+    blank = [None] * n
+    emails, leads = data.get("owner_email", blank), data.get("team_lead", blank)
     wanted: dict[str, dict[str, Any]] = {}
-    for rec in records:
-        name = rec.get("owner")
+    seen: set[Any] = set()
+    for i, name in enumerate(data["owner"]):
+        if name in seen:
+            continue
+        seen.add(name)
         key = norm_name(name)
         if key and key not in known and key not in wanted:
             wanted[key] = {
                 "full_name": " ".join(str(name).split()),
-                "email": rec.get("owner_email"),
-                "team_lead": rec.get("team_lead"),
+                "email": emails[i],
+                "team_lead": leads[i],
                 "is_team_lead": False,
                 "batch_id": ctx.writer.batch_id,
             }

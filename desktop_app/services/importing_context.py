@@ -11,6 +11,7 @@ from sqlalchemy import insert
 
 from desktop_app.services.importing_link import AccountIndex, Linker, Match
 from desktop_app.services.importing_store import BatchWriter, UpsertResult, encode_row, table_of
+from desktop_app.services.progress import Cancelled, NullProgress, Progress
 from desktop_app.store.schema import ReviewItem
 
 MAX_EXAMPLES = 10
@@ -43,11 +44,17 @@ class StoreContext:
     unmatched_examples: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     touched_accounts: set[int] = field(default_factory=set)
+    progress: Progress = field(default_factory=NullProgress)
     linker: Linker = field(init=False)
     _review: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.linker = Linker(self.index)
+
+    def check_cancelled(self) -> None:
+        """Raise ``Cancelled`` when the user asked to stop (polled every few thousand rows)."""
+        if self.progress.cancelled():
+            raise Cancelled("cancelled")
 
     def problem(self, row: int | None, message: str) -> None:
         where = f"{self.file_label}, row {row}" if row is not None else self.file_label
@@ -94,6 +101,16 @@ class StoreContext:
                 self.review(m, row, rec)
         return out
 
+    def dedupe_indexed(
+        self,
+        items: Sequence[tuple[Hashable, int]],
+        row_of: Callable[[int], Any],
+        rows: Sequence[int],
+        what: str,
+    ) -> list[tuple[Hashable, int]]:
+        """``dedupe`` for columnar rows: items are (key, row index), rows built by ``row_of``."""
+        return _dedupe_indexed(self, items, row_of, rows, what)
+
     def dedupe(
         self, items: Sequence[tuple[Hashable, dict[str, Any], int]], what: str
     ) -> list[tuple[Hashable, dict[str, Any]]]:
@@ -120,6 +137,35 @@ class StoreContext:
                 )
                 del first_of[k]
         return [(k, row) for k, (row, _n) in first_of.items()]
+
+
+def _dedupe_indexed(
+    ctx: StoreContext,
+    items: Sequence[tuple[Hashable, int]],
+    row_of: Callable[[int], Any],
+    rows: Sequence[int],
+    what: str,
+) -> list[tuple[Hashable, int]]:
+    """``StoreContext.dedupe`` for columnar rows: items are (key, row index)."""
+    first_of: dict[Hashable, int] = {}
+    repeats: dict[Hashable, list[int]] = {}
+    for k, i in items:
+        hit = first_of.setdefault(k, i)
+        if hit != i:
+            repeats.setdefault(k, [hit]).append(i)
+    for k, group in repeats.items():
+        ctx.counts.skipped += len(group) - 1
+        first = row_of(group[0])
+        if any(row_of(i) != first for i in group[1:]):
+            ctx.counts.skipped += 1
+            nums = ", ".join(str(rows[i]) for i in group)
+            ctx.problem(
+                rows[group[0]],
+                f"{what} {_key_text(k)} appears in rows {nums} with different "
+                "values; none of them was imported",
+            )
+            del first_of[k]
+    return list(first_of.items())
 
 
 def _key_text(key: Hashable) -> str:

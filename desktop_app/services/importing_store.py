@@ -7,8 +7,9 @@ exactly. Inserted rows are logged with one ``INSERT … SELECT`` (no per-row Pyt
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,8 +30,10 @@ from sqlalchemy import (
     update,
 )
 
+from desktop_app.services.progress import Cancelled
 from desktop_app.store.schema import ChangeLog, FieldHistory
 
+TUPLE_CHUNK = 5_000  # rows per executemany of insert_tuples (a cancel check between chunks)
 CHUNK = 900  # SQLite's default limit on bound parameters is far above this; IN lists stay short
 
 
@@ -73,6 +76,18 @@ def coerce(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def coerce_column(table: Table, name: str, values: list[Any]) -> list[Any]:
+    """``coerce`` applied to a whole column (the list itself when nothing needs converting)."""
+    kind = _column_kind(table, name)
+    if kind == "date":
+        return [v.date() if isinstance(v, datetime) else v for v in values]
+    if kind == "datetime":
+        return [datetime(v.year, v.month, v.day) if type(v) is date else v for v in values]
+    if kind == "text":
+        return [v if v is None or type(v) is str else str(v) for v in values]
+    return values
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -96,6 +111,13 @@ def decode_row(table: Table, text: str) -> dict[str, Any]:
             value = date.fromisoformat(value)
         out[name] = value
     return out
+
+
+def _processed(row: tuple[Any, ...], procs: Sequence[tuple[int, Any]]) -> tuple[Any, ...]:
+    values = list(row)
+    for k, proc in procs:
+        values[k] = proc(values[k])
+    return tuple(values)
 
 
 @dataclass
@@ -140,6 +162,50 @@ class BatchWriter:
         for group in groups.values():
             for start in range(0, len(group), 20_000):
                 self.conn.execute(insert(table), group[start : start + 20_000])
+        self._log_inserts(table, before)
+
+    def insert_tuples(
+        self,
+        table: Table,
+        names: Sequence[str],
+        rows: Iterable[tuple[Any, ...]],
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Insert rows given as tuples in ``names`` order; log them as inserts.
+
+        The columns' own bind processors convert the values, and the driver's executemany
+        takes plain tuples (no per-row parameter dicts). ``cancelled`` is polled between
+        chunks and raises ``Cancelled`` (the caller rolls back).
+        """
+        dialect = self.conn.dialect
+        if dialect.paramstyle not in ("qmark", "format", "pyformat"):
+            self.insert_rows(table, [dict(zip(names, r, strict=True)) for r in rows])
+            return
+        before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer
+        columns = ", ".join(quote.quote(n) for n in names)
+        marks = ", ".join([mark] * len(names))
+        sql = f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks})"
+        procs = [
+            (k, p)
+            for k, n in enumerate(names)
+            if (p := table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        chunk: list[tuple[Any, ...]] = []
+        for row in itertools.chain(rows, [None]):
+            if row is not None:
+                chunk.append(row)
+            if chunk and (row is None or len(chunk) >= TUPLE_CHUNK):
+                if cancelled():
+                    raise Cancelled("cancelled")
+                if procs:
+                    chunk = [_processed(r, procs) for r in chunk]
+                self.conn.exec_driver_sql(sql, chunk)
+                chunk = []
+        self._log_inserts(table, before)
+
+    def _log_inserts(self, table: Table, before: int) -> None:
         cl = table_of(ChangeLog)
         src = select(
             literal(self.batch_id),
