@@ -66,22 +66,6 @@ def fields_for(kind: str) -> tuple[str, ...]:
     return io_fields_for(kind)
 
 
-def source_columns(path: str | Path, sheet: str | None = None) -> list[str]:
-    """The column headers of a file as found by the readers; raises ``UserError``."""
-    from desktop_app.io.locate import find_header
-    from desktop_app.io.profiles import KNOWN_KEYS
-    from desktop_app.io.readers import open_source
-
-    try:
-        src = open_source(path, sheet)
-        header = find_header(src.head, KNOWN_KEYS, src.merged)
-    except ImportFileError as exc:
-        raise UserError(str(exc)) from exc
-    except ValueError as exc:
-        raise UserError(f"{Path(path).name}: no table with column headers was found") from exc
-    return [str(c) for c in header.names]
-
-
 def mapped_preview(
     path: str | Path, sheet: str | None, kind: str, mapping: dict[str, str]
 ) -> ImportPreview:

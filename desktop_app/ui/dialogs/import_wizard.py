@@ -41,7 +41,6 @@ from desktop_app.services.importing_tools import (
     import_previews,
     kinds,
     mapped_preview,
-    source_columns,
 )
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
@@ -203,19 +202,13 @@ class PreviewPage(QWizardPage):
         self.problems_model.setStringList(
             [str(p) for p in preview.problems] + [f"Note: {n}" for n in preview.notes]
         )
-        self._show_mapping(path or "", preview)
+        self._show_mapping(preview)
 
-    def _show_mapping(self, path: str, preview: ImportPreview) -> None:
+    def _show_mapping(self, preview: ImportPreview) -> None:
         if preview.kind in kinds() and not preview.profile.startswith("custom"):
             self.mapping.hide()
             return
-        try:
-            columns = source_columns(path, preview.sheet)
-        except UserError as exc:
-            self.source_label.setText(str(exc))
-            self.mapping.hide()
-            return
-        self.mapping.set_columns(columns, preview.kind, preview.mapping)
+        self.mapping.set_columns(list(preview.columns), preview.kind, preview.mapping)
         self.mapping.show()
 
     def _sheet_chosen(self, index: int) -> None:
@@ -241,9 +234,9 @@ class PreviewPage(QWizardPage):
         path = self.current_path()
         if not path:
             return
-        sheet = self.previews[path].sheet if path in self.previews else None
+        columns = self.previews[path].columns if path in self.previews else []
         try:
-            save_profile(self.store, name, kind, source_columns(path, sheet), mapping)
+            save_profile(self.store, name, kind, columns, mapping)
         except UserError as exc:
             QMessageBox.warning(self, "Save profile", str(exc))
             return
