@@ -180,13 +180,18 @@ def _combine(top: Any, sub: Any) -> Any:
     return f"{top_text} - {sub_text}" if top_text else sub_text
 
 
+def _plainly_filled(value: Any) -> bool:
+    """A cheap test that skips ``is_blank`` for text starting with a visible character."""
+    return type(value) is str and value[:1].strip() != ""
+
+
 def factorize(values: Sequence[Any]) -> FactorColumn:
     """Factorise one column; blanks (None, '', whitespace, NaN) get code -1."""
     array = np.empty(len(values), dtype=object)
     array[:] = values
     codes, uniques = pd.factorize(array, use_na_sentinel=True)
     uniq = list(uniques)
-    blank = [i for i, u in enumerate(uniq) if is_blank(u)]
+    blank = [i for i, u in enumerate(uniq) if not _plainly_filled(u) and is_blank(u)]
     codes = codes.astype(np.int64)
     if blank:
         remap_arr = np.full(len(uniq), -1, dtype=np.int64)

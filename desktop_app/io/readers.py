@@ -296,6 +296,10 @@ def _collect(reader: Any, cols: list[int], width: int, start: int) -> list[Facto
             for c in cols:
                 part = factorize(chunk[c].to_numpy(dtype=object))
                 table = lookup[c]
+                if not table:  # first chunk: its codes are already the final ones
+                    table.update(zip(part.uniques, range(len(part.uniques)), strict=True))
+                    codes[c].append(part.codes)
+                    continue
                 remap = np.array(
                     [table.setdefault(u, len(table)) for u in part.uniques] + [-1], dtype=np.int64
                 )

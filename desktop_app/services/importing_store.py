@@ -113,11 +113,18 @@ def decode_row(table: Table, text: str) -> dict[str, Any]:
     return out
 
 
-def _processed(row: tuple[Any, ...], procs: Sequence[tuple[int, Any]]) -> tuple[Any, ...]:
-    values = list(row)
+def _processed(
+    chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]
+) -> list[tuple[Any, ...]]:
+    """Apply the bind processors column by column, once per distinct value."""
+    cols: list[Sequence[Any]] = list(zip(*chunk, strict=True))
     for k, proc in procs:
-        values[k] = proc(values[k])
-    return tuple(values)
+        try:
+            done: dict[Any, Any] = {v: proc(v) for v in set(cols[k])}
+            cols[k] = [done[v] for v in cols[k]]
+        except TypeError:  # unhashable values (JSON): convert each
+            cols[k] = [proc(v) for v in cols[k]]
+    return list(zip(*cols, strict=True))
 
 
 @dataclass
@@ -200,7 +207,7 @@ class BatchWriter:
                 if cancelled():
                     raise Cancelled("cancelled")
                 if procs:
-                    chunk = [_processed(r, procs) for r in chunk]
+                    chunk = _processed(chunk, procs)
                 self.conn.exec_driver_sql(sql, chunk)
                 chunk = []
         self._log_inserts(table, before)
