@@ -432,3 +432,10 @@ def account_exists(store: Store, account_id: int) -> bool:
     """True if the account is (still) in the store."""
     with store.sessions() as session:
         return session.get(Account, account_id) is not None
+
+
+def account_name(store: Store, account_id: int) -> str | None:
+    """The account's name, or None when it is not in the store."""
+    with store.sessions() as session:
+        acc = session.get(Account, account_id)
+        return None if acc is None else acc.name

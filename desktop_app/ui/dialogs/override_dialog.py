@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,10 +18,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.accounts import BAND_ORDER
+from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
+from desktop_app.domain.health import HealthExplanation
+from desktop_app.services.account_detail import account_name
 from desktop_app.services.health_overrides import OVERRIDE_REASONS
 from desktop_app.services.scoring import explain
 from desktop_app.store.engine import Store
+
+DATE_FORMAT = "yyyy-MM-dd"
+
+
+def _raw(v: float | None) -> str:
+    if v is None:
+        return "missing"
+    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.2f}"
+
+
+def top_reason(ex: HealthExplanation | None) -> str:
+    """Why the computed band is what it is: the measure that costs the score most points."""
+    if ex is None:
+        return "Not scored: churned and not-yet-scored accounts have no computed band."
+    line = ex.dragging_line
+    if line is None:
+        return "Nothing drags the score down: every measure scores full points."
+    text = (
+        f"Dragging it down most: <b>{line.label}</b> ({_raw(line.raw)}), "
+        f"costing {line.lost:.1f} of 100 points"
+    )
+    if ex.organic_contraction:
+        text += "<br>Usage decline tracks the customer's own seats: organic contraction."
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +63,18 @@ class OverrideDialog(QDialog):
 
     def __init__(self, store: Store, account_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Override health band")
         self.account_id = account_id
+        self.account_name = account_name(store, account_id) or f"#{account_id}"
+        self.setWindowTitle(f"Override health band — {self.account_name}")
         self.explanation = explain(store, account_id)
         ex = self.explanation
-        computed = "not scored yet"
-        if ex is not None:
-            score = "-" if ex.score is None else f"{ex.score:.0f}"
-            computed = f"{ex.band.value} (score {score})"
-        self.computed_label = QLabel(computed, self)
+        self.computed_label = QLabel(self)
+        self.computed_label.setTextFormat(Qt.TextFormat.RichText)
+        self.computed_label.setText(_computed_html(ex))
+        self.reason_label = QLabel(top_reason(ex), self)
+        self.reason_label.setTextFormat(Qt.TextFormat.RichText)
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setStyleSheet("color: #444;")
         self.band_combo = QComboBox(self)
         self.band_combo.addItems([b.value for b in BAND_ORDER])
         if ex is not None:
@@ -57,6 +86,7 @@ class OverrideDialog(QDialog):
         self.expiry_check = QCheckBox("Review by", self)
         self.expiry_edit = QDateEdit(self)
         self.expiry_edit.setCalendarPopup(True)
+        self.expiry_edit.setDisplayFormat(DATE_FORMAT)
         self.expiry_edit.setDate(QDate.currentDate().addDays(90))
         self.expiry_edit.setEnabled(False)
         self.expiry_check.toggled.connect(self.expiry_edit.setEnabled)
@@ -67,11 +97,13 @@ class OverrideDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Computed band:", self.computed_label)
+        form.addRow("", self.reason_label)
         form.addRow("Set band:", self.band_combo)
         form.addRow("Reason:", self.reason_combo)
         form.addRow("Note:", self.note_edit)
         form.addRow(self.expiry_check, self.expiry_edit)
         form.addRow(self.buttons)
+        self.setMinimumWidth(500)
 
     def result_values(self) -> OverrideValues:
         expires = None
@@ -83,3 +115,15 @@ class OverrideDialog(QDialog):
             note=self.note_edit.toPlainText().strip(),
             expires_on=expires,  # type: ignore[arg-type]
         )
+
+
+def _computed_html(ex: HealthExplanation | None) -> str:
+    if ex is None:
+        return "<i>not scored</i>"
+    score = "-" if ex.score is None else f"{ex.score:.0f}"
+    colour = BAND_COLOURS[ex.band]
+    badge = f"<span style='background:{colour}; color:white;'>&nbsp;{ex.band.value}&nbsp;</span>"
+    text = f"{badge} &nbsp;score {score} (rests on {ex.confidence} measures)"
+    if ex.override_band:
+        text += f"<br>Currently overridden to <b>{ex.override_band}</b>"
+    return text
