@@ -99,3 +99,11 @@ def test_period_label(start, end, kind, label):
 
     fig = RetentionFigures(start, end, 1, 0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0)
     assert period_label(fig, kind) == label
+
+
+def test_empty_store(qtbot, store, today):
+    view = RetentionView(store, today=today)
+    qtbot.addWidget(view)
+    assert view.scope_combo.count() == 1
+    assert all(n == 0 for n in _column(view.period_model, 5))
+    assert _column(view.csm_model, 0) == [WHOLE_BOOK]

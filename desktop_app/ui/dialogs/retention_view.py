@@ -342,8 +342,12 @@ class RetentionView(QDialog):
 
         nrr = pct([r.net_mrr_retention for _l, r in rows])
         grr = pct([r.gross_mrr_retention for _l, r in rows])
-        self.nrr_curve.setData(x, nrr)
-        self.grr_curve.setData(x, grr)
+        for curve, y in ((self.nrr_curve, nrr), (self.grr_curve, grr)):
+            # pyqtgraph warns on an all-NaN line (an empty book): show nothing instead.
+            if np.isfinite(y).any():
+                curve.setData(x, y)
+            else:
+                curve.setData([], [])
         # Pad x so the edge labels fit; keep at least 95-101% in view so that a 0.3-point
         # wobble does not look like a cliff.
         pad = max(0.5, len(rows) / 10)
