@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from desktop_app.io import dates
 from desktop_app.io import normalize as nz
@@ -284,6 +285,27 @@ def _take(values: list[Any], idx: Any) -> list[Any]:
     return out
 
 
+def _repeats(data: dict[str, list[Any]], keys: list[str], n: int) -> list[tuple[int, int]]:
+    """(row, first row with the same key) for each repeated key; all-blank keys never repeat.
+
+    pandas' hash table instead of a dict of a million tuples keeps big files small.
+    """
+    values = np.empty(n, dtype=object)
+    if len(keys) == 1:
+        values[:] = data[keys[0]]
+    else:  # element by element: numpy would broadcast a list of tuples into 2-D
+        for i, key in enumerate(zip(*(data[k] for k in keys), strict=True)):
+            values[i] = None if all(v is None for v in key) else key
+    codes, _uniques = pd.factorize(values)
+    valid = codes >= 0
+    _seen, first_index = np.unique(codes[valid], return_index=True)
+    firsts = np.full(n, -1, dtype=np.int64)
+    rows = np.flatnonzero(valid)
+    firsts[rows] = rows[first_index[np.searchsorted(_seen, codes[valid])]]
+    hit = np.flatnonzero(valid & (firsts != np.arange(n)))
+    return list(zip(hit.tolist(), firsts[hit].tolist(), strict=True))
+
+
 def _dedupe_columns(
     kind: str, data: dict[str, list[Any]], numbers: list[int], preview: ImportPreview
 ) -> tuple[Records, list[int]]:
@@ -292,14 +314,9 @@ def _dedupe_columns(
     keys = [k for k in _KEYS.get(kind, ()) if numbers and k in data]
     if not keys:
         return records, numbers
-    seen: dict[tuple[Any, ...], int] = {}
     drop: list[int] = []
-    for i, key in enumerate(zip(*(data[k] for k in keys), strict=True)):
-        if all(v is None for v in key):
-            continue
-        first = seen.setdefault(key, i)
-        if first == i:
-            continue
+    for i, first in _repeats(data, keys, len(numbers)):
+        key = tuple(data[k][i] for k in keys)
         drop.append(i)
         if records.row(first) != records.row(i):
             preview.problems.append(Problem(
