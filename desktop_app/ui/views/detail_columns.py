@@ -8,7 +8,6 @@ from PySide6.QtGui import QColor
 
 from desktop_app.services.account_detail_rows import (
     ContactRow,
-    MeasureRow,
     NoteRow,
     NpsRow,
     OpportunityRow,
@@ -27,14 +26,6 @@ def day(v: date | datetime | None) -> str:
     if v is None:
         return "—"
     return (v.date() if isinstance(v, datetime) else v).isoformat()
-
-
-def num(v: object, digits: int = 0) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.{digits}f}"
-    return str(v)
 
 
 def _contact_colour(c: ContactRow) -> QColor | None:
@@ -106,13 +97,6 @@ NOTE_COLS = (
     Col("Author", lambda n: n.author or ""),
     Col("Note", lambda n: n.body),
 )
-MEASURE_COLS = (
-    Col("Measure", lambda m: m.label),
-    Col("Value", lambda m: num(m.raw, 2)),
-    Col("Points", lambda m: num(m.points), right=True),
-    Col("Weight", lambda m: num(m.weight, 2), right=True),
-    Col("Contribution", lambda m: num(m.contribution, 1), right=True),
-)
 OWNER_COLS = (
     Col("When", lambda o: day(o.changed_at)),
     Col("From", lambda o: o.previous_owner or "—"),
@@ -129,7 +113,6 @@ PROVENANCE_COLS = (
 
 __all__ = [
     "CONTACT_COLS",
-    "MEASURE_COLS",
     "NOTE_COLS",
     "NPS_COLS",
     "OPP_COLS",
@@ -137,7 +120,6 @@ __all__ = [
     "PROVENANCE_COLS",
     "TICKET_COLS",
     "ContactRow",
-    "MeasureRow",
     "NoteRow",
     "OwnerChange",
     "ProvenanceRow",

@@ -36,8 +36,14 @@ class DetailHeaderWidget(QWidget):
         self.owner_label = QLabel(self)
         self.money_label = QLabel(self)
         self.renewal_label = QLabel(self)
+        # Labels wrap so a long override note never makes the dock scroll sideways.
+        for label in (self.owner_label, self.money_label, self.renewal_label):
+            label.setWordWrap(True)
         self.band_label = QLabel(self)
         self.band_label.setTextFormat(Qt.TextFormat.RichText)
+        self.override_label = QLabel(self)
+        self.override_label.setTextFormat(Qt.TextFormat.RichText)
+        self.override_label.setWordWrap(True)
         self.history_label = QLabel(self)
         self.history_label.setStyleSheet("color: #555;")
         self.history_label.setWordWrap(True)
@@ -53,7 +59,8 @@ class DetailHeaderWidget(QWidget):
         grid.addWidget(self.money_label, 2, 1)
         grid.addWidget(self.renewal_label, 3, 0, 1, 2)
         grid.addLayout(band_row, 4, 0, 1, 2)
-        grid.addWidget(self.history_label, 5, 0, 1, 2)
+        grid.addWidget(self.override_label, 5, 0, 1, 2)
+        grid.addWidget(self.history_label, 6, 0, 1, 2)
 
     def set_header(self, h: DetailHeader, snapshots: list[SnapshotRow]) -> None:
         self.name_label.setText(h.name)
@@ -72,6 +79,9 @@ class DetailHeaderWidget(QWidget):
         self.money_label.setText(f"ARR <b>{money(h.arr)}</b> · MRR {money(h.mrr)}{seats}")
         self.renewal_label.setText(_renewal_text(h))
         self.band_label.setText(_band_html(h))
+        self.override_label.setText(override_html(h))
+        self.override_label.setVisible(h.override is not None)
+        self.override_label.setToolTip((h.override.note or "") if h.override else "")
         self.history_label.setText(_history_text(snapshots))
 
 
@@ -89,24 +99,33 @@ def _renewal_text(h: DetailHeader) -> str:
     return f"Renewal {day(h.renewal_date)} · <span style='{style}'>{left}</span>"
 
 
-def _band_html(h: DetailHeader) -> str:
-    band = h.band
+def band_badge(band: str | None) -> str:
+    """A band name on its colour (colour-blind-safe palette), as rich text."""
     colour = BAND_COLOURS.get(HealthBand(band), _GREY) if band in set(HealthBand) else _GREY
+    return (
+        f"<span style='background:{colour}; color:white;'>&nbsp;{_esc(band or 'No band')}"
+        "&nbsp;</span>"
+    )
+
+
+def _band_html(h: DetailHeader) -> str:
     score = "not scored" if h.score is None else f"score {h.score:.0f}"
-    trend = f" {h.trend}" if h.trend else ""
-    label = _esc(band or "No band")
-    badge = f"<span style='background:{colour}; color:white;'>&nbsp;{label}&nbsp;</span>"
-    out = f"{badge} &nbsp;{score}{trend}"
-    if h.override is not None:
-        o = h.override
-        computed = h.computed_band or "none"
-        review = " · needs review" if o.needs_review else ""
-        out += (
-            f" &nbsp;<span style='border:1px solid #555; color:#333;'>&nbsp;OVERRIDE&nbsp;</span>"
-            f" <span style='color:#555'>computed {_esc(computed)}; {_esc(o.reason_code)}"
-            f" by {_esc(o.author or '?')} on {day(o.created_at)}{review}</span>"
-        )
-    return out
+    trend = f" {h.trend}" if h.trend and h.score is not None else ""
+    return f"{band_badge(h.band)} &nbsp;{score}{trend}"
+
+
+def override_html(h: DetailHeader) -> str:
+    """The override badge beside the computed band, with who set it, why and when."""
+    o = h.override
+    if o is None:
+        return ""
+    review = " · <b style='color:#B00020'>needs review</b>" if o.needs_review else ""
+    return (
+        "<span style='border:1px solid #555; color:#333;'>&nbsp;OVERRIDE&nbsp;</span>"
+        f" &nbsp;computed {band_badge(h.computed_band)}"
+        f" <span style='color:#555'>· {_esc(o.reason_code)} by {_esc(o.author or '?')}"
+        f" on {day(o.created_at)}{review}</span>"
+    )
 
 
 def _history_text(snapshots: list[SnapshotRow]) -> str:

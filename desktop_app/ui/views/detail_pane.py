@@ -27,18 +27,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.health import HealthExplanation
 from desktop_app.services.account_detail import AccountDetail, load_detail
 from desktop_app.services.errors import UserError
+from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
 from desktop_app.ui.commands_notes import AddNoteCommand
 from desktop_app.ui.views import detail_columns as dc
 from desktop_app.ui.views.detail_header import DetailHeaderWidget
 from desktop_app.ui.views.detail_models import Col, RowsTableModel
+from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget
 
 MAX_VISIBLE_ROWS = 8
 MAX_COLUMN_PX = 190
 SECTIONS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
-    ("breakdown", "Health breakdown", dc.MEASURE_COLS, "Not scored yet."),
     ("contacts", "Contacts", dc.CONTACT_COLS, "No contacts on file."),
     ("tickets", "Open support tickets", dc.TICKET_COLS, "No open tickets."),
     ("opportunities", "Opportunities", dc.OPP_COLS, "No opportunities."),
@@ -111,6 +113,7 @@ class AccountDetailPane(QWidget):
         self._today = today
         self._account: int | None = None
         self._detail: AccountDetail | None = None
+        self.explanation: HealthExplanation | None = None
         self.author: str | None = _default_author()
         self._build_ui()
         self.show_account(None)
@@ -135,6 +138,7 @@ class AccountDetailPane(QWidget):
         self.header.overrideClicked.connect(self._request_override)
         lay.addWidget(self.header)
         lay.addWidget(self._build_usage(body))
+        lay.addWidget(self._build_breakdown(body))
         self.sections: dict[str, _Section] = {}
         for key, title, cols, empty in SECTIONS:
             sec = _Section(title, cols, empty, body)
@@ -151,6 +155,14 @@ class AccountDetailPane(QWidget):
         lay.addStretch(1)
         scroll.setWidget(body)
         self._stack.addWidget(scroll)
+
+    def _build_breakdown(self, parent: QWidget) -> QGroupBox:
+        self.breakdown_box = QGroupBox("Health breakdown", parent)
+        lay = QVBoxLayout(self.breakdown_box)
+        lay.setContentsMargins(6, 4, 6, 6)
+        self.breakdown = HealthBreakdownWidget(self.breakdown_box)
+        lay.addWidget(self.breakdown)
+        return self.breakdown_box
 
     def _boxed(self, title: str, parent: QWidget) -> QGroupBox:
         box = QGroupBox(title, parent)
@@ -230,8 +242,8 @@ class AccountDetailPane(QWidget):
     def _fill(self, d: AccountDetail) -> None:
         self.header.set_header(d.header, d.snapshots)
         self._fill_usage(d)
+        self._fill_breakdown(d)
         s = self.sections
-        s["breakdown"].set_rows(d.breakdown)
         s["contacts"].set_rows(d.contacts)
         s["tickets"].set_rows(d.tickets)
         s["opportunities"].set_rows(d.opportunities)
@@ -240,6 +252,22 @@ class AccountDetailPane(QWidget):
         s["owner_history"].set_rows(d.owner_history)
         s["provenance"].set_rows(d.provenance)
         self.billing_label.setText(_billing_text(d))
+
+    def _fill_breakdown(self, d: AccountDetail) -> None:
+        aid = d.header.account_id
+        ex = explain(self._store, aid)
+        self.explanation = ex
+        empty = (
+            "Not scored: churned accounts are not scored."
+            if d.header.lifecycle == "churned"
+            else "Not scored yet: rescore the book after importing its data."
+        )
+        self.breakdown.show_explanation(ex, empty)
+        self.breakdown.show_changes(history(self._store, aid).changes if ex else [], ex)
+        if ex is not None:
+            self.breakdown.fit_all_rows()
+        title = "Health breakdown"
+        self.breakdown_box.setTitle(f"{title} ({ex.confidence} measures)" if ex else title)
 
     def _fill_usage(self, d: AccountDetail) -> None:
         u = d.usage

@@ -16,6 +16,7 @@ RawValueRole = Qt.ItemDataRole.UserRole + 2
 _HEADERS = ("Measure", "Raw value", "Points", "Weight", "Contribution")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DRAG_BRUSH = QBrush(QColor("#F6D8C8"))  # a light tint of the Risky vermillion
+_MISSING_BRUSH = QBrush(QColor("#8A8A8A"))
 
 
 def _fmt_raw(v: float | None) -> str:
@@ -62,14 +63,20 @@ class HealthBreakdownModel(QAbstractTableModel):
             return self._display(ln, col)
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(_RIGHT)
+        if role == Qt.ItemDataRole.ForegroundRole and ln.points is None:
+            return _MISSING_BRUSH  # left out: its weight went to the other measures
         if role == Qt.ItemDataRole.BackgroundRole and ln.measure == self._dragging:
             return _DRAG_BRUSH
         if role == Qt.ItemDataRole.FontRole and ln.measure == self._dragging:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and ln.measure == self._dragging:
-            return f"Drags the score down most: costs {ln.lost:.1f} points"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if ln.measure == self._dragging:
+                return f"{ln.label}: drags the score down most, costs {ln.lost:.1f} points"
+            if ln.points is None:
+                return f"{ln.label}: no data, left out (its weight goes to the others)"
+            return f"{ln.label}: costs {ln.lost:.1f} points" if ln.lost > 0 else ln.label
         if role == MeasureIdRole:
             return ln.measure
         if role == RawValueRole:
@@ -90,7 +97,11 @@ class HealthBreakdownModel(QAbstractTableModel):
 
 
 class HealthBreakdownWidget(QWidget):
-    """A summary line (score, band, confidence) above the measure table."""
+    """A summary line (score, band, confidence) above the measure table.
+
+    ``show_explanation(None, empty)`` shows only the ``empty`` text (unscored accounts);
+    ``show_changes`` fills the "what changed since last month" line under the table.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,16 +112,59 @@ class HealthBreakdownWidget(QWidget):
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.changes = QLabel(self)
+        self.changes.setWordWrap(True)
+        self.changes.setStyleSheet("color: #555;")
+        self.changes.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
+        layout.addWidget(self.changes)
         self.show_explanation(None)
 
-    def show_explanation(self, explanation: HealthExplanation | None) -> None:
+    def show_explanation(
+        self, explanation: HealthExplanation | None, empty: str | None = None
+    ) -> None:
         self.model.set_explanation(explanation)
-        self.summary.setText(self.summary_text(explanation))
+        self.summary.setText(
+            empty if explanation is None and empty else self.summary_text(explanation)
+        )
+        self.table.setVisible(explanation is not None)
+        self.summary.setStyleSheet("" if explanation else "color: #777; font-style: italic;")
+        if explanation is None:
+            self.show_changes([], None)
+
+    def fit_all_rows(self) -> None:
+        """Make the table exactly as tall as its rows (for a pane that scrolls as a whole)."""
+        rows = sum(self.table.rowHeight(r) for r in range(self.model.rowCount()))
+        head = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(head + rows + 2 * self.table.frameWidth())
+
+    def show_changes(
+        self, changes: list[tuple[str, float]], explanation: HealthExplanation | None
+    ) -> None:
+        """The measures that moved the score most since last month (id, contribution delta)."""
+        text = self.changes_text(changes, explanation)
+        self.changes.setText(text)
+        self.changes.setVisible(bool(text))
+
+    @staticmethod
+    def changes_text(
+        changes: list[tuple[str, float]], explanation: HealthExplanation | None
+    ) -> str:
+        if not changes:
+            return ""
+        labels = {ln.measure: ln.label for ln in explanation.lines} if explanation else {}
+        parts = [f"{labels.get(m, m)} {d:+.1f}" for m, d in changes]
+        return "What changed since last month (points): " + " · ".join(parts)
 
     @staticmethod
     def summary_text(ex: HealthExplanation | None) -> str:
