@@ -1,0 +1,64 @@
+"""The whole-column fast paths give exactly what the per-cell normalisers give."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from desktop_app.domain.ids import to_18
+from desktop_app.io import normalize as nz
+from desktop_app.io.model import ImportPreview, Records
+
+TEXTS = ["Acme", "  Acme  ", "A  B", "a\tb", 12.0, 3.5, True, "x\ny", "Zoë"]
+IDS = ["001A000000000AB", "001a000000000ab", "001A000000000ABIAA", "001A000000000abIAA",
+       " 001A000000000AB ", "bad id", "001A00000000ÄAB", 15.0]  # fmt: skip
+NUMBERS = ["1234.5", "-5", "+7", "1,234.50", "$12", "(3.00)", "abc", 4, 2.5, float("nan"),
+           "1e3", "1_000", "12.0", 10**400, "-"]  # fmt: skip
+
+
+def _slow(values: list[object], parse: object) -> tuple[list[object], dict[int, str]]:
+    return nz.normalize_uniques(values, parse)  # type: ignore[arg-type]
+
+
+def test_clean_texts_equal_clean_text() -> None:
+    assert nz.clean_texts(TEXTS) == [nz.clean_text(v) for v in TEXTS]
+
+
+def test_sf_ids_equal_parse_sf_id() -> None:
+    assert nz.sf_ids_18(IDS) == _slow(IDS, nz.parse_sf_id)
+
+
+def test_numbers_equal_per_cell_parsers() -> None:
+    for dc in (False, True):
+        money = partial(nz.parse_money, decimal_comma=dc)
+        assert nz.numbers_fast(NUMBERS, money, decimal_comma=dc) == _slow(NUMBERS, money)
+        cents = partial(nz.parse_money, decimal_comma=dc, cents=True)
+        assert nz.numbers_fast(NUMBERS, cents, cents=True, decimal_comma=dc) == _slow(
+            NUMBERS, cents
+        )
+        ints = partial(nz.parse_int, decimal_comma=dc)
+        assert nz.numbers_fast(NUMBERS, ints, whole=True, decimal_comma=dc) == _slow(NUMBERS, ints)
+
+
+def test_records_view_builds_rows_on_demand() -> None:
+    view = Records({"a": [1, 2, 3], "b": ["x", None, "z"]}, 3)
+    assert len(view) == 3
+    assert view[1] == {"a": 2, "b": None}
+    assert view[-1] == {"a": 3, "b": "z"}
+    assert view[:2] == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
+    assert view == [{"a": 1, "b": "x"}, {"a": 2, "b": None}, {"a": 3, "b": "z"}]
+    assert view != []
+    assert Records({}, 0) == []
+
+
+def test_preview_lists_its_source_columns(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from desktop_app.io.importer import build_preview
+
+    path = Path(str(tmp_path)) / "accounts.csv"
+    path.write_text("Account ID,Account Name,Account Owner,MRR\n"
+                    "001A000000000AB,Acme,Holly,12\n", encoding="utf-8")  # fmt: skip
+    preview: ImportPreview = build_preview(path)
+    assert preview.columns == ["Account ID", "Account Name", "Account Owner", "MRR"]
+    assert preview.records[0]["sf_account_id"] == to_18("001A000000000AB")
+    assert preview.records[0]["mrr"] == 12.0
