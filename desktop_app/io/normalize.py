@@ -294,9 +294,8 @@ def numbers_fast(
     for i, u in enumerate(uniques):
         t = type(u)
         try:
-            if t is float or t is int:
-                number = float(u)
-            elif t is str and not decimal_comma and _PLAIN_DECIMAL.fullmatch(u):
+            plain = t is str and not decimal_comma and _PLAIN_DECIMAL.fullmatch(u) is not None
+            if t is float or t is int or plain:
                 number = float(u)
             else:
                 slow.append(i)
