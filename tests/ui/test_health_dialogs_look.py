@@ -82,3 +82,31 @@ def test_override_dialog_for_an_unscored_account(qtbot, demo_store: Store) -> No
     assert "not scored" in dlg.computed_label.text()
     assert dlg.reason_label.text().startswith("Not scored")
     assert top_reason(None) == dlg.reason_label.text()
+
+
+def test_scorecard_preview_empty_state(qtbot, demo_store: Store) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop_app.ui.dialogs.scorecard_editor import NO_CHANGE_TEXT, ScorecardEditor
+
+    dlg = ScorecardEditor(demo_store)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    model = dlg.model
+
+    def set_weight(group: str, value: int) -> bool:
+        return model.setData(model.index(model.row_of("group", group), 1), value)
+
+    assert dlg.preview_model.rowCount() == 0
+    assert dlg.preview_stack.currentWidget() is dlg.preview_empty
+    assert dlg.preview_empty.text() == NO_CHANGE_TEXT
+    assert dlg.preview_empty.isVisible()
+    assert not dlg.preview_table.isVisible()
+    assert set_weight("usage", 20)  # weights no longer sum to 100
+    assert dlg.preview_stack.currentWidget() is dlg.preview_empty
+    assert dlg.preview_empty.text().startswith("Fix the scorecard")
+    assert set_weight("nps", 40)  # valid again, and some accounts change band
+    assert dlg.preview_model.rowCount() > 0
+    assert dlg.preview_stack.currentWidget() is dlg.preview_table
+    assert dlg.preview_table.isVisible()
+    assert dlg.preview_empty.alignment() & Qt.AlignmentFlag.AlignCenter

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,7 @@ _HEADERS = ("Group / measure", "Weight", "0 points at", "100 points at", "Lower 
 _EDIT = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 _CHECK = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+NO_CHANGE_TEXT = "No account changes band with these weights."
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +221,13 @@ class ScorecardEditor(QDialog):
         self.preview_table.setModel(self.preview_model)
         self.preview_table.verticalHeader().hide()
         self.preview_table.horizontalHeader().setStretchLastSection(True)
+        self.preview_empty = QLabel(self)
+        self.preview_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_empty.setWordWrap(True)
+        self.preview_empty.setStyleSheet("color: #777; font-size: 13px;")
+        self.preview_stack = QStackedWidget(self)
+        self.preview_stack.addWidget(self.preview_table)
+        self.preview_stack.addWidget(self.preview_empty)
         self.total_label = QLabel(self)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -249,7 +258,7 @@ class ScorecardEditor(QDialog):
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.addWidget(self.preview_label)
-        rv.addWidget(self.preview_table)
+        rv.addWidget(self.preview_stack, 1)
         split = QSplitter(self)
         split.addWidget(left)
         split.addWidget(right)
@@ -277,10 +286,14 @@ class ScorecardEditor(QDialog):
         if problems:
             self.preview_model.set_rows([])
             self.preview_label.setText("Fix the scorecard to see the preview.")
+            self.preview_empty.setText("Fix the scorecard to see which accounts change band.")
         else:
             rows = self.previewer.compare(card)
             self.preview_model.set_rows(rows)
             self.preview_label.setText(f"{len(rows)} accounts change band")
+            self.preview_empty.setText(NO_CHANGE_TEXT)
+        has_rows = self.preview_model.rowCount() > 0
+        self.preview_stack.setCurrentWidget(self.preview_table if has_rows else self.preview_empty)
         self._update_save()
 
     def _update_save(self) -> None:
