@@ -3,6 +3,7 @@ the column-mapping editor."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -30,8 +31,8 @@ class PreviewTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._records: list[dict[str, Any]] = []
-        self._rows: list[int] = []
+        self._records: Sequence[dict[str, Any]] = []
+        self._rows: Sequence[int] = []
         self._fields: list[str] = []
 
     def set_preview(self, preview: ImportPreview | None) -> None:
