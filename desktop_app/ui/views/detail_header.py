@@ -55,12 +55,14 @@ class DetailHeaderWidget(QWidget):
         band_row.addWidget(self.override_button)
         grid.addWidget(self.name_label, 0, 0, 1, 2)
         grid.addWidget(self.ids_label, 1, 0, 1, 2)
-        grid.addWidget(self.owner_label, 2, 0)
-        grid.addWidget(self.money_label, 2, 1)
-        grid.addWidget(self.renewal_label, 3, 0, 1, 2)
-        grid.addLayout(band_row, 4, 0, 1, 2)
-        grid.addWidget(self.override_label, 5, 0, 1, 2)
-        grid.addWidget(self.history_label, 6, 0, 1, 2)
+        # One fact per line: side by side they wrapped mid-name in a narrow dock.
+        for row, widget in enumerate(
+            (self.owner_label, self.money_label, self.renewal_label), start=2
+        ):
+            grid.addWidget(widget, row, 0, 1, 2)
+        grid.addLayout(band_row, 5, 0, 1, 2)
+        grid.addWidget(self.override_label, 6, 0, 1, 2)
+        grid.addWidget(self.history_label, 7, 0, 1, 2)
 
     def set_header(self, h: DetailHeader, snapshots: list[SnapshotRow]) -> None:
         self.name_label.setText(h.name)
