@@ -36,9 +36,18 @@ def _demo_db(directory: Path, accounts: int) -> Path:
     path = directory / f"demo-{accounts}.db"
     if not path.exists():
         subprocess.run(
-            [sys.executable, "-m", "desktop_app", "--db", str(path), "demo", "--accounts",
-             str(accounts)],
-            check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "desktop_app",
+                "--db",
+                str(path),
+                "demo",
+                "--accounts",
+                str(accounts),
+            ],
+            check=True,
+            capture_output=True,
         )
     return path
 
@@ -57,8 +66,11 @@ def startup(db: Path, runs: int) -> tuple[float, float]:
     base, ours = [], []
     for _ in range(runs):  # interleaved, so machine load hits both alike
         base.append(_time_process([sys.executable, "-c", BASELINE], env))
-        ours.append(_time_process(
-            [sys.executable, "-m", "desktop_app", "--db", str(db), "gui", "--self-test"], env))
+        ours.append(
+            _time_process(
+                [sys.executable, "-m", "desktop_app", "--db", str(db), "gui", "--self-test"], env
+            )
+        )
     return statistics.median(base), statistics.median(ours)
 
 
@@ -92,21 +104,29 @@ def big_book(db: Path) -> None:
     model.set_mask(mask)
     print(f"  filter 100k table: {(time.perf_counter() - t) * 1000:.0f} ms")
 
+    from PySide6.QtCore import QEventLoop, QTimer
+
     settings = Settings(Path(tempfile.mkdtemp()) / "s.ini")
+    loop = QEventLoop()
+    ticks: list[float] = []
+    heartbeat = QTimer()  # a 10 ms timer: the longest gap between ticks is the UI stall
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
     window = MainWindow(store, settings)
-    done: list[float] = []
-    window.bookLoaded.connect(lambda: done.append(time.perf_counter()))
+    window.bookLoaded.connect(loop.quit)
     window.show()
     shown = time.perf_counter()
-    worst_gap, last = 0.0, time.perf_counter()
-    while not done:  # the event loop keeps turning while the book loads on a worker
-        app.processEvents()
-        now = time.perf_counter()
-        worst_gap, last = max(worst_gap, now - last), now
+    heartbeat.start()
+    loop.exec()  # a real event loop: idle waits do not compete with the loading thread
+    heartbeat.stop()
     window.table.viewport().repaint()
     filled = time.perf_counter() - shown
-    print(f"  100k book filled after the window showed: {filled:.2f} s (budget 1 s); "
-          f"longest UI stall while loading: {worst_gap * 1000:.0f} ms")
+    gaps = np.diff(np.array([shown, *ticks]))
+    worst_gap = float(gaps.max()) if gaps.size else filled
+    print(
+        f"  100k book filled after the window showed: {filled:.2f} s (budget 1 s); "
+        f"longest UI stall while loading: {worst_gap * 1000:.0f} ms"
+    )
     window.close()
     store.dispose()
 

@@ -185,7 +185,10 @@ class UsageMonth(Base):
     cred_providers_contracted: Mapped[int | None] = mapped_column(Integer)
     module_usage_pct: Mapped[float | None] = mapped_column(Float)  # Learning & Compliance
     batch_id: Mapped[int | None] = _batch_fk()
-    __table_args__ = (UniqueConstraint("account_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("account_id", "month"),
+        Index("ix_usage_monthly_month_cover", "month", "account_id", "mau", "licensed_seats"),
+    )
 
 
 class Opportunity(Base):
@@ -299,6 +302,7 @@ class HealthScore(Base):
     scorecard_version_id: Mapped[int | None] = mapped_column(ForeignKey("scorecard_versions.id"))
     as_of: Mapped[date | None] = mapped_column(Date)
     computed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_health_scores_cover", "account_id", "score", "band"),)
 
 
 class HealthSnapshot(Base):

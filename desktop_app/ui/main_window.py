@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         self._loading: Worker | None = None
         self._workers: list[Worker] = []
         self.temp_dirs: list[Path] = []  # demo books opened from the menu
+        # Start reading the book now: it loads on a worker while the widgets are built.
+        # (Its result arrives as a queued signal, after this constructor has finished.)
+        self.reload()
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.resize(1400, 860)
@@ -100,7 +103,6 @@ class MainWindow(QMainWindow):
 
         self._restore_state()
         self._update_title()
-        self.reload()
 
     # ------------------------------------------------------------------ building
     def _make_table(self) -> QTableView:
@@ -127,11 +129,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ data
     def reload(self) -> None:
         """Reload the book from the database on a worker (imports, rescoring, owners)."""
-        from desktop_app.services.portfolio import load_book_and_nps
+        from desktop_app.services.portfolio import load_book
 
         if self._loading is not None:
             self._loading.cancel()
-        worker = Worker(load_book_and_nps, self.store, self.today)
+        worker = Worker(load_book, self.store, self.today)
         worker.signals.finished.connect(self._book_loaded)
         worker.signals.failed.connect(self.show_error)
         worker.signals.failed.connect(lambda _m: QTimer.singleShot(0, self.docks.create))
@@ -152,12 +154,16 @@ class MainWindow(QMainWindow):
         if worker is self._loading:
             self._loading = None
 
-    def _book_loaded(self, loaded: tuple[BookColumns, np.ndarray]) -> None:
-        book, nps = loaded
+    def _book_loaded(self, book: BookColumns) -> None:
         self.set_book(book)
-        self.docks.set_nps(nps)
         self.statusBar().clearMessage()
         self.bookLoaded.emit()
+        # Secondary chart input (latest NPS per account), after the table is filled.
+        from desktop_app.services.account_detail import latest_nps_array
+
+        self.run_task(
+            latest_nps_array, self.store, book.account_id, done=self.docks.set_nps, progress=False
+        )
         if not self.docks.created:
             # The chart (pyqtgraph, ~0.5 s to import) comes after the table is painted.
             QTimer.singleShot(0, self.docks.create)
@@ -252,9 +258,14 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         QMessageBox.warning(self, APP_NAME, message)
 
-    def run_task(self, fn: Any, *args: Any, write: bool = False, done: Any = None) -> Worker:
-        """Run a service function on a worker; errors become a message box."""
-        worker = Worker(fn, *args)
+    def run_task(
+        self, fn: Any, *args: Any, write: bool = False, done: Any = None, progress: bool = True
+    ) -> Worker:
+        """Run a service function on a worker; errors become a message box.
+
+        ``progress=False`` for plain functions that take no ``progress`` argument.
+        """
+        worker = Worker(fn, *args, pass_progress=progress)
         if done is not None:
             worker.signals.finished.connect(done)
         worker.signals.failed.connect(self.show_error)

@@ -24,8 +24,11 @@ class WorkerSignals(QObject):
 class Worker(QRunnable):
     """Run ``fn(*args, progress=self, **kwargs)`` on a pool thread."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], *args: Any, pass_progress: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__()
+        self._pass_progress = pass_progress
         self.setAutoDelete(False)
         self.signals = WorkerSignals()
         self._fn = fn
@@ -50,7 +53,10 @@ class Worker(QRunnable):
         from desktop_app.store.engine import StoreError
 
         try:
-            result = self._fn(*self._args, progress=self, **self._kwargs)
+            if self._pass_progress:
+                result = self._fn(*self._args, progress=self, **self._kwargs)
+            else:
+                result = self._fn(*self._args, **self._kwargs)
         except Cancelled:
             self.signals.cancelled.emit()
         except (UserError, StoreError, ValueError) as exc:
