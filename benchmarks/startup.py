@@ -84,7 +84,7 @@ def big_book(db: Path) -> None:
     from desktop_app.ui.models.account_table import COLUMNS, AccountTableModel
     from desktop_app.ui.settings import Settings
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # keep it alive
     store = open_database(db)
     t = time.perf_counter()
     book = load_book(store)
