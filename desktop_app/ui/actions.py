@@ -138,6 +138,18 @@ class Actions:
         self.validate = self._act(
             "Does the score &predict churn?…", self.show_validation, "Ctrl+Shift+V"
         )
+        self.team = self._act(
+            "&Team overview (one-on-ones)…",
+            self.show_team,
+            "Ctrl+Shift+M",
+            "Each CSM's book, agenda and renewal performance",
+        )
+        self.retention = self._act(
+            "&Retention…",
+            self.show_retention,
+            "Ctrl+Shift+R",
+            "Logo churn, net and gross MRR retention per month or quarter",
+        )
         self.about = self._act("&About Account Desk", self.show_about, S.HelpContents)
 
         mb = w.menuBar()
@@ -170,6 +182,9 @@ class Actions:
         health = mb.addMenu("&Health")
         for a in (self.rescore, self.scorecard, self.overrides, self.validate):
             health.addAction(a)
+        team = mb.addMenu("&Team")
+        for a in (self.team, self.retention):
+            team.addAction(a)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(self.about)
 
@@ -379,6 +394,19 @@ class Actions:
         from desktop_app.ui.dialogs.validation_view import ValidationView
 
         ValidationView(self.w.store, self.w).open()
+
+    # ------------------------------------------------------------------ team
+    def show_team(self) -> None:
+        from desktop_app.ui.dialogs.team_view import TeamView
+
+        view = TeamView(self.w.store, self.w, today=self.w.today)
+        view.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
+        view.open()
+
+    def show_retention(self) -> None:
+        from desktop_app.ui.dialogs.retention_view import RetentionView
+
+        RetentionView(self.w.store, self.w, today=self.w.today).open()
 
     # ------------------------------------------------------------------ transition
     def start_transition(self, account_ids: Any) -> None:

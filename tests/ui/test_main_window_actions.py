@@ -89,3 +89,17 @@ def test_overrides_list_dialog_clears_with_undo(qtbot, window: MainWindow) -> No
     assert dialog.model.rowCount() == 0
     window.undo_stack.undo()
     assert dialog.model.rowCount() == 1
+
+
+def test_team_and_retention_views_open_from_the_menu(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.acts.team.trigger()
+    window.acts.retention.trigger()
+    names = {type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()}
+    assert {"TeamView", "RetentionView"} <= names
+    team = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "TeamView")
+    aid = int(window.book.account_id[42])
+    team.accountRequested.emit(aid)
+    assert window.selected_ids.tolist() == [aid]
+    for w in QApplication.topLevelWidgets():
+        if type(w).__name__ in {"TeamView", "RetentionView"}:
+            w.close()
