@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from desktop_app import __version__
 
@@ -27,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop_app.commands import book, gui
+    from desktop_app.commands import book, gui, importing, scoring, team, transition
 
     parser = _Parser(
         prog="account-desk",
@@ -42,22 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for name in ("importing", "scoring", "transition", "team"):
-        module = _optional_command_module(name)
-        if module is not None:
-            module.register(sub)
+    for module in (importing, scoring, transition, team):
+        module.register(sub)
     return parser
-
-
-def _optional_command_module(name: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(f"desktop_app.commands.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"desktop_app.commands.{name}":
-            return None
-        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
