@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         self._loading: Worker | None = None
         self._workers: list[Worker] = []
         self.temp_dirs: list[Path] = []  # demo books opened from the menu
+        self.status_count = QLabel(self)
+        self.status_db = QLabel(self)
+        self.status_import = QLabel(self)
         # Start reading the book now: it loads on a worker while the widgets are built.
         # (Its result arrives as a queued signal, after this constructor has finished.)
         self.reload()
@@ -86,9 +89,6 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.empty_state)
         self.setCentralWidget(self.stack)
 
-        self.status_count = QLabel(self)
-        self.status_db = QLabel(self)
-        self.status_import = QLabel(self)
         for w in (self.status_count, self.status_import):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().addWidget(self.status_db, 1)
@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
         worker.signals.failed.connect(lambda _m: QTimer.singleShot(0, self.docks.create))
         self._loading = worker
         self._keep(worker)
-        self.statusBar().showMessage("Loading accounts…")
+        # A label, not a temporary message: QStatusBar hides its permanent widgets while a
+        # message shows, and the first load starts before those widgets exist.
+        self.status_count.setText("Loading accounts…")
         start(worker)
 
     def _keep(self, worker: Worker) -> None:
@@ -219,7 +221,10 @@ class MainWindow(QMainWindow):
                 selection.select(self.model.index(start_row, 0), self.model.index(end_row, last))
             sm.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
             if rows.size:
-                self.table.scrollTo(self.model.index(int(rows[0]), 0))
+                self.table.scrollTo(
+                    self.model.index(int(rows[0]), 0),
+                    QAbstractItemView.ScrollHint.PositionAtCenter,
+                )
             if source != "chart":
                 self.docks.set_selection(self.selected_ids)
         finally:

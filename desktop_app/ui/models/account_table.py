@@ -100,6 +100,7 @@ class AccountTableModel(QAbstractTableModel):
         self._cols: dict[str, Any] = {}
         self._sort: tuple[str | None, bool] = (None, True)
         self._band_brushes = {b.value: QBrush(_tint(BAND_COLOURS[b])) for b in HealthBand}
+        self._muted = QBrush(QColor("#777777"))
 
     # ------------------------------------------------------------------ feeding
     @property
@@ -178,9 +179,18 @@ class AccountTableModel(QAbstractTableModel):
         col = COLUMNS[column]
         if role == Qt.ItemDataRole.DisplayRole:
             text = col.fmt(self._cols[col.key][i])
-            if col.key == "band" and self._overridden[i]:
-                return f"{text} ✎"
+            if col.key == "band":
+                if self._overridden[i]:
+                    return f"{text} ✎"
+                if not text:
+                    return "churned" if self._cols["lifecycle"][i] == "churned" else "not scored"
             return text
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col.key == "band"
+            and not self._cols["band"][i]
+        ):
+            return self._muted
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(col.align)
         if role == AccountIdRole:

@@ -31,7 +31,7 @@ class FilterBar(QWidget):
         self.renewal = self._combo("renewal", "Renewal window", "Any renewal")
         for days in RENEWAL_WINDOWS[1:]:
             self.renewal.addItem(f"Renews ≤ {days} days", days)
-        self.lifecycle = self._combo("lifecycle", "Lifecycle", "Active and churned")
+        self.lifecycle = self._combo("lifecycle", "Lifecycle", "Any status")
         self.lifecycle.addItem("Active", "active")
         self.lifecycle.addItem("Churned", "churned")
         self.clear = QToolButton(self)
