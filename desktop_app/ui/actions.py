@@ -283,13 +283,13 @@ class Actions:
         wizard.open()
 
     def _after_import(self, *_args: Any) -> None:
-        self.rescore_book(quiet=True)
+        self.rescore_book()
 
     def show_import_history(self) -> None:
         from desktop_app.ui.dialogs.import_history import ImportHistoryDialog
 
         dialog = ImportHistoryDialog(self.w.store, self.w)
-        dialog.rolledBack.connect(lambda _b: self.rescore_book(quiet=True))
+        dialog.rolledBack.connect(lambda _b: self.rescore_book())
         dialog.open()
 
     def export_table(self) -> None:
@@ -314,12 +314,14 @@ class Actions:
         self.w.statusBar().showMessage(f"Exported {n:,} accounts to {path}", 6000)
 
     # ------------------------------------------------------------------ health
-    def rescore_book(self, quiet: bool = False) -> None:
+    def rescore_book(self) -> None:
         from desktop_app.services.scoring import rescore
 
-        if not quiet:
-            self.w.statusBar().showMessage("Rescoring…")
-        self.w.run_task(rescore, self.w.store, write=True, done=self.data_changed)
+        # Writes are serialised on the one-thread writer pool, so a rescore asked for while
+        # another runs starts after it and sees the newest data.
+        self.w.run_task(
+            rescore, self.w.store, write=True, done=self.data_changed, title="Rescoring…"
+        )
 
     def override_band(self, account_id: int | None) -> None:
         from desktop_app.ui.dialogs.override_dialog import OverrideDialog
@@ -387,7 +389,7 @@ class Actions:
         from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 
         editor = ScorecardEditor(self.w.store, self.w)
-        editor.scorecardChanged.connect(lambda: self.rescore_book(quiet=True))
+        editor.scorecardChanged.connect(lambda: self.rescore_book())
         editor.open()
 
     def show_validation(self) -> None:

@@ -34,6 +34,7 @@ from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.filter_bar import FilterBar
+from desktop_app.ui.widgets.task_progress import TaskProgress
 from desktop_app.ui.workers import Worker, start, wait_all
 
 
@@ -92,6 +93,8 @@ class MainWindow(QMainWindow):
         for w in (self.status_count, self.status_import):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().addWidget(self.status_db, 1)
+        self.task_progress = TaskProgress(self)
+        self.statusBar().addPermanentWidget(self.task_progress)
 
         self.docks = docks.Docks(self)
         self.acts = actions.build(self)
@@ -264,17 +267,29 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, APP_NAME, message)
 
     def run_task(
-        self, fn: Any, *args: Any, write: bool = False, done: Any = None, progress: bool = True
+        self,
+        fn: Any,
+        *args: Any,
+        write: bool = False,
+        done: Any = None,
+        progress: bool = True,
+        title: str | None = None,
     ) -> Worker:
         """Run a service function on a worker; errors become a message box.
 
-        ``progress=False`` for plain functions that take no ``progress`` argument.
+        ``progress=False`` for plain functions that take no ``progress`` argument; with a
+        ``title`` the status bar shows the task's progress and a Cancel button.
         """
         worker = Worker(fn, *args, pass_progress=progress)
         if done is not None:
             worker.signals.finished.connect(done)
         worker.signals.failed.connect(self.show_error)
+        worker.signals.cancelled.connect(
+            lambda: self.statusBar().showMessage("Cancelled: nothing was changed.", 5000)
+        )
         self._keep(worker)
+        if title:
+            self.task_progress.track(worker, title)
         return start(worker, write=write)
 
     # ------------------------------------------------------------------ persistence

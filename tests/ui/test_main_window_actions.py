@@ -103,3 +103,22 @@ def test_team_and_retention_views_open_from_the_menu(qtbot, window: MainWindow) 
     for w in QApplication.topLevelWidgets():
         if type(w).__name__ in {"TeamView", "RetentionView"}:
             w.close()
+
+
+def test_rescore_shows_progress_and_can_be_cancelled(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    def scores() -> list[tuple[int, float]]:
+        with window.store.engine.connect() as conn:
+            return list(conn.execute(text("select account_id, score from health_scores")))
+
+    before = scores()
+    window.acts.rescore.trigger()
+    progress = window.task_progress
+    worker = progress.worker
+    assert worker is not None
+    assert progress.isVisible()
+    with qtbot.waitSignal(worker.signals.cancelled, timeout=30000):
+        progress.cancel()
+    assert not progress.isVisible()
+    assert scores() == before
