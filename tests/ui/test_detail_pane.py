@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Note, Ticket
-from desktop_app.ui.views.detail_models import RowsTableModel
+from desktop_app.ui.models.rows_model import RowsTableModel
 from desktop_app.ui.views.detail_pane import AccountDetailPane
 
 _H = Qt.Orientation.Horizontal

@@ -3,131 +3,98 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.domain.transition import ChecklistItem
-from desktop_app.services.transitions import TransitionItemView
 from desktop_app.services.transitions_plan import ReceiverLoad
+from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 def _bands(mix: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(mix.items()))
 
 
-class _RowsModel(QAbstractTableModel):
-    """A read-only table over a list of rows with declared columns."""
+def _column(header: str, value: Getter, *, right: bool = False, **kwargs: Any) -> Column:
+    """A transition column: the tooltip shows the full text of elided cells."""
+    kwargs.setdefault("tooltip", lambda r: str(value(r)) or None)
+    return Column(header, value, RIGHT if right else None, **kwargs)
 
-    headers: tuple[str, ...] = ()
-    right: tuple[int, ...] = ()  # columns aligned right (amounts)
+
+def _capacity(row: ReceiverLoad) -> str:
+    if row.capacity is None:
+        return "-"
+    return f"{row.capacity}{' (over)' if row.over_capacity else ''}"
+
+
+_WORKLOAD_COLUMNS = (
+    _column("CSM", lambda r: r.csm),
+    _column("Accounts", lambda r: f"{r.accounts_before} → {r.accounts_after}"),
+    _column("ARR", lambda r: f"${r.arr_before:,.0f} → ${r.arr_after:,.0f}"),
+    _column("Renewals ≤60 d", lambda r: f"{r.renewals_before} → {r.renewals_after}"),
+    _column("Bands after", lambda r: _bands(r.bands_after)),
+    _column("Capacity", _capacity),
+)
+_ITEM_COLUMNS = (
+    _column("Account", lambda r: r.account_name),
+    _column("From", lambda r: r.from_csm or "-"),
+    _column("To", lambda r: r.to_csm or "-"),
+    _column("Band", lambda r: r.band or "Undefined"),
+    _column("Scenario", lambda r: r.scenario.value),
+    _column("Automated", lambda r: "Yes" if r.plan.automated else "No"),
+    _column("Checklist", lambda r: f"{r.progress:.0%}"),
+)
+_CHECKLIST_COLUMNS = (
+    _column(
+        "Done",
+        lambda r: "",
+        roles={
+            Qt.ItemDataRole.CheckStateRole: lambda r: (
+                Qt.CheckState.Checked if r.done else Qt.CheckState.Unchecked
+            )
+        },
+    ),
+    _column("Section", lambda r: r.section),
+    _column("Question", lambda r: r.question, tooltip=lambda r: r.question),
+    _column(
+        "Answer",
+        lambda r: r.answer or "",
+        tooltip=lambda r: r.answer,
+        roles={Qt.ItemDataRole.EditRole: lambda r: r.answer or ""},
+    ),
+)
+
+
+class WorkloadModel(RowsTableModel):
+    """One row per receiving CSM (``ReceiverLoad``): before → after."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def value(self, row: Any, column: int) -> Any:
-        raise NotImplementedError
-
-    # ------------------------------------------------------------ Qt overrides
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
-
-    def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:  # the full text of elided cells
-            return str(self.value(self._rows[index.row()], index.column())) or None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return self.value(self._rows[index.row()], index.column())
+        super().__init__(_WORKLOAD_COLUMNS, parent)
 
 
-class WorkloadModel(_RowsModel):
-    """One row per receiving CSM: before → after."""
+class ItemsModel(RowsTableModel):
+    """One row per account of the transition (``TransitionItemView``)."""
 
-    headers = ("CSM", "Accounts", "ARR", "Renewals ≤60 d", "Bands after", "Capacity")
-
-    def value(self, row: ReceiverLoad, column: int) -> Any:
-        return (
-            row.csm,
-            f"{row.accounts_before} → {row.accounts_after}",
-            f"${row.arr_before:,.0f} → ${row.arr_after:,.0f}",
-            f"{row.renewals_before} → {row.renewals_after}",
-            _bands(row.bands_after),
-            "-"
-            if row.capacity is None
-            else f"{row.capacity}{' (over)' if row.over_capacity else ''}",
-        )[column]
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(_ITEM_COLUMNS, parent)
 
 
-class ItemsModel(_RowsModel):
-    """One row per account of the transition."""
-
-    headers = ("Account", "From", "To", "Band", "Scenario", "Automated", "Checklist")
-
-    def value(self, row: TransitionItemView, column: int) -> Any:
-        return (
-            row.account_name,
-            row.from_csm or "-",
-            row.to_csm or "-",
-            row.band or "Undefined",
-            row.scenario.value,
-            "Yes" if row.plan.automated else "No",
-            f"{row.progress:.0%}",
-        )[column]
-
-
-class ChecklistModel(_RowsModel):
+class ChecklistModel(RowsTableModel):
     """The checklist of one account; Done is checkable and Answer editable.
 
     Edits do not change the model directly: ``on_edit(key, done, answer)`` is called (the
     wizard pushes an undo command) and the model is reloaded from the saved state.
     """
 
-    headers = ("Done", "Section", "Question", "Answer")
-
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(_CHECKLIST_COLUMNS, parent)
         self.on_edit: Callable[[str, bool, str | None], None] | None = None
 
-    def value(self, row: ChecklistItem, column: int) -> Any:
-        return ("", row.section, row.question, row.answer or "")[column]
-
     # ------------------------------------------------------------ Qt overrides
-    def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        item: ChecklistItem = self._rows[index.row()]
-        if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
-            return Qt.CheckState.Checked if item.done else Qt.CheckState.Unchecked
-        if index.column() == 3 and role == Qt.ItemDataRole.EditRole:
-            return item.answer or ""
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (2, 3):
-            return item.question if index.column() == 2 else item.answer
-        return super().data(index, role)
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
         if index.column() == 0:
@@ -139,7 +106,7 @@ class ChecklistModel(_RowsModel):
     def setData(self, index: Index, value: Any, role: int = 2) -> bool:
         if not index.isValid() or self.on_edit is None:
             return False
-        item: ChecklistItem = self._rows[index.row()]
+        item: ChecklistItem = self.row(index.row())
         if index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
             checked = Qt.CheckState(value) == Qt.CheckState.Checked
             self.on_edit(item.key, checked, item.answer)
@@ -150,15 +117,11 @@ class ChecklistModel(_RowsModel):
         return False
 
 
-class TupleModel(_RowsModel):
+class TupleModel(RowsTableModel):
     """Rows of plain tuples under the given headers."""
 
     def __init__(
         self, headers: Sequence[str], parent: Any = None, *, right: Sequence[int] = ()
     ) -> None:
-        super().__init__(parent)
-        self.headers = tuple(headers)
-        self.right = tuple(right)
-
-    def value(self, row: tuple[Any, ...], column: int) -> Any:
-        return row[column]
+        columns = [_column(h, itemgetter(i), right=i in right) for i, h in enumerate(headers)]
+        super().__init__(columns, parent)

@@ -109,7 +109,7 @@ class ItemsPage(QWizardPage):
 
     def current_item(self) -> TransitionItemView | None:
         row = self.items_view.currentIndex().row()
-        return self.items_model.row_at(row) if row >= 0 else None
+        return self.items_model.row(row) if row >= 0 else None
 
     def select_row(self, row: int) -> None:
         index = self.items_model.index(row, 0)

@@ -15,7 +15,7 @@ from desktop_app.services.account_detail_rows import (
     ProvenanceRow,
     TicketRow,
 )
-from desktop_app.ui.views.detail_models import CAUTION, WARN, Col
+from desktop_app.ui.views.detail_models import CAUTION, WARN, col
 
 
 def money(v: float | None) -> str:
@@ -63,52 +63,52 @@ def _opp_state(o: OpportunityRow) -> str:
 
 
 CONTACT_COLS = (
-    Col("Name", lambda c: ("★ " if c.is_main_poc else "") + c.name, _contact_colour),
-    Col("Since reply", _reply, _contact_colour, right=True),
-    Col("Last reply", lambda c: day(c.last_replied)),
-    Col("Title", lambda c: c.title or ""),
-    Col("Status", lambda c: c.status or ""),
-    Col("Email", lambda c: c.email or ""),
+    col("Name", lambda c: ("★ " if c.is_main_poc else "") + c.name, _contact_colour),
+    col("Since reply", _reply, _contact_colour, right=True),
+    col("Last reply", lambda c: day(c.last_replied)),
+    col("Title", lambda c: c.title or ""),
+    col("Status", lambda c: c.status or ""),
+    col("Email", lambda c: c.email or ""),
 )
 TICKET_COLS = (
-    Col("Key", lambda t: t.key),
-    Col("Age", lambda t: "—" if t.age_days is None else f"{t.age_days} d", right=True),
-    Col("Auto-close", _auto, _ticket_colour),
-    Col("Status", lambda t: t.status or ""),
-    Col("Priority", lambda t: t.priority or ""),
-    Col("Subject", lambda t: t.subject or "", _ticket_colour),
+    col("Key", lambda t: t.key),
+    col("Age", lambda t: "—" if t.age_days is None else f"{t.age_days} d", right=True),
+    col("Auto-close", _auto, _ticket_colour),
+    col("Status", lambda t: t.status or ""),
+    col("Priority", lambda t: t.priority or ""),
+    col("Subject", lambda t: t.subject or "", _ticket_colour),
 )
 OPP_COLS = (
-    Col("Kind", lambda o: o.kind),
-    Col("Stage", lambda o: o.stage or ""),
-    Col("State", _opp_state),
-    Col("Amount", lambda o: money(o.amount), right=True),
-    Col("Close", lambda o: day(o.close_date)),
-    Col("Opportunity", lambda o: o.name or ""),
+    col("Kind", lambda o: o.kind),
+    col("Stage", lambda o: o.stage or ""),
+    col("State", _opp_state),
+    col("Amount", lambda o: money(o.amount), right=True),
+    col("Close", lambda o: day(o.close_date)),
+    col("Opportunity", lambda o: o.name or ""),
 )
 NPS_COLS = (
-    Col("Date", lambda n: day(n.responded_at)),
-    Col("Score", lambda n: str(n.score), _nps_colour, right=True),
-    Col("Comment", lambda n: n.comment or ""),
+    col("Date", lambda n: day(n.responded_at)),
+    col("Score", lambda n: str(n.score), _nps_colour, right=True),
+    col("Comment", lambda n: n.comment or ""),
 )
 NOTE_COLS = (
-    Col("When", lambda n: n.created_at.strftime("%Y-%m-%d %H:%M")),
-    Col("Kind", lambda n: n.kind),
-    Col("Author", lambda n: n.author or ""),
-    Col("Note", lambda n: n.body),
+    col("When", lambda n: n.created_at.strftime("%Y-%m-%d %H:%M")),
+    col("Kind", lambda n: n.kind),
+    col("Author", lambda n: n.author or ""),
+    col("Note", lambda n: n.body),
 )
 OWNER_COLS = (
-    Col("When", lambda o: day(o.changed_at)),
-    Col("From", lambda o: o.previous_owner or "—"),
-    Col("To", lambda o: o.new_owner or "—"),
-    Col("Team lead", lambda o: o.team_lead or ""),
+    col("When", lambda o: day(o.changed_at)),
+    col("From", lambda o: o.previous_owner or "—"),
+    col("To", lambda o: o.new_owner or "—"),
+    col("Team lead", lambda o: o.team_lead or ""),
 )
 PROVENANCE_COLS = (
-    Col("Fact", lambda p: p.fact),
-    Col("Rows", lambda p: str(p.rows), right=True),
-    Col("File", lambda p: p.file_name + (" (rolled back)" if p.rolled_back else "")),
-    Col("Imported", lambda p: day(p.imported_at)),
-    Col("Data as of", lambda p: day(p.data_as_of)),
+    col("Fact", lambda p: p.fact),
+    col("Rows", lambda p: str(p.rows), right=True),
+    col("File", lambda p: p.file_name + (" (rolled back)" if p.rolled_back else "")),
+    col("Imported", lambda p: day(p.imported_at)),
+    col("Data as of", lambda p: day(p.data_as_of)),
 )
 
 __all__ = [

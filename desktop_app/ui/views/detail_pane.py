@@ -33,14 +33,14 @@ from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
 from desktop_app.ui.commands_notes import AddNoteCommand
+from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.views import detail_columns as dc
 from desktop_app.ui.views.detail_header import DetailHeaderWidget
-from desktop_app.ui.views.detail_models import Col, RowsTableModel
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget
 
 MAX_VISIBLE_ROWS = 8
 MAX_COLUMN_PX = 190
-SECTIONS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
+SECTIONS: tuple[tuple[str, str, tuple[Column, ...], str], ...] = (
     ("contacts", "Contacts", dc.CONTACT_COLS, "No contacts on file."),
     ("tickets", "Open support tickets", dc.TICKET_COLS, "No open tickets."),
     ("opportunities", "Opportunities", dc.OPP_COLS, "No opportunities."),
@@ -54,7 +54,7 @@ SECTIONS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
 class _Section:
     """A titled group with a table and an empty-state label."""
 
-    def __init__(self, title: str, cols: tuple[Col, ...], empty: str, parent: QWidget) -> None:
+    def __init__(self, title: str, cols: tuple[Column, ...], empty: str, parent: QWidget) -> None:
         self.title = title
         self.box = QGroupBox(title, parent)
         lay = QVBoxLayout(self.box)
