@@ -16,7 +16,8 @@ from desktop_app.ui.views.scatter_data import AxisFloor, QuadrantStat
 _GUIDE_PEN = pg.mkPen("#555", width=1.2, style=Qt.PenStyle.DashDotLine)
 _FLOOR_PEN = pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine)
 _TODAY_PEN = pg.mkPen("#0072B2", width=1.5)
-_LEGEND_GREY = "#B0B0B0"
+_LEGEND_BRUSH = pg.mkBrush("#B0B0B0")
+_LEGEND_PEN = pg.mkPen(60, 60, 60, 140)
 
 
 class ScatterChrome(QObject):
@@ -65,24 +66,44 @@ class ScatterChrome(QObject):
         )
         layout_widget.addItem(self._legend, row=1, col=0)
         self._legend_items: list[pg.ScatterPlotItem] = []
+        self._arr_items: list[pg.ScatterPlotItem] = []
+        self._arr_values: list[float] = []
 
     # ---------------------------------------------------------------- legend
     def set_legend(self, brushes: np.ndarray, size_top: float) -> None:
-        self._legend.clear()
-        self._legend_items = []
-        grey = pg.mkBrush(_LEGEND_GREY)
+        """Bands and lifecycles are fixed entries (built once); only the ARR sizes follow
+        the book, and they are updated in place when their count does not change."""
+        if not self._legend_items:
+            self._fixed_legend(brushes)
+        values = sd.legend_arr_values(size_top)
+        if values == self._arr_values:
+            return
+        if len(values) != len(self._arr_items):
+            for item in self._arr_items:
+                self._legend.removeItem(item)
+            self._arr_items = []
+            for _v in values:
+                item = pg.ScatterPlotItem(pen=_LEGEND_PEN, symbol="o", brush=_LEGEND_BRUSH)
+                self._arr_items.append(item)
+                self._legend.addItem(item, "")
+        rows = {id(sample.item): (sample, label) for sample, label in self._legend.items}
+        for item, v in zip(self._arr_items, values, strict=True):
+            size = float(sd.sizes_for(np.array([v]), size_top)[0])
+            item.setSize(min(size, 19.0))
+            sample, label = rows[id(item)]
+            label.setText(f"${sd.format_count(v)} ARR")
+            sample.update()
+        self._arr_values = values
+
+    def _fixed_legend(self, brushes: np.ndarray) -> None:
         entries: list[tuple[Any, str]] = []
         for i, band in enumerate(BAND_ORDER):
             entries.append(({"symbol": "o", "size": 11, "brush": brushes[i]}, band.value))
         entries.append(({"symbol": "o", "size": 11, "brush": brushes[-1]}, "No band"))
         for sym, label in zip(sd.SYMBOLS, sd.SYMBOL_LABELS, strict=True):
-            entries.append(({"symbol": sym, "size": 11, "brush": grey}, label))
-        for v in sd.legend_arr_values(size_top):
-            size = float(sd.sizes_for(np.array([v]), size_top)[0])
-            opts = {"symbol": "o", "size": min(size, 19.0), "brush": grey}
-            entries.append((opts, f"${sd.format_count(v)} ARR"))
+            entries.append(({"symbol": sym, "size": 11, "brush": _LEGEND_BRUSH}, label))
         for opts, label in entries:
-            item = pg.ScatterPlotItem(pen=pg.mkPen(60, 60, 60, 140), **opts)
+            item = pg.ScatterPlotItem(pen=_LEGEND_PEN, **opts)
             self._legend_items.append(item)
             self._legend.addItem(item, label)
 
