@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services.health_overrides import OverrideInfo, active_overrides
 from desktop_app.store.engine import Store
+from desktop_app.ui.models.rows_model import Column, RowsTableModel
 
 _COLUMNS: tuple[tuple[str, Callable[[OverrideInfo], str]], ...] = (
     ("Account", lambda o: o.account_name),
@@ -37,44 +37,20 @@ _COLUMNS: tuple[tuple[str, Callable[[OverrideInfo], str]], ...] = (
 )
 
 
-class OverridesModel(QAbstractTableModel):
+_REVIEW = QBrush(QColor("#FCE4C4"))
+_REVIEW_TIP = "The computed band moved since the override was set, or it has expired."
+
+
+class OverridesModel(RowsTableModel):
+    """One row per ``OverrideInfo``; rows needing review are tinted."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[OverrideInfo] = []
-        self._review = QBrush(QColor("#FCE4C4"))
-
-    def set_rows(self, rows: list[OverrideInfo]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    # ------------------------------------------------------------------ Qt overrides
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _COLUMNS[section][0] if 0 <= section < len(_COLUMNS) else None
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[index.column()][1](row)
-        if role == Qt.ItemDataRole.BackgroundRole and row.needs_review:
-            return self._review
-        if role == Qt.ItemDataRole.ToolTipRole and row.needs_review:
-            return "The computed band moved since the override was set, or it has expired."
-        return None
+        super().__init__(
+            [Column(header, value) for header, value in _COLUMNS],
+            parent,
+            row_background=lambda o: _REVIEW if o.needs_review else None,
+            row_tooltip=lambda o: _REVIEW_TIP if o.needs_review else None,
+        )
 
 
 class OverridesListDialog(QDialog):

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import QAbstractTableModel, QDate, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +34,7 @@ from desktop_app.services.health_validation import (
 )
 from desktop_app.services.team import csm_names
 from desktop_app.store.engine import Store
+from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 
 #: The raw value of a cell (a float ratio or an int count; None when undefined).
 RawRole = Qt.ItemDataRole.UserRole + 1
@@ -91,63 +86,35 @@ def period_label(r: RetentionFigures, kind: str) -> str:
     return text if full else text + "*"
 
 
-class RetentionTableModel(QAbstractTableModel):
+def _figure_column(key: str, header: str, fmt: Callable[[Any], str], bold: Getter) -> Column:
+    def tip(row: tuple[str, RetentionFigures]) -> str:
+        fig = row[1]
+        return f"{fig.start} to {fig.end}: MRR {fig.mrr_start:,.0f} -> {fig.mrr_end:,.0f}"
+
+    return Column(
+        header,
+        lambda r: fmt(getattr(r[1], key)),
+        RIGHT,
+        tooltip=tip,
+        font=bold,
+        roles={RawRole: lambda r: getattr(r[1], key)},
+        header_tooltip=DEFINITIONS[key],
+    )
+
+
+class RetentionTableModel(RowsTableModel):
     """Rows of (label, RetentionFigures): one per period, or one per CSM."""
 
     def __init__(self, label_header: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label_header = label_header
-        self.rows: list[tuple[str, RetentionFigures]] = []
-        self._bold = QFont()
-        self._bold.setBold(True)
+        bold_font = QFont()
+        bold_font.setBold(True)
 
-    def set_rows(self, rows: list[tuple[str, RetentionFigures]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+        def bold(row: tuple[str, RetentionFigures]) -> QFont | None:
+            return bold_font if row[0] == WHOLE_BOOK else None
 
-    # ------------------------------------------------------------------ Qt overrides
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 1 + len(_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section <= len(_COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.label_header if section == 0 else _COLUMNS[section - 1][1]
-        if role == Qt.ItemDataRole.ToolTipRole and section > 0:
-            return DEFINITIONS[_COLUMNS[section - 1][0]]
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        label, fig = self.rows[index.row()]
-        col = index.column()
-        if col == 0:
-            if role == Qt.ItemDataRole.FontRole and label == WHOLE_BOOK:
-                return self._bold
-            return label if role in (Qt.ItemDataRole.DisplayRole, RawRole) else None
-        key, _header, fmt = _COLUMNS[col - 1]
-        value = getattr(fig, key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return fmt(value)
-        if role == RawRole:
-            return value
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and label == WHOLE_BOOK:
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{fig.start} to {fig.end}: MRR {fig.mrr_start:,.0f} -> {fig.mrr_end:,.0f}"
-        return None
+        label = Column(label_header, itemgetter(0), font=bold, roles={RawRole: itemgetter(0)})
+        figures = [_figure_column(key, header, fmt, bold) for key, header, fmt in _COLUMNS]
+        super().__init__([label, *figures], parent)
 
 
 def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:

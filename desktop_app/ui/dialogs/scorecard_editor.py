@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.scorecard import Scorecard, validate_scorecard
 from desktop_app.services.errors import UserError
-from desktop_app.services.scoring import PreviewRow, ScorePreviewer, save_version
+from desktop_app.services.scoring import ScorePreviewer, save_version
 from desktop_app.store.engine import Store
+from desktop_app.ui.models.rows_model import Column, RowsTableModel
 
 _HEADERS = ("Group / measure", "Weight", "0 points at", "100 points at", "Lower is better")
 _EDIT = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
@@ -162,36 +163,18 @@ class ScorecardTableModel(QAbstractTableModel):
         return None
 
 
-class PreviewModel(QAbstractTableModel):
-    """Accounts whose band would change: account, old band, new band."""
-
-    _HEAD = ("Account", "Band now", "Band with these weights")
+class PreviewModel(RowsTableModel):
+    """Accounts whose band would change (``PreviewRow``): account, old band, new band."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[PreviewRow] = []
-
-    def set_rows(self, rows: list[PreviewRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._HEAD[section] if 0 <= section < 3 else None
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.rows[index.row()]
-        return (r.name, r.old_band, r.new_band)[index.column()]
+        super().__init__(
+            (
+                Column("Account", lambda r: r.name),
+                Column("Band now", lambda r: r.old_band),
+                Column("Band with these weights", lambda r: r.new_band),
+            ),
+            parent,
+        )
 
 
 class ScorecardEditor(QDialog):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.team import SEVERITY_LABEL, Alert, Severity
 from desktop_app.services.team import CsmSummary, csm_alerts, team_median, team_summary
 from desktop_app.store.engine import Store
+from desktop_app.ui.models.rows_model import Column, RowsTableModel
 
 #: The raw (sortable) value of a cell; None sorts first.
 RawRole = Qt.ItemDataRole.UserRole + 1
@@ -249,59 +251,46 @@ class TeamSortProxy(QSortFilterProxyModel):
         return bool(a < b)
 
 
-_ALERT_COLUMNS: tuple[tuple[str, Callable[[Alert], str]], ...] = (
-    ("Topic", lambda a: SEVERITY_LABEL[a.severity]),
-    ("Account", lambda a: a.account),
-    ("About", lambda a: a.kind),
-    ("Detail", lambda a: a.message),
+@cache
+def _bold() -> QFont:  # built on first use, once a QApplication exists
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+_ALERT_ROLES: dict[int, Callable[[Alert], Any]] = {
+    AccountIdRole: lambda a: a.account_id,
+    RawRole: lambda a: a.severity.value,
+}
+_ALERT_COLUMNS = (
+    Column(
+        "Topic",
+        lambda a: SEVERITY_LABEL[a.severity],
+        font=lambda a: _bold() if a.severity is Severity.HIGH else None,
+        roles=_ALERT_ROLES,
+    ),
+    Column("Account", lambda a: a.account, roles=_ALERT_ROLES),
+    Column("About", lambda a: a.kind, roles=_ALERT_ROLES),
+    Column("Detail", lambda a: a.message, roles=_ALERT_ROLES),
 )
 
 
-class AlertModel(QAbstractTableModel):
+class AlertModel(RowsTableModel):
     """One CSM's agenda items (already sorted, most pressing first)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.alerts: list[Alert] = []
-        self._bold = QFont()
-        self._bold.setBold(True)
+        super().__init__(
+            _ALERT_COLUMNS,
+            parent,
+            row_tooltip=lambda a: f"{a.message}\nDouble-click to open the account.",
+        )
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return self.rows
 
     def set_alerts(self, alerts: list[Alert]) -> None:
-        self.beginResetModel()
-        self.alerts = alerts
-        self.endResetModel()
-
-    # ------------------------------------------------------------------ Qt overrides
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.alerts)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_ALERT_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _ALERT_COLUMNS[section][0] if 0 <= section < len(_ALERT_COLUMNS) else None
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.alerts):
-            return None
-        alert = self.alerts[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _ALERT_COLUMNS[index.column()][1](alert)
-        if role == AccountIdRole:
-            return alert.account_id
-        if role == RawRole:
-            return alert.severity.value
-        if role == Qt.ItemDataRole.FontRole and alert.severity is Severity.HIGH:
-            return self._bold if index.column() == 0 else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{alert.message}\nDouble-click to open the account."
-        return None
+        self.set_rows(alerts)
 
 
 _INTRO = (

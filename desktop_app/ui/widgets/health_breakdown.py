@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.domain.health import HealthExplanation, MeasureLine
+from desktop_app.ui.models.rows_model import Column, Getter, RowsTableModel
 
 MeasureIdRole = Qt.ItemDataRole.UserRole + 1
 RawValueRole = Qt.ItemDataRole.UserRole + 2
 
-_HEADERS = ("Measure", "Raw value", "Points", "Weight", "Contribution")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DRAG_BRUSH = QBrush(QColor("#F6D8C8"))  # a light tint of the Risky vermillion
 _MISSING_BRUSH = QBrush(QColor("#8A8A8A"))
@@ -25,75 +27,64 @@ def _fmt_raw(v: float | None) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.2f}"
 
 
-class HealthBreakdownModel(QAbstractTableModel):
+def _points(ln: MeasureLine) -> str:
+    return "-" if ln.points is None else f"{ln.points:.0f}"
+
+
+def _measure_column(
+    header: str, text: Callable[[MeasureLine], str], raw: Callable[[MeasureLine], Any]
+) -> Column:
+    roles: dict[int, Getter] = {MeasureIdRole: attrgetter("measure"), RawValueRole: raw}
+    return Column(header, text, None if header == "Measure" else _RIGHT, roles=roles)
+
+
+_COLUMNS = (
+    _measure_column("Measure", attrgetter("label"), attrgetter("label")),
+    _measure_column("Raw value", lambda ln: _fmt_raw(ln.raw), attrgetter("raw")),
+    _measure_column("Points", _points, attrgetter("points")),
+    _measure_column("Weight", lambda ln: f"{ln.weight:.1f}%", attrgetter("weight")),
+    _measure_column(
+        "Contribution", lambda ln: f"{ln.contribution:.1f}", attrgetter("contribution")
+    ),
+)
+
+
+class HealthBreakdownModel(RowsTableModel):
     """One row per measure of an explanation; the dragging measure is highlighted."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._lines: tuple[MeasureLine, ...] = ()
+        super().__init__(
+            _COLUMNS,
+            parent,
+            # left out: its weight went to the other measures
+            row_foreground=lambda ln: _MISSING_BRUSH if ln.points is None else None,
+            row_background=lambda ln: _DRAG_BRUSH if ln.measure == self._dragging else None,
+            row_font=self._font,
+            row_tooltip=self._tooltip,
+        )
         self._dragging: str | None = None
 
     def set_explanation(self, explanation: HealthExplanation | None) -> None:
-        self.beginResetModel()
-        self._lines = () if explanation is None else explanation.lines
         self._dragging = None if explanation is None else explanation.dragging
-        self.endResetModel()
+        self.set_rows(() if explanation is None else explanation.lines)
 
     def line(self, row: int) -> MeasureLine:
-        return self._lines[row]
+        line: MeasureLine = self.row(row)
+        return line
 
-    # ------------------------------------------------------------- Qt overrides
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section] if 0 <= section < len(_HEADERS) else None
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+    def _font(self, ln: MeasureLine) -> QFont | None:
+        if ln.measure != self._dragging:
             return None
-        ln = self._lines[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(ln, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(_RIGHT)
-        if role == Qt.ItemDataRole.ForegroundRole and ln.points is None:
-            return _MISSING_BRUSH  # left out: its weight went to the other measures
-        if role == Qt.ItemDataRole.BackgroundRole and ln.measure == self._dragging:
-            return _DRAG_BRUSH
-        if role == Qt.ItemDataRole.FontRole and ln.measure == self._dragging:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if ln.measure == self._dragging:
-                return f"{ln.label}: drags the score down most, costs {ln.lost:.1f} points"
-            if ln.points is None:
-                return f"{ln.label}: no data, left out (its weight goes to the others)"
-            return f"{ln.label}: costs {ln.lost:.1f} points" if ln.lost > 0 else ln.label
-        if role == MeasureIdRole:
-            return ln.measure
-        if role == RawValueRole:
-            return (ln.label, ln.raw, ln.points, ln.weight, ln.contribution)[col]
-        return None
+        font = QFont()
+        font.setBold(True)
+        return font
 
-    @staticmethod
-    def _display(ln: MeasureLine, col: int) -> str:
-        if col == 0:
-            return ln.label
-        if col == 1:
-            return _fmt_raw(ln.raw)
-        if col == 2:
-            return "-" if ln.points is None else f"{ln.points:.0f}"
-        if col == 3:
-            return f"{ln.weight:.1f}%"
-        return f"{ln.contribution:.1f}"
+    def _tooltip(self, ln: MeasureLine) -> str:
+        if ln.measure == self._dragging:
+            return f"{ln.label}: drags the score down most, costs {ln.lost:.1f} points"
+        if ln.points is None:
+            return f"{ln.label}: no data, left out (its weight goes to the others)"
+        return f"{ln.label}: costs {ln.lost:.1f} points" if ln.lost > 0 else ln.label
 
 
 class HealthBreakdownWidget(QWidget):
