@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from desktop_app.io import dates
 from desktop_app.io import normalize as nz
+from desktop_app.io.dedupe import dedupe, dedupe_columns, take
 from desktop_app.io.derive import aggregate_invoices, derive, derive_account_columns
 from desktop_app.io.locate import FactorColumn, HeaderSpec, find_header, finish_table, header_key
 from desktop_app.io.model import (
     KINDS,
     ImportFileError,
     ImportPreview,
+    NoReadProgress,
     Problem,
+    ReadProgress,
     Records,
     SavedProfile,
+    check_read,
 )
 from desktop_app.io.profiles import (
     FIELD_TYPES,
@@ -35,16 +39,6 @@ from desktop_app.io.profiles import (
 )
 from desktop_app.io.readers import Source, open_source
 from desktop_app.io.wide import MONTH_PREFIX, melt_wide, month_columns
-
-_KEYS: dict[str, tuple[str, ...]] = {
-    "accounts": ("sf_account_id",),
-    "contacts": ("sf_contact_id",),
-    "opportunities": ("sf_opportunity_id",),
-    "tickets": ("key",),
-    "subscriptions": ("external_id",),
-    "nps": ("response_id",),
-    "usage": ("lms_id", "account_name", "month"),
-}
 
 
 def file_sha256(path: str | Path) -> str:
@@ -72,12 +66,17 @@ def build_preview(
     sheet: str | None = None,
     profile: str | None = None,
     saved_profiles: Sequence[SavedProfile] = (),
+    progress: ReadProgress | None = None,
 ) -> ImportPreview:
     """Read ``path`` and return what it would import; raise ``ImportFileError`` if unreadable.
 
     The profile is detected from the headers (saved user profiles first) unless ``profile``
-    names one. Unrecognised headers give kind "unknown" with an error Problem.
+    names one. Unrecognised headers give kind "unknown" with an error Problem. ``progress``
+    gets fractions while the body is read (every chunk) and normalised (every column);
+    when it says ``cancelled()`` reading stops with ``ReadCancelled``.
     """
+    progress = progress or NoReadProgress()
+    check_read(progress, 0.0, f"Opening {Path(path).name}…")
     src, header = _open(path, sheet)
     columns = header.names
     match = match_saved(columns, saved_profiles)
@@ -90,22 +89,40 @@ def build_preview(
         if len(months) >= 2 and not id_cols:
             id_cols = _wide_ids(columns, months)
         if len(months) >= 2 and id_cols:
-            return _build(src, header, "usage", "usage_wide", id_cols, 0.9, months, str(path))
+            plan = _Plan("usage", "usage_wide", id_cols, 0.9, months)
+            return _build(src, header, plan, str(path), progress)
     if match is None:
         return _unknown(src, header, str(path))
-    return _build(src, header, match.kind, match.profile, match.mapping, match.confidence, {},
-                  str(path))  # fmt: skip
+    plan = _Plan(match.kind, match.profile, match.mapping, match.confidence, {})
+    return _build(src, header, plan, str(path), progress)
 
 
 def apply_mapping(
-    path: str | Path, sheet: str | None, kind: str, mapping: dict[str, str]
+    path: str | Path,
+    sheet: str | None,
+    kind: str,
+    mapping: dict[str, str],
+    *,
+    progress: ReadProgress | None = None,
 ) -> ImportPreview:
     """Build the preview from a user-confirmed mapping (source column -> canonical field)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     src, header = _open(path, sheet)
     mapping = {c: f for c, f in mapping.items() if c in set(header.names) and f}
-    return _build(src, header, kind, "custom", mapping, 1.0, {}, str(path))
+    plan = _Plan(kind, "custom", mapping, 1.0, {})
+    return _build(src, header, plan, str(path), progress or NoReadProgress())
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to build: the kind and profile, its column mapping and any month columns."""
+
+    kind: str
+    profile: str
+    mapping: dict[str, str]
+    confidence: float
+    months: dict[int, date]
 
 
 def _wide_ids(columns: list[str], months: dict[int, date]) -> dict[str, str]:
@@ -196,17 +213,18 @@ def _example(col: FactorColumn, order: str) -> str:
 
 
 def _build(
-    src: Source, header: HeaderSpec, kind: str, profile: str, mapping: dict[str, str],
-    confidence: float, months: dict[int, date], path: str,
-) -> ImportPreview:  # fmt: skip
-    names = header.names
+    src: Source, header: HeaderSpec, plan: _Plan, path: str, progress: ReadProgress
+) -> ImportPreview:
+    names, kind, mapping, months = header.names, plan.kind, plan.mapping, plan.months
     index = {n: i for i, n in enumerate(names)}
     used = sorted({index[c] for c in mapping} | set(months) | {0, 1, 2})
     used = [u for u in used if u < len(names)]
-    body = src.read_body(header.data_start, len(names), used)
-    table = finish_table(header, body, header.data_start)
-    preview = ImportPreview(path, src.sheet, kind, profile, confidence, [], [], mapping=mapping,
-                            sheets=src.sheets, sha256=file_sha256(path),
+    table = finish_table(
+        header, src.read_body(header.data_start, len(names), used, progress), header.data_start
+    )
+    check_read(progress, 0.7, "Checking rows…")
+    preview = ImportPreview(path, src.sheet, kind, plan.profile, plan.confidence, [], [],
+                            mapping=mapping, sheets=src.sheets, sha256=file_sha256(path),
                             rows_skipped=table.skipped, notes=list(src.notes),
                             columns=list(names))  # fmt: skip
     missing = missing_required(
@@ -217,43 +235,67 @@ def _build(
         preview.problems.append(Problem(src.file, src.sheet, header.row_index + 1, None, message))
         return preview
     rows = table.row_numbers
-    bad = np.zeros(len(rows), dtype=bool)
+    keep = _drop_preview_rows(table, index, header, np.ones(len(rows), dtype=bool))
+    steps = [(c, f, f) for c, f in mapping.items()]
+    steps += [(names[ci], "mau", f"{MONTH_PREFIX}{ci}") for ci in months]
+    raw: dict[int, FactorColumn] = dict(enumerate(table.columns))
+    del table  # each source column is dropped as soon as it is normalised (peak memory)
+    last_use = {index[column]: k for k, (column, _f, _s) in enumerate(steps)}
     fields: dict[str, list[Any]] = {}
-    plan = [(c, f, f) for c, f in mapping.items()]
-    plan += [(names[ci], "mau", f"{MONTH_PREFIX}{ci}") for ci in months]
-    for column, field, slot in plan:
-        col = table.columns[index[column]]
-        values, errors, note = normalize_column(col, field, column, src.decimal_comma)
-        if note:
-            preview.notes.append(note)
-        if errors:
-            hit = np.flatnonzero(np.isin(col.codes, list(errors)))
-            bad[hit] = True
-            for i in hit.tolist():
-                preview.problems.append(Problem(src.file, src.sheet, int(rows[i]), column,
-                                                errors[int(col.codes[i])]))  # fmt: skip
-        fields[slot] = values
-    keep = _drop_preview_rows(table, index, header, ~bad)
-    del table  # the factorised source columns are no longer needed
+    for k, (column, field, slot) in enumerate(steps):
+        check_read(progress, 0.7 + 0.25 * k / len(steps), f"Reading {column}…")
+        col = raw[index[column]]
+        if last_use[index[column]] == k:
+            del raw[index[column]]
+        fields[slot] = _normalized(col, field, column, src, preview, rows, keep)
+    del raw
     data, numbers = _columns(fields, keep, rows)
     del fields
+    check_read(progress, 0.95, "Checking duplicates…")
     preview.mapping = {**mapping, **{names[ci]: "mau" for ci in months}}
+    _finish(preview, plan, data, numbers, path)
+    progress.report(1.0, f"{len(preview.records):,} rows read")
+    return preview
+
+
+def _normalized(
+    col: FactorColumn, field: str, column: str, src: Source, preview: ImportPreview,
+    rows: Any, keep: Any,
+) -> list[Any]:  # fmt: skip
+    """One column's per-row values; rows with a bad value get a Problem and leave ``keep``."""
+    values, errors, note = normalize_column(col, field, column, src.decimal_comma)
+    if note:
+        preview.notes.append(note)
+    if errors:
+        hit = np.flatnonzero(np.isin(col.codes, list(errors)))
+        keep[hit] = False
+        for i in hit.tolist():
+            preview.problems.append(Problem(src.file, src.sheet, int(rows[i]), column,
+                                            errors[int(col.codes[i])]))  # fmt: skip
+    return values
+
+
+def _finish(
+    preview: ImportPreview, plan: _Plan, data: dict[str, list[Any]], numbers: list[int],
+    path: str,
+) -> None:  # fmt: skip
+    """Derived fields, wide months melted, invoices summed, duplicates dropped."""
+    kind, months = plan.kind, plan.months
     if kind == "accounts" and not months:  # columnar all the way to the database
         derive_account_columns(data, len(numbers))
-        preview.records, preview.row_numbers = _dedupe_columns(kind, data, numbers, preview)
-        return preview
+        preview.records, preview.row_numbers = dedupe_columns(kind, data, numbers, preview)
+        return
     records = list(Records(data, len(numbers)))
     del data
     if months:
         records, numbers = melt_wide(records, numbers, months)
-    derive(kind, records, profile)
-    if profile == "recurly_ar":
+    derive(kind, records, plan.profile)
+    if plan.profile == "recurly_ar":
         as_of = date.fromtimestamp(Path(path).stat().st_mtime)
         records, numbers = aggregate_invoices(records, numbers, as_of)
         preview.notes.append(f"invoices summed per account as of {as_of.isoformat()}")
-    records, numbers = _dedupe(kind, records, numbers, preview)
+    records, numbers = dedupe(kind, records, numbers, preview)
     preview.records, preview.row_numbers = records, numbers
-    return preview
 
 
 def _drop_preview_rows(table: Any, index: dict[str, int], header: HeaderSpec, keep: Any) -> Any:
@@ -273,92 +315,6 @@ def _columns(
     """The kept rows of each field (lists) and their source row numbers."""
     idx = np.flatnonzero(keep)
     if len(idx) != len(rows):
-        fields = {n: _take(v, idx) for n, v in fields.items()}
+        fields = {n: take(v, idx) for n, v in fields.items()}
     numbers: list[int] = rows[idx].tolist()
     return fields, numbers
-
-
-def _take(values: list[Any], idx: Any) -> list[Any]:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    out: list[Any] = array[idx].tolist()
-    return out
-
-
-def _repeats(data: dict[str, list[Any]], keys: list[str], n: int) -> list[tuple[int, int]]:
-    """(row, first row with the same key) for each repeated key; all-blank keys never repeat.
-
-    pandas' hash table instead of a dict of a million tuples keeps big files small.
-    """
-    values = np.empty(n, dtype=object)
-    if len(keys) == 1:
-        values[:] = data[keys[0]]
-    else:  # element by element: numpy would broadcast a list of tuples into 2-D
-        for i, key in enumerate(zip(*(data[k] for k in keys), strict=True)):
-            values[i] = None if all(v is None for v in key) else key
-    codes, _uniques = pd.factorize(values)
-    valid = codes >= 0
-    _seen, first_index = np.unique(codes[valid], return_index=True)
-    firsts = np.full(n, -1, dtype=np.int64)
-    rows = np.flatnonzero(valid)
-    firsts[rows] = rows[first_index[np.searchsorted(_seen, codes[valid])]]
-    hit = np.flatnonzero(valid & (firsts != np.arange(n)))
-    return list(zip(hit.tolist(), firsts[hit].tolist(), strict=True))
-
-
-def _dedupe_columns(
-    kind: str, data: dict[str, list[Any]], numbers: list[int], preview: ImportPreview
-) -> tuple[Records, list[int]]:
-    """``_dedupe`` on columns: the same rows are kept and the same problems reported."""
-    records = Records(data, len(numbers))
-    keys = [k for k in _KEYS.get(kind, ()) if numbers and k in data]
-    if not keys:
-        return records, numbers
-    drop: list[int] = []
-    for i, first in _repeats(data, keys, len(numbers)):
-        key = tuple(data[k][i] for k in keys)
-        drop.append(i)
-        if records.row(first) != records.row(i):
-            preview.problems.append(Problem(
-                preview.file and Path(preview.file).name, preview.sheet, numbers[i], None,
-                f"duplicate {'/'.join(keys)} {_show(key)} with different values "
-                f"(first seen on row {numbers[first]})",
-            ))  # fmt: skip
-    if not drop:
-        return records, numbers
-    kept = np.setdiff1d(np.arange(len(numbers)), np.array(drop))
-    data = {n: _take(v, kept) for n, v in data.items()}
-    return Records(data, len(kept)), [numbers[i] for i in kept.tolist()]
-
-
-def _dedupe(
-    kind: str, records: list[dict[str, Any]], numbers: list[int], preview: ImportPreview
-) -> tuple[list[dict[str, Any]], list[int]]:
-    """Drop exact duplicate keys; a conflicting duplicate is a Problem on the later row."""
-    keys = [k for k in _KEYS.get(kind, ()) if records and k in records[0]]
-    if not keys or (kind == "usage" and "month" not in keys):
-        return records, numbers
-    seen: dict[tuple[Any, ...], int] = {}
-    out, out_rows = [], []
-    for rec, row in zip(records, numbers, strict=True):
-        key = tuple(rec.get(k) for k in keys)
-        if all(v is None for v in key):
-            out.append(rec)
-            out_rows.append(row)
-            continue
-        first = seen.get(key)
-        if first is None:
-            seen[key] = len(out)
-            out.append(rec)
-            out_rows.append(row)
-        elif out[first] != rec:
-            preview.problems.append(Problem(
-                preview.file and Path(preview.file).name, preview.sheet, row, None,
-                f"duplicate {'/'.join(keys)} {_show(key)} with different values "
-                f"(first seen on row {out_rows[first]})",
-            ))  # fmt: skip
-    return out, out_rows
-
-
-def _show(key: tuple[Any, ...]) -> str:
-    return "/".join(v.isoformat() if isinstance(v, date | datetime) else str(v) for v in key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, overload
+from typing import Any, Literal, Protocol, overload
 
 Severity = Literal["error", "warning"]
 
@@ -18,6 +18,35 @@ KINDS = (
     "usage",
     "nps",
 )
+
+
+class ReadProgress(Protocol):
+    """What readers need of a progress object (``services.progress.Progress`` fits)."""
+
+    def report(self, fraction: float, message: str = "") -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+class ReadCancelled(Exception):
+    """Reading stopped because ``ReadProgress.cancelled()`` said so (nothing was kept)."""
+
+
+class NoReadProgress:
+    """A ``ReadProgress`` that ignores reports and never cancels."""
+
+    def report(self, fraction: float, message: str = "") -> None:
+        return None
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def check_read(progress: ReadProgress, fraction: float, message: str = "") -> None:
+    """Report ``fraction``; raise ``ReadCancelled`` when the reader should stop."""
+    progress.report(fraction, message)
+    if progress.cancelled():
+        raise ReadCancelled(message or "cancelled")
 
 
 class ImportFileError(Exception):

@@ -268,8 +268,10 @@ def sf_ids_18(uniques: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
         suffixes = codes.tobytes().decode("ascii")
         for k, i in enumerate(plain):
             out[i] = texts[i] + suffixes[3 * k : 3 * k + 3]
-    done = set(plain)
-    rest = [i for i in range(len(texts)) if i not in done]
+    done = np.zeros(len(texts), dtype=bool)
+    done[plain] = True
+    rest: list[int] = np.flatnonzero(~done).tolist()
+    del plain
     parsed, errors = normalize_uniques([uniques[i] for i in rest], parse_sf_id)
     for i, value in zip(rest, parsed, strict=True):
         out[i] = value

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import pandas as pd
 import python_calamine as pc
 
 from desktop_app.io.locate import HEAD_ROWS, FactorColumn, factorize
-from desktop_app.io.model import ImportFileError, SheetInfo
+from desktop_app.io.model import ImportFileError, ReadProgress, SheetInfo, check_read
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -31,6 +32,8 @@ _DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(?:\.\d{3})*,\d+$|^-?\d+,\d{1,2}$")
 _DECIMAL_POINT = re.compile(r"^-?\d{1,3}(?:,\d{3})*\.\d+$|^-?\d+\.\d+$")
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+#: read_body(first row, width, columns to read, progress) -> factorised columns
+BodyReader = Callable[[int, int, Sequence[int], ReadProgress], list[FactorColumn]]
 
 
 @dataclass
@@ -41,7 +44,7 @@ class Source:
     sheet: str | None
     sheets: list[SheetInfo]
     head: list[list[Any]]
-    read_body: Callable[[int, int, Sequence[int]], list[FactorColumn]]
+    read_body: BodyReader
     merged: Merged = field(default_factory=list)
     decimal_comma: bool = False
     notes: list[str] = field(default_factory=list)
@@ -151,15 +154,18 @@ def _open_workbook(path: str | Path, sheet: str | None) -> Source:
     if not any(any(c != "" for c in r) for r in rows[:HEAD_ROWS]):
         raise ImportFileError(f"{name}, sheet '{sheet}': the sheet is empty")
 
-    def read_body(start: int, width: int, usecols: Sequence[int]) -> list[FactorColumn]:
+    def read_body(
+        start: int, width: int, usecols: Sequence[int], progress: ReadProgress
+    ) -> list[FactorColumn]:
         body = rows[start:]
         cols = list(zip(*body, strict=False)) if body else []
         out = []
         for c in range(width):
+            check_read(progress, 0.7 * c / max(width, 1), f"Reading column {c + 1} of {width}…")
             if c in usecols and c < len(cols):
                 out.append(factorize(cols[c]))
             else:
-                out.append(FactorColumn(np.full(len(body), -1, dtype=np.int64), []))
+                out.append(FactorColumn(np.full(len(body), -1, dtype=np.int32), []))
         return out
 
     return Source(name, sheet, infos, rows[:HEAD_ROWS], read_body, merged)
@@ -243,26 +249,43 @@ def _open_text(path: str | Path) -> Source:
     decimal_comma = delim != "," and commas > points
     width = max(len(r) for r in head)
     pd_encoding = "utf-16" if encoding.startswith("utf-16") and encoding != "utf-16" else encoding
+    if encoding in ("utf-16-le", "utf-16-be"):
+        pd_encoding = encoding
+    # Rows expected, for progress only: the file's size at the head's bytes per line.
+    rows_guess = Path(path).stat().st_size * max(head_bytes.count(b"\n"), 1) / len(head_bytes)
 
-    def read_body(start: int, width_: int, usecols: Sequence[int]) -> list[FactorColumn]:
-        return _read_csv_body(path, pd_encoding, delim, max(width, width_), start, usecols)
+    def read_body(
+        start: int, width_: int, usecols: Sequence[int], progress: ReadProgress
+    ) -> list[FactorColumn]:
+        shape = _CsvShape(pd_encoding, delim, max(width, width_), max(rows_guess, 1.0))
+        return _read_csv_body(path, shape, start, usecols, progress)
 
     notes = [f"read as {encoding} text, delimiter {delim!r}"]
     src = Source(name, None, [SheetInfo(name, False, -1)], head, read_body)
     src.decimal_comma, src.notes = decimal_comma, notes
-    if encoding in ("utf-16-le", "utf-16-be"):
-        src.read_body = lambda s, w, u: _read_csv_body(path, encoding, delim, max(width, w), s, u)
     return src
 
 
+@dataclass(frozen=True)
+class _CsvShape:
+    encoding: str
+    delim: str
+    width: int
+    rows_guess: float
+
+
 def _read_csv_body(
-    path: str | Path, encoding: str, delim: str, width: int, start: int, usecols: Sequence[int]
+    path: str | Path, shape: _CsvShape, start: int, usecols: Sequence[int], progress: ReadProgress
 ) -> list[FactorColumn]:
-    """Read rows ``start``.. of a CSV as factorised columns, chunk by chunk."""
-    cols = sorted(set(usecols))
+    """Read rows ``start``.. of a CSV as factorised columns, chunk by chunk.
+
+    Only ``usecols`` are parsed; each chunk is factorised at once and dropped, so a
+    million-row file never exists as a million-row frame. ``progress`` is checked per chunk.
+    """
+    cols, width = sorted(set(usecols)), shape.width
     kwargs: dict[str, Any] = {
-        "sep": delim,
-        "encoding": encoding,
+        "sep": shape.delim,
+        "encoding": shape.encoding,
         "header": None,
         "names": list(range(width)),
         "usecols": cols,
@@ -273,16 +296,24 @@ def _read_csv_body(
         "chunksize": _CHUNK_ROWS,
         "quotechar": '"',
     }
+    collect = partial(_collect, cols=cols, width=width, start=start,
+                      tick=partial(_tick, progress, shape.rows_guess))  # fmt: skip
     try:
-        return _collect(pd.read_csv(path, engine="c", **kwargs), cols, width, start)
+        return collect(pd.read_csv(path, engine="c", **kwargs))
     except pd.errors.ParserError:
         kwargs["on_bad_lines"] = lambda bad: bad[:width]
-        return _collect(pd.read_csv(path, engine="python", **kwargs), cols, width, start)
+        return collect(pd.read_csv(path, engine="python", **kwargs))
     except UnicodeDecodeError:
         raise ImportFileError(f"{_name(path)}: the text encoding could not be read") from None
 
 
-def _collect(reader: Any, cols: list[int], width: int, start: int) -> list[FactorColumn]:
+def _tick(progress: ReadProgress, rows_guess: float, seen: int) -> None:
+    check_read(progress, 0.7 * min(seen / rows_guess, 0.99), f"Read {seen:,} rows…")
+
+
+def _collect(
+    reader: Any, cols: list[int], width: int, start: int, tick: Callable[[int], None]
+) -> list[FactorColumn]:
     """Factorise each chunk, then merge the chunks' distinct values in one pass per column.
 
     (A Python dict of every distinct value, kept while reading, cost ~70 MB per
@@ -292,6 +323,7 @@ def _collect(reader: Any, cols: list[int], width: int, start: int) -> list[Facto
     seen = 0
     with reader:
         for chunk in reader:
+            tick(seen)
             skip = max(0, start - seen)
             seen += len(chunk)
             if skip >= len(chunk):
@@ -306,21 +338,21 @@ def _collect(reader: Any, cols: list[int], width: int, start: int) -> list[Facto
         if c in parts:
             out.append(_merge(parts.pop(c)))
         else:
-            out.append(FactorColumn(np.full(n, -1, dtype=np.int64), []))
+            out.append(FactorColumn(np.full(n, -1, dtype=np.int32), []))
     return out
 
 
 def _merge(parts: list[FactorColumn]) -> FactorColumn:
     """One factorised column from per-chunk ones (codes in order of first appearance)."""
     if len(parts) <= 1:
-        return parts[0] if parts else FactorColumn(np.empty(0, dtype=np.int64), [])
+        return parts[0] if parts else FactorColumn(np.empty(0, dtype=np.int32), [])
     values = np.empty(sum(len(p.uniques) for p in parts), dtype=object)
     values[:] = [u for p in parts for u in p.uniques]
     codes, uniques = pd.factorize(values)
     joined = []
     offset = 0
     for p in parts:
-        remap = np.append(codes[offset : offset + len(p.uniques)].astype(np.int64), -1)
+        remap = np.append(codes[offset : offset + len(p.uniques)].astype(np.int32), -1)
         joined.append(remap[p.codes])
         offset += len(p.uniques)
     return FactorColumn(np.concatenate(joined), list(uniques))

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from desktop_app.io.model import ImportFileError, ImportPreview, SavedProfile
+from desktop_app.io.model import ImportFileError, ImportPreview, ReadCancelled, SavedProfile
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing_accounts import store_accounts
 from desktop_app.services.importing_billing import (
@@ -48,7 +48,7 @@ from desktop_app.services.importing_facts import (
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
-from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.progress import Cancelled, NullProgress, Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -135,14 +135,26 @@ def saved_profiles(store: Store) -> list[SavedProfile]:
 
 
 def preview_file(
-    store: Store, path: str | Path, *, sheet: str | None = None, profile: str | None = None
+    store: Store,
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    profile: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportPreview:
-    """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file."""
+    """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file.
+
+    ``progress`` gets fractions while the file is read (every chunk of rows, every column);
+    raises ``Cancelled`` when it asks to stop.
+    """
     build_preview = _reader("build_preview")
     try:
         preview: ImportPreview = build_preview(
-            str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store)
-        )
+            str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
+            progress=progress,
+        )  # fmt: skip
+    except ReadCancelled as exc:
+        raise Cancelled(str(exc)) from exc
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
     except FileNotFoundError as exc:

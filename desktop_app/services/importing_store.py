@@ -79,11 +79,12 @@ def coerce(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 def coerce_column(table: Table, name: str, values: list[Any]) -> list[Any]:
     """``coerce`` applied to a whole column (the list itself when nothing needs converting)."""
     kind = _column_kind(table, name)
-    if kind == "date":
+    # The list itself when nothing needs converting (a million-row column is not copied).
+    if kind == "date" and any(isinstance(v, datetime) for v in values):
         return [v.date() if isinstance(v, datetime) else v for v in values]
-    if kind == "datetime":
+    if kind == "datetime" and any(type(v) is date for v in values):
         return [datetime(v.year, v.month, v.day) if type(v) is date else v for v in values]
-    if kind == "text":
+    if kind == "text" and not all(v is None or type(v) is str for v in values):
         return [v if v is None or type(v) is str else str(v) for v in values]
     return values
 
