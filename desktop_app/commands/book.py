@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from dataclasses import asdict
 from datetime import date
 from typing import Any
+
+from desktop_app.commands.common import opened_store, print_json
 
 #: The keys of ``accounts --json``: a public interface (extend, never rename).
 ACCOUNT_JSON_KEYS = (
@@ -68,19 +68,16 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.demo import generate_demo
     from desktop_app.services.errors import UserError
     from desktop_app.services.scoring import rescore
 
-    store = open_database(args.db)
-    try:
-        summary = generate_demo(store, args.accounts, seed=args.seed)
-        rescore(store)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-    finally:
-        store.dispose()
+    with opened_store(args.db) as store:
+        try:
+            summary = generate_demo(store, args.accounts, seed=args.seed)
+            rescore(store)
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
     print(
         f"Demo book: {summary.accounts} accounts ({summary.churned} churned), "
         f"{summary.csms} CSMs, {summary.usage_rows} usage rows, {summary.tickets} tickets "
@@ -103,17 +100,12 @@ def record_json(record: Any) -> dict[str, Any]:
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.portfolio import account_records
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         records = account_records(store, owner=args.owner)
-    finally:
-        store.dispose()
     if args.json:
-        json.dump([record_json(r) for r in records], sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        print_json([record_json(r) for r in records])
         return 0
     if not records:
         print("No accounts. Import an account report or run `account-desk demo`.")
@@ -130,12 +122,8 @@ def cmd_accounts(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.store.engine import current_revision
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         print(f"Database {store.location} is at schema {current_revision(store.engine)}.")
-    finally:
-        store.dispose()
     return 0

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+from desktop_app.commands.common import iso_date, opened_store, print_json
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("score", help="recompute account health and print the band counts")
     p.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="score as of this date, using only what was known then",
     )
@@ -30,12 +22,12 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("validate", help="does the health score predict churn? (AUC)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="end of the history used")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="end of the history used")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("retention", help="logo churn and MRR retention over a period")
-    p.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
-    p.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE")
+    p.add_argument("--from", dest="start", type=iso_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="end", type=iso_date, required=True, metavar="DATE")
     p.add_argument("--owner", metavar="NAME", help="only this CSM's accounts")
     p.add_argument(
         "--by",
@@ -50,28 +42,13 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_overrides)
 
 
-def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=1, default=_default)
-    sys.stdout.write("\n")
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
 def cmd_score(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.scoring import rescore
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         summary = rescore(store, as_of=args.as_of)
-    finally:
-        store.dispose()
     if args.json:
-        _dump(asdict(summary))
+        print_json(asdict(summary))
         return 0
     print(
         f"Scored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()} "
@@ -89,14 +66,10 @@ def _fmt(v: float | None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.health_validation import validate
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         report = validate(store, as_of=args.as_of)
-    finally:
-        store.dispose()
     if args.json:
         data = asdict(report)
         data["score_beats_usage"] = report.score_beats_usage
@@ -108,7 +81,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             {"decile": d, "observations": n, "churn_rate": rate}
             for d, n, rate in report.churn_by_decile
         ]
-        _dump(data)
+        print_json(data)
         return 0
     for h in sorted(report.auc_score):
         print(
@@ -124,18 +97,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.health_validation import retention
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         if args.by:
             return _retention_series(store, args)
         figures = retention(store, args.start, args.end, owner=args.owner)
-    finally:
-        store.dispose()
     if args.json:
-        _dump(asdict(figures))
+        print_json(asdict(figures))
         return 0
     print(
         f"{figures.start.isoformat()} to {figures.end.isoformat()}"
@@ -149,16 +118,12 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def cmd_overrides(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.health_overrides import active_overrides
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         rows = active_overrides(store)
-    finally:
-        store.dispose()
     if args.json:
-        _dump([asdict(r) | {"created_at": r.created_at.isoformat()} for r in rows])
+        print_json([asdict(r) | {"created_at": r.created_at.isoformat()} for r in rows])
         return 0
     if not rows:
         print("No active overrides.")
@@ -178,7 +143,7 @@ def _retention_series(store: Any, args: argparse.Namespace) -> int:
 
     rows = retention_series(store, args.start, args.end, args.by, owner=args.owner)
     if args.json:
-        _dump([asdict(r) for r in rows])
+        print_json([asdict(r) for r in rows])
         return 0
     print(
         f"{'from':10}  {'to':10}  {'start':>5}  {'churned':>7}  {'logo churn':>10}  "

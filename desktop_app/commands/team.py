@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from datetime import date
 from typing import Any
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+from desktop_app.commands.common import iso_date, opened_store, print_json
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("team", help="per-CSM book summary beside the team median")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="count as of this date")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="count as of this date")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_team)
 
     p = sub.add_parser("alerts", help="one-on-one agenda for one CSM's accounts")
     p.add_argument("--owner", metavar="NAME", required=True, help="the CSM (case-insensitive)")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="count as of this date")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="count as of this date")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_alerts)
-
-
-def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=1)
-    sys.stdout.write("\n")
 
 
 def _pct(v: float | None) -> str:
@@ -39,18 +27,14 @@ def _pct(v: float | None) -> str:
 
 
 def cmd_team(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.team import summary_dict, team_median, team_summary
 
     as_of = args.as_of or date.today()
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         rows = team_summary(store, as_of)
-    finally:
-        store.dispose()
     med = team_median(rows)
     if args.json:
-        _dump(
+        print_json(
             {
                 "as_of": as_of.isoformat(),
                 "csms": [summary_dict(r) for r in rows],
@@ -77,17 +61,13 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     from desktop_app.domain.team import SEVERITY_LABEL
-    from desktop_app.services.database import open_database
     from desktop_app.services.team import csm_alerts
 
     as_of = args.as_of or date.today()
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         alerts = csm_alerts(store, args.owner, as_of)
-    finally:
-        store.dispose()
     if args.json:
-        _dump(
+        print_json(
             [
                 {
                     "account_id": a.account_id,

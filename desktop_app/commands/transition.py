@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from desktop_app.commands.common import opened_store
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("transition", help="account transitions (SOP hand-offs)")
@@ -64,12 +66,10 @@ def _account_ids(store: Any, args: argparse.Namespace) -> list[int]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.errors import UserError
     from desktop_app.services.transitions_plan import export_transition
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         if args.transition is not None:
             target: Any = args.transition
         else:
@@ -79,8 +79,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = export_transition(
             store, target, args.out, to_csm=args.to, overwrite=args.force, fmt=args.format
         )
-    finally:
-        store.dispose()
     print(f"Wrote {result.rows} accounts to {result.path}")
     for m in result.missing:
         print(f"missing: {m.account}: {m.field}")
@@ -88,14 +86,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
     from desktop_app.services.transitions import list_transitions
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         rows = list_transitions(store)
-    finally:
-        store.dispose()
     if not rows:
         print("No transitions.")
     for t in rows:

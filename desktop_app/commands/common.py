@@ -1,0 +1,49 @@
+"""Helpers shared by the CLI command modules: date arguments, JSON output, the store.
+
+Services are imported lazily inside the functions (CLI start-up speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_app.store.engine import Store
+
+
+def iso_date(text: str) -> date:
+    """An argparse ``type``: a YYYY-MM-DD date, or a user-facing argument error."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON on stdout; dates (and datetimes) in ISO format."""
+    json.dump(data, sys.stdout, indent=1, default=_json_default)
+    sys.stdout.write("\n")
+
+
+@contextmanager
+def opened_store(location: str | None) -> Iterator[Store]:
+    """Open (creating and migrating) the database at ``location``; dispose of it on exit."""
+    from desktop_app.services.database import open_database
+
+    store = open_database(location)
+    try:
+        yield store
+    finally:
+        store.dispose()
