@@ -36,27 +36,20 @@ from desktop_app.store.schema import (
     Ticket,
     TransitionItem,
 )
-
-RECEIVER = "Alicia Chen"
+from tests.transition_helpers import RECEIVER, movable_accounts
 
 
 def _calm_accounts(store: Store, n: int, receiver: str = RECEIVER) -> list[int]:
     """Active accounts not owned by ``receiver``, cleared of open tickets and sales opps."""
+    ids = movable_accounts(store, n, receiver)
     with store.sessions() as s, s.begin():
-        rid = s.scalar(select(Csm.id).where(Csm.full_name == receiver))
-        ids = s.scalars(
-            select(Account.id)
-            .where(Account.owner_id != rid, Account.lifecycle == "active")
-            .order_by(Account.id)
-            .limit(n)
-        ).all()
         s.execute(delete(Ticket).where(Ticket.account_id.in_(ids)))
         s.execute(
             delete(Opportunity).where(
                 Opportunity.account_id.in_(ids), Opportunity.kind != "renewal"
             )
         )
-    return list(ids)
+    return ids
 
 
 def _set_band(store: Store, account_id: int, band: str, *, override: bool = False) -> None:

@@ -22,25 +22,11 @@ from desktop_app.services.transitions_plan import (
 )
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Contact, Csm
-
-RECEIVER = "Alicia Chen"
-
-
-def _others(store: Store, n: int) -> list[int]:
-    with store.sessions() as s:
-        rid = s.scalar(select(Csm.id).where(Csm.full_name == RECEIVER))
-        return list(
-            s.scalars(
-                select(Account.id)
-                .where(Account.owner_id != rid, Account.lifecycle == "active")
-                .order_by(Account.id)
-                .limit(n)
-            )
-        )
+from tests.transition_helpers import RECEIVER, movable_accounts
 
 
 def test_workload_preview_before_and_after(demo_store: Store, today: date) -> None:
-    ids = _others(demo_store, 5)
+    ids = movable_accounts(demo_store, 5)
     with demo_store.sessions() as s:
         rid = s.scalar(select(Csm.id).where(Csm.full_name == RECEIVER))
         mine = s.scalars(
@@ -62,7 +48,7 @@ def test_workload_preview_before_and_after(demo_store: Store, today: date) -> No
 
 
 def test_warnings_renewal_capacity_open_work(demo_store: Store, today: date) -> None:
-    ids = _others(demo_store, 3)
+    ids = movable_accounts(demo_store, 3)
     with demo_store.sessions() as s, s.begin():
         s.execute(
             update(Account)
@@ -83,7 +69,7 @@ def test_spread_balances_arr_and_count(demo_store: Store) -> None:
         3: "B",
         4: "A",
     }
-    ids = _others(demo_store, 30)
+    ids = movable_accounts(demo_store, 30)
     out = spread(demo_store, ids, ["Alicia Chen", "Tom Whitaker", "Holly Grant"])
     assert set(out) == set(ids)
     counts = [list(out.values()).count(r) for r in ("Alicia Chen", "Tom Whitaker", "Holly Grant")]
@@ -93,7 +79,7 @@ def test_spread_balances_arr_and_count(demo_store: Store) -> None:
 
 
 def test_export_saved_transition_reads_back(demo_store: Store, tmp_path: Path) -> None:
-    ids = _others(demo_store, 4)
+    ids = movable_accounts(demo_store, 4)
     with demo_store.sessions() as s, s.begin():
         s.execute(
             update(Contact)
@@ -140,7 +126,7 @@ def test_export_saved_transition_reads_back(demo_store: Store, tmp_path: Path) -
 
 
 def test_export_refuses_to_overwrite(demo_store: Store, tmp_path: Path) -> None:
-    ids = _others(demo_store, 2)
+    ids = movable_accounts(demo_store, 2)
     path = tmp_path / "out.xlsx"
     path.write_bytes(b"original")
     with pytest.raises(UserError, match="file exists"):
@@ -152,7 +138,7 @@ def test_export_refuses_to_overwrite(demo_store: Store, tmp_path: Path) -> None:
 
 
 def test_export_csv_and_bad_input(demo_store: Store, tmp_path: Path) -> None:
-    ids = _others(demo_store, 3)
+    ids = movable_accounts(demo_store, 3)
     path = tmp_path / "out.csv"
     result = export_transition(demo_store, ids, path, to_csm=RECEIVER)
     text = path.read_text(encoding="utf-8-sig").splitlines()

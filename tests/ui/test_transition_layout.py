@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from desktop_app.io.exporters.rows import SHEET_LIST, TRANSITION_COLUMNS
 from desktop_app.store.engine import Store
-from desktop_app.store.schema import Account, Csm
+from desktop_app.store.schema import Account
 from desktop_app.ui.dialogs.transition_export import (
     MISSING_COLOUR,
     ExportPreviewModel,
@@ -19,23 +19,10 @@ from desktop_app.ui.dialogs.transition_export import (
     missing_summary,
 )
 from desktop_app.ui.dialogs.transition_wizard import PAGE_FINISH, TransitionWizard
+from tests.transition_helpers import RECEIVER, movable_accounts
 
-RECEIVER = "Alicia Chen"
 _H = Qt.Orientation.Horizontal
 _MODE = QHeaderView.ResizeMode
-
-
-def _ids(store: Store, n: int) -> list[int]:
-    with store.sessions() as s:
-        rid = s.scalar(select(Csm.id).where(Csm.full_name == RECEIVER))
-        return list(
-            s.scalars(
-                select(Account.id)
-                .where(Account.owner_id != rid, Account.lifecycle == "active")
-                .order_by(Account.id)
-                .limit(n)
-            )
-        )
 
 
 def _wizard(qtbot, store: Store, ids: list[int], today: date) -> TransitionWizard:
@@ -47,7 +34,7 @@ def _wizard(qtbot, store: Store, ids: list[int], today: date) -> TransitionWizar
 
 
 def test_account_names_stretch_on_one_line(qtbot, demo_store: Store, today: date) -> None:
-    wizard = _wizard(qtbot, demo_store, _ids(demo_store, 4), today)
+    wizard = _wizard(qtbot, demo_store, movable_accounts(demo_store, 4), today)
     view = wizard.accounts_page.view
     header = view.horizontalHeader()
     assert header.sectionResizeMode(0) == _MODE.Stretch
@@ -62,7 +49,7 @@ def test_account_names_stretch_on_one_line(qtbot, demo_store: Store, today: date
 
 
 def test_checklist_gets_the_width_and_wraps(qtbot, demo_store: Store, today: date) -> None:
-    wizard = _wizard(qtbot, demo_store, _ids(demo_store, 3), today)
+    wizard = _wizard(qtbot, demo_store, movable_accounts(demo_store, 3), today)
     wizard.next()
     wizard.receivers_page.receiver_combo.setCurrentText(RECEIVER)
     wizard.next()
@@ -89,7 +76,7 @@ def test_checklist_gets_the_width_and_wraps(qtbot, demo_store: Store, today: dat
 def test_finish_page_previews_the_sheet_with_missing_cells(
     qtbot, qtmodeltester, demo_store: Store, today: date, tmp_path
 ) -> None:
-    ids = _ids(demo_store, 3)
+    ids = movable_accounts(demo_store, 3)
     with demo_store.sessions() as s:
         s.execute(update(Account).where(Account.id == ids[1]).values(lms_id=None))
         name = s.scalar(select(Account.name).where(Account.id == ids[1]))

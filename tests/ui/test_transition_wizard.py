@@ -21,25 +21,11 @@ from desktop_app.ui.dialogs.transition_wizard import (
     PAGE_RECEIVERS,
     TransitionWizard,
 )
-
-RECEIVER = "Alicia Chen"
-
-
-def _ids(store: Store, n: int) -> list[int]:
-    with store.sessions() as s:
-        rid = s.scalar(select(Csm.id).where(Csm.full_name == RECEIVER))
-        return list(
-            s.scalars(
-                select(Account.id)
-                .where(Account.owner_id != rid, Account.lifecycle == "active")
-                .order_by(Account.id)
-                .limit(n)
-            )
-        )
+from tests.transition_helpers import RECEIVER, movable_accounts
 
 
 def test_wizard_end_to_end(qtbot, demo_store: Store, tmp_path: Path, today: date) -> None:
-    ids = _ids(demo_store, 3)
+    ids = movable_accounts(demo_store, 3)
     stack = QUndoStack()
     wizard = TransitionWizard(demo_store, ids, undo_stack=stack, today=today)
     qtbot.addWidget(wizard)
@@ -130,7 +116,7 @@ def test_wizard_end_to_end(qtbot, demo_store: Store, tmp_path: Path, today: date
 
 
 def test_wizard_resumes_saved_transition(qtbot, demo_store: Store, today: date) -> None:
-    ids = _ids(demo_store, 2)
+    ids = movable_accounts(demo_store, 2)
     first = TransitionWizard(demo_store, ids, today=today)
     qtbot.addWidget(first)
     first.receivers_page.account_ids = ids
@@ -177,7 +163,7 @@ def test_wizard_all_accounts_of_csm_and_spread(qtbot, demo_store: Store, today: 
 
 
 def test_models_pass_qtmodeltester(qtbot, qtmodeltester, demo_store: Store, today: date) -> None:
-    ids = _ids(demo_store, 2)
+    ids = movable_accounts(demo_store, 2)
     wizard = TransitionWizard(demo_store, ids, today=today)
     qtbot.addWidget(wizard)
     wizard.receivers_page.account_ids = ids
