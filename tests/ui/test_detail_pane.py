@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -16,15 +12,6 @@ from desktop_app.ui.models.rows_model import RowsTableModel
 from desktop_app.ui.views.detail_pane import AccountDetailPane
 
 _H = Qt.Orientation.Horizontal
-
-
-@pytest.fixture
-def pane(qtbot: QtBot, demo_store: Store, today: date) -> AccountDetailPane:
-    w = AccountDetailPane(demo_store, QUndoStack(), today=today)
-    qtbot.addWidget(w)
-    w.resize(520, 900)
-    w.show()
-    return w
 
 
 def _busy_account(store: Store) -> int:
