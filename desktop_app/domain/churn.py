@@ -19,13 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import numpy.typing as npt
 
 from desktop_app.domain.accounts import CHURN_REASONS, ChurnType
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
 
 #: Usage fell by more than this fraction ...
 ORGANIC_MIN_USAGE_DROP = 0.10

@@ -31,12 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from desktop_app.domain.accounts import BAND_CODE, BAND_ORDER, HealthBand
+from desktop_app.domain.arrays import BoolArray, FloatArray, Int8Array, IntArray
 from desktop_app.domain.scorecard import Scorecard
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-Int8Array = npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,13 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
 from desktop_app.domain.churn import organic_contraction
 from desktop_app.domain.health import MeasureInputs
 from desktop_app.domain.scorecard import Scorecard
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 CURRENT_WINDOW_DAYS = 31.0
 STALE_USAGE_MONTHS = 2

@@ -11,6 +11,7 @@ import numpy.typing as npt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.domain.arrays import FloatArray, IntArray
 from desktop_app.domain.churn import RevenueInputs, day_number
 from desktop_app.domain.health_inputs import (
     WAITING_CUSTOMER,
@@ -28,9 +29,6 @@ from desktop_app.store.schema import (
     Ticket,
     UsageMonth,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 

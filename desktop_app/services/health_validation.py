@@ -10,6 +10,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from desktop_app.domain.accounts import BAND_ORDER
+from desktop_app.domain.arrays import FloatArray
 from desktop_app.domain.churn import (
     RetentionFigures,
     RevenueInputs,
@@ -30,7 +31,6 @@ from desktop_app.services.scoring import monthly_results
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 
-FloatArray = npt.NDArray[np.float64]
 HORIZONS = (3, 6)
 #: Churn rates by band and by usage decile use this horizon (months).
 RATE_HORIZON = 6

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, func, select
 
 from desktop_app.domain.accounts import BAND_CODE, NO_BAND, AccountRecord, HealthBand
+from desktop_app.domain.arrays import BoolArray, DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.services.progress import Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
@@ -26,12 +27,6 @@ from desktop_app.store.schema import (
     Ticket,
     UsageMonth,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-ObjArray = npt.NDArray[np.object_]
-DateArray = npt.NDArray[np.datetime64]
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.accounts import BAND_ORDER
+from desktop_app.domain.arrays import BoolArray, IntArray
 from desktop_app.domain.team import (
     AccountFacts,
     Alert,
@@ -36,9 +37,6 @@ UNASSIGNED = "(unassigned)"
 NOT_SCORED = "Not scored"
 #: Renewal performance looks back this many days (four quarters).
 RENEWAL_LOOKBACK_DAYS = 365
-
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)

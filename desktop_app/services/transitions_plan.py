@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
+from desktop_app.domain.arrays import FloatArray
 from desktop_app.domain.transition import (
     CHECKLIST_QUESTIONS,
     ChecklistItem,
@@ -27,7 +28,7 @@ from desktop_app.io.exporters.rows import (
 )
 from desktop_app.io.exporters.xlsx_writer import MISSING_RGB
 from desktop_app.services.errors import UserError
-from desktop_app.services.portfolio import BookColumns, FloatArray, load_book
+from desktop_app.services.portfolio import BookColumns, load_book
 from desktop_app.services.transitions import load_transition_in, resolve_assignments
 from desktop_app.services.transitions_facts import (
     AccountBasics,
