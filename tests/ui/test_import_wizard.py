@@ -16,7 +16,7 @@ from desktop_app.services.importing import import_files, list_batches
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.import_history import ImportHistoryDialog
 from desktop_app.ui.dialogs.import_wizard import ImportWizard
-from desktop_app.ui.workers import Worker, start, wait_all
+from desktop_app.ui.workers import Worker, reader_pool, start, wait_all
 
 HEADER = ["Account ID", "Account Name", "Account Owner", "LMS ID", "Recurly ID"]
 ROWS = [
@@ -65,6 +65,7 @@ def test_wizard_previews_and_imports(qtbot, qtmodeltester, store, accounts_xlsx)
     assert wizard.files_page.isComplete()
     wizard.next()
     page = wizard.preview_page
+    qtbot.waitUntil(lambda: not page.reading(), timeout=10000)
     assert "salesforce_accounts" in page.source_label.text()
     assert page.table_model.rowCount() == 3
     qtmodeltester.check(page.table_model)
@@ -89,6 +90,7 @@ def test_cancelled_import_writes_nothing(qtbot, store, db_path, accounts_xlsx) -
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.next()
+    qtbot.waitUntil(lambda: not wizard.preview_page.reading(), timeout=10000)
     before = dump(db_path)
     gate = threading.Event()
     blocker = Worker(lambda progress: gate.wait(10))
@@ -113,6 +115,7 @@ def test_unknown_file_is_mapped_saved_as_profile_and_imported(qtbot, store, tmp_
     wizard.show()
     wizard.next()
     page = wizard.preview_page
+    qtbot.waitUntil(lambda: not page.reading(), timeout=10000)
     assert not page.mapping.isHidden()
     assert not page.isComplete()
     editor = page.mapping
@@ -175,3 +178,39 @@ def test_history_rolls_back_after_confirmation(
         ln for ln in before if not any(s in ln for s in skip)
     ]
     assert "rolled back" in dialog.model.index(0, 10).data()
+
+
+def test_preview_is_read_on_a_worker_and_can_be_cancelled(qtbot, store, tmp_path) -> None:
+    path = tmp_path / "big_accounts.csv"
+    lines = ["Account ID,Account Name,Account Owner,MRR"]
+    lines += [f"001A{i:011d},Account {i},CSM {i % 7},{i}.5" for i in range(120_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gate = threading.Event()
+    blockers = [
+        Worker(lambda progress: gate.wait(10)) for _ in range(reader_pool().maxThreadCount())
+    ]
+    for blocker in blockers:  # every reader thread busy: the preview cannot finish before Cancel
+        start(blocker)
+    wizard = ImportWizard(store, [str(path)])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.preview_page
+    assert page.reading()
+    assert not page.isComplete()
+    assert page.cancel_read_button.isVisibleTo(wizard)
+    page.cancel_reading()
+    gate.set()
+    qtbot.waitUntil(lambda: not page.reading(), timeout=20000)
+    assert page.previews == {}
+    assert "reading cancelled" in page.source_label.text()
+    assert not page.isComplete()
+    assert not page.cancel_read_button.isVisibleTo(wizard)
+    wizard.back()
+    wizard.next()  # reading again, without Cancel, gives the preview
+    qtbot.waitUntil(lambda: not page.reading(), timeout=20000)
+    assert page.table_model.rowCount() > 0
+    assert "120,000 rows" in page.source_label.text()
+    assert page.isComplete()
+    assert wait_all()
+    assert count(store, "accounts") == 0

@@ -1,8 +1,8 @@
 """File > Import…: files, detected source and preview, mapping editor, run with progress.
 
-Pages: (1) the file list (add, remove, drag and drop); (2) per file: detected source and
-confidence, sheet choice (hidden sheets marked), a preview of the rows as they will land,
-the problems (exportable to CSV), and a column-mapping editor for unknown files; (3) the
+Pages: (1) the file list (add, remove, drag and drop); (2) per file, read on a worker with
+progress and Cancel (``import_preview_page.PreviewPage``): detected source and confidence,
+sheet choice, the rows as they will land, the problems and the mapping editor; (3) the
 import, in a writer ``Worker`` with a progress bar and Cancel, ending with a summary.
 """
 
@@ -17,16 +17,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListView,
-    QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -34,16 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.io.model import ImportPreview
-from desktop_app.services.errors import UserError
-from desktop_app.services.importing import ImportSummary, preview_file, save_profile
+from desktop_app.services.importing import ImportSummary
 from desktop_app.services.importing_tools import (
-    export_problems,
     import_previews,
-    kinds,
-    mapped_preview,
 )
 from desktop_app.store.engine import Store
-from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
+from desktop_app.ui.dialogs.import_preview_page import PreviewPage
 from desktop_app.ui.workers import Worker, start
 
 
@@ -109,158 +101,6 @@ class FilesPage(QWizardPage):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         self.add_paths([p for p in paths if Path(p).is_file()])
         event.acceptProposedAction()
-
-
-class PreviewPage(QWizardPage):
-    """Per file: detected source, sheet, rows as they will land, problems, mapping editor."""
-
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.setTitle("Check what will be imported")
-        self.previews: dict[str, ImportPreview] = {}
-        self.errors: dict[str, str] = {}
-        self.file_combo = QComboBox(self)
-        self.source_label = QLabel(self)
-        self.sheet_combo = QComboBox(self)
-        self.table_model = PreviewTableModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.table_model)
-        self.problems_model = QStringListModel(self)
-        self.problems_view = QListView(self)
-        self.problems_view.setModel(self.problems_model)
-        self.export_button = QPushButton("Export problems…", self)
-        self.mapping = MappingEditor(self)
-        form = QFormLayout()
-        form.addRow("File:", self.file_combo)
-        form.addRow("Detected source:", self.source_label)
-        form.addRow("Sheet:", self.sheet_combo)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.table, 3)
-        layout.addWidget(QLabel("Problems (rows with problems are not imported):", self))
-        layout.addWidget(self.problems_view, 1)
-        layout.addWidget(self.export_button)
-        layout.addWidget(self.mapping)
-        self.file_combo.currentIndexChanged.connect(self._show_current)
-        self.sheet_combo.activated.connect(self._sheet_chosen)
-        self.export_button.clicked.connect(self._export)
-        self.mapping.applied.connect(self._mapping_applied)
-        self.mapping.save_requested.connect(self._save_profile)
-
-    def load(self, paths: list[str]) -> None:
-        """(Re)read the files that are new since the last visit."""
-        for gone in set(self.previews) - set(paths):
-            del self.previews[gone]
-        self.errors = {}
-        for path in paths:
-            if path not in self.previews:
-                self._read(path, None)
-        self.file_combo.blockSignals(True)
-        self.file_combo.clear()
-        self.file_combo.addItems([Path(p).name for p in paths])
-        for i, p in enumerate(paths):
-            self.file_combo.setItemData(i, p)
-        self.file_combo.blockSignals(False)
-        self._show_current()
-
-    def _read(self, path: str, sheet: str | None) -> None:
-        try:
-            self.previews[path] = preview_file(self.store, path, sheet=sheet)
-            self.errors.pop(path, None)
-        except UserError as exc:
-            self.previews.pop(path, None)
-            self.errors[path] = str(exc)
-        self.completeChanged.emit()
-
-    def current_path(self) -> str | None:
-        data = self.file_combo.currentData()
-        return str(data) if data else None
-
-    def _show_current(self) -> None:
-        path = self.current_path()
-        preview = self.previews.get(path or "")
-        self.table_model.set_preview(preview)
-        self.sheet_combo.clear()
-        if preview is None:
-            self.source_label.setText(self.errors.get(path or "", ""))
-            self.problems_model.setStringList([])
-            self.mapping.hide()
-            return
-        if preview.kind in kinds():
-            self.source_label.setText(
-                f"{preview.profile} → {preview.kind} ({preview.confidence:.0%} sure), "
-                f"{len(preview.records):,} rows, {preview.rows_skipped} skipped"
-            )
-        else:
-            self.source_label.setText("Not recognised: map the columns below.")
-        for s in preview.sheets:
-            self.sheet_combo.addItem(f"{s.name} (hidden)" if s.hidden else s.name, s.name)
-        if preview.sheet is not None:
-            self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findData(preview.sheet), 0))
-        self.sheet_combo.setEnabled(len(preview.sheets) > 1)
-        self.problems_model.setStringList(
-            [str(p) for p in preview.problems] + [f"Note: {n}" for n in preview.notes]
-        )
-        self._show_mapping(preview)
-
-    def _show_mapping(self, preview: ImportPreview) -> None:
-        if preview.kind in kinds() and not preview.profile.startswith("custom"):
-            self.mapping.hide()
-            return
-        self.mapping.set_columns(list(preview.columns), preview.kind, preview.mapping)
-        self.mapping.show()
-
-    def _sheet_chosen(self, index: int) -> None:
-        path = self.current_path()
-        if path:
-            self._read(path, self.sheet_combo.itemData(index))
-            self._show_current()
-
-    def _mapping_applied(self, kind: str, mapping: dict[str, str]) -> None:
-        path = self.current_path()
-        if not path:
-            return
-        sheet = self.previews[path].sheet if path in self.previews else None
-        try:
-            self.previews[path] = mapped_preview(path, sheet, kind, mapping)
-        except UserError as exc:
-            QMessageBox.warning(self, "Column mapping", str(exc))
-            return
-        self.completeChanged.emit()
-        self._show_current()
-
-    def _save_profile(self, name: str, kind: str, mapping: dict[str, str]) -> None:
-        path = self.current_path()
-        if not path:
-            return
-        columns = self.previews[path].columns if path in self.previews else []
-        try:
-            save_profile(self.store, name, kind, columns, mapping)
-        except UserError as exc:
-            QMessageBox.warning(self, "Save profile", str(exc))
-            return
-        self.mapping.status.setText(f"Saved as profile “{name}”.")
-
-    def _export(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Export problems", "problems.csv",
-                                                "CSV (*.csv)")  # fmt: skip
-        if target:
-            export_problems(list(self.previews.values()), target)
-
-    def importable(self) -> list[ImportPreview]:
-        return [p for p in self.previews.values() if p.kind in kinds() and p.records]
-
-    # Qt overrides ------------------------------------------------------------------
-    def initializePage(self) -> None:
-        wizard = self.wizard()
-        assert isinstance(wizard, ImportWizard)
-        self.load(wizard.files_page.paths())
-
-    def isComplete(self) -> bool:
-        return (
-            bool(self.previews) and not self.errors and len(self.importable()) == len(self.previews)
-        )
 
 
 class RunPage(QWizardPage):
@@ -391,6 +231,7 @@ class ImportWizard(QWizard):
             self.preview_page.load(self.files_page.paths())
 
     def reject(self) -> None:
+        self.preview_page.cancel_reading()
         if self.run_page.worker is not None and not self.run_page.finished:
             self.run_page.cancel()
             return

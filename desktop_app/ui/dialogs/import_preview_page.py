@@ -1,0 +1,267 @@
+"""The import wizard's preview page: files are read on a worker with progress and Cancel.
+
+Per file: detected source and confidence, sheet choice (hidden sheets marked), a preview of
+the rows as they will land, the problems (exportable to CSV), and a column-mapping editor
+for unknown files. Reading runs on the reader pool (``Worker``), one file at a time, so a
+million-row file never freezes the window; Cancel stops it between chunks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStringListModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from desktop_app.io.model import ImportPreview
+from desktop_app.services.errors import UserError
+from desktop_app.services.importing import preview_file, save_profile
+from desktop_app.services.importing_tools import export_problems, kinds, mapped_preview
+from desktop_app.store.engine import Store
+from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
+from desktop_app.ui.workers import Worker, start
+
+
+class PreviewPage(QWizardPage):
+    """Per file: detected source, sheet, rows as they will land, problems, mapping editor."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setTitle("Check what will be imported")
+        self.previews: dict[str, ImportPreview] = {}
+        self.errors: dict[str, str] = {}
+        self.file_combo = QComboBox(self)
+        self.source_label = QLabel(self)
+        self.sheet_combo = QComboBox(self)
+        self.table_model = PreviewTableModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.table_model)
+        self.problems_model = QStringListModel(self)
+        self.problems_view = QListView(self)
+        self.problems_view.setModel(self.problems_model)
+        self.export_button = QPushButton("Export problems…", self)
+        self.mapping = MappingEditor(self)
+        self.read_bar = QProgressBar(self)
+        self.read_bar.setRange(0, 1000)
+        self.read_status = QLabel(self)
+        self.cancel_read_button = QPushButton("Cancel reading", self)
+        self.cancel_read_button.clicked.connect(self.cancel_reading)
+        self.worker: Worker | None = None
+        self._queue: list[tuple[str, str | None]] = []
+        self._current: tuple[str, str | None] | None = None
+        reading = QHBoxLayout()
+        reading.addWidget(self.read_status, 1)
+        reading.addWidget(self.read_bar, 2)
+        reading.addWidget(self.cancel_read_button)
+        self._busy(False)
+        form = QFormLayout()
+        form.addRow("File:", self.file_combo)
+        form.addRow("Detected source:", self.source_label)
+        form.addRow("Sheet:", self.sheet_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(reading)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(QLabel("Problems (rows with problems are not imported):", self))
+        layout.addWidget(self.problems_view, 1)
+        layout.addWidget(self.export_button)
+        layout.addWidget(self.mapping)
+        self.file_combo.currentIndexChanged.connect(self._show_current)
+        self.sheet_combo.activated.connect(self._sheet_chosen)
+        self.export_button.clicked.connect(self._export)
+        self.mapping.applied.connect(self._mapping_applied)
+        self.mapping.save_requested.connect(self._save_profile)
+
+    def load(self, paths: list[str]) -> None:
+        """(Re)read, in the background, the files that are new since the last visit."""
+        for gone in set(self.previews) - set(paths):
+            del self.previews[gone]
+        self.errors = {}
+        reading = self._current[0] if self._current else None
+        self._queue = [(p, None) for p in paths if p not in self.previews and p != reading]
+        self.file_combo.blockSignals(True)
+        self.file_combo.clear()
+        self.file_combo.addItems([Path(p).name for p in paths])
+        for i, p in enumerate(paths):
+            self.file_combo.setItemData(i, p)
+        self.file_combo.blockSignals(False)
+        self._next_read()
+        self._show_current()
+
+    def reading(self) -> bool:
+        """True while a file is being read (or waits to be)."""
+        return self.worker is not None or bool(self._queue)
+
+    def cancel_reading(self) -> None:
+        """Stop reading: the file being read and those waiting are left unread."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.read_status.setText("Cancelling…")
+
+    def _read(self, path: str, sheet: str | None) -> None:
+        self._queue.append((path, sheet))
+        self._next_read()
+
+    def _next_read(self) -> None:
+        if self.worker is not None:
+            return
+        if not self._queue:
+            self._busy(False)
+            self._show_current()
+            self.completeChanged.emit()
+            return
+        path, sheet = self._current = self._queue.pop(0)
+        self.previews.pop(path, None)
+        self.errors.pop(path, None)
+        worker = Worker(preview_file, self.store, path, sheet=sheet)
+        worker.signals.progress.connect(self._read_progress)
+        worker.signals.finished.connect(self._read_done)
+        worker.signals.failed.connect(self._read_failed)
+        worker.signals.cancelled.connect(self._read_cancelled)
+        self.worker = worker
+        self._busy(True)
+        self.read_status.setText(f"Reading {Path(path).name}…")
+        self.completeChanged.emit()
+        start(worker)
+
+    def _busy(self, busy: bool) -> None:
+        self.read_bar.setVisible(busy)
+        self.cancel_read_button.setVisible(busy)
+        self.read_status.setVisible(busy)
+        if busy:
+            self.read_bar.setValue(0)
+
+    def _read_progress(self, fraction: float, message: str) -> None:
+        self.read_bar.setValue(int(fraction * 1000))
+        if message:
+            self.read_status.setText(message)
+
+    def _read_done(self, preview: ImportPreview) -> None:
+        if self._current:
+            self.previews[self._current[0]] = preview
+        self._read_ended()
+
+    def _read_failed(self, message: str) -> None:
+        if self._current:
+            self.errors[self._current[0]] = message
+        self._read_ended()
+
+    def _read_cancelled(self) -> None:
+        for path, _sheet in [*([self._current] if self._current else []), *self._queue]:
+            self.errors[path] = f"{Path(path).name}: reading cancelled (go Back, then Next)"
+        self._queue = []
+        self._read_ended()
+
+    def _read_ended(self) -> None:
+        self.worker, self._current = None, None
+        self._next_read()
+
+    def current_path(self) -> str | None:
+        data = self.file_combo.currentData()
+        return str(data) if data else None
+
+    def _show_current(self) -> None:
+        path = self.current_path()
+        preview = self.previews.get(path or "")
+        self.table_model.set_preview(preview)
+        self.sheet_combo.clear()
+        if preview is None:
+            waiting = "Reading…" if self.reading() else ""
+            self.source_label.setText(self.errors.get(path or "", waiting))
+            self.problems_model.setStringList([])
+            self.mapping.hide()
+            return
+        if preview.kind in kinds():
+            self.source_label.setText(
+                f"{preview.profile} → {preview.kind} ({preview.confidence:.0%} sure), "
+                f"{len(preview.records):,} rows, {preview.rows_skipped} skipped"
+            )
+        else:
+            self.source_label.setText("Not recognised: map the columns below.")
+        for s in preview.sheets:
+            self.sheet_combo.addItem(f"{s.name} (hidden)" if s.hidden else s.name, s.name)
+        if preview.sheet is not None:
+            self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findData(preview.sheet), 0))
+        self.sheet_combo.setEnabled(len(preview.sheets) > 1)
+        self.problems_model.setStringList(
+            [str(p) for p in preview.problems] + [f"Note: {n}" for n in preview.notes]
+        )
+        self._show_mapping(preview)
+
+    def _show_mapping(self, preview: ImportPreview) -> None:
+        if preview.kind in kinds() and not preview.profile.startswith("custom"):
+            self.mapping.hide()
+            return
+        self.mapping.set_columns(list(preview.columns), preview.kind, preview.mapping)
+        self.mapping.show()
+
+    def _sheet_chosen(self, index: int) -> None:
+        path = self.current_path()
+        if path:
+            self._read(path, self.sheet_combo.itemData(index))
+            self._show_current()
+
+    def _mapping_applied(self, kind: str, mapping: dict[str, str]) -> None:
+        path = self.current_path()
+        if not path:
+            return
+        sheet = self.previews[path].sheet if path in self.previews else None
+        try:
+            self.previews[path] = mapped_preview(path, sheet, kind, mapping)
+        except UserError as exc:
+            QMessageBox.warning(self, "Column mapping", str(exc))
+            return
+        self.completeChanged.emit()
+        self._show_current()
+
+    def _save_profile(self, name: str, kind: str, mapping: dict[str, str]) -> None:
+        path = self.current_path()
+        if not path:
+            return
+        columns = self.previews[path].columns if path in self.previews else []
+        try:
+            save_profile(self.store, name, kind, columns, mapping)
+        except UserError as exc:
+            QMessageBox.warning(self, "Save profile", str(exc))
+            return
+        self.mapping.status.setText(f"Saved as profile “{name}”.")
+
+    def _export(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "Export problems", "problems.csv",
+                                                "CSV (*.csv)")  # fmt: skip
+        if target:
+            export_problems(list(self.previews.values()), target)
+
+    def importable(self) -> list[ImportPreview]:
+        return [p for p in self.previews.values() if p.kind in kinds() and p.records]
+
+    # Qt overrides ------------------------------------------------------------------
+    def initializePage(self) -> None:
+        files = getattr(self.wizard(), "files_page", None)
+        self.load(files.paths() if files is not None else [])
+
+    def isComplete(self) -> bool:
+        return (
+            not self.reading()
+            and bool(self.previews)
+            and not self.errors
+            and len(self.importable()) == len(self.previews)
+        )
+
+    def validatePage(self) -> bool:
+        return not self.reading()
