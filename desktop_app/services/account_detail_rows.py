@@ -111,11 +111,14 @@ class NoteRow:
 
 @dataclass(frozen=True)
 class OwnerChange:
+    """One change of the account's owner (the transition's name when one was asked for)."""
+
     changed_at: datetime
     previous_owner: str | None
     new_owner: str | None
     team_lead: str | None
     transition_id: int | None
+    transition_name: str | None = None
 
 
 @dataclass(frozen=True)

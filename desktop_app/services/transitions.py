@@ -28,6 +28,7 @@ from desktop_app.domain.transition import (
     merge_checklist,
     plan_for,
 )
+from desktop_app.services.account_detail_rows import OwnerChange
 from desktop_app.services.errors import UserError
 from desktop_app.services.transitions_facts import AccountBasics, load_basics, load_facts
 from desktop_app.store.engine import Store
@@ -85,16 +86,6 @@ class TransitionSummary:
     status: str
     accounts: int
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class OwnerChange:
-    changed_at: datetime
-    previous_owner: str | None
-    new_owner: str | None
-    team_lead: str | None
-    transition_id: int | None
-    transition_name: str | None
 
 
 def _now(today: date | None = None) -> datetime:
