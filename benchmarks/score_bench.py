@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from timing import best_of
 
 from desktop_app.domain.churn import day_number
 from desktop_app.domain.health import score_book
@@ -176,15 +177,6 @@ def write_db(h: HistoryInputs, path: Path) -> None:
     finally:
         raw.close()
         store.dispose()
-
-
-def best_of(fn: object, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

@@ -15,14 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-
-def _best(fn: object, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from timing import best_of
 
 
 def main() -> None:
@@ -53,8 +46,8 @@ def main() -> None:
             n[0] += 1
             export_transition(store, tid, d / f"out{n[0]}.{fmt}", fmt=fmt)
 
-        xlsx = _best(lambda: export("xlsx"))
-        csv = _best(lambda: export("csv"))
+        xlsx = best_of(lambda: export("xlsx"))
+        csv = best_of(lambda: export("csv"))
         rows, _s, _c = export_rows(store, tid)
 
         def baseline() -> None:
@@ -65,7 +58,7 @@ def main() -> None:
             n[0] += 1
             wb.save(d / f"base{n[0]}.xlsx")
 
-        base = _best(baseline)
+        base = best_of(baseline)
         store.dispose()
     print(f"export {len(ids)} accounts  xlsx (3 sheets): {xlsx:.3f} s   csv: {csv:.3f} s")
     print(
