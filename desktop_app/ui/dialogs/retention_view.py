@@ -9,18 +9,15 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +32,7 @@ from desktop_app.services.health_validation import (
 from desktop_app.services.team import csm_names
 from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
+from desktop_app.ui.widgets.tables import read_only_table
 
 #: The raw value of a cell (a float ratio or an int count; None when undefined).
 RawRole = Qt.ItemDataRole.UserRole + 1
@@ -117,16 +115,6 @@ class RetentionTableModel(RowsTableModel):
         super().__init__([label, *figures], parent)
 
 
-def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
-
-
 def _first_of_month(d: date, back: int = 0) -> date:
     y, m = divmod(d.month - 1 - back, 12)
     return date(d.year + y, m + 1, 1)
@@ -146,8 +134,8 @@ class RetentionView(QDialog):
         self._build_controls()
         self.period_model = RetentionTableModel("Period", self)
         self.csm_model = RetentionTableModel("CSM", self)
-        self.period_table = _table(self.period_model, self)
-        self.csm_table = _table(self.csm_model, self)
+        self.period_table = read_only_table(self.period_model, self)
+        self.csm_table = read_only_table(self.csm_model, self)
         self._build_chart()
         self.status = QLabel(self)
         self.footnote = QLabel(self._footnote_text(), self)

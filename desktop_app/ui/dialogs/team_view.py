@@ -18,12 +18,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +29,7 @@ from desktop_app.domain.team import SEVERITY_LABEL, Alert, Severity
 from desktop_app.services.team import CsmSummary, csm_alerts, team_median, team_summary
 from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
+from desktop_app.ui.widgets.tables import read_only_table
 
 #: The raw (sortable) value of a cell; None sorts first.
 RawRole = Qt.ItemDataRole.UserRole + 1
@@ -306,17 +304,6 @@ _FOOTNOTE = (
 )
 
 
-def _table(model: QAbstractTableModel | QSortFilterProxyModel, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
-
-
 class TeamView(QDialog):
     """Per-CSM summary with the team median; selecting a CSM lists their agenda."""
 
@@ -335,10 +322,10 @@ class TeamView(QDialog):
         self.model = TeamSummaryModel(self)
         self.proxy = TeamSortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = _table(self.proxy, self)
+        self.table = read_only_table(self.proxy, self, single_selection=True)
         self.table.setSortingEnabled(True)
         self.alert_model = AlertModel(self)
-        self.alert_table = _table(self.alert_model, self)
+        self.alert_table = read_only_table(self.alert_model, self, single_selection=True)
         self.alert_table.horizontalHeader().setStretchLastSection(True)
         self.intro = QLabel(_INTRO, self)
         self.intro.setWordWrap(True)
