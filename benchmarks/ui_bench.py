@@ -158,14 +158,36 @@ def _table_model_ms(book: Any, mask: np.ndarray) -> float | None:
     return ms(lambda: model.set_rows(order))
 
 
+def shot(n: int, app: Any, out_dir: str) -> str:
+    """Render the scatter of ``n`` synthetic accounts with 25 selected to a PNG (visual review)."""
+    from desktop_app.ui.views.scatter import PortfolioScatter
+
+    book = synthetic_book(n)
+    w = PortfolioScatter()
+    w.resize(1200, 800)
+    w.show()
+    w.set_book(book)
+    arr = np.nan_to_num(book.arr)
+    w.set_selection(book.account_id[np.argsort(-arr)[:25]])
+    app.processEvents()
+    path = os.path.join(out_dir, f"scatter_{n}.png")
+    w.grab().save(path)
+    w.close()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--shots", metavar="DIR", help="also write scatter_N.png per size")
     args = parser.parse_args()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     for n in args.sizes:
+        if args.shots:
+            os.makedirs(args.shots, exist_ok=True)
+            print("wrote", shot(n, app, args.shots))
         res = bench(n, app)
         print(f"\n{n:,} accounts")
         for k, v in res.items():

@@ -27,19 +27,25 @@ from desktop_app.ui.views.scatter_chrome import ScatterChrome
 from desktop_app.ui.views.scatter_data import QuadrantStat
 from desktop_app.ui.views.scatter_export import export_chart
 from desktop_app.ui.views.scatter_items import (
+    NO_BRUSH,
     SELECTED_COLOUR,
+    DensityStyles,
     PassiveScatter,
     PortfolioAxis,
     SelectViewBox,
     band_brushes,
     install_points,
 )
-from desktop_app.ui.views.scatter_toolbar import ScatterToolbar
+from desktop_app.ui.views.scatter_toolbar import ScatterToolbar, context_menu
 
 HIT_RADIUS_PX = 8.0
 GRID_COLOUR = "#E4E4E4"
 #: Fixed: room for "not scored" / "no response" on every axis choice, no relayout per book.
 Y_AXIS_WIDTH = 84
+#: Selection rings: this much wider than the point they surround, white halo under them.
+RING_PAD, HOVER_PAD = 9.0, 11.0
+_RING_PEN = pg.mkPen(SELECTED_COLOUR, width=3)
+_HALO_PEN = pg.mkPen("#FFFFFF", width=6.5)
 
 
 class PortfolioScatter(QWidget):
@@ -63,9 +69,15 @@ class PortfolioScatter(QWidget):
         self._selected = np.empty(0, dtype=np.int64)  # selected account ids
         self._sorter = np.empty(0, dtype=np.int64)
         self._brushes = np.array(band_brushes(), dtype=object)
+        self._density_styles = DensityStyles(RING_PAD)
+        self._density: sd.Density | None = None
+        self._styles, self._ring_styles, self._pen, self._point_sizes = (
+            self._density_styles.for_density(sd.density_for(0))
+        )
         self._build_ui()
         self._arrays = sd.plot_arrays(self._book, self._x_axis, self._y_axis, None)
         self._style_full()
+        self._set_density(sd.density_for(0))  # builds the legend
 
     # ---------------------------------------------------------------- construction
     def _build_ui(self) -> None:
@@ -102,18 +114,17 @@ class PortfolioScatter(QWidget):
         self.plot_item.setLabel("left", sd.Y_AXES[self._y_axis])
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
-        self._scatter = PassiveScatter(pxMode=True, pen=pg.mkPen(60, 60, 60, 110))
-        self._overlay = PassiveScatter(
-            pxMode=True, symbol="o", size=18, brush=None, pen=pg.mkPen(SELECTED_COLOUR, width=2.5)
-        )
+        self._scatter = PassiveScatter(pxMode=True, pen=self._pen)
+        # Selection: a blue ring on a white halo, above every point (readable on a 100k blob).
+        self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=_HALO_PEN)
+        self._overlay = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=_RING_PEN)
         self._hover = PassiveScatter(
             pxMode=True, symbol="o", size=22, brush=None, pen=pg.mkPen("#000", width=1.5)
         )
         self._vb.addItem(self._scatter)
-        self._vb.addItem(self._overlay, ignoreBounds=True)
-        self._vb.addItem(self._hover, ignoreBounds=True)
-        self._overlay.setZValue(10)
-        self._hover.setZValue(11)
+        for z, item in enumerate((self._halo, self._overlay, self._hover)):
+            self._vb.addItem(item, ignoreBounds=True)
+            item.setZValue(10 + z)
         self._chrome = ScatterChrome(self.plot_item, self._glw, self._vb)
         self._chrome.quadrantMoved.connect(self._on_quadrant_moved)
         self._chrome.quadrantFinished.connect(self.quadrantsChanged)
@@ -196,7 +207,7 @@ class PortfolioScatter(QWidget):
     def export_image(self, path: str) -> None:
         """Write the chart to ``path``: SVG for ``.svg``, otherwise PNG."""
         self._hover.setData([], [])
-        export_chart(self._glw, path, (self._scatter, self._overlay))
+        export_chart(self._glw, path, (self._scatter, self._halo, self._overlay))
 
     def plotted_ids(self) -> np.ndarray:
         out: np.ndarray = self._book.account_id[self._vis]
@@ -240,22 +251,24 @@ class PortfolioScatter(QWidget):
 
     # ---------------------------------------------------------------- data → items
     def _style_full(self) -> None:
+        """Per-point style codes of the whole book (band x symbol x ARR size step)."""
         book = self._book
         band = book.band_code.astype(np.int64) % len(self._brushes)  # -1 (no band) → grey
         sym = sd.symbol_codes(book, self._window).astype(np.int64)
         arr = book.arr
         top = float(np.nanmax(arr)) if arr.size and np.isfinite(arr).any() else 1.0
         self._size_top = sd.size_scale(top)
-        size_idx = sd.size_index(book.arr, self._size_top)
+        self._size_idx = sd.size_index(book.arr, self._size_top)
         n_sym, n_size = len(sd.SYMBOLS), sd.N_SIZES
-        self._style_code = (band * n_sym + sym) * n_size + size_idx
-        self._styles = [
-            (sd.SYMBOLS[s], sd.SIZE_MIN + k * sd.SIZE_STEP, self._brushes[b])
-            for b in range(len(self._brushes))
-            for s in range(n_sym)
-            for k in range(n_size)
-        ]
-        self._chrome.set_legend(self._brushes, self._size_top)
+        self._style_code = (band * n_sym + sym) * n_size + self._size_idx
+        self._density = None  # the next _apply_mask picks the styles for its point count
+
+    def _set_density(self, density: sd.Density) -> None:
+        """Sizes, fills and outline for ``density`` visible points; the legend follows."""
+        self._density = density
+        styles = self._density_styles.for_density(density)
+        self._styles, self._ring_styles, self._pen, self._point_sizes = styles
+        self._chrome.set_legend(self._brushes, self._size_top, density.size_factor)
 
     def _rebuild(self, *, reset_lines: bool) -> None:
         nps = self._nps if self._y_axis == "nps" else None
@@ -280,17 +293,22 @@ class PortfolioScatter(QWidget):
         self._vis = vis
         a = self._arrays
         self._vx, self._vy = a.x[vis], a.y[vis]
-        install_points(self._scatter, self._vx, self._vy, self._style_code[vis], self._styles)
+        density = sd.density_for(vis.size)
+        if density != self._density:
+            self._set_density(density)
+        codes = self._style_code[vis]
+        install_points(self._scatter, self._vx, self._vy, codes, self._styles, self._pen)
         self._update_overlay()
         self._update_quadrants()
 
     def _update_overlay(self) -> None:
-        if self._selected.size == 0 or self._vis.size == 0:
-            self._overlay.setData([], [])
-            return
-        sel_rows = self._rows_of(self._selected)
-        rows = sel_rows[self._mask[sel_rows]]
-        self._overlay.setData(self._arrays.x[rows], self._arrays.y[rows])
+        rows = np.empty(0, dtype=np.int64)
+        if self._selected.size and self._vis.size:
+            sel_rows = self._rows_of(self._selected)
+            rows = sel_rows[self._mask[sel_rows]]
+        x, y, codes = self._arrays.x[rows], self._arrays.y[rows], self._size_idx[rows]
+        install_points(self._halo, x, y, codes, self._ring_styles)
+        install_points(self._overlay, x, y, codes, self._ring_styles)
 
     def _update_quadrants(self) -> None:
         a = self._arrays
@@ -381,26 +399,13 @@ class PortfolioScatter(QWidget):
             QToolTip.hideText()
             return
         row = int(self._vis[i])
-        self._hover.setData([self._vx[i]], [self._vy[i]])
+        size = float(self._point_sizes[self._size_idx[row]]) + HOVER_PAD
+        self._hover.setData([self._vx[i]], [self._vy[i]], size=size)
         QToolTip.showText(QCursor.pos(), self._chrome.tooltip(self._book, row), self._glw)
 
     def context_menu_for(self, account_id: int | None) -> QMenu:
         """The right-click menu for a point (or the background when ``account_id`` is None)."""
-        menu = QMenu(self)
-        if account_id is not None:
-            aid = int(account_id)
-            menu.addAction("Open", lambda: self.accountActivated.emit(aid))
-            menu.addAction("Override band…", lambda: self.overrideRequested.emit(aid))
-            menu.addAction("Add note…", lambda: self.noteRequested.emit(aid))
-            ids = self._selected if aid in self._selected else np.array([aid], dtype=np.int64)
-            label = (
-                f"Add {ids.size} selected to transition…" if ids.size > 1 else "Add to transition…"
-            )
-            menu.addAction(label, lambda: self.transitionRequested.emit(ids.copy()))
-            menu.addSeparator()
-        menu.addAction("Reset view", self.reset_view)
-        menu.addAction("Export PNG/SVG…", self._export_dialog)
-        return menu
+        return context_menu(self, account_id, self._selected)
 
     def _on_context(self, pos: QPointF, ev: Any) -> None:
         i = self._hit(pos.x(), pos.y())

@@ -58,7 +58,7 @@ class ScatterChrome(QObject):
         self._texts: list[pg.TextItem] = []
         for anchor in ((0, 0), (1, 0), (0, 1), (1, 1)):
             t = pg.TextItem("", color="#333", anchor=anchor, fill=pg.mkBrush(255, 255, 255, 190))
-            t.setZValue(20)
+            t.setZValue(-2)  # under the points: a corner label never hides an account
             vb.addItem(t, ignoreBounds=True)
             self._texts.append(t)
         self._legend = pg.LegendItem(
@@ -67,16 +67,16 @@ class ScatterChrome(QObject):
         layout_widget.addItem(self._legend, row=1, col=0)
         self._legend_items: list[pg.ScatterPlotItem] = []
         self._arr_items: list[pg.ScatterPlotItem] = []
-        self._arr_values: list[float] = []
+        self._arr_key: tuple[list[float], float] = ([], 0.0)
 
     # ---------------------------------------------------------------- legend
-    def set_legend(self, brushes: np.ndarray, size_top: float) -> None:
+    def set_legend(self, brushes: np.ndarray, size_top: float, size_factor: float = 1.0) -> None:
         """Bands and lifecycles are fixed entries (built once); only the ARR sizes follow
-        the book, and they are updated in place when their count does not change."""
+        the book and the point density, updated in place when their count does not change."""
         if not self._legend_items:
             self._fixed_legend(brushes)
         values = sd.legend_arr_values(size_top)
-        if values == self._arr_values:
+        if (values, size_factor) == self._arr_key:
             return
         if len(values) != len(self._arr_items):
             for item in self._arr_items:
@@ -88,12 +88,12 @@ class ScatterChrome(QObject):
                 self._legend.addItem(item, "")
         rows = {id(sample.item): (sample, label) for sample, label in self._legend.items}
         for item, v in zip(self._arr_items, values, strict=True):
-            size = float(sd.sizes_for(np.array([v]), size_top)[0])
-            item.setSize(min(size, 19.0))
+            step = int(sd.size_index(np.array([v]), size_top)[0])
+            item.setSize(min(float(sd.tier_sizes(size_factor)[step]), 19.0))
             sample, label = rows[id(item)]
             label.setText(f"${sd.format_count(v)} ARR")
             sample.update()
-        self._arr_values = values
+        self._arr_key = (values, size_factor)
 
     def _fixed_legend(self, brushes: np.ndarray) -> None:
         entries: list[tuple[Any, str]] = []

@@ -54,6 +54,47 @@ SYMBOL_LABELS: tuple[str, ...] = (
 )
 SIZE_MIN, SIZE_MAX, SIZE_STEP = 6.0, 24.0, 2.0
 N_SIZES = int((SIZE_MAX - SIZE_MIN) / SIZE_STEP) + 1
+#: No point is drawn smaller than this, however many are visible (px).
+SIZE_FLOOR = 3.0
+
+
+@dataclass(frozen=True)
+class Density:
+    """How points are drawn for a given number of visible points.
+
+    Past a few thousand points full-size opaque symbols merge into one blob: sizes shrink,
+    fills become translucent (overlaps read as darker) and outlines go (they grey the blob).
+    """
+
+    size_factor: float  # multiplies the 6-24 px ARR size range
+    fill_alpha: int  # 0-255 alpha of the band colour
+    outline_alpha: int  # 0: no outline
+
+
+#: (up to this many visible points, density); above the last one: ``DENSE``.
+DENSITY_TIERS: tuple[tuple[int, Density], ...] = (
+    (5_000, Density(1.0, 200, 110)),
+    (20_000, Density(0.7, 160, 60)),
+    (50_000, Density(0.55, 130, 0)),
+)
+DENSE = Density(0.45, 110, 0)
+
+
+def density_for(n_visible: int) -> Density:
+    """The drawing density for ``n_visible`` plotted points (a few fixed tiers, so the
+    symbol atlas holds at most a few sets of symbols)."""
+    for limit, density in DENSITY_TIERS:
+        if n_visible <= limit:
+            return density
+    return DENSE
+
+
+def tier_sizes(size_factor: float) -> FloatArray:
+    """Pixel size of each size step (index 0 .. N_SIZES-1) scaled by ``size_factor``,
+    rounded to half pixels and never below ``SIZE_FLOOR``."""
+    full = SIZE_MIN + SIZE_STEP * np.arange(N_SIZES, dtype=np.float64)
+    out: FloatArray = np.maximum(np.round(full * size_factor * 2.0) / 2.0, SIZE_FLOOR)
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,14 @@
-"""The strip above the portfolio chart: axis choices, renewal window, selection mode, actions."""
+"""The strip above the portfolio chart (axes, renewal window, selection mode, actions) and
+the chart's right-click menu."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolBar, QWidget
 
 from desktop_app.ui.views import scatter_data as sd
 
@@ -73,3 +77,20 @@ class ScatterToolbar(QWidget):
 
     def _emit_axes(self) -> None:
         self.axesChanged.emit(self.x_combo.currentData(), self.y_combo.currentData())
+
+
+def context_menu(chart: Any, account_id: int | None, selected: np.ndarray) -> QMenu:
+    """The right-click menu for a point (or the background when ``account_id`` is None)."""
+    menu = QMenu(chart)
+    if account_id is not None:
+        aid = int(account_id)
+        menu.addAction("Open", lambda: chart.accountActivated.emit(aid))
+        menu.addAction("Override band…", lambda: chart.overrideRequested.emit(aid))
+        menu.addAction("Add note…", lambda: chart.noteRequested.emit(aid))
+        ids = selected if aid in selected else np.array([aid], dtype=np.int64)
+        label = f"Add {ids.size} selected to transition…" if ids.size > 1 else "Add to transition…"
+        menu.addAction(label, lambda: chart.transitionRequested.emit(ids.copy()))
+        menu.addSeparator()
+    menu.addAction("Reset view", chart.reset_view)
+    menu.addAction("Export PNG/SVG…", chart._export_dialog)
+    return menu
