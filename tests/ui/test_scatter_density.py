@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter import RING_PAD, PortfolioScatter
@@ -96,3 +97,13 @@ def test_selection_rings_surround_their_points_above_everything(chart) -> None:
     assert chart._halo.opts["pen"].widthF() > chart._overlay.opts["pen"].widthF()
     chart.set_selection(np.empty(0, dtype=np.int64))
     assert len(chart._overlay.data) == len(chart._halo.data) == 0
+
+
+def test_outlines_are_cosmetic_hairlines() -> None:
+    # A non-cosmetic pen is scaled with the symbol in the atlas and swamps the fill.
+    from desktop_app.ui.views.scatter_items import outline_pen
+
+    pen = outline_pen(sd.density_for(300).outline_alpha)
+    assert pen.isCosmetic()
+    assert pen.widthF() <= 1.0
+    assert outline_pen(0).style() == Qt.PenStyle.NoPen

@@ -45,7 +45,10 @@ def outline_pen(alpha: int) -> QPen:
     """The points' outline: dark grey at ``alpha``, or no outline at all for 0."""
     if alpha <= 0:
         return QPen(Qt.PenStyle.NoPen)
-    return QPen(QColor(60, 60, 60, alpha))
+    # Cosmetic (pg.mkPen): the atlas renders symbols in a scaled unit square, so a plain
+    # QPen of width 1 would be scaled to the symbol's size and fill it with outline.
+    pen: QPen = pg.mkPen(60, 60, 60, alpha)
+    return pen
 
 
 Style = tuple[str, float, QBrush]
