@@ -114,6 +114,11 @@ def apply_mapping(
     return _build(src, header, plan, str(path), progress or NoReadProgress())
 
 
+#: Normalisation order by field type: 0 shrinks (text -> number/date), 2 grows (15 -> 18 ids).
+_GROWTH = {"money": 0, "int": 0, "percent": 0, "date": 0, "instant": 0, "month": 0, "bool": 0,
+           "sfid": 2}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What to build: the kind and profile, its column mapping and any month columns."""
@@ -240,14 +245,26 @@ def _build(
     steps += [(names[ci], "mau", f"{MONTH_PREFIX}{ci}") for ci in months]
     raw: dict[int, FactorColumn] = dict(enumerate(table.columns))
     del table  # each source column is dropped as soon as it is normalised (peak memory)
-    last_use = {index[column]: k for k, (column, _f, _s) in enumerate(steps)}
-    fields: dict[str, list[Any]] = {}
-    for k, (column, field, slot) in enumerate(steps):
-        check_read(progress, 0.7 + 0.25 * k / len(steps), f"Reading {column}…")
+    # Columns that shrink when parsed (amounts, dates) go first, ids (which grow) last: the
+    # memory the raw text frees is reused. Problems and notes keep the mapping's order.
+    order = sorted(
+        range(len(steps)), key=lambda k: _GROWTH.get(FIELD_TYPES.get(steps[k][1], "text"), 1)
+    )
+    last_use = {index[steps[k][0]]: n for n, k in enumerate(order)}
+    found: dict[int, tuple[list[Any], list[Problem], str | None]] = {}
+    for n, k in enumerate(order):
+        column, field, _slot = steps[k]
+        check_read(progress, 0.7 + 0.25 * n / len(steps), f"Reading {column}…")
         col = raw[index[column]]
-        if last_use[index[column]] == k:
+        if last_use[index[column]] == n:
             del raw[index[column]]
-        fields[slot] = _normalized(col, field, column, src, preview, rows, keep)
+        found[k] = _normalized(col, field, column, src, rows, keep)
+    fields: dict[str, list[Any]] = {}
+    for k, (_column, _field, slot) in enumerate(steps):
+        fields[slot], problems, note = found.pop(k)
+        preview.problems.extend(problems)
+        if note:
+            preview.notes.append(note)
     del raw
     data, numbers = _columns(fields, keep, rows)
     del fields
@@ -259,20 +276,18 @@ def _build(
 
 
 def _normalized(
-    col: FactorColumn, field: str, column: str, src: Source, preview: ImportPreview,
-    rows: Any, keep: Any,
-) -> list[Any]:  # fmt: skip
-    """One column's per-row values; rows with a bad value get a Problem and leave ``keep``."""
+    col: FactorColumn, field: str, column: str, src: Source, rows: Any, keep: Any
+) -> tuple[list[Any], list[Problem], str | None]:
+    """One column's per-row values, its problems and note; bad rows leave ``keep``."""
     values, errors, note = normalize_column(col, field, column, src.decimal_comma)
-    if note:
-        preview.notes.append(note)
+    problems = []
     if errors:
         hit = np.flatnonzero(np.isin(col.codes, list(errors)))
         keep[hit] = False
         for i in hit.tolist():
-            preview.problems.append(Problem(src.file, src.sheet, int(rows[i]), column,
-                                            errors[int(col.codes[i])]))  # fmt: skip
-    return values
+            problems.append(Problem(src.file, src.sheet, int(rows[i]), column,
+                                    errors[int(col.codes[i])]))  # fmt: skip
+    return values, problems, note
 
 
 def _finish(

@@ -44,7 +44,9 @@ def store_accounts(
         values.append([owners.get(norm_name(o)) if o else None for o in data["owner"]])
     blank = [None] * n
     names, sfs, lmss = (data.get(c, blank) for c in ("name", "sf_account_id", "lms_id"))
-    keys: list[tuple[Hashable, int]] = []
+    # New accounts are keyed by their id or name (text), existing ones by ("id", id).
+    keys: list[Hashable] = []
+    index: list[int] = []
     for i in range(n):
         if i % CHECK_EVERY == 0:
             ctx.check_cancelled()
@@ -60,8 +62,10 @@ def store_accounts(
             ctx.counts.skipped += 1
             ctx.problem(rows[i], f"new account {sf} has no name; skipped")
             continue
-        keys.append((key, i))
-    unique = ctx.dedupe_indexed(keys, lambda i: [v[i] for v in values], rows, "account")
+        keys.append(key[1] if key[0] == "new" else key)
+        index.append(i)
+    unique = ctx.dedupe_indexed(keys, index, lambda i: [v[i] for v in values], rows, "account")
+    del keys, index
     _upsert(ctx, cols, values, unique, data)
 
 
@@ -73,22 +77,22 @@ def _upsert(
     ctx: StoreContext,
     cols: list[str],
     values: list[list[Any]],
-    unique: list[tuple[Hashable, int]],
+    unique: dict[Hashable, int],
     data: dict[str, list[Any]],
 ) -> None:
     """Insert the new accounts as tuples; update the existing ones whose values differ."""
     acc = table_of(Account)
     writer = ctx.writer
-    existing = any(isinstance(k, tuple) and k[0] == "id" for k, _i in unique)
+    existing = any(isinstance(k, tuple) for k in unique)
     current = {r["id"]: r for r in fetch_rows(writer.conn, acc, cols)} if existing else {}
     blank = [None] * len(next(iter(data.values()), []))
     sfs, lmss = data.get("sf_account_id", blank), data.get("lms_id", blank)
     new: list[int] = []
     updates: list[dict[str, Any]] = []
-    for count, (key, i) in enumerate(unique):
+    for count, (key, i) in enumerate(unique.items()):
         if count % CHECK_EVERY == 0:
             ctx.check_cancelled()
-        if not isinstance(key, tuple) or key[0] != "id":
+        if not isinstance(key, tuple):
             new.append(i)
             continue
         aid = key[1]

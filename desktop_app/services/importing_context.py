@@ -103,13 +103,18 @@ class StoreContext:
 
     def dedupe_indexed(
         self,
-        items: Sequence[tuple[Hashable, int]],
+        keys: Sequence[Hashable],
+        index: Sequence[int],
         row_of: Callable[[int], Any],
         rows: Sequence[int],
         what: str,
-    ) -> list[tuple[Hashable, int]]:
-        """``dedupe`` for columnar rows: items are (key, row index), rows built by ``row_of``."""
-        return _dedupe_indexed(self, items, row_of, rows, what)
+    ) -> dict[Hashable, int]:
+        """``dedupe`` for columnar rows: ``keys[k]`` is the key of row ``index[k]``.
+
+        Returns {key: row index} of the rows to store (parallel lists, not a million
+        (key, index) tuples, keep big imports small).
+        """
+        return _dedupe_indexed(self, keys, index, row_of, rows, what)
 
     def dedupe(
         self, items: Sequence[tuple[Hashable, dict[str, Any], int]], what: str
@@ -141,15 +146,16 @@ class StoreContext:
 
 def _dedupe_indexed(
     ctx: StoreContext,
-    items: Sequence[tuple[Hashable, int]],
+    keys: Sequence[Hashable],
+    index: Sequence[int],
     row_of: Callable[[int], Any],
     rows: Sequence[int],
     what: str,
-) -> list[tuple[Hashable, int]]:
-    """``StoreContext.dedupe`` for columnar rows: items are (key, row index)."""
+) -> dict[Hashable, int]:
+    """``StoreContext.dedupe`` for columnar rows."""
     first_of: dict[Hashable, int] = {}
     repeats: dict[Hashable, list[int]] = {}
-    for k, i in items:
+    for k, i in zip(keys, index, strict=True):
         hit = first_of.setdefault(k, i)
         if hit != i:
             repeats.setdefault(k, [hit]).append(i)
@@ -165,7 +171,7 @@ def _dedupe_indexed(
                 "values; none of them was imported",
             )
             del first_of[k]
-    return list(first_of.items())
+    return first_of
 
 
 def _key_text(key: Hashable) -> str:
