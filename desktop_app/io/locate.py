@@ -180,9 +180,21 @@ def _combine(top: Any, sub: Any) -> Any:
     return f"{top_text} - {sub_text}" if top_text else sub_text
 
 
-def _plainly_filled(value: Any) -> bool:
-    """A cheap test that skips ``is_blank`` for text starting with a visible character."""
-    return type(value) is str and value[:1].strip() != ""
+def _blank_indices(uniques: list[Any]) -> list[int]:
+    """Positions of the blank values (``is_blank``), without a call per value for the
+    common types: a 100k-value column costs a few milliseconds."""
+    out = []
+    for i, u in enumerate(uniques):
+        t = type(u)
+        if t is str:
+            if not u.strip():
+                out.append(i)
+        elif t is float:
+            if u != u:  # NaN
+                out.append(i)
+        elif t is not int and is_blank(u):
+            out.append(i)
+    return out
 
 
 def factorize(values: Sequence[Any]) -> FactorColumn:
@@ -191,7 +203,7 @@ def factorize(values: Sequence[Any]) -> FactorColumn:
     array[:] = values
     raw_codes, uniques = pd.factorize(array, use_na_sentinel=True)
     uniq = list(uniques)
-    blank = [i for i, u in enumerate(uniq) if not _plainly_filled(u) and is_blank(u)]
+    blank = _blank_indices(uniq)
     codes: Codes = raw_codes.astype(np.int32)
     if blank:
         remap = np.full(len(uniq) + 1, -1, dtype=np.int32)  # the last entry maps -1 to -1
