@@ -8,9 +8,7 @@ import pytest
 
 from desktop_app.io.importer import build_preview
 from desktop_app.io.model import ReadCancelled
-from desktop_app.services.importing import preview_file
-from desktop_app.services.progress import Cancelled, RecordingProgress
-from desktop_app.store.engine import Store
+from desktop_app.services.progress import RecordingProgress
 
 ROWS = 120_000  # more than two 50k-row chunks
 
@@ -41,16 +39,6 @@ def test_cancel_while_reading_chunks_stops_reading(tmp_path: Path) -> None:
         build_preview(big_csv(tmp_path), progress=progress)
     assert len(progress.reports) == 3
     assert progress.reports[-1][1].startswith("Read 50,000 rows")
-
-
-def test_preview_file_turns_a_cancelled_read_into_cancelled(store: Store, tmp_path: Path) -> None:
-    path = big_csv(tmp_path)
-    with pytest.raises(Cancelled):
-        preview_file(store, path, progress=RecordingProgress(cancel_after=2))
-    progress = RecordingProgress()
-    preview = preview_file(store, path, progress=progress)
-    assert len(preview.records) == ROWS
-    assert progress.reports[-1][0] == 1.0
 
 
 def test_workbook_reading_can_be_cancelled_per_column(tmp_path: Path) -> None:

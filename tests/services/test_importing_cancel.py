@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop_app.services.importing import import_preview, preview_file
-from desktop_app.services.progress import Cancelled
+from desktop_app.services.progress import Cancelled, RecordingProgress
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, ImportBatch
 
@@ -42,3 +42,16 @@ def test_cancel_mid_rows_leaves_nothing(store: Store, tmp_path: Path) -> None:
         assert conn.execute(select(func.count()).select_from(ImportBatch)).scalar() == 0
     summary = import_preview(store, preview)
     assert summary.new == 12_000
+
+
+def test_preview_file_turns_a_cancelled_read_into_cancelled(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    lines = ["Account ID,Account Name,Account Owner,MRR"]
+    lines += [f"001A{i:011d},Account {i},CSM {i % 7},{i}.5" for i in range(120_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(Cancelled):
+        preview_file(store, path, progress=RecordingProgress(cancel_after=2))
+    progress = RecordingProgress()
+    preview = preview_file(store, path, progress=progress)
+    assert len(preview.records) == 120_000
+    assert progress.reports[-1][0] == 1.0
