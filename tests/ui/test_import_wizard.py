@@ -214,3 +214,26 @@ def test_preview_is_read_on_a_worker_and_can_be_cancelled(qtbot, store, tmp_path
     assert page.isComplete()
     assert wait_all()
     assert count(store, "accounts") == 0
+
+
+def test_unreadable_file_says_why_next_is_disabled(qtbot, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.ui.dialogs.import_preview_widgets import field_label
+    from desktop_app.ui.dialogs.import_wizard import ImportWizard
+    from tests.io.fixtures import sf_accounts_csv
+
+    good = sf_accounts_csv(tmp_path)
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    wizard = ImportWizard(store, [str(good), str(bad)])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: not page.reading(), timeout=10000)
+    assert not page.isComplete()
+    assert "broken.xlsx" in page.blocked_label.text()
+    assert page.blocked_label.isVisible()
+    assert field_label("sf_account_id") == "SF account ID"
+    page.file_combo.setCurrentIndex(0)
+    header = page.table_model.headerData(1, Qt.Orientation.Horizontal)
+    assert header == "SF account ID"

@@ -47,6 +47,11 @@ class PreviewPage(QWizardPage):
         self.errors: dict[str, str] = {}
         self.file_combo = QComboBox(self)
         self.source_label = QLabel(self)
+        self.source_label.setWordWrap(True)
+        self.blocked_label = QLabel(self)
+        self.blocked_label.setWordWrap(True)
+        self.blocked_label.setStyleSheet("color: #A34700;")
+        self.blocked_label.hide()
         self.sheet_combo = QComboBox(self)
         self.table_model = PreviewTableModel(self)
         self.table = QTableView(self)
@@ -81,6 +86,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.problems_view, 1)
         layout.addWidget(self.export_button)
         layout.addWidget(self.mapping)
+        layout.addWidget(self.blocked_label)
         self.file_combo.currentIndexChanged.connect(self._show_current)
         self.sheet_combo.activated.connect(self._sheet_chosen)
         self.export_button.clicked.connect(self._export)
@@ -170,6 +176,21 @@ class PreviewPage(QWizardPage):
     def _read_ended(self) -> None:
         self.worker, self._current = None, None
         self._next_read()
+        self._explain_blocked()
+
+    def _explain_blocked(self) -> None:
+        """Say why Next is disabled: which files cannot be imported yet, and what to do."""
+        blocked = [Path(p).name for p in self.errors]
+        unmapped = [
+            Path(p).name for p, v in self.previews.items() if v.kind not in kinds() or not v.records
+        ]
+        parts = []
+        if blocked:
+            parts.append(f"cannot be read: {', '.join(blocked)} (go Back to remove)")
+        if unmapped:
+            parts.append(f"nothing to import yet: {', '.join(unmapped)} (map the columns)")
+        self.blocked_label.setText("Next is disabled — " + "; ".join(parts) if parts else "")
+        self.blocked_label.setVisible(bool(parts) and not self.reading())
 
     def current_path(self) -> str | None:
         data = self.file_combo.currentData()
@@ -180,10 +201,16 @@ class PreviewPage(QWizardPage):
         preview = self.previews.get(path or "")
         self.table_model.set_preview(preview)
         self.sheet_combo.clear()
+        self._explain_blocked()
         if preview is None:
             waiting = "Reading…" if self.reading() else ""
-            self.source_label.setText(self.errors.get(path or "", waiting))
-            self.problems_model.setStringList([])
+            error = self.errors.get(path or "")
+            self.source_label.setText(error or waiting)
+            self.problems_model.setStringList(
+                [error, "This file cannot be imported: go Back and remove it, or export it again."]
+                if error
+                else []
+            )
             self.mapping.hide()
             return
         if preview.kind in kinds():

@@ -34,12 +34,15 @@ class PreviewTableModel(QAbstractTableModel):
         self._records: Sequence[dict[str, Any]] = []
         self._rows: Sequence[int] = []
         self._fields: list[str] = []
+        self._source: dict[str, str] = {}
 
     def set_preview(self, preview: ImportPreview | None) -> None:
         self.beginResetModel()
+        self._source = {}
         if preview is None:
             self._records, self._rows, self._fields = [], [], []
         else:
+            self._source = {field: column for column, field in preview.mapping.items()}
             self._records, self._rows = preview.records, preview.row_numbers
             present = {k for r in preview.records[:500] for k in r}
             order = list(fields_for(preview.kind)) if preview.kind in kinds() else []
@@ -68,9 +71,29 @@ class PreviewTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
             return None
-        return "Row" if section == 0 else self._fields[section - 1]
+        if section == 0:
+            return "Row" if role == Qt.ItemDataRole.DisplayRole else None
+        field = self._fields[section - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return field_label(field)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            source = self._source.get(field)
+            where = f"from the file's column “{source}”" if source else "derived by the import"
+            return f"{field_label(field)} ({field}), {where}"
+        return None
+
+
+_WORDS = {"sf": "SF", "id": "ID", "lms": "LMS", "mrr": "MRR", "arr": "ARR", "mau": "MAU",
+          "poc": "POC", "nps": "NPS", "pct": "%", "csm": "CSM", "rsm": "RSM"}  # fmt: skip
+
+
+def field_label(field: str) -> str:
+    """A readable header for a canonical field: ``sf_account_id`` -> "SF account ID"."""
+    words = [_WORDS.get(w, w) for w in field.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _show(value: Any) -> str:
