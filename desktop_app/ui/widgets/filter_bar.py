@@ -43,14 +43,7 @@ class FilterBar(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.search, 2)
         # The "All …" entry names each combo, so no separate labels eat the width.
-        for combo in (
-            self.owner,
-            self.team_lead,
-            self.segment,
-            self.band,
-            self.renewal,
-            self.lifecycle,
-        ):
+        for combo in self.combos:
             layout.addWidget(combo, 1)
         layout.addWidget(self.clear)
 
@@ -60,15 +53,12 @@ class FilterBar(QWidget):
         self._debounce.setInterval(120)
         self._debounce.timeout.connect(self._emit)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in (
-            self.owner,
-            self.team_lead,
-            self.segment,
-            self.band,
-            self.renewal,
-            self.lifecycle,
-        ):
+        for combo in self.combos:
             combo.currentIndexChanged.connect(lambda _i: self._emit())
+
+    @property
+    def combos(self) -> tuple[QComboBox, ...]:
+        return (self.owner, self.team_lead, self.segment, self.band, self.renewal, self.lifecycle)
 
     def _combo(self, name: str, tip: str, all_text: str) -> QComboBox:
         combo = QComboBox(self)
@@ -131,15 +121,7 @@ class FilterBar(QWidget):
 
     def apply(self, spec: BookFilter) -> None:
         """Show ``spec`` in the widgets (restoring persisted filters), then emit once."""
-        widgets = (
-            self.search,
-            self.owner,
-            self.team_lead,
-            self.segment,
-            self.band,
-            self.renewal,
-            self.lifecycle,
-        )
+        widgets = (self.search, *self.combos)
         self._wanted = spec
         blockers = [QSignalBlocker(w) for w in widgets]
         self.search.setText(spec.text)
