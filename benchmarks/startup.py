@@ -113,6 +113,8 @@ def big_book(db: Path) -> None:
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
     window = MainWindow(store, settings)
+    filled: list[float] = []
+    window.tableFilled.connect(lambda: filled.append(time.perf_counter()))
     window.bookLoaded.connect(loop.quit)
     window.show()
     shown = time.perf_counter()
@@ -120,11 +122,15 @@ def big_book(db: Path) -> None:
     loop.exec()  # a real event loop: idle waits do not compete with the loading thread
     heartbeat.stop()
     window.table.viewport().repaint()
-    filled = time.perf_counter() - shown
+    whole = time.perf_counter() - shown
     gaps = np.diff(np.array([shown, *ticks]))
-    worst_gap = float(gaps.max()) if gaps.size else filled
+    worst_gap = float(gaps.max()) if gaps.size else whole
     print(
-        f"  100k book filled after the window showed: {filled:.2f} s (budget 1 s); "
+        "  100k table filled (accounts listed) after the window showed: "
+        f"{filled[0] - shown:.2f} s (budget 1 s)"
+    )
+    print(
+        f"  ... usage and health columns in after {whole:.2f} s; "
         f"longest UI stall while loading: {worst_gap * 1000:.0f} ms"
     )
     window.close()

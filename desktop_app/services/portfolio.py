@@ -128,15 +128,45 @@ def load_book(
     store: Store, today: date | None = None, progress: Progress | None = None
 ) -> BookColumns:
     """Load every account of the book as columns (plain numpy, no ORM rows)."""
+    book = load_accounts(store, today, progress)
+    return add_facts(store, book, progress)
+
+
+def load_accounts(
+    store: Store, today: date | None = None, progress: Progress | None = None
+) -> BookColumns:
+    """The accounts' own columns, with the per-account facts (usage, tickets, health) still
+    empty: what the table can show first while ``add_facts`` reads the rest."""
     as_of = today or date.today()
     if progress is not None:
         check(progress, 0.0, "Loading accounts…")
     with store.engine.connect() as conn:
-        book = _load_book(conn, as_of)
+        book = _read_accounts(conn, as_of)
     sort_keys(book, "name")  # the default sort, prepared off the GUI thread
     if progress is not None:
-        progress.report(1.0, f"{len(book):,} accounts loaded")
+        progress.report(0.5, f"{len(book):,} accounts loaded")
     return book
+
+
+#: Sort keys that depend only on the accounts' own columns (kept when facts are added).
+_ACCOUNT_SORTS = {f"sort:{c}" for c in ("name", "owner", "team_lead", "segment", "mrr", "arr",
+                                         "renewal_date", "days_to_renewal", "lifecycle",
+                                         "sf_account_id", "lms_id", "recurly_id")}  # fmt: skip
+
+
+def add_facts(store: Store, book: BookColumns, progress: Progress | None = None) -> BookColumns:
+    """``book`` with each account's latest usage, open tickets, score, band and override."""
+    if progress is not None:
+        check(progress, 0.5, "Loading usage and health…")
+    if len(book) == 0:
+        return book
+    with store.engine.connect() as conn:
+        facts = _read_facts(conn, book)
+    cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
+    full = replace(book, cache=cache, **facts)
+    if progress is not None:
+        progress.report(1.0, f"{len(full):,} accounts loaded")
+    return full
 
 
 def _place(ids: IntArray, keys: Sequence[Any], values: Sequence[Any], fill: float) -> FloatArray:
@@ -238,7 +268,7 @@ _ACCOUNT_COLUMNS = (
 )
 
 
-def _load_book(conn: Connection, as_of: date) -> BookColumns:
+def _read_accounts(conn: Connection, as_of: date) -> BookColumns:
     # The widest query of the book runs without SQLAlchemy's per-row type processing
     # (renewal dates are parsed by numpy below, as ISO text or dates): ~25% faster at 100k.
     stmt = select(*_ACCOUNT_COLUMNS).order_by(Account.id)
@@ -250,32 +280,10 @@ def _load_book(conn: Connection, as_of: date) -> BookColumns:
     names = dict(conn.execute(select(Csm.id, Csm.full_name)).all())
     owner_ids = cols[3]
     cols[3] = tuple(None if o is None else names.get(o) for o in owner_ids)
-
-    mau, usage_seats = _latest_usage(conn, ids)
-    seats = _float_col(list(cols[14]))
-    seats = np.where(np.isnan(usage_seats), seats, usage_seats)
-
-    tickets = conn.execute(
-        select(Ticket.account_id, func.count())
-        .where(Ticket.is_open.is_(True), Ticket.account_id.is_not(None))
-        .group_by(Ticket.account_id)
-    ).all()
-    open_t = _place(ids, [r[0] for r in tickets], [r[1] for r in tickets], 0.0)
-
-    scores = conn.execute(select(HealthScore.account_id, HealthScore.score, HealthScore.band)).all()
-    score_keys = [r[0] for r in scores]
-    score = _place(ids, score_keys, [r[1] for r in scores], np.nan)
-    computed = _place_obj(ids, score_keys, [r[2] for r in scores])
-    active = conn.execute(
-        select(HealthOverride.account_id, HealthOverride.band)
-        .where(HealthOverride.is_active.is_(True))
-        .order_by(HealthOverride.id)
-    ).all()
-    overrides = _place_obj(ids, [r[0] for r in active], [r[1] for r in active])
-
     renewal = np.array(
         ["NaT" if d is None else str(d)[:10] for d in cols[11]], dtype="datetime64[D]"
     )
+    n = ids.shape[0]
 
     def obj(values: tuple[Any, ...]) -> ObjArray:
         out = np.empty(len(values), dtype=object)
@@ -297,14 +305,41 @@ def _load_book(conn: Connection, as_of: date) -> BookColumns:
         renewal_date=renewal,
         lifecycle=obj(cols[12]),
         churn_type=obj(cols[13]),
-        mau=mau,
-        seats=seats,
-        open_tickets=open_t.astype(np.int64),
-        health_score=score,
-        computed_band=computed,
-        override_band=overrides,
+        mau=np.full(n, np.nan),
+        seats=_float_col(list(cols[14])),  # contracted seats until usage says otherwise
+        open_tickets=np.zeros(n, dtype=np.int64),
+        health_score=np.full(n, np.nan),
+        computed_band=np.full(n, None, dtype=object),
+        override_band=np.full(n, None, dtype=object),
         as_of=as_of,
     )
+
+
+def _read_facts(conn: Connection, book: BookColumns) -> dict[str, Any]:
+    ids = book.account_id
+    mau, usage_seats = _latest_usage(conn, ids)
+    tickets = conn.execute(
+        select(Ticket.account_id, func.count())
+        .where(Ticket.is_open.is_(True), Ticket.account_id.is_not(None))
+        .group_by(Ticket.account_id)
+    ).all()
+    scores = conn.execute(select(HealthScore.account_id, HealthScore.score, HealthScore.band)).all()
+    score_keys = [r[0] for r in scores]
+    active = conn.execute(
+        select(HealthOverride.account_id, HealthOverride.band)
+        .where(HealthOverride.is_active.is_(True))
+        .order_by(HealthOverride.id)
+    ).all()
+    return {
+        "mau": mau,
+        "seats": np.where(np.isnan(usage_seats), book.seats, usage_seats),
+        "open_tickets": _place(ids, [r[0] for r in tickets], [r[1] for r in tickets], 0.0).astype(
+            np.int64
+        ),
+        "health_score": _place(ids, score_keys, [r[1] for r in scores], np.nan),
+        "computed_band": _place_obj(ids, score_keys, [r[2] for r in scores]),
+        "override_band": _place_obj(ids, [r[0] for r in active], [r[1] for r in active]),
+    }
 
 
 # --------------------------------------------------------------------------- filtering

@@ -41,7 +41,8 @@ from desktop_app.ui.workers import Worker, start, wait_all
 class MainWindow(QMainWindow):
     """Account Desk's main window over one open database."""
 
-    bookLoaded = Signal()
+    bookLoaded = Signal()  # the whole book is shown (accounts, usage, health)
+    tableFilled = Signal()  # the table lists the accounts (their own columns at least)
     selectionChanged = Signal(object)  # np.ndarray of account ids
 
     def __init__(
@@ -131,20 +132,46 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ data
     def reload(self) -> None:
-        """Reload the book from the database on a worker (imports, rescoring, owners)."""
-        from desktop_app.services.portfolio import load_book
+        """Reload the book from the database on a worker (imports, rescoring, owners).
+
+        Opening a book is two steps: the accounts' own columns fill the table first, then
+        usage, tickets and health follow. A reload of a book already shown reads it whole,
+        so that the columns on screen never blank out.
+        """
+        from desktop_app.services.portfolio import load_accounts, load_book
 
         if self._loading is not None:
             self._loading.cancel()
-        worker = Worker(load_book, self.store, self.today)
+        if len(self.book) == 0:
+            worker = Worker(load_accounts, self.store, self.today)
+            worker.signals.finished.connect(self._accounts_loaded)
+        else:
+            worker = Worker(load_book, self.store, self.today)
+            worker.signals.finished.connect(self._book_loaded)
+        self._start_loading(worker)
+
+    def _accounts_loaded(self, book: BookColumns) -> None:
+        from desktop_app.services.portfolio import add_facts
+
+        self.set_book(book)
+        self.tableFilled.emit()
+        if len(book) == 0:
+            self._book_loaded(book)
+            return
+        self.status_count.setText(f"{len(book):,} accounts · loading usage and health…")
+        worker = Worker(add_facts, self.store, book)
         worker.signals.finished.connect(self._book_loaded)
+        self._start_loading(worker, message=None)
+
+    def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
         worker.signals.failed.connect(self.show_error)
         worker.signals.failed.connect(lambda _m: QTimer.singleShot(0, self.docks.create))
         self._loading = worker
         self._keep(worker)
         # A label, not a temporary message: QStatusBar hides its permanent widgets while a
         # message shows, and the first load starts before those widgets exist.
-        self.status_count.setText("Loading accounts…")
+        if message:
+            self.status_count.setText(message)
         start(worker)
 
     def _keep(self, worker: Worker) -> None:
@@ -162,6 +189,7 @@ class MainWindow(QMainWindow):
     def _book_loaded(self, book: BookColumns) -> None:
         self.set_book(book)
         self.statusBar().clearMessage()
+        self.tableFilled.emit()
         self.bookLoaded.emit()
         # Secondary chart input (latest NPS per account), after the table is filled.
         from desktop_app.services.account_detail import latest_nps_array
@@ -252,6 +280,10 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self.undo_stack.clear()
         self.selected_ids = np.empty(0, dtype=np.int64)
+        # Forget the old book at once (its ids mean nothing in the new database); the new
+        # one arrives in two steps like at start-up.
+        self.book = BookColumns.empty(self.today)
+        self.model.set_book(self.book)
         self.docks.store_changed()
         self._update_title()
         self.reload()

@@ -218,3 +218,28 @@ def test_each_filter_changes_both_views_identically(window: MainWindow, combo_na
     assert set(_ids_in_view(window)) == expected
     assert set(window.docks.scatter.plotted_ids().tolist()) == expected
     assert f"{len(expected)} of 300 accounts" in window.status_count.text()
+
+
+def test_first_open_lists_accounts_then_health(qtbot, demo_store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    events: list[tuple[str, int, int]] = []
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+
+    def note(kind: str) -> None:
+        events.append((kind, w.model.rowCount(), int(np.isfinite(w.book.health_score).sum())))
+
+    w.tableFilled.connect(lambda: note("filled"))
+    w.bookLoaded.connect(lambda: note("loaded"))
+    with qtbot.waitSignal(w.bookLoaded, timeout=10000):
+        w.show()
+    # First the accounts alone (no health yet), then the whole book.
+    assert events[0] == ("filled", 300, 0)
+    assert events[-1][0] == "loaded"
+    assert events[-1][2] > 200
+    # A reload of a book on screen never blanks its columns out.
+    events.clear()
+    with qtbot.waitSignal(w.bookLoaded, timeout=10000):
+        w.reload()
+    assert events
+    assert all(scored > 200 for _kind, _rows, scored in events)
+    w.close()
