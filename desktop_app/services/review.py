@@ -288,3 +288,30 @@ def _record_kind(conn: Connection, profile: str, payload_text: str | None) -> st
     keys = set(_payload(payload_text)) - {_RESOLUTION}
     best = max(_TABLES, key=lambda k: len(keys & set(fields_for(k))))
     return best if keys & set(fields_for(best)) else "unknown"
+
+
+def find_account(store: Store, text: str) -> int:
+    """The id of the account with this Salesforce id (15 or 18 characters) or exact name.
+
+    Names compare trimmed and case-insensitively. Raises ``UserError`` when no account, or
+    more than one account, has that name.
+    """
+    from desktop_app.domain.ids import is_salesforce_id, to_18
+    from desktop_app.services.importing_link import norm_name
+
+    acc = table_of(Account)
+    wanted = text.strip()
+    with store.engine.connect() as conn:
+        if is_salesforce_id(wanted):
+            hit = conn.execute(
+                select(acc.c.id).where(acc.c.sf_account_id == to_18(wanted))
+            ).scalar()
+            if hit is not None:
+                return int(hit)
+        names = conn.execute(select(acc.c.id, acc.c.name)).all()
+    ids = [int(i) for i, n in names if norm_name(n) == norm_name(wanted)]
+    if not ids:
+        raise UserError(f"There is no account {wanted!r} (give its Salesforce id or name).")
+    if len(ids) > 1:
+        raise UserError(f"{len(ids)} accounts are named {wanted!r}; give the Salesforce id.")
+    return ids[0]
