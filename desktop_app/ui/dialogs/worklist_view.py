@@ -1,0 +1,338 @@
+"""Renewal worklist: accounts renewing soon, ranked by a priority whose weights are on screen.
+
+Keyboard triage: Up/Down move, Enter opens the account (``accountRequested``), S snoozes it
+with a reason (undoable when the view is given the main window's undo stack).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.accounts import BAND_COLOURS
+from desktop_app.domain.priority import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS, PriorityWeights
+from desktop_app.io.view_export import write_table
+from desktop_app.services.errors import UserError
+from desktop_app.services.team import csm_names
+from desktop_app.services.worklist import (
+    WINDOW_CHOICES,
+    Worklist,
+    WorklistRow,
+    load_worklist,
+    rank_rows,
+    snooze,
+    unsnooze,
+)
+from desktop_app.store.engine import Store
+from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
+from desktop_app.ui.widgets.tables import read_only_table
+
+ALL_OWNERS = "All owners"
+_BAND_QCOLOURS = {b.value: QColor(c) for b, c in BAND_COLOURS.items()}
+
+HEADERS = (
+    "Rank", "Account", "Owner", "Days to renewal", "ARR", "Band", "Priority", "Next step", "Why",
+)  # fmt: skip
+
+
+def _export_values(r: WorklistRow) -> tuple[object, ...]:
+    return (
+        r.rank, r.name, r.owner, r.days_to_renewal, round(r.arr, 2), r.band, r.priority,
+        r.next_step, r.why,
+    )  # fmt: skip
+
+
+def _columns() -> list[Column]:
+    return [
+        Column("Rank", lambda r: r.rank, RIGHT),
+        Column("Account", lambda r: r.name),
+        Column("Owner", lambda r: r.owner),
+        Column("Days to\nrenewal", lambda r: r.days_to_renewal, RIGHT,
+               tooltip=lambda r: r.renewal_date.isoformat() if r.renewal_date else None),
+        Column("ARR", lambda r: f"{r.arr:,.0f}", RIGHT),
+        Column("Band", lambda r: r.band,
+               foreground=lambda r: _BAND_QCOLOURS.get(r.band)),
+        Column("Priority", lambda r: f"{r.priority:.1f}", RIGHT,
+               tooltip=lambda r: "\n".join(f"+{x.points:.1f}  {x.text}" for x in r.reasons)),
+        Column("Next step", lambda r: r.next_step),
+        Column("Why", lambda r: r.why),
+    ]  # fmt: skip
+
+
+class SnoozeCommand(QUndoCommand):
+    """Snooze an account until a date; undo removes that snooze, redo snoozes again."""
+
+    def __init__(
+        self,
+        store: Store,
+        account_id: int,
+        until: date,
+        reason: str,
+        *,
+        today: date,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(f"Snooze until {until.isoformat()}")
+        self._store, self.account_id = store, account_id
+        self._until, self._reason, self._today = until, reason, today
+        self._on_change = on_change
+        self.note_id: int | None = None
+
+    def redo(self) -> None:
+        self.note_id = snooze(
+            self._store, self.account_id, self._until, self._reason, today=self._today
+        )
+        if self._on_change is not None:
+            self._on_change()
+
+    def undo(self) -> None:
+        if self.note_id is not None:
+            unsnooze(self._store, self.account_id, note_id=self.note_id)
+            self.note_id = None
+        if self._on_change is not None:
+            self._on_change()
+
+
+class SnoozeDialog(QDialog):
+    """Asks until when and why; OK needs a reason."""
+
+    def __init__(self, account: str, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Snooze {account}")
+        self.until = QDateEdit(self)
+        self.until.setCalendarPopup(True)
+        first = today + timedelta(days=1)
+        self.until.setMinimumDate(QDate(first.year, first.month, first.day))
+        default = today + timedelta(days=14)
+        self.until.setDate(QDate(default.year, default.month, default.day))
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText("Why can this wait? (required)")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Hide until", self.until)
+        form.addRow("Reason", self.reason)
+        form.addRow(self.buttons)
+        self.reason.textChanged.connect(self._update_ok)
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.reason.text().strip()))
+
+    def values(self) -> tuple[date, str]:
+        d = self.until.date()
+        return date(d.year(), d.month(), d.day()), self.reason.text().strip()
+
+
+class WorklistView(QDialog):
+    """The renewal worklist; emits ``accountRequested(account_id)`` on Enter/double-click."""
+
+    accountRequested = Signal(int)
+
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        undo_stack: QUndoStack | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Renewal worklist")
+        self._store, self._today, self._undo = store, today or date.today(), undo_stack
+        self._wl: Worklist | None = None
+        self.window_combo = QComboBox(self)
+        for d in WINDOW_CHOICES:
+            self.window_combo.addItem(f"Next {d} days", d)
+        self.window_combo.setCurrentIndex(WINDOW_CHOICES.index(90))
+        self.owner_combo = QComboBox(self)
+        self.owner_combo.addItems([ALL_OWNERS, *csm_names(store)])
+        self.export_button = QPushButton("Export…", self)
+        self.summary = QLabel(self)
+        self.model = RowsTableModel(_columns(), self)
+        self.table = read_only_table(self.model, self, single_selection=True)
+        self.table.setWordWrap(False)
+        self.table.installEventFilter(self)
+        # "Why" is long: it takes the room left (the full list is in the priority tooltip).
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(HEADERS.index("Why"), QHeaderView.ResizeMode.Stretch)
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        self.reset_button = QPushButton("Reset", self)
+        self._layout(self._weights_panel())
+        self.window_combo.currentIndexChanged.connect(self.reload)
+        self.owner_combo.currentIndexChanged.connect(self.reload)
+        self.reset_button.clicked.connect(self.reset_weights)
+        self.export_button.clicked.connect(self._export_clicked)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.resize(1200, 640)
+        self.reload()
+
+    def _weights_panel(self) -> QGroupBox:
+        box = QGroupBox("Priority weights", self)
+        form = QFormLayout(box)
+        for f in FACTORS:
+            spin = QDoubleSpinBox(box)
+            spin.setRange(0.0, 100.0)
+            spin.setDecimals(0)
+            spin.setSingleStep(5.0)
+            spin.setValue(DEFAULT_WEIGHTS.weight(f))
+            spin.valueChanged.connect(self.rerank)
+            self.spins[f] = spin
+            form.addRow(FACTOR_LABELS[f], spin)
+        note = QLabel("Score = 100 × Σ weight × factor / Σ weights.\nA weight of 0 drops it.", box)
+        note.setWordWrap(True)
+        form.addRow(note)
+        form.addRow(self.reset_button)
+        return box
+
+    def _layout(self, weights: QGroupBox) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Renewing in", self))
+        top.addWidget(self.window_combo)
+        top.addWidget(self.owner_combo)
+        top.addStretch(1)
+        top.addWidget(self.export_button)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addWidget(weights)
+        root = QVBoxLayout(self)
+        root.addLayout(top)
+        root.addLayout(body, 1)
+        root.addWidget(self.summary)
+
+    # -- state -------------------------------------------------------------------------------
+
+    def within_days(self) -> int:
+        return int(self.window_combo.currentData())
+
+    def owner(self) -> str | None:
+        text = self.owner_combo.currentText()
+        return None if text == ALL_OWNERS else text
+
+    def weights(self) -> PriorityWeights:
+        w = DEFAULT_WEIGHTS
+        for f, spin in self.spins.items():
+            w = w.with_weight(f, spin.value())
+        return w
+
+    def rows(self) -> list[WorklistRow]:
+        return list(self.model.rows)
+
+    def current_row(self) -> WorklistRow | None:
+        idx = self.table.currentIndex()
+        return self.model.rows[idx.row()] if idx.isValid() else None
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the worklist again (window, owner or snoozes changed), then rank it."""
+        try:
+            self._wl = load_worklist(
+                self._store, within_days=self.within_days(), owner=self.owner(), today=self._today
+            )
+        except UserError as exc:
+            self._wl = None
+            self.summary.setText(str(exc))
+        self.rerank()
+
+    def rerank(self) -> None:
+        """Rank the loaded accounts with the weights on screen, keeping the current account."""
+        current = self.current_row()
+        rows = rank_rows(self._wl, self.weights()) if self._wl is not None else []
+        self.model.set_rows(rows)
+        keep = next(
+            (i for i, r in enumerate(rows) if current and r.account_id == current.account_id), 0
+        )
+        if rows:
+            self.table.selectRow(keep)
+        arr = sum(r.arr for r in rows)
+        self.summary.setText(
+            f"{len(rows)} renewals, ARR {arr:,.0f} (as of {self._today.isoformat()}). "
+            "Enter opens the account; S snoozes it."
+        )
+
+    def reset_weights(self) -> None:
+        for f, spin in self.spins.items():
+            spin.blockSignals(True)
+            spin.setValue(DEFAULT_WEIGHTS.weight(f))
+            spin.blockSignals(False)
+        self.rerank()
+
+    def open_current(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.accountRequested.emit(row.account_id)
+
+    def snooze_current(self, until: date | None = None, reason: str | None = None) -> bool:
+        """Snooze the current account (asking when ``until``/``reason`` are not given)."""
+        row = self.current_row()
+        if row is None:
+            return False
+        if until is None or reason is None:
+            dlg = SnoozeDialog(row.name, self._today, self)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return False
+            until, reason = dlg.values()
+        cmd = SnoozeCommand(
+            self._store, row.account_id, until, reason, today=self._today, on_change=self.reload
+        )
+        try:
+            if self._undo is not None:
+                self._undo.push(cmd)
+            else:
+                cmd.redo()
+        except UserError as exc:
+            QMessageBox.warning(self, "Snooze", str(exc))
+            return False
+        return True
+
+    def export(self, path: str | Path) -> int:
+        """Write the rows as shown to .xlsx or .csv; returns the number of rows."""
+        return write_table(path, HEADERS, [_export_values(r) for r in self.model.rows])
+
+    def _export_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export worklist", "worklist.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+        )
+        if path:
+            self.export(path)
+
+    # -- Qt overrides --------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_current()
+                return True
+            if key == Qt.Key.Key_S and not event.modifiers():
+                self.snooze_current()
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,129 @@
+"""Worklist view: live re-rank on weight change, Enter opens, S snoozes (undoable), export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.domain.priority import DEFAULT_WEIGHTS
+from desktop_app.services.worklist import snoozed_until, worklist
+from desktop_app.ui.dialogs.worklist_view import HEADERS, WorklistView
+
+
+@pytest.fixture
+def view(qtbot, demo_store, today):
+    stack = QUndoStack()
+    w = WorklistView(demo_store, today=today, undo_stack=stack)
+    w._test_stack = stack  # keep the stack alive with the view
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _ids(view):
+    return [r.account_id for r in view.rows()]
+
+
+def test_rows_match_service(view, demo_store, today, qtmodeltester):
+    expected = worklist(demo_store, within_days=90, today=today)
+    assert _ids(view) == [r.account_id for r in expected]
+    assert view.model.rowCount() == len(expected)
+    assert view.model.columnCount() == len(HEADERS)
+    qtmodeltester.check(view.model)
+    view.window_combo.setCurrentIndex(0)  # 30 days
+    assert view.within_days() == 30
+    assert all(r.days_to_renewal <= 30 for r in view.rows())
+    assert len(view.rows()) < len(expected)
+
+
+def test_weight_change_reranks_live_and_reset(view):
+    before = _ids(view)
+    for f, spin in view.spins.items():
+        if f != "arr":
+            spin.setValue(0)
+    arrs = [r.arr for r in view.rows()]
+    assert arrs == sorted(arrs, reverse=True)
+    assert _ids(view) != before
+    assert sorted(_ids(view)) == sorted(before)
+    view.reset_button.click()
+    assert view.weights() == DEFAULT_WEIGHTS
+    assert _ids(view) == before
+
+
+def test_owner_filter(view):
+    view.owner_combo.setCurrentIndex(1)
+    owner = view.owner_combo.currentText()
+    assert view.rows()
+    assert {r.owner for r in view.rows()} == {owner}
+
+
+def test_enter_emits_account_requested(view, qtbot):
+    view.table.setFocus()
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    second = view.rows()[1].account_id
+    assert view.current_row().account_id == second
+    with qtbot.waitSignal(view.accountRequested, timeout=2000) as blocker:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert blocker.args == [second]
+
+
+def test_snooze_and_undo(view, demo_store, today):
+    view.table.selectRow(0)
+    top = view.rows()[0].account_id
+    until = today + timedelta(days=10)
+    assert view.snooze_current(until, "Budget meeting first")
+    assert top not in _ids(view)
+    assert snoozed_until(demo_store, today) == {top: until}
+    stack = view._test_stack
+    assert stack.count() == 1
+    stack.undo()
+    assert top in _ids(view)
+    assert snoozed_until(demo_store, today) == {}
+    stack.redo()
+    assert top not in _ids(view)
+
+
+def test_s_key_opens_reason_dialog(view, qtbot, demo_store, today):
+    from PySide6.QtCore import QTimer
+
+    from desktop_app.ui.dialogs.worklist_view import SnoozeDialog
+
+    view.table.setFocus()
+    view.table.selectRow(0)
+    top = view.rows()[0].account_id
+    seen = {}
+
+    def answer():
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, SnoozeDialog)
+        ok = dlg.buttons.button(dlg.buttons.StandardButton.Ok)
+        seen["ok_before"] = ok.isEnabled()
+        dlg.reason.setText("Champion on holiday")
+        dlg.accept()
+
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(view.table, Qt.Key.Key_S)
+    assert seen["ok_before"] is False
+    assert top in snoozed_until(demo_store, today)
+    assert top not in _ids(view)
+
+
+def test_export_csv_and_xlsx(view, tmp_path):
+    n = view.export(tmp_path / "w.csv")
+    assert n == len(view.rows())
+    with (tmp_path / "w.csv").open(encoding="utf-8-sig") as fh:
+        data = list(csv.reader(fh))
+    assert data[0] == list(HEADERS)
+    assert data[1][1] == view.rows()[0].name
+    assert view.export(tmp_path / "w.xlsx") == n
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "w.xlsx").active
+    assert ws.cell(2, 2).value == view.rows()[0].name
+    assert ws.max_row == n + 1
