@@ -172,3 +172,26 @@ def test_export_neutralises_formulas(tmp_path: Path, imported: Store) -> None:
     with out.open(newline="", encoding="utf-8-sig") as fh:
         got = list(csv.reader(fh))
     assert got[1][6] == '\'=HYPERLINK("x")'
+
+
+def test_accept_a_usage_row_keeps_its_month_a_date(
+    imported: Store, tmp_path: Path, db_path: Path
+) -> None:
+    path = tmp_path / "usage.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([
+            ["Account Name", "Month", "MAU"],
+            ["Acme Corp.", "2026-10-01", 42],
+        ])  # fmt: skip
+    import_files(imported, [path])
+    (item,) = [r for r in list_review(imported) if r.record_kind == "usage"]
+    assert (item.kind, item.candidate_name) == ("fuzzy", "Acme Corp")
+    assert item.candidate_account_id is not None
+    accept_match(imported, item.id, item.candidate_account_id)
+    con = sqlite3.connect(db_path)
+    try:
+        got = con.execute("select account_id, month, mau from usage_monthly").fetchall()
+    finally:
+        con.close()
+    assert got == [(item.candidate_account_id, "2026-10-01", 42)]
+    assert {r.name: r.mau for r in account_records(imported)}["Acme Corp"] == 42
