@@ -26,7 +26,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop_app.commands import book, gui, importing, scoring, team, transition
+    from desktop_app.commands import (
+        book,
+        gui,
+        importing,
+        review,
+        scoring,
+        team,
+        transition,
+        worklist,
+    )
 
     parser = _Parser(
         prog="account-desk",
@@ -41,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, scoring, transition, team):
+    for module in (importing, review, scoring, transition, team, worklist):
         module.register(sub)
     return parser
 

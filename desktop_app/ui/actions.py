@@ -81,6 +81,12 @@ class Actions:
             "Ctrl+Shift+H",
             "List imports and roll one back",
         )
+        self.review = self._act(
+            "&Review unlinked rows…",
+            self.show_review,
+            "Ctrl+Shift+U",
+            "Imported rows that matched no account, or only approximately",
+        )
         self.export_view = self._act(
             "&Export table…",
             self.export_table,
@@ -138,6 +144,12 @@ class Actions:
         self.validate = self._act(
             "Does the score &predict churn?…", self.show_validation, "Ctrl+Shift+V"
         )
+        self.worklist = self._act(
+            "Renewal &worklist…",
+            self.show_worklist,
+            "Ctrl+Shift+W",
+            "Renewals coming up, ranked by a priority you can see and change",
+        )
         self.team = self._act(
             "&Team overview (one-on-ones)…",
             self.show_team,
@@ -159,7 +171,7 @@ class Actions:
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        for a in (self.import_files, self.import_history, self.export_view):
+        for a in (self.import_files, self.import_history, self.review, self.export_view):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
@@ -177,7 +189,7 @@ class Actions:
         view.addSeparator()
         view.addAction(self.reload)
         accounts = mb.addMenu("&Accounts")
-        for a in (self.override, self.note, self.transition, self.resume_transition):
+        for a in (self.worklist, self.override, self.note, self.transition, self.resume_transition):
             accounts.addAction(a)
         health = mb.addMenu("&Health")
         for a in (self.rescore, self.scorecard, self.overrides, self.validate):
@@ -292,6 +304,13 @@ class Actions:
         dialog.rolledBack.connect(lambda _b: self.rescore_book())
         dialog.open()
 
+    def show_review(self) -> None:
+        from desktop_app.ui.dialogs.review_dialog import ReviewDialog
+
+        dialog = ReviewDialog(self.w.store, self.w, undo_stack=self.w.undo_stack)
+        dialog.changed.connect(self.rescore_book)
+        dialog.open()
+
     def export_table(self) -> None:
         from desktop_app.services.portfolio import export_view
 
@@ -396,6 +415,17 @@ class Actions:
         from desktop_app.ui.dialogs.validation_view import ValidationView
 
         ValidationView(self.w.store, self.w).open()
+
+    def show_worklist(self) -> None:
+        from desktop_app.ui.dialogs.worklist_view import WorklistView
+
+        view = WorklistView(self.w.store, self.w, today=self.w.today, undo_stack=self.w.undo_stack)
+        view.accountRequested.connect(self._open_account)
+        view.open()
+
+    def _open_account(self, account_id: int) -> None:
+        self.w.select_accounts(np.array([account_id]))
+        self.w.docks.show_detail()
 
     # ------------------------------------------------------------------ team
     def show_team(self) -> None:

@@ -122,3 +122,21 @@ def test_rescore_shows_progress_and_can_be_cancelled(qtbot, window: MainWindow) 
         progress.cancel()
     assert not progress.isVisible()
     assert scores() == before
+
+
+def test_worklist_opens_and_selects_the_account(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.acts.worklist.trigger()
+    view = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "WorklistView")
+    assert view.isVisible()
+    rows = view.rows()
+    assert rows
+    view.accountRequested.emit(rows[0].account_id)
+    assert window.selected_ids.tolist() == [rows[0].account_id]
+    view.close()
+
+
+def test_review_dialog_opens_from_the_file_menu(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.acts.review.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "ReviewDialog")
+    assert dialog.isVisible()
+    dialog.close()
