@@ -190,7 +190,7 @@ class WorklistView(QDialog):
         self.reset_button.clicked.connect(self.reset_weights)
         self.export_button.clicked.connect(self._export_clicked)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.resize(1200, 640)
+        self.resize(1440, 700)  # room for "Why" beside the weights panel
         self.reload()
 
     def _weights_panel(self) -> QGroupBox:
