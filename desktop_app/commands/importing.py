@@ -9,8 +9,6 @@ batch (accounts first). A file imported before, byte for byte, is reported as
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 #: Keys of ``import --json`` (one object per file): a public interface.
@@ -40,23 +38,19 @@ def register(sub: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
+    from desktop_app.commands.common import opened_store, print_json
     from desktop_app.services.importing import import_files
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         summaries = import_files(
             store, args.files, sheet=args.sheet, profile=args.source, dry_run=args.dry_run
         )
-    finally:
-        store.dispose()
     if args.json:
         out = []
         for s in summaries:
             data = s.as_json()
             out.append({k: data[k] for k in SUMMARY_JSON_KEYS} | data)
-        json.dump(out, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        print_json(out)
         return 0
     for s in summaries:
         print(_summary_line(s))
@@ -84,28 +78,19 @@ def _summary_line(s: Any) -> str:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
+    from desktop_app.commands.common import opened_store, print_json
     from desktop_app.services.importing import list_batches
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         batches = list_batches(store)
-    finally:
-        store.dispose()
     if args.json:
-        rows = []
-        for b in batches:
-            rows.append(
-                {
-                    "batch_id": b.id, "file": b.file_name, "profile": b.profile,
-                    "sheet": b.sheet, "imported_at": b.imported_at.isoformat(),
-                    "rows": b.rows_total, "new": b.new, "updated": b.updated,
-                    "unchanged": b.unchanged, "unmatched": b.unmatched, "skipped": b.skipped,
-                    "rolled_back_at": b.rolled_back_at.isoformat() if b.rolled_back_at else None,
-                }
-            )  # fmt: skip
-        json.dump(rows, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        print_json([
+            {"batch_id": b.id, "file": b.file_name, "profile": b.profile, "sheet": b.sheet,
+             "imported_at": b.imported_at, "rows": b.rows_total, "new": b.new,
+             "updated": b.updated, "unchanged": b.unchanged, "unmatched": b.unmatched,
+             "skipped": b.skipped, "rolled_back_at": b.rolled_back_at}
+            for b in batches
+        ])  # fmt: skip
         return 0
     if not batches:
         print("No imports yet.")
@@ -118,13 +103,10 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from desktop_app.services.database import open_database
+    from desktop_app.commands.common import opened_store
     from desktop_app.services.importing import rollback_batch
 
-    store = open_database(args.db)
-    try:
+    with opened_store(args.db) as store:
         rollback_batch(store, args.batch_id)
-    finally:
-        store.dispose()
     print(f"Import batch {args.batch_id} rolled back.")
     return 0
