@@ -41,11 +41,16 @@ def test_rows_match_service(view, demo_store, today, qtmodeltester):
     assert len(view.rows()) < len(expected)
 
 
-def test_weight_change_reranks_live_and_reset(view):
+def test_weight_change_reranks_live_and_reset(view, qtbot):
     before = _ids(view)
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
     for f, spin in view.spins.items():
         if f != "arr":
             spin.setValue(0)
+    assert _ids(view) == before  # debounced: nothing ranked yet
+    qtbot.waitUntil(lambda: bool(resets), timeout=2000)
+    assert len(resets) == 1  # one ranking for the whole burst of changes
     arrs = [r.arr for r in view.rows()]
     assert arrs == sorted(arrs, reverse=True)
     assert _ids(view) != before
