@@ -1,4 +1,8 @@
-"""Locate the files shipped in the top-level ``resources/`` folder."""
+"""Locate the files shipped in the top-level ``resources/`` folder.
+
+An installed wheel carries them as ``desktop_app/_resources`` (see pyproject.toml); a source
+checkout (and an editable install) reads the repository's ``resources/`` folder directly.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from pathlib import Path
 
 import desktop_app
 
-RESOURCES_DIR = Path(desktop_app.__file__).resolve().parents[1] / "resources"
+_PACKAGED = Path(desktop_app.__file__).resolve().parent / "_resources"
+_CHECKOUT = Path(desktop_app.__file__).resolve().parents[1] / "resources"
+RESOURCES_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 
 
 def resource_path(name: str) -> Path:
