@@ -39,16 +39,12 @@ def store(db_path: Path) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from desktop_app.services.demo import generate_demo
+    from desktop_app.services.scoring import rescore
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     s = open_database(path)
     generate_demo(s, 300, seed=7, today=TODAY)
-    try:
-        from desktop_app.services.scoring import rescore
-    except ImportError:
-        pass
-    else:
-        rescore(s, as_of=TODAY)
+    rescore(s, as_of=TODAY)
     with s.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     s.dispose()
@@ -57,7 +53,7 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_path(_demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the 300-account demo book (as of TODAY)."""
+    """A private copy of the scored 300-account demo book (as of TODAY)."""
     import shutil
 
     target = tmp_path / "demo.db"
