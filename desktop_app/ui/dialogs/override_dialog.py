@@ -24,14 +24,9 @@ from desktop_app.services.account_detail import account_name
 from desktop_app.services.health_overrides import OVERRIDE_REASONS
 from desktop_app.services.scoring import explain
 from desktop_app.store.engine import Store
+from desktop_app.ui.formatting import raw_value
 
 DATE_FORMAT = "yyyy-MM-dd"
-
-
-def _raw(v: float | None) -> str:
-    if v is None:
-        return "missing"
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.2f}"
 
 
 def top_reason(ex: HealthExplanation | None) -> str:
@@ -42,7 +37,7 @@ def top_reason(ex: HealthExplanation | None) -> str:
     if line is None:
         return "Nothing drags the score down: every measure scores full points."
     text = (
-        f"Dragging it down most: <b>{line.label}</b> ({_raw(line.raw)}), "
+        f"Dragging it down most: <b>{line.label}</b> ({raw_value(line.raw)}), "
         f"costing {line.lost:.1f} of 100 points"
     )
     if ex.organic_contraction:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from PySide6.QtGui import QColor
 
 from desktop_app.services.account_detail_rows import (
@@ -15,17 +13,8 @@ from desktop_app.services.account_detail_rows import (
     ProvenanceRow,
     TicketRow,
 )
+from desktop_app.ui.formatting import day, money
 from desktop_app.ui.views.detail_models import CAUTION, WARN, col
-
-
-def money(v: float | None) -> str:
-    return "—" if v is None else f"${v:,.0f}"
-
-
-def day(v: date | datetime | None) -> str:
-    if v is None:
-        return "—"
-    return (v.date() if isinstance(v, datetime) else v).isoformat()
 
 
 def _contact_colour(c: ContactRow) -> QColor | None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.services.account_detail import DetailHeader
 from desktop_app.services.account_detail_rows import SnapshotRow
-from desktop_app.ui.views.detail_columns import day, money
+from desktop_app.ui.formatting import day, money
 
 _GREY = "#9A9A9A"
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.domain.health import HealthExplanation, MeasureLine
+from desktop_app.ui.formatting import raw_value
 from desktop_app.ui.models.rows_model import Column, Getter, RowsTableModel
 
 MeasureIdRole = Qt.ItemDataRole.UserRole + 1
@@ -19,12 +20,6 @@ RawValueRole = Qt.ItemDataRole.UserRole + 2
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DRAG_BRUSH = QBrush(QColor("#F6D8C8"))  # a light tint of the Risky vermillion
 _MISSING_BRUSH = QBrush(QColor("#8A8A8A"))
-
-
-def _fmt_raw(v: float | None) -> str:
-    if v is None:
-        return "missing"
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.2f}"
 
 
 def _points(ln: MeasureLine) -> str:
@@ -40,7 +35,7 @@ def _measure_column(
 
 _COLUMNS = (
     _measure_column("Measure", attrgetter("label"), attrgetter("label")),
-    _measure_column("Raw value", lambda ln: _fmt_raw(ln.raw), attrgetter("raw")),
+    _measure_column("Raw value", lambda ln: raw_value(ln.raw), attrgetter("raw")),
     _measure_column("Points", _points, attrgetter("points")),
     _measure_column("Weight", lambda ln: f"{ln.weight:.1f}%", attrgetter("weight")),
     _measure_column(
