@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from desktop_app.io.model import KINDS, ImportFileError, ImportPreview
+from desktop_app.io.model import KINDS, ImportFileError, ImportPreview, ReadCancelled
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing import KIND_ORDER, ImportSummary, import_preview
-from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.progress import Cancelled, NullProgress, Progress, check
 from desktop_app.store.engine import Store
 
 
@@ -67,13 +67,24 @@ def fields_for(kind: str) -> tuple[str, ...]:
 
 
 def mapped_preview(
-    path: str | Path, sheet: str | None, kind: str, mapping: dict[str, str]
+    path: str | Path,
+    sheet: str | None,
+    kind: str,
+    mapping: dict[str, str],
+    *,
+    progress: Progress | None = None,
 ) -> ImportPreview:
-    """A preview built from a mapping the user chose in the editor; raises ``UserError``."""
+    """A preview built from a mapping the user chose in the editor; raises ``UserError``.
+
+    The file is read again (as ``preview_file`` does), so ``progress`` gets fractions and
+    ``Cancelled`` is raised when it asks to stop.
+    """
     from desktop_app.io.importer import apply_mapping
 
     try:
-        return apply_mapping(str(path), sheet, kind, mapping)
+        return apply_mapping(str(path), sheet, kind, mapping, progress=progress)
+    except ReadCancelled as exc:
+        raise Cancelled(str(exc)) from exc
     except (ImportFileError, ValueError) as exc:
         raise UserError(str(exc)) from exc
 

@@ -124,6 +124,7 @@ def test_unknown_file_is_mapped_saved_as_profile_and_imported(qtbot, store, tmp_
     editor.combos["Salesforce Ref"].setCurrentText("sf_account_id")
     editor.combos["Manager"].setCurrentText("owner")
     editor.apply_button.click()
+    qtbot.waitUntil(lambda: not page.reading(), timeout=10000)  # re-read on a worker
     assert page.table_model.rowCount() == 1
     assert page.isComplete()
     editor.profile_name.setText("Client list")

@@ -2,13 +2,15 @@
 
 Per file: detected source and confidence, sheet choice (hidden sheets marked), a preview of
 the rows as they will land, the problems (exportable to CSV), and a column-mapping editor
-for unknown files. Reading runs on the reader pool (``Worker``), one file at a time, so a
-million-row file never freezes the window; Cancel stops it between chunks.
+for unknown files. Reading (and re-reading with a chosen mapping) runs on the reader pool
+(``Worker``), one file at a time, so a million-row file never freezes the window; Cancel
+stops it between chunks.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QStringListModel
 from PySide6.QtWidgets import (
@@ -34,6 +36,14 @@ from desktop_app.services.importing_tools import export_problems, kinds, mapped_
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
 from desktop_app.ui.workers import Worker, start
+
+
+class _Read(NamedTuple):
+    """One queued read: a file (a sheet of it), detected, or with the user's mapping."""
+
+    path: str
+    sheet: str | None
+    mapping: tuple[str, dict[str, str]] | None = None  # kind, column -> field
 
 
 class PreviewPage(QWizardPage):
@@ -67,8 +77,8 @@ class PreviewPage(QWizardPage):
         self.cancel_read_button = QPushButton("Cancel reading", self)
         self.cancel_read_button.clicked.connect(self.cancel_reading)
         self.worker: Worker | None = None
-        self._queue: list[tuple[str, str | None]] = []
-        self._current: tuple[str, str | None] | None = None
+        self._queue: list[_Read] = []
+        self._current: _Read | None = None
         reading = QHBoxLayout()
         reading.addWidget(self.read_status, 1)
         reading.addWidget(self.read_bar, 2)
@@ -98,8 +108,8 @@ class PreviewPage(QWizardPage):
         for gone in set(self.previews) - set(paths):
             del self.previews[gone]
         self.errors = {}
-        reading = self._current[0] if self._current else None
-        self._queue = [(p, None) for p in paths if p not in self.previews and p != reading]
+        reading = self._current.path if self._current else None
+        self._queue = [_Read(p, None) for p in paths if p not in self.previews and p != reading]
         self.file_combo.blockSignals(True)
         self.file_combo.clear()
         self.file_combo.addItems([Path(p).name for p in paths])
@@ -119,8 +129,8 @@ class PreviewPage(QWizardPage):
             self.worker.cancel()
             self.read_status.setText("Cancelling…")
 
-    def _read(self, path: str, sheet: str | None) -> None:
-        self._queue.append((path, sheet))
+    def _read(self, job: _Read) -> None:
+        self._queue.append(job)
         self._next_read()
 
     def _next_read(self) -> None:
@@ -131,17 +141,20 @@ class PreviewPage(QWizardPage):
             self._show_current()
             self.completeChanged.emit()
             return
-        path, sheet = self._current = self._queue.pop(0)
-        self.previews.pop(path, None)
-        self.errors.pop(path, None)
-        worker = Worker(preview_file, self.store, path, sheet=sheet)
+        job = self._current = self._queue.pop(0)
+        if job.mapping is None:
+            self.previews.pop(job.path, None)
+            self.errors.pop(job.path, None)
+            worker = Worker(preview_file, self.store, job.path, sheet=job.sheet)
+        else:  # the file's preview stays until the mapped one replaces it
+            worker = Worker(mapped_preview, job.path, job.sheet, *job.mapping)
         worker.signals.progress.connect(self._read_progress)
         worker.signals.finished.connect(self._read_done)
         worker.signals.failed.connect(self._read_failed)
         worker.signals.cancelled.connect(self._read_cancelled)
         self.worker = worker
         self._busy(True)
-        self.read_status.setText(f"Reading {Path(path).name}…")
+        self.read_status.setText(f"Reading {Path(job.path).name}…")
         self.completeChanged.emit()
         start(worker)
 
@@ -159,17 +172,23 @@ class PreviewPage(QWizardPage):
 
     def _read_done(self, preview: ImportPreview) -> None:
         if self._current:
-            self.previews[self._current[0]] = preview
+            self.previews[self._current.path] = preview
         self._read_ended()
 
     def _read_failed(self, message: str) -> None:
-        if self._current:
-            self.errors[self._current[0]] = message
+        job = self._current
+        if job is not None and job.mapping is not None:
+            # A mapping that does not fit: say so, and keep the file's last preview.
+            QMessageBox.warning(self, "Column mapping", message)
+        elif job is not None:
+            self.errors[job.path] = message
         self._read_ended()
 
     def _read_cancelled(self) -> None:
-        for path, _sheet in [*([self._current] if self._current else []), *self._queue]:
-            self.errors[path] = f"{Path(path).name}: reading cancelled (go Back, then Next)"
+        for job in [*([self._current] if self._current else []), *self._queue]:
+            if job.mapping is None:  # a cancelled mapping keeps the file's last preview
+                name = Path(job.path).name
+                self.errors[job.path] = f"{name}: reading cancelled (go Back, then Next)"
         self._queue = []
         self._read_ended()
 
@@ -240,7 +259,7 @@ class PreviewPage(QWizardPage):
     def _sheet_chosen(self, index: int) -> None:
         path = self.current_path()
         if path:
-            self._read(path, self.sheet_combo.itemData(index))
+            self._read(_Read(path, self.sheet_combo.itemData(index)))
             self._show_current()
 
     def _mapping_applied(self, kind: str, mapping: dict[str, str]) -> None:
@@ -248,13 +267,7 @@ class PreviewPage(QWizardPage):
         if not path:
             return
         sheet = self.previews[path].sheet if path in self.previews else None
-        try:
-            self.previews[path] = mapped_preview(path, sheet, kind, mapping)
-        except UserError as exc:
-            QMessageBox.warning(self, "Column mapping", str(exc))
-            return
-        self.completeChanged.emit()
-        self._show_current()
+        self._read(_Read(path, sheet, (kind, mapping)))
 
     def _save_profile(self, name: str, kind: str, mapping: dict[str, str]) -> None:
         path = self.current_path()
