@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from desktop_app.io.model import (
     Records,
     SavedProfile,
     check_read,
+    file_sha256,
 )
 from desktop_app.io.profiles import (
     FIELD_TYPES,
@@ -39,15 +39,6 @@ from desktop_app.io.profiles import (
 )
 from desktop_app.io.readers import Source, open_source
 from desktop_app.io.wide import MONTH_PREFIX, melt_wide, month_columns
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of the file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _open(path: str | Path, sheet: str | None) -> tuple[Source, HeaderSpec]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol, overload
 
 Severity = Literal["error", "warning"]
@@ -18,6 +20,15 @@ KINDS = (
     "usage",
     "nps",
 )
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes (what identifies "the same file" for re-imports)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class ReadProgress(Protocol):

@@ -17,7 +17,6 @@ Policies (shared by the CLI and the import wizard):
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,13 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from desktop_app.io.model import ImportFileError, ImportPreview, ReadCancelled, SavedProfile
+from desktop_app.io.model import (
+    ImportFileError,
+    ImportPreview,
+    ReadCancelled,
+    SavedProfile,
+    file_sha256,
+)
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing_accounts import store_accounts
 from desktop_app.services.importing_billing import (
@@ -113,15 +118,6 @@ STORERS: dict[str, Storer] = {
     "usage": store_usage,
     "nps": store_nps,
 }
-
-
-def file_sha256(path: str | Path) -> str:
-    """sha256 of a file's bytes (what identifies "the same file" for re-imports)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def saved_profiles(store: Store) -> list[SavedProfile]:
