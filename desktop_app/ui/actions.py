@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
 
 FILE_FILTER = "Databases (*.db *.sqlite *.sqlite3);;All files (*)"
-IMPORT_FILTER = (
-    "Spreadsheets and exports (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
-)
 
 
 _FALLBACK = {

@@ -133,9 +133,6 @@ class AccountTableModel(QAbstractTableModel):
         self._order = row_order(self._book, mask, self._sort[0], self._sort[1])
         self.endResetModel()
 
-    def book_index(self, row: int) -> int:
-        return int(self._order[row])
-
     def account_id(self, row: int) -> int:
         return int(self._book.account_id[self._order[row]])
 

@@ -83,15 +83,6 @@ class DensityStyles:
         return hit
 
 
-def band_pens() -> list[QPen]:
-    """Outline pens matching :func:`band_brushes` (the 'x' symbol is drawn by its outline)."""
-    out = []
-    for band in BAND_ORDER:
-        out.append(pg.mkPen(QColor(BAND_COLOURS[band]).darker(130), width=1))
-    out.append(pg.mkPen(QColor(NO_BAND_COLOUR).darker(130), width=1))
-    return out
-
-
 class PassiveScatter(pg.ScatterPlotItem):  # type: ignore[misc]
     """A scatter item that leaves clicks to the view box (our hit test is numpy, not per spot)."""
 
