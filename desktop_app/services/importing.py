@@ -238,12 +238,7 @@ def import_preview(
     """
     progress = progress or NullProgress()
     name = Path(preview.file).name
-    if preview.kind not in STORERS:
-        first = preview.errors[0].message if preview.errors else "unknown kind of data"
-        raise UserError(f"{_where(preview)}: cannot import: {first}")
-    if not preview.records:
-        detail = f" ({len(preview.errors)} rows with problems)" if preview.errors else ""
-        raise UserError(f"{_where(preview)}: no rows to import{detail}")
+    _validate(preview)
     check(progress, 0.0, f"Importing {name}…")
     sha = preview.sha256 or _safe_sha(preview.file)
     base = {"file": preview.file, "profile": preview.profile, "kind": preview.kind,
@@ -381,11 +376,13 @@ def import_files(
 
 
 def _validate(preview: ImportPreview) -> None:
+    """Raise ``UserError`` unless the preview has a known kind and rows to store."""
     if preview.kind not in STORERS:
         first = preview.errors[0].message if preview.errors else "unknown kind of data"
         raise UserError(f"{_where(preview)}: cannot import: {first}")
     if not preview.records:
-        raise UserError(f"{_where(preview)}: no rows to import")
+        detail = f" ({len(preview.errors)} rows with problems)" if preview.errors else ""
+        raise UserError(f"{_where(preview)}: no rows to import{detail}")
 
 
 def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
