@@ -143,7 +143,8 @@ def validate(
 # --------------------------------------------------------------------------- retention
 
 
-def _revenue(store: Store, owner: str | None) -> tuple[RevenueInputs, npt.NDArray[np.bool_] | None]:
+def _revenue(store: Store) -> tuple[RevenueInputs, npt.NDArray[np.object_]]:
+    """The book's revenue inputs and each account's current owner (lower case, "" if none)."""
     with store.sessions() as session:
         acc = session.execute(
             select(Account.id, Account.mrr, Csm.full_name)
@@ -152,13 +153,18 @@ def _revenue(store: Store, owner: str | None) -> tuple[RevenueInputs, npt.NDArra
         ).all()
         ids = np.array([a[0] for a in acc], dtype=np.int64)
         rev = load_revenue(session, ids, floats([a[1] for a in acc]))
-    members = None
-    if owner:
-        names = np.array([(a[2] or "").lower() for a in acc], dtype=object)
-        members = names == owner.strip().lower()
-        if not members.any():
-            raise UserError(f"no accounts owned by {owner!r}")
-    return rev, members
+    names = np.array([(a[2] or "").lower() for a in acc], dtype=object)
+    return rev, names
+
+
+def _members(names: npt.NDArray[np.object_], owner: str | None) -> npt.NDArray[np.bool_] | None:
+    """The accounts ``owner`` owns (None: the whole book); ``UserError`` if there are none."""
+    if not owner:
+        return None
+    members: npt.NDArray[np.bool_] = names == owner.strip().lower()
+    if not members.any():
+        raise UserError(f"no accounts owned by {owner!r}")
+    return members
 
 
 def retention(store: Store, start: date, end: date, owner: str | None = None) -> RetentionFigures:
@@ -169,8 +175,8 @@ def retention(store: Store, start: date, end: date, owner: str | None = None) ->
     """
     if end <= start:
         raise UserError("the retention period must end after it starts")
-    rev, members = _revenue(store, owner)
-    return retention_figures(rev, start, end, members)
+    rev, names = _revenue(store)
+    return retention_figures(rev, start, end, _members(names, owner))
 
 
 def retention_series(
@@ -179,7 +185,8 @@ def retention_series(
     """Retention figures per calendar month or quarter (``kind``) within ``[start, end]``."""
     if end <= start:
         raise UserError("the retention period must end after it starts")
-    rev, members = _revenue(store, owner)
+    rev, names = _revenue(store)
+    members = _members(names, owner)
     return [retention_figures(rev, a, b, members) for a, b in periods(start, end, kind)]
 
 
@@ -192,9 +199,5 @@ def retention_by_owner(store: Store, start: date, end: date) -> dict[str, Retent
                 select(Csm.full_name).join(Account, Account.owner_id == Csm.id).distinct()
             ).all()
         )
-    rev, _ = _revenue(store, None)
-    out = {}
-    for name in owners:
-        _r, members = _revenue(store, name)
-        out[name] = retention_figures(rev, start, end, members)
-    return out
+    rev, names = _revenue(store)  # once for the book; each CSM is a mask over it
+    return {name: retention_figures(rev, start, end, _members(names, name)) for name in owners}
