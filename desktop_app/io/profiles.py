@@ -213,21 +213,6 @@ def fields_for(kind: str) -> tuple[str, ...]:
     return FIELDS[kind]
 
 
-def required_fields(kind: str) -> tuple[str, ...]:
-    """Fields a mapping of ``kind`` must contain (see also ``required_any``)."""
-    return REQUIRED[kind]
-
-
-def required_any(kind: str) -> tuple[tuple[str, ...], ...]:
-    """Groups of fields of which a mapping of ``kind`` must contain at least one each."""
-    return REQUIRED_ANY.get(kind, ())
-
-
-def available_profiles() -> list[str]:
-    """Names of the built-in profiles (plus "usage_wide", recognised by month columns)."""
-    return [p.name for p in PROFILES] + ["usage_wide"]
-
-
 def profile_kind(name: str) -> str:
     """The kind a built-in profile produces; raises ``KeyError`` for an unknown name."""
     return "usage" if name == "usage_wide" else _BY_NAME[name].kind

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    delete,
     func,
     insert,
     literal,
@@ -318,8 +317,3 @@ def fetch_rows(
     if where:
         stmt = stmt.where(and_(*where))
     return [dict(r) for r in conn.execute(stmt).mappings()]
-
-
-def delete_batch_owned(conn: Connection, table: Table, batch_id: int) -> None:
-    """Delete rows that belong to the batch itself (field history, review items)."""
-    conn.execute(delete(table).where(table.c.batch_id == batch_id))
