@@ -84,7 +84,6 @@ class Docks:
         self.detail = AccountDetailPane(w.store, w.undo_stack, self.detail_dock, today=w.today)
         self.detail.setObjectName("detailPane")
         self.detail.overrideRequested.connect(w.acts.override_band)
-        self.detail.noteAdded.connect(lambda _aid: None)
         self.detail_dock.setWidget(self.detail)
         if old is not None:
             old.deleteLater()
@@ -128,8 +127,7 @@ class Docks:
     def store_changed(self) -> None:
         self._account = None
         if self.created:
-            self._make_detail()
-            self.detail.show_account(None)
+            self._make_detail()  # a new pane starts empty
 
     def close(self) -> None:
         if self.created:
