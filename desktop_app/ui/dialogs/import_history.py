@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,65 +20,30 @@ from PySide6.QtWidgets import (
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing import BatchInfo, list_batches, rollback_batch
 from desktop_app.store.engine import Store
+from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
+from desktop_app.ui.widgets.tables import read_only_table
 
-_Index = QModelIndex | QPersistentModelIndex
-
-_COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("Batch", lambda b: b.id),
-    ("Imported", lambda b: b.imported_at.strftime("%Y-%m-%d %H:%M")),
-    ("File", lambda b: b.file_name),
-    ("Source", lambda b: b.profile),
-    ("Sheet", lambda b: b.sheet or ""),
-    ("New", lambda b: b.new),
-    ("Updated", lambda b: b.updated),
-    ("Unchanged", lambda b: b.unchanged),
-    ("Unmatched", lambda b: b.unmatched),
-    ("Skipped", lambda b: b.skipped),
-    ("State", lambda b: "active" if b.active else f"rolled back {b.rolled_back_at:%Y-%m-%d}"),
+_COLUMNS = (
+    Column("Batch", lambda b: b.id, RIGHT),
+    Column("Imported", lambda b: b.imported_at.strftime("%Y-%m-%d %H:%M")),
+    Column("File", lambda b: b.file_name),
+    Column("Source", lambda b: b.profile),
+    Column("Sheet", lambda b: b.sheet or ""),
+    Column("New", lambda b: b.new, RIGHT),
+    Column("Updated", lambda b: b.updated, RIGHT),
+    Column("Unchanged", lambda b: b.unchanged, RIGHT),
+    Column("Unmatched", lambda b: b.unmatched, RIGHT),
+    Column("Skipped", lambda b: b.skipped, RIGHT),
+    Column(
+        "State",
+        lambda b: "active" if b.active else f"rolled back {b.rolled_back_at:%Y-%m-%d}",
+    ),
 )
-_NUMERIC = {0, 5, 6, 7, 8, 9}
+_ROLLED_BACK = QColor(Qt.GlobalColor.gray)
 
 
-class BatchTableModel(QAbstractTableModel):
-    """Import batches, newest first (plain ``BatchInfo`` rows)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.batches: list[BatchInfo] = []
-
-    def set_batches(self, batches: list[BatchInfo]) -> None:
-        self.beginResetModel()
-        self.batches = list(batches)
-        self.endResetModel()
-
-    # Qt overrides ------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.batches)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        batch = self.batches[index.row()]
-        value = _COLUMNS[index.column()][1](batch)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(value)
-        if role == Qt.ItemDataRole.UserRole:
-            return value
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and not batch.active:
-            return QColor(Qt.GlobalColor.gray)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _COLUMNS[section][0]
-        return None
+def _batch_foreground(batch: BatchInfo) -> QColor | None:
+    return None if batch.active else _ROLLED_BACK
 
 
 class ImportHistoryDialog(QDialog):
@@ -92,12 +55,8 @@ class ImportHistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import history")
         self.store = store
-        self.model = BatchTableModel(self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().hide()
+        self.model = RowsTableModel(_COLUMNS, self, row_foreground=_batch_foreground)
+        self.view = read_only_table(self.model, self, single_selection=True)
         self.rollback_button = QPushButton("Roll back…", self)
         self.rollback_button.setEnabled(False)
         self.status = QLabel(self)
@@ -116,15 +75,15 @@ class ImportHistoryDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_batches(list_batches(self.store))
+        self.model.set_rows(list_batches(self.store))
         self._selection_changed()
 
     def selected_batch(self) -> BatchInfo | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.batches[rows[0].row()] if rows else None
+        return self.model.row(rows[0].row()) if rows else None
 
     def select_batch(self, batch_id: int) -> None:
-        for i, b in enumerate(self.model.batches):
+        for i, b in enumerate(self.model.rows):
             if b.id == batch_id:
                 self.view.selectRow(i)
 
