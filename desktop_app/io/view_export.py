@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from desktop_app.io.exporters.rows import is_formula_like
 
 
 def _safe_csv(value: Any) -> Any:
     # OWASP CSV injection: text that a spreadsheet would run as a formula gets a quote.
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
 
