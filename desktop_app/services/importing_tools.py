@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,8 @@ from desktop_app.services.errors import UserError
 from desktop_app.services.importing import KIND_ORDER, ImportSummary, import_preview
 from desktop_app.services.progress import Cancelled, NullProgress, Progress, check
 from desktop_app.store.engine import Store
+
+PROBLEM_HEADERS = ("File", "Sheet", "Row", "Column", "Severity", "Problem")
 
 
 class _Scaled:
@@ -90,14 +91,12 @@ def mapped_preview(
 
 
 def export_problems(previews: Sequence[ImportPreview], path: str | Path) -> int:
-    """Write every problem of the previews to a CSV file; returns how many were written."""
-    n = 0
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh)
-        w.writerow(["File", "Sheet", "Row", "Column", "Severity", "Problem"])
-        for preview in previews:
-            for p in preview.problems:
-                w.writerow([p.file, p.sheet or "", p.row or "", p.column or "", p.severity,
-                            p.message])  # fmt: skip
-                n += 1
-    return n
+    """Write every problem of the previews to a formula-safe CSV; returns how many rows."""
+    from desktop_app.io.view_export import write_table
+
+    rows = [
+        (p.file, p.sheet or "", p.row or "", p.column or "", p.severity, p.message)
+        for preview in previews
+        for p in preview.problems
+    ]
+    return write_table(path, PROBLEM_HEADERS, rows)

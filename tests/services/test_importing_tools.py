@@ -53,3 +53,13 @@ def test_export_problems_writes_every_problem(tmp_path: Path) -> None:
         rows = list(csv.reader(fh))
     assert rows[1] == ["a.xlsx", "Report", "14", "MRR", "error", "not a money amount: 'abc'"]
     assert rows[2][4] == "warning"
+
+
+def test_export_problems_quotes_formula_like_text(tmp_path: Path) -> None:
+    p = make_preview(tmp_path, "accounts", accounts())
+    p.problems = [Problem("a.csv", None, 3, "Name", "=HYPERLINK(1)")]
+    target = tmp_path / "problems.csv"
+    assert export_problems([p], target) == 1
+    with target.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[1][5] == "'=HYPERLINK(1)"
