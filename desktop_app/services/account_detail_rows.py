@@ -1,10 +1,18 @@
-"""Row dataclasses of the account detail (one per table in the pane) and their builders."""
+"""Row dataclasses of the account detail (one per table in the pane) and their builders.
+
+Also the per-account contact and ticket facts the team view and the worklist both read.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
 from desktop_app.store.schema import Contact, Ticket
 
 #: Tickets waiting for the customer close themselves this many days after their last update.
@@ -167,3 +175,38 @@ def ticket_row(t: Ticket, as_of: date) -> TicketRow:
         is_escalation=bool(t.is_escalation),
         auto_closes_in_days=auto_closes_in(t.waiting_on, t.updated_at, as_of),
     )
+
+
+def open_escalations(session: Session, ids: IntArray) -> IntArray:
+    """Open escalation tickets of each account in ``ids`` (0 where none)."""
+    pos = {int(a): i for i, a in enumerate(ids.tolist())}
+    out = np.zeros(len(ids), dtype=np.int64)
+    for aid, n in session.execute(
+        select(Ticket.account_id, func.count())
+        .where(Ticket.is_open.is_(True), Ticket.is_escalation.is_(True))
+        .group_by(Ticket.account_id)
+    ):
+        i = None if aid is None else pos.get(aid)
+        if i is not None:
+            out[i] = int(n)
+    return out
+
+
+def main_poc_replies(session: Session, ids: IntArray, as_of: date) -> tuple[BoolArray, FloatArray]:
+    """Whether each account in ``ids`` has a main POC, and the days from the latest reply of
+    one to ``as_of`` (NaN: no main POC, or it never replied)."""
+    pos = {int(a): i for i, a in enumerate(ids.tolist())}
+    has = np.zeros(len(ids), dtype=np.bool_)
+    days = np.full(len(ids), np.nan)
+    for aid, last in session.execute(
+        select(Contact.account_id, func.max(Contact.last_replied))
+        .where(Contact.is_main_poc.is_(True))
+        .group_by(Contact.account_id)
+    ):
+        i = pos.get(aid)
+        if i is None:
+            continue
+        has[i] = True
+        if last is not None:
+            days[i] = float((as_of - last).days)
+    return has, days

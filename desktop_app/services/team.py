@@ -26,12 +26,17 @@ from desktop_app.domain.team import (
     renewal_rate,
     sort_alerts,
 )
-from desktop_app.services.account_detail_rows import STALE_REPLY_DAYS, auto_closes_in
+from desktop_app.services.account_detail_rows import (
+    STALE_REPLY_DAYS,
+    auto_closes_in,
+    main_poc_replies,
+    open_escalations,
+)
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_overrides import active_overrides
 from desktop_app.services.portfolio import BookColumns, load_book
 from desktop_app.store.engine import Store
-from desktop_app.store.schema import Account, Contact, Csm, Opportunity, Ticket
+from desktop_app.store.schema import Account, Csm, Opportunity, Ticket
 
 UNASSIGNED = "(unassigned)"
 NOT_SCORED = "Not scored"
@@ -73,26 +78,26 @@ NUMERIC_FIELDS: tuple[str, ...] = tuple(
 
 @dataclass(frozen=True, eq=False)
 class _Facts:
-    """The book plus per-account support, contact, override and renewal facts."""
+    """The book plus per-account support, contact, override and renewal facts.
+
+    ``band``, ``days``, ``arr`` and ``unresponsive`` are derived from the book once here:
+    the book's properties recompute a whole column on every access.
+    """
 
     book: BookColumns
     owner: npt.NDArray[np.object_]  # owner name, UNASSIGNED where none
     active: BoolArray
+    band: npt.NDArray[np.object_]  # the band in force
+    days: npt.NDArray[np.float64]  # days to renewal (NaN: no date)
+    arr: npt.NDArray[np.float64]  # ARR, 0 where missing
     escalations: IntArray
     auto_closing: dict[int, list[tuple[str, int]]]  # row -> (ticket key, days left)
     has_poc: BoolArray
     poc_days: npt.NDArray[np.float64]  # days since the main POC last replied (NaN: never)
+    unresponsive: BoolArray  # a main POC who never replied or not for STALE_REPLY_DAYS
     review: BoolArray
     won: IntArray
     lost: IntArray
-
-    @property
-    def unresponsive(self) -> BoolArray:
-        with np.errstate(invalid="ignore"):
-            stale: BoolArray = self.has_poc & (
-                np.isnan(self.poc_days) | (self.poc_days > STALE_REPLY_DAYS)
-            )
-        return stale
 
 
 def _counts(book: BookColumns, rows: list[Any]) -> IntArray:
@@ -106,14 +111,10 @@ def _counts(book: BookColumns, rows: list[Any]) -> IntArray:
     return out
 
 
-def _ticket_facts(
+def _auto_closing(
     session: Session, book: BookColumns, today: date
-) -> tuple[IntArray, dict[int, list[tuple[str, int]]]]:
-    esc = session.execute(
-        select(Ticket.account_id, func.count())
-        .where(Ticket.is_open.is_(True), Ticket.is_escalation.is_(True))
-        .group_by(Ticket.account_id)
-    ).all()
+) -> dict[int, list[tuple[str, int]]]:
+    """Book row -> (ticket key, days left) of open tickets that will close on their own."""
     pos = {int(a): i for i, a in enumerate(book.account_id)}
     closing: dict[int, list[tuple[str, int]]] = {}
     waiting = session.execute(
@@ -128,25 +129,7 @@ def _ticket_facts(
         if i is None or days is None or days <= 0 or updated is None or updated.date() > today:
             continue
         closing.setdefault(i, []).append((key, days))
-    return _counts(book, list(esc)), closing
-
-
-def _poc_facts(
-    session: Session, book: BookColumns, today: date
-) -> tuple[BoolArray, npt.NDArray[np.float64]]:
-    rows = session.execute(
-        select(Contact.account_id, func.count(), func.max(Contact.last_replied))
-        .where(Contact.is_main_poc.is_(True))
-        .group_by(Contact.account_id)
-    ).all()
-    has = _counts(book, [(a, n) for a, n, _ in rows]) > 0
-    days = np.full(len(book), np.nan)
-    pos = {int(a): i for i, a in enumerate(book.account_id)}
-    for aid, _n, last in rows:
-        i = pos.get(aid)
-        if i is not None and last is not None:
-            days[i] = (today - last).days
-    return has, days
+    return closing
 
 
 def _renewal_facts(session: Session, book: BookColumns, today: date) -> tuple[IntArray, IntArray]:
@@ -169,19 +152,26 @@ def _renewal_facts(session: Session, book: BookColumns, today: date) -> tuple[In
 def _load_facts(store: Store, today: date) -> _Facts:
     book = load_book(store, today)
     with store.sessions() as session:
-        esc, closing = _ticket_facts(session, book, today)
-        has_poc, poc_days = _poc_facts(session, book, today)
+        esc = open_escalations(session, book.account_id)
+        closing = _auto_closing(session, book, today)
+        has_poc, poc_days = main_poc_replies(session, book.account_id, today)
         won, lost = _renewal_facts(session, book, today)
     to_review = {o.account_id for o in active_overrides(store, today) if o.needs_review}
     owner = np.array([UNASSIGNED if o in (None, "") else o for o in book.owner], dtype=object)
+    with np.errstate(invalid="ignore"):
+        unresponsive = has_poc & (np.isnan(poc_days) | (poc_days > STALE_REPLY_DAYS))
     return _Facts(
         book=book,
         owner=owner,
-        active=book.lifecycle != "churned",
+        active=~book.churned,
+        band=book.band,
+        days=book.days_to_renewal,
+        arr=np.nan_to_num(book.arr),
         escalations=esc,
         auto_closing=closing,
         has_poc=has_poc,
         poc_days=poc_days,
+        unresponsive=unresponsive,
         review=np.isin(book.account_id, np.array(sorted(to_review), dtype=np.int64)),
         won=won,
         lost=lost,
@@ -197,9 +187,7 @@ def _band_mix(band: npt.NDArray[np.object_]) -> dict[str, int]:
 def _summary(f: _Facts, csm: str) -> CsmSummary:
     mine = f.owner == csm
     rows = mine & f.active
-    b = f.book
-    arr = np.nan_to_num(b.arr)
-    days = b.days_to_renewal
+    b, arr, days = f.book, f.arr, f.days
     with np.errstate(invalid="ignore"):
         soon30 = rows & (days >= 0) & (days <= 30)
         soon90 = rows & (days >= 0) & (days <= 90)
@@ -211,7 +199,7 @@ def _summary(f: _Facts, csm: str) -> CsmSummary:
         team_lead=max(set(leads), key=leads.count) if leads else None,
         accounts=int(rows.sum()),
         arr=float(arr[rows].sum()),
-        band_mix=_band_mix(b.band[rows]),
+        band_mix=_band_mix(f.band[rows]),
         renewals_30=int(soon30.sum()),
         renewals_30_arr=float(arr[soon30].sum()),
         renewals_90=int(soon90.sum()),
@@ -257,10 +245,10 @@ def team_median(rows: list[CsmSummary]) -> dict[str, float | None]:
 def _facts_for(f: _Facts, i: int) -> AccountFacts:
     b = f.book
     rd = b.renewal_date[i]
-    days = b.days_to_renewal[i]
+    days = f.days[i]
     arr = b.arr[i]
     poc = f.poc_days[i]
-    band = b.band[i]
+    band = f.band[i]
     return AccountFacts(
         account_id=int(b.account_id[i]),
         name=str(b.name[i]),

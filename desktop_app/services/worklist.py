@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from desktop_app.domain.arrays import IntArray
 from desktop_app.domain.priority import (
@@ -31,10 +31,11 @@ from desktop_app.domain.priority import (
     ranking,
 )
 from desktop_app.services.account_detail import latest_nps_array
+from desktop_app.services.account_detail_rows import main_poc_replies, open_escalations
 from desktop_app.services.errors import UserError
 from desktop_app.services.portfolio import BookColumns, load_book
 from desktop_app.store.engine import Store
-from desktop_app.store.schema import Account, Contact, Note, Opportunity, Ticket
+from desktop_app.store.schema import Account, Note, Opportunity
 
 SNOOZE_KIND = "snooze"
 SNOOZE_PREFIX = "snooze-until:"
@@ -156,17 +157,10 @@ def rank_rows(wl: Worklist, weights: PriorityWeights | None = None) -> list[Work
 def _inputs(store: Store, book: BookColumns, index: IntArray, today: date) -> PriorityInputs:
     ids = book.account_id[index]
     pos = {int(a): k for k, a in enumerate(ids.tolist())}
-    esc = np.zeros(len(ids), dtype=np.int64)
     upsell = np.zeros(len(ids), dtype=np.bool_)
-    quiet = np.full(len(ids), np.nan)
     with store.sessions() as session:
-        for aid, n in session.execute(
-            select(Ticket.account_id, func.count())
-            .where(Ticket.is_open.is_(True), Ticket.is_escalation.is_(True))
-            .group_by(Ticket.account_id)
-        ):
-            if aid in pos:
-                esc[pos[aid]] = int(n)
+        esc = open_escalations(session, ids)
+        _has_poc, quiet = main_poc_replies(session, ids, today)
         for (aid,) in session.execute(
             select(Opportunity.account_id)
             .where(Opportunity.kind == "upsell", Opportunity.is_closed.is_(False))
@@ -174,13 +168,6 @@ def _inputs(store: Store, book: BookColumns, index: IntArray, today: date) -> Pr
         ):
             if aid in pos:
                 upsell[pos[aid]] = True
-        for aid, last in session.execute(
-            select(Contact.account_id, func.max(Contact.last_replied))
-            .where(Contact.is_main_poc.is_(True))
-            .group_by(Contact.account_id)
-        ):
-            if aid in pos and last is not None:
-                quiet[pos[aid]] = float((today - last).days)
     return PriorityInputs(
         health=book.health_score[index].astype(np.float64),
         arr=book.arr[index].astype(np.float64),
