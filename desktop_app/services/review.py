@@ -82,10 +82,11 @@ def list_review(store: Store, *, include_resolved: bool = False) -> list[ReviewR
         q = q.where(ri.c.resolved.is_(False))
     with store.engine.connect() as conn:
         rows = conn.execute(q).mappings().all()
-        kinds = [_record_kind(conn, r["source_profile"], r["payload_json"]) for r in rows]
+        saved = _saved_kinds(conn) if rows else {}
     out = []
-    for r, record_kind in zip(rows, kinds, strict=True):
+    for r in rows:
         payload = _payload(r["payload_json"])
+        record_kind = _record_kind(saved, r["source_profile"], payload)
         res = payload.get(_RESOLUTION) or {}
         out.append(
             ReviewRow(
@@ -118,7 +119,7 @@ def accept_match(store: Store, review_id: int, account_id: int) -> None:
         if conn.execute(select(acc.c.id).where(acc.c.id == account_id)).first() is None:
             raise UserError(f"There is no account {account_id}.")
         payload = _payload(item["payload_json"])
-        kind = _record_kind(conn, batch["source_profile"], item["payload_json"])
+        kind = _record_kind(_saved_kinds(conn), batch["source_profile"], payload)
         if kind not in _TABLES:
             raise UserError(f"Review item {review_id}: cannot store a {kind!r} record.")
         record = _typed(table_of(_TABLES[kind]), payload)
@@ -270,7 +271,14 @@ def _typed(table: Table, payload: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _record_kind(conn: Connection, profile: str, payload_text: str | None) -> str:
+def _saved_kinds(conn: Connection) -> dict[str, str]:
+    """The kind each saved (user) profile holds, keyed as batches name it: "custom:<name>"."""
+    prof = table_of(ImportProfile)
+    rows = conn.execute(select(prof.c.name, prof.c.source_kind)).all()
+    return {f"custom:{name}": str(kind) for name, kind in rows if kind}
+
+
+def _record_kind(saved: dict[str, str], profile: str, payload: dict[str, Any]) -> str:
     """The kind of record a batch holds: from its profile, else guessed from the fields."""
     from desktop_app.io.profiles import fields_for, profile_kind
 
@@ -278,14 +286,9 @@ def _record_kind(conn: Connection, profile: str, payload_text: str | None) -> st
         return profile_kind(profile)
     except KeyError:
         pass
-    if profile.startswith("custom:"):
-        prof = table_of(ImportProfile)
-        hit = conn.execute(
-            select(prof.c.source_kind).where(prof.c.name == profile.removeprefix("custom:"))
-        ).scalar()
-        if hit:
-            return str(hit)
-    keys = set(_payload(payload_text)) - {_RESOLUTION}
+    if profile in saved:
+        return saved[profile]
+    keys = set(payload) - {_RESOLUTION}
     best = max(_TABLES, key=lambda k: len(keys & set(fields_for(k))))
     return best if keys & set(fields_for(best)) else "unknown"
 
