@@ -103,6 +103,7 @@ def _set(model, kind, item, col, value, role=Qt.ItemDataRole.EditRole):
 def test_scorecard_editor_validates_previews_and_saves(qtbot, qtmodeltester, demo_store):
     dlg = ScorecardEditor(demo_store)
     qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.previewer is not None, timeout=10000)  # read on a worker
     qtmodeltester.check(dlg.model)
     qtmodeltester.check(dlg.preview_model)
     assert dlg.preview_label.text() == "0 accounts change band"
@@ -159,3 +160,17 @@ def test_validation_view_charts_the_report(qtbot, demo_store, today):
     view2 = ValidationView(demo_store)
     qtbot.addWidget(view2)
     assert view2.report.observations[3] > 0
+
+
+def test_scorecard_editor_opens_before_the_preview_is_ready(qtbot, demo_store):  # type: ignore[no-untyped-def]
+    from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
+
+    dlg = ScorecardEditor(demo_store)
+    qtbot.addWidget(dlg)
+    # Weights are editable at once; the preview says it is reading the book...
+    assert dlg.model.rowCount() > 0
+    if dlg.previewer is None:
+        assert "Reading the book" in dlg.preview_label.text()
+    # ...and fills in when the worker is done.
+    qtbot.waitUntil(lambda: dlg.previewer is not None, timeout=10000)
+    assert "accounts change band" in dlg.preview_label.text()

@@ -91,6 +91,7 @@ def test_scorecard_preview_empty_state(qtbot, demo_store: Store) -> None:
 
     dlg = ScorecardEditor(demo_store)
     qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.previewer is not None, timeout=10000)  # read on a worker
     dlg.show()
     model = dlg.model
 

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.scorecard import Scorecard, validate_scorecard
 from desktop_app.services.errors import UserError
-from desktop_app.services.scoring import ScorePreviewer, save_version
+from desktop_app.services.scoring import ScorePreviewer, get_active, save_version
 from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
+from desktop_app.ui.workers import Worker, start
 
 _HEADERS = ("Group / measure", "Weight", "0 points at", "100 points at", "Lower is better")
 _EDIT = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
@@ -181,17 +182,21 @@ class ScorecardEditor(QDialog):
     """Edit weights and thresholds, preview band changes, save as a named active version.
 
     Emits ``scorecardChanged`` after a version was saved and activated (rescore then).
+    The book the live preview scores is read on a worker (about a second at 10k accounts),
+    so the dialog opens at once; ``previewReady`` says when the preview can be computed.
     """
 
     scorecardChanged = Signal()
+    previewReady = Signal()
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Health scorecard")
         self.store = store
-        self.previewer = ScorePreviewer(store)
+        self.previewer: ScorePreviewer | None = None
         self.saved_version_id: int | None = None
-        self.model = ScorecardTableModel(self.previewer.current, self)
+        _vid, self.active = get_active(store)
+        self.model = ScorecardTableModel(self.active, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
@@ -229,6 +234,15 @@ class ScorecardEditor(QDialog):
         self.name_edit.textChanged.connect(self._update_save)
         self._layout()
         self.refresh()
+        self._loader = Worker(ScorePreviewer, store, pass_progress=False)
+        self._loader.signals.finished.connect(self._preview_loaded)
+        self._loader.signals.failed.connect(self.message.setText)
+        start(self._loader)
+
+    def _preview_loaded(self, previewer: ScorePreviewer) -> None:
+        self.previewer = previewer
+        self.refresh()
+        self.previewReady.emit()
 
     def _layout(self) -> None:
         left = QWidget(self)
@@ -270,6 +284,10 @@ class ScorecardEditor(QDialog):
             self.preview_model.set_rows([])
             self.preview_label.setText("Fix the scorecard to see the preview.")
             self.preview_empty.setText("Fix the scorecard to see which accounts change band.")
+        elif self.previewer is None:
+            self.preview_model.set_rows([])
+            self.preview_label.setText("Reading the book for the preview…")
+            self.preview_empty.setText("Reading the book for the preview…")
         else:
             rows = self.previewer.compare(card)
             self.preview_model.set_rows(rows)
@@ -283,7 +301,7 @@ class ScorecardEditor(QDialog):
         self.save_button.setEnabled(not self.problems and bool(self.name_edit.text().strip()))
 
     def _reset(self) -> None:
-        self.model.set_scorecard(self.previewer.current)
+        self.model.set_scorecard(self.active)
         self.refresh()
 
     def save(self) -> None:
