@@ -110,11 +110,16 @@ class HealthExplanation:
         return next((ln for ln in self.lines if ln.measure == self.dragging), None)
 
 
+def linear_fraction(raw: FloatArray, low: float, high: float, invert: bool = False) -> FloatArray:
+    """0 at or below ``low``, 1 at or above ``high`` (reversed when ``invert``); NaN stays."""
+    with np.errstate(invalid="ignore"):
+        frac: FloatArray = np.clip((raw - low) / (high - low), 0.0, 1.0)
+    return 1.0 - frac if invert else frac
+
+
 def linear_points(raw: FloatArray, low: float, high: float, invert: bool) -> FloatArray:
     """0 at or below ``low``, 100 at or above ``high`` (reversed when ``invert``); NaN stays."""
-    with np.errstate(invalid="ignore"):
-        frac = np.clip((raw - low) / (high - low), 0.0, 1.0)
-    pts: FloatArray = 100.0 * (1.0 - frac if invert else frac)
+    pts: FloatArray = 100.0 * linear_fraction(raw, low, high, invert)
     return pts
 
 

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 
 from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
+from desktop_app.domain.health import linear_fraction
 
 FACTORS: tuple[str, ...] = (
     "health",
@@ -130,22 +131,23 @@ def factor_values(inputs: PriorityInputs, weights: PriorityWeights) -> dict[str,
     health = np.where(
         np.isnan(inputs.health),
         UNKNOWN_HEALTH_FACTOR,
-        (100.0 - np.clip(inputs.health, 0.0, 100.0)) / 100.0,
+        linear_fraction(inputs.health, 0.0, 100.0, invert=True),
     )
     arr = np.nan_to_num(np.clip(inputs.arr, 0.0, None), nan=0.0)
     top = float(arr.max()) if arr.size else 0.0
     arr_f = np.sqrt(arr / top) if top > 0 else np.zeros_like(arr)
     horizon = max(float(weights.horizon_days), 1.0)
     days = inputs.days_to_renewal
-    renewal = np.where(np.isnan(days), 0.0, 1.0 - np.clip(days, 0.0, horizon) / horizon)
-    silent = np.nan_to_num(inputs.days_since_reply - float(weights.quiet_days), nan=0.0)
+    renewal = np.where(np.isnan(days), 0.0, linear_fraction(days, 0.0, horizon, invert=True))
+    quiet = float(weights.quiet_days)
+    silence = linear_fraction(inputs.days_since_reply, quiet, quiet + SILENCE_RAMP_DAYS)
     return {
         "health": health.astype(np.float64),
         "arr": arr_f.astype(np.float64),
         "renewal": renewal.astype(np.float64),
         "escalation": (inputs.escalations > 0).astype(np.float64),
         "detractor": (inputs.nps <= DETRACTOR_MAX).astype(np.float64),
-        "silence": np.clip(silent / SILENCE_RAMP_DAYS, 0.0, 1.0),
+        "silence": np.nan_to_num(silence, nan=0.0),
         "upsell": inputs.upsell.astype(np.float64),
     }
 
