@@ -428,12 +428,6 @@ def latest_nps_array(store: Store, account_ids: npt.NDArray[np.int64]) -> npt.ND
     return out
 
 
-def account_exists(store: Store, account_id: int) -> bool:
-    """True if the account is (still) in the store."""
-    with store.sessions() as session:
-        return session.get(Account, account_id) is not None
-
-
 def account_name(store: Store, account_id: int) -> str | None:
     """The account's name, or None when it is not in the store."""
     with store.sessions() as session:

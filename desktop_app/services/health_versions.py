@@ -87,15 +87,6 @@ def list_versions(store: Store) -> list[VersionInfo]:
     return [VersionInfo(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
-def load_version(store: Store, version_id: int) -> Scorecard:
-    """The scorecard of a saved version; raises ``UserError`` for an unknown id."""
-    with store.sessions() as session:
-        row = session.get(ScorecardVersion, version_id)
-        if row is None:
-            raise UserError(f"no scorecard version {version_id}")
-        return _parse(row.definition_json)
-
-
 def save_version(store: Store, name: str, scorecard: Scorecard, *, activate: bool = False) -> int:
     """Save ``scorecard`` as a named version; raises ``UserError`` if it is invalid."""
     problems = validate_scorecard(scorecard)
