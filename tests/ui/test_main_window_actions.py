@@ -97,6 +97,7 @@ def test_team_and_retention_views_open_from_the_menu(qtbot, window: MainWindow) 
     names = {type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()}
     assert {"TeamView", "RetentionView"} <= names
     team = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "TeamView")
+    qtbot.waitUntil(lambda: not team.loading(), timeout=10000)
     aid = int(window.book.account_id[42])
     team.accountRequested.emit(aid)
     assert window.selected_ids.tolist() == [aid]
@@ -128,6 +129,7 @@ def test_worklist_opens_and_selects_the_account(qtbot, window: MainWindow) -> No
     window.acts.worklist.trigger()
     view = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "WorklistView")
     assert view.isVisible()
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)  # read on a worker
     rows = view.rows()
     assert rows
     view.accountRequested.emit(rows[0].account_id)

@@ -25,6 +25,7 @@ def _col(view, header: str) -> int:
 
 def test_rows_and_median(qtbot, qtmodeltester, demo_store, today):
     view = TeamView(demo_store, today=today)
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)  # counted on a worker
     qtbot.addWidget(view)
     qtmodeltester.check(view.model)
     qtmodeltester.check(view.proxy)
@@ -50,6 +51,7 @@ def test_rows_and_median(qtbot, qtmodeltester, demo_store, today):
 
 def test_sorting_keeps_the_median_last(qtbot, demo_store, today):
     view = TeamView(demo_store, today=today)
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)  # counted on a worker
     qtbot.addWidget(view)
     acc = _col(view, "Accounts")
     p = view.proxy
@@ -64,6 +66,7 @@ def test_selecting_a_csm_lists_their_agenda_and_double_click_requests_the_accoun
     qtbot, demo_store, today
 ):
     view = TeamView(demo_store, today=today)
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)  # counted on a worker
     qtbot.addWidget(view)
     first = view.model.rows[0].csm
     assert view.selected_csm() == first
@@ -88,6 +91,7 @@ def test_selecting_a_csm_lists_their_agenda_and_double_click_requests_the_accoun
 
 def test_empty_store(qtbot, store, today):
     view = TeamView(store, today=today)
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)  # counted on a worker
     qtbot.addWidget(view)
     assert view.model.rowCount() == 0
     assert "No accounts" in view.agenda_title.text()

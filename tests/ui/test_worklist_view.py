@@ -22,7 +22,14 @@ def view(qtbot, demo_store, today):
     w._test_stack = stack  # keep the stack alive with the view
     qtbot.addWidget(w)
     w.show()
+    w._test_qtbot = qtbot
+    _settle(w)
     return w
+
+
+def _settle(view):
+    """Wait for the worklist the view reads on a worker (after opening, filters, snoozes)."""
+    view._test_qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
 
 
 def _ids(view):
@@ -36,6 +43,7 @@ def test_rows_match_service(view, demo_store, today, qtmodeltester):
     assert view.model.columnCount() == len(HEADERS)
     qtmodeltester.check(view.model)
     view.window_combo.setCurrentIndex(0)  # 30 days
+    _settle(view)
     assert view.within_days() == 30
     assert all(r.days_to_renewal <= 30 for r in view.rows())
     assert len(view.rows()) < len(expected)
@@ -62,6 +70,7 @@ def test_weight_change_reranks_live_and_reset(view, qtbot):
 
 def test_owner_filter(view):
     view.owner_combo.setCurrentIndex(1)
+    _settle(view)
     owner = view.owner_combo.currentText()
     assert view.rows()
     assert {r.owner for r in view.rows()} == {owner}
@@ -83,14 +92,17 @@ def test_snooze_and_undo(view, demo_store, today):
     top = view.rows()[0].account_id
     until = today + timedelta(days=10)
     assert view.snooze_current(until, "Budget meeting first")
+    _settle(view)
     assert top not in _ids(view)
     assert snoozed_until(demo_store, today) == {top: until}
     stack = view._test_stack
     assert stack.count() == 1
     stack.undo()
+    _settle(view)
     assert top in _ids(view)
     assert snoozed_until(demo_store, today) == {}
     stack.redo()
+    _settle(view)
     assert top not in _ids(view)
 
 
@@ -116,6 +128,7 @@ def test_s_key_opens_reason_dialog(view, qtbot, demo_store, today):
     qtbot.keyClick(view.table, Qt.Key.Key_S)
     assert seen["ok_before"] is False
     assert top in snoozed_until(demo_store, today)
+    _settle(view)
     assert top not in _ids(view)
 
 
