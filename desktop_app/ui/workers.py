@@ -7,6 +7,7 @@ touches a widget. Database writes go through ``writer_pool()`` (one thread).
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +39,7 @@ class Worker(QRunnable):
 
     # Progress protocol -------------------------------------------------------------
     def report(self, fraction: float, message: str = "") -> None:
-        self.signals.progress.emit(float(fraction), message)
+        self._emit(self.signals.progress, float(fraction), message)
 
     def cancelled(self) -> bool:
         return self._cancel
@@ -58,14 +59,20 @@ class Worker(QRunnable):
             else:
                 result = self._fn(*self._args, **self._kwargs)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except (UserError, StoreError, ValueError) as exc:
-            self.signals.failed.emit(str(exc))
+            self._emit(self.signals.failed, str(exc))
         except Exception as exc:  # surfaced to the user, never a silent thread death
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            self.signals.failed.emit(f"Unexpected error: {detail}")
+            self._emit(self.signals.failed, f"Unexpected error: {detail}")
         else:
-            self.signals.finished.emit(result)
+            self._emit(self.signals.finished, result)
+
+    @staticmethod
+    def _emit(signal: Any, *args: Any) -> None:
+        # The owner (a closed dialog, a quitting application) may be gone: nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(*args)
 
 
 _WRITER: QThreadPool | None = None
