@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -87,7 +87,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def record_json(record: Any) -> dict[str, Any]:
-    data = asdict(record)
+    """One record as the JSON object ``accounts --json`` prints: the public keys first."""
+    names = _field_names(type(record))
+    data = {name: getattr(record, name) for name in names}  # shallow: asdict deep-copies
     data["recurly_id"] = data.get("recurly_id")
     out = {key: data.get(key) for key in ACCOUNT_JSON_KEYS}
     for key, value in data.items():
@@ -97,6 +99,16 @@ def record_json(record: Any) -> dict[str, Any]:
         if isinstance(value, date):
             out[key] = value.isoformat()
     return out
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, func, select
 
-from desktop_app.domain.accounts import BAND_CODE, NO_BAND, AccountRecord, HealthBand
+from desktop_app.domain.accounts import BAND_CODE, NO_BAND, AccountRecord
 from desktop_app.domain.arrays import BoolArray, DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.services.progress import Progress, check
 from desktop_app.store.engine import Store
@@ -60,41 +60,83 @@ class BookColumns:
     def __len__(self) -> int:
         return int(self.account_id.shape[0])
 
+    def _derived(self, key: str, sources: tuple[Any, ...], make: Any) -> Any:
+        """``make()``, computed once per book and reused while ``sources`` are the same arrays.
+
+        A per-row loop may read ``book.band[i]``: recomputing a whole-book array on every
+        access made such loops quadratic (``accounts --json`` at 40k never finished).
+        """
+        hit = self.cache.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], sources, strict=True)):
+            return hit[1]
+        value = make()
+        value.flags.writeable = False  # shared by every reader: nobody may edit it in place
+        self.cache[key] = (sources, value)
+        return value
+
     @property
     def band(self) -> ObjArray:
         """The band in force: the override where there is one, else the computed band."""
-        out: ObjArray = np.where(self.override_band != None, self.override_band, self.computed_band)  # noqa: E711
+        out: ObjArray = self._derived(
+            "derived:band",
+            (self.override_band, self.computed_band),
+            lambda: np.where(self.override_band != None, self.override_band, self.computed_band),  # noqa: E711
+        )
         return out
 
     @property
     def band_code(self) -> npt.NDArray[np.int8]:
-        codes = np.full(len(self), NO_BAND, dtype=np.int8)
-        band = self.band
-        for b, code in BAND_CODE.items():
-            codes[band == b.value] = code
-        return codes
+        def make() -> npt.NDArray[np.int8]:
+            codes = np.full(len(self), NO_BAND, dtype=np.int8)
+            band = self.band
+            for b, code in BAND_CODE.items():
+                codes[band == b.value] = code
+            return codes
+
+        out: npt.NDArray[np.int8] = self._derived(
+            "derived:band_code", (self.override_band, self.computed_band), make
+        )
+        return out
 
     @property
     def churned(self) -> BoolArray:
-        out: BoolArray = self.lifecycle == "churned"
+        out: BoolArray = self._derived(
+            "derived:churned", (self.lifecycle,), lambda: self.lifecycle == "churned"
+        )
         return out
 
     @property
     def utilisation(self) -> FloatArray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out: FloatArray = np.where(self.seats > 0, self.mau / self.seats, np.nan)
+        def make() -> FloatArray:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out: FloatArray = np.where(self.seats > 0, self.mau / self.seats, np.nan)
+            return out
+
+        out: FloatArray = self._derived("derived:utilisation", (self.mau, self.seats), make)
         return out
 
     @property
     def days_to_renewal(self) -> FloatArray:
-        today = np.datetime64(self.as_of, "D")
-        days = (self.renewal_date - today).astype("timedelta64[D]").astype(np.float64)
-        days[np.isnat(self.renewal_date)] = np.nan
-        return days
+        def make() -> FloatArray:
+            today = np.datetime64(self.as_of, "D")
+            days = (self.renewal_date - today).astype("timedelta64[D]").astype(np.float64)
+            days[np.isnat(self.renewal_date)] = np.nan
+            return days
+
+        out: FloatArray = self._derived("derived:days", (self.renewal_date,), make)
+        return out
 
     def index_of(self, account_id: int) -> int | None:
-        hits = np.flatnonzero(self.account_id == account_id)
-        return int(hits[0]) if hits.size else None
+        """Row of ``account_id`` (None if absent): a binary search, since ids are sorted."""
+        ids = self.account_id
+        order: IntArray = self._derived(
+            "derived:id_order", (ids,), lambda: np.argsort(ids, kind="stable")
+        )
+        ranked: IntArray = self._derived("derived:id_sorted", (ids, order), lambda: ids[order])
+        k = int(np.searchsorted(ranked, account_id))
+        if k < ranked.size and ranked[k] == account_id:
+            return int(order[k])
+        return None
 
     @classmethod
     def empty(cls, as_of: date | None = None) -> BookColumns:
@@ -468,69 +510,17 @@ def distinct(values: ObjArray) -> list[str]:
 
 
 def account_records(store: Store, owner: str | None = None) -> list[AccountRecord]:
-    """Every account as a plain record (what ``accounts --json`` prints)."""
-    book = load_book(store)
-    mask = np.ones(len(book), dtype=bool)
-    if owner:
-        mask &= np.char.lower(book.owner.astype(str)) == owner.lower()
-    measures = _health_measures(store)
-    out = []
-    for i in np.flatnonzero(mask):
-        rec = _record(book, int(i))
-        out.append(replace(rec, health_measures=measures.get(rec.id)))
-    return out
+    """Every account as a plain record (what ``accounts --json`` prints); see ``book_records``."""
+    from desktop_app.services.book_records import account_records as records
+
+    return records(store, owner)
 
 
-def _health_measures(store: Store) -> dict[int, dict[str, float]]:
-    """Account id -> {measure id: contribution} from the stored health breakdowns."""
-    import json
+def export_view(book: BookColumns, order: IntArray, path: str) -> int:
+    """Export the rows ``order`` of the book (the table as the user sees it); returns the count."""
+    from desktop_app.services.book_records import export_view as export
 
-    with store.sessions() as session:
-        rows = session.execute(select(HealthScore.account_id, HealthScore.measures_json)).all()
-    out: dict[int, dict[str, float]] = {}
-    for aid, text in rows:
-        if text:
-            measures = json.loads(text).get("measures", {})
-            out[int(aid)] = {
-                k: float(v["contribution"])
-                for k, v in measures.items()
-                if v.get("points") is not None
-            }
-    return out
-
-
-def _opt_float(v: float) -> float | None:
-    return None if np.isnan(v) else float(v)
-
-
-def _record(book: BookColumns, i: int) -> AccountRecord:
-    rd = book.renewal_date[i]
-    mau = book.mau[i]
-    seats = book.seats[i]
-    band = book.band[i]
-    return AccountRecord(
-        id=int(book.account_id[i]),
-        sf_account_id=book.sf_account_id[i],
-        name=book.name[i],
-        owner=book.owner[i],
-        team_lead=book.team_lead[i],
-        lms_id=book.lms_id[i],
-        recurly_id=book.recurly_id[i],
-        segment=book.segment[i],
-        industry=book.industry[i],
-        seats=None if np.isnan(seats) else int(seats),
-        mrr=_opt_float(book.mrr[i]),
-        arr=_opt_float(book.arr[i]),
-        renewal_date=None if np.isnat(rd) else rd.astype(object),
-        lifecycle=book.lifecycle[i],
-        churn_type=book.churn_type[i],
-        churn_reason=None,
-        mau=None if np.isnan(mau) else int(mau),
-        open_tickets=int(book.open_tickets[i]),
-        health_score=_opt_float(book.health_score[i]),
-        health_band=None if band is None else str(HealthBand(band).value),
-        health_override=book.override_band[i],
-    )
+    return export(book, order, path)
 
 
 def last_import(store: Store) -> str | None:
@@ -547,42 +537,3 @@ def last_import(store: Store) -> str | None:
     if row is None:
         return None
     return f"{row[0]} on {row[1]:%Y-%m-%d %H:%M}"
-
-
-EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("sf_account_id", "SF Account ID"),
-    ("name", "Account Name"),
-    ("owner", "Owner"),
-    ("team_lead", "Team Lead"),
-    ("lms_id", "LMS ID"),
-    ("recurly_id", "Recurly ID"),
-    ("segment", "Segment"),
-    ("band", "Health Band"),
-    ("health_score", "Health Score"),
-    ("mau", "MAU"),
-    ("seats", "Seats"),
-    ("mrr", "MRR"),
-    ("arr", "ARR"),
-    ("renewal_date", "Renewal Date"),
-    ("open_tickets", "Open Tickets"),
-    ("lifecycle", "Lifecycle"),
-)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else value.astype("datetime64[D]").astype(date)
-    if isinstance(value, np.floating):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
-def export_view(book: BookColumns, order: IntArray, path: str) -> int:
-    """Export the rows ``order`` of the book (the table as the user sees it)."""
-    from desktop_app.io.view_export import write_table
-
-    cols = [getattr(book, key) for key, _ in EXPORT_COLUMNS]
-    rows = [[_plain(c[i]) for c in cols] for i in order]
-    return write_table(path, [h for _, h in EXPORT_COLUMNS], rows)
