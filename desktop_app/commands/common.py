@@ -32,7 +32,15 @@ def _json_default(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
-    """Print ``data`` as indented JSON on stdout; dates (and datetimes) in ISO format."""
+    """Print ``data`` as JSON on stdout; dates (and datetimes) in ISO format.
+
+    A list prints one item per line, each through the C encoder: the indenting encoder is
+    pure Python (5 s for 10k accounts; this takes a tenth of that).
+    """
+    encode = json.JSONEncoder(default=_json_default).encode
+    if isinstance(data, list) and data:
+        sys.stdout.write("[\n " + ",\n ".join(encode(item) for item in data) + "\n]\n")
+        return
     json.dump(data, sys.stdout, indent=1, default=_json_default)
     sys.stdout.write("\n")
 
