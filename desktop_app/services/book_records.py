@@ -56,12 +56,14 @@ def _records(
     mau = _optional(book.mau[rows], int)
     mrr, arr = _optional(book.mrr[rows]), _optional(book.arr[rows])
     score = _optional(book.health_score[rows])
+    tickets = col("open_tickets") if "tickets" in book.sources else [None] * len(rows)
+    reasons = col("band_reason")
     ids = col("account_id")
     columns = zip(
         ids, col("sf_account_id"), col("name"), col("owner"), col("team_lead"), col("lms_id"),
         col("recurly_id"), col("segment"), col("industry"), seats, mrr, arr, renewal,
-        col("lifecycle"), col("churn_type"), mau, col("open_tickets"), score, band,
-        col("override_band"), strict=True,
+        col("lifecycle"), col("churn_type"), mau, tickets, score, band,
+        col("override_band"), reasons, strict=True,
     )  # fmt: skip
     return [
         AccountRecord(
@@ -87,6 +89,7 @@ def _records(
             health_band=c[18],
             health_override=c[19],
             health_measures=measures.get(c[0]),
+            health_band_reason=c[20],
         )
         for c in columns
     ]

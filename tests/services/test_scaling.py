@@ -122,6 +122,7 @@ def _book(n: int) -> BookColumns:
         health_score=num(rng.uniform(0, 100, n)),
         computed_band=obj(bands[rng.integers(0, 5, n)].tolist()),
         override_band=obj(override.tolist()),
+        band_reason=obj(["why"] * n),
         as_of=TODAY,
     )
 
