@@ -32,6 +32,7 @@ from desktop_app.services.account_detail_rows import (
     ticket_row,
 )
 from desktop_app.services.errors import UserError
+from desktop_app.services.health_history import read_history
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
     Account,
@@ -40,7 +41,6 @@ from desktop_app.store.schema import (
     Csm,
     HealthOverride,
     HealthScore,
-    HealthSnapshot,
     ImportBatch,
     Note,
     NpsResponse,
@@ -205,12 +205,13 @@ def _trend(snapshots: list[SnapshotRow]) -> str | None:
 
 
 def _snapshots(session: Session, account_id: int) -> list[SnapshotRow]:
-    rows = session.execute(
-        select(HealthSnapshot.month, HealthSnapshot.score, HealthSnapshot.band)
-        .where(HealthSnapshot.account_id == account_id)
-        .order_by(HealthSnapshot.month)
-    ).all()
-    return [SnapshotRow(m, s, b) for m, s, b in rows]
+    stored = read_history(session.connection(), account_id)
+    if stored is None:
+        return []
+    return [
+        SnapshotRow(m, s, b)
+        for m, s, b in zip(stored.months, stored.scores, stored.bands, strict=True)
+    ]
 
 
 def _breakdown(session: Session, account_id: int) -> list[MeasureRow]:

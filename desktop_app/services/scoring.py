@@ -2,7 +2,8 @@
 
 ``rescore`` loads every input with a few whole-table queries (``health_loading``), scores the
 book in numpy (``domain.health``), writes ``health_scores`` with the active scorecard version
-and rebuilds the monthly ``health_snapshots`` from the imported history. Overrides, versions,
+and rebuilds the monthly ``health_history`` from the imported history (``health_writing`` and
+``health_history`` write both as tuples). Overrides, versions,
 validation and retention live in sibling modules and are re-exported here.
 """
 
@@ -10,12 +11,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from desktop_app.domain.accounts import BAND_ORDER, HealthBand
 from desktop_app.domain.band_reasons import band_reasons
@@ -31,6 +30,7 @@ from desktop_app.domain.health import (
 from desktop_app.domain.health_inputs import HistoryInputs, last_valid_index, measures_at
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
+from desktop_app.services.health_history import read_history, write_history
 from desktop_app.services.health_loading import load_history
 from desktop_app.services.health_overrides import (
     OverrideInfo,
@@ -48,9 +48,10 @@ from desktop_app.services.health_versions import (
     list_versions,
     save_version,
 )
+from desktop_app.services.health_writing import write_scores
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
-from desktop_app.store.schema import Account, HealthOverride, HealthScore, HealthSnapshot
+from desktop_app.store.schema import Account, HealthOverride, HealthScore
 
 __all__ = [
     "HealthHistory",
@@ -134,7 +135,7 @@ def rescore(
 ) -> ScoreRunSummary:
     """Recompute every account's health as of ``as_of`` (default today) and its history.
 
-    Writes ``health_scores`` and ``health_snapshots`` in one transaction; raises
+    Writes ``health_scores`` and ``health_history`` in one transaction; raises
     ``Cancelled`` (nothing written) if ``progress`` asks to stop.
     """
     progress = progress or NullProgress()
@@ -149,94 +150,14 @@ def rescore(
         current = score_book(card, inputs)
         reasons = band_reasons(card, inputs, current)
         check(progress, 0.6, "Writing scores…")
-        _write_scores(session, current, reasons, version_id, as_of)
-        n_snap = _write_snapshots(session, monthly, version_id)
+        conn = session.connection()
+        write_scores(conn, current, reasons, version_id, as_of)
+        n_snap = write_history(conn, monthly, version_id)
         review = refresh_review_flags(session, as_of)
         check(progress, 0.95, "Saving…")
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
     return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review)
-
-
-def _measure_dicts(result: ScoreResult) -> list[dict[str, Any]]:
-    raw = np.round(result.raw, 4).tolist()
-    pts = np.round(result.points, 2).tolist()
-    w = np.round(result.weight, 3).tolist()
-    con = np.round(result.contribution, 3).tolist()
-    ids, labels = result.measure_ids, result.measure_labels
-    out = []
-    for i in range(len(result)):
-        measures = {
-            mid: {
-                "label": labels[j],
-                "raw": _num(raw[i][j]),
-                "points": _num(pts[i][j]),
-                "weight": w[i][j],
-                "contribution": con[i][j],
-            }
-            for j, mid in enumerate(ids)
-        }
-        out.append({"measures": measures, "organic": bool(result.organic[i])})
-    return out
-
-
-def _num(v: float) -> float | None:
-    return None if v != v else v  # NaN -> None (JSON has no NaN)
-
-
-def _write_scores(
-    session: Session, r: ScoreResult, reasons: list[str], version_id: int, as_of: date
-) -> None:
-    session.execute(delete(HealthScore))
-    now = datetime.now()
-    bands = r.band
-    rows = [
-        {
-            "account_id": int(r.account_id[i]),
-            "score": _num(float(r.score[i])),
-            "band": bands[i],
-            "band_reason": reasons[i],
-            "confidence": int(r.confidence[i]),
-            "measures_json": json.dumps(m),
-            "scorecard_version_id": version_id,
-            "as_of": as_of,
-            "computed_at": now,
-        }
-        for i, m in enumerate(_measure_dicts(r))
-    ]
-    if rows:
-        session.execute(insert(HealthScore), rows)
-
-
-def _write_snapshots(
-    session: Session, monthly: list[tuple[date, ScoreResult]], version_id: int
-) -> int:
-    session.execute(delete(HealthSnapshot))
-    total = 0
-    for k, (month, r) in enumerate(monthly):
-        # Contributions are kept for the last two months only ("what changed since last
-        # month"); older snapshots keep score, band and confidence (10x smaller book files).
-        keep_measures = k >= len(monthly) - 2
-        con = np.round(r.contribution, 2).tolist() if keep_measures else None
-        bands = r.band
-        rows = [
-            {
-                "account_id": int(r.account_id[i]),
-                "month": month,
-                "score": _num(float(r.score[i])),
-                "band": bands[i],
-                "confidence": int(r.confidence[i]),
-                "measures_json": json.dumps(dict(zip(r.measure_ids, con[i], strict=True)))
-                if con is not None
-                else None,
-                "scorecard_version_id": version_id,
-            }
-            for i in range(len(r))
-        ]
-        if rows:
-            session.execute(insert(HealthSnapshot), rows)
-        total += len(rows)
-    return total
 
 
 def explain(store: Store, account_id: int) -> HealthExplanation | None:
@@ -275,24 +196,17 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
 
 def history(store: Store, account_id: int) -> HealthHistory:
     """Monthly health of an account, its trend arrow and the measures that moved it most."""
-    with store.sessions() as session:
-        rows = session.execute(
-            select(
-                HealthSnapshot.month,
-                HealthSnapshot.score,
-                HealthSnapshot.band,
-                HealthSnapshot.measures_json,
-            )
-            .where(HealthSnapshot.account_id == account_id)
-            .order_by(HealthSnapshot.month)
-        ).all()
-    points = [(r[0], r[1], r[2]) for r in rows]
-    if len(rows) < 2:
+    with store.engine.connect() as conn:
+        stored = read_history(conn, account_id)
+    if stored is None:
+        return HealthHistory([], "→", [])
+    points = list(zip(stored.months, stored.scores, stored.bands, strict=True))
+    if len(points) < 2:
         return HealthHistory(points, "→", [])
-    before = json.loads(rows[-2][3] or "{}")
-    after = json.loads(rows[-1][3] or "{}")
     return HealthHistory(
-        points, trend_arrow(rows[-2][1], rows[-1][1]), biggest_movers(before, after)
+        points,
+        trend_arrow(points[-2][1], points[-1][1]),
+        biggest_movers(stored.before, stored.after),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -306,19 +307,37 @@ class HealthScore(Base):
     __table_args__ = (Index("ix_health_scores_cover", "account_id", "score", "band"),)
 
 
-class HealthSnapshot(Base):
-    """Health of an account at the end of a month, rebuilt from imported history."""
+class HealthHistory(Base):
+    """An account's health at the end of each month, compact: one row per account.
 
-    __tablename__ = "health_snapshots"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    month: Mapped[date] = mapped_column(Date)
-    score: Mapped[float | None] = mapped_column(Float)
-    band: Mapped[str | None] = mapped_column(String(20))
-    confidence: Mapped[int] = mapped_column(Integer, default=0)
-    measures_json: Mapped[str | None] = mapped_column(Text)
+    Each column holds one array for every month of the book's history (little-endian):
+    ``months`` int32 day numbers (days since 1970-01-01) of the 1st of each month, ``scores``
+    float32 (NaN: not scored), ``bands`` int8 band codes (``BAND_CODE``, -1: no band),
+    ``confidence`` int16, and ``contributions`` float32 of the last two months, measure by
+    measure in ``HealthHistoryMeasures`` order (for "what changed since last month").
+    Written by scoring as one row per account (100k rows, not 2.4M).
+    """
+
+    __tablename__ = "health_history"
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
     scorecard_version_id: Mapped[int | None] = mapped_column(ForeignKey("scorecard_versions.id"))
-    __table_args__ = (UniqueConstraint("account_id", "month"),)
+    months: Mapped[bytes] = mapped_column(LargeBinary)
+    scores: Mapped[bytes] = mapped_column(LargeBinary)
+    bands: Mapped[bytes] = mapped_column(LargeBinary)
+    confidence: Mapped[bytes] = mapped_column(LargeBinary)
+    contributions: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class HealthHistoryMeasures(Base):
+    """The measure ids behind ``HealthHistory.contributions``, once per scorecard version."""
+
+    __tablename__ = "health_history_measures"
+    scorecard_version_id: Mapped[int] = mapped_column(
+        ForeignKey("scorecard_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    measure_ids_json: Mapped[str] = mapped_column(Text)
 
 
 class HealthOverride(Base):
