@@ -8,7 +8,8 @@ as tuples of bytes: 100k rows instead of 2.4M. The detail views read one account
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, select
 
 from desktop_app.domain.accounts import BAND_ORDER
+from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
 from desktop_app.domain.health import ScoreResult
 from desktop_app.store.bulk import delete_ids, insert_tuples, table_of
 from desktop_app.store.schema import HealthHistory, HealthHistoryMeasures
@@ -54,39 +56,45 @@ def _rows_bytes(values: npt.NDArray[Any]) -> list[bytes]:
 
 def write_history(
     conn: Connection,
-    monthly: Sequence[tuple[date, ScoreResult]],
+    monthly: Iterable[tuple[date, ScoreResult]],
     version_id: int,
     only: Sequence[int] | None = None,
 ) -> int:
     """Replace the history of the accounts in ``monthly`` (every row when ``only`` is None,
     else only those ids' rows); returns the number of (account, month) points written.
 
-    An account scored in some months only (not yet a customer, or churned) has those
-    months marked absent (band code ``ABSENT``) and read back without them.
+    ``monthly`` may be a generator: each month's result is reduced to what is stored as it
+    arrives. An account scored in some months only (not yet a customer, or churned) has the
+    other months marked absent (band code ``ABSENT``) and read back without them.
     """
     delete_ids(conn, table_of(HealthHistory), "account_id", only)
-    if not monthly:
+    slim: list[tuple[date, IntArray, FloatArray, Int8Array, IntArray]] = []
+    kept: deque[tuple[int, IntArray, npt.NDArray[np.float32]]] = deque(maxlen=KEEP_MEASURE_MONTHS)
+    measure_ids: tuple[str, ...] = ()
+    for k, (month, r) in enumerate(monthly):
+        slim.append((month, r.account_id, r.score, r.band_code, r.confidence))
+        kept.append((k, r.account_id, np.round(r.contribution, 2).astype("<f4")))
+        measure_ids = r.measure_ids
+    if not slim:
         return 0
-    results = [r for _m, r in monthly]
-    _write_measure_ids(conn, version_id, results[0].measure_ids)
-    ids = np.unique(np.concatenate([r.account_id for r in results]))
-    n, n_months = len(ids), len(results)
+    _write_measure_ids(conn, version_id, measure_ids)
+    ids = np.unique(np.concatenate([s[1] for s in slim]))
+    n, n_months = len(ids), len(slim)
     if n == 0:
         return 0
     scores = np.full((n, n_months), np.nan, dtype="<f4")
     bands = np.full((n, n_months), ABSENT, dtype="i1")
     confidence = np.zeros((n, n_months), dtype="<i2")
-    kept = results[-KEEP_MEASURE_MONTHS:]
-    con = np.full((n, len(kept), len(results[0].measure_ids)), np.nan, dtype="<f4")
-    for k, r in enumerate(results):
-        pos = np.searchsorted(ids, r.account_id)
-        scores[pos, k] = r.score
-        bands[pos, k] = r.band_code
-        confidence[pos, k] = r.confidence
-        slot = k - (n_months - len(kept))
-        if slot >= 0:
-            con[pos, slot, :] = np.round(r.contribution, 2)
-    months = np.array([(m - EPOCH).days for m, _r in monthly], dtype="<i4").tobytes()
+    for k, (_m, acc, score, band, conf) in enumerate(slim):
+        pos = np.searchsorted(ids, acc)
+        scores[pos, k] = score
+        bands[pos, k] = band
+        confidence[pos, k] = conf
+    con = np.full((n, len(kept), len(measure_ids)), np.nan, dtype="<f4")
+    first_kept = n_months - len(kept)
+    for k, acc, values in kept:
+        con[np.searchsorted(ids, acc), k - first_kept, :] = values
+    months = np.array([(s[0] - EPOCH).days for s in slim], dtype="<i4").tobytes()
     rows = zip(
         ids.tolist(),
         [version_id] * n,
@@ -98,7 +106,7 @@ def write_history(
         strict=True,
     )
     insert_tuples(conn, table_of(HealthHistory), _NAMES, rows)
-    return int(sum(len(r) for r in results))
+    return int(sum(len(s[1]) for s in slim))
 
 
 def _write_measure_ids(conn: Connection, version_id: int, ids: Sequence[str]) -> None:

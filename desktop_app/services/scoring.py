@@ -10,6 +10,7 @@ validation and retention live in sibling modules and are re-exported here.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -66,6 +67,7 @@ __all__ = [
     "get_active",
     "history",
     "list_versions",
+    "iter_monthly_results",
     "monthly_results",
     "preview_change",
     "rescore",
@@ -117,17 +119,23 @@ def monthly_results(
     card: Scorecard, h: HistoryInputs, as_of: date
 ) -> list[tuple[date, ScoreResult]]:
     """The book's score at the end of every month of its history up to ``as_of``."""
+    return list(iter_monthly_results(card, h, as_of))
+
+
+def iter_monthly_results(
+    card: Scorecard, h: HistoryInputs, as_of: date
+) -> Iterator[tuple[date, ScoreResult]]:
+    """``monthly_results`` one month at a time (the rescore keeps only what it stores:
+    25 full results of a 100k book, with their per-measure arrays, took 1.4 GB)."""
     months = [EPOCH + timedelta(days=int(d)) for d in h.month_day]
     this_month = as_of.replace(day=1)
     months = [m for m in months if m <= this_month]
     if this_month not in months:
         months.append(this_month)
     last_idx = last_valid_index(h.mau)
-    out = []
     for m in months:
         t = _day(min(_month_end(m), as_of))
-        out.append((m, score_book(card, measures_at(card, h, t, last_idx))))
-    return out
+        yield m, score_book(card, measures_at(card, h, t, last_idx))
 
 
 def rescore(
@@ -145,14 +153,14 @@ def rescore(
         version_id, card = active_scorecard(session)
         h = load_history(session, as_of)
         check(progress, 0.3, "Scoring…")
-        monthly = monthly_results(card, h, as_of)
         inputs = measures_at(card, h, _day(as_of))
         current = score_book(card, inputs)
         reasons = band_reasons(card, inputs, current)
         check(progress, 0.6, "Writing scores…")
         conn = session.connection()
         write_scores(conn, current, reasons, version_id, as_of)
-        n_snap = write_history(conn, monthly, version_id)
+        check(progress, 0.7, "Scoring and writing the monthly history…")
+        n_snap = write_history(conn, iter_monthly_results(card, h, as_of), version_id)
         review = refresh_review_flags(session, as_of)
         check(progress, 0.95, "Saving…")
     progress.report(1.0, "Scores updated")
