@@ -33,6 +33,7 @@ from desktop_app.services.account_detail_rows import (
 )
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_history import read_history
+from desktop_app.services.health_writing import stored_measures_json
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
     Account,
@@ -215,10 +216,7 @@ def _snapshots(session: Session, account_id: int) -> list[SnapshotRow]:
 
 
 def _breakdown(session: Session, account_id: int) -> list[MeasureRow]:
-    text = session.execute(
-        select(HealthScore.measures_json).where(HealthScore.account_id == account_id)
-    ).scalar_one_or_none()
-    return parse_measures(text)
+    return parse_measures(stored_measures_json(session.connection(), account_id))
 
 
 def parse_measures(text: str | None) -> list[MeasureRow]:

@@ -11,13 +11,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
 
 from desktop_app.domain.accounts import AccountRecord, HealthBand
 from desktop_app.domain.arrays import DateArray, FloatArray, IntArray
 from desktop_app.services.portfolio import BookColumns, load_book
 from desktop_app.store.engine import Store
-from desktop_app.store.schema import HealthScore
 
 
 def account_records(store: Store, owner: str | None = None) -> list[AccountRecord]:
@@ -97,20 +95,10 @@ def _records(
 
 def _health_measures(store: Store) -> dict[int, dict[str, float]]:
     """Account id -> {measure id: contribution} from the stored health breakdowns."""
-    import json
+    from desktop_app.services.health_writing import all_contributions
 
-    with store.sessions() as session:
-        rows = session.execute(select(HealthScore.account_id, HealthScore.measures_json)).all()
-    out: dict[int, dict[str, float]] = {}
-    for aid, text in rows:
-        if text:
-            measures = json.loads(text).get("measures", {})
-            out[int(aid)] = {
-                k: float(v["contribution"])
-                for k, v in measures.items()
-                if v.get("points") is not None
-            }
-    return out
+    with store.engine.connect() as conn:
+        return all_contributions(conn)
 
 
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -12,7 +12,6 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,8 +20,9 @@ from sqlalchemy import Connection, select
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
 from desktop_app.domain.health import ScoreResult
+from desktop_app.services.health_writing import rows_bytes, write_measure_set
 from desktop_app.store.bulk import delete_ids, insert_tuples, table_of
-from desktop_app.store.schema import HealthHistory, HealthHistoryMeasures
+from desktop_app.store.schema import HealthHistory, HealthMeasureSet
 
 EPOCH = date(1970, 1, 1)
 _NAMES = ("account_id", "scorecard_version_id", "months", "scores", "bands", "confidence",
@@ -46,14 +46,6 @@ class AccountHistory:
     after: dict[str, float]
 
 
-def _rows_bytes(values: npt.NDArray[Any]) -> list[bytes]:
-    """Each row of a 2-D array as its own bytes (one C loop, no per-row numpy call)."""
-    arr = np.ascontiguousarray(values)
-    width = arr.shape[1] * arr.dtype.itemsize
-    out: list[bytes] = arr.view(np.dtype((np.void, width))).ravel().tolist()  # type: ignore[assignment]
-    return out
-
-
 def write_history(
     conn: Connection,
     monthly: Iterable[tuple[date, ScoreResult]],
@@ -71,13 +63,14 @@ def write_history(
     slim: list[tuple[date, IntArray, FloatArray, Int8Array, IntArray]] = []
     kept: deque[tuple[int, IntArray, npt.NDArray[np.float32]]] = deque(maxlen=KEEP_MEASURE_MONTHS)
     measure_ids: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
     for k, (month, r) in enumerate(monthly):
         slim.append((month, r.account_id, r.score, r.band_code, r.confidence))
         kept.append((k, r.account_id, np.round(r.contribution, 2).astype("<f4")))
-        measure_ids = r.measure_ids
+        measure_ids, labels = r.measure_ids, r.measure_labels
     if not slim:
         return 0
-    _write_measure_ids(conn, version_id, measure_ids)
+    write_measure_set(conn, version_id, measure_ids, labels)
     ids = np.unique(np.concatenate([s[1] for s in slim]))
     n, n_months = len(ids), len(slim)
     if n == 0:
@@ -99,31 +92,19 @@ def write_history(
         ids.tolist(),
         [version_id] * n,
         [months] * n,
-        _rows_bytes(scores),
-        _rows_bytes(bands),
-        _rows_bytes(confidence),
-        _rows_bytes(con.reshape(n, -1)),
+        rows_bytes(scores),
+        rows_bytes(bands),
+        rows_bytes(confidence),
+        rows_bytes(con.reshape(n, -1)),
         strict=True,
     )
     insert_tuples(conn, table_of(HealthHistory), _NAMES, rows)
     return int(sum(len(s[1]) for s in slim))
 
 
-def _write_measure_ids(conn: Connection, version_id: int, ids: Sequence[str]) -> None:
-    table = table_of(HealthHistoryMeasures)
-    text = json.dumps(list(ids))
-    have = conn.execute(
-        select(table.c.measure_ids_json).where(table.c.scorecard_version_id == version_id)
-    ).scalar_one_or_none()
-    if have == text:
-        return
-    delete_ids(conn, table, "scorecard_version_id", [version_id])
-    insert_tuples(conn, table, ("scorecard_version_id", "measure_ids_json"), [(version_id, text)])
-
-
 def read_history(conn: Connection, account_id: int) -> AccountHistory | None:
     """The stored monthly health of ``account_id`` (None before the first rescore)."""
-    h, m = table_of(HealthHistory), table_of(HealthHistoryMeasures)
+    h, m = table_of(HealthHistory), table_of(HealthMeasureSet)
     row = conn.execute(
         select(h.c.months, h.c.scores, h.c.bands, h.c.confidence, h.c.contributions,
                m.c.measure_ids_json)

@@ -49,7 +49,7 @@ from desktop_app.services.health_versions import (
     list_versions,
     save_version,
 )
-from desktop_app.services.health_writing import write_scores
+from desktop_app.services.health_writing import stored_measures_json, write_scores
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthOverride, HealthScore
@@ -66,8 +66,8 @@ __all__ = [
     "explain",
     "get_active",
     "history",
-    "list_versions",
     "iter_monthly_results",
+    "list_versions",
     "monthly_results",
     "preview_change",
     "rescore",
@@ -174,15 +174,16 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
         if session.get(Account, account_id) is None:
             raise UserError(f"no account with id {account_id}")
         row = session.get(HealthScore, account_id)
+        text = stored_measures_json(session.connection(), account_id)
         override = session.execute(
             select(HealthOverride.band)
             .where(HealthOverride.account_id == account_id, HealthOverride.is_active.is_(True))
             .order_by(HealthOverride.id.desc())
             .limit(1)
         ).scalar_one_or_none()
-    if row is None or row.measures_json is None:
+    if row is None or text is None:
         return None
-    data = json.loads(row.measures_json)
+    data = json.loads(text)
     lines = []
     for mid, m in data["measures"].items():
         pts, w = m["points"], float(m["weight"])

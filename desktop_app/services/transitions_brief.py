@@ -20,6 +20,7 @@ from desktop_app.domain.transition import (
     plan_for,
 )
 from desktop_app.services.errors import UserError
+from desktop_app.services.health_writing import stored_measures_json
 from desktop_app.services.transitions import load_transition
 from desktop_app.services.transitions_facts import load_basics, load_facts
 from desktop_app.store.engine import Store
@@ -86,6 +87,7 @@ def brief_data(
             raise UserError(f"unknown account id: {account_id}")
         facts = load_facts(session, [account_id])[account_id]
         hs = session.get(HealthScore, account_id)
+        why = stored_measures_json(session.connection(), account_id) if hs is not None else None
         if transition_id is None:
             transition_id = session.scalar(
                 select(TransitionItem.transition_id)
@@ -107,7 +109,7 @@ def brief_data(
         renewal_date=basics.renewal_date,
         band=facts.band,
         score=hs.score if hs is not None else None,
-        health_why=health_reasons(hs.measures_json if hs is not None else None),
+        health_why=health_reasons(why),
         plan=item.plan if item else plan_for(facts),
         contacts=facts.contacts,
         open_tickets=facts.open_tickets,

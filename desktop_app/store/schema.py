@@ -300,7 +300,11 @@ class HealthScore(Base):
     band: Mapped[str | None] = mapped_column(String(20))
     band_reason: Mapped[str | None] = mapped_column(Text)  # the rule and its evidence
     confidence: Mapped[int] = mapped_column(Integer, default=0)  # measures it rests on
-    measures_json: Mapped[str | None] = mapped_column(Text)
+    measures_json: Mapped[str | None] = mapped_column(Text)  # rows written before 0004_perf
+    #: float64 (4, measures): raw, points, weight %, contribution per ``HealthMeasureSet``
+    #: measure (NaN: none); ~0.6 KB a row where the JSON breakdown took ~2 KB.
+    measures: Mapped[bytes | None] = mapped_column(LargeBinary)
+    organic: Mapped[bool | None] = mapped_column(Boolean)
     scorecard_version_id: Mapped[int | None] = mapped_column(ForeignKey("scorecard_versions.id"))
     as_of: Mapped[date | None] = mapped_column(Date)
     computed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -330,14 +334,16 @@ class HealthHistory(Base):
     contributions: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
-class HealthHistoryMeasures(Base):
-    """The measure ids behind ``HealthHistory.contributions``, once per scorecard version."""
+class HealthMeasureSet(Base):
+    """The measures (ids and labels, in order) a scorecard version scored with: what the
+    arrays in ``HealthScore.measures`` and ``HealthHistory.contributions`` refer to."""
 
-    __tablename__ = "health_history_measures"
+    __tablename__ = "health_measure_sets"
     scorecard_version_id: Mapped[int] = mapped_column(
         ForeignKey("scorecard_versions.id", ondelete="CASCADE"), primary_key=True
     )
     measure_ids_json: Mapped[str] = mapped_column(Text)
+    labels_json: Mapped[str] = mapped_column(Text)
 
 
 class HealthOverride(Base):

@@ -11,7 +11,11 @@ import pytest
 from desktop_app.services.health_history import read_history, write_history
 from desktop_app.services.health_loading import load_history
 from desktop_app.services.health_versions import active_scorecard
-from desktop_app.services.health_writing import measures_json
+from desktop_app.services.health_writing import (
+    all_contributions,
+    stored_measures_json,
+    write_scores,
+)
 from desktop_app.services.scoring import monthly_results, rescore
 
 
@@ -46,13 +50,39 @@ def monthly(demo_store, today):
     return version_id, monthly_results(card, h, today)
 
 
-def test_measures_json_is_the_same_json(monthly) -> None:
-    _vid, months = monthly
+def test_stored_breakdown_is_the_same_json(demo_store, monthly, today) -> None:
+    version_id, months = monthly
     result = months[-1][1]
-    texts = measures_json(result)
-    assert len(texts) == len(result) > 100
-    for i in range(len(result)):
-        assert json.loads(texts[i]) == _reference_measures(result, i)
+    reasons = ["why"] * len(result)
+    with demo_store.engine.begin() as conn:
+        assert write_scores(conn, result, reasons, version_id, today) == len(result) > 100
+    with demo_store.engine.connect() as conn:
+        for i in range(len(result)):
+            text = stored_measures_json(conn, int(result.account_id[i]))
+            assert text is not None
+            assert json.loads(text) == _reference_measures(result, i)
+        contributions = all_contributions(conn)
+    assert set(contributions) == set(result.account_id.tolist())
+    first = _reference_measures(result, 0)["measures"]
+    assert contributions[int(result.account_id[0])] == {
+        k: v["contribution"] for k, v in first.items() if v["points"] is not None
+    }
+
+
+def test_rows_written_before_the_arrays_keep_their_json(demo_store, today) -> None:
+    rescore(demo_store, as_of=today)
+    old = json.dumps({"measures": {"nps": {"label": "NPS", "raw": 9, "points": 100.0,
+                                           "weight": 10.0, "contribution": 10.0}},
+                      "organic": False})  # fmt: skip
+    with demo_store.engine.begin() as conn:
+        aid = conn.exec_driver_sql("select min(account_id) from health_scores").scalar()
+        conn.exec_driver_sql(
+            "update health_scores set measures = null, measures_json = ? where account_id = ?",
+            (old, aid),
+        )
+    with demo_store.engine.connect() as conn:
+        assert stored_measures_json(conn, aid) == old
+        assert all_contributions(conn)[aid] == {"nps": 10.0}
 
 
 def test_history_round_trip_keeps_every_scored_month(demo_store, monthly) -> None:
