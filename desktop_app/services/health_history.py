@@ -142,3 +142,12 @@ def read_history(conn: Connection, account_id: int) -> AccountHistory | None:
         before=before,
         after=after,
     )
+
+
+def book_months(conn: Connection) -> list[date]:
+    """The months of the book's stored history (from any one row; [] before the first
+    rescore): what a rescore of a few accounts writes for them too."""
+    blob = conn.execute(select(table_of(HealthHistory).c.months).limit(1)).scalar_one_or_none()
+    if blob is None:
+        return []
+    return [EPOCH + timedelta(days=d) for d in np.frombuffer(blob, dtype="<i4").tolist()]

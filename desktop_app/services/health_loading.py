@@ -53,6 +53,12 @@ def days(values: Sequence[Any]) -> FloatArray:
     )
 
 
+#: ``session.info`` key: the account ids ``load_history`` is limited to (``_fetch`` filters).
+_ONLY = "health_loading.only"
+#: Above this many accounts, loading the whole book is cheaper than IN lists.
+MAX_ONLY = 5_000
+
+
 def _fetch(session: Session, stmt: Any) -> list[Any]:
     """The rows of ``stmt`` as the driver returns them, without per-value type processing.
 
@@ -61,6 +67,9 @@ def _fetch(session: Session, stmt: Any) -> list[Any]:
     The statement runs on the session's own DBAPI connection (the same transaction).
     """
     conn = session.connection()
+    only = session.info.get(_ONLY)
+    if only is not None:  # the first column is the account key (accounts.id or account_id)
+        stmt = stmt.where(stmt.selected_columns[0].in_(only))
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     names = compiled.positiontup
     args: Any = tuple(compiled.params[k] for k in names) if names is not None else compiled.params
@@ -103,8 +112,21 @@ def observed_day(session: Session, fallback: date) -> date:
     return fallback
 
 
-def load_history(session: Session, as_of: date) -> HistoryInputs:
-    """Every scoring input of the book as arrays (see ``domain.health_inputs``)."""
+def load_history(session: Session, as_of: date, only: Sequence[int] | None = None) -> HistoryInputs:
+    """Every scoring input of the book as arrays (see ``domain.health_inputs``); with
+    ``only`` (at most ``MAX_ONLY`` ids), the inputs of those accounts alone."""
+    if only is None:
+        return _load_history(session, as_of)
+    if len(only) > MAX_ONLY:
+        raise ValueError(f"load_history: {len(only)} accounts; load the book instead")
+    session.info[_ONLY] = sorted({int(a) for a in only})
+    try:
+        return _load_history(session, as_of)
+    finally:
+        del session.info[_ONLY]
+
+
+def _load_history(session: Session, as_of: date) -> HistoryInputs:
     acc = _fetch(
         session,
         select(
@@ -250,7 +272,7 @@ def _usage_columns(session: Session) -> tuple[IntArray, FloatArray, FloatArray, 
     value that is not a number (the row-by-row path then reads it).
     """
     conn = session.connection()
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name != "sqlite" or session.info.get(_ONLY) is not None:
         return None
     none = -(2**31)  # NULL, as a whole number that numpy parses in C (no 'nan' text)
     row = conn.exec_driver_sql(

@@ -56,9 +56,10 @@ def write_measure_set(
 
 def measure_arrays(r: ScoreResult) -> list[bytes]:
     """Each account's breakdown as the bytes of a float64 (4, measures) array."""
-    parts = [np.round(getattr(r, name), digits) for name, digits in _PARTS]
-    stacked = np.stack(parts, axis=1).astype("<f8")  # (n, 4, m)
-    return rows_bytes(stacked.reshape(len(r), -1))
+    out = np.empty((len(r), len(_PARTS), len(r.measure_ids)), dtype="<f8")
+    for k, (name, digits) in enumerate(_PARTS):
+        np.round(getattr(r, name), digits, out=out[:, k, :])
+    return rows_bytes(out.reshape(len(r), -1))
 
 
 def write_scores(

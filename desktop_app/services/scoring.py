@@ -10,7 +10,7 @@ validation and retention live in sibling modules and are re-exported here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,8 +31,8 @@ from desktop_app.domain.health import (
 from desktop_app.domain.health_inputs import HistoryInputs, last_valid_index, measures_at
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import read_history, write_history
-from desktop_app.services.health_loading import load_history
+from desktop_app.services.health_history import book_months, read_history, write_history
+from desktop_app.services.health_loading import MAX_ONLY, load_history
 from desktop_app.services.health_overrides import (
     OverrideInfo,
     active_overrides,
@@ -71,6 +71,7 @@ __all__ = [
     "monthly_results",
     "preview_change",
     "rescore",
+    "rescore_accounts",
     "restore_override",
     "save_version",
     "set_override",
@@ -123,11 +124,15 @@ def monthly_results(
 
 
 def iter_monthly_results(
-    card: Scorecard, h: HistoryInputs, as_of: date
+    card: Scorecard, h: HistoryInputs, as_of: date, book_months: Sequence[date] = ()
 ) -> Iterator[tuple[date, ScoreResult]]:
     """``monthly_results`` one month at a time (the rescore keeps only what it stores:
-    25 full results of a 100k book, with their per-measure arrays, took 1.4 GB)."""
-    months = [EPOCH + timedelta(days=int(d)) for d in h.month_day]
+    25 full results of a 100k book, with their per-measure arrays, took 1.4 GB).
+
+    ``book_months``: months of the whole book's history, for inputs of some accounts only.
+    """
+    days = {int(d) for d in h.month_day} | {(m - EPOCH).days for m in book_months}
+    months = [EPOCH + timedelta(days=d) for d in sorted(days)]
     this_month = as_of.replace(day=1)
     months = [m for m in months if m <= this_month]
     if this_month not in months:
@@ -163,6 +168,41 @@ def rescore(
         n_snap = write_history(conn, iter_monthly_results(card, h, as_of), version_id)
         review = refresh_review_flags(session, as_of)
         check(progress, 0.95, "Saving…")
+    progress.report(1.0, "Scores updated")
+    counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
+    return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review)
+
+
+def rescore_accounts(
+    store: Store,
+    account_ids: Iterable[int],
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> ScoreRunSummary:
+    """Recompute the health and history of ``account_ids`` only (after an edit, or an import
+    that touched them): the cost grows with their number, not with the book's.
+
+    More than ``MAX_ONLY`` accounts rescore the whole book (``rescore``). Accounts no longer
+    scored (churned, deleted) lose their stored score. Raises ``Cancelled`` like ``rescore``.
+    """
+    ids = sorted({int(a) for a in account_ids})
+    if len(ids) > MAX_ONLY:
+        return rescore(store, as_of, progress)
+    progress = progress or NullProgress()
+    as_of = as_of or date.today()
+    check(progress, 0.0, f"Rescoring {len(ids):,} accounts…")
+    with store.sessions.begin() as session:
+        version_id, card = active_scorecard(session)
+        h = load_history(session, as_of, only=ids)
+        inputs = measures_at(card, h, _day(as_of))
+        current = score_book(card, inputs)
+        reasons = band_reasons(card, inputs, current)
+        check(progress, 0.5, "Writing scores…")
+        conn = session.connection()
+        write_scores(conn, current, reasons, version_id, as_of, only=ids)
+        months = iter_monthly_results(card, h, as_of, book_months(conn))
+        n_snap = write_history(conn, months, version_id, only=ids)
+        review = refresh_review_flags(session, as_of)
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
     return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review)

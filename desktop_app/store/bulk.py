@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, LargeBinary, Table, delete
 
 CHUNK = 20_000  # rows per executemany
 IN_CHUNK = 900  # ids per IN list (SQLite's historic limit on bound parameters is 999)
@@ -35,7 +35,10 @@ def _processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tu
     dialect = conn.dialect
     out = []
     for k, name in enumerate(names):
-        proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        ctype = table.c[name].type
+        if dialect.name == "sqlite" and isinstance(ctype, LargeBinary):
+            continue  # sqlite3 takes bytes as they are (the processor wraps each in a memoryview)
+        proc = ctype.dialect_impl(dialect).bind_processor(dialect)
         if proc is not None:
             out.append((k, proc))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -16,7 +16,7 @@ from desktop_app.services.health_writing import (
     stored_measures_json,
     write_scores,
 )
-from desktop_app.services.scoring import monthly_results, rescore
+from desktop_app.services.scoring import monthly_results, rescore, rescore_accounts
 
 
 def _reference_measures(result, i):
@@ -123,3 +123,53 @@ def test_rescore_twice_replaces_the_history(demo_store, today) -> None:
     with demo_store.engine.connect() as conn:
         n = conn.exec_driver_sql("select count(*) from health_history").scalar()
     assert 0 < n <= first.accounts_scored + first.snapshots
+
+
+def _stored_scores(store):
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "select account_id, score, band, band_reason, computed_at from health_scores"
+        ).all()
+    return {r[0]: r for r in rows}
+
+
+def test_rescoring_some_accounts_matches_the_full_rescore(demo_store, today) -> None:
+    rescore(demo_store, as_of=today)
+    before = _stored_scores(demo_store)
+    some = sorted(before)[::37][:8]
+    with demo_store.engine.begin() as conn:  # the edit: these accounts renew in 20 days
+        for aid in some:
+            conn.exec_driver_sql(
+                "update accounts set renewal_date = ? where id = ?",
+                ((today + timedelta(days=20)).isoformat(), aid),
+            )
+    summary = rescore_accounts(demo_store, some, as_of=today)
+    assert summary.accounts_scored == len(some)
+    partial = _stored_scores(demo_store)
+    untouched = set(before) - set(some)
+    assert all(partial[a] == before[a] for a in untouched)  # not even rewritten
+    histories = {}
+    with demo_store.engine.connect() as conn:
+        for aid in some:
+            histories[aid] = read_history(conn, aid)
+    rescore(demo_store, as_of=today)
+    full = _stored_scores(demo_store)
+    with demo_store.engine.connect() as conn:
+        for aid in some:
+            assert partial[aid][1:4] == full[aid][1:4]
+            again = read_history(conn, aid)
+            assert histories[aid] == again
+
+
+def test_loading_some_accounts_reads_only_their_rows(demo_store, today) -> None:
+    with demo_store.sessions() as session:
+        book = load_history(session, today)
+        ids = book.account_id[::50].tolist()
+        some = load_history(session, today, only=ids)
+    assert some.account_id.tolist() == ids
+    assert some.mau.shape == (len(ids), book.mau.shape[1])
+    rows = np.isin(book.account_id, ids)
+    np.testing.assert_array_equal(some.mau, book.mau[rows])
+    assert len(some.t_acc) == int(np.isin(book.t_acc, np.flatnonzero(rows)).sum())
+    assert len(some.c_acc) == int(np.isin(book.c_acc, np.flatnonzero(rows)).sum())
+    assert len(some.t_acc) < len(book.t_acc) / 10
