@@ -80,7 +80,8 @@ def test_fit_finds_usage_and_tenure_and_beats_the_current_card(usage_store, usag
     versions = list_versions(usage_store)
     report = fit_scorecard(usage_store, as_of=AUC_DATE)
     assert report.verdict == "better", report.message
-    assert report.auc_backtest is not None and report.auc_current is not None
+    assert report.auc_backtest is not None
+    assert report.auc_current is not None
     assert report.auc_backtest > report.auc_current
     lo, hi = report.auc_backtest_ci
     assert lo <= report.auc_backtest <= hi
