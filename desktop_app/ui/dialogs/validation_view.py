@@ -92,9 +92,18 @@ class ValidationView(QDialog):
         self.signal_table.setModel(self.signal_model)
         self.signal_table.verticalHeader().hide()
         self.signal_table.horizontalHeader().setStretchLastSection(True)
+        rows = 1 + 6  # the score and its six signals, without scrolling
+        row_h = self.signal_table.verticalHeader().defaultSectionSize()
+        header_h = self.signal_table.horizontalHeader().sizeHint().height()
+        self.signal_table.setMinimumHeight(header_h + rows * row_h + 4)
         self.band_plot = pg.PlotWidget(self)
         self.decile_plot = pg.PlotWidget(self)
-        _style(self.band_plot, f"Churn within {RATE_HORIZON_DAYS} days, by band", "health band")
+        _style(
+            self.band_plot,
+            f"Churn within {RATE_HORIZON_DAYS} days, by band (churns / account-months)",
+            "",
+        )
+        self.band_plot.getAxis("bottom").setHeight(44)  # two-line ticks: band, then counts
         _style(
             self.decile_plot,
             f"Churn within {RATE_HORIZON_DAYS} days, by score decile (1 = lowest)",
