@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,9 +74,10 @@ def truth(db: Path, book: SimBook) -> tuple[np.ndarray, np.ndarray]:
 
 
 def features(inputs, keys=("mau_latest", "mrr", "tenure_months")) -> np.ndarray:
-    cols = [np.log10(1 + np.maximum(inputs.raw[k], 0)) for k in keys]
-    x = np.column_stack(cols)
-    med = np.nanmedian(x, axis=0)
+    return np.column_stack([np.log10(1 + np.maximum(inputs.raw[k], 0)) for k in keys])
+
+
+def impute(x: np.ndarray, med: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), med, x)
 
 
@@ -88,13 +90,14 @@ def regression_auc(db: Path, book: SimBook) -> float | None:
         h = load_history(s, AS_OF)
     months = observe(card, h, AS_OF, HORIZON, NullProgress())
     x = np.vstack([features(m.inputs) for m in months])
+    med = np.nanmedian(x, axis=0)
     y = np.concatenate([m.label for m in months])
-    model = LogisticRegression(max_iter=500).fit(x, y)
+    model = LogisticRegression(max_iter=500).fit(impute(x, med), y)
     now = measures_at(card, h, float(day_number(AS_OF)))
-    risk = model.decision_function(features(now))
+    risk = model.decision_function(impute(features(now), med))
     churned = book.churned_between(AS_OF, AS_OF + timedelta(days=HORIZON))
     with store.sessions() as s:
-        sf = dict(s.execute(__import__("sqlalchemy").text("select id, sf_account_id from accounts")).all())
+        sf = dict(s.execute(text("select id, sf_account_id from accounts")).all())
     store.dispose()
     yy = np.array([sf[int(a)][:15] in churned for a in now.account_id])
     signals = {k: auc(-now.raw[k], yy) for k in ("mau_latest", "mrr", "tenure_months")}
@@ -110,7 +113,9 @@ def one_book(name: str, model: ChurnModel, n: int, seed: int, tmp: Path) -> dict
     default_auc = auc(-sy[:, 0], sy[:, 1].astype(bool))
     reg, signals = regression_auc(db, book)
     t = time.perf_counter()
-    fit = json.loads(run(db, "scorecard", "fit", "--as-of", AS_OF.isoformat(), "--activate", "--json"))
+    fit = json.loads(
+        run(db, "scorecard", "fit", "--as-of", AS_OF.isoformat(), "--activate", "--json")
+    )
     fit_s = time.perf_counter() - t
     run(db, "score", "--as-of", AS_OF.isoformat())
     _ids, sy = truth(db, book)
