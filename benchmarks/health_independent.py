@@ -153,7 +153,8 @@ def main() -> None:
                 sig = " ".join(f"{k}={f(v)}" for k, v in r["auc_signals"].items())
                 print(
                     f"{r['book']:22} churn={r['churn_within_90d']:3}/{r['live_at_D']:4} "
-                    f"default={f(r['auc_default'])} regression={f(r['auc_regression_usage_mrr_tenure'])} "
+                    f"default={f(r['auc_default'])} "
+                    f"regression={f(r['auc_regression_usage_mrr_tenure'])} "
                     f"fitted={f(r['auc_fitted'])} verdict={r['fit_verdict']:18} [{sig}] "
                     f"fit {r['fit_seconds_process']} s",
                     flush=True,
