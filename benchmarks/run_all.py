@@ -49,10 +49,12 @@ def run_one(script: Path, extra: list[str], timeout: float) -> tuple[list[dict[s
         if res.returncode != 0 or not out.exists():
             tail = (res.stderr.strip().splitlines() or ["no JSON written"])[-1]
             return [], f"exit {res.returncode}: {tail}"
-        figures: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
-    for f in figures:
-        f.setdefault("script", script.name)
-    return figures, ""
+        data: Any = json.loads(out.read_text(encoding="utf-8"))
+    items = data if isinstance(data, list) else [data]
+    for f in items:
+        if isinstance(f, dict):
+            f.setdefault("script", script.name)
+    return items, ""
 
 
 def main() -> int:
@@ -70,13 +72,18 @@ def main() -> int:
     load_before = [round(x, 2) for x in os.getloadavg()]
     figures: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
+    reports: dict[str, list[Any]] = {}
     for script in scripts(args.only):
         print(f"\n=== {script.name} {' '.join(extra)}", flush=True)
         t0 = time.perf_counter()
         got, error = run_one(script, extra, args.timeout)
         print(f"=== {script.name}: {len(got)} figures in {time.perf_counter() - t0:.0f} s"
               + (f"; FAILED ({error})" if error else ""), flush=True)  # fmt: skip
-        figures.extend(got)
+        # Figures follow bench.py's convention; anything else (e.g. a quality report) is kept
+        # under "reports".
+        for item in got:
+            is_figure = isinstance(item, dict) and "median" in item and "name" in item
+            (figures if is_figure else reports.setdefault(script.name, [])).append(item)
         if error:
             failed.append({"script": script.name, "error": error})
     summary = {
@@ -90,6 +97,7 @@ def main() -> int:
             "load_after": [round(x, 2) for x in os.getloadavg()],
         },
         "figures": figures,
+        "reports": reports,
         "failed": failed,
         "passed": sum(1 for f in figures if f.get("pass") is True),
         "missed": sum(1 for f in figures if f.get("pass") is False),

@@ -1,30 +1,26 @@
-"""Rescoring benchmark: 100k accounts with 24 months of history.
+"""Rescoring end to end: load, score, 24 monthly snapshots and write, at 10k and 100k.
 
-Generates the scoring inputs as numpy arrays in-process (no demo DB), then prints:
+A synthetic book (accounts, 24 months of usage, tickets, NPS, contacts, billing) is written
+once into a SQLite file (cached in the temp dir). Each run is a fresh process calling
+``rescore()``; its time and peak RSS are measured inside it. Budgets at 100k: <= 10 s and
+<= 800 MB. Also: one account rescored after an edit (``rescore_accounts``, budget 50 ms),
+and the numpy-only scoring of the current month, for reference.
 
-* the pure compute time of the current scores (budget: < 1 s), and of all monthly snapshots;
-* the time to load the same inputs from a SQLite database (written once with bulk inserts),
-  i.e. what ``services.scoring.rescore`` pays before it computes anything.
-
-Usage: ``.venv/bin/python benchmarks/score_bench.py [--accounts N] [--db-accounts N]``
-(``--db-accounts 0`` skips the database part).
+    .venv/bin/python benchmarks/score_bench.py [--sizes 10000 100000] [--runs 5] [--json OUT]
 """
 
 from __future__ import annotations
 
-import argparse
 import tempfile
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import bench
 import numpy as np
-from timing import best_of
 
 from desktop_app.domain.churn import day_number
 from desktop_app.domain.health import score_book
-from desktop_app.domain.health_inputs import HistoryInputs, last_valid_index, measures_at
-from desktop_app.services.health_loading import load_history
+from desktop_app.domain.health_inputs import HistoryInputs, measures_at
 from desktop_app.services.health_versions import default_scorecard
 
 TODAY = date(2026, 11, 24)
@@ -179,51 +175,80 @@ def write_db(h: HistoryInputs, path: Path) -> None:
         store.dispose()
 
 
+CACHE = Path(tempfile.gettempdir()) / "account_desk_bench"
+
+RESCORE_CHILD = """
+import resource, sys, time, json
+from datetime import date
+from desktop_app.services.database import open_database
+from desktop_app.services.scoring import rescore, rescore_accounts
+store = open_database(sys.argv[1])
+as_of = date.fromisoformat(sys.argv[2])
+if sys.argv[3] == "book":
+    t0 = time.perf_counter()
+    rescore(store, as_of=as_of)
+else:  # an edit in the running app: warm (one edit before), then the timed one
+    aid = int(sys.argv[3])
+    rescore_accounts(store, [aid + 1], as_of=as_of, history="current")
+    t0 = time.perf_counter()
+    rescore_accounts(store, [aid], as_of=as_of, history="current")
+dt = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": dt, "peak_mb": peak}))
+"""
+
+
+def book_db(n: int) -> Path:
+    """A migrated SQLite book of ``n`` synthetic accounts with 24 months of history (cached)."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"score_{n}.db"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        write_db(synthetic(n), tmp)
+        tmp.rename(path)
+    return path
+
+
+def _child(db: Path, what: str) -> dict[str, float]:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", RESCORE_CHILD, str(db), TODAY.isoformat(), what],
+        capture_output=True, text=True, check=True, cwd=bench.ROOT,
+    )  # fmt: skip
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--accounts", type=int, default=100_000)
-    ap.add_argument("--db-accounts", type=int, default=100_000)
-    args = ap.parse_args()
+    p = bench.parser(__doc__)
+    args = p.parse_args()
+    figures = []
     card = default_scorecard()
     t = float(day_number(TODAY))
-    h = synthetic(args.accounts)
-    print(
-        f"{args.accounts:,} accounts, {MONTHS} months, {len(h.t_acc):,} tickets, "
-        f"{len(h.n_acc):,} NPS responses, {len(h.c_acc):,} contacts"
-    )
-    last = last_valid_index(h.mau)
-    current = best_of(lambda: score_book(card, measures_at(card, h, t)))
-    print(f"compute current scores:        {current:7.3f} s  (budget < 1 s)")
-    snaps = best_of(
-        lambda: [score_book(card, measures_at(card, h, float(d) + 27, last)) for d in h.month_day],
-        repeat=1,
-    )
-    print(f"compute 24 monthly snapshots:  {snaps:7.3f} s")
-    if args.db_accounts:
-        hdb = h if args.db_accounts == args.accounts else synthetic(args.db_accounts)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "bench.db"
-            t0 = time.perf_counter()
-            write_db(hdb, path)
-            print(
-                f"(writing the {args.db_accounts:,}-account DB took "
-                f"{time.perf_counter() - t0:.1f} s; not part of rescoring)"
-            )
-            from desktop_app.services.database import open_database
-
-            store = open_database(path)
-            try:
-
-                def load() -> None:
-                    with store.sessions() as session:
-                        load_history(session, TODAY)
-
-                loaded = best_of(load, repeat=1)
-            finally:
-                store.dispose()
-        scale = args.accounts / args.db_accounts
-        print(f"load inputs from SQLite:       {loaded:7.3f} s  ({args.db_accounts:,} accounts)")
-        print(f"compute / load ratio:          {current / (loaded * scale):7.3f}")
+    for n in args.sizes:
+        h = synthetic(n)
+        compute = [bench.timed(lambda h=h: score_book(card, measures_at(card, h, t)))
+                   for _ in range(args.runs)]  # fmt: skip
+        note = "numpy only; reference for the end-to-end figure"
+        figures.append(bench.Figure("score: compute current scores (no I/O)", n, compute,
+                                    note=note))  # fmt: skip
+        db = book_db(n)
+        runs = [_child(db, "book") for _ in range(args.runs)]
+        budget = 10.0 if n >= 100_000 else None
+        figures.append(bench.Figure(
+            "rescore: load+score+24 months+write", n, [r["seconds"] for r in runs], budget=budget,
+            note="rescore() in a fresh process, as-of " + TODAY.isoformat()))  # fmt: skip
+        figures.append(bench.Figure(
+            "rescore: peak RSS of the process", n, [r["peak_mb"] for r in runs], unit="MB",
+            budget=800.0 if n >= 100_000 else None))  # fmt: skip
+        one = [_child(db, str(n // 2)) for _ in range(args.runs)]
+        figures.append(bench.Figure("rescore_accounts: one account (an edit, warm)", n,
+                                    [r["seconds"] for r in one], budget=0.05))  # fmt: skip
+    bench.emit(figures, args.json)
 
 
 if __name__ == "__main__":

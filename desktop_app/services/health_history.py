@@ -151,3 +151,47 @@ def book_months(conn: Connection) -> list[date]:
     if blob is None:
         return []
     return [EPOCH + timedelta(days=d) for d in np.frombuffer(blob, dtype="<i4").tolist()]
+
+
+def patch_last_month(
+    conn: Connection, r: ScoreResult, version_id: int, month: date, ids: Sequence[int]
+) -> bool:
+    """Replace only the last stored month of ``ids``' history with ``r`` (their scores for
+    ``month``): what an edit changes. Accounts of ``ids`` missing from ``r`` get that month
+    marked absent. Returns False (nothing written) when a row is missing, or its last month
+    or scorecard version differ: the caller then rewrites the whole history."""
+    h = table_of(HealthHistory)
+    stored = conn.execute(
+        select(h.c.account_id, h.c.months, h.c.scores, h.c.bands, h.c.confidence,
+               h.c.contributions, h.c.scorecard_version_id)
+        .where(h.c.account_id.in_(list(ids)))
+    ).all()  # fmt: skip
+    if len(stored) != len(set(ids)):
+        return False
+    day = (month - EPOCH).days
+    n_measures = len(r.measure_ids)
+    row_of = {a: i for i, a in enumerate(r.account_id.tolist())}
+    updates = []
+    for aid, months, scores, bands, confidence, con, version in stored:
+        last = np.frombuffer(months, dtype="<i4")
+        if version != version_id or not len(last) or int(last[-1]) != day or con is None:
+            return False
+        s = np.frombuffer(scores, dtype="<f4").copy()
+        b = np.frombuffer(bands, dtype="i1").copy()
+        c = np.frombuffer(confidence, dtype="<i2").copy()
+        k = np.frombuffer(con, dtype="<f4").reshape(-1, n_measures).copy()
+        i = row_of.get(int(aid))
+        if i is None:
+            s[-1], b[-1], c[-1], k[-1] = np.nan, ABSENT, 0, np.nan
+        else:
+            s[-1], b[-1], c[-1] = r.score[i], r.band_code[i], r.confidence[i]
+            k[-1] = np.round(r.contribution[i], 2)
+        updates.append((s.tobytes(), b.tobytes(), c.tobytes(), k.tobytes(), int(aid)))
+    for values in updates:
+        conn.execute(
+            h.update()
+            .where(h.c.account_id == values[4])
+            .values(scores=values[0], bands=values[1], confidence=values[2],
+                    contributions=values[3])
+        )  # fmt: skip
+    return True

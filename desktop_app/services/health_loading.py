@@ -69,7 +69,9 @@ def _fetch(session: Session, stmt: Any) -> list[Any]:
     conn = session.connection()
     only = session.info.get(_ONLY)
     if only is not None:  # the first column is the account key (accounts.id or account_id)
-        stmt = stmt.where(stmt.selected_columns[0].in_(only))
+        # A few accounts' rows: SQLAlchemy's compiled-statement cache matters more here
+        # than its per-row processing.
+        return list(conn.execute(stmt.where(stmt.selected_columns[0].in_(only))).all())
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     names = compiled.positiontup
     args: Any = tuple(compiled.params[k] for k in names) if names is not None else compiled.params

@@ -31,7 +31,12 @@ from desktop_app.domain.health import (
 from desktop_app.domain.health_inputs import HistoryInputs, last_valid_index, measures_at
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import book_months, read_history, write_history
+from desktop_app.services.health_history import (
+    book_months,
+    patch_last_month,
+    read_history,
+    write_history,
+)
 from desktop_app.services.health_loading import MAX_ONLY, load_history
 from desktop_app.services.health_overrides import (
     OverrideInfo,
@@ -178,12 +183,17 @@ def rescore_accounts(
     account_ids: Iterable[int],
     as_of: date | None = None,
     progress: Progress | None = None,
+    *,
+    history: str = "all",
 ) -> ScoreRunSummary:
     """Recompute the health and history of ``account_ids`` only (after an edit, or an import
     that touched them): the cost grows with their number, not with the book's.
 
-    More than ``MAX_ONLY`` accounts rescore the whole book (``rescore``). Accounts no longer
-    scored (churned, deleted) lose their stored score. Raises ``Cancelled`` like ``rescore``.
+    ``history="current"`` (an edit: only today's facts changed) rewrites the current month
+    of the stored history only, when the stored months end with it; ``"all"`` (an import,
+    which may bring past months) rewrites the accounts' whole history. More than ``MAX_ONLY``
+    accounts rescore the whole book (``rescore``). Accounts no longer scored (churned,
+    deleted) lose their stored score. Raises ``Cancelled`` like ``rescore``.
     """
     ids = sorted({int(a) for a in account_ids})
     if len(ids) > MAX_ONLY:
@@ -200,8 +210,12 @@ def rescore_accounts(
         check(progress, 0.5, "Writing scores…")
         conn = session.connection()
         write_scores(conn, current, reasons, version_id, as_of, only=ids)
-        months = iter_monthly_results(card, h, as_of, book_months(conn))
-        n_snap = write_history(conn, months, version_id, only=ids)
+        this_month = as_of.replace(day=1)
+        if history == "current" and patch_last_month(conn, current, version_id, this_month, ids):
+            n_snap = len(current)
+        else:
+            months = iter_monthly_results(card, h, as_of, book_months(conn))
+            n_snap = write_history(conn, months, version_id, only=ids)
         review = refresh_review_flags(session, as_of)
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}

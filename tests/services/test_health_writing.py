@@ -173,3 +173,27 @@ def test_loading_some_accounts_reads_only_their_rows(demo_store, today) -> None:
     assert len(some.t_acc) == int(np.isin(book.t_acc, np.flatnonzero(rows)).sum())
     assert len(some.c_acc) == int(np.isin(book.c_acc, np.flatnonzero(rows)).sum())
     assert len(some.t_acc) < len(book.t_acc) / 10
+
+
+def test_an_edit_rewrites_only_the_current_month(demo_store, today) -> None:
+    """The recorded past months stay as they were; the current month follows the edit."""
+    rescore(demo_store, as_of=today)
+    aid = sorted(_stored_scores(demo_store))[5]
+    with demo_store.engine.connect() as conn:
+        before = read_history(conn, aid)
+    with demo_store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "update accounts set renewal_date = ? where id = ?",
+            ((today + timedelta(days=12)).isoformat(), aid),
+        )
+    rescore_accounts(demo_store, [aid], as_of=today, history="current")
+    with demo_store.engine.connect() as conn:
+        patched = read_history(conn, aid)
+    now = _stored_scores(demo_store)[aid]
+    assert patched.months == before.months
+    assert patched.scores[:-1] == before.scores[:-1]
+    assert patched.bands[:-1] == before.bands[:-1]
+    assert patched.before == before.before
+    assert patched.scores[-1] == pytest.approx(now[1], rel=1e-6)
+    assert patched.bands[-1] == now[2]
+    assert patched.scores[-1] != pytest.approx(before.scores[-1], rel=1e-6)
