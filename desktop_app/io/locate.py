@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from desktop_app.io.normalize import clean_text, is_blank
 
@@ -201,6 +200,8 @@ def factorize(values: Sequence[Any]) -> FactorColumn:
     """Factorise one column; blanks (None, '', whitespace, NaN) get code -1."""
     array = np.empty(len(values), dtype=object)
     array[:] = values
+    import pandas as pd  # here, not at module level: listing sheets needs no pandas
+
     raw_codes, uniques = pd.factorize(array, use_na_sentinel=True)
     uniq = list(uniques)
     blank = _blank_indices(uniq)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import python_calamine as pc
 
 from desktop_app.io.locate import HEAD_ROWS, FactorColumn, factorize
@@ -298,6 +297,8 @@ def _read_csv_body(
     }
     collect = partial(_collect, cols=cols, width=width, start=start,
                       tick=partial(_tick, progress, shape.rows_guess))  # fmt: skip
+    import pandas as pd  # here, not at module level: listing sheets needs no pandas
+
     try:
         return collect(pd.read_csv(path, engine="c", **kwargs))
     except pd.errors.ParserError:
@@ -348,6 +349,8 @@ def _merge(parts: list[FactorColumn]) -> FactorColumn:
         return parts[0] if parts else FactorColumn(np.empty(0, dtype=np.int32), [])
     values = np.empty(sum(len(p.uniques) for p in parts), dtype=object)
     values[:] = [u for p in parts for u in p.uniques]
+    import pandas as pd
+
     codes, uniques = pd.factorize(values)
     joined = []
     offset = 0

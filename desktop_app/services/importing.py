@@ -167,6 +167,10 @@ def _reader(name: str) -> Any:
         from desktop_app.io.readers import list_sheets
 
         return list_sheets
+    if name == "sniff":
+        from desktop_app.io.readers import sniff
+
+        return sniff
     from desktop_app.io import importer
 
     return getattr(importer, name)
@@ -395,6 +399,8 @@ def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
     if hit is None:
         return None
     try:
+        if _reader("sniff")(str(path)) == "text":
+            return hit  # a text file has one sheet (no need to open it as a workbook)
         sheets = _reader("list_sheets")(str(path), count_rows=False)
     except ImportFileError:
         return None
