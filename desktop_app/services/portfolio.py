@@ -2,6 +2,12 @@
 
 ``load_book`` runs one aggregate query per fact table and returns numpy columns; filtering
 and sorting are numpy masks and argsorts (no per-row Python), shared by chart and table.
+Derived columns (band in force, days to renewal, …) are computed once per book: a per-row
+loop may read ``book.band[i]`` (``tests/services/test_scaling.py`` counts the work).
+
+Over 450 lines: the book's columns, loading, filtering and sorting are one unit that the GUI's
+book state is being reworked around; records and the view export already live in
+``book_records``, and filtering/sorting is the next part to move out.
 """
 
 from __future__ import annotations
