@@ -197,7 +197,9 @@ def main() -> int:
     for m in survivors:
         print(" ", m.label())
     rate = killed / len(sample) if sample else 0.0
-    print(f"\nsample {len(sample)}, killed {killed}, survived {len(survivors)}, kill rate {rate:.2f}")
+    print(
+        f"\nsample {len(sample)}, killed {killed}, survived {len(survivors)}, kill rate {rate:.2f}"
+    )
     return 0
 
 

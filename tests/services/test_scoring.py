@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from desktop_app.domain.accounts import HealthBand
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_versions import default_scorecard
-from desktop_app.services.progress import Cancelled, RecordingProgress
+from desktop_app.services.progress import Cancelled
 from desktop_app.services.scoring import (
     activate_version,
     active_overrides,
@@ -30,6 +30,7 @@ from desktop_app.store.schema import (
     HealthSnapshot,
     ScorecardVersion,
 )
+from tests.progress_helpers import RecordingProgress
 
 
 def _scores(store):
