@@ -7,7 +7,7 @@ and ``desktop_app/io/dates.py`` (those whose hash of line text, token and replac
 one of ``--every`` buckets, so a mutant stays in the sample when its line moves to another
 line or module, and the before/after figures compare the same mutants) is applied one at a time to a copy
 of the project in a temporary folder, and the relevant tests (``tests/domain`` and ``tests/io``,
-the files that import the mutated module first) run with ``-x``. A failing run or a run over the
+the files that import the mutated module, then its layer's folder) run with ``-x``. A failing run or a run over the
 time limit kills the mutant; a green run lets it survive.
 
 It is a benchmarks/ job, not part of the per-commit suite: a full sample takes minutes.
@@ -100,7 +100,9 @@ def sites(path: Path) -> list[Mutant]:
 
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         s, (line, col) = tok.string, tok.start
-        if tok.type == tokenize.OP and s in SWAPS:
+        if lines[line - 1].lstrip().startswith("@"):
+            pass  # decorator arguments (frozen=True, slots=True) are not behaviour under test
+        elif tok.type == tokenize.OP and s in SWAPS:
             out.append(mk(line, col, s, SWAPS[s]))
         elif tok.type == tokenize.NAME and s in SWAPS:
             out.append(mk(line, col, s, SWAPS[s]))
@@ -125,7 +127,7 @@ def apply(text: str, m: Mutant) -> str:
 
 
 def tests_for(work: Path, rel: str) -> list[str]:
-    """Test files that import the module first, then the test folders (pytest drops repeats)."""
+    """Test files that import the module, then the tests of its layer (pytest drops repeats)."""
     mod = rel.removesuffix(".py").replace("/", ".")
     pkg, name = mod.rsplit(".", 1)
     direct = []
@@ -134,7 +136,7 @@ def tests_for(work: Path, rel: str) -> list[str]:
             t = f.read_text(encoding="utf-8")
             if mod in t or f"from {pkg} import {name}" in t:
                 direct.append(str(f.relative_to(work)))
-    return [*direct, *TEST_DIRS]
+    return [*direct, "tests/domain" if "/domain/" in rel else "tests/io"]
 
 
 def run_tests(work: Path, args: list[str], timeout: float) -> tuple[str, float]:
