@@ -1,14 +1,14 @@
-"""Mutation run: how many one-token mutants of the domain and the import normalisers do the tests kill?
+"""Mutation run: how many one-token mutants of domain/ and the import normalisers do tests kill?
 
 A mutant changes one token of one module: a flipped comparison (``<`` <-> ``<=``, ``>`` <-> ``>=``,
 ``==`` <-> ``!=``), ``+`` <-> ``-``, ``and`` <-> ``or``, ``True`` <-> ``False``, or a numeric
-constant +1 / -1. A fixed sample of all such sites in ``desktop_app/domain/``, ``desktop_app/io/normalize.py``
-and ``desktop_app/io/dates.py`` (those whose hash of line text, token and replacement falls in
-one of ``--every`` buckets, so a mutant stays in the sample when its line moves to another
-line or module, and the before/after figures compare the same mutants) is applied one at a time to a copy
-of the project in a temporary folder, and the relevant tests (``tests/domain`` and ``tests/io``,
-the files that import the mutated module, then its layer's folder) run with ``-x``. A failing run or a run over the
-time limit kills the mutant; a green run lets it survive.
+constant +1 / -1 (decorator arguments, indexes and slices are left alone). The sample is fixed:
+a site is in it when the hash of its line text, token and replacement falls in bucket
+``--bucket`` of ``--every``, so a mutant stays in the sample when its line moves to another
+line or module, and before/after figures compare the same mutants. Each mutant is applied alone
+to a copy of the project in a temporary folder, and the relevant tests run with ``-x``: the test
+files (``tests/domain``, ``tests/io``) that import the mutated module, then its layer's folder.
+A failing run or a run over the time limit kills the mutant; a green run lets it survive.
 
 It is a benchmarks/ job, not part of the per-commit suite: a full sample takes minutes.
 
@@ -100,11 +100,9 @@ def sites(path: Path) -> list[Mutant]:
 
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         s, (line, col) = tok.string, tok.start
-        if lines[line - 1].lstrip().startswith("@"):
+        if line > len(lines) or lines[line - 1].lstrip().startswith("@"):
             pass  # decorator arguments (frozen=True, slots=True) are not behaviour under test
-        elif tok.type == tokenize.OP and s in SWAPS:
-            out.append(mk(line, col, s, SWAPS[s]))
-        elif tok.type == tokenize.NAME and s in SWAPS:
+        elif tok.type in {tokenize.OP, tokenize.NAME} and s in SWAPS:
             out.append(mk(line, col, s, SWAPS[s]))
         elif tok.type == tokenize.NUMBER and prev not in {"[", ":"}:
             # Index and slice constants are mostly off-by-one crashes; keep the sample on values.
