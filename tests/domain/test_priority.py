@@ -12,7 +12,7 @@ from desktop_app.domain.priority import (
     FACTORS,
     PriorityInputs,
     PriorityWeights,
-    explain,
+    factor_reasons,
     next_step,
     priority_scores,
     ranking,
@@ -107,13 +107,13 @@ def test_max_case_is_100_and_missing_facts_are_neutral():
 def test_explain_lists_biggest_first_with_facts():
     inp = _inputs(escalations=np.array([0, 2]), nps=np.array([9.0, 4.0]))
     _, contrib = priority_scores(inp)
-    reasons = explain(inp, contrib, 1)
+    reasons = factor_reasons(inp, contrib, 1)
     points = [r.points for r in reasons]
     assert points == sorted(points, reverse=True)
     by = {r.factor: r for r in reasons}
     assert by["escalation"].text == "2 open escalation(s)"
     assert by["detractor"].text == "NPS 4"
-    assert "escalation" not in {r.factor for r in explain(inp, contrib, 0)}
+    assert "escalation" not in {r.factor for r in factor_reasons(inp, contrib, 0)}
 
 
 def test_next_step_order():

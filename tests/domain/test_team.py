@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from desktop_app.domain.team import (
-    AccountFacts,
+    AgendaFacts,
     Severity,
     account_alerts,
     median,
@@ -14,7 +14,7 @@ from desktop_app.domain.team import (
     sort_alerts,
 )
 
-CLEAN = AccountFacts(
+CLEAN = AgendaFacts(
     account_id=1,
     name="Acme",
     band="Healthy/Stable",

@@ -16,7 +16,7 @@ from desktop_app.services.team import (
     NOT_SCORED,
     NUMERIC_FIELDS,
     csm_alerts,
-    csm_names,
+    owner_names,
     summary_dict,
     team_median,
     team_summary,
@@ -32,7 +32,7 @@ def test_counts_add_up_to_the_book(demo_store, today):
     book = load_book(demo_store, today)
     rows = team_summary(demo_store, today)
     active = book.lifecycle != "churned"
-    assert [r.csm for r in rows] == csm_names(demo_store)
+    assert [r.csm for r in rows] == owner_names(demo_store)
     assert sum(r.accounts for r in rows) == int(active.sum()) == 270
     assert sum(r.arr for r in rows) == pytest.approx(float(np.nansum(book.arr[active])))
     for r in rows:
@@ -52,7 +52,7 @@ def test_counts_add_up_to_the_book(demo_store, today):
 
 
 def test_renewal_rate_counts_closed_renewals_of_the_last_365_days(demo_store, today):
-    csm = csm_names(demo_store)[0]
+    csm = owner_names(demo_store)[0]
     with demo_store.sessions.begin() as s:
         mine = list(
             s.execute(
