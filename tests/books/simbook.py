@@ -103,7 +103,14 @@ def write_book(
             tenure = (month.year - start.year) * 12 + month.month - start.month
             mau = max(0.0, level * math.exp(drift[i] * k + rng.normal(0, 0.18)))
             if month >= first_usage:
-                usage_rows.append([f"LMS{i + 1:06d}", f"Sim Account {i + 1}", month.strftime("%Y-%m"), str(int(round(mau)))])
+                usage_rows.append(
+                    [
+                        f"LMS{i + 1:06d}",
+                        f"Sim Account {i + 1}",
+                        month.strftime("%Y-%m"),
+                        str(int(round(mau))),
+                    ]
+                )
             if tenure >= 1:
                 z_u = (math.log(mau + 1) - math.log(18)) / 1.0
                 z_t = (math.log(tenure + 1) - math.log(24)) / 0.9
@@ -136,7 +143,13 @@ def write_book(
                          "Customer - Direct", f"LMS{i + 1:06d}", code])  # fmt: skip
     folder.mkdir(parents=True, exist_ok=True)
     acc = folder / "Account report.csv"
-    _write(acc, [["Account Owner", "Account Name", "Account ID", "Type", "LMS ID", "Recurly ID"], *acc_rows])
+    _write(
+        acc,
+        [
+            ["Account Owner", "Account Name", "Account ID", "Type", "LMS ID", "Recurly ID"],
+            *acc_rows,
+        ],
+    )
     subs = folder / "subscriptions.csv"
     _write(subs, [["uuid", "account_code", "plan_code", "plan_name", "state", "quantity",
                    "unit_amount_in_cents", "currency", "activated_at", "canceled_at",
