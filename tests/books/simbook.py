@@ -108,7 +108,7 @@ def write_book(
                         f"LMS{i + 1:06d}",
                         f"Sim Account {i + 1}",
                         month.strftime("%Y-%m"),
-                        str(int(round(mau))),
+                        str(round(mau)),
                     ]
                 )
             if tenure >= 1:
@@ -127,7 +127,6 @@ def write_book(
             churn = None
         book.churn_day[key] = churn
         code = f"acct-{i + 1:06d}"
-        mrr_cents = int(seats[i] * price[i] * 100)
         if churn is None:
             period_end = date(export_day.year + 1, start.month, min(start.day, 28))
             while period_end - timedelta(days=365) > export_day:
@@ -135,10 +134,10 @@ def write_book(
             state, ends, expires = "active", period_end.isoformat(), ""
         else:
             state, ends, expires = "expired", "", f"{churn.isoformat()} 00:00:00 UTC"
+        period = ends and f"{ends} 00:00:00 UTC"
         sub_rows.append([f"u{i + 1}", code, "basic", "Basic", state, str(seats[i]),
                          str(int(price[i] * 100)), "USD", f"{start.isoformat()} 09:00:00 UTC",
-                         expires and expires, expires, ends and f"{ends} 00:00:00 UTC"])  # fmt: skip
-        del mrr_cents
+                         expires, expires, period])  # fmt: skip
         acc_rows.append([OWNERS[i % len(OWNERS)], f"Sim Account {i + 1}", key,
                          "Customer - Direct", f"LMS{i + 1:06d}", code])  # fmt: skip
     folder.mkdir(parents=True, exist_ok=True)
