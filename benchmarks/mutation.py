@@ -154,11 +154,14 @@ def main() -> int:
     ap.add_argument("--bucket", type=int, default=0, help="which hash bucket is the sample")
     ap.add_argument("--list", action="store_true", help="print the sample and stop")
     ap.add_argument("--only", action="append", default=[], help="path:line to run (repeatable)")
+    ap.add_argument("--module", action="append", default=[], help="only mutants of this file")
     a = ap.parse_args()
 
     pool = [m for p in TARGETS for m in sites(p)]
     sample = [m for m in pool if _bucket(m.key, a.every) == a.bucket]
     sample.sort(key=lambda m: (m.path, m.line, m.col, m.new))
+    if a.module:
+        sample = [m for m in sample if m.path in set(a.module)]
     if a.only:
         sample = [m for m in sample if f"{m.path}:{m.line}" in set(a.only)]
     print(f"{len(pool)} mutation sites in {len(TARGETS)} modules; sample of {len(sample)}")
