@@ -248,3 +248,13 @@ def test_factor_texts():
     assert texts[0]["silence"] == "no reply for 140 d"
     assert texts[0]["upsell"] == "open upsell opportunity"
     assert texts[0]["arr"] == "ARR 1,234,567"
+
+
+def test_arr_factor_without_any_arr_is_zero():
+    inp = _inputs(2, arr=np.array([0.0, np.nan]))
+    _, contrib = priority_scores(inp)
+    assert contrib["arr"].tolist() == [0.0, 0.0]
+    empty = _inputs(0)
+    score, contrib = priority_scores(empty)
+    assert score.shape == (0,)
+    assert contrib["arr"].shape == (0,)
