@@ -119,7 +119,10 @@ def test_singular_and_plural_messages():
         "Ticket A-2 waits for the customer and auto-closes in 1 day: follow up?",
         "Ticket A-3 waits for the customer and auto-closes in 2 days: follow up?",
     ]
-    never = replace(CLEAN, poc_unresponsive=True, days_since_poc_reply=None)
-    assert [a.message for a in account_alerts(never)] == [
-        "Main POC has never replied: is there another contact to reach?"
+    silent = replace(CLEAN, poc_unresponsive=True, days_since_poc_reply=91)
+    assert [a.message for a in account_alerts(silent)] == [
+        "Main POC last replied 91 days ago: is there another contact to reach?"
     ]
+    # No reply date is unknown, not silence: nothing to discuss.
+    unknown = replace(CLEAN, poc_unresponsive=True, days_since_poc_reply=None)
+    assert account_alerts(unknown) == []
