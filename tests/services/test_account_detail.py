@@ -95,7 +95,7 @@ def test_contacts_main_poc_first_and_days_since_reply(demo_store: Store, today: 
         aid = s.execute(
             select(Contact.account_id).where(Contact.is_main_poc.is_(True)).limit(1)
         ).scalar_one()
-        # Three hand-made contacts: 30 days quiet, 90 (the last fresh day), 91 (stale), never.
+        # Hand-made contacts: 30 days quiet, 90 (the last fresh day), 91 (stale), no date.
         for name, replied in [
             ("Thirty", date(2026, 10, 25)),
             ("Ninety", date(2026, 8, 26)),
@@ -110,7 +110,7 @@ def test_contacts_main_poc_first_and_days_since_reply(demo_store: Store, today: 
         "Thirty Test": (30, False),
         "Ninety Test": (90, False),
         "Ninetyone Test": (91, True),
-        "Never Test": (None, True),
+        "Never Test": (None, False),  # no reply date is unknown, not stale
     }
 
 
