@@ -268,3 +268,30 @@ def test_effective_weights_share_a_group():
         ),
     )
     assert effective_weights(card) == {"utilisation": 60.0, "mau_latest": 20.0}
+
+
+def test_bootstrap_defaults_and_the_rounding_of_the_estimate():
+    rng = np.random.default_rng(11)
+    risk = rng.random(120)
+    y = rng.random(120) < risk
+    cluster = np.arange(120)
+    points, samples = bootstrap_aucs([risk], y, cluster)
+    again, same = bootstrap_aucs([risk], y, cluster, reps=200, seed=0)
+    assert samples.shape == (1, 200)
+    assert np.array_equal(samples, same)
+    assert points == again
+    assert points[0] is not None
+    assert round(points[0], 3) != round(points[0], 4)  # the fourth decimal matters here
+    assert estimate(risk, y, cluster).auc == round(points[0], 4)
+
+
+def test_biggest_drag_without_measures_and_for_a_small_loss():
+    empty = Scorecard("t", (Group("usage", "Usage", 100.0),), ())
+    col, cost = biggest_drag(score_book(empty, _inputs(2)))
+    assert col.tolist() == [-1, -1]
+    assert cost.tolist() == [0.0, 0.0]
+    # A loss under one point still names its measure.
+    inputs = _inputs(1, raw={"utilisation": np.array([0.99]), "mau_trend_3m": np.array([0.0])})
+    col, cost = biggest_drag(score_book(_card(), inputs))
+    assert col.tolist() == [0]
+    assert cost.tolist() == pytest.approx([0.5])
