@@ -295,3 +295,28 @@ def test_biggest_drag_without_measures_and_for_a_small_loss():
     col, cost = biggest_drag(score_book(_card(), inputs))
     assert col.tolist() == [0]
     assert cost.tolist() == pytest.approx([0.5])
+
+
+def test_fit_direction_flat_candidates_and_unknown_groups():
+    base = Scorecard("base", (), ())
+    card = card_from_coefficients(
+        "fit",
+        _candidates()[:2],
+        coef=np.array([-0.5, 0.5]),
+        spread=np.array([0.0, 1.0]),  # no spread: divide by 1, not by 0
+        limits=[(0.0, 1.0), (0.0, 3.0)],
+        bands=BandRules(),
+        base=base,
+    )
+    # Raw weights 0.5 * 1 / 1 and 0.5 * 3 / 1: a quarter and three quarters.
+    assert [m.weight for m in card.measures] == [25.0, 75.0]
+    assert [m.invert for m in card.measures] == [False, True]  # only a positive b inverts
+    stray = Scorecard(
+        "t",
+        (Group("usage", "Usage", 100.0),),
+        (
+            Measure("utilisation", "U", "usage", 1.0, 0.0, 1.0),
+            Measure("nps_latest", "N", "elsewhere", 1.0, 0.0, 10.0),
+        ),
+    )
+    assert effective_weights(stray) == {"utilisation": 100.0, "nps_latest": 0.0}

@@ -201,10 +201,10 @@ def test_engaged_contacts_replied_within_fewer_than_90_days():
     h = history(
         [[1] * 8],
         [[1] * 8],
-        **_contacts([now, now - 89, now - 90, now + 2, NAN], [True, False, False, False, False]),
+        **_contacts([now, now - 89, now - 90, now + 1, NAN], [True, False, False, False, False]),
     )
     m = measures_at(CARD, h, now)
-    assert m.raw["engaged_contacts"].tolist() == [2.0]  # today and 89 days ago
+    assert m.raw["engaged_contacts"].tolist() == [2.0]  # today and 89 days ago, not tomorrow
     assert m.poc_days.tolist() == [0.0]
     assert m.poc_unavailable.tolist() == [False]
 
