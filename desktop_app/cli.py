@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         book,
         gui,
         importing,
+        plan,
         review,
         scoring,
         team,
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, transition, team, worklist):
+    for module in (importing, review, scoring, transition, team, worklist, plan):
         module.register(sub)
     return parser
 
