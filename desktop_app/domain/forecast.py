@@ -164,16 +164,20 @@ class Rollup:
     uncalled: float  # open ARR with no call (weighted by the suggestion)
     weighted: float  # the likely-weighted projection of retained ARR
     target: float | None  # in dollars; None without a plan
+    #: Won and projected ARR of the renewals that have a target (what "% to plan" divides):
+    #: in a team where some CSMs have no target, their renewals do not count toward it.
+    planned_retained: float = 0.0
+    planned_weighted: float = 0.0
 
     @property
     def pct_to_plan(self) -> float | None:
         """Retained so far / target."""
-        return None if not self.target else self.retained / self.target
+        return None if not self.target else self.planned_retained / self.target
 
     @property
     def projected_pct(self) -> float | None:
         """Likely-weighted projection / target."""
-        return None if not self.target else self.weighted / self.target
+        return None if not self.target else self.planned_weighted / self.target
 
 
 def target_dollars(kind: str, target: float, arr_due: float) -> float:
@@ -208,7 +212,21 @@ def rollup(lines: Iterable[RenewalLine], target: float | None) -> Rollup:
         else:
             lost += ln.arr
         weighted += CALL_WEIGHT[call] * ln.arr
-    return Rollup(n, due, won, lost, won + commit, likely, risky, uncalled, weighted, target)
+    planned = target is not None
+    return Rollup(
+        n,
+        due,
+        won,
+        lost,
+        won + commit,
+        likely,
+        risky,
+        uncalled,
+        weighted,
+        target,
+        won if planned else 0.0,
+        weighted if planned else 0.0,
+    )
 
 
 def add_rollups(parts: Iterable[Rollup]) -> Rollup:
@@ -226,4 +244,6 @@ def add_rollups(parts: Iterable[Rollup]) -> Rollup:
         uncalled=sum(p.uncalled for p in items),
         weighted=sum(p.weighted for p in items),
         target=sum(targets) if targets else None,
+        planned_retained=sum(p.planned_retained for p in items),
+        planned_weighted=sum(p.planned_weighted for p in items),
     )

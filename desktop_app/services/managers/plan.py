@@ -294,7 +294,8 @@ def _lines(store: Store, quarter: Quarter, today: date) -> list[RenewalRow]:
                 why=hint.why,
             )
         )
-    rows.sort(key=lambda r: (r.due or date.max, r.account.lower()))
+    # Open renewals first (what there is still to do), each group by due date.
+    rows.sort(key=lambda r: (r.outcome != "open", r.due or date.max, r.account.lower()))
     return rows
 
 

@@ -78,7 +78,11 @@ def test_no_target_means_no_percentage(store, book):
     ann = next(p for p in rep.csms if p.csm == "Ann Avery")
     assert ann.target is None
     assert ann.figures.pct_to_plan is None
+    # The team's % to plan divides only the renewals of CSMs who have a target (Bob's).
     assert rep.team.target == pytest.approx(126_000)
+    assert rep.team.retained == 100_000
+    assert rep.team.pct_to_plan == 0
+    assert rep.team.projected_pct == pytest.approx(45_000 / 126_000)
 
 
 def test_call_undo_redo_and_history(store, book):

@@ -1,0 +1,37 @@
+"""The Team menu's managers' entries: plan and forecast, alerts, hindsight, one-on-one pack."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
+
+
+class ManagersActions:
+    """Builds the actions on ``window`` and adds them to the Team menu."""
+
+    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+        self.w = window
+        self.plan = self._act(menu, "Renewal &plan and forecast…", self.show_plan, "Ctrl+Shift+P")
+        self._views: list[Any] = []
+
+    def _act(self, menu: QMenu, text: str, slot: Any, shortcut: str | None = None) -> QAction:
+        action = QAction(text, self.w)
+        if shortcut:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _open_account(self, account_id: int) -> None:
+        self.w.select_accounts(np.array([account_id]))
+
+    def show_plan(self) -> None:
+        from desktop_app.ui.dialogs.plan_view import PlanView
+
+        PlanView(self.w.store, self.w.undo_stack, self.w, today=self.w.today).open()
