@@ -18,7 +18,7 @@ class ManagersActions:
     def __init__(self, window: MainWindow, menu: QMenu) -> None:
         self.w = window
         self.plan = self._act(menu, "Renewal &plan and forecast…", self.show_plan, "Ctrl+Shift+P")
-        self._views: list[Any] = []
+        self.alerts = self._act(menu, "&Alerts by CSM…", self.show_alerts, "Ctrl+Shift+A")
 
     def _act(self, menu: QMenu, text: str, slot: Any, shortcut: str | None = None) -> QAction:
         action = QAction(text, self.w)
@@ -35,3 +35,10 @@ class ManagersActions:
         from desktop_app.ui.dialogs.plan_view import PlanView
 
         PlanView(self.w.store, self.w.undo_stack, self.w, today=self.w.today).open()
+
+    def show_alerts(self) -> None:
+        from desktop_app.ui.dialogs.alerts_view import AlertsView
+
+        view = AlertsView(self.w.store, self.w.undo_stack, self.w, today=self.w.today)
+        view.accountRequested.connect(self._open_account)
+        view.open()
