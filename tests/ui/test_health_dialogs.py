@@ -113,9 +113,9 @@ def test_scorecard_editor_validates_previews_and_saves(qtbot, qtmodeltester, dem
     assert _set(dlg.model, "group", "usage", 1, 20)
     assert not dlg.save_button.isEnabled()
     assert "sum to 100" in dlg.message.text()
-    assert "75" in dlg.total_label.text()
-    # back to 100 by moving the weight to NPS -> live preview lists band changes
-    assert _set(dlg.model, "group", "nps", 1, 40)
+    assert "80" in dlg.total_label.text()  # the default's usage 40 -> 20
+    # back to 100 by moving the weight to NPS (10 -> 30) -> live preview lists band changes
+    assert _set(dlg.model, "group", "nps", 1, 30)
     assert dlg.save_button.isEnabled()
     n = dlg.preview_model.rowCount()
     assert n > 0

@@ -1,7 +1,7 @@
 """managers: renewal targets, forecast calls, alert actions, one-on-one packs
 
 Revision ID: 0007_managers
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-06
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_managers"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
