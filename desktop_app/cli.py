@@ -52,11 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-<<<<<<< HEAD
-    for module in (importing, review, scoring, transition, team, worklist, plan):
-=======
-    for module in (importing, review, scoring, scorecard, transition, team, worklist):
->>>>>>> main
+    for module in (importing, review, scoring, scorecard, transition, team, worklist, plan):
         module.register(sub)
     return parser
 
