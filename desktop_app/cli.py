@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_app.commands import (
         book,
         gui,
+        hindsight,
         importing,
         plan,
         review,
@@ -52,7 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, scorecard, transition, team, worklist, plan):
+    for module in (
+        importing,
+        review,
+        scoring,
+        scorecard,
+        transition,
+        team,
+        worklist,
+        plan,
+        hindsight,
+    ):
         module.register(sub)
     return parser
 

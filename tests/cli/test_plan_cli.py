@@ -74,3 +74,16 @@ def test_bad_plan_sheet_names_file_row_and_column(small_db, tmp_path, capsys):
     assert main(["--db", small_db, "plan", "import", str(plan)]) == 2
     err = capsys.readouterr().err
     assert "plan.csv, row 2, column 'Target': not a money amount" in err
+
+
+def test_hindsight_json_and_text(demo_path, capsys):
+    argv = ["--db", str(demo_path), "hindsight", "--from", "2025-11-24", "--to", "2026-11-24"]
+    assert main([*argv, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["churned"] == len(data["accounts"]) > 0
+    assert data["seen_90_days_before"] == sum(a["seen"] for a in data["accounts"])
+    assert sum(v["churned"] for v in data["by_owner"].values()) == data["churned"]
+    assert [g["days_before"] for g in data["accounts"][0]["before"]] == [180, 90, 30]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"{data['seen_90_days_before']} of {data['churned']} churned accounts" in out

@@ -98,16 +98,6 @@ def current_calls(session: Session, account_ids: Sequence[int] | None = None) ->
     return {int(a): Call(c) for a, c in session.execute(stmt)}
 
 
-def calls_as_of(session: Session, when: datetime) -> dict[int, Call]:
-    """The call in force per account at the instant ``when`` (for hindsight)."""
-    stmt = (
-        select(ForecastCall.account_id, ForecastCall.call)
-        .where(ForecastCall.created_at <= when)
-        .order_by(ForecastCall.created_at, ForecastCall.id)
-    )
-    return {int(a): Call(c) for a, c in session.execute(stmt)}
-
-
 def suggestion(store: Store, account_id: int, today: date | None = None) -> Suggestion:
     """The app's suggested call for one account's renewal."""
     today = today or date.today()
