@@ -19,6 +19,7 @@ class ManagersActions:
         self.w = window
         self.plan = self._act(menu, "Renewal &plan and forecast…", self.show_plan, "Ctrl+Shift+P")
         self.alerts = self._act(menu, "&Alerts by CSM…", self.show_alerts, "Ctrl+Shift+A")
+        self.hindsight = self._act(menu, "Did we &see it coming?…", self.show_hindsight)
 
     def _act(self, menu: QMenu, text: str, slot: Any, shortcut: str | None = None) -> QAction:
         action = QAction(text, self.w)
@@ -40,5 +41,12 @@ class ManagersActions:
         from desktop_app.ui.dialogs.alerts_view import AlertsView
 
         view = AlertsView(self.w.store, self.w.undo_stack, self.w, today=self.w.today)
+        view.accountRequested.connect(self._open_account)
+        view.open()
+
+    def show_hindsight(self) -> None:
+        from desktop_app.ui.dialogs.hindsight_view import HindsightView
+
+        view = HindsightView(self.w.store, self.w, today=self.w.today)
         view.accountRequested.connect(self._open_account)
         view.open()
