@@ -21,7 +21,6 @@ from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.alert_rules import ALERT_LABEL
 from desktop_app.domain.forecast import CALL_LABEL
 from desktop_app.services.managers.hindsight import (
-    ChurnCase,
     Glimpse,
     Hindsight,
     did_we_see_it_coming,
