@@ -29,9 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_app.commands import (
         book,
         gui,
-        hindsight,
         importing,
-        plan,
+        managers,
         review,
         scorecard,
         scoring,
@@ -53,17 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (
-        importing,
-        review,
-        scoring,
-        scorecard,
-        transition,
-        team,
-        worklist,
-        plan,
-        hindsight,
-    ):
+    for module in (importing, review, scoring, scorecard, transition, team, worklist, managers):
         module.register(sub)
     return parser
 

@@ -87,3 +87,20 @@ def test_hindsight_json_and_text(demo_path, capsys):
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert f"{data['seen_90_days_before']} of {data['churned']} churned accounts" in out
+
+
+def test_oneonone_export(demo_path, tmp_path, capsys):
+    base = ["--db", str(demo_path), "oneonone", "export", "--owner", "holly grant"]
+    out = tmp_path / "pack.xlsx"
+    assert main([*base, "--out", str(out), "--as-of", "2026-11-24"]) == 0
+    assert out.stat().st_size > 0
+    assert "Holly Grant" in capsys.readouterr().out
+    for argv, needle in (
+        ([*base[:-1], "Nobody", "--out", str(out)], "no CSM named 'Nobody'"),
+        ([*base, "--out", str(tmp_path / "pack.docx")], "pack.docx"),
+        ([*base, "--out", str(tmp_path / "nope" / "p.pdf")], "does not exist"),
+    ):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.strip().count("\n") == 0
+        assert needle in err

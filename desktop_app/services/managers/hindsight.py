@@ -105,7 +105,7 @@ class Hindsight:
         )
 
 
-def _month_end_on_or_before(d: date) -> date:
+def month_end_on_or_before(d: date) -> date:
     """The first day of the latest month whose end is on or before ``d``."""
     first = date(d.year, d.month, 1)
     nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
@@ -190,9 +190,9 @@ def _history(store: Store, ids: list[int]) -> _History:
 
 
 def _glimpse(h: _History, aid: int, days: int, on: date) -> Glimpse:
-    month = _month_end_on_or_before(on)
+    month = month_end_on_or_before(on)
     score, band = h.snaps[aid].get(month, (None, None))
-    prev_month = _month_end_on_or_before(month - timedelta(days=1))
+    prev_month = month_end_on_or_before(month - timedelta(days=1))
     _s, band_before = h.snaps[aid].get(prev_month, (None, None))
     end_of_day = datetime.combine(on, time.max)
     override = next(

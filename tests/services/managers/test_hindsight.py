@@ -9,7 +9,7 @@ import pytest
 from desktop_app.domain.alert_rules import AlertType
 from desktop_app.domain.forecast import Call
 from desktop_app.services.errors import UserError
-from desktop_app.services.managers.hindsight import _month_end_on_or_before, did_we_see_it_coming
+from desktop_app.services.managers.hindsight import did_we_see_it_coming, month_end_on_or_before
 from desktop_app.store.schema import Account, HealthOverride, HealthSnapshot, UsageMonth
 from desktop_app.store.schema_managers import ForecastCall
 from tests.services.managers.fixtures import small_book
@@ -112,5 +112,5 @@ def test_period_filters_and_checks(book):
         (date(2026, 12, 31), date(2026, 12, 1)),
     ],
 )
-def test_month_end_on_or_before(day, month):
-    assert _month_end_on_or_before(day) == month
+def testmonth_end_on_or_before(day, month):
+    assert month_end_on_or_before(day) == month
