@@ -102,3 +102,21 @@ def test_cli_writes_the_pdf(qapp, demo_path, tmp_path, capsys):
     assert main([*argv, "--out", str(pdf), "--as-of", "2026-11-24"]) == 0
     assert "page(s)" in capsys.readouterr().out
     assert "One-on-one: Holly Grant" in _text(pdf)
+
+
+def test_export_dialog_writes_and_records(qtbot, demo_store, today, tmp_path):
+    from desktop_app.ui.dialogs.pack_export import PackExportDialog
+
+    dlg = PackExportDialog(demo_store, today=today, owner=OWNER)
+    qtbot.addWidget(dlg)
+    dlg.export(str(tmp_path / "holly.xlsx"))
+    qtbot.waitUntil(lambda: not dlg.busy(), timeout=15000)
+    assert dlg.written == tmp_path / "holly.xlsx"
+    assert "Wrote" in dlg.status.text()
+    later = build_pack(demo_store, OWNER, today + timedelta(days=1))
+    assert later.baseline == f"the pack of {today.isoformat()}"
+    dlg.since_last.setChecked(False)
+    dlg.export(str(tmp_path / "holly"))  # no suffix: a PDF
+    qtbot.waitUntil(lambda: not dlg.busy(), timeout=15000)
+    assert dlg.written == tmp_path / "holly.pdf"
+    assert "since 2026-10-25" in dlg.status.text()
