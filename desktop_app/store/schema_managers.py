@@ -71,3 +71,22 @@ class OneOnOnePack(Base):
     as_of: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     state_json: Mapped[str] = mapped_column(Text)
+
+
+class SurveyAnswer(Base):
+    """One rated answer of a relationship survey, on a 0-10 scale, linked to its account."""
+
+    __tablename__ = "survey_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), index=True
+    )
+    response_key: Mapped[str] = mapped_column(String(120))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    responded_at: Mapped[date | None] = mapped_column(Date)
+    question: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(12))  # performance | importance
+    value: Mapped[float] = mapped_column(Float)

@@ -1,4 +1,4 @@
-"""managers: renewal targets, forecast calls, alert actions, one-on-one packs
+"""managers: renewal targets, forecast calls, alert actions, one-on-one packs, surveys
 
 Revision ID: 0007_managers
 Revises: 0003
@@ -87,9 +87,39 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_oneonone_packs"),
     )
     op.create_index("ix_oneonone_packs_owner", "oneonone_packs", ["owner"])
+    op.create_table(
+        "survey_answers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=True),
+        sa.Column("response_key", sa.String(length=120), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("responded_at", sa.Date(), nullable=True),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"],
+            ["import_batches.id"],
+            name="fk_survey_answers_batch_id_import_batches",
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name="fk_survey_answers_account_id_accounts",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_survey_answers"),
+    )
+    op.create_index("ix_survey_answers_batch_id", "survey_answers", ["batch_id"])
+    op.create_index("ix_survey_answers_account_id", "survey_answers", ["account_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_survey_answers_account_id", table_name="survey_answers")
+    op.drop_index("ix_survey_answers_batch_id", table_name="survey_answers")
+    op.drop_table("survey_answers")
     op.drop_index("ix_oneonone_packs_owner", table_name="oneonone_packs")
     op.drop_table("oneonone_packs")
     op.drop_index("ix_alert_actions_alert", table_name="alert_actions")
