@@ -1,4 +1,4 @@
-"""The managers' commands in one place: ``plan``, ``forecast``, ``hindsight``, ``oneonone``.
+"""The managers' commands: plan, forecast, hindsight, oneonone, survey and perception.
 
 (``alerts list|ack|snooze|reopen`` extend the ``alerts`` command of ``commands.team``.)
 """
@@ -9,7 +9,7 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    from desktop_app.commands import hindsight, oneonone, plan
+    from desktop_app.commands import hindsight, oneonone, perception, plan
 
-    for module in (plan, hindsight, oneonone):
+    for module in (plan, hindsight, oneonone, perception):
         module.register(sub)
