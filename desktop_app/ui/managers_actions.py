@@ -20,6 +20,7 @@ class ManagersActions:
         self.plan = self._act(menu, "Renewal &plan and forecast…", self.show_plan, "Ctrl+Shift+P")
         self.alerts = self._act(menu, "&Alerts by CSM…", self.show_alerts, "Ctrl+Shift+A")
         self.hindsight = self._act(menu, "Did we &see it coming?…", self.show_hindsight)
+        self.perception = self._act(menu, "Customer &perception by CSM…", self.show_perception)
         self.pack = self._act(menu, "&Export one-on-one pack…", self.export_pack)
 
     def _act(self, menu: QMenu, text: str, slot: Any, shortcut: str | None = None) -> QAction:
@@ -56,3 +57,8 @@ class ManagersActions:
         from desktop_app.ui.dialogs.pack_export import PackExportDialog
 
         PackExportDialog(self.w.store, self.w, today=self.w.today).open()
+
+    def show_perception(self) -> None:
+        from desktop_app.ui.dialogs.perception_view import PerceptionView
+
+        PerceptionView(self.w.store, self.w).open()
