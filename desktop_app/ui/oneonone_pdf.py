@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.forecast import CALL_LABEL
+from desktop_app.domain.perception import CATEGORY_LABEL
 from desktop_app.services.managers.pack import OneOnOnePackData, SummaryLine
 
 _CSS = """
@@ -38,6 +39,7 @@ td.n { text-align: right; }
 .muted { color: #555; }
 """
 CHART_URL = "pack://bandmix.png"
+PERCEPTION_URL = "pack://perception.png"
 NO_SCORE_COLOUR = "#999999"
 
 
@@ -125,6 +127,118 @@ def band_mix_image(pack: OneOnOnePackData, width: int = 1400, height: int = 360)
     return img
 
 
+def perception_image(pack: OneOnOnePackData, width: int = 1400, height: int = 400) -> QImage:
+    """Each category's mean (dot) and 95% interval (bar) against the team average (tick)."""
+    img = QImage(width, height, QImage.Format.Format_RGB32)
+    img.fill(QColor("white"))
+    per = pack.perception
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = QFont("sans-serif")
+    font.setPixelSize(22)
+    p.setFont(font)
+    left, right = 300, width - 160
+    views = per.categories if per else []
+    row_h = (height - 70) / max(len(views), 1)
+
+    def x(v: float) -> float:
+        return left + (right - left) * v / 10.0
+
+    for tick in range(0, 11, 2):
+        p.setPen(QPen(QColor("#cccccc"), 1))
+        p.drawLine(int(x(tick)), 10, int(x(tick)), int(height - 55))
+        p.setPen(QColor("#444444"))
+        p.drawText(
+            QRectF(x(tick) - 20, height - 52, 40, 24), int(Qt.AlignmentFlag.AlignHCenter), str(tick)
+        )
+    right_mid = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    for k, v in enumerate(views):
+        y = 10 + (k + 0.5) * row_h
+        sc = v.performance
+        p.setPen(QColor("#111111"))
+        p.drawText(
+            QRectF(0, y - row_h / 2, left - 14, row_h), right_mid, CATEGORY_LABEL[v.category]
+        )
+        p.drawText(
+            QRectF(right + 12, y - row_h / 2, 150, row_h),
+            int(Qt.AlignmentFlag.AlignVCenter),
+            f"n={sc.n}",
+        )
+        if sc.team_mean is not None:
+            p.setPen(QPen(QColor("#111111"), 5))
+            p.drawLine(
+                int(x(sc.team_mean)),
+                int(y - row_h * 0.35),
+                int(x(sc.team_mean)),
+                int(y + row_h * 0.35),
+            )
+        if sc.mean is None:
+            continue
+        if sc.low is not None and sc.high is not None:
+            p.setPen(QPen(QColor("#333333"), 3))
+            p.drawLine(int(x(sc.low)), int(y), int(x(sc.high)), int(y))
+        colour = {"above": "#009E73", "below": "#D55E00"}.get(sc.mark or "", "#0072B2")
+        p.setPen(QPen(QColor("#111111"), 2))
+        p.setBrush(QColor(colour))
+        p.drawEllipse(QRectF(x(sc.mean) - 11, y - 11, 22, 22))
+    p.setPen(QColor("#444444"))
+    p.drawText(
+        QRectF(20, height - 28, width - 40, 26),
+        int(Qt.AlignmentFlag.AlignLeft),
+        "Dot: mean rating (green above, vermillion below the team; blue in line). "
+        "Bar: 95% interval. Black tick: team average.",
+    )
+    p.end()
+    return img
+
+
+def _perception_html(pack: OneOnOnePackData) -> list[str]:
+    head = "<h2>Customer perception</h2>"
+    per = pack.perception
+    if per is None:
+        return [head, '<p class="muted">No relationship-survey responses for this book.</p>']
+    rows = []
+    for v in per.categories:
+        sc = v.performance
+        ci = "too few" if sc.low is None or sc.high is None else f"{sc.low:.1f}–{sc.high:.1f}"
+        rows.append(
+            (
+                CATEGORY_LABEL[v.category],
+                _num1(sc.mean),
+                sc.n,
+                ci,
+                _num1(sc.team_mean),
+                sc.label if sc.mark else "—",
+                _num1(v.importance),
+                _num1(v.gap),
+            )
+        )
+    return [
+        head,
+        f'<p class="muted">{per.responses} responses. Above or below only when the 95% '
+        "interval excludes the team average.</p>",
+        f'<p><img src="{PERCEPTION_URL}" width="620"></p>',
+        _table(
+            (
+                "Category",
+                "Performance",
+                "n",
+                "95% interval",
+                "Team",
+                "Against team",
+                "Importance",
+                "Gap",
+            ),
+            rows,
+            {1, 2, 4, 6, 7},
+        ),
+    ]
+
+
+def _num1(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f}"
+
+
 def pack_html(pack: OneOnOnePackData) -> str:
     """The pack as HTML (what the PDF renders; the chart is the resource ``CHART_URL``)."""
     lead = f"Team lead {pack.team_lead} · " if pack.team_lead else ""
@@ -180,6 +294,7 @@ def pack_html(pack: OneOnOnePackData) -> str:
             [(a.type, a.account, a.message) for a in pack.alerts],
             set(),
         ),
+        *_perception_html(pack),
     ]
     return "".join(parts)
 
@@ -219,7 +334,9 @@ def write_pack_pdf(pack: OneOnOnePackData, path: str | Path) -> int:
         )
     )
     doc = QTextDocument()
-    doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_URL), band_mix_image(pack))
+    image = QTextDocument.ResourceType.ImageResource
+    doc.addResource(image, QUrl(CHART_URL), band_mix_image(pack))
+    doc.addResource(image, QUrl(PERCEPTION_URL), perception_image(pack))
     doc.setDefaultStyleSheet(_CSS)
     doc.setHtml(f"<html><body>{pack_html(pack)}</body></html>")
     rect = writer.pageLayout().paintRectPixels(writer.resolution())

@@ -120,3 +120,26 @@ def test_export_dialog_writes_and_records(qtbot, demo_store, today, tmp_path):
     qtbot.waitUntil(lambda: not dlg.busy(), timeout=15000)
     assert dlg.written == tmp_path / "holly.pdf"
     assert "since 2026-10-25" in dlg.status.text()
+
+
+def test_pack_shows_the_perception_of_the_csm(qapp, demo_store, today, tmp_path):
+    from desktop_app.services.managers.perception import import_survey, perception_report
+
+    book = load_book(demo_store, today)
+    names = [str(n) for n, o in zip(book.name, book.owner, strict=True) if o == OWNER][:4]
+    rows = "".join(f"{n},{8 + i % 2},{7},{9}\n" for i, n in enumerate(names))
+    survey = tmp_path / "survey.csv"
+    survey.write_text("Account,Communication,Service,How important is service?\n" + rows)
+    import_survey(demo_store, survey)
+    pack = build_pack(demo_store, OWNER, today)
+    assert pack.perception == perception_report(demo_store).for_csm(OWNER)
+    write_pack_pdf(pack, tmp_path / "p.pdf")
+    text = _text(tmp_path / "p.pdf")
+    assert f"Customer perception {len(names)} responses" in text
+    comm = pack.perception.categories[0]
+    assert f"Communication {comm.performance.mean:.1f} {len(names)} " in text
+    # Only Holly's ratings exist: the team average is hers, so no mark can be claimed.
+    assert "Above team" not in text
+    assert "Below team" not in text
+    write_pack_xlsx(pack, tmp_path / "p.xlsx")
+    assert "Perception" in load_workbook(tmp_path / "p.xlsx", read_only=True).sheetnames

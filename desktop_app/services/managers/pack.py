@@ -24,6 +24,7 @@ from desktop_app.services.managers.alert_facts import snapshot_bands
 from desktop_app.services.managers.alerts import OPEN, alert_overview
 from desktop_app.services.managers.forecast import band_churn_rates, current_calls, suggest_for
 from desktop_app.services.managers.hindsight import month_end_on_or_before
+from desktop_app.services.managers.perception import CsmPerception, perception_report
 from desktop_app.services.managers.plan import plan_report
 from desktop_app.services.portfolio import load_book
 from desktop_app.services.team import NOT_SCORED, team_median, team_summary
@@ -103,6 +104,7 @@ class OneOnOnePackData:
     changes: list[Change]
     alerts: list[PackAlert]
     handled_alerts: int
+    perception: CsmPerception | None = None
     state: dict[str, object] = field(default_factory=dict, repr=False)
 
 
@@ -220,6 +222,7 @@ def build_pack(
         changes=changes,
         alerts=alerts,
         handled_alerts=sum(a.status != OPEN for a in mine_alerts),
+        perception=perception_report(store).for_csm(owner),
         state=state,
     )
 

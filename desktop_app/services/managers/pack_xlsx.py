@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop_app.domain.forecast import CALL_LABEL
+from desktop_app.domain.perception import CATEGORY_LABEL
 from desktop_app.io.exporters.xlsx_writer import SheetSpec, write_xlsx
 from desktop_app.services.managers.pack import OneOnOnePackData
 
@@ -52,7 +53,22 @@ def pack_sheets(pack: OneOnOnePackData) -> list[SheetSpec]:
     changes.rows += [(c.kind, c.account, c.detail) for c in pack.changes]
     alerts = SheetSpec("Open alerts", (22, 20, 34, 70), [("Id", "Alert", "Account", "Detail")])
     alerts.rows += [(a.id, a.type, a.account, a.message) for a in pack.alerts]
-    return [summary, mix, plan, ren, changes, alerts]
+    sheets = [summary, mix, plan, ren, changes, alerts]
+    if pack.perception is not None:
+        per = SheetSpec(
+            "Perception",
+            (26, 12, 8, 10, 10, 10, 14, 12, 10, 10),
+            [("Category", "Performance", "n", "CI low", "CI high", "Team", "Against team",
+              "Importance", "n", "Gap")],
+        )  # fmt: skip
+        for v in pack.perception.categories:
+            p = v.performance
+            per.rows.append(
+                (CATEGORY_LABEL[v.category], p.mean, p.n, p.low, p.high, p.team_mean,
+                 p.mark, v.importance, v.importance_n, v.gap)
+            )  # fmt: skip
+        sheets.append(per)
+    return sheets
 
 
 def write_pack_xlsx(pack: OneOnOnePackData, path: str | Path) -> None:
