@@ -16,15 +16,15 @@ scikit-learn is imported inside ``fit_scorecard`` only: start-up never pays for 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
-from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
+from desktop_app.domain.arrays import BoolArray, FloatArray
 from desktop_app.domain.auc import MIN_EVENTS, bootstrap_aucs, interval
 from desktop_app.domain.band_reasons import SHORT_LABELS
 from desktop_app.domain.churn import day_number
-from desktop_app.domain.health import MeasureInputs, score_book
+from desktop_app.domain.health import score_book
 from desktop_app.domain.health_inputs import HistoryInputs, measures_at
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.domain.scorecard_fit import (
@@ -36,13 +36,12 @@ from desktop_app.domain.scorecard_fit import (
 )
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_loading import load_history
+from desktop_app.services.health_observations import Month, account_ids, labels, observe
 from desktop_app.services.health_versions import active_scorecard, default_scorecard, save_version
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
 
 HORIZON_DAYS = 90
-HISTORY_MONTHS = 36
-MAX_OBSERVATIONS = 250_000
 MAX_MISSING = 0.7
 BOOTSTRAP_REPS = 200
 
@@ -82,73 +81,6 @@ class FitReport:
         return self.verdict == "better"
 
 
-@dataclass(frozen=True, eq=False)
-class _Month:
-    t: float
-    inputs: MeasureInputs  # the sampled live accounts at ``t``
-    label: BoolArray
-
-
-def _month_ends(as_of: date, horizon_days: int) -> list[date]:
-    """Month-ends whose horizon has passed by ``as_of``, newest last."""
-    last = as_of - timedelta(days=horizon_days)
-    end = last.replace(day=1) - timedelta(days=1)
-    out = []
-    for _ in range(HISTORY_MONTHS):
-        out.append(end)
-        end = end.replace(day=1) - timedelta(days=1)
-    return sorted(out)
-
-
-def _subset(inputs: MeasureInputs, idx: IntArray) -> MeasureInputs:
-    def take(a: np.ndarray | None) -> np.ndarray | None:
-        return None if a is None else a[idx]
-
-    return replace(
-        inputs,
-        account_id=inputs.account_id[idx],
-        raw={k: v[idx] for k, v in inputs.raw.items()},
-        open_escalations=inputs.open_escalations[idx],
-        poc_days=inputs.poc_days[idx],
-        poc_unavailable=inputs.poc_unavailable[idx],
-        days_past_due=inputs.days_past_due[idx],
-        organic=inputs.organic[idx],
-        esc_key=take(inputs.esc_key),
-        esc_day=take(inputs.esc_day),
-        poc_name=take(inputs.poc_name),
-        poc_status=take(inputs.poc_status),
-    )
-
-
-def _observe(
-    card: Scorecard, h: HistoryInputs, as_of: date, horizon_days: int, progress: Progress
-) -> list[_Month]:
-    ends = [e for e in _month_ends(as_of, horizon_days) if len(h)]
-    total_live = 0
-    months: list[tuple[float, MeasureInputs]] = []
-    for k, end in enumerate(ends):
-        check(progress, 0.05 + 0.35 * k / max(len(ends), 1), "Reading the churn history…")
-        t = float(day_number(end))
-        inputs = measures_at(card, h, t)
-        if len(inputs):
-            months.append((t, inputs))
-            total_live += len(inputs)
-    keep = min(1.0, MAX_OBSERVATIONS / max(total_live, 1))
-    rng = np.random.default_rng(20261206)
-    # Sample accounts, not rows, so that one account's months stay together.
-    chosen = rng.random(len(h)) < keep
-    out = []
-    for t, inputs in months:
-        row = np.searchsorted(h.account_id, inputs.account_id)
-        idx = np.flatnonzero(chosen[row])
-        sub = _subset(inputs, idx)
-        cd = h.churn_day[row[idx]]
-        with np.errstate(invalid="ignore"):
-            label = (cd > t) & (cd <= t + horizon_days)
-        out.append(_Month(t, sub, label))
-    return out
-
-
 def _candidates(base: Scorecard) -> list[Candidate]:
     groups = {g.id: g.label for g in base.groups}
     return [
@@ -157,7 +89,7 @@ def _candidates(base: Scorecard) -> list[Candidate]:
     ]
 
 
-def _matrix(months: list[_Month], cands: list[Candidate]) -> tuple[FloatArray, BoolArray]:
+def _matrix(months: list[Month], cands: list[Candidate]) -> tuple[FloatArray, BoolArray]:
     cols = []
     for c in cands:
         parts = [m.inputs.raw.get(c.id, np.full(len(m.inputs), np.nan)) for m in months]
@@ -204,12 +136,12 @@ def _card(
     return card_from_coefficients(name, used, coef, std, limits, current.bands, current)
 
 
-def _scores(card: Scorecard, months: list[_Month]) -> FloatArray:
+def _scores(card: Scorecard, months: list[Month]) -> FloatArray:
     parts = [score_book(card, m.inputs).score for m in months]
     return np.concatenate(parts) if parts else np.empty(0)
 
 
-def _healthy_threshold(card: Scorecard, months: list[_Month], y: BoolArray) -> float:
+def _healthy_threshold(card: Scorecard, months: list[Month], y: BoolArray) -> float:
     """The cut that best separates account-months that churned from those that did not.
 
     Youden's J (share of churners below the cut minus share of stayers below it), over whole
@@ -230,11 +162,6 @@ def _healthy_threshold(card: Scorecard, months: list[_Month], y: BoolArray) -> f
     return best
 
 
-def _account_ids(months: list[_Month]) -> IntArray:
-    parts = [m.inputs.account_id for m in months]
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-
-
 def fit_scorecard(
     store: Store,
     as_of: date | None = None,
@@ -253,7 +180,7 @@ def fit_scorecard(
         session.rollback()
     base = _fit_base(current)
     cands = _candidates(base)
-    months = _observe(current, h, as_of, horizon_days, progress)
+    months = observe(current, h, as_of, horizon_days, progress)
     x, y = _matrix(months, cands)
     n_obs, n_events = int(y.shape[0]), int(y.sum())
     cur_w = effective_weights(current)
@@ -262,7 +189,7 @@ def fit_scorecard(
     check(progress, 0.45, "Back-testing on the later months…")
     train, test = _split(months, horizon_days)
     x_tr, y_tr = _matrix(train, cands)
-    y_te = np.concatenate([m.label for m in test]) if test else np.empty(0, dtype=bool)
+    y_te = labels(test)
     auc_b = auc_c = None
     ci_b = ci_c = gain = None
     n_te, e_te = int(y_te.shape[0]), int(y_te.sum())
@@ -271,7 +198,7 @@ def fit_scorecard(
         s_fit, s_cur = _scores(early, test), _scores(current, test)
         s_fit = np.nan_to_num(s_fit, nan=50.0)
         s_cur = np.nan_to_num(s_cur, nan=50.0)
-        points, samples = bootstrap_aucs([-s_fit, -s_cur], y_te, _account_ids(test), BOOTSTRAP_REPS)
+        points, samples = bootstrap_aucs([-s_fit, -s_cur], y_te, account_ids(test), BOOTSTRAP_REPS)
         auc_b, auc_c = _round(points[0]), _round(points[1])
         if samples.shape[1]:
             ci_b, ci_c = interval(samples[0]), interval(samples[1])
@@ -318,7 +245,7 @@ def _fit_base(current: Scorecard) -> Scorecard:
     return replace(current, groups=current.groups + extra_g, measures=current.measures + extra_m)
 
 
-def _split(months: list[_Month], horizon_days: int) -> tuple[list[_Month], list[_Month]]:
+def _split(months: list[Month], horizon_days: int) -> tuple[list[Month], list[Month]]:
     """(train, test): the last third of the month-ends is the test period; training uses
     only month-ends whose outcome was known before the test period starts."""
     n = len(months)
