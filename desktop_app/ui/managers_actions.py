@@ -19,9 +19,13 @@ class ManagersActions:
         self.w = window
         self.plan = self._act(menu, "Renewal &plan and forecast…", self.show_plan, "Ctrl+Shift+P")
         self.alerts = self._act(menu, "&Alerts by CSM…", self.show_alerts, "Ctrl+Shift+A")
-        self.hindsight = self._act(menu, "Did we &see it coming?…", self.show_hindsight)
-        self.perception = self._act(menu, "Customer &perception by CSM…", self.show_perception)
-        self.pack = self._act(menu, "&Export one-on-one pack…", self.export_pack)
+        self.hindsight = self._act(
+            menu, "Did we &see it coming?…", self.show_hindsight, "Ctrl+Shift+G"
+        )
+        self.perception = self._act(
+            menu, "Customer &perception by CSM…", self.show_perception, "Ctrl+Shift+C"
+        )
+        self.pack = self._act(menu, "&Export one-on-one pack…", self.export_pack, "Ctrl+Shift+E")
 
     def _act(self, menu: QMenu, text: str, slot: Any, shortcut: str | None = None) -> QAction:
         action = QAction(text, self.w)

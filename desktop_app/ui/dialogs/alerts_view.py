@@ -96,15 +96,19 @@ class AlertActionDialog(QDialog):
     def __init__(self, alert: AlertRow, snooze: bool, today: date, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"{'Snooze' if snooze else 'Acknowledge'}: {alert.account}")
+        self.setMinimumWidth(560)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("What is being done, or why it can wait")
         self.until: QDateEdit | None = None
         form = QFormLayout(self)
-        form.addRow(QLabel(f"{ALERT_LABEL[alert.type]}: {alert.message}", self))
+        what = QLabel(f"{ALERT_LABEL[alert.type]}: {alert.message}", self)
+        what.setWordWrap(True)
+        form.addRow(what)
         form.addRow("Reason", self.reason)
         if snooze:
             self.until = QDateEdit(self)
             self.until.setCalendarPopup(True)
+            self.until.setDisplayFormat("yyyy-MM-dd")
             first, default = today + timedelta(days=1), today + timedelta(days=14)
             self.until.setMinimumDate(QDate(first.year, first.month, first.day))
             self.until.setDate(QDate(default.year, default.month, default.day))

@@ -38,6 +38,7 @@ class PackExportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export one-on-one pack")
+        self.setMinimumWidth(460)
         self.store = store
         self.today = today or date.today()
         self.owner = QComboBox(self)

@@ -29,6 +29,7 @@ class CallDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Forecast call: {account}")
+        self.setMinimumWidth(480)
         self.combo = QComboBox(self)
         for c in Call:
             self.combo.addItem(CALL_LABEL[c], c.value)
@@ -65,6 +66,7 @@ class TargetDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Renewal target: {csm}, {quarter}")
+        self.setMinimumWidth(400)
         self.kind = QComboBox(self)
         self.kind.addItem("Gross retention (% of ARR due)", "grr")
         self.kind.addItem("Retained ARR ($)", "arr")
