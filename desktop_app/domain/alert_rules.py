@@ -70,9 +70,11 @@ class Finding:
     fingerprint: str
 
 
+_CODES = {b.value: i for i, b in enumerate(BAND_ORDER)}
+
+
 def _rank(band: str | None) -> int | None:
-    codes = {b.value: i for i, b in enumerate(BAND_ORDER)}
-    return None if band is None else codes.get(band)
+    return None if band is None else _CODES.get(band)
 
 
 def _band(f: AlertFacts) -> list[Finding]:

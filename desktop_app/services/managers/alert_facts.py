@@ -39,10 +39,20 @@ def snapshot_bands(session: Session, month: date) -> dict[int, str]:
 
 def _usage(session: Session, today: date) -> dict[int, tuple[float, float, date]]:
     """Account -> (MAU of the latest month, of the month before, latest month)."""
-    since = date(today.year - 1, today.month, 1)
+    # The three latest months with usage (one month of lag allowed), not the whole history.
+    months = session.scalars(
+        select(UsageMonth.month)
+        .where(UsageMonth.month <= today)
+        .distinct()
+        .order_by(UsageMonth.month.desc())
+        .limit(3)
+    ).all()
+    if not months:
+        return {}
     rows = session.execute(
         select(UsageMonth.account_id, UsageMonth.month, UsageMonth.mau)
-        .where(UsageMonth.month >= since, UsageMonth.month <= today, UsageMonth.mau.is_not(None))
+        .where(UsageMonth.month >= min(months), UsageMonth.month <= today)
+        .where(UsageMonth.mau.is_not(None))
         .order_by(UsageMonth.account_id, UsageMonth.month)
     ).all()
     out: dict[int, tuple[float, float, date]] = {}
