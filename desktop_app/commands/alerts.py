@@ -90,11 +90,14 @@ def _list(args: argparse.Namespace) -> int:
                 "as_of": as_of,
                 "counts": counts,
                 "handled": ov.handled,
+                "blind": {t.value: src for t, src in ov.blind.items()},
                 "alerts": [alert_json(a) for a in rows],
             }
         )
         return 0
     print(f"Open alerts as of {as_of.isoformat()} (acknowledged or snoozed in the last column)")
+    for t, src in ov.blind.items():
+        print(f"{ALERT_LABEL[t]}: cannot fire, no {src} imported")
     short = {t: ALERT_LABEL[t][:10] for t in AlertType}
     print(f"{'CSM':20} " + " ".join(f"{short[t]:>10}" for t in AlertType) + f" {'handled':>8}")
     for owner, per in counts.items():

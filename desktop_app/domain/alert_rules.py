@@ -43,6 +43,17 @@ ALERT_LABEL: dict[AlertType, str] = {
 }
 
 
+#: The source an alert type needs (keys of ``health_inputs.SOURCE_LABELS``): without it the
+#: alert cannot fire, and the overview says so rather than showing a reassuring zero.
+NEEDS_SOURCE: dict[AlertType, str] = {
+    AlertType.USAGE_DROP: "usage",
+    AlertType.AUTO_CLOSE: "tickets",
+    AlertType.PAST_DUE: "billing",
+    AlertType.RENEWAL_RISK: "renewals",
+    AlertType.POC_SILENT: "replies",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class AlertFacts:
     """What the rules read about one active account (None: not known)."""

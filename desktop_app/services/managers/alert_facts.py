@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.alert_rules import AlertFacts
 from desktop_app.services.account_detail_rows import auto_closes_in, main_poc_replies
 from desktop_app.services.health_overrides import active_overrides
+from desktop_app.services.health_sources import book_sources
 from desktop_app.services.portfolio import BookColumns
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import BillingState, HealthSnapshot, Ticket, UsageMonth
@@ -107,12 +108,19 @@ def _opt(v: float) -> int | None:
     return None if np.isnan(v) else int(v)
 
 
-def load_facts(store: Store, book: BookColumns, today: date) -> dict[int, AlertFacts]:
-    """AlertFacts of every active account of ``book`` (keyed by account id)."""
+def load_facts(
+    store: Store, book: BookColumns, today: date
+) -> tuple[dict[int, AlertFacts], frozenset[str]]:
+    """AlertFacts of every active account of ``book`` (by account id) and the book's sources.
+
+    A source the book lacks (``health_sources``) leaves its facts unknown: no reply dates
+    imported means no "main POC silent" alert, never "silent since forever".
+    """
     active = np.flatnonzero(~book.churned)
     ids = book.account_id
     month = month_ago(today)
     with store.sessions() as session:
+        sources = book_sources(session)
         before = snapshot_bands(session, month)
         usage = _usage(session, today)
         closing = _auto_closing(session, today)
@@ -138,8 +146,8 @@ def load_facts(store: Store, book: BookColumns, today: date) -> dict[int, AlertF
             billing_as_of=bill[2] if bill else None,
             days_to_renewal=_opt(days[i]),
             renewal_date=None if np.isnat(rd) else rd.astype(object),
-            poc_reply_days=_opt(poc_days[i]),
+            poc_reply_days=_opt(poc_days[i]) if "replies" in sources else None,
             override_band=book.override_band[i],
             override_review=aid in review,
         )
-    return out
+    return out, sources

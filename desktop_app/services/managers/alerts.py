@@ -8,12 +8,18 @@ The latest action on an alert is the one in force; undo deletes it (``delete_act
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
 
-from desktop_app.domain.alert_rules import USAGE_DROP_DEFAULT, AlertType, findings
+from desktop_app.domain.alert_rules import (
+    NEEDS_SOURCE,
+    USAGE_DROP_DEFAULT,
+    AlertType,
+    findings,
+)
+from desktop_app.domain.health_inputs import SOURCE_LABELS
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.alert_facts import load_facts
 from desktop_app.services.portfolio import load_book
@@ -56,6 +62,8 @@ class AlertOverview:
     alerts: list[AlertRow]
     counts: dict[str, dict[AlertType, int]]  # owner -> type -> open alerts
     handled: dict[str, int]  # owner -> acknowledged or snoozed alerts
+    #: Alert types that cannot fire because the book lacks their source (type -> source).
+    blind: dict[AlertType, str] = field(default_factory=dict)
 
     def for_owner(self, owner: str | None) -> list[AlertRow]:
         if not owner:
@@ -103,7 +111,7 @@ def alert_overview(
     """Every alert of the active book as of ``today``, with counts by CSM and type."""
     today = today or date.today()
     book = load_book(store, today)
-    facts = load_facts(store, book, today)
+    facts, sources = load_facts(store, book, today)
     acts = latest_actions(store)
     pos = {int(a): i for i, a in enumerate(book.account_id.tolist())}
     rows: list[AlertRow] = []
@@ -137,7 +145,8 @@ def alert_overview(
             per[r.type] += 1
         else:
             handled[r.owner] += 1
-    return AlertOverview(today, rows, counts, dict(handled))
+    blind = {t: SOURCE_LABELS[src] for t, src in NEEDS_SOURCE.items() if src not in sources}
+    return AlertOverview(today, rows, counts, dict(handled), blind)
 
 
 def find_alert(store: Store, alert_id: str, today: date | None = None) -> AlertRow:

@@ -236,9 +236,14 @@ class AlertsView(QDialog):
             rows = [a for a in rows if a.status == OPEN]
         self.alerts.set_rows(rows)
         n_open = sum(a.status == OPEN for a in rows)
+        blind = "; ".join(
+            f"{ALERT_LABEL[t]} cannot fire: no {src} imported"
+            for t, src in self.overview.blind.items()
+        )
         self.status.setText(
             f"{who}: {n_open} open alert(s) as of {self.today}. Double-click to open the account; "
             "acknowledgements and snoozes are kept with their reason and show here."
+            + (f" {blind}." if blind else "")
         )
 
     def _pick_owner(self, index: object) -> None:

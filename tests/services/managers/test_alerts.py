@@ -174,3 +174,27 @@ def test_month_ago(today, month):
     from desktop_app.services.managers.alert_facts import month_ago
 
     assert month_ago(today) == month
+
+
+def test_no_reply_dates_means_no_silence_alert(store, book):
+    from sqlalchemy import update
+
+    assert alert_overview(store, TODAY).blind == {}
+    with store.sessions() as s, s.begin():
+        s.execute(update(Contact).values(last_replied=None))
+        s.execute(update(BillingState).values(state="current"))
+    ov = alert_overview(store, TODAY)
+    assert AlertType.POC_SILENT not in {a.type for a in ov.alerts}
+    assert ov.blind == {AlertType.POC_SILENT: "POC reply dates"}
+    assert AlertType.PAST_DUE not in ov.blind  # billing rows exist, none past due
+
+
+def test_a_book_without_billing_or_usage_says_so(store):
+    small_book(store)
+    ov = alert_overview(store, TODAY)
+    assert set(ov.blind) == {
+        AlertType.USAGE_DROP,
+        AlertType.AUTO_CLOSE,
+        AlertType.PAST_DUE,
+        AlertType.POC_SILENT,
+    }
