@@ -53,6 +53,12 @@ def test_call_and_target_are_undoable(qtbot, view, demo_store):
     stack.redo()
     assert call_history(demo_store, r.account_id)[0].note == "budget review"
     qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
+    row = next(i for i, x in enumerate(view.renewals.rows) if x.account_id == r.account_id)
+    view.renewal_table.selectRow(row)
+    shown = view.edit_call()  # the real dialog lists the earlier calls
+    assert "At risk: budget review" in shown.history.text()
+    assert shown.combo.currentData() == "at_risk"
+    shown.reject()
 
     view.rollup_table.selectRow(0)
     csm = view.selected_csm()

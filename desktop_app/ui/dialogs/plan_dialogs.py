@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from html import escape
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.forecast import CALL_LABEL, Call
+from desktop_app.services.managers.forecast import CallRecord
 
 
 class CallDialog(QDialog):
@@ -26,6 +30,7 @@ class CallDialog(QDialog):
         suggested: Call,
         why: str,
         parent: QWidget | None = None,
+        history: Sequence[CallRecord] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Forecast call: {account}")
@@ -47,6 +52,15 @@ class CallDialog(QDialog):
         form.addRow("Call", self.combo)
         form.addRow("", hint)
         form.addRow("Note", self.note)
+        past = [
+            f"{r.created_at:%Y-%m-%d} {CALL_LABEL[r.call]}"
+            + (f" by {r.author}" if r.author else "")
+            + (f": {r.note}" if r.note else "")
+            for r in history[:6]
+        ]
+        self.history = QLabel("<br>".join(escape(p) for p in past) or "No call yet.", self)
+        self.history.setWordWrap(True)
+        form.addRow("Earlier calls", self.history)
         form.addRow(buttons)
 
     def call(self) -> Call:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.forecast import CALL_LABEL, Quarter, Rollup
 from desktop_app.services.errors import UserError
+from desktop_app.services.managers.forecast import call_history
 from desktop_app.services.managers.plan import PlanReport, RenewalRow, import_plan, plan_report
 from desktop_app.store.engine import Store
 from desktop_app.ui.commands_managers import SetCallCommand, SetTargetCommand
@@ -212,7 +213,9 @@ class PlanView(QDialog):
         if r is None or r.outcome != "open":
             self.status.setText("Select an open renewal to set its forecast call.")
             return None
-        dlg = dialog or CallDialog(r.account, r.call, r.suggested, r.why, self)
+        dlg = dialog or CallDialog(
+            r.account, r.call, r.suggested, r.why, self, call_history(self.store, r.account_id)
+        )
         dlg.accepted.connect(lambda: self._push_call(r, dlg))
         if dialog is None:
             dlg.open()
