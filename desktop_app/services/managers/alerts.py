@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 from sqlalchemy import delete, select
 
 from desktop_app.domain.alert_rules import (
@@ -146,6 +147,8 @@ def alert_overview(
         else:
             handled[r.owner] += 1
     blind = {t: SOURCE_LABELS[src] for t, src in NEEDS_SOURCE.items() if src not in sources}
+    if (~np.isnat(book.renewal_date)).any():  # renewal dates may come from subscriptions
+        blind.pop(AlertType.RENEWAL_RISK, None)
     return AlertOverview(today, rows, counts, dict(handled), blind)
 
 
