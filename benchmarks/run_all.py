@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-#: Helpers and tools in benchmarks/ that are not benchmarks.
-NOT_BENCHMARKS = {"bench.py", "run_all.py", "timing.py", "screenshots.py"}
+#: Helpers and tools in benchmarks/ that are not timing benchmarks (mutation.py: test strength).
+NOT_BENCHMARKS = {"bench.py", "run_all.py", "timing.py", "screenshots.py", "mutation.py"}
 
 
 def scripts(only: list[str] | None) -> list[Path]:

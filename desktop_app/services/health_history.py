@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
@@ -107,7 +107,7 @@ def read_history(conn: Connection, account_id: int) -> AccountHistory | None:
     h, m = table_of(HealthHistory), table_of(HealthMeasureSet)
     row = conn.execute(
         select(h.c.months, h.c.scores, h.c.bands, h.c.confidence, h.c.contributions,
-               m.c.measure_ids_json)
+               func.coalesce(h.c.measure_ids_json, m.c.measure_ids_json))
         .outerjoin(m, m.c.scorecard_version_id == h.c.scorecard_version_id)
         .where(h.c.account_id == account_id)
     ).first()  # fmt: skip
@@ -195,3 +195,84 @@ def patch_last_month(
                     contributions=values[3])
         )  # fmt: skip
     return True
+
+
+@dataclass(frozen=True)
+class BookHistory:
+    """Every account's stored month-end health as (accounts x months) arrays."""
+
+    account_id: IntArray  # sorted
+    months: list[date]
+    scores: npt.NDArray[np.float32]  # NaN: not scored
+    bands: Int8Array  # BAND_CODE, -1: no band, ABSENT: not a customer that month
+
+    def band_names(self) -> npt.NDArray[np.object_]:
+        """``bands`` as band names (None where absent or without a band)."""
+        names = np.array([b.value for b in BAND_ORDER] + [None, None], dtype=object)
+        out: npt.NDArray[np.object_] = names[np.where(self.bands >= 0, self.bands, len(names) - 1)]
+        return out
+
+
+def book_history(conn: Connection, ids: Sequence[int] | None = None) -> BookHistory:
+    """The stored history of the book (or of ``ids``) as arrays, for book-wide questions
+    (churn by band, bands a month ago) without a Python object per account-month."""
+    h = table_of(HealthHistory)
+    stmt = select(h.c.account_id, h.c.months, h.c.scores, h.c.bands).order_by(h.c.account_id)
+    if ids is None:
+        rows = list(conn.execute(stmt).all())
+    else:
+        wanted = sorted({int(a) for a in ids})
+        rows = []
+        for start in range(0, len(wanted), 900):
+            rows += conn.execute(stmt.where(h.c.account_id.in_(wanted[start : start + 900]))).all()
+        rows.sort(key=lambda r: r[0])
+    blobs = {r[1] for r in rows}
+    days = sorted({int(d) for b in blobs for d in np.frombuffer(b, dtype="<i4")})
+    n, m = len(rows), len(days)
+    scores = np.full((n, m), np.nan, dtype=np.float32)
+    bands = np.full((n, m), ABSENT, dtype=np.int8)
+    for blob in blobs:
+        which = np.array([r[1] == blob for r in rows], dtype=bool) if len(blobs) > 1 else None
+        sub = rows if which is None else [r for r, w in zip(rows, which, strict=True) if w]
+        cols = np.searchsorted(days, np.frombuffer(blob, dtype="<i4"))
+        at = np.arange(n) if which is None else np.flatnonzero(which)
+        width = len(cols)
+        s = np.frombuffer(b"".join(r[2] for r in sub), dtype="<f4").reshape(-1, width)
+        b = np.frombuffer(b"".join(r[3] for r in sub), dtype="i1").reshape(-1, width)
+        scores[np.ix_(at, cols)] = s
+        bands[np.ix_(at, cols)] = b
+    return BookHistory(
+        account_id=np.array([r[0] for r in rows], dtype=np.int64),
+        months=[EPOCH + timedelta(days=d) for d in days],
+        scores=scores,
+        bands=bands,
+    )
+
+
+def put_history(
+    conn: Connection,
+    account_id: int,
+    points: Sequence[tuple[date, float | None, str | None]],
+    *,
+    version_id: int | None = None,
+    contributions: tuple[dict[str, float], dict[str, float]] | None = None,
+) -> None:
+    """Write one account's history as given: (month, score, band) points, oldest first, and
+    optionally the measure contributions of its last two months (before, after). For tests
+    and repairs; scoring writes the book with ``write_history``."""
+    codes = {b.value: i for i, b in enumerate(BAND_ORDER)}
+    months = np.array([(p[0] - EPOCH).days for p in points], dtype="<i4")
+    scores = np.array([np.nan if p[1] is None else p[1] for p in points], dtype="<f4")
+    bands = np.array([codes.get(p[2], -1) if p[2] else -1 for p in points], dtype="i1")
+    con: bytes | None = None
+    own: str | None = None
+    keys = sorted(set(contributions[0]) | set(contributions[1])) if contributions else []
+    if contributions is not None and keys:
+        values = [[c.get(k, 0.0) for k in keys] for c in contributions]
+        con, own = np.array(values, dtype="<f4").tobytes(), json.dumps(keys)
+    h = table_of(HealthHistory)
+    delete_ids(conn, h, "account_id", [account_id])
+    names = (*_NAMES, "measure_ids_json")
+    row = (account_id, version_id, months.tobytes(), scores.tobytes(), bands.tobytes(),
+           np.zeros(len(points), dtype="<i2").tobytes(), con, own)  # fmt: skip
+    insert_tuples(conn, h, names, [row])

@@ -332,6 +332,8 @@ class HealthHistory(Base):
     bands: Mapped[bytes] = mapped_column(LargeBinary)
     confidence: Mapped[bytes] = mapped_column(LargeBinary)
     contributions: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The row's own measure ids (JSON list) when they are not its version's measure set.
+    measure_ids_json: Mapped[str | None] = mapped_column(Text)
 
 
 class HealthMeasureSet(Base):
@@ -441,3 +443,8 @@ class ReviewItem(Base):
     )
     payload_json: Mapped[str | None] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# The managers' tables live in their own module (this one is long enough); importing it here
+# registers them on Base.metadata wherever the schema is used.
+import desktop_app.store.schema_managers  # noqa: E402, F401

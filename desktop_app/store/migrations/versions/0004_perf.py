@@ -1,7 +1,7 @@
 """monthly health history as one compact row per account (was one row per account-month)
 
 Revision ID: 0004_perf
-Revises: 0003
+Revises: 0007_managers
 Create Date: 2026-12-06
 
 ``health_snapshots`` held 2.4M rows at 100k accounts x 24 months; writing them took 30 s of
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_perf"
-down_revision = "0003"
+down_revision = "0007_managers"
 branch_labels = None
 depends_on = None
 
@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("bands", sa.LargeBinary(), nullable=False),
         sa.Column("confidence", sa.LargeBinary(), nullable=False),
         sa.Column("contributions", sa.LargeBinary(), nullable=True),
+        sa.Column("measure_ids_json", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],
