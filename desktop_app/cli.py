@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         importing,
         review,
         scoring,
+        server,
         team,
         transition,
         worklist,
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, transition, team, worklist):
+    for module in (importing, review, scoring, transition, team, worklist, server):
         module.register(sub)
     return parser
 
@@ -75,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from desktop_app.services.errors import UserError
     from desktop_app.store.engine import StoreError
 
@@ -82,6 +85,14 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         return handler(args)
     except (UserError, StoreError) as exc:
         print(f"account-desk: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DBAPIError as exc:
+        from desktop_app.services.team_server import is_refusal, refusal_message
+
+        if not is_refusal(exc):
+            raise
+        # A team database refused this role: one line saying who can, never a traceback.
+        print(f"account-desk: {refusal_message(str(args.command))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("account-desk: interrupted", file=sys.stderr)

@@ -85,12 +85,7 @@ def latest_per_key(
     if is_postgres(conn):
         from sqlalchemy.dialects.postgresql import distinct_on
 
-        stmt = (
-            select(k, *cols)
-            .where(k.in_(list(keys)))
-            .ext(distinct_on(k))
-            .order_by(k, n.desc())
-        )
+        stmt = select(k, *cols).where(k.in_(list(keys))).ext(distinct_on(k)).order_by(k, n.desc())
         return conn.execute(stmt).all()
     last = select(k.label("k"), func.max(n).label("m")).where(k.in_(list(keys))).group_by(k)
     sub = last.subquery()

@@ -415,3 +415,12 @@ class ReviewItem(Base):
     )
     payload_json: Mapped[str | None] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamLogin(Base):
+    """Team mode (PostgreSQL): a login role and the CSM or team lead it stands for."""
+
+    __tablename__ = "team_logins"
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    csm_id: Mapped[int] = mapped_column(ForeignKey("csms.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # csm | tl
