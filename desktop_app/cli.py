@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         gui,
         importing,
         review,
+        scorecard,
         scoring,
         server,
         team,
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, transition, team, worklist, server):
+    for module in (importing, review, scoring, scorecard, transition, team, worklist, server):
         module.register(sub)
     return parser
 
