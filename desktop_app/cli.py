@@ -93,7 +93,7 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         if not is_refusal(exc):
             raise
         # A team database refused this role: one line saying who can, never a traceback.
-        print(f"account-desk: {refusal_message(str(args.command))}", file=sys.stderr)
+        print(f"account-desk: error: {refusal_message(str(args.command))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("account-desk: interrupted", file=sys.stderr)

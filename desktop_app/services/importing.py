@@ -54,6 +54,7 @@ from desktop_app.services.importing_history import BatchInfo, list_batches, roll
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
 from desktop_app.services.progress import Cancelled, NullProgress, Progress, check
+from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -254,6 +255,8 @@ def import_preview(
             check(progress, 0.99, "Committing…")
         except DBAPIError as exc:
             trans.rollback()
+            if is_permission_denied(exc):
+                raise UserError("your role cannot import; ask CS operations") from None
             raise UserError(f"{_where(preview)}: could not be stored ({exc.orig}); "
                             "nothing was written") from exc  # fmt: skip
         except BaseException:

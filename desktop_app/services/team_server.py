@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop_app.services.errors import UserError
 from desktop_app.store import team_roles
-from desktop_app.store.dialect import is_postgres
+from desktop_app.store.dialect import is_permission_denied, is_postgres
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Csm
 
@@ -32,10 +32,7 @@ class PermissionRefused(UserError):
 
 def is_refusal(exc: BaseException) -> bool:
     """True for PostgreSQL's "permission denied" and row-level security refusals."""
-    if not isinstance(exc, DBAPIError):
-        return False
-    state = getattr(exc.orig, "sqlstate", None)
-    return state == "42501"
+    return isinstance(exc, DBAPIError) and is_permission_denied(exc)
 
 
 def refusal_message(command: str) -> str:

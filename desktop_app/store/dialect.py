@@ -158,6 +158,12 @@ def advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:
         conn.execute(text(sql), {"t": table.name})
 
 
+def is_permission_denied(exc: BaseException) -> bool:
+    """True for PostgreSQL's "permission denied" and row-level security refusals (42501)."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "42501"
+
+
 def checkpoint(conn: Connection) -> None:
     """Fold SQLite's write-ahead log into the main file (before copying it); no-op elsewhere."""
     if is_sqlite(conn):

@@ -131,7 +131,7 @@ def test_a_csm_cannot_change_another_csms_rows(team: Team, as_role: dict[str, En
     assert _refused(
         holly,
         "insert into health_overrides (account_id, band, reason_code, created_at, is_active, "
-        "needs_review) values (:a, 'Healthy', 'Other', :t, true, false)",
+        "needs_review) values (:a, 'Healthy/Stable', 'Other', :t, true, false)",
         a=other,
         t=now,
     )
@@ -154,9 +154,9 @@ def test_services_as_a_csm_see_and_edit_only_her_book(team: Team) -> None:
         with pytest.raises(UserError, match="No account"):
             add_note(store, other, "not mine", "Holly Grant")
         with pytest.raises(UserError, match="no account"):
-            set_override(store, other, "Healthy", "Other", None, "Holly Grant")
+            set_override(store, other, "Healthy/Stable", "Other", None, "Holly Grant")
         own = team.first_of("Holly Grant")
-        assert set_override(store, own, "Healthy", "Other", "met them", "Holly Grant") > 0
+        assert set_override(store, own, "Healthy/Stable", "Other", "met them", "Holly Grant") > 0
         info = connection_info(store)
         assert (info.role, info.groups) == ("holly", ("ad_csm",))
         assert "as holly (csm)" in info.label()
@@ -198,7 +198,7 @@ def test_only_ops_imports_and_a_refusal_is_one_line(
     capsys.readouterr()
     assert main(["--db", team.url("holly"), "import", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["account-desk: your role cannot import; ask CS operations"]
+    assert err == ["account-desk: error: your role cannot import; ask CS operations"]
     assert main(["--db", team.url("mgr"), "score"]) == 2
     assert "your role cannot rescore the book; ask CS operations" in capsys.readouterr().err
     assert main(["--db", team.url("opsuser"), "import", str(path), "--json"]) == 0
