@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.domain.transition import (
     CHECKLIST_KEYS,
@@ -29,7 +30,8 @@ from desktop_app.domain.transition import (
     plan_for,
 )
 from desktop_app.services.account_detail_rows import OwnerChange
-from desktop_app.services.errors import UserError
+from desktop_app.services.errors import StaleEdit, UserError
+from desktop_app.services.team_sync import announce
 from desktop_app.services.transitions_facts import AccountBasics, load_basics, load_facts
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, OwnerHistory, Transition, TransitionItem
@@ -52,6 +54,7 @@ class TransitionItemView:
     scenario_reason: str | None
     plan: ScenarioPlan
     checklist: tuple[ChecklistItem, ...]
+    version: int = 1  # of the item row: pass it back to set_checklist_item
 
     @property
     def progress(self) -> float:
@@ -230,6 +233,7 @@ def load_transition_in(
                 scenario_reason=it.scenario_reason,
                 plan=plan,
                 checklist=_checklist_from_json(it.checklist_json),
+                version=it.version,
             )
         )
     return (
@@ -309,21 +313,53 @@ def _item(session: Session, item_id: int) -> TransitionItem:
 
 
 def set_checklist_item(
-    store: Store, item_id: int, item_key: str, done: bool, answer: str | None
+    store: Store,
+    item_id: int,
+    item_key: str,
+    done: bool,
+    answer: str | None,
+    *,
+    expected_version: int | None = None,
 ) -> ChecklistItem:
-    """Set one checklist answer and tick exactly; returns the item as it was before."""
+    """Set one checklist answer and tick exactly; returns the item as it was before.
+
+    With ``expected_version`` (the item's ``version`` when the user read it), a write on top
+    of someone else's newer save raises ``StaleEdit`` carrying the current answer.
+    """
     if item_key not in CHECKLIST_KEYS:
         raise UserError(f"unknown checklist item: {item_key}")
-    with store.sessions() as session, session.begin():
-        item = _item(session, item_id)
-        data: dict[str, Any] = json.loads(item.checklist_json) if item.checklist_json else {}
-        current = _checklist_from_json(item.checklist_json)
-        before = next(c for c in current if c.key == item_key)
-        rows = {str(d["key"]): d for d in data.get("items", [])}
-        rows[item_key] = {"key": item_key, "answer": answer, "done": bool(done)}
-        data["items"] = [rows[k] for k in CHECKLIST_KEYS if k in rows]
-        item.checklist_json = json.dumps(data)
-        return before
+    try:
+        with store.sessions() as session, session.begin():
+            item = _item(session, item_id)
+            current = _checklist_from_json(item.checklist_json)
+            before = next(c for c in current if c.key == item_key)
+            if expected_version is not None and item.version != expected_version:
+                raise _stale_item(before, item.version)
+            data: dict[str, Any] = json.loads(item.checklist_json) if item.checklist_json else {}
+            rows = {str(d["key"]): d for d in data.get("items", [])}
+            rows[item_key] = {"key": item_key, "answer": answer, "done": bool(done)}
+            data["items"] = [rows[k] for k in CHECKLIST_KEYS if k in rows]
+            item.checklist_json = json.dumps(data)
+            session.flush()
+            announce(session.connection(), [item.account_id])
+            return before
+    except StaleDataError:
+        # Another client committed between our read and our write (the version check in
+        # the UPDATE matched no row): report what it saved.
+        with store.sessions() as session:
+            item = _item(session, item_id)
+            now = next(c for c in _checklist_from_json(item.checklist_json) if c.key == item_key)
+            raise _stale_item(now, item.version) from None
+
+
+def _stale_item(now: ChecklistItem, version: int) -> StaleEdit:
+    shown = now.answer or ("done" if now.done else "no answer")
+    return StaleEdit(
+        f"Someone else changed “{now.question}” since you opened it; it now reads: {shown}. "
+        "Apply your answer again to replace it.",
+        now,
+        version,
+    )
 
 
 # --------------------------------------------------------------------------- execute

@@ -158,6 +158,32 @@ def advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:
         conn.execute(text(sql), {"t": table.name})
 
 
+#: Advisory-lock namespaces (the first key of PostgreSQL's two-key advisory locks).
+LOCKS = {"import": 41_001, "score": 41_002, "override": 41_003, "book": 41_004}
+
+
+def lock_key(conn: Connection, namespace: str, key: int = 0) -> None:
+    """Hold a transaction-scoped lock on ``(namespace, key)`` until commit; wait for it.
+
+    PostgreSQL: ``pg_advisory_xact_lock`` (no table privilege needed). SQLite serialises
+    writers itself: no-op.
+    """
+    if is_postgres(conn):
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:n, :k)"), {"n": LOCKS[namespace], "k": key}
+        )
+
+
+def try_lock_key(conn: Connection, namespace: str, key: int = 0) -> bool:
+    """Like ``lock_key`` but without waiting: False if another session holds it."""
+    if not is_postgres(conn):
+        return True
+    got = conn.execute(
+        text("SELECT pg_try_advisory_xact_lock(:n, :k)"), {"n": LOCKS[namespace], "k": key}
+    ).scalar_one()
+    return bool(got)
+
+
 def is_permission_denied(exc: BaseException) -> bool:
     """True for PostgreSQL's "permission denied" and row-level security refusals (42501)."""
     orig = getattr(exc, "orig", None)

@@ -1,4 +1,4 @@
-"""team mode: login roles mapped to CSMs and team leads (PostgreSQL row-level security)
+"""team mode: login roles mapped to CSMs and team leads; row versions on hand edits
 
 Revision ID: 0006_team
 Revises: 0003
@@ -13,6 +13,9 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
+#: Rows people edit by hand: a stale write (someone saved since you read) is refused.
+VERSIONED = ("health_overrides", "transition_items")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -25,7 +28,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("login", name=op.f("pk_team_logins")),
     )
+    for table in VERSIONED:
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(
+                sa.Column("version", sa.Integer(), server_default="1", nullable=False)
+            )
 
 
 def downgrade() -> None:
+    for table in VERSIONED:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("version")
     op.drop_table("team_logins")
