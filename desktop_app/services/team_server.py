@@ -26,6 +26,9 @@ _ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+EXAMPLE_URL = "postgresql+psycopg://db.example.com:5432/accounts"
+
+
 class PermissionRefused(UserError):
     """The connected role may not do this; the message says who can."""
 
@@ -114,6 +117,41 @@ def grant_login(
             raise PermissionRefused(refusal_message("server")) from None
         raise
     return Grant(login=login, group=group, csm=name, created=created)
+
+
+def team_url(url: str, login: str = "") -> str:
+    """A PostgreSQL URL for ``--db``, with ``login`` as its user and no password.
+
+    Raises ``ValueError`` (message for the user) for anything but a PostgreSQL URL.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    text_url = url.strip()
+    if text_url.startswith(("postgres://", "postgresql://")):
+        text_url = "postgresql+psycopg://" + text_url.split("://", 1)[1]
+    try:
+        parsed = make_url(text_url)
+    except ArgumentError:
+        raise ValueError(f"not a database URL: {url!r} (e.g. {EXAMPLE_URL})") from None
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError(f"a team database is a PostgreSQL URL, e.g. {EXAMPLE_URL}")
+    if login.strip():
+        parsed = parsed.set(username=login.strip())
+    return parsed._replace(password=None).render_as_string(hide_password=False)
+
+
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` (for one connection, in memory; never stored or shown)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def needs_password(message: str) -> bool:
+    """True when the server refused a connection for want of a (right) password."""
+    low = message.lower()
+    return "no password supplied" in low or "password authentication failed" in low
 
 
 @dataclass(frozen=True)

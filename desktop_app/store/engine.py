@@ -155,5 +155,10 @@ def open_store(path_or_url: str | os.PathLike[str], *, migrate: bool = True) -> 
             raise StoreError(f"Cannot open database {path_or_url}: {exc}") from exc
         raise
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    location = engine.url.database or engine.url.render_as_string(hide_password=True)
+    # A file's path; a server's URL without its password (it is shown and remembered, and
+    # reopening it must connect again: libpq finds the password in ~/.pgpass or a prompt).
+    if engine.url.get_backend_name() == "sqlite":
+        location = engine.url.database or engine.url.render_as_string(hide_password=True)
+    else:
+        location = engine.url._replace(password=None).render_as_string(hide_password=False)
     return Store(engine=engine, sessions=sessions, location=str(location))

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings
         self.demo = demo
+        self._where_cache: tuple[Store, str] | None = None
         self.today = today or date.today()
         self.undo_stack = QUndoStack(self)
         self.book = BookColumns.empty(self.today)
@@ -228,9 +229,24 @@ class MainWindow(QMainWindow):
         arr = float(np.nansum(self.book.arr[self.view_mask])) if total else 0.0
         self.status_count.setText(f"{n:,} of {total:,} accounts · ARR in view ${arr:,.0f}")
         self.status_db.setText(
-            ("Demo book (temporary): " if self.demo else "") + self.store.location
+            ("Demo book (temporary): " if self.demo else "") + self._where_text()
         )
         self.status_import.setText(self._last_import_text())
+
+    def _where_text(self) -> str:
+        """The file, or for a team database its server, database and connected role."""
+        if "://" not in self.store.location:
+            return self.store.location
+        cached = self._where_cache
+        if cached is None or cached[0] is not self.store:
+            from desktop_app.services.team_server import connection_info
+
+            try:
+                label = "Team database " + connection_info(self.store).label()
+            except Exception:  # the status bar never breaks the window
+                label = self.store.location
+            cached = self._where_cache = (self.store, label)
+        return cached[1]
 
     def _last_import_text(self) -> str:
         from desktop_app.services.portfolio import last_import

@@ -152,3 +152,20 @@ def test_a_table_without_a_serial_id_is_left_alone(store: Store) -> None:
     with store.engine.begin() as conn:
         d.advance_sequences(conn, [version])
         assert conn.execute(select(version.c.version_num)).scalar_one() == head_revision()
+
+
+def test_a_server_location_never_carries_the_password(db_url: str, dialect: str) -> None:
+    if dialect == "sqlite":
+        store = open_store(db_url)
+        assert store.location == str(Path(db_url).resolve())
+        store.dispose()
+        return
+    from sqlalchemy.engine import make_url
+
+    with_password = make_url(db_url).set(password="s3cret-pw").render_as_string(False)
+    store = open_store(with_password)  # trust authentication ignores the password
+    try:
+        assert "s3cret-pw" not in store.location
+        assert make_url(store.location).database == make_url(db_url).database
+    finally:
+        store.dispose()
