@@ -32,6 +32,7 @@ from desktop_app.store.engine import Store
 from desktop_app.ui import actions, docks
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
 from desktop_app.ui.settings import Settings
+from desktop_app.ui.team_watch import TeamChangeWatcher
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.filter_bar import FilterBar
 from desktop_app.ui.widgets.task_progress import TaskProgress
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_progress)
 
         self.docks = docks.Docks(self)
+        self._team_watch: TeamChangeWatcher | None = None
+        self._watch_team()
         self.acts = actions.build(self)
         self.filter_bar.filterChanged.connect(self.apply_filter)
         self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
@@ -302,9 +305,19 @@ class MainWindow(QMainWindow):
         self.model.set_book(self.book)
         self.docks.store_changed()
         self._update_title()
+        self._watch_team()
         self.reload()
         if old is not store:
             old.dispose()
+
+    def _watch_team(self) -> None:
+        """On a team database, reload when other clients change accounts (LISTEN/NOTIFY)."""
+        if self._team_watch is not None:
+            self._team_watch.stop()
+            self._team_watch.deleteLater()
+        self._team_watch = TeamChangeWatcher(self.store, self)
+        self._team_watch.accountsChanged.connect(lambda _ids: self.reload())
+        self._team_watch.bookChanged.connect(self.reload)
 
     def _update_title(self) -> None:
         where = "Demo book" if self.demo else self.store.location
@@ -383,6 +396,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        if self._team_watch is not None:
+            self._team_watch.stop()
         for worker in list(self._workers):
             worker.cancel()
         wait_all(10000)

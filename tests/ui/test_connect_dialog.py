@@ -62,3 +62,34 @@ def test_connecting_as_a_csm_shows_her_book_and_role(  # type: ignore[no-untyped
     assert window.settings.get("recent_team_databases")[0] == url
     window.settings.sync()
     assert "password" not in (tmp_path / "settings.ini").read_text().lower()
+
+
+@pytest.mark.parametrize("dialect", [pg.param()], indirect=True)
+def test_another_clients_note_reloads_the_window(  # type: ignore[no-untyped-def]
+    qtbot, demo_url: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from desktop_app.services.database import open_database
+
+    store = open_database(demo_url)
+    w = MainWindow(store, Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.show()
+    assert w._team_watch is not None
+    assert w._team_watch.active
+    aid = int(w.book.account_id[0])
+    code = (
+        "import sys; from desktop_app.store.engine import open_store;"
+        "from desktop_app.services.notes import add_note;"
+        "s = open_store(sys.argv[1]); add_note(s, int(sys.argv[2]), 'hi', 'Tom'); s.dispose()"
+    )
+    with qtbot.waitSignal(w._team_watch.accountsChanged, timeout=15000) as heard:
+        subprocess.run([sys.executable, "-c", code, demo_url, str(aid)], check=True)
+    assert heard.args == [[aid]]
+    # The window reloads the book on a worker (no event ran since the signal: not missed).
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        pass
+    w.close()
