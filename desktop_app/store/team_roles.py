@@ -71,6 +71,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
     JOIN team_logins l ON l.csm_id = lead.id
    WHERE l.login = session_user AND l.kind = 'tl'
 $$;
+CREATE OR REPLACE FUNCTION ad_my_name() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT c.full_name FROM csms c JOIN team_logins l ON l.csm_id = c.id
+   WHERE l.login = session_user
+$$;
 CREATE OR REPLACE FUNCTION ad_my_accounts() RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT a.id FROM accounts a WHERE a.owner_id IN (SELECT ad_my_csms())
@@ -123,7 +128,13 @@ def init_roles(conn: Connection) -> None:
     conn.exec_driver_sql("GRANT INSERT ON owner_history TO ad_manager, ad_tl")
     policies = [_policy("accounts", "owner_id IN (SELECT ad_my_csms())")]
     policies += [_policy(t, "account_id IN (SELECT ad_my_accounts())") for t in ACCOUNT_FACTS]
-    policies.append(_policy("transitions", "id IN (SELECT ad_my_transitions())"))
+    # A TL's own transitions are theirs before any account is added to them.
+    policies.append(
+        _policy(
+            "transitions",
+            "id IN (SELECT ad_my_transitions()) OR team_lead = (SELECT ad_my_name())",
+        )
+    )
     policies.append(
         _policy(
             "transition_items",

@@ -212,3 +212,25 @@ def test_only_an_admin_sets_up_roles(team: Team, capsys: pytest.CaptureFixture[s
     assert main(["--db", team.url("mgr"), "server", "grant", "--csm", "Tom Whitaker",
                  "--login", "tom"]) == 2  # fmt: skip
     assert "your role cannot manage team roles" in capsys.readouterr().err
+
+
+def test_a_team_lead_prepares_a_handoff_that_only_its_csms_see(team: Team) -> None:
+    from desktop_app.services.transitions import create_transition, list_transitions
+
+    ids = sorted(team.accounts_of("Holly Grant"))[:2]
+    kim = open_store(team.url("kim"))
+    try:
+        tid = create_transition(kim, ids, "Jackie Moreno", "Kimberly Ortiz", "Leave cover")
+        with pytest.raises(UserError):  # Tom's account is not in Kim's team
+            create_transition(kim, [team.first_of("Tom Whitaker")], "Holly Grant",
+                              "Kimberly Ortiz", "Not mine")  # fmt: skip
+    finally:
+        kim.dispose()
+    seen: dict[str, list[int]] = {}
+    for login in ("holly", "tom", "mgr"):
+        store = open_store(team.url(login))
+        try:
+            seen[login] = [t.id for t in list_transitions(store)]
+        finally:
+            store.dispose()
+    assert seen == {"holly": [tid], "tom": [], "mgr": [tid]}
