@@ -44,6 +44,26 @@ def refusal_message(command: str) -> str:
     return f"your role cannot {action}; ask {who}"
 
 
+#: Service functions the GUI runs on workers, by the CLI command that does the same.
+_CALLS = {
+    "rescore": "score",
+    "import_files": "import",
+    "import_preview": "import",
+    "rollback_batch": "rollback",
+    "create_transition": "transition",
+    "execute_transition": "transition",
+    "undo_execute": "transition",
+}
+
+
+def refusal_for_call(function_name: str) -> str:
+    """The refusal line for a service call the server refused (GUI workers)."""
+    command = _CALLS.get(function_name)
+    if command is None:
+        return "your role cannot change this; ask your team lead or manager"
+    return refusal_message(command)
+
+
 def _require_postgres(store: Store) -> None:
     if not is_postgres(store.engine):
         raise UserError("team roles need a PostgreSQL database (--db postgresql+psycopg://…)")

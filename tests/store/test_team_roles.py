@@ -234,3 +234,19 @@ def test_a_team_lead_prepares_a_handoff_that_only_its_csms_see(team: Team) -> No
         finally:
             store.dispose()
     assert seen == {"holly": [tid], "tom": [], "mgr": [tid]}
+
+
+def test_the_gui_worker_turns_a_refusal_into_one_line(team: Team) -> None:
+    from desktop_app.services.scoring import rescore
+    from desktop_app.services.team_server import refusal_for_call
+
+    store = open_store(team.url("holly"))
+    try:
+        with pytest.raises(DBAPIError) as refused:
+            rescore(store)
+        assert is_refusal(refused.value)
+    finally:
+        store.dispose()
+    assert refusal_for_call(rescore.__name__) == (
+        "your role cannot rescore the book; ask CS operations"
+    )

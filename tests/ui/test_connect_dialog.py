@@ -93,3 +93,23 @@ def test_another_clients_note_reloads_the_window(  # type: ignore[no-untyped-def
     with qtbot.waitSignal(w.bookLoaded, timeout=20000):
         pass
     w.close()
+
+
+@pytest.mark.parametrize("dialect", [pg.param()], indirect=True)
+def test_a_refused_rescore_is_one_line_in_the_gui(qtbot, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.services.database import open_database
+    from desktop_app.services.scoring import rescore
+    from desktop_app.ui.workers import Worker
+
+    assert main(["--db", demo_url, "server", "init"]) == 0
+    assert main(["--db", demo_url, "server", "grant", "--csm", "Holly Grant",
+                 "--login", "holly"]) == 0  # fmt: skip
+    store = open_database(pg.url_for(str(make_url(demo_url).database), user="holly"))
+    try:
+        worker = Worker(rescore, store)
+        messages: list[str] = []
+        worker.signals.failed.connect(messages.append)
+        worker.run()  # on this thread: the same code path as on the pool
+        assert messages == ["Your role cannot rescore the book; ask CS operations."]
+    finally:
+        store.dispose()
