@@ -11,27 +11,25 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.domain.transition import (
-    CHECKLIST_KEYS,
-    CHECKLIST_QUESTIONS,
     AccountFacts,
     ChecklistItem,
     Scenario,
     ScenarioPlan,
     build_checklist,
     checklist_progress,
-    merge_checklist,
     plan_for,
 )
 from desktop_app.services.account_detail_rows import OwnerChange
-from desktop_app.services.errors import StaleEdit, UserError
-from desktop_app.services.team_sync import announce
+from desktop_app.services.errors import UserError
+from desktop_app.services.transitions_checklist import checklist_from_json
+from desktop_app.services.transitions_checklist import (
+    set_checklist_item as set_checklist_item,  # re-exported: callers import it from here
+)
 from desktop_app.services.transitions_facts import AccountBasics, load_basics, load_facts
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, OwnerHistory, Transition, TransitionItem
@@ -179,15 +177,6 @@ def create_transition(
         return int(t.id)
 
 
-_BASE_CHECKLIST = tuple(ChecklistItem(k, s, q) for k, s, q in CHECKLIST_QUESTIONS)
-
-
-def _checklist_from_json(text: str | None) -> tuple[ChecklistItem, ...]:
-    base = _BASE_CHECKLIST
-    data = json.loads(text) if text else {}
-    return merge_checklist(base, list(data.get("items", [])))
-
-
 def _get(session: Session, transition_id: int) -> Transition:
     t = session.get(Transition, transition_id)
     if t is None:
@@ -232,7 +221,7 @@ def load_transition_in(
                 scenario=plan.scenario,
                 scenario_reason=it.scenario_reason,
                 plan=plan,
-                checklist=_checklist_from_json(it.checklist_json),
+                checklist=checklist_from_json(it.checklist_json),
                 version=it.version,
             )
         )
@@ -310,56 +299,6 @@ def _item(session: Session, item_id: int) -> TransitionItem:
     if item is None:
         raise UserError(f"unknown transition item: {item_id}")
     return item
-
-
-def set_checklist_item(
-    store: Store,
-    item_id: int,
-    item_key: str,
-    done: bool,
-    answer: str | None,
-    *,
-    expected_version: int | None = None,
-) -> ChecklistItem:
-    """Set one checklist answer and tick exactly; returns the item as it was before.
-
-    With ``expected_version`` (the item's ``version`` when the user read it), a write on top
-    of someone else's newer save raises ``StaleEdit`` carrying the current answer.
-    """
-    if item_key not in CHECKLIST_KEYS:
-        raise UserError(f"unknown checklist item: {item_key}")
-    try:
-        with store.sessions() as session, session.begin():
-            item = _item(session, item_id)
-            current = _checklist_from_json(item.checklist_json)
-            before = next(c for c in current if c.key == item_key)
-            if expected_version is not None and item.version != expected_version:
-                raise _stale_item(before, item.version)
-            data: dict[str, Any] = json.loads(item.checklist_json) if item.checklist_json else {}
-            rows = {str(d["key"]): d for d in data.get("items", [])}
-            rows[item_key] = {"key": item_key, "answer": answer, "done": bool(done)}
-            data["items"] = [rows[k] for k in CHECKLIST_KEYS if k in rows]
-            item.checklist_json = json.dumps(data)
-            session.flush()
-            announce(session.connection(), [item.account_id])
-            return before
-    except StaleDataError:
-        # Another client committed between our read and our write (the version check in
-        # the UPDATE matched no row): report what it saved.
-        with store.sessions() as session:
-            item = _item(session, item_id)
-            now = next(c for c in _checklist_from_json(item.checklist_json) if c.key == item_key)
-            raise _stale_item(now, item.version) from None
-
-
-def _stale_item(now: ChecklistItem, version: int) -> StaleEdit:
-    shown = now.answer or ("done" if now.done else "no answer")
-    return StaleEdit(
-        f"Someone else changed “{now.question}” since you opened it; it now reads: {shown}. "
-        "Apply your answer again to replace it.",
-        now,
-        version,
-    )
 
 
 # --------------------------------------------------------------------------- execute

@@ -1,6 +1,7 @@
 """Menus, toolbar and keyboard shortcuts of the main window, and what each action does.
 
-Dialogs are imported when first used, so that start-up stays fast.
+Dialogs are imported when first used, so that start-up stays fast. Over 450 lines: one
+short method per menu entry, kept beside the table of actions and shortcuts they serve.
 """
 
 from __future__ import annotations
