@@ -430,3 +430,8 @@ class TeamLogin(Base):
     login: Mapped[str] = mapped_column(String(63), primary_key=True)
     csm_id: Mapped[int] = mapped_column(ForeignKey("csms.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))  # csm | tl
+
+
+# The managers' tables live in their own module (this one is long enough); importing it here
+# registers them on Base.metadata wherever the schema is used.
+import desktop_app.store.schema_managers  # noqa: E402, F401

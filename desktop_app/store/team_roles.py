@@ -49,7 +49,9 @@ ACCOUNT_FACTS = (
     "owner_history",
 )
 #: What people edit by hand (managers everywhere; TLs and CSMs within their rows).
-HAND_EDITED = ("notes", "health_overrides", "transitions", "transition_items")
+HAND_EDITED = ("notes", "health_overrides", "transitions", "transition_items", "alert_actions")
+#: Managers' and team leads' planning (renewal targets, forecast calls, one-on-one packs…).
+PLANNING = ("renewal_targets", "forecast_calls", "oneonone_packs", "survey_answers")
 #: Before-images of any account's rows: never readable by CSMs or TLs.
 AUDIT = ("change_log", "field_history", "review_items")
 
@@ -102,6 +104,17 @@ def _all_tables(conn: Connection) -> list[str]:
     return sorted(str(r[0]) for r in rows)
 
 
+def _tables_with(conn: Connection, column: str) -> set[str]:
+    rows = conn.execute(
+        text(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = :c"
+        ),
+        {"c": column},
+    )
+    return {str(r[0]) for r in rows}
+
+
 def init_roles(conn: Connection) -> None:
     """Create the group roles, grants and policies (idempotent). PostgreSQL only."""
     for group in GROUPS:
@@ -119,15 +132,33 @@ def init_roles(conn: Connection) -> None:
     conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {everyone}")
     readers = "ad_manager, ad_tl, ad_csm"
     for table in tables:
+        if table == "team_logins":
+            continue  # read by the SECURITY DEFINER functions only
         who = "ad_manager" if table in AUDIT else readers
         conn.exec_driver_sql(f"GRANT SELECT ON {table} TO {who}")
-    for table in HAND_EDITED:
+    for table in (t for t in HAND_EDITED if t in tables):
         conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {table} TO {readers}")
+    for table in (t for t in PLANNING if t in tables):
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {table} TO ad_manager, ad_tl")
     # Executing a transition moves owners and records the move.
     conn.exec_driver_sql("GRANT UPDATE (owner_id, team_lead) ON accounts TO ad_manager, ad_tl")
     conn.exec_driver_sql("GRANT INSERT ON owner_history TO ad_manager, ad_tl")
     policies = [_policy("accounts", "owner_id IN (SELECT ad_my_csms())")]
-    policies += [_policy(t, "account_id IN (SELECT ad_my_accounts())") for t in ACCOUNT_FACTS]
+    # Every table of one account's rows (the managers' tables too), found by its column.
+    facts = (_tables_with(conn, "account_id") | set(ACCOUNT_FACTS)) - {"transition_items"}
+    facts -= set(AUDIT)
+    policies += [
+        _policy(t, "account_id IN (SELECT ad_my_accounts())") for t in sorted(facts & set(tables))
+    ]
+    if "renewal_targets" in tables:
+        policies.append(_policy("renewal_targets", "csm_id IN (SELECT ad_my_csms())"))
+    if "oneonone_packs" in tables:
+        policies.append(
+            _policy(
+                "oneonone_packs",
+                "owner IN (SELECT full_name FROM csms WHERE id IN (SELECT ad_my_csms()))",
+            )
+        )
     # A TL's own transitions are theirs before any account is added to them.
     policies.append(
         _policy(

@@ -104,7 +104,8 @@ def test_a_csm_reads_only_own_accounts_and_their_facts(
     mine = team.accounts_of("Holly Grant")
     assert 0 < len(mine) < len(team.owner_of)
     assert _ids(holly, "select id from accounts") == mine
-    for table in ("contacts", "notes", "usage_monthly", "health_scores", "tickets"):
+    facts = ("contacts", "notes", "usage_monthly", "health_scores", "tickets", "alert_actions")
+    for table in facts:
         assert _ids(holly, f"select account_id from {table}") <= mine, table
     assert _ids(holly, "select account_id from contacts")  # she does see her own contacts
     assert _refused(holly, "select count(*) from change_log")  # before-images of anyone

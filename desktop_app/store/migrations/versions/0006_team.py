@@ -1,7 +1,7 @@
 """team mode: login roles mapped to CSMs and team leads; row versions on hand edits
 
 Revision ID: 0006_team
-Revises: 0003
+Revises: 0007_managers
 Create Date: 2026-12-06
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_team"
-down_revision = "0003"
+down_revision = "0007_managers"
 branch_labels = None
 depends_on = None
 
