@@ -56,15 +56,10 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_set(args: argparse.Namespace) -> int:
-    from desktop_app.io.plan_sheet import parse_target
-    from desktop_app.services.errors import UserError
-    from desktop_app.services.managers.plan import parse_quarter, set_target
+    from desktop_app.services.managers.plan import parse_quarter, parse_target_text, set_target
 
     quarter = parse_quarter(args.quarter)
-    try:
-        kind, target = parse_target(args.target, None)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    kind, target = parse_target_text(args.target)
     with opened_store(args.db) as store:
         set_target(store, args.csm, quarter, kind, target)
     print(f"Target for {args.csm} in {quarter}: {args.target}")

@@ -27,7 +27,7 @@ from desktop_app.domain.forecast import (
     target_dollars,
 )
 from desktop_app.io.model import ImportFileError
-from desktop_app.io.plan_sheet import PROFILE, read_plan_sheet
+from desktop_app.io.plan_sheet import PROFILE, parse_target, read_plan_sheet
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.forecast import band_churn_rates, current_calls, suggest_for
 from desktop_app.services.portfolio import load_book
@@ -330,3 +330,11 @@ def plan_report(store: Store, quarter: Quarter, today: date | None = None) -> Pl
         team=add_rollups(p.figures for p in plans),
         renewals=rows,
     )
+
+
+def parse_target_text(text: str) -> tuple[str, float]:
+    """A typed target ("95%" GRR or "$120,000" ARR) as (kind, value); ``UserError`` if not."""
+    try:
+        return parse_target(text, None)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None

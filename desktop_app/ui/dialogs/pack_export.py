@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.managers.pack import OneOnOnePackData
-from desktop_app.services.team import csm_names
+from desktop_app.services.team import owner_names
 from desktop_app.store.engine import Store
 from desktop_app.ui.oneonone_pdf import export_pack_file
 from desktop_app.ui.workers import Worker, start
@@ -43,7 +43,7 @@ class PackExportDialog(QDialog):
         self.store = store
         self.today = today or date.today()
         self.owner = QComboBox(self)
-        self.owner.addItems(csm_names(store))
+        self.owner.addItems(owner_names(store))
         if owner:
             self.owner.setCurrentText(owner)
         self.since_last = QCheckBox("Changes since the last pack of this CSM", self)
