@@ -56,6 +56,7 @@ from desktop_app.services.health_versions import (
 )
 from desktop_app.services.health_writing import stored_measures_json, write_scores
 from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthOverride, HealthScore
 
@@ -160,6 +161,7 @@ def rescore(
     as_of = as_of or date.today()
     check(progress, 0.0, "Loading health inputs…")
     with store.sessions.begin() as session:
+        hold_book_lock(session.connection(), progress)
         version_id, card = active_scorecard(session)
         h = load_history(session, as_of)
         check(progress, 0.3, "Scoring…")
@@ -172,6 +174,7 @@ def rescore(
         check(progress, 0.7, "Scoring and writing the monthly history…")
         n_snap = write_history(conn, iter_monthly_results(card, h, as_of), version_id)
         review = refresh_review_flags(session, as_of)
+        announce(session.connection(), None)
         check(progress, 0.95, "Saving…")
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}

@@ -1,7 +1,7 @@
 """monthly health history as one compact row per account (was one row per account-month)
 
 Revision ID: 0004_perf
-Revises: 0007_managers
+Revises: 0006_team
 Create Date: 2026-12-06
 
 ``health_snapshots`` held 2.4M rows at 100k accounts x 24 months; writing them took 30 s of
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_perf"
-down_revision = "0007_managers"
+down_revision = "0006_team"
 branch_labels = None
 depends_on = None
 
