@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import update
 
 from desktop_app.services.health_history import read_history, write_history
 from desktop_app.services.health_loading import load_history
@@ -17,6 +18,7 @@ from desktop_app.services.health_writing import (
     write_scores,
 )
 from desktop_app.services.scoring import monthly_results, rescore, rescore_accounts
+from desktop_app.store.schema import Account, HealthScore
 
 
 def _reference_measures(result, i):
@@ -76,9 +78,10 @@ def test_rows_written_before_the_arrays_keep_their_json(demo_store, today) -> No
                       "organic": False})  # fmt: skip
     with demo_store.engine.begin() as conn:
         aid = conn.exec_driver_sql("select min(account_id) from health_scores").scalar()
-        conn.exec_driver_sql(
-            "update health_scores set measures = null, measures_json = ? where account_id = ?",
-            (old, aid),
+        conn.execute(
+            update(HealthScore)
+            .where(HealthScore.account_id == aid)
+            .values(measures=None, measures_json=old)
         )
     with demo_store.engine.connect() as conn:
         assert stored_measures_json(conn, aid) == old
@@ -139,9 +142,10 @@ def test_rescoring_some_accounts_matches_the_full_rescore(demo_store, today) -> 
     some = sorted(before)[::37][:8]
     with demo_store.engine.begin() as conn:  # the edit: these accounts renew in 20 days
         for aid in some:
-            conn.exec_driver_sql(
-                "update accounts set renewal_date = ? where id = ?",
-                ((today + timedelta(days=20)).isoformat(), aid),
+            conn.execute(
+                update(Account)
+                .where(Account.id == aid)
+                .values(renewal_date=today + timedelta(days=20))
             )
     summary = rescore_accounts(demo_store, some, as_of=today)
     assert summary.accounts_scored == len(some)
@@ -182,9 +186,8 @@ def test_an_edit_rewrites_only_the_current_month(demo_store, today) -> None:
     with demo_store.engine.connect() as conn:
         before = read_history(conn, aid)
     with demo_store.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "update accounts set renewal_date = ? where id = ?",
-            ((today + timedelta(days=12)).isoformat(), aid),
+        conn.execute(
+            update(Account).where(Account.id == aid).values(renewal_date=today + timedelta(days=12))
         )
     rescore_accounts(demo_store, [aid], as_of=today, history="current")
     with demo_store.engine.connect() as conn:
