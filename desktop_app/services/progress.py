@@ -39,6 +39,19 @@ class RecordingProgress:
         return self._cancel_after is not None and len(self.reports) >= self._cancel_after
 
 
+class Scaled:
+    """A part of a longer task: maps its 0..1 onto ``start``..``end`` of ``outer``."""
+
+    def __init__(self, outer: Progress, start: float, end: float) -> None:
+        self._outer, self._start, self._end = outer, start, end
+
+    def report(self, fraction: float, message: str = "") -> None:
+        self._outer.report(self._start + (self._end - self._start) * fraction, message)
+
+    def cancelled(self) -> bool:
+        return self._outer.cancelled()
+
+
 def check(progress: Progress, fraction: float, message: str = "") -> None:
     """Report and raise ``Cancelled`` when the user asked to stop."""
     progress.report(fraction, message)

@@ -1,5 +1,8 @@
 """Menus, toolbar and keyboard shortcuts of the main window, and what each action does.
 
+Actions read and change the book through the window's ``BookState`` (selection, focus,
+accounts to reload) and call services through ``run_task``; from the window they use only
+its public surface (store, settings, undo stack, ``run_task``, ``switch_store``, messages).
 Dialogs are imported when first used, so that start-up stays fast.
 """
 
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolBar
 from desktop_app import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from desktop_app.ui.book_state import BookState
     from desktop_app.ui.main_window import MainWindow
 
 FILE_FILTER = "Databases (*.db *.sqlite *.sqlite3);;All files (*)"
@@ -39,8 +43,9 @@ def _key(shortcut: QKeySequence.StandardKey | str) -> QKeySequence:
 class Actions:
     """Every QAction of the window, with shortcuts; built once by ``build``."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, state: BookState) -> None:
         self.w = window
+        self.state = state
         self.recent_menu: QMenu | None = None
 
     def _act(
@@ -101,8 +106,8 @@ class Actions:
         self.undo.setShortcut(_key(S.Undo))
         self.redo = w.undo_stack.createRedoAction(w, "&Redo")
         self.redo.setShortcut(_key(S.Redo))
-        self.find = self._act("&Find…", self.focus_search, S.Find)
-        self.clear_filters = self._act("&Clear filters", w.filter_bar.reset, "Ctrl+Shift+L")
+        self.find = self._act("&Find…", w.focus_search, S.Find)
+        self.clear_filters = self._act("&Clear filters", w.clear_filters, "Ctrl+Shift+L")
         self.reload = self._act("&Reload", w.reload, S.Refresh)
         self.rescore = self._act(
             "Re&score book", self.rescore_book, "Ctrl+R", "Recompute every account's health score"
@@ -224,19 +229,32 @@ class Actions:
     def selected_account(self, account_id: int | None) -> int | None:
         if account_id is not None:
             return int(account_id)
-        ids = self.w.selected_ids
-        if ids.size == 0:
+        focus = self.state.focus
+        if focus is None:
             self.w.statusBar().showMessage("Select an account first.", 4000)
             return None
-        return int(ids[0])
-
-    def focus_search(self) -> None:
-        self.w.filter_bar.search.setFocus()
-        self.w.filter_bar.search.selectAll()
+        return int(focus)
 
     def data_changed(self, *_args: Any) -> None:
-        """After an edit, an import or a rescore: reload views keeping filter and selection."""
+        """After an import, a rollback or a rescore: reload the whole book (a new book for
+        the views, which refit), keeping filter and selection."""
         self.w.reload()
+
+    def accounts_changed(self, account_ids: Any) -> None:
+        """After an edit of a few accounts: reload only their rows, on a reader."""
+        from desktop_app.services.book_update import load_rows
+
+        ids = np.unique(np.asarray(account_ids, dtype=np.int64))
+        if ids.size == 0:
+            return
+        state = self.state
+        generation = state.generation
+
+        def apply(part: Any) -> None:
+            if state.generation == generation:  # not for a database opened since
+                state.update_accounts(part, ids)
+
+        self.w.run_task(load_rows, self.w.store, ids, self.w.today, done=apply)
 
     # ------------------------------------------------------------------ file
     def open_database(self) -> None:
@@ -275,12 +293,23 @@ class Actions:
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
 
     def open_demo_book(self) -> None:
+        """Generate and score a demo book on the writer, with progress and Cancel."""
         from desktop_app.services.demo import create_demo_store
 
         directory = Path(tempfile.mkdtemp(prefix="account-desk-demo-"))
         self.w.temp_dirs.append(directory)  # removed when the application quits
-        store = create_demo_store(directory)
-        self.w.switch_store(store, demo=True)
+        self.open_demo.setEnabled(False)
+        worker = self.w.run_task(
+            create_demo_store,
+            directory,
+            write=True,
+            progress=True,
+            done=lambda store: self.w.switch_store(store, demo=True),
+            title="Creating the demo book…",
+        )
+        for signal in (worker.signals.finished, worker.signals.failed):
+            signal.connect(lambda *_a: self.open_demo.setEnabled(True))
+        worker.signals.cancelled.connect(lambda: self.open_demo.setEnabled(True))
 
     def open_import_wizard(self, paths: list[str] | None) -> None:
         from desktop_app.ui.dialogs.import_wizard import ImportWizard
@@ -311,7 +340,8 @@ class Actions:
     def export_table(self) -> None:
         from desktop_app.services.portfolio import export_view
 
-        if len(self.w.model.order) == 0:
+        order = self.state.order()
+        if len(order) == 0:
             self.w.statusBar().showMessage("Nothing to export: no accounts in view.", 4000)
             return
         path, _ = QFileDialog.getSaveFileName(
@@ -322,12 +352,16 @@ class Actions:
         )
         if not path:
             return
-        try:
-            n = export_view(self.w.book, self.w.model.order, path)
-        except (OSError, ValueError) as exc:
-            self.w.show_error(f"Could not export to {path}: {exc}")
-            return
-        self.w.statusBar().showMessage(f"Exported {n:,} accounts to {path}", 6000)
+        self.w.run_task(
+            export_view,
+            self.state.book,
+            order,
+            path,
+            done=lambda n: self.w.statusBar().showMessage(
+                f"Exported {n:,} accounts to {path}", 6000
+            ),
+            title="Exporting…",
+        )
 
     # ------------------------------------------------------------------ health
     def rescore_book(self) -> None:
@@ -336,7 +370,12 @@ class Actions:
         # Writes are serialised on the one-thread writer pool, so a rescore asked for while
         # another runs starts after it and sees the newest data.
         self.w.run_task(
-            rescore, self.w.store, write=True, done=self.data_changed, title="Rescoring…"
+            rescore,
+            self.w.store,
+            write=True,
+            progress=True,
+            done=self.data_changed,
+            title="Rescoring…",
         )
 
     def override_band(self, account_id: int | None) -> None:
@@ -351,7 +390,7 @@ class Actions:
 
     def push_override(self, account_id: int, v: Any) -> None:
         """Set an override from the dialog's values as one undoable command."""
-        from desktop_app.ui.commands_health import SetOverrideCommand
+        from desktop_app.ui.undo.health import SetOverrideCommand
 
         self.w.undo_stack.push(
             SetOverrideCommand(
@@ -362,23 +401,19 @@ class Actions:
                 v.note or None,
                 self.user(),
                 v.expires_on,
-                on_change=self._edited,
+                on_change=self.accounts_changed,
             )
         )
-
-    def _edited(self, _account_id: int) -> None:
-        self.w.reload()
 
     def add_note(self, account_id: int | None) -> None:
         aid = self.selected_account(account_id)
         if aid is None:
             return
-        if account_id is not None and int(account_id) not in set(self.w.selected_ids.tolist()):
-            self.w.select_accounts(np.array([aid]))
-        self.w.docks.show_detail()
-        if self.w.docks.detail is not None:
-            self.w.docks.detail.author = self.user()
-            self.w.docks.detail.open_note_dialog()
+        if account_id is not None and int(account_id) not in set(self.state.selection.tolist()):
+            self.state.select(np.array([aid]), focus=aid)
+        else:
+            self.state.set_focus(aid)
+        self.w.open_note_dialog(self.user())
 
     def user(self) -> str | None:
         import getpass
@@ -397,9 +432,12 @@ class Actions:
         dialog = OverridesListDialog(
             self.w.store, self.w, undo_stack=self.w.undo_stack, user=self.user()
         )
-        dialog.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
-        dialog.changed.connect(self.data_changed)
+        dialog.accountRequested.connect(self._select_one)
+        dialog.accountChanged.connect(self.accounts_changed)
         dialog.open()
+
+    def _select_one(self, account_id: int) -> None:
+        self.state.select(np.array([account_id]), focus=account_id)
 
     def edit_scorecard(self) -> None:
         from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
@@ -421,15 +459,15 @@ class Actions:
         view.open()
 
     def _open_account(self, account_id: int) -> None:
-        self.w.select_accounts(np.array([account_id]))
-        self.w.docks.show_detail()
+        self._select_one(account_id)
+        self.w.show_detail()
 
     # ------------------------------------------------------------------ team
     def show_team(self) -> None:
         from desktop_app.ui.dialogs.team_view import TeamView
 
         view = TeamView(self.w.store, self.w, today=self.w.today)
-        view.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
+        view.accountRequested.connect(self._select_one)
         view.open()
 
     def show_retention(self) -> None:
@@ -441,11 +479,11 @@ class Actions:
     def start_transition(self, account_ids: Any) -> None:
         from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
 
-        ids = self.w.selected_ids if account_ids is None else np.asarray(account_ids)
+        ids = self.state.selection if account_ids is None else np.asarray(account_ids)
         wizard = TransitionWizard(
             self.w.store, [int(i) for i in ids], self.w, undo_stack=self.w.undo_stack
         )
-        wizard.ownersChanged.connect(self.data_changed)
+        wizard.ownersChanged.connect(lambda: self.accounts_changed(wizard.changed_accounts()))
         wizard.open()
 
     def resume_saved_transition(self) -> None:
@@ -473,7 +511,7 @@ class Actions:
         wizard = TransitionWizard.resume(
             self.w.store, chosen.id, self.w, undo_stack=self.w.undo_stack
         )
-        wizard.ownersChanged.connect(self.data_changed)
+        wizard.ownersChanged.connect(lambda: self.accounts_changed(wizard.changed_accounts()))
         wizard.open()
 
     # ------------------------------------------------------------------ help
@@ -488,7 +526,7 @@ class Actions:
         )
 
 
-def build(window: MainWindow) -> Actions:
-    actions = Actions(window)
+def build(window: MainWindow, state: BookState) -> Actions:
+    actions = Actions(window, state)
     actions.build()
     return actions

@@ -10,10 +10,10 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.services.scoring import active_overrides, explain, list_versions, set_override
-from desktop_app.ui.commands_health import ClearOverrideCommand, SetOverrideCommand
 from desktop_app.ui.dialogs.override_dialog import OverrideDialog
 from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 from desktop_app.ui.dialogs.validation_view import ValidationView
+from desktop_app.ui.undo.health import ClearOverrideCommand, SetOverrideCommand
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget, MeasureIdRole
 
 

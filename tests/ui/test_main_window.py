@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.services.database import open_database
 from desktop_app.store.engine import Store
+from desktop_app.ui.book_state import BookState
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models.account_table import (
     COLUMN_KEYS,
@@ -103,7 +104,7 @@ def test_selection_is_shared_with_chart_and_pane(qtbot, window: MainWindow) -> N
     assert window.docks.detail.current_account() == aid
     # And back: the chart selects two accounts, the table follows.
     two = window.book.account_id[[7, 20]]
-    window.docks.scatter.selectionChanged.emit(two)
+    window.docks.scatter._emit_selection(two)  # what a rectangle or lasso ends in
     rows = {i.row() for i in sm.selectedRows()}
     assert {window.model.account_id(r) for r in rows} == set(two.tolist())
     # Selection survives a reload (e.g. after an import).
@@ -184,11 +185,12 @@ def test_undo_redo_of_a_note_from_the_window(qtbot, window: MainWindow) -> None:
 def test_table_model_passes_modeltester(qtmodeltester, demo_store: Store) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.services.portfolio import BookFilter, filter_mask, load_book
 
-    model = AccountTableModel()
+    state = BookState(TODAY)
+    model = AccountTableModel(state)
     book = load_book(demo_store, TODAY)
-    model.set_book(book)
+    state.replace_book(book)
     qtmodeltester.check(model)
-    model.set_mask(filter_mask(book, BookFilter(lifecycle="active")))
+    state.set_mask(filter_mask(book, BookFilter(lifecycle="active")))
     model.sort_by("health_score", ascending=False)
     qtmodeltester.check(model)
 

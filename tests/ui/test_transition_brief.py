@@ -13,7 +13,7 @@ from desktop_app.services.transitions_brief import brief_data
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 from desktop_app.ui.brief_pdf import brief_html, write_brief_pdf
-from desktop_app.ui.commands_transition import (
+from desktop_app.ui.undo.transition import (
     ExecuteTransitionCommand,
     SetChecklistItemCommand,
     SetScenarioCommand,

@@ -58,6 +58,7 @@ class OverridesListDialog(QDialog):
 
     accountRequested = Signal(int)
     changed = Signal()
+    accountChanged = Signal(int)  # the account whose override was cleared or restored
 
     def __init__(
         self,
@@ -118,7 +119,7 @@ class OverridesListDialog(QDialog):
             self.accountRequested.emit(current.account_id)
 
     def clear_selected(self) -> None:
-        from desktop_app.ui.commands_health import ClearOverrideCommand
+        from desktop_app.ui.undo.health import ClearOverrideCommand
 
         current = self._current()
         if current is None:
@@ -131,6 +132,7 @@ class OverridesListDialog(QDialog):
         else:
             command.redo()
 
-    def _changed(self, _account_id: int) -> None:
+    def _changed(self, account_id: int) -> None:
         self.reload()
         self.changed.emit()
+        self.accountChanged.emit(account_id)

@@ -41,11 +41,6 @@ from desktop_app.services.transitions import (
 from desktop_app.services.transitions_brief import brief_data
 from desktop_app.services.transitions_plan import export_rows, export_transition, missing_fields
 from desktop_app.store.engine import Store
-from desktop_app.ui.commands_transition import (
-    ExecuteTransitionCommand,
-    SetChecklistItemCommand,
-    SetScenarioCommand,
-)
 from desktop_app.ui.dialogs.transition_export import FinishPage
 from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel
 from desktop_app.ui.dialogs.transition_pages import (
@@ -53,6 +48,11 @@ from desktop_app.ui.dialogs.transition_pages import (
     ReceiversPage,
     _table,
     fit_columns,
+)
+from desktop_app.ui.undo.transition import (
+    ExecuteTransitionCommand,
+    SetChecklistItemCommand,
+    SetScenarioCommand,
 )
 
 PAGE_ACCOUNTS, PAGE_RECEIVERS, PAGE_ITEMS, PAGE_FINISH = range(4)
@@ -203,6 +203,12 @@ class TransitionWizard(QWizard):
         return cls(store, None, parent, transition_id=transition_id, **kwargs)
 
     # ------------------------------------------------------------ state
+    def changed_accounts(self) -> list[int]:
+        """The accounts this transition moves (whose owners change on execute and undo)."""
+        if self.view is not None:
+            return [i.account_id for i in self.view.items]
+        return list(self.accounts_page.account_ids)
+
     def save_new(self) -> int:
         """Save the transition from the first two pages; its id."""
         a = self.accounts_page

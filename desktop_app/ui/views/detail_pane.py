@@ -32,8 +32,9 @@ from desktop_app.services.account_detail import AccountDetail, load_detail
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
-from desktop_app.ui.commands_notes import AddNoteCommand
+from desktop_app.ui.book_state import BookState
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
+from desktop_app.ui.undo.notes import AddNoteCommand
 from desktop_app.ui.views import detail_columns as dc
 from desktop_app.ui.views.detail_header import DetailHeaderWidget
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget
@@ -106,6 +107,7 @@ class AccountDetailPane(QWidget):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        state: BookState | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -116,7 +118,17 @@ class AccountDetailPane(QWidget):
         self.explanation: HealthExplanation | None = None
         self.author: str | None = _default_author()
         self._build_ui()
-        self.show_account(None)
+        self.show_account(None if state is None else state.focus)
+        if state is not None:
+            # The pane shows the focused account of the window's state and follows it.
+            self._state = state
+            state.focusChanged.connect(self.show_account)
+            state.accountsChanged.connect(self._accounts_changed)
+            state.bookReplaced.connect(self.refresh)
+
+    def _accounts_changed(self, ids: np.ndarray) -> None:
+        if self._account is not None and self._account in np.asarray(ids).tolist():
+            self.refresh()
 
     # ---------------------------------------------------------------- construction
     def _build_ui(self) -> None:

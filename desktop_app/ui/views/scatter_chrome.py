@@ -18,6 +18,8 @@ _FLOOR_PEN = pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine)
 _TODAY_PEN = pg.mkPen("#0072B2", width=1.5)
 _LEGEND_BRUSH = pg.mkBrush("#B0B0B0")
 _LEGEND_PEN = pg.mkPen(60, 60, 60, 140)
+_SHAPE_PEN = pg.mkPen("#333", width=1.6)
+_NO_FILL = pg.mkBrush(None)
 
 
 class ScatterChrome(QObject):
@@ -100,10 +102,13 @@ class ScatterChrome(QObject):
         for i, band in enumerate(BAND_ORDER):
             entries.append(({"symbol": "o", "size": 11, "brush": brushes[i]}, band.value))
         entries.append(({"symbol": "o", "size": 11, "brush": brushes[-1]}, "No band"))
+        # Shapes (lifecycle) are hollow outlines: a filled grey "Active" circle read exactly
+        # like the grey "No band" one.
         for sym, label in zip(sd.SYMBOLS, sd.SYMBOL_LABELS, strict=True):
-            entries.append(({"symbol": sym, "size": 11, "brush": _LEGEND_BRUSH}, label))
+            shape = {"symbol": sym, "size": 11, "brush": _NO_FILL, "pen": _SHAPE_PEN}
+            entries.append((shape, label))
         for opts, label in entries:
-            item = pg.ScatterPlotItem(pen=_LEGEND_PEN, **opts)
+            item = pg.ScatterPlotItem(**{"pen": _LEGEND_PEN, **opts})
             self._legend_items.append(item)
             self._legend.addItem(item, label)
 
@@ -140,6 +145,10 @@ class ScatterChrome(QObject):
         for t, s in zip(self._texts, stats, strict=True):
             t.setText(f"{s.count:,} accounts · ${sd.format_count(s.arr)} ARR\n{s.name}")
         self.place_texts()
+
+    def label_height(self) -> float:
+        """Height in pixels of the tallest quadrant label (two lines of text)."""
+        return max((t.boundingRect().height() for t in self._texts), default=0.0) or 34.0
 
     def place_texts(self) -> None:
         (x0, x1), (y0, y1) = self._vb.viewRange()

@@ -33,7 +33,9 @@ LOG_ZERO_FLOOR = float(np.log10(0.5))
 LOG_MISSING_FLOOR = float(np.log10(0.25))
 #: Health / NPS rows for accounts without a value ("not scored", "no response").
 Y_MISSING = {"health": -10.0, "nps": -1.5}
-Y_RANGE = {"health": (-26.0, 106.0), "nps": (-3.0, 10.7)}
+#: The y extent of the data (the "missing" row to the top of the scale); the view adds room
+#: for the quadrant labels and the points' radius (``padded_range``).
+Y_RANGE = {"health": (-10.0, 100.0), "nps": (-1.5, 10.0)}
 Y_DEFAULT_THRESHOLD = {"health": 70.0, "nps": 7.0}
 QUADRANT_X_NAMES = {
     "mau": "usage",
@@ -194,6 +196,16 @@ def plot_arrays(book: BookColumns, x_axis: str, y_axis: str, nps: FloatArray | N
     y = np.where(y_ok, raw_y, Y_MISSING[y_axis])
     y_floors = () if y_ok.all() else (AxisFloor(Y_MISSING[y_axis], label),)
     return PlotArrays(x, y, x_log, x_floors, y_floors, x_ok, y_ok)
+
+
+def padded_range(lo: float, hi: float, pad_px: float, height_px: float) -> tuple[float, float]:
+    """A view range over [lo, hi] with ``pad_px`` pixels free above and below, on a view
+    ``height_px`` tall: the pad is in pixels, so its size in data units depends on the range
+    itself (span = data / (1 - 2 * pad / height))."""
+    p = pad_px / height_px if height_px > 0 else 0.1
+    p = min(max(p, 0.03), 0.3)  # a tiny or collapsed view still shows the data
+    span = (hi - lo) / (1.0 - 2.0 * p)
+    return lo - p * span, hi + p * span
 
 
 def symbol_codes(book: BookColumns, renewal_window_days: int) -> npt.NDArray[np.int8]:
