@@ -197,7 +197,7 @@ class BookState(QObject):
 
     def _keep_existing_selection(self) -> None:
         keep = self._selection[np.isin(self._selection, self._book.account_id)]
-        focus: int | None | str = "auto"
+        focus: int | str | None = "auto"
         if self._focus is not None and self._focus in keep:
             focus = self._focus
         elif keep.size == 0:

@@ -171,6 +171,9 @@ class MainWindow(QMainWindow):
     def _accounts_loaded(self, book: BookColumns) -> None:
         from desktop_app.services.portfolio import add_facts
 
+        if self._closed:
+            return  # a result queued before the window closed: nothing to show it in
+
         self.state.replace_book(book)
         self.tableFilled.emit()
         self._create_views_after_paint()
@@ -206,6 +209,8 @@ class MainWindow(QMainWindow):
             self._loading = None
 
     def _book_loaded(self, book: BookColumns) -> None:
+        if self._closed:
+            return
         self.state.replace_book(book)
         self.statusBar().clearMessage()
         self.tableFilled.emit()
@@ -225,6 +230,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._create_views)
 
     _views_pending = False
+    _closed = False
 
     def _create_views(self) -> None:
         self._views_pending = False
@@ -433,6 +439,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.save_state()
         for worker in list(self._workers):
             worker.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -20,3 +21,18 @@ def pane(qtbot: QtBot, demo_store: Store, today: date) -> AccountDetailPane:
     w.resize(520, 900)
     w.show()
     return w
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left() -> Iterator[None]:
+    """Fail a test that leaves a worker running (napari's ``_dangling_qthread_pool``).
+
+    Widgets and windows are closed by their own fixtures first (they cancel and wait for
+    their work); whatever still runs afterwards was started and forgotten.
+    """
+    from desktop_app.ui.workers import active_threads, wait_all
+
+    yield
+    running = active_threads()
+    wait_all(10000)  # do not let it spill into the next test either way
+    assert running == 0, f"{running} worker thread(s) still running after the test"

@@ -116,8 +116,17 @@ def test_selection_is_shared_with_chart_and_pane(qtbot, window: MainWindow) -> N
 def test_state_persists(qtbot, demo_store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "settings.ini"
     w = _open(qtbot, demo_store, path)
-    owner = str(w.book.owner[0])
+    # Every filter set, on the values of one active healthy account (so some rows remain).
+    i = int(np.flatnonzero((w.book.band == "Healthy/Stable") & ~w.book.churned)[0])
+    owner = str(w.book.owner[i])
     w.filter_bar.owner.setCurrentIndex(w.filter_bar.owner.findData(owner))
+    lead = str(w.book.team_lead[i])
+    segment = str(w.book.segment[i])
+    w.filter_bar.team_lead.setCurrentIndex(w.filter_bar.team_lead.findData(lead))
+    w.filter_bar.segment.setCurrentIndex(w.filter_bar.segment.findData(segment))
+    w.filter_bar.band.setCurrentIndex(w.filter_bar.band.findText("Healthy/Stable"))
+    w.filter_bar.lifecycle.setCurrentIndex(w.filter_bar.lifecycle.findData("active"))
+    spec = w.filter_bar.current()
     w.table.horizontalHeader().setSortIndicator(
         COLUMN_KEYS.index("arr"), Qt.SortOrder.DescendingOrder
     )
@@ -125,7 +134,10 @@ def test_state_persists(qtbot, demo_store: Store, tmp_path: Path) -> None:  # ty
     w.close()
     w2 = _open(qtbot, demo_store, path)
     try:
-        assert w2.filter_bar.current().owners == (owner,)
+        assert w2.filter_bar.current() == spec
+        assert w2.state.filter == spec
+        assert spec.team_leads == (lead,)
+        assert spec.segments == (segment,)
         assert w2.model.sort_state == ("arr", False)
         assert {str(o) for o in w2.book.owner[w2.model.order]} == {owner}
         assert w2.settings.state("geometry") is not None

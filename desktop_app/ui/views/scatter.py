@@ -205,9 +205,9 @@ class PortfolioScatter(QWidget):
         """Fit x to the data; y shows its whole scale, the "missing" row and room for the
         quadrant labels above and below the points (so no label covers a big point)."""
         self._fitted = True
-        self._vb.enableAutoRange(axis=pg.ViewBox.XAxis)
+        # One explicit fit (autoRange also turns pyqtgraph's auto-ranging off): the view
+        # changes when the book does, never behind the user's back while they zoom or filter.
         self._vb.autoRange(padding=0.04)
-        self._vb.disableAutoRange(axis=pg.ViewBox.XAxis)
         self._fit_y()
 
     def _fit_y(self) -> None:
