@@ -18,7 +18,9 @@ from desktop_app.services import portfolio
 from desktop_app.services.portfolio import BookColumns
 from desktop_app.store.engine import Store
 
-_DATA_FIELDS = tuple(f.name for f in fields(BookColumns) if f.name not in ("as_of", "cache"))
+_DATA_FIELDS = tuple(
+    f.name for f in fields(BookColumns) if f.name not in ("as_of", "cache", "sources")
+)
 #: Which sort keys (``sort:<column>``) depend on which stored columns.
 _SORT_SOURCES = {
     "band": ("computed_band", "override_band"),
@@ -64,7 +66,7 @@ def merge_rows(book: BookColumns, part: BookColumns, asked: Any = None) -> BookC
             new[name] = column
             changed.add(name)
     cache = {k: v for k, v in book.cache.items() if not _stale(k, changed)}
-    return replace(book, cache=cache, **new)
+    return replace(book, cache=cache, sources=part.sources, **new)
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -95,4 +97,4 @@ def _rebuild(book: BookColumns, part: BookColumns, gone: IntArray) -> BookColumn
         name: np.concatenate([getattr(book, name)[keep], getattr(part, name)])[order]
         for name in _DATA_FIELDS
     }
-    return BookColumns(as_of=book.as_of, **cols)
+    return BookColumns(as_of=book.as_of, sources=part.sources, **cols)

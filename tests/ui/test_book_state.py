@@ -15,7 +15,7 @@ from tests.ui.test_scatter import synthetic_book
 
 def _row(book: BookColumns, i: int) -> BookColumns:
     """Row ``i`` of ``book`` as a one-account book (what ``load_rows`` returns)."""
-    names = [f for f in book.__dataclass_fields__ if f not in ("as_of", "cache")]
+    names = [f for f in book.__dataclass_fields__ if f not in ("as_of", "cache", "sources")]
     data = {f: getattr(book, f)[[i]].copy() for f in names}
     return BookColumns(as_of=book.as_of, **data)
 
