@@ -53,9 +53,17 @@ def thresholds(values: FloatArray, scale: str) -> tuple[float, float] | None:
     if x.size < 2:
         return None
     lo, hi = np.quantile(x, [LOW_Q, HIGH_Q])
-    if not hi > lo:
+    low, high = _sig(from_axis(float(lo), scale)), _sig(from_axis(float(hi), scale))
+    if not high > low:
         return None
-    return round(from_axis(float(lo), scale), 4), round(from_axis(float(hi), scale), 4)
+    return low, high
+
+
+def _sig(value: float, digits: int = 3) -> float:
+    """``value`` to ``digits`` significant figures (thresholds a person can read)."""
+    if value == 0 or not np.isfinite(value):
+        return float(value)
+    return float(round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))
 
 
 def card_from_coefficients(

@@ -162,3 +162,24 @@ def test_data_after_the_as_of_date_changes_neither_fit_nor_score(usage_store, tm
     assert second.n_observations == first.n_observations
     assert second.auc_backtest == first.auc_backtest
     assert scores_after == scores_before
+
+
+def test_a_sampled_history_measures_exactly_like_the_whole_book(usage_store):
+    from desktop_app.domain.health_inputs import measures_at
+    from desktop_app.services.health_loading import load_history
+    from desktop_app.services.health_observations import subset_history
+    from desktop_app.services.health_versions import default_scorecard
+
+    card = default_scorecard()
+    with usage_store.sessions() as s:
+        h = load_history(s, AS_OF)
+    rows = np.arange(0, len(h), 7, dtype=np.int64)
+    part = subset_history(h, rows)
+    assert len(part) == rows.shape[0]
+    t = float((AS_OF - date(1970, 1, 1)).days)
+    whole, sampled = measures_at(card, h, t), measures_at(card, part, t)
+    pick = np.isin(whole.account_id, h.account_id[rows])
+    np.testing.assert_array_equal(sampled.account_id, whole.account_id[pick])
+    assert sampled.raw.keys() == whole.raw.keys()
+    for key, values in whole.raw.items():
+        np.testing.assert_array_equal(sampled.raw[key], values[pick], err_msg=key)

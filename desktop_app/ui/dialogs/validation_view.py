@@ -100,10 +100,10 @@ class ValidationView(QDialog):
         self.decile_plot = pg.PlotWidget(self)
         _style(
             self.band_plot,
-            f"Churn within {RATE_HORIZON_DAYS} days, by band (churns / account-months)",
-            "",
+            f"Churn within {RATE_HORIZON_DAYS} days, by band",
+            "band: churns / account-months",
         )
-        self.band_plot.getAxis("bottom").setHeight(44)  # two-line ticks: band, then counts
+        self.band_plot.getAxis("bottom").setHeight(62)  # two-line ticks, then the label
         _style(
             self.decile_plot,
             f"Churn within {RATE_HORIZON_DAYS} days, by score decile (1 = lowest)",
