@@ -257,3 +257,14 @@ def test_first_open_lists_accounts_then_health(qtbot, demo_store: Store, tmp_pat
     assert events
     assert all(scored > 200 for _kind, _rows, scored in events)
     w.close()
+
+
+def test_band_tooltip_gives_the_band_reason(window: MainWindow) -> None:
+    book = window.book
+    scored = np.flatnonzero(book.band_reason != None)  # noqa: E711
+    assert scored.size > 0
+    aid = int(book.account_id[scored[0]])
+    row = int(window.model.rows_for_accounts(np.array([aid]))[0])
+    index = window.model.index(row, COLUMN_KEYS.index("band"))
+    tip = window.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"Why: {book.band_reason[scored[0]]}"

@@ -241,13 +241,23 @@ class AccountTableModel(QAbstractTableModel):
             return self._cols["band"][i]
         if role == Qt.ItemDataRole.BackgroundRole and col.key == "band":
             return self._band_brushes.get(self._cols["band"][i])
-        if role == Qt.ItemDataRole.ToolTipRole and col.key == "band" and self._overridden[i]:
-            book = self._state.book
-            return (
+        if role == Qt.ItemDataRole.ToolTipRole and col.key == "band":
+            return self._band_tooltip(i)
+        return None
+
+    def _band_tooltip(self, i: int) -> str | None:
+        """Why the account has its band: the override if any, and the scoring rule's reason."""
+        book = self._state.book
+        lines = []
+        if self._overridden[i]:
+            lines.append(
                 f"Override: {book.override_band[i]} "
                 f"(computed: {book.computed_band[i] or 'not scored'})"
             )
-        return None
+        reason = book.band_reason[i]
+        if reason:
+            lines.append(f"{'Computed band' if lines else 'Why'}: {reason}")
+        return "\n".join(lines) or None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
