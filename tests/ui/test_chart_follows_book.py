@@ -204,3 +204,43 @@ def test_a_chart_selection_is_counted_and_the_pane_shows_its_first_row(
         assert len(w.selected_ids) == n
     finally:
         w.close()
+
+
+def test_quadrant_labels_leave_every_point_free_and_the_title_follows_the_axes(
+    qtbot,  # type: ignore[no-untyped-def]
+    demo_store: Store,
+    tmp_path: Path,
+) -> None:
+    from PySide6.QtCore import QRectF
+
+    w = _open(qtbot, demo_store, tmp_path / "s.ini")
+    try:
+        chart = w.docks.scatter
+        for axes in (("mau", "health"), ("arr", "health"), ("utilisation", "health")):
+            chart.set_axes(*axes)
+            qtbot.wait(10)
+            vb = chart.view()
+            vb.prepareForPaint()
+            x, y = chart.plotted_xy()
+            sizes = chart._scatter.data["size"]
+            labels = [t.mapRectToScene(t.boundingRect()) for t in chart._chrome._texts]
+            for px, py, size in zip(x, y, sizes, strict=True):
+                centre = vb.mapViewToScene(QPointF(float(px), float(py)))
+                r = float(size) / 2
+                dot = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
+                assert not any(label.intersects(dot) for label in labels), (axes, px, py)
+            title = w.docks.scatter_dock.windowTitle()
+            assert title == f"Portfolio: {sd.X_AXES[axes[0]]} × {sd.Y_AXES[axes[1]]}"
+    finally:
+        w.close()
+
+
+def test_no_band_and_active_look_different_in_the_legend(qtbot, demo_store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = _open(qtbot, demo_store, tmp_path / "s.ini")
+    try:
+        legend = w.docks.scatter._chrome._legend
+        samples = {label.text: sample.item for sample, label in legend.items}
+        no_band, active = samples["No band"], samples["Active"]
+        assert no_band.opts["brush"].style() != active.opts["brush"].style()
+    finally:
+        w.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -106,3 +107,24 @@ def test_unknown_account_shows_empty_state(pane: AccountDetailPane) -> None:
     pane.show_account(123_456)
     assert pane.current_account() is None
     assert pane._stack.currentIndex() == 0
+
+
+def test_usage_key_is_outside_the_chart_and_seats_fall_back_to_the_contract(
+    pane,  # type: ignore[no-untyped-def]
+    demo_store: Store,
+) -> None:
+    from desktop_app.services.portfolio import load_accounts
+
+    book = load_accounts(demo_store)
+    i = int(np.flatnonzero(~np.isnan(book.seats))[0])
+    aid = int(book.account_id[i])
+    with demo_store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE usage_monthly SET licensed_seats = NULL WHERE account_id = ?", (aid,)
+        )
+    pane.show_account(aid)
+    assert pane.usage_plot.getPlotItem().legend is None  # no key drawn over the lines
+    assert "Contracted seats" in pane.usage_key.text()
+    _x, seats = pane._seat_curve.getData()
+    assert np.isfinite(seats).sum() == len(seats) >= 2
+    assert pane.detail().header.seats == int(seats[0])

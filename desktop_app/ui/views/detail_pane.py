@@ -184,13 +184,17 @@ class AccountDetailPane(QWidget):
     def _build_usage(self, parent: QWidget) -> QGroupBox:
         box = QGroupBox("Monthly active users, last 24 months", parent)
         lay = QVBoxLayout(box)
+        # The key sits above the chart, never over its lines (a pyqtgraph legend inside
+        # the plot covered the first months).
+        self.usage_key = QLabel(box)
+        self.usage_key.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.usage_key)
         self.usage_plot = pg.PlotWidget(parent=box, background="w")
         self.usage_plot.setFixedHeight(170)
         self.usage_plot.setMenuEnabled(False)
         self.usage_plot.setMouseEnabled(x=False, y=False)
         self.usage_plot.hideButtons()
         self.usage_plot.showGrid(y=True, alpha=0.2)
-        self.usage_plot.addLegend(offset=(6, 4), labelTextColor="#222")
         self._mau_curve = self.usage_plot.plot(
             [], [], pen=pg.mkPen("#0072B2", width=2), symbol="o", symbolSize=5,
             symbolBrush="#0072B2", name="MAU", connect="finite",
@@ -284,14 +288,26 @@ class AccountDetailPane(QWidget):
     def _fill_usage(self, d: AccountDetail) -> None:
         u = d.usage
         x = np.arange(len(u.months), dtype=float)
-        has = bool(np.isfinite(u.mau).any() or np.isfinite(u.seats).any())
+        seats, seats_label = _seat_line(u.seats, d.header.seats)
+        has = bool(np.isfinite(u.mau).any() or np.isfinite(seats).any())
         self.usage_plot.setVisible(has)
         self.usage_empty.setVisible(not has)
+        self.usage_key.setVisible(has)
         self._mau_curve.setData(x, u.mau)
-        self._seat_curve.setData(x, u.seats)
-        ticks = [(float(i), m.strftime("%b %y")) for i, m in enumerate(u.months) if i % 3 == 2]
+        self._seat_curve.setData(x, seats)
+        key = ["<span style='color:#0072B2'>●━</span> MAU"]
+        if seats_label:
+            key.append(f"<span style='color:#777'>╌╌</span> {seats_label}")
+        self.usage_key.setText("&nbsp;&nbsp;&nbsp;".join(key))
+        # Every 3rd month when there is room for "Mar 25" labels, else every 6th.
+        step = 3 if self.usage_plot.width() >= 420 else 6
+        ticks = [
+            (float(i), m.strftime("%b %y"))
+            for i, m in enumerate(u.months)
+            if (len(u.months) - 1 - i) % step == 0
+        ]
         self.usage_plot.getAxis("bottom").setTicks([ticks])
-        top = np.nanmax(np.concatenate([u.mau, u.seats])) if has else 1.0
+        top = np.nanmax(np.concatenate([u.mau, seats])) if has else 1.0
         self.usage_plot.setXRange(-0.5, len(u.months) - 0.5, padding=0)
         self.usage_plot.setYRange(0, float(top) * 1.1 + 1, padding=0)
 
@@ -315,6 +331,19 @@ class AccountDetailPane(QWidget):
             body, kind = dlg.values()
             if body.strip():
                 self.add_note(body, kind)
+
+
+def _seat_line(monthly: np.ndarray, contracted: int | None) -> tuple[np.ndarray, str]:
+    """The seats line and its key: licensed seats per month when the usage export has them,
+    else the contract's seats as a flat line (imported books often have only those)."""
+    finite = np.isfinite(monthly)
+    if finite.sum() >= 2:
+        return monthly, "Licensed seats"
+    if contracted:
+        return np.full(monthly.shape, float(contracted)), "Contracted seats"
+    if finite.any():  # one month: a line needs two points, so draw it flat
+        return np.full(monthly.shape, float(monthly[finite][0])), "Licensed seats"
+    return monthly, ""
 
 
 def _billing_text(d: AccountDetail) -> str:
