@@ -402,6 +402,7 @@ class Actions:
                 self.user(),
                 v.expires_on,
                 on_change=self.accounts_changed,
+                on_error=self.w.show_error,
             )
         )
 

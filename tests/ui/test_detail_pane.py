@@ -67,19 +67,23 @@ def test_add_note_and_undo_removes_it_from_the_db(
     before = count()
     rows_before = pane.sections["notes"].model.rowCount()
     with qtbot.waitSignal(pane.noteAdded) as blocker:
-        nid = pane.add_note("Renewal call booked for Tuesday", "call")
+        command = pane.add_note("Renewal call booked for Tuesday", "call")
     assert blocker.args == [aid]
+    assert command is not None
+    nid = command.note_id
     assert nid is not None
     assert count() == before + 1
     notes = pane.sections["notes"].model
     assert notes.rowCount() == rows_before + 1
     assert notes.row(0).body == "Renewal call booked for Tuesday"
-    pane.undo_stack().undo()
+    with qtbot.waitSignal(pane.noteAdded):  # written on the writer, then the pane refreshes
+        pane.undo_stack().undo()
     assert count() == before
     assert pane.sections["notes"].model.rowCount() == rows_before
     with demo_store.sessions() as s:
         assert s.get(Note, nid) is None
-    pane.undo_stack().redo()
+    with qtbot.waitSignal(pane.noteAdded):
+        pane.undo_stack().redo()
     with demo_store.sessions() as s:
         again = s.get(Note, nid)
         assert again is not None

@@ -76,22 +76,31 @@ def test_override_commands_undo_redo(qtbot, demo_store):
     changed: list[int] = []
     stack = QUndoStack()
     first = set_override(demo_store, aid, "Escalation", "Other", None, "Tom")
+
+    def written(n: int) -> None:  # commands write on the writer thread, then report
+        qtbot.waitUntil(lambda: len(changed) == n, timeout=5000)
+
     stack.push(
         SetOverrideCommand(
             demo_store, aid, "Healthy/Stable", "Renewal signed", "ok", "Holly", None, changed.append
         )
     )
+    written(1)
     assert [(o.account_id, o.band) for o in active_overrides(demo_store)] == [
         (aid, "Healthy/Stable")
     ]
     stack.undo()  # the previous override comes back
+    written(2)
     assert [(o.id, o.band) for o in active_overrides(demo_store)] == [(first, "Escalation")]
     stack.redo()
+    written(3)
     assert [o.band for o in active_overrides(demo_store)] == ["Healthy/Stable"]
     current = active_overrides(demo_store)[0].id
     stack.push(ClearOverrideCommand(demo_store, current, aid, "Holly", changed.append))
+    written(4)
     assert active_overrides(demo_store) == []
     stack.undo()
+    written(5)
     assert [o.id for o in active_overrides(demo_store)] == [current]
     assert changed == [aid] * 5
 

@@ -155,6 +155,11 @@ def test_empty_book_offers_import_and_demo(qtbot, tmp_path: Path) -> None:  # ty
         assert w.model.rowCount() == 0
         with qtbot.waitSignal(w.bookLoaded, timeout=30000):
             w.empty_state.demo_button.click()
+            # Generated and scored on the writer, with progress and Cancel in the status bar.
+            assert w.task_progress.worker is not None
+            assert w.task_progress.isVisible()
+            assert not w.acts.open_demo.isEnabled()  # not twice at once
+        assert w.acts.open_demo.isEnabled()
         assert w.model.rowCount() == 300
         assert w.demo
     finally:
@@ -186,11 +191,15 @@ def test_undo_redo_of_a_note_from_the_window(qtbot, window: MainWindow) -> None:
             return int(s.scalar(select(func.count()).where(Note.account_id == aid)) or 0)
 
     before = count()
-    window.docks.detail.add_note("Called the admin; renewal on track.")
+    pane = window.docks.detail
+    with qtbot.waitSignal(pane.noteAdded, timeout=5000):  # written on the writer thread
+        pane.add_note("Called the admin; renewal on track.")
     assert count() == before + 1
-    window.acts.undo.trigger()
+    with qtbot.waitSignal(pane.noteAdded, timeout=5000):
+        window.acts.undo.trigger()
     assert count() == before
-    window.acts.redo.trigger()
+    with qtbot.waitSignal(pane.noteAdded, timeout=5000):
+        window.acts.redo.trigger()
     assert count() == before + 1
 
 

@@ -23,18 +23,12 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("actions.py", "open_database"): "opening a file the user chose: migrations must finish "
     "before the window can switch to it; one small file check",
     ("actions.py", "list_transitions"): "a short list (saved transitions) for a modal picker",
-    ("undo/health.py", "active_overrides"): "undo command: moving undo/redo onto the writer "
-    "is the next step of issue 13 (commands are synchronous QUndoCommands today)",
-    ("undo/health.py", "set_override"): "undo command (see active_overrides)",
-    ("undo/health.py", "clear_override"): "undo command (see active_overrides)",
-    ("undo/health.py", "restore_override"): "undo command (see active_overrides)",
-    ("undo/notes.py", "add_note"): "undo command (see undo/health.py)",
-    ("undo/notes.py", "delete_note"): "undo command (see undo/health.py)",
-    ("undo/notes.py", "restore_note"): "undo command (see undo/health.py)",
-    ("undo/transition.py", "set_checklist_item"): "undo command (see undo/health.py)",
-    ("undo/transition.py", "set_scenario"): "undo command (see undo/health.py)",
-    ("undo/transition.py", "execute_transition"): "undo command (see undo/health.py)",
-    ("undo/transition.py", "undo_execute"): "undo command (see undo/health.py)",
+    ("undo/transition.py", "set_checklist_item"): "transition commands are still "
+    "synchronous: SetScenarioCommand marks itself obsolete when the service refuses, which "
+    "QUndoStack only honours during push",
+    ("undo/transition.py", "set_scenario"): "see set_checklist_item",
+    ("undo/transition.py", "execute_transition"): "see set_checklist_item",
+    ("undo/transition.py", "undo_execute"): "see set_checklist_item",
     ("views/detail_pane.py", "load_detail"): "one account's detail; moving it to a reader "
     "needs the pane to show a loading state (issue 13, item 5)",
     ("views/detail_pane.py", "explain"): "one account (see load_detail)",
@@ -91,8 +85,45 @@ def _takes_store(obj: object) -> bool:
     return any("Store" in str(p.annotation) for p in params)
 
 
+#: Calls that run their function argument on a worker.
+TASK_RUNNERS = frozenset({"run_task", "Worker", "_write"})
+
+
+def _name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _on_workers(tree: ast.AST) -> tuple[set[str], set[int]]:
+    """Functions (by name) and lambdas (by id) that run on a worker: those handed to a task
+    runner, and, to a fixpoint, the functions that only those call."""
+    names: set[str] = set()
+    lambdas: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _name(node.func) in TASK_RUNNERS:
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Lambda):
+                    lambdas.add(id(arg))
+                elif (n := _name(arg)) is not None:
+                    names.add(n)
+    defs = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    changed = True
+    while changed:
+        changed = False
+        for fname in list(names):
+            for node in ast.walk(defs[fname]) if fname in defs else ():
+                callee = _name(node.func) if isinstance(node, ast.Call) else None
+                if callee in defs and callee not in names:
+                    names.add(callee)
+                    changed = True
+    return names, lambdas
+
+
 def _direct_calls(path: Path) -> set[str]:
-    """Names of database services that ``path`` calls directly."""
+    """Names of database services that ``path`` calls on the GUI thread."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imported: dict[str, object] = {}
     modules: dict[str, object] = {}
@@ -107,20 +138,29 @@ def _direct_calls(path: Path) -> set[str]:
                     modules[alias.asname or alias.name] = target
                 else:
                     imported[alias.asname or alias.name] = target
-    found = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        f = node.func
-        if isinstance(f, ast.Name) and _takes_store(imported.get(f.id)):
-            found.add(f.id)
-        elif (
-            isinstance(f, ast.Attribute)
-            and isinstance(f.value, ast.Name)
-            and f.value.id in modules
-            and _takes_store(getattr(modules[f.value.id], f.attr, None))
-        ):
-            found.add(f.attr)
+    worker_defs, worker_lambdas = _on_workers(tree)
+    found: set[str] = set()
+
+    def visit(node: ast.AST, on_worker: bool) -> None:
+        if isinstance(node, ast.FunctionDef) and node.name in worker_defs:
+            on_worker = True
+        if isinstance(node, ast.Lambda) and id(node) in worker_lambdas:
+            on_worker = True
+        if isinstance(node, ast.Call) and not on_worker:
+            f = node.func
+            if isinstance(f, ast.Name) and _takes_store(imported.get(f.id)):
+                found.add(f.id)
+            elif (
+                isinstance(f, ast.Attribute)
+                and isinstance(f.value, ast.Name)
+                and f.value.id in modules
+                and _takes_store(getattr(modules[f.value.id], f.attr, None))
+            ):
+                found.add(f.attr)
+        for child in ast.iter_child_nodes(node):
+            visit(child, on_worker)
+
+    visit(tree, False)
     return found
 
 
@@ -152,7 +192,13 @@ def test_the_check_sees_a_direct_call(tmp_path: Path) -> None:
         "    load_book(store)\n"
         "    scoring.rescore(store)\n"
         "    filter_mask(book, spec)\n"  # in memory: allowed
-        "    run_task(load_book, store)\n",  # through a task: allowed
+        "    run_task(load_book, store)\n"  # through a task: allowed
+        "    run_task(lambda: scoring.rescore(store))\n"  # in a lambda given to a task
+        "    run_task(g, store)\n"
+        "def g(store):\n"  # handed to a task: runs on the worker
+        "    h(store)\n"
+        "def h(store):\n"  # called only from g: on the worker too
+        "    scoring.explain(store, 1)\n",
         encoding="utf-8",
     )
     assert _direct_calls(module) == {"load_book", "rescore"}

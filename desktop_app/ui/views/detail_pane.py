@@ -244,15 +244,16 @@ class AccountDetailPane(QWidget):
         self._fill(self._detail)
         self._stack.setCurrentIndex(1)
 
-    def add_note(self, body: str, kind: str = "note") -> int | None:
-        """Add a note to the current account as an undoable command; returns its id."""
+    def add_note(self, body: str, kind: str = "note") -> AddNoteCommand | None:
+        """Add a note to the current account as an undoable command (written on the writer;
+        ``noteAdded`` follows once it is stored); returns the command."""
         if self._account is None:
             return None
         cmd = AddNoteCommand(
             self._store, self._account, body, self.author, kind, on_change=self._note_changed
         )
         self._undo.push(cmd)
-        return cmd.note_id
+        return cmd
 
     # ---------------------------------------------------------------- filling
     def _fill(self, d: AccountDetail) -> None:
