@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from desktop_app.domain.churn import auc
 from desktop_app.services.database import open_database
-from desktop_app.services.health_fit import accept_fit, fit_scorecard
+from desktop_app.services.health_fit import FitReport, accept_fit, fit_scorecard
 from desktop_app.services.health_versions import list_versions
 from desktop_app.services.importing import import_files
 from desktop_app.services.scoring import rescore
@@ -112,13 +112,16 @@ def test_default_card_is_better_than_chance_on_an_independent_book(usage_store, 
     assert _auc_at(usage_store, usage_book[1], AS_OF) > 0.6
 
 
-def test_random_churn_claims_no_win(tmp_path):
-    db, _book = _imported(tmp_path, ChurnModel(random=True, base=-3.4), seed=5, n=700)
+def _fit_new_book(tmp: Path, model: ChurnModel, seed: int, n: int) -> tuple[Store, FitReport]:
+    db, _book = _imported(tmp, model, seed=seed, n=n)
     store = open_database(db)
-    try:
-        report = fit_scorecard(store, as_of=AS_OF)
-    finally:
-        store.dispose()
+    report = fit_scorecard(store, as_of=AS_OF)
+    store.dispose()
+    return store, report
+
+
+def test_random_churn_claims_no_win(tmp_path):
+    _store, report = _fit_new_book(tmp_path, ChurnModel(random=True, base=-3.4), seed=5, n=700)
     assert report.n_churn_events >= 10
     assert report.verdict != "better", report.message
     assert not report.recommended
@@ -126,12 +129,7 @@ def test_random_churn_claims_no_win(tmp_path):
 
 
 def test_no_churn_gives_no_verdict(tmp_path):
-    db, _book = _imported(tmp_path, ChurnModel(random=True, base=-40.0), seed=3, n=200)
-    store = open_database(db)
-    try:
-        report = fit_scorecard(store, as_of=AS_OF)
-    finally:
-        store.dispose()
+    store, report = _fit_new_book(tmp_path, ChurnModel(random=True, base=-40.0), seed=3, n=200)
     assert report.n_churn_events == 0
     assert report.verdict == "not enough history"
     assert "Not enough churn history" in report.message
