@@ -29,10 +29,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("undo/transition.py", "set_scenario"): "see set_checklist_item",
     ("undo/transition.py", "execute_transition"): "see set_checklist_item",
     ("undo/transition.py", "undo_execute"): "see set_checklist_item",
-    ("views/detail_pane.py", "load_detail"): "one account's detail; moving it to a reader "
-    "needs the pane to show a loading state (issue 13, item 5)",
-    ("views/detail_pane.py", "explain"): "one account (see load_detail)",
-    ("views/detail_pane.py", "history"): "one account (see load_detail)",
     ("dialogs/import_history.py", "list_batches"): "dialog not yet moved (issue 13, item 5)",
     ("dialogs/import_history.py", "rollback_batch"): "dialog not yet moved (issue 13, item 5)",
     ("dialogs/import_preview_page.py", "save_profile"): "one row written on a button press",

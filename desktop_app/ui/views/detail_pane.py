@@ -33,6 +33,7 @@ from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
 from desktop_app.ui.book_state import BookState
+from desktop_app.ui.workers import run_task
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.undo.notes import AddNoteCommand
 from desktop_app.ui.views import detail_columns as dc
@@ -99,6 +100,8 @@ class AccountDetailPane(QWidget):
 
     noteAdded = Signal(int)  # account id
     overrideRequested = Signal(int)
+    #: The pane shows this account (its data read and filled), or None (the empty state).
+    shown = Signal(object)
 
     def __init__(
         self,
@@ -114,6 +117,8 @@ class AccountDetailPane(QWidget):
         self._undo = undo_stack if undo_stack is not None else QUndoStack(self)
         self._today = today
         self._account: int | None = None
+        self._generation = 0  # which request the pane waits for (older results are dropped)
+        self._notes_pending: list[int] = []
         self._detail: AccountDetail | None = None
         self.explanation: HealthExplanation | None = None
         self.author: str | None = _default_author()
@@ -230,19 +235,38 @@ class AccountDetailPane(QWidget):
         return self._undo
 
     def refresh(self) -> None:
-        """Reload the current account (after imports, overrides, notes)."""
+        """Reload the current account (after imports, overrides, notes) on a reader; the
+        pane keeps showing what it has until the new data arrives, then emits ``shown``."""
+        self._generation += 1
         if self._account is None:
             self._detail = None
             self._stack.setCurrentIndex(0)
+            self.shown.emit(None)
             return
-        try:
-            self._detail = load_detail(self._store, self._account, self._today)
-        except UserError:  # deleted by an import rollback, for instance
+        generation = self._generation
+        run_task(
+            _read_account,
+            self._store,
+            self._account,
+            self._today,
+            done=lambda data: self._loaded(generation, data),
+            failed=lambda _message: self._loaded(generation, None),
+        )
+
+    def _loaded(self, generation: int, data: _PaneData | None) -> None:
+        if generation != self._generation:
+            return  # the user has moved on to another account
+        if data is None:  # deleted by an import rollback, for instance
             self._account, self._detail = None, None
             self._stack.setCurrentIndex(0)
-            return
-        self._fill(self._detail)
-        self._stack.setCurrentIndex(1)
+        else:
+            self._detail = data[0]
+            self._fill(*data)
+            self._stack.setCurrentIndex(1)
+        self.shown.emit(self._account)
+        pending, self._notes_pending = self._notes_pending, []
+        for account_id in pending:
+            self.noteAdded.emit(account_id)
 
     def add_note(self, body: str, kind: str = "note") -> AddNoteCommand | None:
         """Add a note to the current account as an undoable command (written on the writer;
@@ -256,10 +280,12 @@ class AccountDetailPane(QWidget):
         return cmd
 
     # ---------------------------------------------------------------- filling
-    def _fill(self, d: AccountDetail) -> None:
+    def _fill(
+        self, d: AccountDetail, ex: HealthExplanation | None, changes: list[Any]
+    ) -> None:
         self.header.set_header(d.header, d.snapshots)
         self._fill_usage(d)
-        self._fill_breakdown(d)
+        self._fill_breakdown(d, ex, changes)
         s = self.sections
         s["contacts"].set_rows(d.contacts)
         s["tickets"].set_rows(d.tickets)
@@ -270,9 +296,9 @@ class AccountDetailPane(QWidget):
         s["provenance"].set_rows(d.provenance)
         self.billing_label.setText(_billing_text(d))
 
-    def _fill_breakdown(self, d: AccountDetail) -> None:
-        aid = d.header.account_id
-        ex = explain(self._store, aid)
+    def _fill_breakdown(
+        self, d: AccountDetail, ex: HealthExplanation | None, changes: list[Any]
+    ) -> None:
         self.explanation = ex
         empty = (
             "Not scored: churned accounts are not scored."
@@ -280,7 +306,7 @@ class AccountDetailPane(QWidget):
             else "Not scored yet: rescore the book after importing its data."
         )
         self.breakdown.show_explanation(ex, empty)
-        self.breakdown.show_changes(history(self._store, aid).changes if ex else [], ex)
+        self.breakdown.show_changes(changes, ex)
         if ex is not None:
             self.breakdown.fit_all_rows()
         title = "Health breakdown"
@@ -315,8 +341,10 @@ class AccountDetailPane(QWidget):
     # ---------------------------------------------------------------- actions
     def _note_changed(self, account_id: int) -> None:
         if account_id == self._account:
+            self._notes_pending.append(account_id)  # told once the pane shows the note
             self.refresh()
-        self.noteAdded.emit(account_id)
+        else:
+            self.noteAdded.emit(account_id)
 
     def _request_override(self) -> None:
         if self._account is not None:
@@ -332,6 +360,21 @@ class AccountDetailPane(QWidget):
             body, kind = dlg.values()
             if body.strip():
                 self.add_note(body, kind)
+
+
+_PaneData = tuple[AccountDetail, HealthExplanation | None, list[Any]]
+
+
+def _read_account(store: Store, account_id: int, today: date | None) -> _PaneData | None:
+    """On a reader: the account's detail, its health breakdown and the measures that moved
+    it (None when the account no longer exists)."""
+    try:
+        detail = load_detail(store, account_id, today)
+    except UserError:
+        return None
+    ex = explain(store, account_id)
+    changes = list(history(store, account_id).changes) if ex is not None else []
+    return detail, ex, changes
 
 
 def _seat_line(monthly: np.ndarray, contracted: int | None) -> tuple[np.ndarray, str]:
