@@ -95,6 +95,9 @@ def child(db: str) -> None:
         with open("/proc/self/statm") as f:
             rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
         marks["stall"] = max(gaps, default=0.0)
+        if gaps:  # where the longest stall ended, from the window showing (for diagnosis)
+            k = max(range(len(gaps)), key=gaps.__getitem__)
+            marks["stall_end"] = after[k] - t_shown[0]
         marks["rss_mb"] = rss
         marks["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         marks["accounts"] = len(window.state.book)
@@ -130,6 +133,12 @@ def child(db: str) -> None:
         window._chart_probe = probe  # type: ignore[attr-defined]  # keep it alive
         chart._glw.viewport().update()
 
+    def note(key: str) -> None:  # milestones, from the window showing (for diagnosis)
+        marks.setdefault(f"at_{key}", time.perf_counter() - t_shown[0])
+
+    window.tableFilled.connect(lambda: note("table_filled"))
+    window.bookLoaded.connect(lambda: note("book_loaded"))
+    window.docks.viewsCreated.connect(lambda: note("views_created"))
     window.docks.viewsCreated.connect(watch_chart)
     window.show()
     t_shown.append(time.perf_counter())

@@ -72,6 +72,11 @@ class MainWindow(QMainWindow):
         # Start reading the book now: it loads on a worker while the widgets are built.
         # (Its result arrives as a queued signal, after this constructor has finished.)
         self.reload()
+        # The chart's and the pane's modules import on a worker meanwhile: importing them
+        # on the GUI thread was its longest stall at start-up.
+        workers.run_task(
+            _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
+        )
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
         self.resize(1400, 860)
@@ -223,18 +228,31 @@ class MainWindow(QMainWindow):
         self._create_views_after_paint()
 
     def _create_views_after_paint(self) -> None:
-        """The chart and the pane (pyqtgraph, ~0.5 s to import) come once the table has been
-        painted: a zero-timer queues their creation behind the pending paint events."""
-        if not self.docks.created and not self._views_pending:
-            self._views_pending = True
-            QTimer.singleShot(0, self._create_views)
+        """The chart and the pane come once the table has been painted and their modules
+        (pyqtgraph: ~0.5 s) have been imported on a worker: a zero-timer queues their
+        creation behind the pending paint events."""
+        if self.docks.created or self._views_pending or self._closed:
+            return
+        if not self._views_imported:
+            self._views_wanted = True  # created when the import is done
+            return
+        self._views_pending = True
+        QTimer.singleShot(0, self._create_views)
+
+    def _views_ready(self, _result: object = None) -> None:
+        self._views_imported = True
+        if self._views_wanted:
+            self._create_views_after_paint()
 
     _views_pending = False
+    _views_imported = False
+    _views_wanted = False
     _closed = False
 
     def _create_views(self) -> None:
         self._views_pending = False
-        self.docks.create(self.store)
+        if not self._closed:
+            self.docks.create(self.store)
 
     def _book_replaced(self) -> None:
         book = self.state.book
@@ -456,6 +474,12 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.acts.open_import_wizard(paths)
+
+
+def _import_views() -> None:
+    """Import what the docks need (pyqtgraph and the views), on a worker thread."""
+    import desktop_app.ui.views.detail_pane
+    import desktop_app.ui.views.scatter  # noqa: F401
 
 
 def _runs(rows: np.ndarray) -> list[tuple[int, int]]:

@@ -280,9 +280,7 @@ class AccountDetailPane(QWidget):
         return cmd
 
     # ---------------------------------------------------------------- filling
-    def _fill(
-        self, d: AccountDetail, ex: HealthExplanation | None, changes: list[Any]
-    ) -> None:
+    def _fill(self, d: AccountDetail, ex: HealthExplanation | None, changes: list[Any]) -> None:
         self.header.set_header(d.header, d.snapshots)
         self._fill_usage(d)
         self._fill_breakdown(d, ex, changes)
