@@ -33,12 +33,12 @@ from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
 from desktop_app.ui.book_state import BookState
-from desktop_app.ui.workers import run_task
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.undo.notes import AddNoteCommand
 from desktop_app.ui.views import detail_columns as dc
 from desktop_app.ui.views.detail_header import DetailHeaderWidget
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget
+from desktop_app.ui.workers import run_task
 
 MAX_VISIBLE_ROWS = 8
 MAX_COLUMN_PX = 190
