@@ -48,6 +48,9 @@ def _view_holds_every_point(w: MainWindow) -> None:
     assert float(x.max()) <= x1, (x1, x.max())
     assert y0 <= float(y.min()), (y0, y.min())
     assert float(y.max()) <= y1, (y1, y.max())
+    # ... and fits them along x: the points span most of the view, not a corner of it (y
+    # always shows its whole scale, with room for the quadrant labels).
+    assert float(x.max() - x.min()) >= 0.6 * (x1 - x0), ((x0, x1), (x.min(), x.max()))
 
 
 def _quadrants_count_the_view(w: MainWindow) -> None:

@@ -222,8 +222,10 @@ class PortfolioScatter(QWidget):
         self._fitted = False
 
     def _resized(self, *_args: object) -> None:
+        # A fit made before the view had its size (a chart created with its book) used
+        # a zero-pixel view: fit again now that pixels mean something.
         if self._fitted:
-            self._fit_y()
+            self.reset_view()
 
     def is_fitted(self) -> bool:
         """True while the view shows the whole book (no zoom or pan by the user)."""
