@@ -28,11 +28,21 @@ def _no_thread_left() -> Iterator[None]:
     """Fail a test that leaves a worker running (napari's ``_dangling_qthread_pool``).
 
     Widgets and windows are closed by their own fixtures first (they cancel and wait for
-    their work); whatever still runs afterwards was started and forgotten.
+    their work). A worker gets half a second to finish the lines after its last signal;
+    one still running then, or a task whose result never reached the GUI thread, was
+    started and forgotten.
     """
-    from desktop_app.ui.workers import active_threads, wait_all
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop_app.ui import workers
 
     yield
-    running = active_threads()
-    wait_all(10000)  # do not let it spill into the next test either way
-    assert running == 0, f"{running} worker thread(s) still running after the test"
+    QCoreApplication.processEvents()
+    idle = workers.wait_all(500)
+    running = workers.active_threads()
+    QCoreApplication.processEvents()
+    undelivered = len(workers._RUNNING)
+    workers.wait_all(10000)  # do not let it spill into the next test either way
+    QCoreApplication.processEvents()
+    assert idle, f"{running} worker thread(s) still running after the test"
+    assert undelivered == 0, f"{undelivered} task result(s) never reached the GUI thread"
