@@ -176,7 +176,7 @@ def add_facts(store: Store, book: BookColumns, progress: Progress | None = None)
         facts = _read_facts(conn, book)
     cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
     cache.update({k: v for k, v in book.cache.items() if k == "choices"})
-    full = prepare_indexes(replace(book, cache=cache, **facts))
+    full = replace(book, cache=cache, **facts)
     if progress is not None:
         progress.report(1.0, f"{len(full):,} accounts loaded")
     return full

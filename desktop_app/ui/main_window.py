@@ -226,6 +226,11 @@ class MainWindow(QMainWindow):
 
         if len(book):
             self.run_task(latest_nps_array, self.store, book.account_id, done=self.state.set_nps)
+            # Search text and every sort key, built on a reader once the book is on screen
+            # (in the book's cache) so that the first search or sort is a lookup.
+            from desktop_app.services.portfolio import prepare_indexes
+
+            self.run_task(prepare_indexes, book)
         self._create_views_after_paint()
 
     def _create_views_after_paint(self) -> None:
