@@ -35,7 +35,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("dialogs/override_dialog.py", "account_name"): "one row, dialog opening",
     ("dialogs/override_dialog.py", "explain"): "one account, dialog opening",
     ("dialogs/overrides_list.py", "active_overrides"): "dialog not yet moved (issue 13)",
-    ("dialogs/retention_view.py", "csm_names"): "dialog not yet moved (issue 13)",
     ("dialogs/retention_view.py", "retention_series"): "dialog not yet moved (issue 13)",
     ("dialogs/retention_view.py", "retention_by_owner"): "dialog not yet moved (issue 13)",
     ("dialogs/retention_view.py", "retention"): "dialog not yet moved (issue 13)",
@@ -64,7 +63,24 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("dialogs/transition_wizard.py", "brief_data"): "dialog not yet moved (issue 13)",
     ("dialogs/worklist_view.py", "snooze"): "one row written on a button press",
     ("dialogs/worklist_view.py", "unsnooze"): "one row written on a button press",
-    ("dialogs/worklist_view.py", "csm_names"): "dialog not yet moved (issue 13)",
+    # Landed with the managers' work (one-on-ones, plans, perception) while this check was
+    # written: to move onto tasks like the rest (their undo commands onto WriterCommand).
+    ("commands_managers.py", "acknowledge"): "managers' undo command, synchronous",
+    ("commands_managers.py", "delete_action"): "managers' undo command, synchronous",
+    ("commands_managers.py", "delete_call"): "managers' undo command, synchronous",
+    ("commands_managers.py", "restore_action"): "managers' undo command, synchronous",
+    ("commands_managers.py", "restore_call"): "managers' undo command, synchronous",
+    ("commands_managers.py", "set_call"): "managers' undo command, synchronous",
+    ("commands_managers.py", "set_target"): "managers' undo command, synchronous",
+    ("commands_managers.py", "snooze"): "managers' undo command, synchronous",
+    ("dialogs/pack_export.py", "owner_names"): "a short list for a dialog's combo",
+    ("dialogs/perception_view.py", "import_survey"): "managers' dialog, not yet moved",
+    ("dialogs/plan_view.py", "call_history"): "managers' dialog, not yet moved",
+    ("dialogs/plan_view.py", "import_plan"): "managers' dialog, not yet moved",
+    ("dialogs/retention_view.py", "owner_names"): "a short list for a dialog's combo",
+    ("dialogs/worklist_view.py", "owner_names"): "a short list for a dialog's combo",
+    ("oneonone_pdf.py", "build_pack"): "managers' PDF pack, not yet moved",
+    ("oneonone_pdf.py", "record_pack"): "managers' PDF pack, not yet moved",
 }
 
 
