@@ -21,7 +21,7 @@ MAX_PROBLEMS_SHOWN = 20
 
 def register(sub: Any) -> None:
     p = sub.add_parser("import", help="import export files (Salesforce, Recurly, usage, Jira…)")
-    p.add_argument("files", nargs="+", metavar="FILE", help="files to import")
+    p.add_argument("files", nargs="+", action="extend", metavar="FILE", help="files to import")
     p.add_argument("--source", metavar="PROFILE", help="source profile (default: detected)")
     p.add_argument("--sheet", metavar="NAME", help="sheet of a workbook (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")

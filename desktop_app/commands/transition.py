@@ -17,7 +17,13 @@ def register(sub: Any) -> None:
         "export", help='write the "List of Accounts to Transition" (.xlsx or .csv)'
     )
     who = ex.add_mutually_exclusive_group(required=True)
-    who.add_argument("--account", nargs="+", metavar="SF_ID", help="Salesforce account id(s)")
+    who.add_argument(
+        "--account",
+        nargs="+",
+        action="extend",
+        metavar="SF_ID",
+        help="Salesforce account id(s); repeat or list several",
+    )
     who.add_argument("--from-owner", metavar="NAME", help="every active account of this CSM")
     who.add_argument("--transition", type=int, metavar="ID", help="a saved transition")
     ex.add_argument("--to", metavar="NEW_CSM", help="full name of the receiving CSM")
