@@ -73,9 +73,13 @@ def _account_ids(store: Any, args: argparse.Namespace) -> list[int]:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.services.errors import UserError
+    from desktop_app.services.score_freshness import stale_scores
     from desktop_app.services.transitions_plan import export_transition
 
     with opened_store(args.db) as store:
+        stale = stale_scores(store)
+        if stale:
+            raise UserError(f"{stale}: run `account-desk score` before exporting a transition")
         if args.transition is not None:
             target: Any = args.transition
         else:
