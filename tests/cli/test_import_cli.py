@@ -219,7 +219,8 @@ def test_cli_import_rescores_so_a_transition_export_has_real_bands(
     text = capsys.readouterr().out
     assert code == 0
     assert "Wrote 2 accounts" in text
-    sheet = "\n".join(" ".join(str(v) for v in row if v is not None) for row in _scenario_sheet(out))
+    rows = _scenario_sheet(out)
+    sheet = "\n".join(" ".join(str(v) for v in row if v is not None) for row in rows)
     assert "No health band" not in sheet
     assert str(bands["Lakeside Clinic"]) in sheet
 
