@@ -72,20 +72,24 @@ CONTACT_FIELDS = (
 
 
 def _contact_key(r: dict[str, Any]) -> Hashable:
+    """The export's contact id, else (account, e-mail, full name).
+
+    A shared mailbox (``support@clinic.org`` used by two people) is common, so an e-mail
+    alone never identifies a contact: two names on one address are two contacts.
+    """
     if r.get("sf_contact_id"):
         return ("sf", r["sf_contact_id"])
-    if r.get("email"):
-        return ("email", norm_code(r["email"]))
     return (
-        "name",
+        "person",
         r.get("account_id"),
+        norm_code(r["email"]) if r.get("email") else None,
         norm_name(r.get("first_name")),
         norm_name(r.get("last_name")),
     )
 
 
 def store_contacts(ctx: StoreContext, records: Records, rows: Rows) -> None:
-    """Upsert contacts by Salesforce contact id (else e-mail, else account and name)."""
+    """Upsert contacts by Salesforce contact id, else by (account, e-mail, full name)."""
     items = []
     for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
         row = pick(rec, CONTACT_FIELDS, table_of(Contact)) | {"account_id": aid}
