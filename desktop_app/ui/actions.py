@@ -129,7 +129,7 @@ class Actions:
             "&Resume transition…",
             self.resume_saved_transition,
             "Ctrl+Shift+T",
-            "Continue a saved transition: checklist, export, mark done",
+            "Continue a saved transition: checklist, export, hand over",
         )
         self.overrides = self._act("Active &overrides…", self.show_overrides, "Ctrl+Shift+O")
         self.scorecard = self._act(
@@ -289,7 +289,14 @@ class Actions:
             return
         wizard = ImportWizard(self.w.store, paths, self.w)
         wizard.imported.connect(self._after_import)
-        wizard.open()
+        self._open(wizard, "import_wizard")
+
+    def _open(self, dialog: Any, name: str) -> None:
+        """Open a window modeless at the user's last size for it (fitted to the screen)."""
+        from desktop_app.ui.geometry import remember_size
+
+        remember_size(dialog, self.w.settings, name)
+        dialog.open()
 
     def _after_import(self, *_args: Any) -> None:
         self.rescore_book()
@@ -299,14 +306,14 @@ class Actions:
 
         dialog = ImportHistoryDialog(self.w.store, self.w)
         dialog.rolledBack.connect(lambda _b: self.rescore_book())
-        dialog.open()
+        self._open(dialog, "import_history")
 
     def show_review(self) -> None:
         from desktop_app.ui.dialogs.review_dialog import ReviewDialog
 
         dialog = ReviewDialog(self.w.store, self.w, undo_stack=self.w.undo_stack)
         dialog.changed.connect(self.rescore_book)
-        dialog.open()
+        self._open(dialog, "review")
 
     def export_table(self) -> None:
         from desktop_app.services.portfolio import export_view
@@ -399,26 +406,26 @@ class Actions:
         )
         dialog.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
         dialog.changed.connect(self.data_changed)
-        dialog.open()
+        self._open(dialog, "overrides")
 
     def edit_scorecard(self) -> None:
         from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 
         editor = ScorecardEditor(self.w.store, self.w)
         editor.scorecardChanged.connect(lambda: self.rescore_book())
-        editor.open()
+        self._open(editor, "scorecard")
 
     def show_validation(self) -> None:
         from desktop_app.ui.dialogs.validation_view import ValidationView
 
-        ValidationView(self.w.store, self.w).open()
+        self._open(ValidationView(self.w.store, self.w), "validation")
 
     def show_worklist(self) -> None:
         from desktop_app.ui.dialogs.worklist_view import WorklistView
 
         view = WorklistView(self.w.store, self.w, today=self.w.today, undo_stack=self.w.undo_stack)
         view.accountRequested.connect(self._open_account)
-        view.open()
+        self._open(view, "worklist")
 
     def _open_account(self, account_id: int) -> None:
         self.w.select_accounts(np.array([account_id]))
@@ -430,12 +437,12 @@ class Actions:
 
         view = TeamView(self.w.store, self.w, today=self.w.today)
         view.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
-        view.open()
+        self._open(view, "team")
 
     def show_retention(self) -> None:
         from desktop_app.ui.dialogs.retention_view import RetentionView
 
-        RetentionView(self.w.store, self.w, today=self.w.today).open()
+        self._open(RetentionView(self.w.store, self.w, today=self.w.today), "retention")
 
     # ------------------------------------------------------------------ transition
     def start_transition(self, account_ids: Any) -> None:
@@ -446,7 +453,7 @@ class Actions:
             self.w.store, [int(i) for i in ids], self.w, undo_stack=self.w.undo_stack
         )
         wizard.ownersChanged.connect(self.data_changed)
-        wizard.open()
+        self._open(wizard, "transition")
 
     def resume_saved_transition(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -474,7 +481,7 @@ class Actions:
             self.w.store, chosen.id, self.w, undo_stack=self.w.undo_stack
         )
         wizard.ownersChanged.connect(self.data_changed)
-        wizard.open()
+        self._open(wizard, "transition")
 
     # ------------------------------------------------------------------ help
     def show_about(self) -> None:

@@ -30,6 +30,7 @@ from desktop_app import APP_NAME
 from desktop_app.services.portfolio import BookColumns, BookFilter, distinct, filter_mask
 from desktop_app.store.engine import Store
 from desktop_app.ui import actions, docks
+from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.widgets.empty_state import EmptyState
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         self.reload()
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
 
         self.model = AccountTableModel(self)
         self.table = self._make_table()
@@ -329,6 +330,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            clamp_to_screen(self)
         header = self.settings.state("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)

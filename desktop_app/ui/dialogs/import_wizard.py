@@ -36,6 +36,7 @@ from desktop_app.services.importing_tools import (
 )
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.import_preview_page import PreviewPage
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.workers import Worker, start
 
 
@@ -214,7 +215,7 @@ class ImportWizard(QWizard):
         self.run_page.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
         self.setAcceptDrops(True)
-        self.resize(900, 650)
+        fit_to_screen(self, 900, 650)
 
     def import_done(self, summaries: list[ImportSummary]) -> None:
         self.summaries = summaries

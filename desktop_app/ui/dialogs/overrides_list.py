@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services.health_overrides import OverrideInfo, active_overrides
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 
 _COLUMNS: tuple[tuple[str, Callable[[OverrideInfo], str]], ...] = (
@@ -69,7 +70,7 @@ class OverridesListDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Active health overrides")
-        self.resize(1000, 420)
+        fit_to_screen(self, 1000, 420)
         self.store = store
         self.undo_stack = undo_stack
         self.user = user

@@ -31,6 +31,7 @@ from desktop_app.services.health_validation import (
 )
 from desktop_app.services.team import csm_names
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 
@@ -128,7 +129,7 @@ class RetentionView(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Retention")
-        self.resize(1100, 760)
+        fit_to_screen(self, 1100, 760)
         self.store = store
         self.today = today or date.today()
         self._build_controls()

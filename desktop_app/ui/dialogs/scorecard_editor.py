@@ -25,6 +25,7 @@ from desktop_app.domain.scorecard import Scorecard, validate_scorecard
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import ScorePreviewer, get_active, save_version
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.workers import Worker, start
 
@@ -268,7 +269,7 @@ class ScorecardEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
-        self.resize(1000, 560)
+        fit_to_screen(self, 1000, 560)
 
     @property
     def problems(self) -> list[str]:

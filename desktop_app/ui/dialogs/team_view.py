@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.team import SEVERITY_LABEL, Alert, Severity
 from desktop_app.services.team import CsmSummary, csm_alerts, team_median, team_summary
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 from desktop_app.ui.workers import Worker, start
@@ -316,7 +317,7 @@ class TeamView(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Team: one-on-one view")
-        self.resize(1400, 780)
+        fit_to_screen(self, 1400, 780)
         self.store = store
         self.today = today or date.today()
         self._alerts_cache: dict[str, list[Alert]] = {}

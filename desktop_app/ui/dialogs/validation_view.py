@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QWidget
 from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
 from desktop_app.services.health_validation import RATE_HORIZON, ValidationReport, validate
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 
 _DECILE_COLOUR = "#0072B2"  # Okabe-Ito blue
 _AXIS_PEN = "#444"
@@ -67,7 +68,7 @@ class ValidationView(QDialog):
         layout.addWidget(self.auc_label, 0, 0, 1, 2)
         layout.addWidget(self.band_plot, 1, 0)
         layout.addWidget(self.decile_plot, 1, 1)
-        self.resize(960, 520)
+        fit_to_screen(self, 960, 520)
         self.show_report(self.report)
 
     def show_report(self, report: ValidationReport) -> None:

@@ -46,6 +46,7 @@ from desktop_app.services.worklist import (
     unsnooze,
 )
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 from desktop_app.ui.workers import Worker, start
@@ -197,7 +198,7 @@ class WorklistView(QDialog):
         self.reset_button.clicked.connect(self.reset_weights)
         self.export_button.clicked.connect(self._export_clicked)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.resize(1440, 700)  # room for "Why" beside the weights panel
+        fit_to_screen(self, 1440, 700)  # room for "Why" beside the weights panel
         self.reload()
 
     def _weights_panel(self) -> QGroupBox:
