@@ -63,12 +63,13 @@ def money_short(v: float | None) -> str:
     assert v is not None
     a = abs(v)
     sign = "-" if v < 0 else ""
-    if a >= 1e6:
-        return f"{sign}${a / 1e6:,.2f}M"
-    if a >= 1e4:
-        return f"{sign}${a / 1e3:,.0f}k"
-    if a >= 1e3:
-        return f"{sign}${a / 1e3:,.1f}k"
+    steps = ((1e9, 1e9, 2, "B"), (1e6, 1e6, 2, "M"), (1e4, 1e3, 0, "k"), (1e3, 1e3, 1, "k"))
+    for floor, div, decimals, suffix in steps:
+        if a >= floor:
+            text = f"{a / div:,.{decimals}f}"
+            if decimals:
+                text = text.rstrip("0").rstrip(".")
+            return f"{sign}${text}{suffix}"
     return f"{sign}${a:,.0f}"
 
 

@@ -160,6 +160,12 @@ class Actions:
             "Logo churn, net and gross MRR retention per month or quarter",
         )
         self.about = self._act("&About Account Desk", self.show_about, S.HelpContents)
+        #: Actions that mean nothing without accounts: disabled while the book is empty.
+        self.book_actions: tuple[QAction, ...] = (
+            self.export_view, self.find, self.clear_filters, self.rescore, self.override,
+            self.note, self.transition, self.overrides, self.validate, self.worklist,
+            self.team, self.retention,
+        )  # fmt: skip
 
         mb = w.menuBar()
         file_menu = mb.addMenu("&File")
@@ -221,6 +227,11 @@ class Actions:
         w.addToolBar(tb)
 
     # ------------------------------------------------------------------ helpers
+    def set_has_book(self, has_book: bool) -> None:
+        """Enable the actions that need accounts only when the book has some."""
+        for action in self.book_actions:
+            action.setEnabled(has_book)
+
     def selected_account(self, account_id: int | None) -> int | None:
         if account_id is not None:
             return int(account_id)

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
 
         self.docks = docks.Docks(self)
         self.acts = actions.build(self)
+        self.acts.set_has_book(False)  # until the first book is loaded
         self.filter_bar.filterChanged.connect(self.apply_filter)
         self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
         self.table.doubleClicked.connect(lambda _i: self.docks.show_detail())
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         self.model.set_book(book, self.view_mask)
         self.docks.set_book(book, self.view_mask)
         self.stack.setCurrentIndex(0 if len(book) else 1)
+        self.acts.set_has_book(len(book) > 0)
         self._update_status()
         self.select_accounts(keep)
 
@@ -285,6 +287,7 @@ class MainWindow(QMainWindow):
         # one arrives in two steps like at start-up.
         self.book = BookColumns.empty(self.today)
         self.model.set_book(self.book)
+        self.acts.set_has_book(False)
         self.docks.store_changed()
         self._update_title()
         self.reload()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui.formatting import money_short
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_data import AxisFloor, QuadrantStat
 
@@ -91,7 +92,7 @@ class ScatterChrome(QObject):
             step = int(sd.size_index(np.array([v]), size_top)[0])
             item.setSize(min(float(sd.tier_sizes(size_factor)[step]), 19.0))
             sample, label = rows[id(item)]
-            label.setText(f"${sd.format_count(v)} ARR")
+            label.setText(f"{money_short(v)} ARR")
             sample.update()
         self._arr_key = (values, size_factor)
 
@@ -137,8 +138,9 @@ class ScatterChrome(QObject):
     # ---------------------------------------------------------------- quadrant texts
     def set_stats(self, stats: list[QuadrantStat]) -> None:
         self.stats = stats
+        empty = not any(s.count for s in stats)  # no "0 accounts · $0 ARR" on an empty book
         for t, s in zip(self._texts, stats, strict=True):
-            t.setText(f"{s.count:,} accounts · ${sd.format_count(s.arr)} ARR\n{s.name}")
+            t.setText("" if empty else f"{s.count:,} accounts · {money_short(s.arr)} ARR\n{s.name}")
         self.place_texts()
 
     def place_texts(self) -> None:
