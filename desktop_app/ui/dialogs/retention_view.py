@@ -31,6 +31,7 @@ from desktop_app.services.health_validation import (
 )
 from desktop_app.services.team import csm_names
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
@@ -175,7 +176,8 @@ class RetentionView(QDialog):
         return edit
 
     def _build_chart(self) -> None:
-        self.plot = pg.PlotWidget(self, background="w")
+        self.plot = pg.PlotWidget(self)
+        theme.style_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(y=True, alpha=0.25)

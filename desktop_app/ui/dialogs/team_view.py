@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.team import SEVERITY_LABEL, Alert, Severity
 from desktop_app.services.team import CsmSummary, csm_alerts, team_median, team_summary
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
@@ -163,7 +164,7 @@ class TeamSummaryModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[CsmSummary] = []
         self.median: dict[str, float | None] = {}
-        self._median_brush = QBrush(QColor("#EEF2F6"))
+        self._median_brush = theme.tint_brush("#0072B2", 0.12)
         self._italic = QFont()
         self._italic.setItalic(True)
 

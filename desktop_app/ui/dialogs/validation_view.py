@@ -9,25 +9,23 @@ from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QWidget
 from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
 from desktop_app.services.health_validation import RATE_HORIZON, ValidationReport, validate
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 
 _DECILE_COLOUR = "#0072B2"  # Okabe-Ito blue
-_AXIS_PEN = "#444"
-_TEXT = "#222"
 TITLE_SIZE = "10pt"
 MIN_PLOT_WIDTH = 420  # the decile title fits in full at this width
 
 
 def _style(plot: pg.PlotWidget, title: str, bottom: str) -> None:
-    """A light chart like the portfolio scatter: white, dark axes and text, faint grid."""
-    plot.setBackground("w")
-    plot.setTitle(title, color=_TEXT, size=TITLE_SIZE)
-    for name in ("left", "bottom"):
-        ax = plot.getAxis(name)
-        ax.setPen(pg.mkPen(_AXIS_PEN))
-        ax.setTextPen(pg.mkPen(_TEXT))
-    plot.setLabel("left", "churn rate (%)", color=_TEXT)
-    plot.setLabel("bottom", bottom, color=_TEXT)
+    """A chart like the portfolio scatter in the palette in force, faint grid."""
+    theme.style_plot(plot)
+    text = theme.chart_foreground().name()
+    plot.setTitle(title, color=text, size=TITLE_SIZE)
+    # Percent are plain numbers: no "(x0.001)" SI rescaling of a 0-100 axis.
+    plot.getAxis("left").enableAutoSIPrefix(False)
+    plot.setLabel("left", "churn rate (%)", color=text)
+    plot.setLabel("bottom", bottom, color=text)
     plot.showGrid(y=True, alpha=0.15)
     plot.setMouseEnabled(x=False, y=False)
     plot.setMenuEnabled(False)
@@ -37,6 +35,31 @@ def _style(plot: pg.PlotWidget, title: str, bottom: str) -> None:
 
 def _fmt(v: float | None) -> str:
     return "-" if v is None else f"{v:.3f}"
+
+
+def percent_top(heights: np.ndarray) -> float:
+    """The top of a churn-rate axis: 0-10 % when every rate is 0 (no churn), else a
+    little above the highest bar, never above 100 %."""
+    top = float(np.nanmax(heights)) if heights.size else 0.0
+    if not np.isfinite(top) or top <= 0:
+        return 10.0
+    return min(100.0, top * 1.15)
+
+
+def verdict_text(report: ValidationReport) -> str:
+    """The conclusion line; no verdict when there is not enough churn history to judge."""
+    stated = getattr(report, "verdict", None)  # the service's own wording, when it has one
+    if isinstance(stated, str) and stated:
+        return stated
+    churns = sum(report.churn_events.values())
+    if churns == 0 or any(a is None for a in (*report.auc_score.values(),
+                                              *report.auc_usage.values())):  # fmt: skip
+        return (
+            "Not enough churn history to judge the scorecard "
+            f"({churns} churns in the history): no verdict."
+        )
+    verdict = "beats" if report.score_beats_usage else "does not beat"
+    return f"The scorecard {verdict} usage alone (0.5 = coin toss, 1 = perfect)."
 
 
 class ValidationView(QDialog):
@@ -80,8 +103,7 @@ class ValidationView(QDialog):
                 f" vs usage alone {_fmt(report.auc_usage[h])}"
                 f"  ({report.churn_events[h]} churns in {report.observations[h]} account-months)"
             )
-        verdict = "beats" if report.score_beats_usage else "does NOT beat"
-        lines.append(f"The scorecard {verdict} usage alone (0.5 = coin toss, 1 = perfect).")
+        lines.append(verdict_text(report))
         self.auc_label.setText("\n".join(lines))
         rates = [report.churn_by_band.get(b.value, (0, None))[1] for b in BAND_ORDER]
         self.band_bars.setOpts(
@@ -97,7 +119,10 @@ class ValidationView(QDialog):
         if dec:
             self.decile_plot.setXRange(dec[0][0] - 0.6, dec[-1][0] + 0.6, padding=0)
         self.decile_plot.getAxis("bottom").setTicks([[(float(d), str(d)) for d, _n, _r in dec]])
+        decile_heights = np.array([0.0 if r is None else 100.0 * r for _d, _n, r in dec])
         self.decile_bars.setOpts(
-            x=np.array([d for d, _n, _r in dec], dtype=float),
-            height=np.array([0.0 if r is None else 100.0 * r for _d, _n, r in dec]),
+            x=np.array([d for d, _n, _r in dec], dtype=float), height=decile_heights
         )
+        band_heights = np.array([0.0 if r is None else 100.0 * r for r in rates])
+        for plot, heights in ((self.band_plot, band_heights), (self.decile_plot, decile_heights)):
+            plot.setYRange(0.0, percent_top(heights), padding=0)

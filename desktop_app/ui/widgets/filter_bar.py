@@ -24,7 +24,7 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(140)
         self.owner = self._combo("owner", "Owner (CSM)", "All owners")
-        self.team_lead = self._combo("team_lead", "Team lead", "All team leads")
+        self.team_lead = self._combo("team_lead", "Team lead", "All leads")
         self.segment = self._combo("segment", "Segment", "All segments")
         self.band = self._combo("band", "Health band", "All bands")
         self.band.addItems([b.value for b in BAND_ORDER])
@@ -67,8 +67,9 @@ class FilterBar(QWidget):
         combo.setAccessibleName(tip)
         combo.addItem(all_text, None)
         # Shrinkable, so that the window fits a 1366-pixel laptop screen beside the pane.
+        # Never narrower than the "All …" text: a cut "All team le" names nothing.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(5)
+        combo.setMinimumContentsLength(len(all_text))
         return combo
 
     def set_choices(self, owners: list[str], team_leads: list[str], segments: list[str]) -> None:

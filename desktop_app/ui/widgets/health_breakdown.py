@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.domain.health import HealthExplanation, MeasureLine
+from desktop_app.ui import theme
 from desktop_app.ui.formatting import raw_value
 from desktop_app.ui.models.rows_model import Column, Getter, RowsTableModel
 
@@ -18,7 +19,7 @@ MeasureIdRole = Qt.ItemDataRole.UserRole + 1
 RawValueRole = Qt.ItemDataRole.UserRole + 2
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_DRAG_BRUSH = QBrush(QColor("#F6D8C8"))  # a light tint of the Risky vermillion
+_DRAG_COLOUR = "#D55E00"  # the Risky vermillion, tinted for the palette in force
 _MISSING_BRUSH = QBrush(QColor("#8A8A8A"))
 
 
@@ -53,7 +54,9 @@ class HealthBreakdownModel(RowsTableModel):
             parent,
             # left out: its weight went to the other measures
             row_foreground=lambda ln: _MISSING_BRUSH if ln.points is None else None,
-            row_background=lambda ln: _DRAG_BRUSH if ln.measure == self._dragging else None,
+            row_background=lambda ln: (
+                theme.tint_brush(_DRAG_COLOUR) if ln.measure == self._dragging else None
+            ),
             row_font=self._font,
             row_tooltip=self._tooltip,
         )
