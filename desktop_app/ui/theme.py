@@ -149,7 +149,7 @@ def style_plot(plot_widget: object) -> None:
         axis = item.getAxis(name)
         if axis is None:
             continue
-        axis.setPen(pg.mkPen(blend(fg, chart_background(), 0.55)))
+        axis.setPen(pg.mkPen(blend(fg, chart_background(), 0.75)))
         axis.setTextPen(pg.mkPen(fg))
     if item.titleLabel is not None:
         item.titleLabel.setAttr("color", fg.name())
@@ -165,3 +165,12 @@ def text_on(colour: str | QColor) -> str:
 
     lum = 0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
     return "#000000" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def muted_colour() -> QColor:
+    """Secondary text (footnotes, ids, empty states), readable on either palette."""
+    return blend(chart_foreground(), palette().color(QPalette.ColorRole.Window), 0.62)
+
+
+def muted_css() -> str:
+    return f"color: {muted_colour().name()};"

@@ -34,6 +34,7 @@ from desktop_app.services.errors import UserError
 from desktop_app.services.importing import preview_file, save_profile
 from desktop_app.services.importing_tools import export_problems, kinds, mapped_preview
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
 from desktop_app.ui.workers import Worker, start
 
@@ -60,7 +61,7 @@ class PreviewPage(QWizardPage):
         self.source_label.setWordWrap(True)
         self.blocked_label = QLabel(self)
         self.blocked_label.setWordWrap(True)
-        self.blocked_label.setStyleSheet("color: #A34700;")
+        self.blocked_label.setStyleSheet(f"color: {theme.caution_colour().name()};")
         self.blocked_label.hide()
         self.sheet_combo = QComboBox(self)
         self.table_model = PreviewTableModel(self)

@@ -32,6 +32,7 @@ from desktop_app.services.health_validation import (
 from desktop_app.services.team import csm_names
 from desktop_app.store.engine import Store
 from desktop_app.ui import theme
+from desktop_app.ui.formatting import money
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
@@ -89,7 +90,7 @@ def period_label(r: RetentionFigures, kind: str) -> str:
 def _figure_column(key: str, header: str, fmt: Callable[[Any], str], bold: Getter) -> Column:
     def tip(row: tuple[str, RetentionFigures]) -> str:
         fig = row[1]
-        return f"{fig.start} to {fig.end}: MRR {fig.mrr_start:,.0f} -> {fig.mrr_end:,.0f}"
+        return f"{fig.start} to {fig.end}: MRR {money(fig.mrr_start)} → {money(fig.mrr_end)}"
 
     return Column(
         header,
@@ -142,7 +143,7 @@ class RetentionView(QDialog):
         self.status = QLabel(self)
         self.footnote = QLabel(self._footnote_text(), self)
         self.footnote.setWordWrap(True)
-        self.footnote.setStyleSheet("color: #444; font-size: 11px;")
+        self.footnote.setStyleSheet(theme.muted_css() + " font-size: 11px;")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)

@@ -25,6 +25,7 @@ from desktop_app.domain.scorecard import Scorecard, validate_scorecard
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import ScorePreviewer, get_active, save_version
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.workers import Worker, start
@@ -213,7 +214,7 @@ class ScorecardEditor(QDialog):
         self.preview_empty = QLabel(self)
         self.preview_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_empty.setWordWrap(True)
-        self.preview_empty.setStyleSheet("color: #777; font-size: 13px;")
+        self.preview_empty.setStyleSheet(theme.muted_css() + " font-size: 13px;")
         self.preview_stack = QStackedWidget(self)
         self.preview_stack.addWidget(self.preview_table)
         self.preview_stack.addWidget(self.preview_empty)

@@ -24,6 +24,7 @@ from desktop_app.services.transitions_plan import (
     MissingValue,
     TransitionRow,
 )
+from desktop_app.ui import theme
 
 if TYPE_CHECKING:
     from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
@@ -215,7 +216,7 @@ class FinishPage(QWizardPage):
         self.preview_model.set_rows(rows, missing)
         self.preview_view.fit_columns()
         self.missing_label.setText(missing_summary(missing))
-        colour = "#B00020" if missing else "#2E7D32"
+        colour = (theme.warn_colour() if missing else theme.good_colour()).name()
         self.missing_label.setStyleSheet(f"color: {colour};")
         self.missing_label.setToolTip(
             "\n".join(f"{m.account}: {m.field}" for m in missing) if missing else ""

@@ -35,6 +35,7 @@ from desktop_app.services.transitions_plan import (
 )
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.transition_models import TupleModel, WorkloadModel
+from desktop_app.ui.formatting import money
 
 
 def _table(parent: Any, model: Any) -> QTableView:
@@ -113,7 +114,7 @@ class AccountsPage(QWizardPage):
                     self._book.name[i],
                     self._book.owner[i] or "-",
                     band or "Undefined",
-                    f"${self._book.arr[i]:,.0f}",
+                    money(self._book.arr[i]),
                 )
             )
         self.model.set_rows(rows)

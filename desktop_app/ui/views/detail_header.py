@@ -32,7 +32,7 @@ class DetailHeaderWidget(QWidget):
         self.name_label.setWordWrap(True)
         self.ids_label = QLabel(self)
         self.ids_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.ids_label.setStyleSheet("color: #555;")
+        self.ids_label.setStyleSheet(theme.muted_css())
         self.ids_label.setWordWrap(True)
         self.owner_label = QLabel(self)
         self.money_label = QLabel(self)
@@ -46,7 +46,7 @@ class DetailHeaderWidget(QWidget):
         self.override_label.setTextFormat(Qt.TextFormat.RichText)
         self.override_label.setWordWrap(True)
         self.history_label = QLabel(self)
-        self.history_label.setStyleSheet("color: #555;")
+        self.history_label.setStyleSheet(theme.muted_css())
         self.history_label.setWordWrap(True)
         self.override_button = QPushButton("Override band…", self)
         self.override_button.clicked.connect(self.overrideClicked)
@@ -126,12 +126,12 @@ def override_html(h: DetailHeader) -> str:
     o = h.override
     if o is None:
         return ""
-    warn = theme.warn_colour().name()
+    warn, muted = theme.warn_colour().name(), theme.muted_colour().name()
     review = f" · <b style='color:{warn}'>needs review</b>" if o.needs_review else ""
     return (
-        "<span style='border:1px solid #555; color:#333;'>&nbsp;OVERRIDE&nbsp;</span>"
+        f"<span style='border:1px solid {muted}; color:{muted};'>&nbsp;OVERRIDE&nbsp;</span>"
         f" &nbsp;computed {band_badge(h.computed_band)}"
-        f" <span style='color:#555'>· {_esc(o.reason_code)} by {_esc(o.author or '?')}"
+        f" <span style='color:{muted}'>· {_esc(o.reason_code)} by {_esc(o.author or '?')}"
         f" on {day(o.created_at)}{review}</span>"
     )
 

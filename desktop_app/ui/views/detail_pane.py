@@ -34,6 +34,7 @@ from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
 from desktop_app.ui import theme
 from desktop_app.ui.commands_notes import AddNoteCommand
+from desktop_app.ui.formatting import money
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.views import detail_columns as dc
 from desktop_app.ui.views.detail_header import DetailHeaderWidget
@@ -75,7 +76,7 @@ class _Section:
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.empty = QLabel(empty, self.box)
-        self.empty.setStyleSheet("color: #777; font-style: italic;")
+        self.empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.view)
         lay.addWidget(self.empty)
 
@@ -127,7 +128,7 @@ class AccountDetailPane(QWidget):
         outer.addWidget(self._stack)
         self._empty = QLabel("Select an account in the table or the chart…", self)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty.setStyleSheet("color: #777; font-size: 13px;")
+        self._empty.setStyleSheet(theme.muted_css() + " font-size: 13px;")
         self._stack.addWidget(self._empty)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -193,7 +194,7 @@ class AccountDetailPane(QWidget):
         )  # fmt: skip
         lay.addWidget(self.usage_plot)
         self.usage_empty = QLabel("No usage data.", box)
-        self.usage_empty.setStyleSheet("color: #777; font-style: italic;")
+        self.usage_empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.usage_empty)
         return box
 
@@ -310,7 +311,7 @@ def _billing_text(d: AccountDetail) -> str:
     if b is None:
         return "<i>No billing state on file.</i>"
     if b.state == "past_due":
-        bal = "" if b.balance_due is None else f", balance ${b.balance_due:,.0f}"
+        bal = "" if b.balance_due is None else f", balance {money(b.balance_due)}"
         return (
             f"<span style='color:{theme.warn_colour().name()}'><b>Past due</b> "
             f"{b.days_past_due} days{bal}</span>"

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.services.portfolio import BookFilter
 
 RENEWAL_WINDOWS = (0, 30, 60, 90, 180)
+
+
+class _FilterCombo(QComboBox):
+    """A combo whose preferred width shows its first ("All …") entry in full."""
+
+    # ------------------------------------------------------------ Qt overrides
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        text = self.itemText(0) if self.count() else ""
+        current = self.currentText()
+        wanted = max(self.fontMetrics().horizontalAdvance(t) for t in (text, current))
+        # The text plus the frame and the arrow, as QComboBox computes them for its minimum.
+        extra = super().minimumSizeHint().width() - self.fontMetrics().horizontalAdvance("x" * 5)
+        return QSize(max(hint.width(), wanted + extra + 4), hint.height())
 
 
 class FilterBar(QWidget):
@@ -41,7 +55,7 @@ class FilterBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(4)
-        layout.addWidget(self.search, 2)
+        layout.addWidget(self.search, 1)
         # The "All …" entry names each combo, so no separate labels eat the width.
         for combo in self.combos:
             layout.addWidget(combo, 1)
@@ -61,15 +75,16 @@ class FilterBar(QWidget):
         return (self.owner, self.team_lead, self.segment, self.band, self.renewal, self.lifecycle)
 
     def _combo(self, name: str, tip: str, all_text: str) -> QComboBox:
-        combo = QComboBox(self)
+        combo = _FilterCombo(self)
         combo.setObjectName(name)
         combo.setToolTip(tip)
         combo.setAccessibleName(tip)
         combo.addItem(all_text, None)
         # Shrinkable, so that the window fits a 1366-pixel laptop screen beside the pane.
-        # Never narrower than the "All …" text: a cut "All team le" names nothing.
+        # Shrinkable, so that the window fits a small screen beside the pane; it asks for the
+        # width of its "All …" text, so a 1280-pixel screen never shows a cut "All team le".
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(len(all_text))
+        combo.setMinimumContentsLength(5)
         return combo
 
     def set_choices(self, owners: list[str], team_leads: list[str], segments: list[str]) -> None:
