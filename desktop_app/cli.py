@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         gui,
         importing,
         review,
+        scorecard,
         scoring,
         team,
         transition,
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, transition, team, worklist):
+    for module in (importing, review, scoring, scorecard, transition, team, worklist):
         module.register(sub)
     return parser
 
