@@ -35,11 +35,18 @@ SHORT_MEASURE_NAMES: dict[str, str] = {
     "poc_days_since_reply": "Days since POC reply",
     "engaged_contacts": "Engaged contacts",
     "days_to_renewal": "Days to renewal",
+    "mau_latest": "MAU, latest month",
+    "mrr": "MRR",
+    "tenure_months": "Tenure (months)",
+    "days_to_term_end": "Days to term end",
 }
 
 _PERCENT_MEASURES = frozenset({"utilisation"})
 _SIGNED_PERCENT_MEASURES = frozenset({"mau_trend_3m", "mau_trend_6m"})
-_DAY_MEASURES = frozenset({"days_past_due", "poc_days_since_reply", "days_to_renewal"})
+_DAY_MEASURES = frozenset(
+    {"days_past_due", "poc_days_since_reply", "days_to_renewal", "days_to_term_end"}
+)
+_MONEY_MEASURES = frozenset({"mrr"})
 _YES_NO_MEASURES = frozenset({"past_due"})
 
 
@@ -132,6 +139,8 @@ def measure_value(measure_id: str, v: float | None) -> str:
         return percent(v, signed=True)
     if measure_id in _DAY_MEASURES:
         return days(v)
+    if measure_id in _MONEY_MEASURES:
+        return money(v)
     if measure_id in _YES_NO_MEASURES:
         return "yes" if v else "no"
     return raw_value(v)

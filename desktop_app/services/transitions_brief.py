@@ -247,7 +247,9 @@ def brief_data(
             )
     explanation = _explanation(store, account_id, hs.measures_json if hs is not None else None)
     computed = hs.band if hs is not None else None
-    stored_reason = getattr(hs, "band_reason", None) if hs is not None else None
+    # The reason scoring stored with the band; books scored before reasons existed get one
+    # worded here from the same rules.
+    stored_reason = hs.band_reason if hs is not None else None
     item = None
     if transition_id is not None:
         view = load_transition(store, transition_id)

@@ -80,4 +80,4 @@ def test_measure_names_in_the_pane_are_distinct(pane, demo_store: Store) -> None
     assert "MAU trend (3 mo)" in names
     assert "MAU trend (6 mo)" in names
     assert len(set(names)) == len(names)
-    assert all(len(n) <= 22 for n in names)  # short enough not to elide in the pane
+    assert all(len(n) <= 22 for n in names), names  # short enough not to elide in the pane

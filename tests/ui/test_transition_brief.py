@@ -88,9 +88,15 @@ def test_commands_undo_redo(qapp, demo_store: Store, today: date) -> None:
 
 
 def _pdf_pages(path: Path) -> list[str]:
+    """Each page's text, whitespace collapsed and ligatures ("ﬁ") unfolded (NFKC)."""
+    import unicodedata
+
     from pypdf import PdfReader
 
-    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+    return [
+        " ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+        for page in PdfReader(path).pages
+    ]
 
 
 def test_brief_pdf_reads_like_a_document(

@@ -26,7 +26,7 @@ from desktop_app.services.health_overrides import OVERRIDE_REASONS
 from desktop_app.services.scoring import explain
 from desktop_app.store.engine import Store
 from desktop_app.ui import theme
-from desktop_app.ui.formatting import measure_name, measure_value
+from desktop_app.ui.formatting import measure_value
 
 DATE_FORMAT = "yyyy-MM-dd"
 
@@ -40,7 +40,7 @@ def top_reason(ex: HealthExplanation | None) -> str:
     if line is None:
         return why + "Nothing drags the score down: every measure scores full points."
     text = why + (
-        f"Dragging it down most: <b>{measure_name(line.measure, line.label)}</b> "
+        f"Dragging it down most: <b>{line.label}</b> "
         f"({measure_value(line.measure, line.raw)}), "
         f"costing {line.lost:.1f} of 100 points"
     )
