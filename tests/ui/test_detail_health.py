@@ -10,8 +10,8 @@ from sqlalchemy import select
 from desktop_app.services.scoring import explain, history, set_override
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthScore
-from desktop_app.ui.views.detail_pane import AccountDetailPane
 from desktop_app.ui.formatting import measure_name
+from desktop_app.ui.views.detail_pane import AccountDetailPane
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget, MeasureIdRole
 
 
