@@ -62,6 +62,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  problem: {msg}")
         if len(s.problem_messages) > MAX_PROBLEMS_SHOWN:
             print(f"  … and {len(s.problem_messages) - MAX_PROBLEMS_SHOWN} more problems")
+        for row in s.skipped_rows[:MAX_PROBLEMS_SHOWN]:
+            print(f"  skipped: {row}")
+        if len(s.skipped_rows) > MAX_PROBLEMS_SHOWN:
+            print(f"  … and {len(s.skipped_rows) - MAX_PROBLEMS_SHOWN} more skipped rows")
         for example in s.unmatched_examples:
             print(f"  unmatched: {example}")
     if scored is not None:

@@ -144,8 +144,7 @@ def store_tickets(ctx: StoreContext, records: Records, rows: Rows) -> None:
     items = []
     for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
         if not rec.get("key"):
-            ctx.counts.skipped += 1
-            ctx.problem(num, "ticket without a key was skipped")
+            ctx.skip(num, "ticket without a key was skipped")
             continue
         row = pick(rec, TICKET_FIELDS, table_of(Ticket)) | {"account_id": aid}
         row["source"] = row.get("source") or "jira"
@@ -183,8 +182,7 @@ def store_nps(ctx: StoreContext, records: Records, rows: Rows) -> None:
     items = []
     for rec, num, aid in ctx.link_all(records, rows, resolve):
         if rec.get("score") is None or rec.get("responded_at") is None:
-            ctx.counts.skipped += 1
-            ctx.problem(num, "NPS response without a score or date was skipped")
+            ctx.skip(num, "NPS response without a score or date was skipped")
             continue
         row = pick(rec, NPS_FIELDS, table_of(NpsResponse)) | {"account_id": aid}
         row["response_id"] = row.get("response_id") or _synthetic_response_id(rec)
