@@ -612,6 +612,13 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Number formats of the exported columns (the rest are text or plain numbers).
+EXPORT_FORMATS: dict[str, str] = {
+    "mau": "integer", "seats": "integer", "mrr": "money", "arr": "money",
+    "renewal_date": "date", "open_tickets": "integer",
+}  # fmt: skip
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, np.datetime64):
         return None if np.isnat(value) else value.astype("datetime64[D]").astype(date)
@@ -628,4 +635,9 @@ def export_view(book: BookColumns, order: IntArray, path: str) -> int:
 
     cols = [getattr(book, key) for key, _ in EXPORT_COLUMNS]
     rows = [[_plain(c[i]) for c in cols] for i in order]
-    return write_table(path, [h for _, h in EXPORT_COLUMNS], rows)
+    score = [key for key, _ in EXPORT_COLUMNS].index("health_score")
+    for row in rows:  # whole points, as every screen shows them
+        if row[score] is not None:
+            row[score] = round(row[score])
+    formats = [EXPORT_FORMATS.get(key) for key, _ in EXPORT_COLUMNS]
+    return write_table(path, [h for _, h in EXPORT_COLUMNS], rows, formats)

@@ -340,12 +340,18 @@ class Actions:
         )
         if not path:
             return
-        try:
-            n = export_view(self.w.book, self.w.model.order, path)
-        except (OSError, ValueError) as exc:
-            self.w.show_error(f"Could not export to {path}: {exc}")
-            return
-        self.w.statusBar().showMessage(f"Exported {n:,} accounts to {path}", 6000)
+        # On a worker: 20k rows are ~1 s of work that used to freeze the window.
+        self.w.run_task(
+            export_view,
+            self.w.book,
+            self.w.model.order.copy(),
+            path,
+            progress=False,
+            done=lambda n: self.w.statusBar().showMessage(
+                f"Exported {n:,} accounts to {path}", 6000
+            ),
+            title="Exporting accounts…",
+        )
 
     # ------------------------------------------------------------------ health
     def rescore_book(self) -> None:

@@ -73,7 +73,9 @@ def test_counts_agree_between_wizard_cli_and_history(qtbot, store, db_path, expo
     assert main(["--db", str(other), "import", str(exports[0]), contacts, "--json"]) == 0
     cli = {s["file"]: s for s in json.loads(capsys.readouterr().out)}[contacts]
     assert (cli["new"], cli["skipped"], cli["skipped_rows"]) == (
-        gui.new, gui.skipped, gui.skipped_rows
+        gui.new,
+        gui.skipped,
+        gui.skipped_rows,
     )
 
 
@@ -99,8 +101,6 @@ def test_a_bad_file_in_a_drop_is_named_and_the_rest_imported(qtbot, store, tmp_p
     assert "Pipeline.xlsx" in page.blocked_label.text()
     with qtbot.waitSignal(wizard.imported, timeout=20000) as blocker:
         wizard.next()
-    assert sorted(Path(s.file).name for s in blocker.args[0]) == [
-        exports[0].name, exports[3].name
-    ]
+    assert sorted(Path(s.file).name for s in blocker.args[0]) == [exports[0].name, exports[3].name]
     qtbot.waitUntil(lambda: wizard.run_page.isComplete())
     assert "Not imported: Pipeline.xlsx" in wizard.run_page.summary.text()
