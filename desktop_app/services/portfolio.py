@@ -629,15 +629,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _plain_column(values: np.ndarray, key: str) -> list[Any]:
+    """One column as plain Python values, converted whole (not a numpy call per cell)."""
+    if values.dtype.kind == "M":
+        dates: list[Any] = values.astype("datetime64[D]").astype(object).tolist()
+        return dates  # NaT becomes None
+    if values.dtype.kind == "f":
+        if key == "health_score":  # whole points, as every screen shows them
+            values = np.round(values)
+        out: list[Any] = values.astype(object).tolist()
+        return [None if v != v else v for v in out]  # NaN -> empty cell
+    if values.dtype.kind in "iu":
+        ints: list[Any] = values.tolist()
+        return ints
+    return [_plain(v) for v in values.tolist()]
+
+
 def export_view(book: BookColumns, order: IntArray, path: str) -> int:
     """Export the rows ``order`` of the book (the table as the user sees it)."""
     from desktop_app.io.view_export import write_table
 
-    cols = [getattr(book, key) for key, _ in EXPORT_COLUMNS]
-    rows = [[_plain(c[i]) for c in cols] for i in order]
-    score = [key for key, _ in EXPORT_COLUMNS].index("health_score")
-    for row in rows:  # whole points, as every screen shows them
-        if row[score] is not None:
-            row[score] = round(row[score])
+    columns = [_plain_column(getattr(book, key)[order], key) for key, _ in EXPORT_COLUMNS]
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
     formats = [EXPORT_FORMATS.get(key) for key, _ in EXPORT_COLUMNS]
     return write_table(path, [h for _, h in EXPORT_COLUMNS], rows, formats)
