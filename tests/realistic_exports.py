@@ -44,8 +44,9 @@ def _accounts(n: int, rng: random.Random) -> list[dict[str, object]]:
             "id": _sf_id(rng), "name": name, "owner": OWNERS[len(out) % len(OWNERS)],
             "lms": f"LMS-{1000 + len(out)}", "seats": seats,
             "mrr": round(seats * rng.uniform(9, 31), 2),
-            "renewal": date(2026, 12, 1).replace(month=rng.randint(1, 12),
-                                                 year=rng.choice((2026, 2027))),
+            # Mostly ahead of 2026-11-24, a few already overdue (as in a real book).
+            "renewal": date(2027, rng.randint(1, 11), 1) if rng.random() < 0.9
+            else date(2026, rng.randint(8, 11), 1),
             "segment": "SMB" if seats < 100 else "MM",
         })  # fmt: skip
     return out

@@ -270,3 +270,19 @@ def test_transition_export_refuses_stale_scores(
     assert "account-desk score" in err
     assert len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_report_with_only_mrr_gets_arr(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.realistic_exports import write_realistic_exports
+
+    report = write_realistic_exports(tmp_path / "exports", n=8)[0]
+    assert main(["--db", str(db_path), "import", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "8 new" in out
+    assert "skipped: row" in out  # the report's totals and footer, listed
+    accounts = run_json(capsys, "--db", str(db_path), "accounts", "--json")
+    assert isinstance(accounts, list)
+    assert len(accounts) == 8
+    assert all(a["arr"] == pytest.approx(12 * a["mrr"]) for a in accounts)
