@@ -100,7 +100,26 @@ def _dialogs(window: Any, store: Any) -> dict[str, Callable[[], Any]]:
 
         return make
 
+    def import_preview() -> Any:
+        from PySide6.QtWidgets import QApplication
+
+        sys.path.insert(0, str(ROOT))
+        from tests.realistic_exports import write_realistic_exports
+
+        files = write_realistic_exports(Path(tempfile.mkdtemp()) / "exports")
+        bad = files[0].parent / "Pipeline (truncated).xlsx"
+        bad.write_bytes(b"PK\x03\x04 truncated")
+        wizard = ImportWizard(store, [str(f) for f in [*files, bad]], window)
+        wizard.show()
+        wizard.next()
+        end = time.monotonic() + 30
+        while wizard.preview_page.reading() and time.monotonic() < end:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        return wizard
+
     return {
+        "import-preview": import_preview,
         "team": lambda: TeamView(store, window, today=TODAY),
         "worklist": lambda: WorklistView(store, window, today=TODAY),
         "retention": lambda: RetentionView(store, window, today=TODAY),

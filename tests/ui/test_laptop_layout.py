@@ -28,7 +28,14 @@ def _window(qtbot, store: Store, settings: Path) -> MainWindow:
 
 
 def test_filters_and_first_columns_fit_a_laptop(qtbot, demo_store: Store, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
     w = _window(qtbot, demo_store, tmp_path / "s.ini")
+    # The first-run layout of a maximised window on a 1280x800 laptop (the test screen is
+    # smaller, so set it as the docks do on a first run at that width).
+    w.resize(1280, 800)
+    w.resizeDocks([w.docks.detail_dock], [int(1280 * 0.3)], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: w.width() == 1280 and w.docks.detail_dock.width() >= 380)
     for combo in w.filter_bar.combos:
         needed = combo.fontMetrics().horizontalAdvance(combo.currentText())
         # The text area of a combo is its width minus the frame and the arrow (~30 px).

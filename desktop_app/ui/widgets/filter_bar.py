@@ -36,7 +36,7 @@ class FilterBar(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search name, id, owner…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(140)
+        self.search.setMinimumWidth(110)
         self.owner = self._combo("owner", "Owner (CSM)", "All owners")
         self.team_lead = self._combo("team_lead", "Team lead", "All leads")
         self.segment = self._combo("segment", "Segment", "All segments")
@@ -49,7 +49,9 @@ class FilterBar(QWidget):
         self.lifecycle.addItem("Active", "active")
         self.lifecycle.addItem("Churned", "churned")
         self.clear = QToolButton(self)
-        self.clear.setText("Clear filters")
+        # Short, so that the six filters keep their full text beside the pane at 1280 px.
+        self.clear.setText("Clear")
+        self.clear.setToolTip("Clear filters (Ctrl+Shift+L)")
         self.clear.clicked.connect(self.reset)
 
         layout = QHBoxLayout(self)
