@@ -327,7 +327,7 @@ class Actions:
         self._open(dialog, "review")
 
     def export_table(self) -> None:
-        from desktop_app.services.portfolio import export_view
+        from desktop_app.services.book_export import export_view
 
         if len(self.w.model.order) == 0:
             self.w.statusBar().showMessage("Nothing to export: no accounts in view.", 4000)
