@@ -88,3 +88,24 @@ def test_measure_names_in_the_pane_are_distinct(pane, demo_store: Store) -> None
     assert "MAU trend (6 mo)" in names
     assert len(set(names)) == len(names)
     assert all(len(n) <= 22 for n in names), names  # short enough not to elide in the pane
+
+
+def test_export_runs_on_a_worker_and_reports(qtbot, demo_store: Store, tmp_path: Path,
+                                             monkeypatch) -> None:  # fmt: skip
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "accounts.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    w = _window(qtbot, demo_store, tmp_path / "s.ini")
+    pool = QThreadPool.globalInstance()
+    w.acts.export_view.trigger()
+    # Written by a worker (MainWindow.run_task); the status bar reports when it is done.
+    qtbot.waitUntil(lambda: "Exported 300 accounts" in w.statusBar().currentMessage(),
+                    timeout=20000)  # fmt: skip
+    ws = load_workbook(target).active
+    assert ws is not None
+    assert ws.max_row == 301
+    assert ws.freeze_panes == "A2"
+    w.close()
+    pool.waitForDone(5000)
