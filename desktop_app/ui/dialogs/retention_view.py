@@ -182,16 +182,19 @@ class RetentionView(QDialog):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(y=True, alpha=0.25)
+        fg = theme.chart_foreground()
         for name in ("left", "bottom"):
             ax = self.plot.getAxis(name)
-            ax.setPen(pg.mkPen("#222"))
-            ax.setTextPen(pg.mkPen("#222"))
-        self.plot.setLabel("left", "% of start MRR", color="#222")
-        self.plot.addLegend(
-            offset=(-10, -10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 220)
-        )
+            ax.setPen(pg.mkPen(fg))
+            ax.setTextPen(pg.mkPen(fg))
+        self.plot.setLabel("left", "% of start MRR", color=fg.name())
+        legend_fill = theme.chart_background()
+        legend_fill.setAlpha(220)
+        self.plot.addLegend(offset=(-10, -10), labelTextColor=fg, brush=pg.mkBrush(legend_fill))
         self.plot.addItem(
-            pg.InfiniteLine(pos=100, angle=0, pen=pg.mkPen("#888", style=Qt.PenStyle.DotLine))
+            pg.InfiniteLine(
+                pos=100, angle=0, pen=pg.mkPen(theme.muted_colour(), style=Qt.PenStyle.DotLine)
+            )
         )
         self.nrr_curve = self.plot.plot(
             [],
