@@ -30,7 +30,6 @@ from sqlalchemy.exc import DBAPIError
 from desktop_app.io.model import (
     ImportFileError,
     ImportPreview,
-    ReadCancelled,
     SavedProfile,
     file_sha256,
 )
@@ -53,7 +52,7 @@ from desktop_app.services.importing_facts import (
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
-from desktop_app.services.progress import Cancelled, NullProgress, Progress, check
+from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -152,8 +151,6 @@ def preview_file(
             str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
             progress=progress,
         )  # fmt: skip
-    except ReadCancelled as exc:
-        raise Cancelled(str(exc)) from exc
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
     except FileNotFoundError as exc:
