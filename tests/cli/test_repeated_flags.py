@@ -52,7 +52,7 @@ def test_repeated_single_value_flag_is_refused(demo_path: Path, capsys: Capsys) 
 
 
 def test_no_option_anywhere_keeps_only_the_last_value() -> None:
-    plain = (argparse._StoreAction, argparse._AppendAction)
+    plain = (argparse._StoreAction,)  # append and extend accumulate; store kept the last
     offenders = [
         f"{p.prog} {'/'.join(a.option_strings)}"
         for p in _parsers(build_parser())
