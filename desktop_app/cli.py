@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         review,
         scorecard,
         scoring,
+        server,
         team,
         transition,
         worklist,
@@ -79,7 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, scorecard, transition, team, worklist, managers):
+    for module in (
+        importing,
+        review,
+        scoring,
+        scorecard,
+        transition,
+        team,
+        worklist,
+        managers,
+        server,
+    ):
         module.register(sub)
     return parser
 
@@ -105,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from desktop_app.services.errors import UserError
     from desktop_app.store.engine import StoreError
 
@@ -112,6 +125,14 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         return handler(args)
     except (UserError, StoreError) as exc:
         print(f"account-desk: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DBAPIError as exc:
+        from desktop_app.services.team_server import is_refusal, refusal_message
+
+        if not is_refusal(exc):
+            raise
+        # A team database refused this role: one line saying who can, never a traceback.
+        print(f"account-desk: error: {refusal_message(str(args.command))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("account-desk: interrupted", file=sys.stderr)

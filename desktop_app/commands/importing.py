@@ -41,12 +41,17 @@ def register(sub: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_app.commands.common import opened_store, print_json
+    from desktop_app.commands.common import WaitNotices, opened_store, print_json
     from desktop_app.services.importing import import_files
 
     with opened_store(args.db) as store:
         summaries = import_files(
-            store, args.files, sheet=args.sheet, profile=args.source, dry_run=args.dry_run
+            store,
+            args.files,
+            sheet=args.sheet,
+            profile=args.source,
+            dry_run=args.dry_run,
+            progress=WaitNotices(),
         )
         scored = rescore_after_write(store) if any(s.wrote for s in summaries) else None
     if args.json:
@@ -121,11 +126,11 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from desktop_app.commands.common import opened_store
+    from desktop_app.commands.common import WaitNotices, opened_store
     from desktop_app.services.importing import rollback_batch
 
     with opened_store(args.db) as store:
-        rollback_batch(store, args.batch_id)
+        rollback_batch(store, args.batch_id, progress=WaitNotices())
         scored = rescore_after_write(store)
     print(f"Import batch {args.batch_id} rolled back.")
     print(scored)

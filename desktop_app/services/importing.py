@@ -53,6 +53,8 @@ from desktop_app.services.importing_history import BatchInfo, list_batches, roll
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
 from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.team_sync import announce, hold_book_lock
+from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -259,6 +261,8 @@ def import_preview(
             "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
     with store.engine.connect() as conn:
         trans = conn.begin()
+        if not dry_run:
+            hold_book_lock(conn, progress)
         hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
         if hit is not None:
             trans.rollback()
@@ -268,6 +272,8 @@ def import_preview(
             check(progress, 0.99, "Committing…")
         except DBAPIError as exc:
             trans.rollback()
+            if is_permission_denied(exc):
+                raise UserError("your role cannot import; ask CS operations") from None
             raise UserError(f"{_where(preview)}: could not be stored ({exc.orig}); "
                             "nothing was written") from exc  # fmt: skip
         except BaseException:
@@ -277,6 +283,7 @@ def import_preview(
             trans.rollback()
             summary.batch_id = None
         else:
+            announce(conn, None)
             trans.commit()
     progress.report(1.0, "Done")
     return summary
