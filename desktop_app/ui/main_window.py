@@ -30,9 +30,11 @@ from desktop_app import APP_NAME
 from desktop_app.services.portfolio import BookColumns, BookFilter, distinct, filter_mask
 from desktop_app.store.engine import Store
 from desktop_app.ui import actions, docks
+from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.team_watch import TeamChangeWatcher
+from desktop_app.ui.widgets.column_chooser import ColumnChooser
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.filter_bar import FilterBar
 from desktop_app.ui.widgets.task_progress import TaskProgress
@@ -77,7 +79,7 @@ class MainWindow(QMainWindow):
         self.reload()
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
 
         self.model = AccountTableModel(self)
         self.table = self._make_table()
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self._team_watch: TeamChangeWatcher | None = None
         self._watch_team()
         self.acts = actions.build(self)
+        self.acts.set_has_book(False)  # until the first book is loaded
         self.filter_bar.filterChanged.connect(self.apply_filter)
         self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
         self.table.doubleClicked.connect(lambda _i: self.docks.show_detail())
@@ -129,9 +132,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 260)
-        header.resizeSection(1, 130)
-        header.resizeSection(2, 120)
+        self.columns = ColumnChooser(table, COLUMN_KEYS)
+        self.columns.apply_default()
         return table
 
     # ------------------------------------------------------------------ data
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
         self.model.set_book(book, self.view_mask)
         self.docks.set_book(book, self.view_mask)
         self.stack.setCurrentIndex(0 if len(book) else 1)
+        self.acts.set_has_book(len(book) > 0)
         self._update_status()
         self.select_accounts(keep)
 
@@ -303,6 +306,7 @@ class MainWindow(QMainWindow):
         # one arrives in two steps like at start-up.
         self.book = BookColumns.empty(self.today)
         self.model.set_book(self.book)
+        self.acts.set_has_book(False)
         self.docks.store_changed()
         self._update_title()
         self._watch_team()
@@ -358,6 +362,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            clamp_to_screen(self)
         header = self.settings.state("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
