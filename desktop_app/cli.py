@@ -18,7 +18,34 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
+class _StoreOnce(argparse.Action):
+    """``store`` for an option that takes one value: giving it twice is a usage error.
+
+    argparse's plain ``store`` keeps the last of ``--owner A --owner B`` silently; options
+    that take several values accumulate instead (``action="extend"``).
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        seen: set[str] = namespace.__dict__.setdefault("_given_once", set())
+        if option_string is not None and self.dest in seen:
+            raise argparse.ArgumentError(self, "given more than once; give it once")
+        seen.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Groups share this registry, so every single-valued option of every command is covered.
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
@@ -34,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         review,
         scorecard,
         scoring,
+        server,
         team,
         transition,
         worklist,
@@ -52,7 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, scorecard, transition, team, worklist, managers):
+    for module in (
+        importing,
+        review,
+        scoring,
+        scorecard,
+        transition,
+        team,
+        worklist,
+        managers,
+        server,
+    ):
         module.register(sub)
     return parser
 
@@ -67,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return int(exc.code or 0)
+    vars(args).pop("_given_once", None)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         from desktop_app.commands.gui import run_gui
@@ -77,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from desktop_app.services.errors import UserError
     from desktop_app.store.engine import StoreError
 
@@ -84,6 +125,14 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         return handler(args)
     except (UserError, StoreError) as exc:
         print(f"account-desk: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DBAPIError as exc:
+        from desktop_app.services.team_server import is_refusal, refusal_message
+
+        if not is_refusal(exc):
+            raise
+        # A team database refused this role: one line saying who can, never a traceback.
+        print(f"account-desk: error: {refusal_message(str(args.command))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("account-desk: interrupted", file=sys.stderr)

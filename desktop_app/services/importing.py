@@ -53,6 +53,8 @@ from desktop_app.services.importing_history import BatchInfo, list_batches, roll
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
 from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.team_sync import announce, hold_book_lock
+from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -92,6 +94,9 @@ class ImportSummary:
     dry_run: bool = False
     message: str = ""
     problem_messages: list[str] = field(default_factory=list)
+    #: "row N: reason" for every row ``skipped`` counts (blank, total, footer, repeated
+    #: header, duplicate, row with an error), in row order.
+    skipped_rows: list[str] = field(default_factory=list)
 
     @property
     def wrote(self) -> bool:
@@ -102,7 +107,7 @@ class ImportSummary:
         """The public JSON form (CLI ``import --json``)."""
         keys = ("file", "profile", "kind", "batch_id", "new", "updated", "unchanged",
                 "unmatched", "skipped", "problems", "unmatched_examples", "review", "sheet",
-                "dry_run", "message")  # fmt: skip
+                "dry_run", "message", "skipped_rows")  # fmt: skip
         return {k: getattr(self, k) for k in keys}
 
 
@@ -219,6 +224,20 @@ def _error_rows(preview: ImportPreview) -> int:
     return len({p.row for p in preview.errors if p.row is not None})
 
 
+def skipped_row_texts(preview: ImportPreview, stored: Sequence[tuple[int, str]] = ()) -> list[str]:
+    """Every skipped row as "row N: reason", in row order: the rows the reader left out,
+    the rows with an error (their first error), and ``stored``, the rows skipped while
+    storing. Their number is the summary's ``skipped``."""
+    out: list[tuple[int, str]] = list(preview.skipped_rows)
+    first_error: dict[int, str] = {}
+    for p in preview.errors:
+        if p.row is not None:
+            first_error.setdefault(p.row, p.message)
+    out += [(row, f"not imported: {message}") for row, message in first_error.items()]
+    out += list(stored)
+    return [f"row {row}: {reason}" for row, reason in sorted(out, key=lambda t: t[0])]
+
+
 def import_preview(
     store: Store,
     preview: ImportPreview,
@@ -242,6 +261,8 @@ def import_preview(
             "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
     with store.engine.connect() as conn:
         trans = conn.begin()
+        if not dry_run:
+            hold_book_lock(conn, progress)
         hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
         if hit is not None:
             trans.rollback()
@@ -251,6 +272,8 @@ def import_preview(
             check(progress, 0.99, "Committing…")
         except DBAPIError as exc:
             trans.rollback()
+            if is_permission_denied(exc):
+                raise UserError("your role cannot import; ask CS operations") from None
             raise UserError(f"{_where(preview)}: could not be stored ({exc.orig}); "
                             "nothing was written") from exc  # fmt: skip
         except BaseException:
@@ -260,6 +283,7 @@ def import_preview(
             trans.rollback()
             summary.batch_id = None
         else:
+            announce(conn, None)
             trans.commit()
     progress.report(1.0, "Done")
     return summary
@@ -327,7 +351,8 @@ def _store(
         batch_id=batch_id, new=c.new, updated=c.updated, unchanged=c.unchanged,
         unmatched=c.unmatched, skipped=skipped, problems=len(messages),
         unmatched_examples=ctx.unmatched_examples, review=c.review,
-        problem_messages=messages, **base,
+        problem_messages=messages, skipped_rows=skipped_row_texts(preview, ctx.skipped_rows),
+        **base,
     )  # fmt: skip
 
 

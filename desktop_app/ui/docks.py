@@ -82,9 +82,11 @@ class Docks(QObject):
         self._make_detail(store)
         state = self.settings.state("window_state")
         if state is None or not w.restoreState(state, 1):
-            # First run: the chart takes about half the height, the pane a third of the width.
+            # First run: the chart takes about half the height, the pane 30 % of the width
+            # (a third left the filters cut at 1280 px).
             w.resizeDocks([self.scatter_dock], [max(360, w.height() // 2)], Qt.Orientation.Vertical)
-            w.resizeDocks([self.detail_dock], [max(380, w.width() // 3)], Qt.Orientation.Horizontal)
+            pane = max(360, int(w.width() * 0.3))
+            w.resizeDocks([self.detail_dock], [pane], Qt.Orientation.Horizontal)
         self.viewsCreated.emit()
 
     def _make_detail(self, store: Store) -> None:

@@ -31,8 +31,11 @@ from desktop_app.services.portfolio import BookColumns, BookFilter, last_import,
 from desktop_app.store.engine import Store
 from desktop_app.ui import actions, docks, workers
 from desktop_app.ui.book_state import BookState
+from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
 from desktop_app.ui.settings import Settings
+from desktop_app.ui.team_watch import TeamChangeWatcher
+from desktop_app.ui.widgets.column_chooser import ColumnChooser
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.filter_bar import FilterBar
 from desktop_app.ui.widgets.task_progress import TaskProgress
@@ -58,6 +61,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings
         self.demo = demo
+        self._where_cache: tuple[Store, str] | None = None
         self.today = today or date.today()
         self.undo_stack = QUndoStack(self)
         self.state = BookState(self.today, self)
@@ -79,7 +83,7 @@ class MainWindow(QMainWindow):
         )
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
 
         self.model = AccountTableModel(self.state, self)
         self.table = self._make_table()
@@ -102,7 +106,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_progress)
 
         self.docks = docks.Docks(self, self.state, settings, self.undo_stack, self.today)
+        self._team_watch: TeamChangeWatcher | None = None
+        self._watch_team()
         self.acts = actions.build(self, self.state)
+        self.acts.set_has_book(False)  # until the first book is loaded
         self.docks.overrideRequested.connect(self.acts.override_band)
         self.docks.noteRequested.connect(self.acts.add_note)
         self.docks.transitionRequested.connect(self.acts.start_transition)
@@ -148,9 +155,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 260)
-        header.resizeSection(1, 130)
-        header.resizeSection(2, 120)
+        self.columns = ColumnChooser(table, COLUMN_KEYS)
+        self.columns.apply_default()
         return table
 
     # ------------------------------------------------------------------ data
@@ -265,6 +271,7 @@ class MainWindow(QMainWindow):
         choices = owner_choices(book)
         self.filter_bar.set_choices(choices["owner"], choices["team_lead"], choices["segment"])
         self.stack.setCurrentIndex(0 if len(book) else 1)
+        self.acts.set_has_book(len(book) > 0)
         self._view_changed()
         self._show_selection()
         self.run_task(last_import, self.store, done=self._show_last_import)
@@ -279,12 +286,27 @@ class MainWindow(QMainWindow):
         arr = float(np.nansum(book.arr[mask])) if total else 0.0
         self.status_count.setText(f"{n:,} of {total:,} accounts · ARR in view ${arr:,.0f}")
         self.status_db.setText(
-            ("Demo book (temporary): " if self.demo else "") + self.store.location
+            ("Demo book (temporary): " if self.demo else "") + self._where_text()
         )
         self._show_selection()
 
     def _show_last_import(self, info: str | None) -> None:
         self.status_import.setText(f"Last import: {info}" if info else "No imports yet")
+
+    def _where_text(self) -> str:
+        """The file, or for a team database its server, database and connected role."""
+        if "://" not in self.store.location:
+            return self.store.location
+        cached = self._where_cache
+        if cached is None or cached[0] is not self.store:
+            from desktop_app.services.team_server import connection_info
+
+            try:
+                label = "Team database " + connection_info(self.store).label()
+            except Exception:  # the status bar never breaks the window
+                label = self.store.location
+            cached = self._where_cache = (self.store, label)
+        return cached[1]
 
     # ------------------------------------------------------------------ selection
     def select_accounts(self, account_ids: np.ndarray) -> None:
@@ -375,11 +397,22 @@ class MainWindow(QMainWindow):
         # Forget the old book at once (its ids mean nothing in the new database); the new
         # one arrives in two steps like at start-up.
         self.state.new_source()
+        self.acts.set_has_book(False)
         self.docks.store_changed(store)
         self._update_title()
+        self._watch_team()
         self.reload()
         if old is not store:
             old.dispose()
+
+    def _watch_team(self) -> None:
+        """On a team database, reload when other clients change accounts (LISTEN/NOTIFY)."""
+        if self._team_watch is not None:
+            self._team_watch.stop()
+            self._team_watch.deleteLater()
+        self._team_watch = TeamChangeWatcher(self.store, self)
+        self._team_watch.accountsChanged.connect(lambda _ids: self.reload())
+        self._team_watch.bookChanged.connect(self.reload)
 
     def _update_title(self) -> None:
         where = "Demo book" if self.demo else self.store.location
@@ -422,6 +455,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            clamp_to_screen(self)
         header = self.settings.state("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
@@ -465,6 +499,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
         self.save_state()
+        if self._team_watch is not None:
+            self._team_watch.stop()
         for worker in list(self._workers):
             worker.cancel()
         wait_all(10000)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui import theme
 from desktop_app.ui.book_state import BookState
 
 AccountIdRole = Qt.ItemDataRole.UserRole + 1
@@ -103,8 +104,9 @@ class AccountTableModel(QAbstractTableModel):
         self._order = np.empty(0, dtype=np.int64)
         self._cols: dict[str, Any] = {}
         self._overridden = np.zeros(0, dtype=bool)
-        self._band_brushes = {b.value: QBrush(_tint(BAND_COLOURS[b])) for b in HealthBand}
+        self._band_brushes: dict[str, QBrush] = {}
         self._muted = QBrush(QColor("#777777"))
+        self.update_colours()
         self._derive()
         self._order = state.order()
         state.bookReplaced.connect(self._book_replaced)
@@ -125,6 +127,11 @@ class AccountTableModel(QAbstractTableModel):
     def sort_state(self) -> tuple[str | None, bool]:
         return self._state.sort
 
+    def update_colours(self) -> None:
+        """Band tints and muted text for the palette in force (light or dark)."""
+        self._band_brushes = {b.value: theme.tint_brush(BAND_COLOURS[b]) for b in HealthBand}
+        self._muted = QBrush(theme.blend(theme.chart_foreground(), theme.chart_background(), 0.55))
+
     def account_id(self, row: int) -> int:
         return int(self._state.book.account_id[self._order[row]])
 
@@ -143,6 +150,7 @@ class AccountTableModel(QAbstractTableModel):
         self._overridden = book.override_band != None  # noqa: E711
 
     def _book_replaced(self) -> None:
+        self.update_colours()
         self.beginResetModel()
         self._derive()
         self._order = self._state.order()
