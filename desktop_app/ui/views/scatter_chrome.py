@@ -20,7 +20,6 @@ _FLOOR_PEN = pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine)
 _TODAY_PEN = pg.mkPen("#0072B2", width=1.5)
 _LEGEND_BRUSH = pg.mkBrush("#B0B0B0")
 _LEGEND_PEN = pg.mkPen(60, 60, 60, 140)
-_SHAPE_PEN = pg.mkPen("#333", width=1.6)
 _NO_FILL = pg.mkBrush(None)
 
 
@@ -120,7 +119,8 @@ class ScatterChrome(QObject):
         # Shapes (lifecycle) are hollow outlines: a filled grey "Active" circle read exactly
         # like the grey "No band" one.
         for sym, label in zip(sd.SYMBOLS, sd.SYMBOL_LABELS, strict=True):
-            shape = {"symbol": sym, "size": 11, "brush": _NO_FILL, "pen": _SHAPE_PEN}
+            pen = pg.mkPen(theme.chart_foreground(), width=1.6)  # readable on either palette
+            shape = {"symbol": sym, "size": 11, "brush": _NO_FILL, "pen": pen}
             entries.append((shape, label))
         for opts, label in entries:
             item = pg.ScatterPlotItem(**{"pen": _LEGEND_PEN, **opts})
