@@ -1,158 +1,209 @@
-"""Start-up time: process start -> main window painted with the table filled.
+"""Start-up as the user sees it: process start -> table painted -> chart painted, per book size.
 
-Baseline, measured in the same run: a script that imports PySide6.QtWidgets, pyqtgraph,
-sqlalchemy and pandas and shows an empty QMainWindow. Budget: at most 1.3x the baseline.
-Also: sorting the 100k-account table by every column (budget 200 ms each), and the 100k
-book filled in the table after the window shows (budget 1 s).
+Each run is a fresh process that opens the main window on a demo book (10k and 100k
+accounts by default) and records, on the real window:
 
-    python benchmarks/startup.py [--accounts 10000] [--big 100000] [--runs 5]
+- when the table's viewport is first painted with rows, and when the portfolio chart is
+  first painted with the whole book (usage and health loaded);
+- the longest GUI-thread stall from the window showing until the chart is painted: a
+  10 ms ``QTimer`` ticks on the GUI thread, and the largest gap between ticks is the stall;
+- the resident memory once the chart is painted, and the peak.
+
+The floor, measured interleaved in the same run (floor, figure, floor, figure, ...): a
+script that imports PySide6, pyqtgraph, SQLAlchemy and pandas and shows an empty window.
+Budgets (issue 11): chart painted <= 1.0x the floor at 10k; chart within 1.5 s of the
+table at 100k; no stall over 50 ms; RSS <= 300 MB loaded and <= 400 MB peak at 100k.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/startup.py [--sizes 10000 100000]
+        [--runs 5] [--json OUT]
 """
 
 from __future__ import annotations
 
-import argparse
+import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-BASELINE = """
-import time, sys
+from bench import PYTHON, ROOT, Figure, emit, load, parser
+
+FLOOR = """
+import sys, time
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 import pyqtgraph, sqlalchemy, pandas
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); w.resize(1400, 860); w.show(); w.repaint()
-app.processEvents()
-print(f"ready {time.time():.6f}", flush=True)
+def done():
+    print(f"painted {time.time():.6f}", flush=True)
+    app.quit()
+QTimer.singleShot(0, done)
+app.exec()
 """
 
 
-def _demo_db(directory: Path, accounts: int) -> Path:
-    path = directory / f"demo-{accounts}.db"
+def demo_db(cache: Path, accounts: int) -> Path:
+    """A scored demo book of ``accounts`` accounts, generated once per cache directory."""
+    path = cache / f"demo-{accounts}.db"
     if not path.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "desktop_app",
-                "--db",
-                str(path),
-                "demo",
-                "--accounts",
-                str(accounts),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        tmp = path.with_suffix(".partial")
+        tmp.unlink(missing_ok=True)
+        cmd = [PYTHON, "-m", "desktop_app", "--db", str(tmp), "demo", "--accounts", str(accounts)]
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        tmp.rename(path)
     return path
 
 
-def _time_process(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.time()
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    for line in out.stdout.splitlines():
-        if line.startswith("ready "):
-            return float(line.split()[1]) - start
-    raise RuntimeError(f"no ready line from {cmd}: {out.stdout}\n{out.stderr[-2000:]}")
+# --------------------------------------------------------------------------- child process
+def child(db: str) -> None:
+    """Open the real window on ``db``; print one JSON line of timestamps (``time.time``)."""
+    import resource
 
-
-def startup(db: Path, runs: int) -> tuple[float, float]:
-    env = dict(os.environ, ACCOUNT_DESK_CONFIG_DIR=tempfile.mkdtemp())
-    base, ours = [], []
-    for _ in range(runs):  # interleaved, so machine load hits both alike
-        base.append(_time_process([sys.executable, "-c", BASELINE], env))
-        ours.append(
-            _time_process(
-                [sys.executable, "-m", "desktop_app", "--db", str(db), "gui", "--self-test"], env
-            )
-        )
-    return statistics.median(base), statistics.median(ours)
-
-
-def big_book(db: Path) -> None:
-    import numpy as np
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.services.database import open_database
-    from desktop_app.services.portfolio import load_book
-    from desktop_app.ui.main_window import MainWindow
-    from desktop_app.ui.models.account_table import COLUMNS, AccountTableModel
-    from desktop_app.ui.settings import Settings
-
-    _app = QApplication.instance() or QApplication(sys.argv[:1])  # keep it alive
-    store = open_database(db)
-    t = time.perf_counter()
-    book = load_book(store)
-    print(f"  load_book ({len(book):,} accounts): {time.perf_counter() - t:.3f} s")
-    model = AccountTableModel()
-    model.set_book(book)
-    worst = 0.0
-    for col in COLUMNS:
-        for ascending in (True, False):
-            t = time.perf_counter()
-            model.sort_by(col.key, ascending)
-            worst = max(worst, time.perf_counter() - t)
-    print(f"  sort 100k table, slowest column: {worst * 1000:.0f} ms (budget 200 ms)")
-    mask = np.zeros(len(book), bool)
-    mask[::3] = True
-    t = time.perf_counter()
-    model.set_mask(mask)
-    print(f"  filter 100k table: {(time.perf_counter() - t) * 1000:.0f} ms")
-
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    settings = Settings(Path(tempfile.mkdtemp()) / "s.ini")
-    loop = QEventLoop()
+    app = QApplication(sys.argv[:1])
     ticks: list[float] = []
-    heartbeat = QTimer()  # a 10 ms timer: the longest gap between ticks is the UI stall
+    heartbeat = QTimer()
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    window = MainWindow(store, settings)
-    filled: list[float] = []
-    window.tableFilled.connect(lambda: filled.append(time.perf_counter()))
-    window.bookLoaded.connect(loop.quit)
-    window.show()
-    shown = time.perf_counter()
     heartbeat.start()
-    loop.exec()  # a real event loop: idle waits do not compete with the loading thread
-    heartbeat.stop()
-    window.table.viewport().repaint()
-    whole = time.perf_counter() - shown
-    gaps = np.diff(np.array([shown, *ticks]))
-    worst_gap = float(gaps.max()) if gaps.size else whole
-    print(
-        "  100k table filled (accounts listed) after the window showed: "
-        f"{filled[0] - shown:.2f} s (budget 1 s)"
-    )
-    print(
-        f"  ... usage and health columns in after {whole:.2f} s; "
-        f"longest UI stall while loading: {worst_gap * 1000:.0f} ms"
-    )
-    window.close()
+    t_shown: list[float] = []
+
+    from desktop_app.services.database import open_database
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.settings import Settings
+
+    store = open_database(db)
+    window = MainWindow(store, Settings(Path(tempfile.mkdtemp()) / "s.ini"))
+    window.resize(1400, 860)
+    marks: dict[str, float] = {}
+    loaded: list[bool] = []
+    window.bookLoaded.connect(lambda: loaded.append(True))
+
+    def finish() -> None:
+        heartbeat.stop()
+        # From the moment the window shows: before that there is no window to freeze.
+        after = [t for t in ticks if t >= t_shown[0]]
+        gaps = [b - a for a, b in zip([t_shown[0], *after], after, strict=False)]
+        with open("/proc/self/statm") as f:
+            rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        marks["stall"] = max(gaps, default=0.0)
+        if gaps:  # where the longest stall ended, from the window showing (for diagnosis)
+            k = max(range(len(gaps)), key=gaps.__getitem__)
+            marks["stall_end"] = after[k] - t_shown[0]
+        marks["rss_mb"] = rss
+        marks["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        marks["accounts"] = len(window.state.book)
+        print("MARKS " + json.dumps(marks), flush=True)
+        window.close()
+        app.quit()
+
+    class Painted(QObject):
+        """Notes the end of the first paint of a viewport that shows what we wait for."""
+
+        def __init__(self, key: str, ready: object) -> None:
+            super().__init__()
+            self.key, self.ready = key, ready
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and self.key not in marks and self.ready():  # type: ignore[operator]
+                QTimer.singleShot(0, self.note)  # runs once this paint is done
+            return False
+
+        def note(self) -> None:
+            if self.key not in marks:
+                marks[self.key] = time.time()
+                if self.key == "chart":
+                    finish()
+
+    table_probe = Painted("table", lambda: window.model.rowCount() > 0)
+    window.table.viewport().installEventFilter(table_probe)
+
+    def watch_chart() -> None:
+        chart = window.docks.scatter
+        probe = Painted("chart", lambda: bool(loaded) and len(chart.plotted_ids()) > 0)
+        chart._glw.viewport().installEventFilter(probe)
+        window._chart_probe = probe  # type: ignore[attr-defined]  # keep it alive
+        chart._glw.viewport().update()
+
+    def note(key: str) -> None:  # milestones, from the window showing (for diagnosis)
+        marks.setdefault(f"at_{key}", time.perf_counter() - t_shown[0])
+
+    window.tableFilled.connect(lambda: note("table_filled"))
+    window.bookLoaded.connect(lambda: note("book_loaded"))
+    window.docks.viewsCreated.connect(lambda: note("views_created"))
+    window.docks.viewsCreated.connect(watch_chart)
+    window.show()
+    t_shown.append(time.perf_counter())
+    app.exec()
     store.dispose()
 
 
+# --------------------------------------------------------------------------- parent
+def _run(cmd: list[str], tag: str) -> tuple[float, dict[str, float]]:
+    """Run ``cmd``; (its start time, the marks it printed)."""
+    env = dict(os.environ, ACCOUNT_DESK_CONFIG_DIR=tempfile.mkdtemp())
+    start = time.time()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
+    for line in res.stdout.splitlines():
+        if line.startswith(f"{tag} "):
+            payload = line[len(tag) + 1 :]
+            if tag == "painted":
+                return start, {"painted": float(payload)}
+            return start, json.loads(payload)
+    raise RuntimeError(f"no {tag} line from {cmd}: {res.stdout[-500:]}\n{res.stderr[-2000:]}")
+
+
+def measure(size: int, db: Path, runs: int) -> list[Figure]:
+    floor: list[float] = []
+    table: list[float] = []
+    chart: list[float] = []
+    gap: list[float] = []
+    stall: list[float] = []
+    rss: list[float] = []
+    peak: list[float] = []
+    for _ in range(runs):  # interleaved: machine load falls on the floor and on us alike
+        start, m = _run([PYTHON, "-c", FLOOR], "painted")
+        floor.append(m["painted"] - start)
+        start, m = _run([PYTHON, __file__, "--child", str(db)], "MARKS")
+        table.append(m["table"] - start)
+        chart.append(m["chart"] - start)
+        gap.append(m["chart"] - m["table"])
+        stall.append(m["stall"])
+        rss.append(m["rss_mb"])
+        peak.append(m["peak_mb"])
+    big = size >= 100_000
+    return [
+        Figure("start to table painted", size, table, floor, None),
+        Figure("start to chart painted", size, chart, floor, None if big else 1.0),
+        Figure("table painted to chart painted", size, gap, None, 1.5 if big else None),
+        Figure("longest GUI stall until chart painted", size, stall, None, 0.05),
+        Figure("GUI RSS, chart painted", size, rss, None, 300.0 if big else None, unit="MB"),
+        Figure("GUI peak RSS", size, peak, None, 400.0 if big else None, unit="MB"),
+    ]
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--accounts", type=int, default=10_000)
-    parser.add_argument("--big", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ad-bench")
-    args = parser.parse_args()
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(sys.argv[2])
+        return 0
+    p = parser(__doc__)
+    p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ad-bench")
+    args = p.parse_args()
     args.cache.mkdir(exist_ok=True)
-    db = _demo_db(args.cache, args.accounts)
-    base, ours = startup(db, args.runs)
-    print(f"startup to painted, filled table ({args.accounts:,} accounts), median of {args.runs}:")
-    print(f"  baseline (Qt+pyqtgraph+sqlalchemy+pandas, empty window): {base:.3f} s")
-    print(f"  Account Desk: {ours:.3f} s = {ours / base:.2f}x baseline (budget 1.3x)")
-    if args.big:
-        print(f"{args.big:,}-account book:")
-        big_book(_demo_db(args.cache, args.big))
+    figures: list[Figure] = []
+    print(f"load before: {load()}")
+    for size in args.sizes:
+        figures.extend(measure(size, demo_db(args.cache, size), args.runs))
+    print(f"load after: {load()}")
+    emit(figures, args.json)
     return 0
 
 

@@ -18,7 +18,34 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
+class _StoreOnce(argparse.Action):
+    """``store`` for an option that takes one value: giving it twice is a usage error.
+
+    argparse's plain ``store`` keeps the last of ``--owner A --owner B`` silently; options
+    that take several values accumulate instead (``action="extend"``).
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        seen: set[str] = namespace.__dict__.setdefault("_given_once", set())
+        if option_string is not None and self.dest in seen:
+            raise argparse.ArgumentError(self, "given more than once; give it once")
+        seen.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Groups share this registry, so every single-valued option of every command is covered.
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
@@ -78,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return int(exc.code or 0)
+    vars(args).pop("_given_once", None)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         from desktop_app.commands.gui import run_gui

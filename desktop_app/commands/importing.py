@@ -4,6 +4,9 @@
 it exits 2 naming that file, and nothing is written. Each file is then stored as its own
 batch (accounts first). A file imported before, byte for byte, is reported as
 "already imported on <date>, nothing changed" and not stored again.
+
+After any write (``import`` that stored a batch, ``rollback``) the book is rescored, as the
+GUI does, so health bands and exported scenarios never describe the book before the write.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ MAX_PROBLEMS_SHOWN = 20
 
 def register(sub: Any) -> None:
     p = sub.add_parser("import", help="import export files (Salesforce, Recurly, usage, Jira…)")
-    p.add_argument("files", nargs="+", metavar="FILE", help="files to import")
+    p.add_argument("files", nargs="+", action="extend", metavar="FILE", help="files to import")
     p.add_argument("--source", metavar="PROFILE", help="source profile (default: detected)")
     p.add_argument("--sheet", metavar="NAME", help="sheet of a workbook (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
@@ -50,6 +53,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=WaitNotices(),
         )
+        scored = rescore_after_write(store) if any(s.wrote for s in summaries) else None
     if args.json:
         out = []
         for s in summaries:
@@ -63,9 +67,23 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  problem: {msg}")
         if len(s.problem_messages) > MAX_PROBLEMS_SHOWN:
             print(f"  … and {len(s.problem_messages) - MAX_PROBLEMS_SHOWN} more problems")
+        for row in s.skipped_rows[:MAX_PROBLEMS_SHOWN]:
+            print(f"  skipped: {row}")
+        if len(s.skipped_rows) > MAX_PROBLEMS_SHOWN:
+            print(f"  … and {len(s.skipped_rows) - MAX_PROBLEMS_SHOWN} more skipped rows")
         for example in s.unmatched_examples:
             print(f"  unmatched: {example}")
+    if scored is not None:
+        print(scored)
     return 0
+
+
+def rescore_after_write(store: Any) -> str:
+    """Rescore the book after a CLI write, as the GUI does; the line to print."""
+    from desktop_app.services.scoring import rescore
+
+    summary = rescore(store)
+    return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
 
 def _summary_line(s: Any) -> str:
@@ -113,5 +131,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
     with opened_store(args.db) as store:
         rollback_batch(store, args.batch_id, progress=WaitNotices())
+        scored = rescore_after_write(store)
     print(f"Import batch {args.batch_id} rolled back.")
+    print(scored)
     return 0

@@ -125,12 +125,24 @@ def generate_demo(
     )
 
 
-def create_demo_store(directory: Path, accounts: int = DEFAULT_ACCOUNTS) -> Store:
-    """A fresh, scored demo book in ``directory`` (never the user's database)."""
+def create_demo_store(
+    directory: Path, accounts: int = DEFAULT_ACCOUNTS, progress: Progress | None = None
+) -> Store:
+    """A fresh, scored demo book in ``directory`` (never the user's database).
+
+    Raises ``Cancelled`` (the store is closed, the half-written file left to its temporary
+    directory) when ``progress`` asks to stop.
+    """
     from desktop_app.services.database import open_database
+    from desktop_app.services.progress import Scaled
     from desktop_app.services.scoring import rescore
 
+    outer = progress or NullProgress()
     store = open_database(directory / "demo.db")
-    generate_demo(store, accounts)
-    rescore(store)
+    try:
+        generate_demo(store, accounts, progress=Scaled(outer, 0.0, 0.6))
+        rescore(store, progress=Scaled(outer, 0.6, 1.0))
+    except BaseException:
+        store.dispose()
+        raise
     return store

@@ -94,6 +94,9 @@ class ImportSummary:
     dry_run: bool = False
     message: str = ""
     problem_messages: list[str] = field(default_factory=list)
+    #: "row N: reason" for every row ``skipped`` counts (blank, total, footer, repeated
+    #: header, duplicate, row with an error), in row order.
+    skipped_rows: list[str] = field(default_factory=list)
 
     @property
     def wrote(self) -> bool:
@@ -104,7 +107,7 @@ class ImportSummary:
         """The public JSON form (CLI ``import --json``)."""
         keys = ("file", "profile", "kind", "batch_id", "new", "updated", "unchanged",
                 "unmatched", "skipped", "problems", "unmatched_examples", "review", "sheet",
-                "dry_run", "message")  # fmt: skip
+                "dry_run", "message", "skipped_rows")  # fmt: skip
         return {k: getattr(self, k) for k in keys}
 
 
@@ -225,6 +228,20 @@ def _error_rows(preview: ImportPreview) -> int:
     return len({p.row for p in preview.errors if p.row is not None})
 
 
+def skipped_row_texts(preview: ImportPreview, stored: Sequence[tuple[int, str]] = ()) -> list[str]:
+    """Every skipped row as "row N: reason", in row order: the rows the reader left out,
+    the rows with an error (their first error), and ``stored``, the rows skipped while
+    storing. Their number is the summary's ``skipped``."""
+    out: list[tuple[int, str]] = list(preview.skipped_rows)
+    first_error: dict[int, str] = {}
+    for p in preview.errors:
+        if p.row is not None:
+            first_error.setdefault(p.row, p.message)
+    out += [(row, f"not imported: {message}") for row, message in first_error.items()]
+    out += list(stored)
+    return [f"row {row}: {reason}" for row, reason in sorted(out, key=lambda t: t[0])]
+
+
 def import_preview(
     store: Store,
     preview: ImportPreview,
@@ -338,7 +355,8 @@ def _store(
         batch_id=batch_id, new=c.new, updated=c.updated, unchanged=c.unchanged,
         unmatched=c.unmatched, skipped=skipped, problems=len(messages),
         unmatched_examples=ctx.unmatched_examples, review=c.review,
-        problem_messages=messages, **base,
+        problem_messages=messages, skipped_rows=skipped_row_texts(preview, ctx.skipped_rows),
+        **base,
     )  # fmt: skip
 
 

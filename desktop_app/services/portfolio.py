@@ -203,6 +203,7 @@ def load_accounts(
     with store.engine.connect() as conn:
         book = _read_accounts(conn, as_of)
     sort_keys(book, "name")  # the default sort, prepared off the GUI thread
+    owner_choices(book)
     if progress is not None:
         progress.report(0.5, f"{len(book):,} accounts loaded")
     return book
@@ -223,6 +224,7 @@ def add_facts(store: Store, book: BookColumns, progress: Progress | None = None)
     with store.engine.connect() as conn:
         facts = _read_facts(conn, book)
     cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
+    cache.update({k: v for k, v in book.cache.items() if k == "choices"})
     full = replace(book, cache=cache, **facts)
     if progress is not None:
         progress.report(1.0, f"{len(full):,} accounts loaded")
@@ -291,6 +293,19 @@ def _latest_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArr
     return mau, seats
 
 
+def _subset_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArray]:
+    """MAU and seats of each account's own last usage month (a few accounts, by id)."""
+    mau = np.full(ids.shape[0], np.nan)
+    seats = np.full(ids.shape[0], np.nan)
+    for start in range(0, ids.shape[0], 900):
+        rows = _last_usage_rows(conn, [int(i) for i in ids[start : start + 900]])
+        if rows:
+            pos = np.searchsorted(ids, np.asarray([r[0] for r in rows], dtype=np.int64))
+            mau[pos] = [np.nan if r[1] is None else r[1] for r in rows]
+            seats[pos] = [np.nan if r[2] is None else r[2] for r in rows]
+    return mau, seats
+
+
 _ACCOUNT_COLUMNS = (
     Account.id,
     Account.sf_account_id,
@@ -310,11 +325,18 @@ _ACCOUNT_COLUMNS = (
 )
 
 
-def _read_accounts(conn: Connection, as_of: date) -> BookColumns:
+def _read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -> BookColumns:
     # The widest query of the book runs without SQLAlchemy's per-row type processing
     # (renewal dates are parsed by numpy below, as ISO text or dates): ~25% faster at 100k.
     stmt = select(*_ACCOUNT_COLUMNS).order_by(Account.id)
-    acc = conn.exec_driver_sql(str(stmt.compile(dialect=conn.dialect))).fetchall()
+    if only is None:
+        acc = conn.exec_driver_sql(str(stmt.compile(dialect=conn.dialect))).fetchall()
+    else:
+        acc = []
+        for start in range(0, len(only), 900):
+            chunk = [int(i) for i in only[start : start + 900]]
+            acc.extend(conn.execute(stmt.where(Account.id.in_(chunk))).all())
+        acc.sort(key=lambda r: r[0])
     if not acc:
         return BookColumns.empty(as_of)
     cols = list(zip(*acc, strict=True))
@@ -364,7 +386,7 @@ def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None
     missing = np.isnat(renewal)
     if not missing.any():
         return
-    rows = conn.execute(
+    stmt = (
         select(Subscription.account_id, func.min(Subscription.current_period_ends_at))
         .where(
             Subscription.ended_at.is_(None),
@@ -372,7 +394,10 @@ def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None
             Subscription.account_id.is_not(None),
         )
         .group_by(Subscription.account_id)
-    ).all()
+    )
+    if len(ids) <= 900:  # a few accounts (an edit): read theirs only
+        stmt = stmt.where(Subscription.account_id.in_([int(i) for i in ids[missing]]))
+    rows = conn.execute(stmt).all()
     if not rows:
         return
     keys = np.array([r[0] for r in rows], dtype=np.int64)
@@ -384,23 +409,36 @@ def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None
     renewal[pos[take]] = ends[take]
 
 
-def _read_facts(conn: Connection, book: BookColumns) -> dict[str, Any]:
+def _read_facts(conn: Connection, book: BookColumns, subset: bool = False) -> dict[str, Any]:
+    """The per-account facts of ``book``; ``subset``: the book is a few accounts, whose
+    facts are read by id (an edit) rather than by scanning every table (a whole book)."""
     ids = book.account_id
-    mau, usage_seats = _latest_usage(conn, ids)
-    tickets = conn.execute(
+    if subset:
+        mau, usage_seats = _subset_usage(conn, ids)
+    else:
+        mau, usage_seats = _latest_usage(conn, ids)
+    tickets_q = (
         select(Ticket.account_id, func.count())
         .where(Ticket.is_open.is_(True), Ticket.account_id.is_not(None))
         .group_by(Ticket.account_id)
-    ).all()
-    scores = conn.execute(
-        select(HealthScore.account_id, HealthScore.score, HealthScore.band, HealthScore.band_reason)
-    ).all()
-    score_keys = [r[0] for r in scores]
-    active = conn.execute(
+    )
+    scores_q = select(
+        HealthScore.account_id, HealthScore.score, HealthScore.band, HealthScore.band_reason
+    )
+    active_q = (
         select(HealthOverride.account_id, HealthOverride.band)
         .where(HealthOverride.is_active.is_(True))
         .order_by(HealthOverride.id)
-    ).all()
+    )
+    if subset:
+        wanted = [int(i) for i in ids]
+        tickets_q = tickets_q.where(Ticket.account_id.in_(wanted))
+        scores_q = scores_q.where(HealthScore.account_id.in_(wanted))
+        active_q = active_q.where(HealthOverride.account_id.in_(wanted))
+    tickets = conn.execute(tickets_q).all()
+    scores = conn.execute(scores_q).all()
+    score_keys = [r[0] for r in scores]
+    active = conn.execute(active_q).all()
     return {
         "mau": mau,
         "seats": np.where(np.isnan(usage_seats), book.seats, usage_seats),
@@ -448,7 +486,41 @@ def _search_blob(book: BookColumns) -> npt.NDArray[np.str_]:
     return blob
 
 
-_BLOB_CACHE: dict[int, tuple[BookColumns, npt.NDArray[np.str_]]] = {}
+def search_text(book: BookColumns) -> npt.NDArray[np.str_]:
+    """Lower-cased searchable text per account, computed once per book (cached)."""
+    cached = book.cache.get("search")
+    if cached is None:
+        cached = book.cache["search"] = _search_blob(book)
+    out: npt.NDArray[np.str_] = cached
+    return out
+
+
+#: Every column the account table can sort by (their keys are prepared while loading).
+SORTABLE = ("name", "owner", "band", "health_score", "mau", "seats", "utilisation", "mrr", "arr",
+            "renewal_date", "days_to_renewal", "open_tickets", "lifecycle", "segment",
+            "team_lead", "sf_account_id", "lms_id", "recurly_id")  # fmt: skip
+
+
+def owner_choices(book: BookColumns) -> dict[str, list[str]]:
+    """Distinct owners, team leads and segments (the filter menus), cached per book."""
+    cached = book.cache.get("choices")
+    if cached is None:
+        cached = book.cache["choices"] = {
+            key: distinct(getattr(book, key)) for key in ("owner", "team_lead", "segment")
+        }
+    out: dict[str, list[str]] = cached
+    return out
+
+
+def prepare_indexes(book: BookColumns) -> BookColumns:
+    """Build the search text, the filter menus and every sort key now (on the loading
+    worker), so that the first search or sort on the GUI thread is a lookup, not a build."""
+    if len(book):
+        search_text(book)
+        owner_choices(book)
+        for column in SORTABLE:
+            sort_keys(book, column)
+    return book
 
 
 def filter_mask(book: BookColumns, spec: BookFilter) -> BoolArray:
@@ -457,13 +529,9 @@ def filter_mask(book: BookColumns, spec: BookFilter) -> BoolArray:
     if len(book) == 0:
         return mask
     if spec.text.strip():
-        cached = _BLOB_CACHE.get(id(book))
-        if cached is None or cached[0] is not book:
-            _BLOB_CACHE.clear()
-            cached = (book, _search_blob(book))
-            _BLOB_CACHE[id(book)] = cached
+        blob = search_text(book)
         for word in spec.text.lower().split():
-            mask &= np.char.find(cached[1], word) >= 0
+            mask &= np.char.find(blob, word) >= 0
     if spec.owners:
         mask &= _isin(book.owner, spec.owners)
     if spec.team_leads:

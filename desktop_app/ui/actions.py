@@ -1,5 +1,8 @@
 """Menus, toolbar and keyboard shortcuts of the main window, and what each action does.
 
+Actions read and change the book through the window's ``BookState`` (selection, focus,
+accounts to reload) and call services through ``run_task``; from the window they use only
+its public surface (store, settings, undo stack, ``run_task``, ``switch_store``, messages).
 Dialogs are imported when first used, so that start-up stays fast. Over 450 lines: one
 short method per menu entry, kept beside the table of actions and shortcuts they serve.
 """
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolBar
 from desktop_app import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from desktop_app.ui.book_state import BookState
     from desktop_app.ui.main_window import MainWindow
 
 FILE_FILTER = "Databases (*.db *.sqlite *.sqlite3);;All files (*)"
@@ -40,8 +44,9 @@ def _key(shortcut: QKeySequence.StandardKey | str) -> QKeySequence:
 class Actions:
     """Every QAction of the window, with shortcuts; built once by ``build``."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, state: BookState) -> None:
         self.w = window
+        self.state = state
         self.recent_menu: QMenu | None = None
 
     def _act(
@@ -108,8 +113,8 @@ class Actions:
         self.undo.setShortcut(_key(S.Undo))
         self.redo = w.undo_stack.createRedoAction(w, "&Redo")
         self.redo.setShortcut(_key(S.Redo))
-        self.find = self._act("&Find…", self.focus_search, S.Find)
-        self.clear_filters = self._act("&Clear filters", w.filter_bar.reset, "Ctrl+Shift+L")
+        self.find = self._act("&Find…", w.focus_search, S.Find)
+        self.clear_filters = self._act("&Clear filters", w.clear_filters, "Ctrl+Shift+L")
         self.reload = self._act("&Reload", w.reload, S.Refresh)
         self.rescore = self._act(
             "Re&score book", self.rescore_book, "Ctrl+R", "Recompute every account's health score"
@@ -136,7 +141,7 @@ class Actions:
             "&Resume transition…",
             self.resume_saved_transition,
             "Ctrl+Shift+T",
-            "Continue a saved transition: checklist, export, mark done",
+            "Continue a saved transition: checklist, export, hand over",
         )
         self.overrides = self._act("Active &overrides…", self.show_overrides, "Ctrl+Shift+O")
         self.scorecard = self._act(
@@ -167,6 +172,12 @@ class Actions:
             "Logo churn, net and gross MRR retention per month or quarter",
         )
         self.about = self._act("&About Account Desk", self.show_about, S.HelpContents)
+        #: Actions that mean nothing without accounts: disabled while the book is empty.
+        self.book_actions: tuple[QAction, ...] = (
+            self.export_view, self.find, self.clear_filters, self.rescore, self.override,
+            self.note, self.transition, self.overrides, self.validate, self.worklist,
+            self.team, self.retention,
+        )  # fmt: skip
 
         mb = w.menuBar()
         file_menu = mb.addMenu("&File")
@@ -233,22 +244,40 @@ class Actions:
         w.addToolBar(tb)
 
     # ------------------------------------------------------------------ helpers
+    def set_has_book(self, has_book: bool) -> None:
+        """Enable the actions that need accounts only when the book has some."""
+        for action in self.book_actions:
+            action.setEnabled(has_book)
+
     def selected_account(self, account_id: int | None) -> int | None:
         if account_id is not None:
             return int(account_id)
-        ids = self.w.selected_ids
-        if ids.size == 0:
+        focus = self.state.focus
+        if focus is None:
             self.w.statusBar().showMessage("Select an account first.", 4000)
             return None
-        return int(ids[0])
-
-    def focus_search(self) -> None:
-        self.w.filter_bar.search.setFocus()
-        self.w.filter_bar.search.selectAll()
+        return int(focus)
 
     def data_changed(self, *_args: Any) -> None:
-        """After an edit, an import or a rescore: reload views keeping filter and selection."""
+        """After an import, a rollback or a rescore: reload the whole book (a new book for
+        the views, which refit), keeping filter and selection."""
         self.w.reload()
+
+    def accounts_changed(self, account_ids: Any) -> None:
+        """After an edit of a few accounts: reload only their rows, on a reader."""
+        from desktop_app.services.book_update import load_rows
+
+        ids = np.unique(np.asarray(account_ids, dtype=np.int64))
+        if ids.size == 0:
+            return
+        state = self.state
+        generation = state.generation
+
+        def apply(part: Any) -> None:
+            if state.generation == generation:  # not for a database opened since
+                state.update_accounts(part, ids)
+
+        self.w.run_task(load_rows, self.w.store, ids, self.w.today, done=apply)
 
     # ------------------------------------------------------------------ file
     def open_database(self) -> None:
@@ -292,12 +321,23 @@ class Actions:
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
 
     def open_demo_book(self) -> None:
+        """Generate and score a demo book on the writer, with progress and Cancel."""
         from desktop_app.services.demo import create_demo_store
 
         directory = Path(tempfile.mkdtemp(prefix="account-desk-demo-"))
         self.w.temp_dirs.append(directory)  # removed when the application quits
-        store = create_demo_store(directory)
-        self.w.switch_store(store, demo=True)
+        self.open_demo.setEnabled(False)
+        worker = self.w.run_task(
+            create_demo_store,
+            directory,
+            write=True,
+            progress=True,
+            done=lambda store: self.w.switch_store(store, demo=True),
+            title="Creating the demo book…",
+        )
+        for signal in (worker.signals.finished, worker.signals.failed):
+            signal.connect(lambda *_a: self.open_demo.setEnabled(True))
+        worker.signals.cancelled.connect(lambda: self.open_demo.setEnabled(True))
 
     def open_import_wizard(self, paths: list[str] | None) -> None:
         from desktop_app.ui.dialogs.import_wizard import ImportWizard
@@ -306,7 +346,14 @@ class Actions:
             return
         wizard = ImportWizard(self.w.store, paths, self.w)
         wizard.imported.connect(self._after_import)
-        wizard.open()
+        self._open(wizard, "import_wizard")
+
+    def _open(self, dialog: Any, name: str) -> None:
+        """Open a window modeless at the user's last size for it (fitted to the screen)."""
+        from desktop_app.ui.geometry import remember_size
+
+        remember_size(dialog, self.w.settings, name)
+        dialog.open()
 
     def _after_import(self, *_args: Any) -> None:
         self.rescore_book()
@@ -316,19 +363,20 @@ class Actions:
 
         dialog = ImportHistoryDialog(self.w.store, self.w)
         dialog.rolledBack.connect(lambda _b: self.rescore_book())
-        dialog.open()
+        self._open(dialog, "import_history")
 
     def show_review(self) -> None:
         from desktop_app.ui.dialogs.review_dialog import ReviewDialog
 
         dialog = ReviewDialog(self.w.store, self.w, undo_stack=self.w.undo_stack)
         dialog.changed.connect(self.rescore_book)
-        dialog.open()
+        self._open(dialog, "review")
 
     def export_table(self) -> None:
-        from desktop_app.services.portfolio import export_view
+        from desktop_app.services.book_export import export_view
 
-        if len(self.w.model.order) == 0:
+        order = self.state.order()
+        if len(order) == 0:
             self.w.statusBar().showMessage("Nothing to export: no accounts in view.", 4000)
             return
         path, _ = QFileDialog.getSaveFileName(
@@ -339,12 +387,17 @@ class Actions:
         )
         if not path:
             return
-        try:
-            n = export_view(self.w.book, self.w.model.order, path)
-        except (OSError, ValueError) as exc:
-            self.w.show_error(f"Could not export to {path}: {exc}")
-            return
-        self.w.statusBar().showMessage(f"Exported {n:,} accounts to {path}", 6000)
+        # On a worker: 20k rows are ~1 s of work that used to freeze the window.
+        self.w.run_task(
+            export_view,
+            self.state.book,
+            order,
+            path,
+            done=lambda n: self.w.statusBar().showMessage(
+                f"Exported {n:,} accounts to {path}", 6000
+            ),
+            title="Exporting accounts…",
+        )
 
     # ------------------------------------------------------------------ health
     def rescore_book(self) -> None:
@@ -353,7 +406,12 @@ class Actions:
         # Writes are serialised on the one-thread writer pool, so a rescore asked for while
         # another runs starts after it and sees the newest data.
         self.w.run_task(
-            rescore, self.w.store, write=True, done=self.data_changed, title="Rescoring…"
+            rescore,
+            self.w.store,
+            write=True,
+            progress=True,
+            done=self.data_changed,
+            title="Rescoring…",
         )
 
     def override_band(self, account_id: int | None) -> None:
@@ -368,7 +426,7 @@ class Actions:
 
     def push_override(self, account_id: int, v: Any) -> None:
         """Set an override from the dialog's values as one undoable command."""
-        from desktop_app.ui.commands_health import SetOverrideCommand
+        from desktop_app.ui.undo.health import SetOverrideCommand
 
         self.w.undo_stack.push(
             SetOverrideCommand(
@@ -379,23 +437,20 @@ class Actions:
                 v.note or None,
                 self.user(),
                 v.expires_on,
-                on_change=self._edited,
+                on_change=self.accounts_changed,
+                on_error=self.w.show_error,
             )
         )
-
-    def _edited(self, _account_id: int) -> None:
-        self.w.reload()
 
     def add_note(self, account_id: int | None) -> None:
         aid = self.selected_account(account_id)
         if aid is None:
             return
-        if account_id is not None and int(account_id) not in set(self.w.selected_ids.tolist()):
-            self.w.select_accounts(np.array([aid]))
-        self.w.docks.show_detail()
-        if self.w.docks.detail is not None:
-            self.w.docks.detail.author = self.user()
-            self.w.docks.detail.open_note_dialog()
+        if account_id is not None and int(account_id) not in set(self.state.selection.tolist()):
+            self.state.select(np.array([aid]), focus=aid)
+        else:
+            self.state.set_focus(aid)
+        self.w.open_note_dialog(self.user())
 
     def user(self) -> str | None:
         import getpass
@@ -414,56 +469,59 @@ class Actions:
         dialog = OverridesListDialog(
             self.w.store, self.w, undo_stack=self.w.undo_stack, user=self.user()
         )
-        dialog.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
-        dialog.changed.connect(self.data_changed)
-        dialog.open()
+        dialog.accountRequested.connect(self._select_one)
+        dialog.accountChanged.connect(self.accounts_changed)
+        self._open(dialog, "overrides")
+
+    def _select_one(self, account_id: int) -> None:
+        self.state.select(np.array([account_id]), focus=account_id)
 
     def edit_scorecard(self) -> None:
         from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 
         editor = ScorecardEditor(self.w.store, self.w)
         editor.scorecardChanged.connect(lambda: self.rescore_book())
-        editor.open()
+        self._open(editor, "scorecard")
 
     def show_validation(self) -> None:
         from desktop_app.ui.dialogs.validation_view import ValidationView
 
-        ValidationView(self.w.store, self.w).open()
+        self._open(ValidationView(self.w.store, self.w), "validation")
 
     def show_worklist(self) -> None:
         from desktop_app.ui.dialogs.worklist_view import WorklistView
 
         view = WorklistView(self.w.store, self.w, today=self.w.today, undo_stack=self.w.undo_stack)
         view.accountRequested.connect(self._open_account)
-        view.open()
+        self._open(view, "worklist")
 
     def _open_account(self, account_id: int) -> None:
-        self.w.select_accounts(np.array([account_id]))
-        self.w.docks.show_detail()
+        self._select_one(account_id)
+        self.w.show_detail()
 
     # ------------------------------------------------------------------ team
     def show_team(self) -> None:
         from desktop_app.ui.dialogs.team_view import TeamView
 
         view = TeamView(self.w.store, self.w, today=self.w.today)
-        view.accountRequested.connect(lambda aid: self.w.select_accounts(np.array([aid])))
-        view.open()
+        view.accountRequested.connect(self._select_one)
+        self._open(view, "team")
 
     def show_retention(self) -> None:
         from desktop_app.ui.dialogs.retention_view import RetentionView
 
-        RetentionView(self.w.store, self.w, today=self.w.today).open()
+        self._open(RetentionView(self.w.store, self.w, today=self.w.today), "retention")
 
     # ------------------------------------------------------------------ transition
     def start_transition(self, account_ids: Any) -> None:
         from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
 
-        ids = self.w.selected_ids if account_ids is None else np.asarray(account_ids)
+        ids = self.state.selection if account_ids is None else np.asarray(account_ids)
         wizard = TransitionWizard(
             self.w.store, [int(i) for i in ids], self.w, undo_stack=self.w.undo_stack
         )
-        wizard.ownersChanged.connect(self.data_changed)
-        wizard.open()
+        wizard.ownersChanged.connect(lambda: self.accounts_changed(wizard.changed_accounts()))
+        self._open(wizard, "transition")
 
     def resume_saved_transition(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -490,8 +548,8 @@ class Actions:
         wizard = TransitionWizard.resume(
             self.w.store, chosen.id, self.w, undo_stack=self.w.undo_stack
         )
-        wizard.ownersChanged.connect(self.data_changed)
-        wizard.open()
+        wizard.ownersChanged.connect(lambda: self.accounts_changed(wizard.changed_accounts()))
+        self._open(wizard, "transition")
 
     # ------------------------------------------------------------------ help
     def show_about(self) -> None:
@@ -505,7 +563,7 @@ class Actions:
         )
 
 
-def build(window: MainWindow) -> Actions:
-    actions = Actions(window)
+def build(window: MainWindow, state: BookState) -> Actions:
+    actions = Actions(window, state)
     actions.build()
     return actions

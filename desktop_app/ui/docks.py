@@ -1,29 +1,52 @@
 """The dock widgets: portfolio chart and account detail pane, created after the first paint.
 
-Until ``create()`` runs (a zero-timer after the window shows) the docks keep the latest
-book, mask and selection and hand them over when the views exist.
+The docks hold no book: the chart and the pane take the window's ``BookState`` and follow
+it from the moment they exist (so creating them late loses nothing). What the user asks
+for in them (override, note, transition) goes out as intent signals, which the window
+connects to its actions.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from desktop_app.services.portfolio import BookColumns
+from desktop_app.store.engine import Store
+from desktop_app.ui.book_state import BookState
+from desktop_app.ui.settings import Settings
 
-if TYPE_CHECKING:
-    from desktop_app.ui.main_window import MainWindow
+_DEFAULT_TITLE = "Portfolio: usage × health"
 
 
-class Docks:
-    def __init__(self, window: MainWindow) -> None:
+class Docks(QObject):
+    overrideRequested = Signal(int)
+    noteRequested = Signal(int)
+    transitionRequested = Signal(object)
+    #: The chart and the pane exist (pyqtgraph imported, views subscribed to the state).
+    viewsCreated = Signal()
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        state: BookState,
+        settings: Settings,
+        undo_stack: QUndoStack,
+        today: date,
+    ) -> None:
+        super().__init__(window)
         self.window = window
+        self.state = state
+        self.settings = settings
+        self.undo_stack = undo_stack
+        self.today = today
         self.scatter: Any = None
         self.detail: Any = None
-        self.scatter_dock = QDockWidget("Portfolio: usage × health", window)
+        self.scatter_dock = QDockWidget(_DEFAULT_TITLE, window)
         self.scatter_dock.setObjectName("portfolioDock")
         self.detail_dock = QDockWidget("Account", window)
         self.detail_dock.setObjectName("detailDock")
@@ -35,102 +58,67 @@ class Docks:
             )
         window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.scatter_dock)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
-        self._book: BookColumns | None = None
-        self._mask: np.ndarray | None = None
-        self._selection = np.empty(0, dtype=np.int64)
-        self._account: int | None = None
-        self._nps: np.ndarray | None = None
 
     @property
     def created(self) -> bool:
         return self.scatter is not None
 
-    def create(self) -> None:
+    def create(self, store: Store) -> None:
+        """Build the chart and the pane (imports pyqtgraph); they read the state as it is."""
         if self.created:
             return
         from desktop_app.ui.views.scatter import PortfolioScatter
 
         w = self.window
-        self.scatter = PortfolioScatter(self.scatter_dock)
+        self.scatter = PortfolioScatter(self.state, self.scatter_dock)
         self.scatter.setObjectName("portfolioScatter")
-        self.scatter.set_axes(w.settings.get("scatter_x"), w.settings.get("scatter_y"))
+        self.scatter.axesChanged.connect(self._axes_changed)
+        self.scatter.set_axes(self.settings.get("scatter_x"), self.settings.get("scatter_y"))
         self.scatter_dock.setWidget(self.scatter)
-        self.scatter.selectionChanged.connect(lambda ids: w.select_accounts(ids, source="chart"))
-        self.scatter.accountActivated.connect(lambda aid: self._activate(aid))
-        self.scatter.overrideRequested.connect(w.acts.override_band)
-        self.scatter.noteRequested.connect(w.acts.add_note)
-        self.scatter.transitionRequested.connect(w.acts.start_transition)
-        self._make_detail()
-        state = w.settings.state("window_state")
+        self.scatter.accountActivated.connect(self._activate)
+        self.scatter.overrideRequested.connect(self.overrideRequested)
+        self.scatter.noteRequested.connect(self.noteRequested)
+        self.scatter.transitionRequested.connect(self.transitionRequested)
+        self._make_detail(store)
+        state = self.settings.state("window_state")
         if state is None or not w.restoreState(state, 1):
-            # First run: the chart takes about half the height, the pane a third of the width.
+            # First run: the chart takes about half the height, the pane 30 % of the width
+            # (a third left the filters cut at 1280 px).
             w.resizeDocks([self.scatter_dock], [max(360, w.height() // 2)], Qt.Orientation.Vertical)
-            w.resizeDocks([self.detail_dock], [max(380, w.width() // 3)], Qt.Orientation.Horizontal)
-        if self._book is not None:
-            self.scatter.set_book(self._book)
-            if self._nps is not None:
-                self.scatter.set_nps(self._nps)
-            if self._mask is not None:
-                self.scatter.set_mask(self._mask)
-        if self._selection.size:
-            self.scatter.set_selection(self._selection)
-        self.detail.show_account(self._account)
+            pane = max(360, int(w.width() * 0.3))
+            w.resizeDocks([self.detail_dock], [pane], Qt.Orientation.Horizontal)
+        self.viewsCreated.emit()
 
-    def _make_detail(self) -> None:
+    def _make_detail(self, store: Store) -> None:
         from desktop_app.ui.views.detail_pane import AccountDetailPane
 
-        w = self.window
         old = self.detail
-        self.detail = AccountDetailPane(w.store, w.undo_stack, self.detail_dock, today=w.today)
+        self.detail = AccountDetailPane(
+            store, self.undo_stack, self.detail_dock, today=self.today, state=self.state
+        )
         self.detail.setObjectName("detailPane")
-        self.detail.overrideRequested.connect(w.acts.override_band)
+        self.detail.overrideRequested.connect(self.overrideRequested)
         self.detail_dock.setWidget(self.detail)
         if old is not None:
             old.deleteLater()
 
+    def _axes_changed(self, x_title: str, y_title: str) -> None:
+        self.scatter_dock.setWindowTitle(f"Portfolio: {x_title} × {y_title}")
+
     def _activate(self, account_id: int) -> None:
-        self.window.select_accounts(np.array([account_id]))
+        self.state.select(np.array([account_id]), focus=account_id)
         self.show_detail()
-
-    # ------------------------------------------------------------------ feeding
-    def set_book(self, book: BookColumns, mask: np.ndarray) -> None:
-        self._book, self._mask = book, mask
-        if self.created:
-            self.scatter.set_book(book)
-            self.scatter.set_mask(mask)
-            self.detail.refresh()
-
-    def set_nps(self, nps: np.ndarray) -> None:
-        self._nps = nps
-        if self.created:
-            self.scatter.set_nps(nps)
-
-    def set_mask(self, mask: np.ndarray) -> None:
-        self._mask = mask
-        if self.created:
-            self.scatter.set_mask(mask)
-
-    def set_selection(self, ids: np.ndarray) -> None:
-        self._selection = ids
-        if self.created:
-            self.scatter.set_selection(ids)
-
-    def show_account(self, account_id: int | None) -> None:
-        self._account = account_id
-        if self.created:
-            self.detail.show_account(account_id)
 
     def show_detail(self) -> None:
         self.detail_dock.show()
         self.detail_dock.raise_()
 
-    def store_changed(self) -> None:
-        self._account = None
+    def store_changed(self, store: Store) -> None:
         if self.created:
-            self._make_detail()  # a new pane starts empty
+            self._make_detail(store)  # a new pane starts empty, on the new database
 
     def close(self) -> None:
         if self.created:
             x, y = self.scatter.axes()
-            self.window.settings.set("scatter_x", x)
-            self.window.settings.set("scatter_y", y)
+            self.settings.set("scatter_x", x)
+            self.settings.set("scatter_y", y)

@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
-from desktop_app.services.portfolio import BookColumns, BookFilter, distinct, filter_mask
+from desktop_app.services.portfolio import BookColumns, BookFilter, last_import, owner_choices
 from desktop_app.store.engine import Store
-from desktop_app.ui import actions, docks
+from desktop_app.ui import actions, docks, workers
+from desktop_app.ui.book_state import BookState
+from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.team_watch import TeamChangeWatcher
+from desktop_app.ui.widgets.column_chooser import ColumnChooser
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.filter_bar import FilterBar
 from desktop_app.ui.widgets.task_progress import TaskProgress
@@ -44,7 +47,6 @@ class MainWindow(QMainWindow):
 
     bookLoaded = Signal()  # the whole book is shown (accounts, usage, health)
     tableFilled = Signal()  # the table lists the accounts (their own columns at least)
-    selectionChanged = Signal(object)  # np.ndarray of account ids
 
     def __init__(
         self,
@@ -62,24 +64,28 @@ class MainWindow(QMainWindow):
         self._where_cache: tuple[Store, str] | None = None
         self.today = today or date.today()
         self.undo_stack = QUndoStack(self)
-        self.book = BookColumns.empty(self.today)
-        self.view_mask = np.ones(0, dtype=bool)
-        self.selected_ids = np.empty(0, dtype=np.int64)
+        self.state = BookState(self.today, self)
         self._syncing = False
         self._loading: Worker | None = None
         self._workers: list[Worker] = []
         self.temp_dirs: list[Path] = []  # demo books opened from the menu
         self.status_count = QLabel(self)
+        self.status_selection = QLabel(self)
         self.status_db = QLabel(self)
         self.status_import = QLabel(self)
         # Start reading the book now: it loads on a worker while the widgets are built.
         # (Its result arrives as a queued signal, after this constructor has finished.)
         self.reload()
+        # The chart's and the pane's modules import on a worker meanwhile: importing them
+        # on the GUI thread was its longest stall at start-up.
+        workers.run_task(
+            _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
+        )
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
 
-        self.model = AccountTableModel(self)
+        self.model = AccountTableModel(self.state, self)
         self.table = self._make_table()
         self.filter_bar = FilterBar(self)
         self.empty_state = EmptyState(self)
@@ -93,24 +99,44 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.empty_state)
         self.setCentralWidget(self.stack)
 
-        for w in (self.status_count, self.status_import):
+        for w in (self.status_selection, self.status_count, self.status_import):
             self.statusBar().addPermanentWidget(w)
         self.statusBar().addWidget(self.status_db, 1)
         self.task_progress = TaskProgress(self)
         self.statusBar().addPermanentWidget(self.task_progress)
 
-        self.docks = docks.Docks(self)
+        self.docks = docks.Docks(self, self.state, settings, self.undo_stack, self.today)
         self._team_watch: TeamChangeWatcher | None = None
         self._watch_team()
-        self.acts = actions.build(self)
+        self.acts = actions.build(self, self.state)
+        self.acts.set_has_book(False)  # until the first book is loaded
+        self.docks.overrideRequested.connect(self.acts.override_band)
+        self.docks.noteRequested.connect(self.acts.add_note)
+        self.docks.transitionRequested.connect(self.acts.start_transition)
         self.filter_bar.filterChanged.connect(self.apply_filter)
         self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
         self.table.doubleClicked.connect(lambda _i: self.docks.show_detail())
         self.empty_state.importRequested.connect(self.acts.import_files.trigger)
         self.empty_state.demoRequested.connect(self.acts.open_demo.trigger)
+        st = self.state
+        st.bookReplaced.connect(self._book_replaced)
+        st.maskChanged.connect(self._view_changed)
+        st.accountsChanged.connect(lambda _ids: self._view_changed())
+        st.selectionChanged.connect(self._show_selection)
+        st.focusChanged.connect(self._scroll_to_focus)
 
         self._restore_state()
         self._update_title()
+
+    # ------------------------------------------------------------------ the state, read
+    @property
+    def book(self) -> BookColumns:
+        """The book on screen (the state's; the window keeps no copy)."""
+        return self.state.book
+
+    @property
+    def selected_ids(self) -> np.ndarray:
+        return self.state.selection
 
     # ------------------------------------------------------------------ building
     def _make_table(self) -> QTableView:
@@ -129,9 +155,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 260)
-        header.resizeSection(1, 130)
-        header.resizeSection(2, 120)
+        self.columns = ColumnChooser(table, COLUMN_KEYS)
+        self.columns.apply_default()
         return table
 
     # ------------------------------------------------------------------ data
@@ -146,7 +171,7 @@ class MainWindow(QMainWindow):
 
         if self._loading is not None:
             self._loading.cancel()
-        if len(self.book) == 0:
+        if len(self.state.book) == 0:
             worker = Worker(load_accounts, self.store, self.today)
             worker.signals.finished.connect(self._accounts_loaded)
         else:
@@ -157,8 +182,13 @@ class MainWindow(QMainWindow):
     def _accounts_loaded(self, book: BookColumns) -> None:
         from desktop_app.services.portfolio import add_facts
 
-        self.set_book(book)
+        if self._closed:
+            return  # a result queued before the window closed: nothing to show it in
+
+        self.state.replace_book(book)
         self.tableFilled.emit()
+        # The chart waits for the whole book: built on the accounts alone it drew every point
+        # at "no data" and was built twice (at 100k, 2.7 s of GUI stall for nothing).
         if len(book) == 0:
             self._book_loaded(book)
             return
@@ -169,7 +199,7 @@ class MainWindow(QMainWindow):
 
     def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
         worker.signals.failed.connect(self.show_error)
-        worker.signals.failed.connect(lambda _m: QTimer.singleShot(0, self.docks.create))
+        worker.signals.failed.connect(lambda _m: self._create_views_after_paint())
         self._loading = worker
         self._keep(worker)
         # A label, not a temporary message: QStatusBar hides its permanent widgets while a
@@ -191,50 +221,77 @@ class MainWindow(QMainWindow):
             self._loading = None
 
     def _book_loaded(self, book: BookColumns) -> None:
-        self.set_book(book)
+        if self._closed:
+            return
+        self.state.replace_book(book)
         self.statusBar().clearMessage()
         self.tableFilled.emit()
         self.bookLoaded.emit()
         # Secondary chart input (latest NPS per account), after the table is filled.
         from desktop_app.services.account_detail import latest_nps_array
 
-        self.run_task(
-            latest_nps_array, self.store, book.account_id, done=self.docks.set_nps, progress=False
-        )
-        if not self.docks.created:
-            # The chart (pyqtgraph, ~0.5 s to import) comes after the table is painted.
-            QTimer.singleShot(0, self.docks.create)
+        if len(book):
+            self.run_task(latest_nps_array, self.store, book.account_id, done=self.state.set_nps)
+            # Search text and every sort key, built on a reader once the book is on screen
+            # (in the book's cache) so that the first search or sort is a lookup.
+            from desktop_app.services.portfolio import prepare_indexes
 
-    def set_book(self, book: BookColumns) -> None:
-        """Show a (re)loaded book, keeping the filter, the sort and the selection."""
-        keep = self.selected_ids
-        self.book = book
-        self.filter_bar.set_choices(
-            distinct(book.owner), distinct(book.team_lead), distinct(book.segment)
-        )
-        self.view_mask = filter_mask(book, self.filter_bar.current())
-        self.model.set_book(book, self.view_mask)
-        self.docks.set_book(book, self.view_mask)
+            self.run_task(prepare_indexes, book)
+        self._create_views_after_paint()
+
+    def _create_views_after_paint(self) -> None:
+        """The chart and the pane come once the table has been painted and their modules
+        (pyqtgraph: ~0.5 s) have been imported on a worker: a zero-timer queues their
+        creation behind the pending paint events."""
+        if self.docks.created or self._views_pending or self._closed:
+            return
+        if not self._views_imported:
+            self._views_wanted = True  # created when the import is done
+            return
+        self._views_pending = True
+        QTimer.singleShot(0, self._create_views)
+
+    def _views_ready(self, _result: object = None) -> None:
+        self._views_imported = True
+        if self._views_wanted:
+            self._create_views_after_paint()
+
+    _views_pending = False
+    _views_imported = False
+    _views_wanted = False
+    _closed = False
+
+    def _create_views(self) -> None:
+        self._views_pending = False
+        if not self._closed:
+            self.docks.create(self.store)
+
+    def _book_replaced(self) -> None:
+        book = self.state.book
+        choices = owner_choices(book)
+        self.filter_bar.set_choices(choices["owner"], choices["team_lead"], choices["segment"])
         self.stack.setCurrentIndex(0 if len(book) else 1)
-        self._update_status()
-        self.select_accounts(keep)
+        self.acts.set_has_book(len(book) > 0)
+        self._view_changed()
+        self._show_selection()
+        self.run_task(last_import, self.store, done=self._show_last_import)
 
     def apply_filter(self, spec: BookFilter) -> None:
-        """One mask from the service, handed to both the table and the chart."""
-        self.view_mask = filter_mask(self.book, spec)
-        self.model.set_mask(self.view_mask)
-        self.docks.set_mask(self.view_mask)
-        self._update_status()
-        self.select_accounts(self.selected_ids)
+        """One mask for the table and the chart, through the state."""
+        self.state.set_filter(spec)
 
-    def _update_status(self) -> None:
-        n, total = int(self.view_mask.sum()), len(self.book)
-        arr = float(np.nansum(self.book.arr[self.view_mask])) if total else 0.0
+    def _view_changed(self) -> None:
+        book, mask = self.state.book, self.state.mask
+        n, total = int(mask.sum()), len(book)
+        arr = float(np.nansum(book.arr[mask])) if total else 0.0
         self.status_count.setText(f"{n:,} of {total:,} accounts · ARR in view ${arr:,.0f}")
         self.status_db.setText(
             ("Demo book (temporary): " if self.demo else "") + self._where_text()
         )
-        self.status_import.setText(self._last_import_text())
+        self._show_selection()
+
+    def _show_last_import(self, info: str | None) -> None:
+        self.status_import.setText(f"Last import: {info}" if info else "No imports yet")
 
     def _where_text(self) -> str:
         """The file, or for a team database its server, database and connected role."""
@@ -251,46 +308,85 @@ class MainWindow(QMainWindow):
             cached = self._where_cache = (self.store, label)
         return cached[1]
 
-    def _last_import_text(self) -> str:
-        from desktop_app.services.portfolio import last_import
-
-        info = last_import(self.store)
-        return f"Last import: {info}" if info else "No imports yet"
-
     # ------------------------------------------------------------------ selection
-    def select_accounts(self, account_ids: np.ndarray, *, source: str = "") -> None:
-        """Select these accounts in the table (and the chart unless it is the source)."""
-        self.selected_ids = np.asarray(account_ids, dtype=np.int64)
+    def select_accounts(self, account_ids: np.ndarray) -> None:
+        """Select these accounts (table, chart and pane follow the state)."""
+        self.state.select(np.asarray(account_ids, dtype=np.int64))
+
+    def _show_selection(self, *_args: Any) -> None:
+        """Mirror the state's selection in the table, and count it in the status bar."""
+        ids = self.state.selection
         self._syncing = True
         try:
             sm = self.table.selectionModel()
-            rows = self.model.rows_for_accounts(self.selected_ids)
+            rows = self.model.rows_for_accounts(ids)
             selection = QItemSelection()
             last = self.model.columnCount() - 1
             for start_row, end_row in _runs(rows):
                 selection.select(self.model.index(start_row, 0), self.model.index(end_row, last))
             sm.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-            if rows.size:
-                self.table.scrollTo(
-                    self.model.index(int(rows[0]), 0),
-                    QAbstractItemView.ScrollHint.PositionAtCenter,
-                )
-            if source != "chart":
-                self.docks.set_selection(self.selected_ids)
         finally:
             self._syncing = False
-        self.docks.show_account(int(self.selected_ids[0]) if self.selected_ids.size else None)
-        self.selectionChanged.emit(self.selected_ids)
+        if ids.size:
+            self.status_selection.setText(
+                f"{ids.size:,} selected · ${self.state.selection_arr():,.0f} ARR"
+            )
+        self.status_selection.setVisible(bool(ids.size))
+
+    def _scroll_to_focus(self, account_id: int | None) -> None:
+        if account_id is None:
+            return
+        rows = self.model.rows_for_accounts(np.array([account_id]))
+        if rows.size:
+            index = self.model.index(int(rows[0]), 0)
+            self._syncing = True
+            try:
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+            finally:
+                self._syncing = False
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _table_selection_changed(self, *_args: Any) -> None:
         if self._syncing:
             return
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        ids = self.book.account_id[self.model.order[rows]] if rows else np.empty(0, np.int64)
-        self.selected_ids = ids.astype(np.int64)
-        self.docks.set_selection(self.selected_ids)
-        self.docks.show_account(int(ids[0]) if len(ids) else None)
-        self.selectionChanged.emit(self.selected_ids)
+        sm = self.table.selectionModel()
+        rows = sorted({i.row() for i in sm.selectedRows()})
+        order = self.model.order
+        ids = self.state.book.account_id[order[rows]] if rows else np.empty(0, np.int64)
+        current = sm.currentIndex()
+        focus: int | str = "auto"
+        if current.isValid() and current.row() in rows:
+            focus = self.model.account_id(current.row())
+        self._syncing = True  # the table already shows this selection
+        try:
+            self.state.select(ids.astype(np.int64), focus=focus)
+        finally:
+            self._syncing = False
+        if ids.size:
+            self.status_selection.setText(
+                f"{ids.size:,} selected · ${self.state.selection_arr():,.0f} ARR"
+            )
+        self.status_selection.setVisible(bool(ids.size))
+
+    # ------------------------------------------------------------------ for the actions
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus()
+        self.filter_bar.search.selectAll()
+
+    def clear_filters(self) -> None:
+        self.filter_bar.reset()
+
+    def show_detail(self) -> None:
+        self.docks.show_detail()
+
+    def open_note_dialog(self, author: str | None) -> None:
+        """The note dialog of the pane, on the focused account."""
+        self.docks.show_detail()
+        if self.docks.detail is not None:
+            self.docks.detail.author = author
+            self.docks.detail.open_note_dialog()
 
     # ------------------------------------------------------------------ database
     def switch_store(self, store: Store, *, demo: bool = False) -> None:
@@ -298,12 +394,11 @@ class MainWindow(QMainWindow):
         self.store = store
         self.demo = demo
         self.undo_stack.clear()
-        self.selected_ids = np.empty(0, dtype=np.int64)
         # Forget the old book at once (its ids mean nothing in the new database); the new
         # one arrives in two steps like at start-up.
-        self.book = BookColumns.empty(self.today)
-        self.model.set_book(self.book)
-        self.docks.store_changed()
+        self.state.new_source()
+        self.acts.set_has_book(False)
+        self.docks.store_changed(store)
         self._update_title()
         self._watch_team()
         self.reload()
@@ -333,31 +428,34 @@ class MainWindow(QMainWindow):
         *args: Any,
         write: bool = False,
         done: Any = None,
-        progress: bool = True,
+        progress: bool = False,
         title: str | None = None,
     ) -> Worker:
-        """Run a service function on a worker; errors become a message box.
+        """Run a service function through ``workers.run_task``; errors become a message box.
 
-        ``progress=False`` for plain functions that take no ``progress`` argument; with a
-        ``title`` the status bar shows the task's progress and a Cancel button.
+        ``progress=True`` for functions that take a ``progress`` argument; with a ``title``
+        the status bar shows the task's progress and a Cancel button.
         """
-        worker = Worker(fn, *args, pass_progress=progress)
-        if done is not None:
-            worker.signals.finished.connect(done)
-        worker.signals.failed.connect(self.show_error)
-        worker.signals.cancelled.connect(
-            lambda: self.statusBar().showMessage("Cancelled: nothing was changed.", 5000)
+        worker = workers.run_task(
+            fn,
+            *args,
+            write=write,
+            done=done,
+            failed=self.show_error,
+            cancelled=lambda: self.statusBar().showMessage("Cancelled: nothing was changed.", 5000),
+            progress=progress,
         )
         self._keep(worker)
         if title:
             self.task_progress.track(worker, title)
-        return start(worker, write=write)
+        return worker
 
     # ------------------------------------------------------------------ persistence
     def _restore_state(self) -> None:
         geometry = self.settings.state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            clamp_to_screen(self)
         header = self.settings.state("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
@@ -370,8 +468,10 @@ class MainWindow(QMainWindow):
         self.filter_bar.apply(
             BookFilter(
                 text=self.settings.get("filter_text"),
-                owners=_opt(self.settings.get("filter_owner")),
-                bands=_opt(self.settings.get("filter_band")),
+                owners=tuple(self.settings.get("filter_owners")),
+                team_leads=tuple(self.settings.get("filter_team_leads")),
+                segments=tuple(self.settings.get("filter_segments")),
+                bands=tuple(self.settings.get("filter_bands")),
                 renewal_within_days=self.settings.get("filter_renewal") or None,
                 lifecycle=self.settings.get("filter_lifecycle") or None,
             )
@@ -387,14 +487,17 @@ class MainWindow(QMainWindow):
         s.set("sort_ascending", ascending)
         spec = self.filter_bar.current()
         s.set("filter_text", spec.text)
-        s.set("filter_owner", spec.owners[0] if spec.owners else "")
-        s.set("filter_band", spec.bands[0] if spec.bands else "")
+        s.set("filter_owners", list(spec.owners))
+        s.set("filter_team_leads", list(spec.team_leads))
+        s.set("filter_segments", list(spec.segments))
+        s.set("filter_bands", list(spec.bands))
         s.set("filter_renewal", spec.renewal_within_days or 0)
         s.set("filter_lifecycle", spec.lifecycle or "")
         s.sync()
 
     # ------------------------------------------------------------------ Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.save_state()
         if self._team_watch is not None:
             self._team_watch.stop()
@@ -415,8 +518,10 @@ class MainWindow(QMainWindow):
             self.acts.open_import_wizard(paths)
 
 
-def _opt(value: str) -> tuple[str, ...]:
-    return (value,) if value else ()
+def _import_views() -> None:
+    """Import what the docks need (pyqtgraph and the views), on a worker thread."""
+    import desktop_app.ui.views.detail_pane
+    import desktop_app.ui.views.scatter  # noqa: F401
 
 
 def _runs(rows: np.ndarray) -> list[tuple[int, int]]:

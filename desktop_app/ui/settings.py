@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,10 @@ PREFS: dict[str, Pref] = {
         Pref("scatter_y", str, "health"),
         Pref("user_name", str, ""),
         Pref("filter_text", str, ""),
-        Pref("filter_owner", str, ""),
-        Pref("filter_band", str, ""),
+        Pref("filter_owners", list, []),
+        Pref("filter_team_leads", list, []),
+        Pref("filter_segments", list, []),
+        Pref("filter_bands", list, []),
         Pref("filter_renewal", int, 0),
         Pref("filter_lifecycle", str, ""),
         Pref("sort_column", str, "name"),
@@ -65,7 +67,16 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: list[Callable[[dict[str, Any]], dict[str, Any]]] = [_v0_to_v1, _v1_to_v2]
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    # v2 kept one owner and one band; v3 keeps every filter, each as a list.
+    for old, new in (("filter_owner", "filter_owners"), ("filter_band", "filter_bands")):
+        value = data.pop(f"prefs/{old}", None)
+        if isinstance(value, str) and value:
+            data[f"prefs/{new}"] = [value]
+    return data
+
+
+MIGRATIONS: list[Callable[[dict[str, Any]], dict[str, Any]]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
 
 
 def migrate(data: dict[str, Any], version: int) -> dict[str, Any]:

@@ -3,6 +3,9 @@
 A worker runs a plain function from services with itself as the ``Progress``; it emits
 ``progress(float, str)``, ``finished(object)``, ``failed(str)`` or ``cancelled()`` and never
 touches a widget. Database writes go through ``writer_pool()`` (one thread).
+
+The task policy: every service call from the UI goes through :func:`run_task`; reads run on
+the reader pool, writes (undo and redo included) on the single writer.
 """
 
 from __future__ import annotations
@@ -107,3 +110,44 @@ def wait_all(timeout_ms: int = 10000) -> bool:
     if _WRITER is not None:
         ok = _WRITER.waitForDone(timeout_ms) and ok
     return ok
+
+
+_RUNNING: set[Worker] = set()
+
+
+def run_task(
+    fn: Callable[..., Any],
+    *args: Any,
+    write: bool = False,
+    done: Callable[[Any], Any] | None = None,
+    failed: Callable[[str], Any] | None = None,
+    cancelled: Callable[[], Any] | None = None,
+    progress: bool = False,
+    **kwargs: Any,
+) -> Worker:
+    """Run ``fn(*args, **kwargs)`` on a worker: the one way the UI calls a service.
+
+    ``write=True`` puts it on the one-thread writer pool (in order after earlier writes);
+    ``progress=True`` passes the worker as ``progress=``. ``done(result)``, ``failed(message)``
+    and ``cancelled()`` run on the GUI thread. The worker is kept alive until it ends.
+    """
+    worker = Worker(fn, *args, pass_progress=progress, **kwargs)
+    if done is not None:
+        worker.signals.finished.connect(done)
+    if failed is not None:
+        worker.signals.failed.connect(failed)
+    if cancelled is not None:
+        worker.signals.cancelled.connect(cancelled)
+    _RUNNING.add(worker)
+    for signal in (worker.signals.finished, worker.signals.failed):
+        signal.connect(lambda *_a, w=worker: _RUNNING.discard(w))
+    worker.signals.cancelled.connect(lambda w=worker: _RUNNING.discard(w))
+    return start(worker, write=write)
+
+
+def active_threads() -> int:
+    """Threads busy in either pool (tests assert none are left)."""
+    n = reader_pool().activeThreadCount()
+    if _WRITER is not None:
+        n += _WRITER.activeThreadCount()
+    return n

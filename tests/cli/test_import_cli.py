@@ -185,3 +185,99 @@ def test_dry_run_imports_and_rollback(
     assert run_json(capsys, "--db", db_url, "accounts", "--json") == []
     assert main(["--db", db_url, "rollback", str(batch)]) == 2
     assert "already rolled back" in capsys.readouterr().err
+
+
+def _scenario_sheet(path: Path) -> list[tuple[object, ...]]:
+    from desktop_app.io.exporters.rows import SHEET_SCENARIOS
+
+    return list(openpyxl.load_workbook(path)[SHEET_SCENARIOS].iter_rows(values_only=True))
+
+
+def test_cli_import_rescores_so_a_transition_export_has_real_bands(
+    book_files: dict[str, Path], db_path: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    files = [str(p) for p in book_files.values()]
+    assert main(["--db", str(db_path), "import", *files]) == 0
+    assert "Rescored 2 accounts" in capsys.readouterr().out
+    accounts = run_json(capsys, "--db", str(db_path), "accounts", "--json")
+    assert isinstance(accounts, list)
+    bands = {a["name"]: a["health_band"] for a in accounts}
+    scores = {a["name"]: a["health_score"] for a in accounts}
+    # No main POC is marked in these exports, so the SOP band is Undefined, but it is computed.
+    assert bands["Lakeside Clinic"] is not None
+    assert bands["Summit Health Partners"] is not None
+    assert scores["Lakeside Clinic"] is not None
+    out = tmp_path / "handoff.xlsx"
+    code = main(["--db", str(db_path), "transition", "export", "--account", A, "--account", B,
+                 "--to", "Dana Cole", "--out", str(out)])  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "Wrote 2 accounts" in text
+    rows = _scenario_sheet(out)
+    sheet = "\n".join(" ".join(str(v) for v in row if v is not None) for row in rows)
+    assert "No health band" not in sheet
+    assert str(bands["Lakeside Clinic"]) in sheet
+
+
+def test_cli_rollback_rescores(
+    book_files: dict[str, Path], db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db_path), "import", str(book_files["accounts"])]) == 0
+    capsys.readouterr()
+    usage = run_json(capsys, "--db", str(db_path), "import", str(book_files["usage"]), "--json")
+    assert isinstance(usage, list)
+    before = run_json(capsys, "--db", str(db_path), "accounts", "--json")
+    assert main(["--db", str(db_path), "rollback", str(usage[0]["batch_id"])]) == 0
+    assert "Rescored 3 accounts" in capsys.readouterr().out
+    after = run_json(capsys, "--db", str(db_path), "accounts", "--json")
+    assert isinstance(before, list)
+    assert isinstance(after, list)
+    assert [a["mau"] for a in after] == [None, None, None]
+    assert len(after) == len(before)
+    from desktop_app.services.database import open_database
+    from desktop_app.services.score_freshness import stale_scores
+
+    store = open_database(db_path)
+    try:
+        assert stale_scores(store) is None  # scored after the rollback, not before it
+    finally:
+        store.dispose()
+
+
+def test_transition_export_refuses_stale_scores(
+    book_files: dict[str, Path], db_path: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from desktop_app.services.database import open_database
+    from desktop_app.services.importing import import_files
+
+    store = open_database(db_path)
+    try:
+        import_files(store, [str(book_files["accounts"])])  # the service alone does not score
+    finally:
+        store.dispose()
+    out = tmp_path / "handoff.xlsx"
+    code = main(["--db", str(db_path), "transition", "export", "--account", A,
+                 "--to", "Dana Cole", "--out", str(out)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "account-desk score" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_report_with_only_mrr_gets_arr(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.realistic_exports import write_realistic_exports
+
+    report = write_realistic_exports(tmp_path / "exports", n=8)[0]
+    assert main(["--db", str(db_path), "import", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "8 new" in out
+    assert "skipped: row" in out  # the report's totals and footer, listed
+    accounts = run_json(capsys, "--db", str(db_path), "accounts", "--json")
+    assert isinstance(accounts, list)
+    assert len(accounts) == 8
+    assert all(a["arr"] == pytest.approx(12 * a["mrr"]) for a in accounts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -20,3 +21,28 @@ def pane(qtbot: QtBot, demo_store: Store, today: date) -> AccountDetailPane:
     w.resize(520, 900)
     w.show()
     return w
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left() -> Iterator[None]:
+    """Fail a test that leaves a worker running (napari's ``_dangling_qthread_pool``).
+
+    Widgets and windows are closed by their own fixtures first (they cancel and wait for
+    their work). A worker gets half a second to finish the lines after its last signal;
+    one still running then, or a task whose result never reached the GUI thread, was
+    started and forgotten.
+    """
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop_app.ui import workers
+
+    yield
+    QCoreApplication.processEvents()
+    idle = workers.wait_all(500)
+    running = workers.active_threads()
+    QCoreApplication.processEvents()
+    undelivered = len(workers._RUNNING)
+    workers.wait_all(10000)  # do not let it spill into the next test either way
+    QCoreApplication.processEvents()
+    assert idle, f"{running} worker thread(s) still running after the test"
+    assert undelivered == 0, f"{undelivered} task result(s) never reached the GUI thread"

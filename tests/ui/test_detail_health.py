@@ -10,6 +10,7 @@ from sqlalchemy import select
 from desktop_app.services.scoring import explain, history, set_override
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthScore
+from desktop_app.ui.formatting import measure_name
 from desktop_app.ui.views.detail_pane import AccountDetailPane
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget, MeasureIdRole
 
@@ -31,9 +32,12 @@ def _churned_unscored(store: Store) -> int:
         )
 
 
-def test_breakdown_explains_the_score(pane: AccountDetailPane, demo_store: Store) -> None:
+def test_breakdown_explains_the_score(
+    pane: AccountDetailPane, demo_store: Store, qtbot: QtBot
+) -> None:
     aid = _lowest_scored(demo_store)
-    pane.show_account(aid)
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(aid)
     ex = explain(demo_store, aid)
     assert ex is not None
     widget = pane.breakdown
@@ -42,7 +46,9 @@ def test_breakdown_explains_the_score(pane: AccountDetailPane, demo_store: Store
     m = widget.model
     assert m.rowCount() == len(ex.lines)
     for r, line in enumerate(ex.lines):
-        assert m.index(r, 0).data() == line.label
+        # Short names in the cell, the scorecard's full label in the tooltip.
+        assert m.index(r, 0).data() == measure_name(line.measure, line.label)
+        assert line.label in m.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
         assert m.index(r, 4).data() == f"{line.contribution:.1f}"
     highlighted = [
         m.index(r, 0).data(MeasureIdRole)
@@ -69,9 +75,13 @@ def test_changes_text_names_measures() -> None:
     assert text == "What changed since last month (points): nps -3.2 · tickets +1.0"
 
 
-def test_churned_account_shows_the_empty_state(pane: AccountDetailPane, demo_store: Store) -> None:
-    pane.show_account(_lowest_scored(demo_store))
-    pane.show_account(_churned_unscored(demo_store))
+def test_churned_account_shows_the_empty_state(
+    pane: AccountDetailPane, demo_store: Store, qtbot: QtBot
+) -> None:
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(_lowest_scored(demo_store))
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(_churned_unscored(demo_store))
     widget = pane.breakdown
     assert pane.explanation is None
     assert widget.model.rowCount() == 0
@@ -82,16 +92,18 @@ def test_churned_account_shows_the_empty_state(pane: AccountDetailPane, demo_sto
 
 
 def test_override_badge_beside_the_computed_band(
-    pane: AccountDetailPane, demo_store: Store
+    pane: AccountDetailPane, demo_store: Store, qtbot: QtBot
 ) -> None:
     aid = _lowest_scored(demo_store)
-    pane.show_account(aid)
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(aid)
     header = pane.header
     assert not header.override_label.isVisible()
     computed = explain(demo_store, aid)
     assert computed is not None
     set_override(demo_store, aid, "Healthy/Stable", "Other", "They renewed early", "Tom")
-    pane.refresh()
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.refresh()
     assert header.override_label.isVisible()
     text = header.override_label.text()
     assert "OVERRIDE" in text
@@ -107,7 +119,8 @@ def test_pane_never_scrolls_sideways(
 ) -> None:
     aid = _lowest_scored(demo_store)
     set_override(demo_store, aid, "Healthy/Stable", "Relationship known to CSM", None, "Tom")
-    pane.show_account(aid)
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(aid)
     scroll = pane.findChild(QScrollArea)
     assert scroll is not None
     # the body's narrowest layout fits the dock's width, so no sideways scroll bar

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -26,11 +27,12 @@ def _busy_account(store: Store) -> int:
         )
 
 
-def test_empty_state_then_account(pane: AccountDetailPane, demo_store: Store) -> None:
+def test_empty_state_then_account(pane: AccountDetailPane, demo_store: Store, qtbot: QtBot) -> None:
     assert pane.current_account() is None
     assert pane._stack.currentIndex() == 0
     aid = _busy_account(demo_store)
-    pane.show_account(aid)
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(aid)
     with demo_store.sessions() as s:
         acc = s.get(Account, aid)
         assert acc is not None
@@ -49,7 +51,8 @@ def test_empty_state_then_account(pane: AccountDetailPane, demo_store: Store) ->
     )
     texts = [tickets.model.index(r, auto_col).data() for r in range(n_open)]
     assert any(t.startswith("⚠ auto-closes") for t in texts)
-    pane.show_account(None)
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(None)
     assert pane._stack.currentIndex() == 0
 
 
@@ -57,7 +60,8 @@ def test_add_note_and_undo_removes_it_from_the_db(
     pane: AccountDetailPane, demo_store: Store, qtbot: QtBot
 ) -> None:
     aid = _busy_account(demo_store)
-    pane.show_account(aid)
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(aid)
 
     def count() -> int:
         with demo_store.sessions() as s:
@@ -66,19 +70,23 @@ def test_add_note_and_undo_removes_it_from_the_db(
     before = count()
     rows_before = pane.sections["notes"].model.rowCount()
     with qtbot.waitSignal(pane.noteAdded) as blocker:
-        nid = pane.add_note("Renewal call booked for Tuesday", "call")
+        command = pane.add_note("Renewal call booked for Tuesday", "call")
     assert blocker.args == [aid]
+    assert command is not None
+    nid = command.note_id
     assert nid is not None
     assert count() == before + 1
     notes = pane.sections["notes"].model
     assert notes.rowCount() == rows_before + 1
     assert notes.row(0).body == "Renewal call booked for Tuesday"
-    pane.undo_stack().undo()
+    with qtbot.waitSignal(pane.noteAdded):  # written on the writer, then the pane refreshes
+        pane.undo_stack().undo()
     assert count() == before
     assert pane.sections["notes"].model.rowCount() == rows_before
     with demo_store.sessions() as s:
         assert s.get(Note, nid) is None
-    pane.undo_stack().redo()
+    with qtbot.waitSignal(pane.noteAdded):
+        pane.undo_stack().redo()
     with demo_store.sessions() as s:
         again = s.get(Note, nid)
         assert again is not None
@@ -86,9 +94,10 @@ def test_add_note_and_undo_removes_it_from_the_db(
 
 
 def test_models_pass_the_model_tester(
-    pane: AccountDetailPane, demo_store: Store, qtmodeltester
+    pane: AccountDetailPane, demo_store: Store, qtmodeltester, qtbot: QtBot
 ) -> None:
-    pane.show_account(_busy_account(demo_store))
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(_busy_account(demo_store))
     for sec in pane.sections.values():
         assert isinstance(sec.model, RowsTableModel)
         qtmodeltester.check(sec.model)
@@ -96,13 +105,38 @@ def test_models_pass_the_model_tester(
 
 def test_override_button_emits(pane: AccountDetailPane, demo_store: Store, qtbot: QtBot) -> None:
     aid = _busy_account(demo_store)
-    pane.show_account(aid)
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(aid)
     with qtbot.waitSignal(pane.overrideRequested) as blocker:
         pane.header.override_button.click()
     assert blocker.args == [aid]
 
 
-def test_unknown_account_shows_empty_state(pane: AccountDetailPane) -> None:
-    pane.show_account(123_456)
+def test_unknown_account_shows_empty_state(pane: AccountDetailPane, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(123_456)
     assert pane.current_account() is None
     assert pane._stack.currentIndex() == 0
+
+
+def test_usage_key_is_outside_the_chart_and_seats_fall_back_to_the_contract(
+    pane,  # type: ignore[no-untyped-def]
+    demo_store: Store,
+    qtbot: QtBot,
+) -> None:
+    from desktop_app.services.portfolio import load_accounts
+
+    book = load_accounts(demo_store)
+    i = int(np.flatnonzero(~np.isnan(book.seats))[0])
+    aid = int(book.account_id[i])
+    with demo_store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE usage_monthly SET licensed_seats = NULL WHERE account_id = ?", (aid,)
+        )
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(aid)
+    assert pane.usage_plot.getPlotItem().legend is None  # no key drawn over the lines
+    assert "Contracted seats" in pane.usage_key.text()
+    _x, seats = pane._seat_curve.getData()
+    assert np.isfinite(seats).sum() == len(seats) >= 2
+    assert pane.detail().header.seats == int(seats[0])

@@ -10,10 +10,11 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QUndoStack
 
 from desktop_app.services.scoring import active_overrides, explain, list_versions, set_override
-from desktop_app.ui.commands_health import ClearOverrideCommand, SetOverrideCommand
 from desktop_app.ui.dialogs.override_dialog import OverrideDialog
 from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 from desktop_app.ui.dialogs.validation_view import ValidationView
+from desktop_app.ui.formatting import measure_name
+from desktop_app.ui.undo.health import ClearOverrideCommand, SetOverrideCommand
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget, MeasureIdRole
 
 
@@ -36,7 +37,9 @@ def test_breakdown_widget_shows_measures_and_highlights_dragging(qtbot, qtmodelt
     m = w.model
     assert m.rowCount() == len(ex.lines)
     labels = [m.data(m.index(r, 0)) for r in range(m.rowCount())]
-    assert labels == [ln.label for ln in ex.lines]
+    assert labels == [measure_name(ln.measure, ln.label) for ln in ex.lines]
+    tips = [m.data(m.index(r, 0), Qt.ItemDataRole.ToolTipRole) for r in range(m.rowCount())]
+    assert all(ln.label in tip for ln, tip in zip(ex.lines, tips, strict=True))
     drag_rows = [
         r
         for r in range(m.rowCount())
@@ -76,22 +79,31 @@ def test_override_commands_undo_redo(qtbot, demo_store):
     changed: list[int] = []
     stack = QUndoStack()
     first = set_override(demo_store, aid, "Escalation", "Other", None, "Tom")
+
+    def written(n: int) -> None:  # commands write on the writer thread, then report
+        qtbot.waitUntil(lambda: len(changed) == n, timeout=5000)
+
     stack.push(
         SetOverrideCommand(
             demo_store, aid, "Healthy/Stable", "Renewal signed", "ok", "Holly", None, changed.append
         )
     )
+    written(1)
     assert [(o.account_id, o.band) for o in active_overrides(demo_store)] == [
         (aid, "Healthy/Stable")
     ]
     stack.undo()  # the previous override comes back
+    written(2)
     assert [(o.id, o.band) for o in active_overrides(demo_store)] == [(first, "Escalation")]
     stack.redo()
+    written(3)
     assert [o.band for o in active_overrides(demo_store)] == ["Healthy/Stable"]
     current = active_overrides(demo_store)[0].id
     stack.push(ClearOverrideCommand(demo_store, current, aid, "Holly", changed.append))
+    written(4)
     assert active_overrides(demo_store) == []
     stack.undo()
+    written(5)
     assert [o.id for o in active_overrides(demo_store)] == [current]
     assert changed == [aid] * 5
 

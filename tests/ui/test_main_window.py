@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.services.database import open_database
 from desktop_app.store.engine import Store
+from desktop_app.ui.book_state import BookState
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.models.account_table import (
     COLUMN_KEYS,
@@ -103,7 +104,7 @@ def test_selection_is_shared_with_chart_and_pane(qtbot, window: MainWindow) -> N
     assert window.docks.detail.current_account() == aid
     # And back: the chart selects two accounts, the table follows.
     two = window.book.account_id[[7, 20]]
-    window.docks.scatter.selectionChanged.emit(two)
+    window.docks.scatter._emit_selection(two)  # what a rectangle or lasso ends in
     rows = {i.row() for i in sm.selectedRows()}
     assert {window.model.account_id(r) for r in rows} == set(two.tolist())
     # Selection survives a reload (e.g. after an import).
@@ -115,8 +116,17 @@ def test_selection_is_shared_with_chart_and_pane(qtbot, window: MainWindow) -> N
 def test_state_persists(qtbot, demo_store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "settings.ini"
     w = _open(qtbot, demo_store, path)
-    owner = str(w.book.owner[0])
+    # Every filter set, on the values of one active healthy account (so some rows remain).
+    i = int(np.flatnonzero((w.book.band == "Healthy/Stable") & ~w.book.churned)[0])
+    owner = str(w.book.owner[i])
     w.filter_bar.owner.setCurrentIndex(w.filter_bar.owner.findData(owner))
+    lead = str(w.book.team_lead[i])
+    segment = str(w.book.segment[i])
+    w.filter_bar.team_lead.setCurrentIndex(w.filter_bar.team_lead.findData(lead))
+    w.filter_bar.segment.setCurrentIndex(w.filter_bar.segment.findData(segment))
+    w.filter_bar.band.setCurrentIndex(w.filter_bar.band.findText("Healthy/Stable"))
+    w.filter_bar.lifecycle.setCurrentIndex(w.filter_bar.lifecycle.findData("active"))
+    spec = w.filter_bar.current()
     w.table.horizontalHeader().setSortIndicator(
         COLUMN_KEYS.index("arr"), Qt.SortOrder.DescendingOrder
     )
@@ -124,7 +134,10 @@ def test_state_persists(qtbot, demo_store: Store, tmp_path: Path) -> None:  # ty
     w.close()
     w2 = _open(qtbot, demo_store, path)
     try:
-        assert w2.filter_bar.current().owners == (owner,)
+        assert w2.filter_bar.current() == spec
+        assert w2.state.filter == spec
+        assert spec.team_leads == (lead,)
+        assert spec.segments == (segment,)
         assert w2.model.sort_state == ("arr", False)
         assert {str(o) for o in w2.book.owner[w2.model.order]} == {owner}
         assert w2.settings.state("geometry") is not None
@@ -142,6 +155,11 @@ def test_empty_book_offers_import_and_demo(qtbot, tmp_path: Path) -> None:  # ty
         assert w.model.rowCount() == 0
         with qtbot.waitSignal(w.bookLoaded, timeout=30000):
             w.empty_state.demo_button.click()
+            # Generated and scored on the writer, with progress and Cancel in the status bar.
+            assert w.task_progress.worker is not None
+            assert w.task_progress.isVisible()
+            assert not w.acts.open_demo.isEnabled()  # not twice at once
+        assert w.acts.open_demo.isEnabled()
         assert w.model.rowCount() == 300
         assert w.demo
     finally:
@@ -173,22 +191,27 @@ def test_undo_redo_of_a_note_from_the_window(qtbot, window: MainWindow) -> None:
             return int(s.scalar(select(func.count()).where(Note.account_id == aid)) or 0)
 
     before = count()
-    window.docks.detail.add_note("Called the admin; renewal on track.")
+    pane = window.docks.detail
+    with qtbot.waitSignal(pane.noteAdded, timeout=5000):  # written on the writer thread
+        pane.add_note("Called the admin; renewal on track.")
     assert count() == before + 1
-    window.acts.undo.trigger()
+    with qtbot.waitSignal(pane.noteAdded, timeout=5000):
+        window.acts.undo.trigger()
     assert count() == before
-    window.acts.redo.trigger()
+    with qtbot.waitSignal(pane.noteAdded, timeout=5000):
+        window.acts.redo.trigger()
     assert count() == before + 1
 
 
 def test_table_model_passes_modeltester(qtmodeltester, demo_store: Store) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.services.portfolio import BookFilter, filter_mask, load_book
 
-    model = AccountTableModel()
+    state = BookState(TODAY)
+    model = AccountTableModel(state)
     book = load_book(demo_store, TODAY)
-    model.set_book(book)
+    state.replace_book(book)
     qtmodeltester.check(model)
-    model.set_mask(filter_mask(book, BookFilter(lifecycle="active")))
+    state.set_mask(filter_mask(book, BookFilter(lifecycle="active")))
     model.sort_by("health_score", ascending=False)
     qtmodeltester.check(model)
 
@@ -243,3 +266,14 @@ def test_first_open_lists_accounts_then_health(qtbot, demo_store: Store, tmp_pat
     assert events
     assert all(scored > 200 for _kind, _rows, scored in events)
     w.close()
+
+
+def test_band_tooltip_gives_the_band_reason(window: MainWindow) -> None:
+    book = window.book
+    scored = np.flatnonzero(book.band_reason != None)  # noqa: E711
+    assert scored.size > 0
+    aid = int(book.account_id[scored[0]])
+    row = int(window.model.rows_for_accounts(np.array([aid]))[0])
+    index = window.model.index(row, COLUMN_KEYS.index("band"))
+    tip = window.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert tip == f"Why: {book.band_reason[scored[0]]}"

@@ -40,16 +40,20 @@ def test_override_is_shown_and_undoable(qtbot, window: MainWindow) -> None:  # t
     aid = int(window.book.account_id[active[0]])
     window.select_accounts(np.array([aid]))
     values = OverrideValues("Risky/Unstable", "Relationship known to CSM", "Admin leaving", None)
-    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+    replaced: list[int] = []
+    window.state.bookReplaced.connect(lambda: replaced.append(1))
+    with qtbot.waitSignal(window.state.accountsChanged, timeout=10000) as changed:
         window.acts.push_override(aid, values)
+    assert changed.args[0].tolist() == [aid]  # only the edited account was reloaded
+    assert replaced == []
     assert _band_cell(window, aid) == "Risky/Unstable ✎"
     i = window.book.index_of(aid)
     assert window.book.computed_band[i] == "Healthy/Stable"  # computed value kept beside it
     assert window.selected_ids.tolist() == [aid]  # selection survives the refresh
-    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+    with qtbot.waitSignal(window.state.accountsChanged, timeout=10000):
         window.undo_stack.undo()
     assert _band_cell(window, aid) == "Healthy/Stable"
-    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+    with qtbot.waitSignal(window.state.accountsChanged, timeout=10000):
         window.undo_stack.redo()
     assert _band_cell(window, aid) == "Risky/Unstable ✎"
 
@@ -77,18 +81,24 @@ def test_rescore_refreshes_the_book(qtbot, window: MainWindow) -> None:  # type:
 def test_overrides_list_dialog_clears_with_undo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.ui.dialogs.overrides_list import OverridesListDialog
 
-    aid = int(window.book.account_id[0])
+    active = np.flatnonzero(window.book.computed_band == "Healthy/Stable")
+    aid = int(window.book.account_id[active[0]])
     values = OverrideValues("Escalation", "Open escalation elsewhere", "", None)
-    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+    with qtbot.waitSignal(window.state.accountsChanged, timeout=10000):
         window.acts.push_override(aid, values)
-    dialog = OverridesListDialog(window.store, window, undo_stack=window.undo_stack, user="tl")
-    qtbot.addWidget(dialog)
+    window.acts.overrides.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, OverridesListDialog))
     assert dialog.model.rowCount() == 1
     dialog.table.selectRow(0)
-    dialog.clear_selected()
+    with qtbot.waitSignal(window.state.accountsChanged, timeout=5000):
+        dialog.clear_selected()
     assert dialog.model.rowCount() == 0
-    window.undo_stack.undo()
+    assert _band_cell(window, aid) == "Healthy/Stable"
+    with qtbot.waitSignal(window.state.accountsChanged, timeout=5000):
+        window.undo_stack.undo()
     assert dialog.model.rowCount() == 1
+    assert _band_cell(window, aid) == "Escalation ✎"
+    dialog.close()
 
 
 def test_team_and_retention_views_open_from_the_menu(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.services.portfolio import BookColumns, BookFilter, filter_mask, load_book
 from desktop_app.store.engine import Store
+from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter import PortfolioScatter
 
@@ -66,7 +67,7 @@ def synthetic_book(n: int, seed: int = 1, today: date = date(2026, 11, 24)) -> B
 
 @pytest.fixture
 def chart(qtbot) -> PortfolioScatter:
-    w = PortfolioScatter()
+    w = PortfolioScatter(BookState())
     qtbot.addWidget(w)
     w.resize(900, 600)
     w.show()
@@ -88,7 +89,7 @@ def _view_xy(chart: PortfolioScatter, account_id: int) -> QPointF:
 
 def test_arrays_match_the_service_on_the_demo_book(chart, demo_store: Store, today: date) -> None:
     book = load_book(demo_store, today)
-    chart.set_book(book)
+    chart.state.replace_book(book)
     x, y = chart.plotted_xy()
     np.testing.assert_array_equal(chart.plotted_ids(), book.account_id)
     pos = book.mau > 0
@@ -107,7 +108,7 @@ def test_log_axis_and_floors_keep_zero_and_missing_usage(chart, book: BookColumn
     mau = book.mau.copy()
     mau[:5] = [0.0, np.nan, 1.0, 10.0, 1000.0]
     book = BookColumns(**{**book.__dict__, "mau": mau})
-    chart.set_book(book)
+    chart.state.replace_book(book)
     x, _ = chart.plotted_xy()
     np.testing.assert_allclose(x[:5], [sd.LOG_ZERO_FLOOR, sd.LOG_MISSING_FLOOR, 0.0, 1.0, 3.0])
     assert len(chart.plotted_ids()) == len(book)  # nothing dropped
@@ -119,9 +120,9 @@ def test_log_axis_and_floors_keep_zero_and_missing_usage(chart, book: BookColumn
 
 
 def test_set_mask_plots_exactly_the_mask(chart, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     mask = filter_mask(book, BookFilter(segments=("Enterprise",)))
-    chart.set_mask(mask)
+    chart.state.set_mask(mask)
     np.testing.assert_array_equal(chart.plotted_ids(), book.account_id[mask])
     sx, sy = chart._scatter.getData()
     x, y = chart.plotted_xy()
@@ -131,26 +132,26 @@ def test_set_mask_plots_exactly_the_mask(chart, book: BookColumns) -> None:
     valid = ~np.isnan(book.health_score[mask]) & (book.mau[mask] > 0)
     assert total == int(valid.sum())
     with pytest.raises(ValueError, match="mask"):
-        chart.set_mask(np.ones(3, dtype=bool))
+        chart.state.set_mask(np.ones(3, dtype=bool))
 
 
 def test_set_selection_highlights_without_emitting(chart, qtbot, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     ids = np.array([3, 17, 256], dtype=np.int64)
     with qtbot.assertNotEmitted(chart.selectionChanged):
-        chart.set_selection(ids)
+        chart.state.select(ids)
     ox, oy = chart.overlay_xy()
     rows = ids - 1
     np.testing.assert_array_equal(ox, chart.plotted_xy()[0][rows])
     np.testing.assert_array_equal(oy, chart.plotted_xy()[1][rows])
     mask = np.ones(len(book), dtype=bool)
     mask[16] = False  # account 17 filtered out: no longer highlighted
-    chart.set_mask(mask)
+    chart.state.set_mask(mask)
     assert len(chart.overlay_xy()[0]) == 2
 
 
 def test_mouse_click_on_a_point_selects_it(chart, qtbot, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     aid = int(book.account_id[np.nanargmax(book.arr)])
     qtbot.wait(20)  # let the layout settle so view → scene mapping is final
     scene = chart.view().mapViewToScene(_view_xy(chart, aid))
@@ -171,8 +172,8 @@ def _xy(chart: PortfolioScatter, aid: int) -> tuple[float, float]:
 
 
 def test_click_empty_clears_and_ctrl_toggles(chart, qtbot, book: BookColumns) -> None:
-    chart.set_book(book)
-    chart.set_selection(np.array([5], dtype=np.int64))
+    chart.state.replace_book(book)
+    chart.state.select(np.array([5], dtype=np.int64))
     with qtbot.waitSignal(chart.selectionChanged) as blocker:
         chart.click_at(_view_xy(chart, 9), Qt.KeyboardModifier.ControlModifier)
     assert set(blocker.args[0]) == {5, 9}
@@ -182,7 +183,7 @@ def test_click_empty_clears_and_ctrl_toggles(chart, qtbot, book: BookColumns) ->
 
 
 def test_rectangle_and_lasso_select_many(chart, qtbot, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     x, y = chart.plotted_xy()
     ids = chart.plotted_ids()
     rect = QRectF(QPointF(1.0, 20.0), QPointF(3.0, 60.0))
@@ -199,7 +200,7 @@ def test_rectangle_and_lasso_select_many(chart, qtbot, book: BookColumns) -> Non
 
 
 def test_axes_choices_and_today_line(chart, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     chart.set_axes("days_to_renewal", "health")
     x, _ = chart.plotted_xy()
     np.testing.assert_allclose(x, book.days_to_renewal)
@@ -207,7 +208,7 @@ def test_axes_choices_and_today_line(chart, book: BookColumns) -> None:
     chart.set_axes("utilisation", "nps")
     nps = np.full(len(book), np.nan)
     nps[:10] = 9
-    chart.set_nps(nps)
+    chart.state.set_nps(nps)
     _, y = chart.plotted_xy()
     assert np.all(y[:10] == 9)
     assert np.all(y[10:] == sd.Y_MISSING["nps"])
@@ -216,7 +217,7 @@ def test_axes_choices_and_today_line(chart, book: BookColumns) -> None:
 
 
 def test_quadrant_lines_move_the_stats(chart, qtbot, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     chart.set_quadrant_lines(2.0, 50.0)
     stats = {(s.high_x, s.high_y): s for s in chart.quadrant_stats()}
     x, y = chart.plotted_xy()
@@ -227,8 +228,8 @@ def test_quadrant_lines_move_the_stats(chart, qtbot, book: BookColumns) -> None:
 
 
 def test_context_menu_emits_intents(chart, qtbot, book: BookColumns) -> None:
-    chart.set_book(book)
-    chart.set_selection(np.array([4, 8], dtype=np.int64))
+    chart.state.replace_book(book)
+    chart.state.select(np.array([4, 8], dtype=np.int64))
     menu = chart.context_menu_for(8)
     acts = {a.text(): a for a in menu.actions() if a.text()}
     with qtbot.waitSignal(chart.noteRequested) as b1:
@@ -244,7 +245,7 @@ def test_context_menu_emits_intents(chart, qtbot, book: BookColumns) -> None:
 
 
 def test_export_png_and_svg(chart, tmp_path: Path, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     png, svg = tmp_path / "c.png", tmp_path / "c.svg"
     chart.export_image(str(png))
     chart.export_image(str(svg))
@@ -253,7 +254,7 @@ def test_export_png_and_svg(chart, tmp_path: Path, book: BookColumns) -> None:
 
 
 def test_mouse_hover_highlights_the_point_under_the_cursor(chart, qtbot, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     aid = int(book.account_id[np.nanargmax(book.arr)])
     qtbot.wait(20)
     p = _view_xy(chart, aid)
@@ -278,10 +279,10 @@ def test_mouse_hover_highlights_the_point_under_the_cursor(chart, qtbot, book: B
 def test_new_book_keeps_selection_and_renewal_window_changes_symbols(
     chart, book: BookColumns
 ) -> None:
-    chart.set_book(book)
-    chart.set_selection(np.array([2, 400], dtype=np.int64))
+    chart.state.replace_book(book)
+    chart.state.select(np.array([2, 400], dtype=np.int64))
     smaller = synthetic_book(300)  # same ids 1..300: account 400 is gone
-    chart.set_book(smaller)
+    chart.state.replace_book(smaller)
     np.testing.assert_array_equal(chart.selection(), [2])
     assert len(chart.overlay_xy()[0]) == 1
     days = smaller.days_to_renewal
@@ -297,7 +298,7 @@ def test_new_book_keeps_selection_and_renewal_window_changes_symbols(
 
 
 def test_toolbar_combos_drive_the_axes(chart, book: BookColumns) -> None:
-    chart.set_book(book)
+    chart.state.replace_book(book)
     tb = chart.toolbar
     tb.x_combo.setCurrentIndex(tb.x_combo.findData("arr"))
     assert chart.axes() == ("arr", "health")

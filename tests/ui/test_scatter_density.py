@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter import RING_PAD, PortfolioScatter
 from tests.ui.test_scatter import synthetic_book
@@ -15,7 +16,7 @@ from tests.ui.test_scatter import synthetic_book
 
 @pytest.fixture
 def chart(qtbot) -> PortfolioScatter:
-    w = PortfolioScatter()
+    w = PortfolioScatter(BookState())
     qtbot.addWidget(w)
     w.resize(900, 600)
     w.show()
@@ -57,7 +58,7 @@ def _plotted_sizes_and_alpha(chart: PortfolioScatter) -> tuple[np.ndarray, set[i
 
 def test_point_sizes_follow_the_number_of_visible_points(chart) -> None:
     book = synthetic_book(6_000)
-    chart.set_book(book)
+    chart.state.replace_book(book)
     idx = sd.size_index(book.arr, sd.size_scale(float(np.nanmax(book.arr))))
     dense = sd.density_for(6_000)
     sizes, alphas = _plotted_sizes_and_alpha(chart)
@@ -67,12 +68,12 @@ def test_point_sizes_follow_the_number_of_visible_points(chart) -> None:
     # Filtering down to a few hundred accounts brings full-size, more opaque points back.
     mask = np.zeros(len(book), dtype=bool)
     mask[:400] = True
-    chart.set_mask(mask)
+    chart.state.set_mask(mask)
     sizes, alphas = _plotted_sizes_and_alpha(chart)
     np.testing.assert_array_equal(sizes, sd.tier_sizes(1.0)[idx[:400]])
     assert max(alphas) == sd.density_for(400).fill_alpha
     # The size legend draws the same sizes as the points.
-    chart.set_mask(np.ones(len(book), dtype=bool))
+    chart.state.set_mask(np.ones(len(book), dtype=bool))
     legend_sizes = [item.opts["size"] for item in chart._chrome._arr_items]
     values = sd.legend_arr_values(sd.size_scale(float(np.nanmax(book.arr))))
     steps = sd.size_index(np.array(values), sd.size_scale(float(np.nanmax(book.arr))))
@@ -82,9 +83,9 @@ def test_point_sizes_follow_the_number_of_visible_points(chart) -> None:
 
 def test_selection_rings_surround_their_points_above_everything(chart) -> None:
     book = synthetic_book(6_000)
-    chart.set_book(book)
+    chart.state.replace_book(book)
     ids = np.array([10, 20, 3000], dtype=np.int64)
-    chart.set_selection(ids)
+    chart.state.select(ids)
     rows = ids - 1
     ring = chart._overlay.data
     halo = chart._halo.data
@@ -95,7 +96,7 @@ def test_selection_rings_surround_their_points_above_everything(chart) -> None:
     assert chart._overlay.zValue() > chart._halo.zValue() > chart._scatter.zValue()
     assert chart._overlay.opts["pen"].widthF() >= 2.5
     assert chart._halo.opts["pen"].widthF() > chart._overlay.opts["pen"].widthF()
-    chart.set_selection(np.empty(0, dtype=np.int64))
+    chart.state.select(np.empty(0, dtype=np.int64))
     assert len(chart._overlay.data) == len(chart._halo.data) == 0
 
 

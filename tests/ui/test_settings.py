@@ -45,3 +45,22 @@ def test_persist_and_wrong_types_fall_back(tmp_path: Path) -> None:
     raw.setValue("prefs/renewal_window_days", "not a number")
     raw.sync()
     assert Settings(path).get("renewal_window_days") == 90
+
+
+def test_v2_single_owner_and_band_become_lists() -> None:
+    v2 = {"prefs/filter_owner": "Ana Lopez", "prefs/filter_band": "", "prefs/x": 1}
+    out = migrate(v2, 2)
+    assert out == {"prefs/filter_owners": ["Ana Lopez"], "prefs/x": 1}
+
+
+def test_filter_lists_survive_the_ini_file(tmp_path: Path) -> None:
+    path = tmp_path / "settings.ini"
+    s = Settings(path)
+    s.set("filter_owners", ["Smith, John"])
+    s.set("filter_segments", ["SMB", "Mid-Market"])
+    s.set("filter_team_leads", [])
+    s.sync()
+    s2 = Settings(path)
+    assert s2.get("filter_owners") == ["Smith, John"]
+    assert s2.get("filter_segments") == ["SMB", "Mid-Market"]
+    assert s2.get("filter_team_leads") == []

@@ -2,8 +2,9 @@
 
 The transition is saved when the receivers page is left, and every later edit is saved at
 once, so the wizard can be closed and resumed (``TransitionWizard.resume``). Checklist ticks,
-scenario changes and "Mark done" are QUndoCommands on the given ``undo_stack`` (or a private
-one). ``ownersChanged`` is emitted after the owners change (execute, undo, confirm).
+scenario changes and "Hand over" (mark done) are QUndoCommands on the given ``undo_stack``
+(or a private one). ``ownersChanged`` is emitted after the owners change (execute, undo,
+confirm).
 """
 
 from __future__ import annotations
@@ -41,11 +42,6 @@ from desktop_app.services.transitions import (
 from desktop_app.services.transitions_brief import brief_data
 from desktop_app.services.transitions_plan import export_rows, export_transition, missing_fields
 from desktop_app.store.engine import Store
-from desktop_app.ui.commands_transition import (
-    ExecuteTransitionCommand,
-    SetChecklistItemCommand,
-    SetScenarioCommand,
-)
 from desktop_app.ui.dialogs.transition_export import FinishPage
 from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel
 from desktop_app.ui.dialogs.transition_pages import (
@@ -54,8 +50,21 @@ from desktop_app.ui.dialogs.transition_pages import (
     _table,
     fit_columns,
 )
+from desktop_app.ui.geometry import fit_to_screen
+from desktop_app.ui.undo.transition import (
+    ExecuteTransitionCommand,
+    SetChecklistItemCommand,
+    SetScenarioCommand,
+)
 
 PAGE_ACCOUNTS, PAGE_RECEIVERS, PAGE_ITEMS, PAGE_FINISH = range(4)
+STEPS = ("Accounts", "Receiving CSM", "Scenario and checklist", "Export and hand over")
+
+
+def step_text(page_id: int) -> str:
+    """The step indicator under a page's title: ``Step 2 of 4 · Accounts › **Receiving CSM** …``."""
+    names = [f"<b>{n}</b>" if i == page_id else n for i, n in enumerate(STEPS)]
+    return f"Step {page_id + 1} of {len(STEPS)} · " + " › ".join(names)
 
 
 class ItemsPage(QWizardPage):
@@ -189,8 +198,13 @@ class TransitionWizard(QWizard):
         for pid, page in enumerate(
             (self.accounts_page, self.receivers_page, self.items_page, self.finish_page)
         ):
+            page.setSubTitle(step_text(pid))
             self.setPage(pid, page)
-        self.resize(1100, 720)
+        # Edits are saved as they happen: the last button closes the wizard, it does not
+        # hand anything over ("Hand over" on the last page changes the owners).
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
+        self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
+        fit_to_screen(self, 1100, 720)
         if transition_id is not None:
             self.setStartId(PAGE_ITEMS)
             self.reload()
@@ -203,6 +217,12 @@ class TransitionWizard(QWizard):
         return cls(store, None, parent, transition_id=transition_id, **kwargs)
 
     # ------------------------------------------------------------ state
+    def changed_accounts(self) -> list[int]:
+        """The accounts this transition moves (whose owners change on execute and undo)."""
+        if self.view is not None:
+            return [i.account_id for i in self.view.items]
+        return list(self.accounts_page.account_ids)
+
     def save_new(self) -> int:
         """Save the transition from the first two pages; its id."""
         a = self.accounts_page
@@ -350,8 +370,12 @@ class TransitionWizard(QWizard):
 
     # ------------------------------------------------------------ Qt overrides
     def validateCurrentPage(self) -> bool:
+        page = self.currentPage()
+        if page is not None and not page.isComplete():  # e.g. a do-nothing receiver
+            return False
         if self.currentId() == PAGE_ACCOUNTS:
             self.receivers_page.account_ids = list(self.accounts_page.account_ids)
+            self.receivers_page.owners = self.accounts_page.owners()
         if self.currentId() == PAGE_RECEIVERS and self.transition_id is None:
             try:
                 self.save_new()

@@ -16,7 +16,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
-from desktop_app.services.portfolio import BookColumns, row_order
+from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui import theme
+from desktop_app.ui.book_state import BookState
 
 AccountIdRole = Qt.ItemDataRole.UserRole + 1
 RawValueRole = Qt.ItemDataRole.UserRole + 2
@@ -90,22 +92,32 @@ COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
 
 class AccountTableModel(QAbstractTableModel):
-    """Rows are ``order[i]`` indices into the book's column arrays."""
+    """Rows are ``order[i]`` indices into the book's column arrays (the state's book).
 
-    def __init__(self, parent: Any = None) -> None:
+    The model keeps no book of its own: it follows ``state`` (book, mask, sort) and keeps
+    only what it derives for painting (the row order, formatted-column arrays).
+    """
+
+    def __init__(self, state: BookState, parent: Any = None) -> None:
         super().__init__(parent)
-        self._book = BookColumns.empty()
-        self._mask = np.ones(0, dtype=bool)
+        self._state = state
         self._order = np.empty(0, dtype=np.int64)
         self._cols: dict[str, Any] = {}
-        self._sort: tuple[str | None, bool] = (None, True)
-        self._band_brushes = {b.value: QBrush(_tint(BAND_COLOURS[b])) for b in HealthBand}
+        self._overridden = np.zeros(0, dtype=bool)
+        self._band_brushes: dict[str, QBrush] = {}
         self._muted = QBrush(QColor("#777777"))
+        self.update_colours()
+        self._derive()
+        self._order = state.order()
+        state.bookReplaced.connect(self._book_replaced)
+        state.accountsChanged.connect(self._accounts_changed)
+        state.maskChanged.connect(self._mask_changed)
+        state.sortChanged.connect(self._sort_changed)
 
-    # ------------------------------------------------------------------ feeding
+    # ------------------------------------------------------------------ reading
     @property
     def book(self) -> BookColumns:
-        return self._book
+        return self._state.book
 
     @property
     def order(self) -> np.ndarray:
@@ -113,35 +125,73 @@ class AccountTableModel(QAbstractTableModel):
 
     @property
     def sort_state(self) -> tuple[str | None, bool]:
-        return self._sort
+        return self._state.sort
 
-    def set_book(self, book: BookColumns, mask: np.ndarray | None = None) -> None:
-        """Replace the whole book (after a load, an import or a rescore)."""
-        self.beginResetModel()
-        self._book = book
-        # Derived columns are computed once per book, not per cell.
-        self._cols = {c.key: getattr(book, c.key) for c in COLUMNS}
-        self._overridden = book.override_band != None  # noqa: E711
-        self._mask = np.ones(len(book), dtype=bool) if mask is None else mask
-        self._order = row_order(book, self._mask, self._sort[0], self._sort[1])
-        self.endResetModel()
-
-    def set_mask(self, mask: np.ndarray) -> None:
-        """Show only the rows in ``mask`` (same mask as the chart), keeping the sort."""
-        self.beginResetModel()
-        self._mask = mask
-        self._order = row_order(self._book, mask, self._sort[0], self._sort[1])
-        self.endResetModel()
+    def update_colours(self) -> None:
+        """Band tints and muted text for the palette in force (light or dark)."""
+        self._band_brushes = {b.value: theme.tint_brush(BAND_COLOURS[b]) for b in HealthBand}
+        self._muted = QBrush(theme.blend(theme.chart_foreground(), theme.chart_background(), 0.55))
 
     def account_id(self, row: int) -> int:
-        return int(self._book.account_id[self._order[row]])
+        return int(self._state.book.account_id[self._order[row]])
 
     def rows_for_accounts(self, account_ids: np.ndarray) -> np.ndarray:
         """Model rows showing these accounts (those filtered out are skipped)."""
         if len(self._order) == 0 or len(account_ids) == 0:
             return np.empty(0, dtype=np.int64)
-        wanted = np.isin(self._book.account_id[self._order], account_ids)
+        wanted = np.isin(self._state.book.account_id[self._order], account_ids)
         return np.flatnonzero(wanted)
+
+    # ------------------------------------------------------------------ following the state
+    def _derive(self) -> None:
+        book = self._state.book
+        # Derived columns are computed once per book, not per cell.
+        self._cols = {c.key: getattr(book, c.key) for c in COLUMNS}
+        self._overridden = book.override_band != None  # noqa: E711
+
+    def _book_replaced(self) -> None:
+        self.update_colours()
+        self.beginResetModel()
+        self._derive()
+        self._order = self._state.order()
+        self.endResetModel()
+
+    def _mask_changed(self) -> None:
+        self.beginResetModel()
+        self._order = self._state.order()
+        self.endResetModel()
+
+    def _accounts_changed(self, ids: np.ndarray) -> None:
+        """A few accounts changed: repaint their rows; re-order only if their place moved."""
+        self._derive()
+        order = self._state.order()
+        if not np.array_equal(order, self._order):
+            self._relayout(order)
+            return
+        rows = self.rows_for_accounts(ids)
+        last = len(COLUMNS) - 1
+        for row in rows.tolist():
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _sort_changed(self) -> None:
+        self._relayout(self._state.order())
+
+    def _relayout(self, new_order: np.ndarray) -> None:
+        """Same or fewer rows, new positions: keep persistent indexes (the selection)."""
+        self.layoutAboutToBeChanged.emit()
+        old_order = self._order
+        self._order = new_order
+        persistent = self.persistentIndexList()
+        if persistent:
+            new_row_of = np.full(len(self._state.book), -1, dtype=np.int64)
+            new_row_of[new_order] = np.arange(len(new_order))
+            new = []
+            for idx in persistent:
+                old = idx.row()
+                row = int(new_row_of[old_order[old]]) if old < len(old_order) else -1
+                new.append(self.index(row, idx.column()) if row >= 0 else QModelIndex())
+            self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit()
 
     # ------------------------------------------------------------------ Qt overrides
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -191,7 +241,7 @@ class AccountTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(col.align)
         if role == AccountIdRole:
-            return int(self._book.account_id[i])
+            return int(self._state.book.account_id[i])
         if role == RawValueRole:
             value = self._cols[col.key][i]
             return value.item() if hasattr(value, "item") else value
@@ -199,33 +249,28 @@ class AccountTableModel(QAbstractTableModel):
             return self._cols["band"][i]
         if role == Qt.ItemDataRole.BackgroundRole and col.key == "band":
             return self._band_brushes.get(self._cols["band"][i])
-        if role == Qt.ItemDataRole.ToolTipRole and col.key == "band" and self._overridden[i]:
-            return (
-                f"Override: {self._book.override_band[i]} "
-                f"(computed: {self._book.computed_band[i] or 'not scored'})"
-            )
+        if role == Qt.ItemDataRole.ToolTipRole and col.key == "band":
+            return self._band_tooltip(i)
         return None
+
+    def _band_tooltip(self, i: int) -> str | None:
+        """Why the account has its band: the override if any, and the scoring rule's reason."""
+        book = self._state.book
+        lines = []
+        if self._overridden[i]:
+            lines.append(
+                f"Override: {book.override_band[i]} "
+                f"(computed: {book.computed_band[i] or 'not scored'})"
+            )
+        reason = book.band_reason[i]
+        if reason:
+            lines.append(f"{'Computed band' if lines else 'Why'}: {reason}")
+        return "\n".join(lines) or None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        key = COLUMNS[column].key
-        ascending = order == Qt.SortOrder.AscendingOrder
-        self.sort_by(key, ascending)
+        self.sort_by(COLUMNS[column].key, order == Qt.SortOrder.AscendingOrder)
 
     def sort_by(self, key: str | None, ascending: bool = True) -> None:
-        self.layoutAboutToBeChanged.emit()
-        old_order = self._order
-        self._sort = (key, ascending)
-        self._order = row_order(self._book, self._mask, key, ascending)
-        persistent = self.persistentIndexList()
-        if persistent:
-            # Same rows, new positions: map each persistent index through the book index.
-            new_row_of = np.empty(len(self._book), dtype=np.int64)
-            new_row_of[self._order] = np.arange(len(self._order))
-            new = [
-                self.index(int(new_row_of[old_order[idx.row()]]), idx.column())
-                for idx in persistent
-            ]
-            self.changePersistentIndexList(persistent, new)
-        self.layoutChanged.emit()
+        self._state.set_sort(key, ascending)

@@ -32,11 +32,15 @@ from desktop_app.services.account_detail import AccountDetail, load_detail
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
-from desktop_app.ui.commands_notes import AddNoteCommand
+from desktop_app.ui import theme
+from desktop_app.ui.book_state import BookState
+from desktop_app.ui.formatting import money
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
+from desktop_app.ui.undo.notes import AddNoteCommand
 from desktop_app.ui.views import detail_columns as dc
 from desktop_app.ui.views.detail_header import DetailHeaderWidget
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget
+from desktop_app.ui.workers import run_task
 
 MAX_VISIBLE_ROWS = 8
 MAX_COLUMN_PX = 190
@@ -74,7 +78,7 @@ class _Section:
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.empty = QLabel(empty, self.box)
-        self.empty.setStyleSheet("color: #777; font-style: italic;")
+        self.empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.view)
         lay.addWidget(self.empty)
 
@@ -98,6 +102,8 @@ class AccountDetailPane(QWidget):
 
     noteAdded = Signal(int)  # account id
     overrideRequested = Signal(int)
+    #: The pane shows this account (its data read and filled), or None (the empty state).
+    shown = Signal(object)
 
     def __init__(
         self,
@@ -106,17 +112,30 @@ class AccountDetailPane(QWidget):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        state: BookState | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._undo = undo_stack if undo_stack is not None else QUndoStack(self)
         self._today = today
         self._account: int | None = None
+        self._generation = 0  # which request the pane waits for (older results are dropped)
+        self._notes_pending: list[int] = []
         self._detail: AccountDetail | None = None
         self.explanation: HealthExplanation | None = None
         self.author: str | None = _default_author()
         self._build_ui()
-        self.show_account(None)
+        self.show_account(None if state is None else state.focus)
+        if state is not None:
+            # The pane shows the focused account of the window's state and follows it.
+            self._state = state
+            state.focusChanged.connect(self.show_account)
+            state.accountsChanged.connect(self._accounts_changed)
+            state.bookReplaced.connect(self.refresh)
+
+    def _accounts_changed(self, ids: np.ndarray) -> None:
+        if self._account is not None and self._account in np.asarray(ids).tolist():
+            self.refresh()
 
     # ---------------------------------------------------------------- construction
     def _build_ui(self) -> None:
@@ -126,7 +145,7 @@ class AccountDetailPane(QWidget):
         outer.addWidget(self._stack)
         self._empty = QLabel("Select an account in the table or the chart…", self)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty.setStyleSheet("color: #777; font-size: 13px;")
+        self._empty.setStyleSheet(theme.muted_css() + " font-size: 13px;")
         self._stack.addWidget(self._empty)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -172,28 +191,31 @@ class AccountDetailPane(QWidget):
     def _build_usage(self, parent: QWidget) -> QGroupBox:
         box = QGroupBox("Monthly active users, last 24 months", parent)
         lay = QVBoxLayout(box)
-        self.usage_plot = pg.PlotWidget(parent=box, background="w")
+        # The key sits above the chart, never over its lines (a pyqtgraph legend inside
+        # the plot covered the first months).
+        self.usage_key = QLabel(box)
+        self.usage_key.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.usage_key)
+        self.usage_plot = pg.PlotWidget(parent=box)
+        theme.style_plot(self.usage_plot)
         self.usage_plot.setFixedHeight(170)
         self.usage_plot.setMenuEnabled(False)
         self.usage_plot.setMouseEnabled(x=False, y=False)
         self.usage_plot.hideButtons()
         self.usage_plot.showGrid(y=True, alpha=0.2)
-        self.usage_plot.addLegend(offset=(6, 4), labelTextColor="#222")
+        blue = theme.accent("#0072B2", "#56B4E9")
         self._mau_curve = self.usage_plot.plot(
-            [], [], pen=pg.mkPen("#0072B2", width=2), symbol="o", symbolSize=5,
-            symbolBrush="#0072B2", name="MAU", connect="finite",
+            [], [], pen=pg.mkPen(blue, width=2), symbol="o", symbolSize=5,
+            symbolBrush=blue, name="MAU", connect="finite",
         )  # fmt: skip
         self._seat_curve = self.usage_plot.plot(
-            [], [], pen=pg.mkPen("#777", width=1.5, style=Qt.PenStyle.DashLine),
+            [], [], pen=pg.mkPen(theme.accent("#777777", "#A0A0A0"), width=1.5,
+                                 style=Qt.PenStyle.DashLine),
             name="Licensed seats", connect="finite",
         )  # fmt: skip
-        for name in ("left", "bottom"):
-            ax = self.usage_plot.getAxis(name)
-            ax.setPen(pg.mkPen("#444"))
-            ax.setTextPen(pg.mkPen("#222"))
         lay.addWidget(self.usage_plot)
         self.usage_empty = QLabel("No usage data.", box)
-        self.usage_empty.setStyleSheet("color: #777; font-style: italic;")
+        self.usage_empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.usage_empty)
         return box
 
@@ -214,35 +236,55 @@ class AccountDetailPane(QWidget):
         return self._undo
 
     def refresh(self) -> None:
-        """Reload the current account (after imports, overrides, notes)."""
+        """Reload the current account (after imports, overrides, notes) on a reader; the
+        pane keeps showing what it has until the new data arrives, then emits ``shown``."""
+        self._generation += 1
         if self._account is None:
             self._detail = None
             self._stack.setCurrentIndex(0)
+            self.shown.emit(None)
             return
-        try:
-            self._detail = load_detail(self._store, self._account, self._today)
-        except UserError:  # deleted by an import rollback, for instance
+        generation = self._generation
+        run_task(
+            _read_account,
+            self._store,
+            self._account,
+            self._today,
+            done=lambda data: self._loaded(generation, data),
+            failed=lambda _message: self._loaded(generation, None),
+        )
+
+    def _loaded(self, generation: int, data: _PaneData | None) -> None:
+        if generation != self._generation:
+            return  # the user has moved on to another account
+        if data is None:  # deleted by an import rollback, for instance
             self._account, self._detail = None, None
             self._stack.setCurrentIndex(0)
-            return
-        self._fill(self._detail)
-        self._stack.setCurrentIndex(1)
+        else:
+            self._detail = data[0]
+            self._fill(*data)
+            self._stack.setCurrentIndex(1)
+        self.shown.emit(self._account)
+        pending, self._notes_pending = self._notes_pending, []
+        for account_id in pending:
+            self.noteAdded.emit(account_id)
 
-    def add_note(self, body: str, kind: str = "note") -> int | None:
-        """Add a note to the current account as an undoable command; returns its id."""
+    def add_note(self, body: str, kind: str = "note") -> AddNoteCommand | None:
+        """Add a note to the current account as an undoable command (written on the writer;
+        ``noteAdded`` follows once it is stored); returns the command."""
         if self._account is None:
             return None
         cmd = AddNoteCommand(
             self._store, self._account, body, self.author, kind, on_change=self._note_changed
         )
         self._undo.push(cmd)
-        return cmd.note_id
+        return cmd
 
     # ---------------------------------------------------------------- filling
-    def _fill(self, d: AccountDetail) -> None:
+    def _fill(self, d: AccountDetail, ex: HealthExplanation | None, changes: list[Any]) -> None:
         self.header.set_header(d.header, d.snapshots)
         self._fill_usage(d)
-        self._fill_breakdown(d)
+        self._fill_breakdown(d, ex, changes)
         s = self.sections
         s["contacts"].set_rows(d.contacts)
         s["tickets"].set_rows(d.tickets)
@@ -253,9 +295,9 @@ class AccountDetailPane(QWidget):
         s["provenance"].set_rows(d.provenance)
         self.billing_label.setText(_billing_text(d))
 
-    def _fill_breakdown(self, d: AccountDetail) -> None:
-        aid = d.header.account_id
-        ex = explain(self._store, aid)
+    def _fill_breakdown(
+        self, d: AccountDetail, ex: HealthExplanation | None, changes: list[Any]
+    ) -> None:
         self.explanation = ex
         empty = (
             "Not scored: churned accounts are not scored."
@@ -263,7 +305,7 @@ class AccountDetailPane(QWidget):
             else "Not scored yet: rescore the book after importing its data."
         )
         self.breakdown.show_explanation(ex, empty)
-        self.breakdown.show_changes(history(self._store, aid).changes if ex else [], ex)
+        self.breakdown.show_changes(changes, ex)
         if ex is not None:
             self.breakdown.fit_all_rows()
         title = "Health breakdown"
@@ -272,22 +314,36 @@ class AccountDetailPane(QWidget):
     def _fill_usage(self, d: AccountDetail) -> None:
         u = d.usage
         x = np.arange(len(u.months), dtype=float)
-        has = bool(np.isfinite(u.mau).any() or np.isfinite(u.seats).any())
+        seats, seats_label = _seat_line(u.seats, d.header.seats)
+        has = bool(np.isfinite(u.mau).any() or np.isfinite(seats).any())
         self.usage_plot.setVisible(has)
         self.usage_empty.setVisible(not has)
+        self.usage_key.setVisible(has)
         self._mau_curve.setData(x, u.mau)
-        self._seat_curve.setData(x, u.seats)
-        ticks = [(float(i), m.strftime("%b %y")) for i, m in enumerate(u.months) if i % 3 == 2]
+        self._seat_curve.setData(x, seats)
+        key = ["<span style='color:#0072B2'>●━</span> MAU"]
+        if seats_label:
+            key.append(f"<span style='color:#777'>╌╌</span> {seats_label}")
+        self.usage_key.setText("&nbsp;&nbsp;&nbsp;".join(key))
+        # Every 3rd month when there is room for "Mar 25" labels, else every 6th.
+        step = 3 if self.usage_plot.width() >= 420 else 6
+        ticks = [
+            (float(i), m.strftime("%b %y"))
+            for i, m in enumerate(u.months)
+            if (len(u.months) - 1 - i) % step == 0
+        ]
         self.usage_plot.getAxis("bottom").setTicks([ticks])
-        top = np.nanmax(np.concatenate([u.mau, u.seats])) if has else 1.0
+        top = np.nanmax(np.concatenate([u.mau, seats])) if has else 1.0
         self.usage_plot.setXRange(-0.5, len(u.months) - 0.5, padding=0)
         self.usage_plot.setYRange(0, float(top) * 1.1 + 1, padding=0)
 
     # ---------------------------------------------------------------- actions
     def _note_changed(self, account_id: int) -> None:
         if account_id == self._account:
+            self._notes_pending.append(account_id)  # told once the pane shows the note
             self.refresh()
-        self.noteAdded.emit(account_id)
+        else:
+            self.noteAdded.emit(account_id)
 
     def _request_override(self) -> None:
         if self._account is not None:
@@ -305,14 +361,43 @@ class AccountDetailPane(QWidget):
                 self.add_note(body, kind)
 
 
+_PaneData = tuple[AccountDetail, HealthExplanation | None, list[Any]]
+
+
+def _read_account(store: Store, account_id: int, today: date | None) -> _PaneData | None:
+    """On a reader: the account's detail, its health breakdown and the measures that moved
+    it (None when the account no longer exists)."""
+    try:
+        detail = load_detail(store, account_id, today)
+    except UserError:
+        return None
+    ex = explain(store, account_id)
+    changes = list(history(store, account_id).changes) if ex is not None else []
+    return detail, ex, changes
+
+
+def _seat_line(monthly: np.ndarray, contracted: int | None) -> tuple[np.ndarray, str]:
+    """The seats line and its key: licensed seats per month when the usage export has them,
+    else the contract's seats as a flat line (imported books often have only those)."""
+    finite = np.isfinite(monthly)
+    if finite.sum() >= 2:
+        return monthly, "Licensed seats"
+    if contracted:
+        return np.full(monthly.shape, float(contracted)), "Contracted seats"
+    if finite.any():  # one month: a line needs two points, so draw it flat
+        return np.full(monthly.shape, float(monthly[finite][0])), "Licensed seats"
+    return monthly, ""
+
+
 def _billing_text(d: AccountDetail) -> str:
     b = d.billing
     if b is None:
         return "<i>No billing state on file.</i>"
     if b.state == "past_due":
-        bal = "" if b.balance_due is None else f", balance ${b.balance_due:,.0f}"
+        bal = "" if b.balance_due is None else f", balance {money(b.balance_due)}"
         return (
-            f"<span style='color:#B00020'><b>Past due</b> {b.days_past_due} days{bal}</span>"
+            f"<span style='color:{theme.warn_colour().name()}'><b>Past due</b> "
+            f"{b.days_past_due} days{bal}</span>"
             f" (as of {b.as_of.isoformat()})"
         )
     return f"<b>{b.state.replace('_', ' ').capitalize()}</b> (as of {b.as_of.isoformat()})"

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui import theme
+from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_chrome import ScatterChrome
 from desktop_app.ui.views.scatter_data import QuadrantStat
@@ -39,35 +41,32 @@ from desktop_app.ui.views.scatter_items import (
 from desktop_app.ui.views.scatter_toolbar import ScatterToolbar, context_menu
 
 HIT_RADIUS_PX = 8.0
-GRID_COLOUR = "#E4E4E4"
 #: Fixed: room for "not scored" / "no response" on every axis choice, no relayout per book.
 Y_AXIS_WIDTH = 84
 #: Selection rings: this much wider than the point they surround, white halo under them.
 RING_PAD, HOVER_PAD = 9.0, 11.0
 _RING_PEN = pg.mkPen(SELECTED_COLOUR, width=3)
-_HALO_PEN = pg.mkPen("#FFFFFF", width=6.5)
 
 
 class PortfolioScatter(QWidget):
     """Usage x health scatter of the whole book; the lead wires it to the table and pane."""
 
-    selectionChanged = Signal(object)  # np.ndarray[int64] of account ids (user action)
+    #: The user selected in the chart (click, rectangle, lasso); the state is already told.
+    selectionChanged = Signal(object)
     accountActivated = Signal(int)
     overrideRequested = Signal(int)
     noteRequested = Signal(int)
     transitionRequested = Signal(object)
     quadrantsChanged = Signal()
+    axesChanged = Signal(str, str)  # x and y axis titles, for the dock's title
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, state: BookState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._book = BookColumns.empty()
+        self._state = state
         self._x_axis, self._y_axis = "mau", "health"
         self._window = 90
-        self._nps: np.ndarray | None = None
-        self._mask = np.ones(0, dtype=bool)
         self._vis = np.empty(0, dtype=np.int64)  # book row indices currently plotted
-        self._selected = np.empty(0, dtype=np.int64)  # selected account ids
-        self._sorter = np.empty(0, dtype=np.int64)
+        self._fitted = True  # the view shows the whole book (no user zoom): refit on resize
         self._brushes = np.array(band_brushes(), dtype=object)
         self._density_styles = DensityStyles(RING_PAD)
         self._density: sd.Density | None = None
@@ -78,6 +77,26 @@ class PortfolioScatter(QWidget):
         self._arrays = sd.plot_arrays(self._book, self._x_axis, self._y_axis, None)
         self._style_full()
         self._set_density(sd.density_for(0))  # builds the legend
+        state.bookReplaced.connect(self._book_replaced)
+        state.accountsChanged.connect(self._accounts_changed)
+        state.maskChanged.connect(self._apply_mask)
+        state.selectionChanged.connect(self._update_overlay)
+        state.extrasChanged.connect(self._extras_changed)
+        if len(state.book):
+            self._book_replaced()
+
+    @property
+    def state(self) -> BookState:
+        """The state this chart follows (napari's ``QtViewer.viewer``)."""
+        return self._state
+
+    @property
+    def _book(self) -> BookColumns:
+        return self._state.book
+
+    @property
+    def _mask(self) -> np.ndarray:
+        return self._state.mask
 
     # ---------------------------------------------------------------- construction
     def _build_ui(self) -> None:
@@ -96,16 +115,17 @@ class PortfolioScatter(QWidget):
         self._axis_y = PortfolioAxis("left")
         self._vb = SelectViewBox()
         self._glw = pg.GraphicsLayoutWidget(self)
-        self._glw.setBackground("w")
+        self._glw.setBackground(theme.chart_background())
         self.plot_item = self._glw.addPlot(
             row=0, col=0, viewBox=self._vb, axisItems={"bottom": self._axis_x, "left": self._axis_y}
         )
+        fg = theme.chart_foreground()
         for ax in (self._axis_x, self._axis_y):
-            ax.setPen(pg.mkPen("#444"))
-            ax.setTextPen(pg.mkPen("#222"))
-            # An opaque light grid under the points: alpha-blended grid lines (showGrid's
+            ax.setPen(pg.mkPen(theme.blend(fg, theme.chart_background(), 0.7)))
+            ax.setTextPen(pg.mkPen(fg))
+            # An opaque faint grid under the points: alpha-blended grid lines (showGrid's
             # alpha) cost ~20 ms per paint on the raster engine and were drawn over the points.
-            ax.setTickPen(pg.mkPen(GRID_COLOUR))
+            ax.setTickPen(pg.mkPen(theme.grid_colour()))
             ax.setStyle(tickAlpha=255)
             ax.setZValue(-1)
         self.plot_item.showGrid(x=True, y=True)
@@ -116,7 +136,8 @@ class PortfolioScatter(QWidget):
         layout.addWidget(self._glw, 1)
         self._scatter = PassiveScatter(pxMode=True, pen=self._pen)
         # Selection: a blue ring on a white halo, above every point (readable on a 100k blob).
-        self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=_HALO_PEN)
+        halo = pg.mkPen(theme.chart_background(), width=6.5)
+        self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=halo)
         self._overlay = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=_RING_PEN)
         self._hover = PassiveScatter(
             pxMode=True, symbol="o", size=22, brush=None, pen=pg.mkPen("#000", width=1.5)
@@ -135,43 +156,27 @@ class PortfolioScatter(QWidget):
         self._vb.on_lasso = self._on_lasso
         self._glw.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._vb.sigRangeChanged.connect(lambda *_: self._chrome.place_texts())
+        self._vb.sigRangeChangedManually.connect(self._zoomed)
+        self._vb.sigResized.connect(self._resized)
 
     # ---------------------------------------------------------------- public API
-    def set_book(self, book: BookColumns) -> None:
-        """Show a (new) book; keeps the selection of ids that still exist and the view."""
-        first = len(self._book) == 0
-        self._book = book
-        self._sorter = np.argsort(book.account_id, kind="stable")
-        if self._nps is not None and self._nps.shape[0] != len(book):
-            self._nps = None
-        self._mask = np.ones(len(book), dtype=bool)
-        self._selected = self._selected[np.isin(self._selected, book.account_id)]
-        self._rebuild(reset_lines=first)
-        if first:
-            self.reset_view()
+    # ---------------------------------------------------------------- following the state
+    def _book_replaced(self) -> None:
+        """A new book: rebuild, put the guide lines at its medians and fit the view to it."""
+        self._rebuild(reset_lines=True)
+        self.reset_view()
         self._settle()
 
-    def set_nps(self, latest: np.ndarray) -> None:
-        """Latest NPS score per account, aligned with the book (NaN: no response)."""
-        self._nps = np.asarray(latest, dtype=np.float64)
+    def _accounts_changed(self, _ids: np.ndarray) -> None:
+        """Some accounts changed (bands, scores): restyle, keep the user's view and lines."""
+        self._rebuild(reset_lines=False)
+
+    def _extras_changed(self) -> None:
         if self._y_axis == "nps":
             self._rebuild(reset_lines=False)
 
-    def set_mask(self, mask: np.ndarray) -> None:
-        """Plot only the accounts in ``mask`` (the filter mask shared with the table)."""
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape[0] != len(self._book):
-            raise ValueError(f"mask has {mask.shape[0]} rows, the book {len(self._book)}")
-        self._mask = mask
-        self._apply_mask()
-
-    def set_selection(self, account_ids: np.ndarray) -> None:
-        """Highlight these accounts (from the table); does not emit ``selectionChanged``."""
-        self._selected = np.unique(np.asarray(account_ids, dtype=np.int64))
-        self._update_overlay()
-
     def selection(self) -> np.ndarray:
-        return self._selected.copy()
+        return self._state.selection.copy()
 
     def set_axes(self, x: str, y: str) -> None:
         if x not in sd.X_AXES or y not in sd.Y_AXES:
@@ -179,6 +184,7 @@ class PortfolioScatter(QWidget):
         changed = (x, y) != (self._x_axis, self._y_axis)
         self._x_axis, self._y_axis = x, y
         self.toolbar.show_axes(x, y)
+        self.axesChanged.emit(sd.X_AXES[x], sd.Y_AXES[y])
         if changed:
             self._rebuild(reset_lines=True)
             self.reset_view()
@@ -197,12 +203,34 @@ class PortfolioScatter(QWidget):
         self.mode_actions[mode].setChecked(True)
 
     def reset_view(self) -> None:
-        """Fit x to the data; y always shows its whole scale plus the "missing" row."""
-        self._vb.enableAutoRange(axis=pg.ViewBox.XAxis)
+        """Fit x to the data; y shows its whole scale, the "missing" row and room for the
+        quadrant labels above and below the points (so no label covers a big point)."""
+        self._fitted = True
+        # One explicit fit (autoRange also turns pyqtgraph's auto-ranging off): the view
+        # changes when the book does, never behind the user's back while they zoom or filter.
         self._vb.autoRange(padding=0.04)
+        self._fit_y()
+
+    def _fit_y(self) -> None:
         self._vb.disableAutoRange(axis=pg.ViewBox.YAxis)
         lo, hi = sd.Y_RANGE[self._y_axis]
+        height = float(self._vb.height())
+        pad_px = self._chrome.label_height() + float(np.max(self._point_sizes)) / 2 + 2
+        lo, hi = sd.padded_range(lo, hi, pad_px, height)
         self._vb.setYRange(lo, hi, padding=0)
+
+    def _zoomed(self, *_args: object) -> None:
+        self._fitted = False
+
+    def _resized(self, *_args: object) -> None:
+        # A fit made before the view had its size (a chart created with its book) used
+        # a zero-pixel view: fit again now that pixels mean something.
+        if self._fitted:
+            self.reset_view()
+
+    def is_fitted(self) -> bool:
+        """True while the view shows the whole book (no zoom or pan by the user)."""
+        return self._fitted
 
     def export_image(self, path: str) -> None:
         """Write the chart to ``path``: SVG for ``.svg``, otherwise PNG."""
@@ -271,7 +299,7 @@ class PortfolioScatter(QWidget):
         self._chrome.set_legend(self._brushes, self._size_top, density.size_factor)
 
     def _rebuild(self, *, reset_lines: bool) -> None:
-        nps = self._nps if self._y_axis == "nps" else None
+        nps = self._state.nps if self._y_axis == "nps" else None
         self._arrays = sd.plot_arrays(self._book, self._x_axis, self._y_axis, nps)
         a = self._arrays
         money = self._x_axis in ("mrr", "arr")
@@ -288,7 +316,7 @@ class PortfolioScatter(QWidget):
         self._style_full()
         self._apply_mask()
 
-    def _apply_mask(self) -> None:
+    def _apply_mask(self, *_args: object) -> None:
         vis = np.flatnonzero(self._mask).astype(np.int64)
         self._vis = vis
         a = self._arrays
@@ -301,10 +329,11 @@ class PortfolioScatter(QWidget):
         self._update_overlay()
         self._update_quadrants()
 
-    def _update_overlay(self) -> None:
+    def _update_overlay(self, *_args: object) -> None:
         rows = np.empty(0, dtype=np.int64)
-        if self._selected.size and self._vis.size:
-            sel_rows = self._rows_of(self._selected)
+        selected = self._state.selection
+        if selected.size and self._vis.size:
+            sel_rows = self._state.rows_of(selected)
             rows = sel_rows[self._mask[sel_rows]]
         x, y, codes = self._arrays.x[rows], self._arrays.y[rows], self._size_idx[rows]
         install_points(self._halo, x, y, codes, self._ring_styles)
@@ -319,17 +348,6 @@ class PortfolioScatter(QWidget):
         stats = sd.quadrant_stats(a.x[vis], a.y[vis], self._book.arr[vis], valid, xl, yl, names)
         self._chrome.set_stats(stats)
 
-    def _rows_of(self, ids: np.ndarray) -> np.ndarray:
-        """Book row indices of ``ids`` (unknown ids dropped)."""
-        if ids.size == 0 or len(self._book) == 0:
-            return np.empty(0, dtype=np.int64)
-        book_ids = self._book.account_id
-        pos = np.searchsorted(book_ids, ids, sorter=self._sorter)
-        pos = np.clip(pos, 0, len(book_ids) - 1)
-        rows = self._sorter[pos]
-        out: np.ndarray = rows[book_ids[rows] == ids]
-        return out
-
     # ---------------------------------------------------------------- interaction
     def _hit(self, x: float, y: float) -> int:
         pw, ph = self._vb.viewPixelSize()
@@ -337,13 +355,13 @@ class PortfolioScatter(QWidget):
             return -1
         return sd.nearest_index(self._vx, self._vy, x, y, 1.0 / pw, 1.0 / ph, HIT_RADIUS_PX)
 
-    def _emit_selection(self, ids: np.ndarray) -> None:
-        self._selected = np.unique(ids.astype(np.int64))
-        self._update_overlay()
-        self.selectionChanged.emit(self._selected.copy())
+    def _emit_selection(self, ids: np.ndarray, focus: int | str | None = "auto") -> None:
+        """A selection made in the chart: the state tells every view (this one included)."""
+        self._state.select(ids.astype(np.int64), focus=focus)
+        self.selectionChanged.emit(self._state.selection.copy())
 
     def _combine(self, ids: np.ndarray, add: bool) -> np.ndarray:
-        return np.union1d(self._selected, ids) if add else ids
+        return np.union1d(self._state.selection, ids) if add else ids
 
     def click_at(self, pos: QPointF, modifiers: Any = Qt.KeyboardModifier.NoModifier) -> None:
         """Select the point under ``pos`` (view coordinates); Ctrl toggles; empty clears."""
@@ -356,14 +374,15 @@ class PortfolioScatter(QWidget):
             if not ctrl:
                 self._emit_selection(np.empty(0, dtype=np.int64))
             return
-        aid = self._book.account_id[self._vis[i]]
+        aid = int(self._book.account_id[self._vis[i]])
+        selected = self._state.selection
         if ctrl:
-            if aid in self._selected:
-                self._emit_selection(self._selected[self._selected != aid])
+            if aid in selected:
+                self._emit_selection(selected[selected != aid])
             else:
-                self._emit_selection(np.append(self._selected, aid))
+                self._emit_selection(np.append(selected, aid), focus=aid)
         else:
-            self._emit_selection(np.array([aid], dtype=np.int64))
+            self._emit_selection(np.array([aid], dtype=np.int64), focus=aid)
 
     def _on_double_click(self, pos: QPointF) -> None:
         i = self._hit(pos.x(), pos.y())
@@ -405,7 +424,7 @@ class PortfolioScatter(QWidget):
 
     def context_menu_for(self, account_id: int | None) -> QMenu:
         """The right-click menu for a point (or the background when ``account_id`` is None)."""
-        return context_menu(self, account_id, self._selected)
+        return context_menu(self, account_id, self._state.selection)
 
     def _on_context(self, pos: QPointF, ev: Any) -> None:
         i = self._hit(pos.x(), pos.y())

@@ -33,7 +33,9 @@ LOG_ZERO_FLOOR = float(np.log10(0.5))
 LOG_MISSING_FLOOR = float(np.log10(0.25))
 #: Health / NPS rows for accounts without a value ("not scored", "no response").
 Y_MISSING = {"health": -10.0, "nps": -1.5}
-Y_RANGE = {"health": (-26.0, 106.0), "nps": (-3.0, 10.7)}
+#: The y extent of the data (the "missing" row to the top of the scale); the view adds room
+#: for the quadrant labels and the points' radius (``padded_range``).
+Y_RANGE = {"health": (-10.0, 100.0), "nps": (-1.5, 10.0)}
 Y_DEFAULT_THRESHOLD = {"health": 70.0, "nps": 7.0}
 QUADRANT_X_NAMES = {
     "mau": "usage",
@@ -196,6 +198,16 @@ def plot_arrays(book: BookColumns, x_axis: str, y_axis: str, nps: FloatArray | N
     return PlotArrays(x, y, x_log, x_floors, y_floors, x_ok, y_ok)
 
 
+def padded_range(lo: float, hi: float, pad_px: float, height_px: float) -> tuple[float, float]:
+    """A view range over [lo, hi] with ``pad_px`` pixels free above and below, on a view
+    ``height_px`` tall: the pad is in pixels, so its size in data units depends on the range
+    itself (span = data / (1 - 2 * pad / height))."""
+    p = pad_px / height_px if height_px > 0 else 0.1
+    p = min(max(p, 0.03), 0.3)  # a tiny or collapsed view still shows the data
+    span = (hi - lo) / (1.0 - 2.0 * p)
+    return lo - p * span, hi + p * span
+
+
 def symbol_codes(book: BookColumns, renewal_window_days: int) -> npt.NDArray[np.int8]:
     """0 active, 1 renewal inside the window, 2 churned organic, 3 churned otherwise."""
     codes = np.zeros(len(book), dtype=np.int8)
@@ -230,9 +242,12 @@ def size_index(arr: FloatArray, top: float) -> npt.NDArray[np.int64]:
 
 
 def legend_arr_values(top: float) -> list[float]:
-    """Three round ARR values for the size legend (largest at or below ``top``)."""
+    """Three round ARR values for the size legend (largest at or below ``top``).
+
+    None for a book without revenue (an empty book must not show a "$1 ARR" entry).
+    """
     if top <= 1:
-        return [1.0]
+        return []
     mag = 10 ** np.floor(np.log10(top))
     big = float(np.floor(top / mag) * mag)
     vals = [big, big / 10, big / 100]

@@ -1,11 +1,10 @@
-"""Undoable health overrides: QUndoCommands that call the override services."""
+"""Undoable health overrides: QUndoCommands that call the override services on the writer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-
-from PySide6.QtGui import QUndoCommand
+from typing import Any
 
 from desktop_app.services.health_overrides import (
     active_overrides,
@@ -14,13 +13,14 @@ from desktop_app.services.health_overrides import (
     set_override,
 )
 from desktop_app.store.engine import Store
+from desktop_app.ui.undo import WriterCommand
 
 
 def _active_id(store: Store, account_id: int) -> int | None:
     return next((o.id for o in active_overrides(store) if o.account_id == account_id), None)
 
 
-class SetOverrideCommand(QUndoCommand):
+class SetOverrideCommand(WriterCommand):
     """Set an account's band; undo restores the override that was active before (if any)."""
 
     def __init__(
@@ -32,18 +32,23 @@ class SetOverrideCommand(QUndoCommand):
         note: str | None,
         author: str | None,
         expires_on: date | None,
-        on_change: Callable[[int], None],
-        parent: QUndoCommand | None = None,
+        on_change: Callable[[int], Any],
+        on_error: Callable[[str], Any] | None = None,
     ) -> None:
-        super().__init__(f"Override health to {band}", parent)
+        super().__init__(f"Override health to {band}", account_id, on_change, on_error)
         self.store = store
-        self.account_id = account_id
         self._values = (band, reason_code, note, author, expires_on)
-        self._on_change = on_change
         self.override_id: int | None = None
         self._previous: int | None = None
 
     def redo(self) -> None:
+        self._write(self._redo)
+
+    def undo(self) -> None:
+        self._write(self._undo)
+
+    # On the writer thread ------------------------------------------------------------
+    def _redo(self) -> None:
         if self.override_id is None:
             self._previous = _active_id(self.store, self.account_id)
             band, reason, note, author, expires = self._values
@@ -52,17 +57,15 @@ class SetOverrideCommand(QUndoCommand):
             )
         else:
             restore_override(self.store, self.override_id)
-        self._on_change(self.account_id)
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         if self.override_id is not None:
             clear_override(self.store, self.override_id, self._values[3])
         if self._previous is not None:
             restore_override(self.store, self._previous)
-        self._on_change(self.account_id)
 
 
-class ClearOverrideCommand(QUndoCommand):
+class ClearOverrideCommand(WriterCommand):
     """Clear an override (the computed band applies again); undo re-activates it."""
 
     def __init__(
@@ -71,20 +74,16 @@ class ClearOverrideCommand(QUndoCommand):
         override_id: int,
         account_id: int,
         by: str | None,
-        on_change: Callable[[int], None],
-        parent: QUndoCommand | None = None,
+        on_change: Callable[[int], Any],
+        on_error: Callable[[str], Any] | None = None,
     ) -> None:
-        super().__init__("Clear health override", parent)
+        super().__init__("Clear health override", account_id, on_change, on_error)
         self.store = store
         self.override_id = override_id
-        self.account_id = account_id
         self.by = by
-        self._on_change = on_change
 
     def redo(self) -> None:
-        clear_override(self.store, self.override_id, self.by)
-        self._on_change(self.account_id)
+        self._write(lambda: clear_override(self.store, self.override_id, self.by))
 
     def undo(self) -> None:
-        restore_override(self.store, self.override_id)
-        self._on_change(self.account_id)
+        self._write(lambda: restore_override(self.store, self.override_id))

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from PySide6.QtGui import QUndoCommand
+from typing import Any
 
 from desktop_app.services.notes import NoteRecord, add_note, delete_note, restore_note
 from desktop_app.store.engine import Store
+from desktop_app.ui.undo import WriterCommand
 
 
-class AddNoteCommand(QUndoCommand):
+class AddNoteCommand(WriterCommand):
     """Add a note to an account; undo deletes it, redo puts the same note (same id) back.
 
-    ``on_change(account_id)`` runs after every redo/undo so views can refresh.
+    ``on_change(account_id)`` runs after every redo/undo (once written) so views can refresh.
     """
 
     def __init__(
@@ -23,17 +23,23 @@ class AddNoteCommand(QUndoCommand):
         body: str,
         author: str | None = None,
         kind: str = "note",
-        on_change: Callable[[int], None] | None = None,
+        on_change: Callable[[int], Any] | None = None,
+        on_error: Callable[[str], Any] | None = None,
     ) -> None:
-        super().__init__(f"Add {kind}")
+        super().__init__(f"Add {kind}", account_id, on_change, on_error)
         self._store = store
-        self.account_id = account_id
         self._body, self._author, self._kind = body, author, kind
-        self._on_change = on_change
         self.note_id: int | None = None
         self._deleted: NoteRecord | None = None
 
     def redo(self) -> None:
+        self._write(self._redo)
+
+    def undo(self) -> None:
+        self._write(self._undo)
+
+    # On the writer thread ------------------------------------------------------------
+    def _redo(self) -> None:
         if self._deleted is not None:
             self.note_id = restore_note(self._store, self._deleted)
             self._deleted = None
@@ -41,13 +47,7 @@ class AddNoteCommand(QUndoCommand):
             self.note_id = add_note(
                 self._store, self.account_id, self._body, self._author, self._kind
             )
-        self._notify()
 
-    def undo(self) -> None:
+    def _undo(self) -> None:
         if self.note_id is not None:
             self._deleted = delete_note(self._store, self.note_id)
-        self._notify()
-
-    def _notify(self) -> None:
-        if self._on_change is not None:
-            self._on_change(self.account_id)
