@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+from sqlalchemy import text
 
 from desktop_app.services.book_update import load_rows, merge_rows
 from desktop_app.services.health_overrides import set_override
@@ -52,8 +53,13 @@ def test_a_deleted_account_leaves_the_merged_book(demo_store: Store, today: date
     book = load_book(demo_store, today)
     aid = int(book.account_id[3])
     with demo_store.engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        conn.exec_driver_sql("DELETE FROM accounts WHERE id = ?", (aid,))
+        # Delete the row alone, as another client's import could: foreign keys off for this
+        # transaction (each dialect has its own switch).
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        else:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        conn.execute(text("DELETE FROM accounts WHERE id = :id"), {"id": aid})
     merged = merge_rows(book, load_rows(demo_store, [aid], today), [aid])
     assert len(merged) == len(book) - 1
     assert aid not in merged.account_id.tolist()
