@@ -55,7 +55,12 @@ def _records(
     mrr, arr = _optional(book.mrr[rows]), _optional(book.arr[rows])
     score = _optional(book.health_score[rows])
     tickets = col("open_tickets") if "tickets" in book.sources else [None] * len(rows)
-    reasons = col("band_reason")
+    # health_band is the band in force; where a person overrode it, the reason says so
+    # before the computed band's own reason, so the two never contradict each other.
+    reasons = [
+        r if o is None else f"{o}: set by hand (computed — {r or 'not scored'})"
+        for r, o in zip(col("band_reason"), col("override_band"), strict=True)
+    ]
     ids = col("account_id")
     columns = zip(
         ids, col("sf_account_id"), col("name"), col("owner"), col("team_lead"), col("lms_id"),

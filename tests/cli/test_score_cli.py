@@ -147,3 +147,28 @@ def test_scorecard_fit_refuses_a_tiny_horizon(demo_path, capsys):
     err = capsys.readouterr().err
     assert "horizon" in err
     assert "Traceback" not in err
+
+
+def test_an_overridden_band_says_so_in_its_reason(demo_path, capsys):
+    from desktop_app.services.database import open_database
+    from desktop_app.services.health_overrides import set_override
+
+    assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    risky = next(r for r in rows if r["health_band"] == "Risky/Unstable")
+    from sqlalchemy import select
+
+    from desktop_app.store.schema import Account
+
+    store = open_database(demo_path)
+    with store.sessions() as s:
+        aid = s.scalar(select(Account.id).where(Account.sf_account_id == risky["sf_account_id"]))
+    set_override(store, aid, "Healthy/Stable", "Other", "pilot going well", "Tom")
+    store.dispose()
+    assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
+    key = risky["sf_account_id"]
+    after = next(r for r in json.loads(capsys.readouterr().out) if r["sf_account_id"] == key)
+    assert after["health_band"] == "Healthy/Stable"
+    assert after["health_band_reason"] == (
+        f"Healthy/Stable: set by hand (computed — {risky['health_band_reason']})"
+    )
