@@ -7,8 +7,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app import APP_ID, APP_NAME, ORG, __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.main_window import MainWindow
 
 
 def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> int:
@@ -43,6 +49,7 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
         return 2
     window = MainWindow(store, settings, demo=demo)
     window.show()
+    _close_on_sigterm(app, window)
     if self_test:
         # Used by the packaging smoke test and benchmarks/startup.py: report when the
         # table is filled and painted, then close.
@@ -58,6 +65,24 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
     return int(code)
+
+
+def _close_on_sigterm(app: QApplication, window: MainWindow) -> None:
+    """SIGTERM (logout, ``kill``) closes the window like the user would: state saved, workers
+    cancelled (exports write a temporary file and rename it, so none is left half-written)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close() -> None:
+        window.close()
+        app.quit()
+
+    signal.signal(signal.SIGTERM, lambda _s, _f: QTimer.singleShot(0, close))
+    # Python runs signal handlers only when it holds the interpreter: wake it up.
+    tick = QTimer(window)
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
 
 
 def main() -> int:

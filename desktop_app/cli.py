@@ -2,7 +2,8 @@
 
 Commands, options, exit codes and the keys of ``accounts --json`` are a public interface:
 extend them, never rename them. Exit codes: 0 success, 2 bad input or usage (one line on
-stderr, never a traceback), 1 an unexpected internal error, 130 interrupted.
+stderr, never a traceback), 1 an unexpected internal error, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM: the work in progress is cancelled and rolled back like Ctrl-C).
 """
 
 from __future__ import annotations
@@ -16,6 +17,23 @@ from desktop_app import __version__
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """Raised in the main thread when SIGTERM arrives; unwinds (and rolls back) like Ctrl-C."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def install_sigterm() -> None:
+    """Make SIGTERM cancel the command in progress (the GUI installs its own handler)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="SQLite file or SQLAlchemy URL (default: the user data directory)",
     )
+    parser.add_argument(
+        "--adopt-database",
+        action="store_true",
+        help="add Account Desk's tables to a SQLite file another application made",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
@@ -71,20 +94,55 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         handler = run_gui
         args.demo = False
+    if getattr(args, "adopt_database", False):
+        handler = _adopting(handler)
     return run_handler(handler, args)
 
 
-def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    from desktop_app.services.errors import UserError
-    from desktop_app.store.engine import StoreError
+def _adopting(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Open (and so adopt) the database once with ``adopt=True``, then run ``handler``."""
 
+    def run(args: argparse.Namespace) -> int:
+        from desktop_app.services.database import open_database
+
+        open_database(args.db, adopt=True).dispose()
+        return handler(args)
+
+    return run
+
+
+def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from desktop_app.services.errors import UserError
+    from desktop_app.store.engine import StoreError, is_read_only_error, one_line
+
+    if handler.__name__ != "run_gui":
+        install_sigterm()
     try:
         return handler(args)
     except (UserError, StoreError) as exc:
-        print(f"account-desk: error: {exc}", file=sys.stderr)
+        print(f"account-desk: error: {_first_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("account-desk: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("account-desk: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
+    except DBAPIError as exc:
+        if is_read_only_error(exc):
+            where = args.db or "the database"
+            print(f"account-desk: error: {where} is read-only; nothing was written",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
+        print(f"account-desk: error: the database refused: {one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, OperationalError) else EXIT_ERROR
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.io.exporters.rows import is_formula_like
+from desktop_app.io.output import output_target, write_atomically
 
 
 def _safe_csv(value: Any) -> Any:
@@ -22,14 +23,19 @@ def write_table(path: str | Path, headers: Sequence[str], rows: Sequence[Sequenc
     """Write ``rows`` under ``headers``; the format follows the suffix (.csv, else .xlsx).
 
     Text is always written as text (never as a formula). Returns the number of rows.
+    Only a regular file is replaced (``io.output``); raises ``OutputError`` otherwise.
     """
-    target = Path(path)
+    target = output_target(path, overwrite=True)  # the save dialog asked about replacing
     if target.suffix.lower() == ".csv":
-        with target.open("w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(headers)
-            for row in rows:
-                writer.writerow([_safe_csv(v) for v in row])
+
+        def write_csv(tmp: str) -> None:
+            with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(headers)
+                for row in rows:
+                    writer.writerow([_safe_csv(v) for v in row])
+
+        write_atomically(target, ".csv", write_csv)
         return len(rows)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -47,5 +53,5 @@ def write_table(path: str | Path, headers: Sequence[str], rows: Sequence[Sequenc
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
         ws.append(cells)
-    wb.save(target)
+    write_atomically(target, ".xlsx", wb.save)
     return len(rows)
