@@ -86,8 +86,9 @@ class AccountRecord:
     churn_type: str | None
     churn_reason: str | None
     mau: int | None
-    open_tickets: int
+    open_tickets: int | None  # None: no ticket export in the book
     health_score: float | None
     health_band: str | None
     health_override: str | None
     health_measures: dict[str, float] | None = None  # measure id -> contribution
+    health_band_reason: str | None = None  # why the computed band, with its evidence

@@ -17,22 +17,44 @@ in ``resources/scorecard_default.json``):
    ``unresponsive_days``, the main POC's status is one of ``unavailable_poc_statuses``
    (terminated, on leave, unknown) or there is no main POC, or the account is past due by
    at least ``past_due_min_days``; also any account with no measure to score (confidence 0).
+   Each of these needs its data: without a contacts export there is no "no main POC", and
+   without reply dates no one is "unresponsive" (``MeasureInputs`` carries NaN / False then).
 3. **Healthy/Stable** - the score is at least ``healthy_min_score``.
 4. **Risky/Unstable** - everything else.
 
-"Fresh Start" is a transition scenario a team lead chooses, never a computed band.
+"Fresh Start" is a transition scenario a team lead chooses, never a computed band. The rule
+that set each band is kept (``ScoreResult.band_rule``, codes in ``BandRule``) so every screen
+can say why (``domain.band_reasons``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import IntEnum
 
 import numpy as np
 import numpy.typing as npt
 
 from desktop_app.domain.accounts import BAND_CODE, BAND_ORDER, HealthBand
-from desktop_app.domain.arrays import BoolArray, FloatArray, Int8Array, IntArray
-from desktop_app.domain.scorecard import Scorecard
+from desktop_app.domain.arrays import BoolArray, FloatArray, Int8Array, IntArray, ObjArray
+from desktop_app.domain.scorecard import Measure, Scorecard
+
+
+class BandRule(IntEnum):
+    """Which rule of the module docstring set a band (stored beside the band)."""
+
+    ESCALATION = 0
+    POC_SILENT = 1
+    POC_STATUS = 2
+    NO_POC = 3
+    PAST_DUE = 4
+    NO_DATA = 5
+    HEALTHY = 6
+    RISKY = 7
+
+
+def _none(n: int) -> ObjArray:
+    return np.full(n, None, dtype=object)
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,9 +68,21 @@ class MeasureInputs:
     poc_unavailable: BoolArray  # no main POC, or terminated / on leave / unknown
     days_past_due: FloatArray  # NaN = unknown
     organic: BoolArray  # usage decline that tracks the customer's own seats
+    # Evidence for the band reasons (None where unknown); see ``domain.band_reasons``.
+    esc_key: ObjArray | None = None  # the oldest open escalation's key
+    esc_day: FloatArray | None = None  # ... and the day it was opened
+    poc_name: ObjArray | None = None
+    poc_status: ObjArray | None = None
+    #: Sources or fields never imported, as the user knows them ("POC reply dates", ...).
+    not_imported: tuple[str, ...] = field(default=())
+    day: float = float("nan")  # the day the inputs describe
 
     def __len__(self) -> int:
         return int(self.account_id.shape[0])
+
+    def evidence(self, name: str) -> ObjArray:
+        value = getattr(self, name)
+        return _none(len(self)) if value is None else value
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +100,7 @@ class ScoreResult:
     weight: FloatArray  # effective weight in percent (sums to 100 per scored account)
     contribution: FloatArray  # points x weight / 100 (sums to the score)
     organic: BoolArray
+    band_rule: Int8Array | None = None  # ``BandRule`` codes
 
     def __len__(self) -> int:
         return int(self.account_id.shape[0])
@@ -104,6 +139,7 @@ class HealthExplanation:
     dragging: str | None  # measure id costing the most points
     organic_contraction: bool
     override_band: str | None = None
+    band_reason: str | None = None  # the rule that set the band, with its evidence
 
     @property
     def dragging_line(self) -> MeasureLine | None:
@@ -121,6 +157,21 @@ def linear_points(raw: FloatArray, low: float, high: float, invert: bool) -> Flo
     """0 at or below ``low``, 100 at or above ``high`` (reversed when ``invert``); NaN stays."""
     pts: FloatArray = 100.0 * linear_fraction(raw, low, high, invert)
     return pts
+
+
+def log1p10(values: FloatArray | float) -> FloatArray:
+    """``log10(1 + max(v, 0))``: the axis of a log-scale measure; NaN stays."""
+    with np.errstate(invalid="ignore"):
+        out: FloatArray = np.log10(1.0 + np.maximum(np.asarray(values, dtype=np.float64), 0.0))
+    return out
+
+
+def measure_points(m: Measure, raw: FloatArray) -> FloatArray:
+    """Points of ``raw`` under measure ``m`` (linear, or linear on ``log10(1 + x)``)."""
+    if m.scale == "log":
+        lo, hi = float(log1p10(m.low)), float(log1p10(m.high))
+        return linear_points(log1p10(raw), lo, hi, m.invert)
+    return linear_points(raw, m.low, m.high, m.invert)
 
 
 def effective_weights(card: Scorecard, present: BoolArray) -> FloatArray:
@@ -154,13 +205,13 @@ def score_book(card: Scorecard, inputs: MeasureInputs) -> ScoreResult:
         col = inputs.raw.get(m.id)
         if col is not None:
             raw[:, j] = col
-            points[:, j] = linear_points(col, m.low, m.high, m.invert)
+            points[:, j] = measure_points(m, col)
     present = ~np.isnan(points) & (np.array([m.weight for m in card.measures]) > 0)[None, :]
     weight = effective_weights(card, present)
     contribution = np.where(present, np.nan_to_num(points) * weight, 0.0)
     confidence = present.sum(axis=1).astype(np.int64)
     score = np.where(confidence > 0, contribution.sum(axis=1), np.nan)
-    bands = assign_bands(card, inputs, score)
+    bands, rules = assign_bands(card, inputs, score)
     return ScoreResult(
         account_id=inputs.account_id,
         measure_ids=ids,
@@ -173,22 +224,45 @@ def score_book(card: Scorecard, inputs: MeasureInputs) -> ScoreResult:
         weight=weight * 100.0,
         contribution=contribution,
         organic=inputs.organic,
+        band_rule=rules,
     )
 
 
-def assign_bands(card: Scorecard, inputs: MeasureInputs, score: FloatArray) -> Int8Array:
-    """SOP band codes (``BAND_CODE``) by the rules in this module's docstring."""
+def assign_bands(
+    card: Scorecard, inputs: MeasureInputs, score: FloatArray
+) -> tuple[Int8Array, Int8Array]:
+    """SOP band codes (``BAND_CODE``) and the ``BandRule`` that set each, by the docstring."""
     rules = card.bands
+    statuses = np.array(rules.unavailable_poc_statuses, dtype=object)
+    status = inputs.evidence("poc_status")
     with np.errstate(invalid="ignore"):
         escalation = np.nan_to_num(inputs.open_escalations) > 0
-        unresponsive = (inputs.poc_days > rules.unresponsive_days) | inputs.poc_unavailable
+        silent = inputs.poc_days > rules.unresponsive_days
         past_due = inputs.days_past_due >= rules.past_due_min_days
         healthy = score >= rules.healthy_min_score
-    out = np.full(len(inputs), BAND_CODE[HealthBand.RISKY], dtype=np.int8)
-    out[healthy] = BAND_CODE[HealthBand.HEALTHY]
-    out[unresponsive | past_due | np.isnan(score)] = BAND_CODE[HealthBand.UNDEFINED]
-    out[escalation] = BAND_CODE[HealthBand.ESCALATION]
-    return out
+    bad_status = inputs.poc_unavailable & np.isin(status, statuses)
+    no_poc = inputs.poc_unavailable & ~bad_status
+    # Later assignments win: the order below is the reverse of the rules' precedence.
+    rule = np.where(healthy, BandRule.HEALTHY, BandRule.RISKY).astype(np.int8)
+    for mask, code in (
+        (np.isnan(score), BandRule.NO_DATA),
+        (past_due, BandRule.PAST_DUE),
+        (no_poc, BandRule.NO_POC),
+        (bad_status, BandRule.POC_STATUS),
+        (silent, BandRule.POC_SILENT),
+        (escalation, BandRule.ESCALATION),
+    ):
+        rule[mask] = code
+    out = _RULE_BAND[rule]
+    return out, rule
+
+
+_RULE_BAND = np.array(
+    [BAND_CODE[HealthBand.ESCALATION]]
+    + [BAND_CODE[HealthBand.UNDEFINED]] * 5
+    + [BAND_CODE[HealthBand.HEALTHY], BAND_CODE[HealthBand.RISKY]],
+    dtype=np.int8,
+)
 
 
 def explain(result: ScoreResult, i: int) -> HealthExplanation:

@@ -8,16 +8,20 @@ was known then: usage months that had started, tickets opened by ``t`` and still
 current state (contacts' last reply, who a ticket is waiting on, the renewal date) are used
 only within ``CURRENT_WINDOW_DAYS`` of the day the data was observed; earlier they are
 missing (NaN) rather than guessed. Days are float day numbers since 1970-01-01.
+
+A source the book never imported (``HistoryInputs.sources``) is missing, never zero: without a
+ticket export the support measures are NaN (not "no tickets"), without contacts nobody lacks a
+main POC, and without reply dates nobody is unresponsive.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
+from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.churn import organic_contraction
 from desktop_app.domain.health import MeasureInputs
 from desktop_app.domain.scorecard import Scorecard
@@ -25,6 +29,23 @@ from desktop_app.domain.scorecard import Scorecard
 CURRENT_WINDOW_DAYS = 31.0
 STALE_USAGE_MONTHS = 2
 WAITING_NONE, WAITING_US, WAITING_CUSTOMER = 0, 1, 2
+DAYS_PER_MONTH = 365.25 / 12
+TERM_DAYS = 365.0
+
+#: Every source or field a measure can rest on, and how the user knows it.
+SOURCE_LABELS: dict[str, str] = {
+    "usage": "usage",
+    "subscriptions": "subscriptions",
+    "tickets": "tickets",
+    "nps": "NPS responses",
+    "billing": "billing states",
+    "contacts": "contacts",
+    "replies": "POC reply dates",
+    "renewals": "renewal dates",
+}
+ALL_SOURCES = frozenset(SOURCE_LABELS)
+_EMPTY_F = np.empty(0, dtype=np.float64)
+_EMPTY_I = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,9 +77,23 @@ class HistoryInputs:
     b_day: FloatArray
     b_dpd: FloatArray
     observed_day: float
+    # Subscriptions (one row each): MRR, tenure and term end at any day.
+    s_acc: IntArray = field(default_factory=lambda: _EMPTY_I)
+    s_start: FloatArray = field(default_factory=lambda: _EMPTY_F)
+    s_end: FloatArray = field(default_factory=lambda: _EMPTY_F)  # NaN while live
+    s_mrr: FloatArray = field(default_factory=lambda: _EMPTY_F)
+    s_period_end: FloatArray = field(default_factory=lambda: _EMPTY_F)
+    mrr_now: FloatArray | None = None  # (n,) the accounts' MRR column (current state)
+    t_key: ObjArray | None = None  # ticket keys, for band reasons
+    c_name: ObjArray | None = None  # contact names, for band reasons
+    sources: frozenset[str] = ALL_SOURCES  # sources/fields the book has (``SOURCE_LABELS``)
 
     def __len__(self) -> int:
         return int(self.account_id.shape[0])
+
+    def not_imported(self) -> tuple[str, ...]:
+        """Labels of the sources the scoring could use but the book never imported."""
+        return tuple(label for key, label in SOURCE_LABELS.items() if key not in self.sources)
 
 
 def live_at(h: HistoryInputs, t: float) -> BoolArray:
@@ -96,6 +131,7 @@ def usage_measures(
     if known.size == 0 or n == 0:
         return {
             "utilisation": nan,
+            "mau_latest": nan,
             "mau_trend_3m": nan,
             "mau_trend_6m": nan,
             "organic": np.zeros(n),
@@ -109,7 +145,7 @@ def usage_measures(
     seats_now = np.where(np.isnan(seats_now), h.contracted_seats, seats_now)
     with np.errstate(invalid="ignore", divide="ignore"):
         util = np.where(seats_now > 0, mau_now / seats_now, np.nan)
-    out = {"utilisation": util}
+    out = {"utilisation": util, "mau_latest": mau_now}
     organic_any = np.zeros(n, dtype=bool)
     for k in (3, 6):
         prev_col = np.where(cur - k >= 0, cur - k, -1)
@@ -148,9 +184,56 @@ def _latest_per_account(
     return out
 
 
-def ticket_measures(card: Scorecard, h: HistoryInputs, t: float) -> dict[str, FloatArray]:
-    """Ticket counts open at ``t`` (open, escalations, old, waiting on us, auto-closing)."""
+def revenue_measures(h: HistoryInputs, t: float) -> dict[str, FloatArray]:
+    """MRR, tenure (months since the first subscription) and days to the term end at ``t``.
+
+    The term end is the open renewal's date (current state, so only near the observed day),
+    else the next anniversary of the live subscriptions' current period end (of their start
+    when the export has no period end): contracts renew on their anniversary.
+    """
     n = len(h)
+    current = t >= h.observed_day - CURRENT_WINDOW_DAYS
+    out: dict[str, FloatArray] = {}
+    has_subs = "subscriptions" in h.sources and h.s_acc.size > 0
+    with np.errstate(invalid="ignore"):
+        live = (h.s_start <= t) & (np.isnan(h.s_end) | (h.s_end > t))
+        started = h.s_start <= t
+    if has_subs:
+        mrr = np.bincount(h.s_acc[live], weights=h.s_mrr[live], minlength=n)
+        any_sub = np.bincount(h.s_acc, minlength=n) > 0
+        out["mrr"] = np.where(any_sub, mrr, np.nan)
+        first = np.full(n, np.inf)
+        np.minimum.at(first, h.s_acc[started], h.s_start[started])
+        out["tenure_months"] = np.where(np.isinf(first), np.nan, (t - first) / DAYS_PER_MONTH)
+        anchor = np.where(np.isnan(h.s_period_end), h.s_start, h.s_period_end)
+        left = np.mod(anchor - t, TERM_DAYS)
+        left = np.where(left == 0, TERM_DAYS, left)
+        term = np.full(n, np.inf)
+        ok = live & ~np.isnan(left)
+        np.minimum.at(term, h.s_acc[ok], left[ok])
+        out["days_to_term_end"] = np.where(np.isinf(term), np.nan, term)
+    else:
+        out["mrr"] = np.full(n, np.nan)
+        out["tenure_months"] = np.full(n, np.nan)
+        out["days_to_term_end"] = np.full(n, np.nan)
+    if current:
+        if h.mrr_now is not None:
+            out["mrr"] = np.where(np.isnan(out["mrr"]), h.mrr_now, out["mrr"])
+        with np.errstate(invalid="ignore"):
+            renewal = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)
+        out["days_to_term_end"] = np.where(np.isnan(renewal), out["days_to_term_end"], renewal)
+    return out
+
+
+def ticket_measures(card: Scorecard, h: HistoryInputs, t: float) -> dict[str, FloatArray]:
+    """Ticket counts open at ``t`` (open, escalations, old, waiting on us, auto-closing).
+
+    Without a ticket export every count is NaN (unknown), not 0.
+    """
+    n = len(h)
+    if "tickets" not in h.sources:
+        nan = np.full(n, np.nan)
+        return dict.fromkeys(("open_tickets", "open_escalations", "old_tickets"), nan)
     open_at = (h.t_open <= t) & (h.t_close > t)
     out = {
         "open_tickets": _count(h.t_acc, open_at, n),
@@ -169,24 +252,65 @@ def ticket_measures(card: Scorecard, h: HistoryInputs, t: float) -> dict[str, Fl
     return out
 
 
+def _escalation_evidence(h: HistoryInputs, t: float) -> tuple[ObjArray, FloatArray]:
+    """Per account, the key and opening day of its oldest escalation open at ``t``."""
+    n = len(h)
+    keys = np.full(n, None, dtype=object)
+    opened = np.full(n, np.nan)
+    if "tickets" not in h.sources:
+        return keys, opened
+    sel = np.flatnonzero((h.t_open <= t) & (h.t_close > t) & h.t_esc)
+    if sel.size == 0:
+        return keys, opened
+    order = sel[np.lexsort((-h.t_open[sel], h.t_acc[sel]))]  # newest first per account
+    acc = h.t_acc[order]
+    opened[acc] = h.t_open[order]  # later writes win: the oldest remains
+    if h.t_key is not None:
+        keys[acc] = h.t_key[order]
+    return keys, opened
+
+
+def _poc_evidence(h: HistoryInputs, statuses: tuple[str, ...]) -> tuple[ObjArray, ObjArray]:
+    """Per account, a main POC's name (one with an unavailable status first) and that status."""
+    n = len(h)
+    names = np.full(n, None, dtype=object)
+    status = np.full(n, None, dtype=object)
+    main = np.flatnonzero(h.c_main)
+    if main.size == 0:
+        return names, status
+    bad = np.isin(h.c_status[main], np.array(statuses, dtype=str))
+    order = main[np.argsort(bad, kind="stable")]  # unavailable ones written last: they win
+    if h.c_name is not None:
+        names[h.c_acc[order]] = h.c_name[order]
+    flagged = main[bad]
+    status[h.c_acc[flagged]] = h.c_status[flagged]
+    return names, status
+
+
 def contact_measures(
     card: Scorecard, h: HistoryInputs, t: float
 ) -> tuple[dict[str, FloatArray], FloatArray, BoolArray]:
-    """Engagement measures, POC days since reply and the POC-unavailable flag at ``t``."""
+    """Engagement measures, POC days since reply and the POC-unavailable flag at ``t``.
+
+    Without a contacts export nothing is known (no one lacks a main POC); without reply
+    dates, days since reply and engaged contacts are NaN and no one is unresponsive.
+    """
     n = len(h)
-    if t < h.observed_day - CURRENT_WINDOW_DAYS:
+    if t < h.observed_day - CURRENT_WINDOW_DAYS or "contacts" not in h.sources:
         return {}, np.full(n, np.nan), np.zeros(n, dtype=bool)
+    main = h.c_main
+    has_main = _count(h.c_acc, main, n) > 0
+    bad_status = np.isin(h.c_status, np.array(card.bands.unavailable_poc_statuses, dtype=str))
+    unavailable = ~has_main | (_count(h.c_acc, main & bad_status, n) > 0)
+    if "replies" not in h.sources:
+        return {}, np.full(n, np.nan), unavailable
     with np.errstate(invalid="ignore"):
         days = t - h.c_reply
         recent = (days >= 0) & (days < card.params.engaged_window_days)
     engaged = _count(h.c_acc, recent, n)
-    main = h.c_main
     poc_days = np.full(n, np.inf)
     np.minimum.at(poc_days, h.c_acc[main], np.where(np.isnan(days[main]), np.inf, days[main]))
-    has_main = _count(h.c_acc, main, n) > 0
     poc_days = np.where(np.isinf(poc_days), np.nan, poc_days)
-    bad_status = np.isin(h.c_status, np.array(card.bands.unavailable_poc_statuses, dtype=str))
-    unavailable = ~has_main | (_count(h.c_acc, main & bad_status, n) > 0)
     return {"poc_days_since_reply": poc_days, "engaged_contacts": engaged}, poc_days, unavailable
 
 
@@ -206,9 +330,12 @@ def measures_at(
     raw["past_due"] = np.where(np.isnan(dpd), np.nan, (dpd > 0).astype(np.float64))
     engagement, poc_days, unavailable = contact_measures(card, h, t)
     raw.update(engagement)
+    raw.update(revenue_measures(h, t))
     if t >= h.observed_day - CURRENT_WINDOW_DAYS:
         with np.errstate(invalid="ignore"):
             raw["days_to_renewal"] = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)
+    esc_key, esc_day = _escalation_evidence(h, t)
+    poc_name, poc_status = _poc_evidence(h, card.bands.unavailable_poc_statuses)
     live = live_at(h, t)
     return MeasureInputs(
         account_id=h.account_id[live],
@@ -218,4 +345,10 @@ def measures_at(
         poc_unavailable=unavailable[live],
         days_past_due=dpd[live],
         organic=organic[live],
+        esc_key=esc_key[live],
+        esc_day=esc_day[live],
+        poc_name=poc_name[live],
+        poc_status=poc_status[live],
+        not_imported=h.not_imported(),
+        day=t,
     )

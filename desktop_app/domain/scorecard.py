@@ -2,7 +2,10 @@
 
 Each measure maps a raw value linearly to 0-100 points (Natero-style): 0 points at or below
 ``low``, 100 at or above ``high``, a straight line between. ``invert`` is for lower-is-better
-measures: 100 points at or below ``low``, 0 at or above ``high``. Group weights sum to 100;
+measures: 100 points at or below ``low``, 0 at or above ``high``. ``scale="log"`` draws the
+same straight line on ``log10(1 + value)`` (thresholds stay in the measure's own units), for
+measures such as MAU or MRR whose meaning is relative: 5 -> 50 users matters as much as
+50 -> 500. Group weights sum to 100;
 measure weights are relative inside their group. The definition round-trips through a plain
 dict (the JSON stored in ``scorecard_versions`` and shipped in ``resources/``).
 """
@@ -28,7 +31,13 @@ KNOWN_MEASURES: tuple[str, ...] = (
     "poc_days_since_reply",
     "engaged_contacts",
     "days_to_renewal",
+    "mau_latest",
+    "mrr",
+    "tenure_months",
+    "days_to_term_end",
 )
+
+SCALES = ("linear", "log")
 
 
 class ScorecardError(ValueError):
@@ -44,6 +53,7 @@ class Measure:
     low: float
     high: float
     invert: bool = False
+    scale: str = "linear"  # "linear" | "log" (see the module docstring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +124,17 @@ def validate_scorecard(card: Scorecard) -> list[str]:
             problems.append(f"Measure {m.label!r} has a negative weight.")
         if not m.high > m.low:
             problems.append(f"Measure {m.label!r}: 'high' must be greater than 'low'.")
+        if m.scale not in SCALES:
+            problems.append(f"Measure {m.label!r}: scale must be 'linear' or 'log'.")
+        elif m.scale == "log" and m.low < 0:
+            problems.append(f"Measure {m.label!r}: a log-scale measure needs 'low' >= 0.")
+    b = card.bands
+    if not 0 <= b.healthy_min_score <= 100:
+        problems.append("The healthy minimum score must be between 0 and 100.")
+    if b.unresponsive_days <= 0:
+        problems.append("Unresponsive days must be more than 0.")
+    if b.past_due_min_days <= 0:
+        problems.append("Past-due days must be more than 0.")
     for g in card.groups:
         if g.weight > 0 and not any(m.group == g.id and m.weight > 0 for m in card.measures):
             problems.append(f"Group {g.label!r} has weight but no weighted measure.")
@@ -136,6 +157,7 @@ def scorecard_from_dict(data: dict[str, Any]) -> Scorecard:
                 low=float(m["low"]),
                 high=float(m["high"]),
                 invert=bool(m.get("invert", False)),
+                scale=str(m.get("scale", "linear")),
             )
             for m in data["measures"]
         )
@@ -173,6 +195,7 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
                 "low": m.low,
                 "high": m.high,
                 "invert": m.invert,
+                "scale": m.scale,
             }
             for m in card.measures
         ],

@@ -19,6 +19,7 @@ from desktop_app.domain.health_inputs import (
     WAITING_US,
     HistoryInputs,
 )
+from desktop_app.services.health_sources import book_sources
 from desktop_app.store.schema import (
     Account,
     BillingState,
@@ -83,17 +84,19 @@ def load_history(session: Session, as_of: date) -> HistoryInputs:
                 Account.renewal_date,
                 Account.churn_date,
                 Account.created_at,
+                Account.mrr,
             ).order_by(Account.id)
         )
         .all()
     )
-    cols: list[Sequence[Any]] = list(zip(*acc, strict=True)) if acc else [[]] * 5
+    cols: list[Sequence[Any]] = list(zip(*acc, strict=True)) if acc else [[]] * 6
     ids = np.array(cols[0], dtype=np.int64)
     n = len(ids)
     mau, seats, month_day = _usage(session, ids)
     subs = load_revenue(session, ids, np.zeros(n))
+    period_end = _period_ends(session, ids)
     churn_day = _churn_day(days(cols[3]), subs)
-    t_acc, t_open, t_close, t_esc, t_wait, t_upd = _tickets(session, ids)
+    t_acc, t_open, t_close, t_esc, t_wait, t_upd, t_key = _tickets(session, ids)
     nps = (
         session.connection()
         .execute(select(NpsResponse.account_id, NpsResponse.responded_at, NpsResponse.score))
@@ -103,7 +106,15 @@ def load_history(session: Session, as_of: date) -> HistoryInputs:
     con = (
         session.connection()
         .execute(
-            select(Contact.account_id, Contact.last_replied, Contact.is_main_poc, Contact.status)
+            select(
+                Contact.account_id,
+                Contact.last_replied,
+                Contact.is_main_poc,
+                Contact.status,
+                Contact.first_name,
+                Contact.last_name,
+                Contact.email,
+            )
         )
         .all()
     )
@@ -114,10 +125,15 @@ def load_history(session: Session, as_of: date) -> HistoryInputs:
         .all()
     )
     b_rows, b_ok = _rows(ids, [r[0] for r in bill])
-    start = days(cols[4])
+    # An account exists from its first subscription or its first month of usage; the row's
+    # created_at is when it was imported, not when the customer started.
     first_sub = np.full(n, np.inf)
     np.minimum.at(first_sub, subs.s_acc, np.nan_to_num(subs.s_start, nan=np.inf))
-    start = np.fmin(start, np.where(np.isinf(first_sub), np.nan, first_sub))
+    start = np.where(np.isinf(first_sub), np.nan, first_sub)
+    if month_day.size:
+        has_use = ~np.isnan(mau)
+        first_use = np.where(has_use.any(axis=1), month_day[np.argmax(has_use, axis=1)], np.nan)
+        start = np.fmin(start, first_use)
     return HistoryInputs(
         account_id=ids,
         month_day=month_day,
@@ -144,7 +160,36 @@ def load_history(session: Session, as_of: date) -> HistoryInputs:
         b_day=days([r[1] for r in bill])[b_ok],
         b_dpd=floats([r[2] for r in bill])[b_ok],
         observed_day=float(day_number(observed_day(session, as_of))),
+        s_acc=subs.s_acc,
+        s_start=subs.s_start,
+        s_end=subs.s_end,
+        s_mrr=subs.s_mrr,
+        s_period_end=period_end,
+        mrr_now=floats(cols[5]),
+        t_key=t_key,
+        c_name=np.array([_person(r[4], r[5], r[6]) for r in con], dtype=object)[c_ok],
+        sources=book_sources(session),
     )
+
+
+def _person(first: str | None, last: str | None, email: str | None) -> str | None:
+    name = " ".join(p for p in (first, last) if p)
+    return name or email
+
+
+def _period_ends(session: Session, ids: IntArray) -> FloatArray:
+    """Each subscription's current period end, in ``load_revenue``'s row order."""
+    rows = (
+        session.connection()
+        .execute(
+            select(Subscription.account_id, Subscription.current_period_ends_at).order_by(
+                Subscription.id
+            )
+        )
+        .all()
+    )
+    _r, ok = _rows(ids, [x[0] for x in rows])
+    return days([x[1] for x in rows])[ok]
 
 
 def _usage(session: Session, ids: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -184,6 +229,7 @@ def _tickets(session: Session, ids: IntArray) -> tuple[Any, ...]:
                 Ticket.is_escalation,
                 Ticket.waiting_on,
                 Ticket.updated_at,
+                Ticket.key,
             )
         )
         .all()
@@ -199,7 +245,8 @@ def _tickets(session: Session, ids: IntArray) -> tuple[Any, ...]:
     ok &= ~np.isnan(opened)
     esc = np.array([bool(x[4]) for x in rows], dtype=bool)
     updated = days([x[6] for x in rows])
-    return r[ok], opened[ok], closed[ok], esc[ok], waiting[ok], updated[ok]
+    keys = np.array([x[7] for x in rows], dtype=object)
+    return r[ok], opened[ok], closed[ok], esc[ok], waiting[ok], updated[ok], keys[ok]
 
 
 def load_revenue(session: Session, ids: IntArray, fallback_mrr: FloatArray) -> RevenueInputs:
@@ -212,7 +259,7 @@ def load_revenue(session: Session, ids: IntArray, fallback_mrr: FloatArray) -> R
                 Subscription.started_at,
                 Subscription.ended_at,
                 Subscription.mrr,
-            )
+            ).order_by(Subscription.id)  # the same order as ``_period_ends``
         )
         .all()
     )

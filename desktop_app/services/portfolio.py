@@ -17,6 +17,8 @@ from sqlalchemy import Connection, func, select
 
 from desktop_app.domain.accounts import BAND_CODE, NO_BAND, AccountRecord, HealthBand
 from desktop_app.domain.arrays import BoolArray, DateArray, FloatArray, IntArray, ObjArray
+from desktop_app.domain.health_inputs import ALL_SOURCES
+from desktop_app.services.health_sources import book_sources_conn
 from desktop_app.services.progress import Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
@@ -24,6 +26,7 @@ from desktop_app.store.schema import (
     Csm,
     HealthOverride,
     HealthScore,
+    Subscription,
     Ticket,
     UsageMonth,
 )
@@ -53,7 +56,10 @@ class BookColumns:
     health_score: FloatArray
     computed_band: ObjArray
     override_band: ObjArray
+    band_reason: ObjArray  # why the computed band (the rule and its evidence)
     as_of: date = field(default_factory=date.today)
+    #: Sources the book has (``services.health_sources``); facts of the others are unknown.
+    sources: frozenset[str] = ALL_SOURCES
     #: Derived arrays computed once per book (sort keys), never compared or printed.
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -100,7 +106,7 @@ class BookColumns:
     def empty(cls, as_of: date | None = None) -> BookColumns:
         kwargs: dict[str, Any] = {}
         for f in fields(cls):
-            if f.name in ("as_of", "cache"):
+            if f.name in ("as_of", "cache", "sources"):
                 continue
             kwargs[f.name] = _empty_for(f.name)
         return cls(as_of=as_of or date.today(), **kwargs)
@@ -283,6 +289,7 @@ def _read_accounts(conn: Connection, as_of: date) -> BookColumns:
     renewal = np.array(
         ["NaT" if d is None else str(d)[:10] for d in cols[11]], dtype="datetime64[D]"
     )
+    _fill_term_ends(conn, ids, renewal)
     n = ids.shape[0]
 
     def obj(values: tuple[Any, ...]) -> ObjArray:
@@ -311,8 +318,34 @@ def _read_accounts(conn: Connection, as_of: date) -> BookColumns:
         health_score=np.full(n, np.nan),
         computed_band=np.full(n, None, dtype=object),
         override_band=np.full(n, None, dtype=object),
+        band_reason=np.full(n, None, dtype=object),
         as_of=as_of,
     )
+
+
+def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None:
+    """Where an account has no renewal date, use its live subscriptions' current term end."""
+    missing = np.isnat(renewal)
+    if not missing.any():
+        return
+    rows = conn.execute(
+        select(Subscription.account_id, func.min(Subscription.current_period_ends_at))
+        .where(
+            Subscription.ended_at.is_(None),
+            Subscription.current_period_ends_at.is_not(None),
+            Subscription.account_id.is_not(None),
+        )
+        .group_by(Subscription.account_id)
+    ).all()
+    if not rows:
+        return
+    keys = np.array([r[0] for r in rows], dtype=np.int64)
+    ends = np.array([str(r[1])[:10] for r in rows], dtype="datetime64[D]")
+    pos = np.searchsorted(ids, keys).clip(0, len(ids) - 1)
+    found = ids[pos] == keys
+    pos, ends = pos[found], ends[found]
+    take = missing[pos]
+    renewal[pos[take]] = ends[take]
 
 
 def _read_facts(conn: Connection, book: BookColumns) -> dict[str, Any]:
@@ -323,7 +356,9 @@ def _read_facts(conn: Connection, book: BookColumns) -> dict[str, Any]:
         .where(Ticket.is_open.is_(True), Ticket.account_id.is_not(None))
         .group_by(Ticket.account_id)
     ).all()
-    scores = conn.execute(select(HealthScore.account_id, HealthScore.score, HealthScore.band)).all()
+    scores = conn.execute(
+        select(HealthScore.account_id, HealthScore.score, HealthScore.band, HealthScore.band_reason)
+    ).all()
     score_keys = [r[0] for r in scores]
     active = conn.execute(
         select(HealthOverride.account_id, HealthOverride.band)
@@ -339,6 +374,8 @@ def _read_facts(conn: Connection, book: BookColumns) -> dict[str, Any]:
         "health_score": _place(ids, score_keys, [r[1] for r in scores], np.nan),
         "computed_band": _place_obj(ids, score_keys, [r[2] for r in scores]),
         "override_band": _place_obj(ids, [r[0] for r in active], [r[1] for r in active]),
+        "band_reason": _place_obj(ids, score_keys, [r[3] for r in scores]),
+        "sources": book_sources_conn(conn),
     }
 
 
@@ -526,10 +563,11 @@ def _record(book: BookColumns, i: int) -> AccountRecord:
         churn_type=book.churn_type[i],
         churn_reason=None,
         mau=None if np.isnan(mau) else int(mau),
-        open_tickets=int(book.open_tickets[i]),
+        open_tickets=int(book.open_tickets[i]) if "tickets" in book.sources else None,
         health_score=_opt_float(book.health_score[i]),
         health_band=None if band is None else str(HealthBand(band).value),
         health_override=book.override_band[i],
+        health_band_reason=book.band_reason[i],
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.accounts import BAND_ORDER, HealthBand
+from desktop_app.domain.band_reasons import band_reasons
 from desktop_app.domain.churn import day_number
 from desktop_app.domain.health import (
     HealthExplanation,
@@ -144,9 +145,11 @@ def rescore(
         h = load_history(session, as_of)
         check(progress, 0.3, "Scoring…")
         monthly = monthly_results(card, h, as_of)
-        current = score_book(card, measures_at(card, h, _day(as_of)))
+        inputs = measures_at(card, h, _day(as_of))
+        current = score_book(card, inputs)
+        reasons = band_reasons(card, inputs, current)
         check(progress, 0.6, "Writing scores…")
-        _write_scores(session, current, version_id, as_of)
+        _write_scores(session, current, reasons, version_id, as_of)
         n_snap = _write_snapshots(session, monthly, version_id)
         review = refresh_review_flags(session, as_of)
         check(progress, 0.95, "Saving…")
@@ -181,7 +184,9 @@ def _num(v: float) -> float | None:
     return None if v != v else v  # NaN -> None (JSON has no NaN)
 
 
-def _write_scores(session: Session, r: ScoreResult, version_id: int, as_of: date) -> None:
+def _write_scores(
+    session: Session, r: ScoreResult, reasons: list[str], version_id: int, as_of: date
+) -> None:
     session.execute(delete(HealthScore))
     now = datetime.now()
     bands = r.band
@@ -190,6 +195,7 @@ def _write_scores(session: Session, r: ScoreResult, version_id: int, as_of: date
             "account_id": int(r.account_id[i]),
             "score": _num(float(r.score[i])),
             "band": bands[i],
+            "band_reason": reasons[i],
             "confidence": int(r.confidence[i]),
             "measures_json": json.dumps(m),
             "scorecard_version_id": version_id,
@@ -263,6 +269,7 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
         dragging=worst.measure if worst is not None and worst.lost > 0 else None,
         organic_contraction=bool(data.get("organic")),
         override_band=override,
+        band_reason=row.band_reason,
     )
 
 

@@ -297,6 +297,7 @@ class HealthScore(Base):
     )
     score: Mapped[float | None] = mapped_column(Float)
     band: Mapped[str | None] = mapped_column(String(20))
+    band_reason: Mapped[str | None] = mapped_column(Text)  # the rule and its evidence
     confidence: Mapped[int] = mapped_column(Integer, default=0)  # measures it rests on
     measures_json: Mapped[str | None] = mapped_column(Text)
     scorecard_version_id: Mapped[int | None] = mapped_column(ForeignKey("scorecard_versions.id"))

@@ -160,7 +160,10 @@ def test_versions_validate_preview_and_activate(demo_store, today):
     n, rows = preview_change(demo_store, card)
     assert n == 0
     assert rows == []
-    strict = card.with_group_weight("usage", 0).with_group_weight("nps", 60)
+    weight = {g.id: g.weight for g in card.groups}
+    strict = card.with_group_weight("usage", 0).with_group_weight(
+        "nps", weight["nps"] + weight["usage"]
+    )
     n, rows = preview_change(demo_store, strict)
     assert n == len(rows) > 0
     assert all(r.old_band != r.new_band for r in rows)

@@ -21,7 +21,14 @@ from desktop_app.services.team import (
     team_median,
     team_summary,
 )
-from desktop_app.store.schema import Account, Contact, Opportunity, Ticket, UsageMonth
+from desktop_app.store.schema import (
+    Account,
+    Contact,
+    Opportunity,
+    Subscription,
+    Ticket,
+    UsageMonth,
+)
 
 
 def _by_name(rows):
@@ -103,6 +110,12 @@ def test_data_gaps_show_in_the_summary_and_the_agenda(demo_store, today):
     before = _by_name(team_summary(demo_store, today))[csm]
     with demo_store.sessions.begin() as s:
         s.execute(update(Account).where(Account.id == aid).values(renewal_date=None))
+        # ... and no subscription term to fall back on
+        s.execute(
+            update(Subscription)
+            .where(Subscription.account_id == aid)
+            .values(current_period_ends_at=None)
+        )
         s.execute(delete(UsageMonth).where(UsageMonth.account_id == aid))
         s.execute(delete(Contact).where(Contact.account_id == aid, Contact.is_main_poc))
     after = _by_name(team_summary(demo_store, today))[csm]

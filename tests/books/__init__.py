@@ -1,0 +1,1 @@
+"""Independent book generators (data we did not make with the demo's propensity)."""
