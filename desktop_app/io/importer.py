@@ -38,7 +38,7 @@ from desktop_app.io.profiles import (
     profile_by_name,
 )
 from desktop_app.io.readers import Source, open_source
-from desktop_app.io.wide import MONTH_PREFIX, melt_wide, month_columns
+from desktop_app.io.wide import MONTH_PREFIX, melt_wide_columns, month_columns
 
 
 def _open(path: str | Path, sheet: str | None) -> tuple[Source, HeaderSpec]:
@@ -291,10 +291,12 @@ def _finish(
         derive_account_columns(data, len(numbers))
         preview.records, preview.row_numbers = dedupe_columns(kind, data, numbers, preview)
         return
+    if months:  # a wide usage file melts to millions of rows: columnar
+        data, numbers = melt_wide_columns(data, numbers, months)
+        preview.records, preview.row_numbers = dedupe_columns(kind, data, numbers, preview)
+        return
     records = list(Records(data, len(numbers)))
     del data
-    if months:
-        records, numbers = melt_wide(records, numbers, months)
     derive(kind, records, plan.profile)
     if plan.profile == "recurly_ar":
         as_of = date.fromtimestamp(Path(path).stat().st_mtime)

@@ -18,7 +18,7 @@ MAX_EXAMPLES = 10
 #: At most this many review items (distinct unmatched keys) per import. Rows of further
 #: keys are counted and reported, not kept: a file matching thousands of unknown ids is
 #: most likely for another book, or its accounts are not imported yet.
-MAX_REVIEW_KEYS = 500
+MAX_REVIEW_KEYS = 200
 
 #: (kind, key, candidate account) of a review item.
 ReviewKey = tuple[str, str, int | None]
