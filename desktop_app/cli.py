@@ -9,8 +9,10 @@ stderr, never a traceback), 1 an unexpected internal error, 130 interrupted (Ctr
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from desktop_app import __version__
 
@@ -29,11 +31,17 @@ def _raise_terminated(_signum: int, _frame: object) -> None:
     raise Terminated
 
 
-def install_sigterm() -> None:
-    """Make SIGTERM cancel the command in progress (the GUI installs its own handler)."""
-    import signal
+def install_sigterm() -> Any:
+    """Make SIGTERM cancel the command in progress; returns the previous handler.
 
-    signal.signal(signal.SIGTERM, _raise_terminated)
+    Only the main thread can set handlers (a CLI run from a test's thread keeps its own).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,6 +112,7 @@ def _adopting(
 ) -> Callable[[argparse.Namespace], int]:
     """Open (and so adopt) the database once with ``adopt=True``, then run ``handler``."""
 
+    @functools.wraps(handler)
     def run(args: argparse.Namespace) -> int:
         from desktop_app.services.database import open_database
 
@@ -119,8 +128,7 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     from desktop_app.services.errors import UserError
     from desktop_app.store.engine import StoreError, is_read_only_error, one_line
 
-    if handler.__name__ != "run_gui":
-        install_sigterm()
+    previous = install_sigterm() if handler.__name__ != "run_gui" else None
     try:
         return handler(args)
     except (UserError, StoreError) as exc:
@@ -142,6 +150,11 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             return EXIT_USAGE
         print(f"account-desk: error: the database refused: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, OperationalError) else EXIT_ERROR
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _first_line(text: str) -> str:

@@ -35,6 +35,7 @@ from desktop_app.io.profiles import (
     match_profile,
     match_saved,
     missing_required,
+    near_miss,
     profile_by_name,
 )
 from desktop_app.io.readers import Source, open_source
@@ -127,11 +128,13 @@ def _wide_ids(columns: list[str], months: dict[int, date]) -> dict[str, str]:
 
 
 def _unknown(src: Source, header: HeaderSpec, path: str) -> ImportPreview:
-    problem = Problem(
-        src.file, src.sheet, header.row_index + 1, None,
+    near = near_miss(header.names)
+    message = (
+        f"{near}; add it or map the columns by hand" if near else
         "no recognisable key columns (such as Account ID, Issue key or account_code); "
-        "map the columns by hand",
+        "map the columns by hand"
     )  # fmt: skip
+    problem = Problem(src.file, src.sheet, header.row_index + 1, None, message)
     return ImportPreview(path, src.sheet, "unknown", "", 0.0, [], [], [problem],
                          sheets=src.sheets, sha256=file_sha256(path),
                          notes=list(src.notes), columns=list(header.names))  # fmt: skip
