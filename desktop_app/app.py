@@ -32,6 +32,7 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     app.setOrganizationName(ORG)
     app.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(APP_ID)
+    sigterm = _SigtermClose(app)
     settings = Settings(default_settings_path())
     demo_dir: Path | None = None
     try:
@@ -44,12 +45,13 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
             store = open_database(db or settings.get("last_database") or None)
             settings.add_recent_database(store.location)
     except StoreError as exc:
+        sigterm.uninstall()
         QMessageBox.critical(None, APP_NAME, str(exc))
         print(f"account-desk: error: {exc}", file=sys.stderr)
         return 2
     window = MainWindow(store, settings, demo=demo)
     window.show()
-    _close_on_sigterm(app, window)
+    sigterm.window = window
     if self_test:
         # Used by the packaging smoke test and benchmarks/startup.py: report when the
         # table is filled and painted, then close.
@@ -60,29 +62,53 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
 
         window.bookLoaded.connect(ready)
     code = app.exec()
+    sigterm.uninstall()
     window.store.dispose()
     for directory in [demo_dir, *window.temp_dirs]:
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
+    if sigterm.requested:
+        print("account-desk: terminated", file=sys.stderr)
+        return 143
     return int(code)
 
 
-def _close_on_sigterm(app: QApplication, window: MainWindow) -> None:
-    """SIGTERM (logout, ``kill``) closes the window like the user would: state saved, workers
-    cancelled (exports write a temporary file and rename it, so none is left half-written)."""
-    import signal
+class _SigtermClose:
+    """SIGTERM (logout, ``kill``) closes the window like the user would: its state is saved
+    and workers are cancelled (exports write a temporary file and rename it, so none is
+    left half-written). Installed as soon as the QApplication exists; a SIGTERM before the
+    window is up closes it as soon as the event loop runs."""
 
-    from PySide6.QtCore import QTimer
+    def __init__(self, app: QApplication) -> None:
+        import signal
 
-    def close() -> None:
-        window.close()
-        app.quit()
+        from PySide6.QtCore import QTimer
 
-    signal.signal(signal.SIGTERM, lambda _s, _f: QTimer.singleShot(0, close))
-    # Python runs signal handlers only when it holds the interpreter: wake it up.
-    tick = QTimer(window)
-    tick.timeout.connect(lambda: None)
-    tick.start(200)
+        self.app = app
+        self.window: MainWindow | None = None
+        self.requested = False
+        self._previous = signal.signal(signal.SIGTERM, self._on_signal)
+        # Python runs signal handlers only when it holds the interpreter: wake it up.
+        self._tick = QTimer(app)
+        self._tick.timeout.connect(lambda: None)
+        self._tick.start(200)
+
+    def _on_signal(self, _signum: int, _frame: object) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.requested = True
+        QTimer.singleShot(0, self._close)
+
+    def _close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+        self.app.quit()
+
+    def uninstall(self) -> None:
+        import signal
+
+        self._tick.stop()
+        signal.signal(signal.SIGTERM, self._previous)
 
 
 def main() -> int:

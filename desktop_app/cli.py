@@ -87,6 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First thing: a SIGTERM while the modules load must also end as "terminated".
+    previous = install_sigterm()
+    try:
+        return _main(argv)
+    except Terminated:
+        print("account-desk: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # `account-desk --demo` is shorthand for `account-desk gui --demo`.
     if "--demo" in args_list and not any(a in args_list for a in ("gui", "demo")):
@@ -128,7 +143,7 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     from desktop_app.services.errors import UserError
     from desktop_app.store.engine import StoreError, is_read_only_error, one_line
 
-    previous = install_sigterm() if handler.__name__ != "run_gui" else None
+    previous = install_sigterm()
     try:
         return handler(args)
     except (UserError, StoreError) as exc:
