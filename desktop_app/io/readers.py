@@ -209,7 +209,10 @@ def detect_encoding(path: str | Path, head: bytes) -> str:
 def _detect_delimiter(lines: list[str]) -> str:
     best, best_score = ",", (0, 0)
     for delim in (",", ";", "\t", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        except csv.Error:  # e.g. a whole line as one field over the field limit
+            continue
         counts = [c for c in counts if c > 1]
         if not counts:
             continue
