@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         gui,
         importing,
         review,
+        scorecard,
         scoring,
         team,
         transition,
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, transition, team, worklist):
+    for module in (importing, review, scoring, scorecard, transition, team, worklist):
         module.register(sub)
     return parser
 

@@ -74,25 +74,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
         data = asdict(report)
         data["score_beats_usage"] = report.score_beats_usage
         data["churn_by_band"] = {
-            band: {"observations": n, "churn_rate": rate}
+            band: {
+                "observations": n,
+                "churn_events": report.band_events.get(band, 0),
+                "churn_rate": rate,
+            }
             for band, (n, rate) in report.churn_by_band.items()
         }
         data["churn_by_decile"] = [
             {"decile": d, "observations": n, "churn_rate": rate}
             for d, n, rate in report.churn_by_decile
         ]
+        data["churn_by_score_decile"] = [
+            {"decile": d, "observations": n, "churn_events": e, "churn_rate": rate}
+            for d, n, e, rate in report.churn_by_score_decile
+        ]
         print_json(data)
         return 0
-    for h in sorted(report.auc_score):
-        print(
-            f"AUC, churn within {h} months: score {_fmt(report.auc_score[h])}, "
-            f"usage alone {_fmt(report.auc_usage[h])} "
-            f"({report.churn_events[h]} churn events in {report.observations[h]} "
-            "account-months)"
-        )
-    print("Churn rate by band:")
+    print(report.verdict)
+    for days, signals in sorted(report.signals.items()):
+        print(f"Churn within {days} days (AUC, 95 % interval; 0.5 = coin toss):")
+        for s in [report.score[days], *signals]:
+            ci = "" if s.ci is None else f"  {s.ci[0]:.3f}–{s.ci[1]:.3f}"
+            print(f"  {s.label:34} {_fmt(s.auc):>6}{ci}  ({s.events} churns / {s.observations})")
+    print("Churn rate by band (90 days):")
     for band, (n, rate) in report.churn_by_band.items():
-        print(f"  {band:16} {_fmt(rate):>6}  (n={n})")
+        events = report.band_events.get(band, 0)
+        print(f"  {band:16} {_fmt(rate):>6}  ({events} churns / {n})")
     return 0
 
 

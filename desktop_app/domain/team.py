@@ -60,7 +60,7 @@ class AccountFacts:
     open_escalations: int
     auto_closing: tuple[tuple[str, int], ...]  # (ticket key, days until it auto-closes)
     has_main_poc: bool
-    days_since_poc_reply: int | None  # None: never replied (or no main POC)
+    days_since_poc_reply: int | None  # None: no reply date known (or no main POC)
     poc_unresponsive: bool
     has_usage: bool
     override_band: str | None
@@ -135,12 +135,8 @@ def _support_alerts(f: AccountFacts) -> list[Alert]:
 
 def _relationship_alerts(f: AccountFacts) -> list[Alert]:
     out = []
-    if f.has_main_poc and f.poc_unresponsive:
-        since = (
-            "has never replied"
-            if f.days_since_poc_reply is None
-            else f"last replied {f.days_since_poc_reply} days ago"
-        )
+    if f.has_main_poc and f.poc_unresponsive and f.days_since_poc_reply is not None:
+        since = f"last replied {f.days_since_poc_reply} days ago"
         out.append(
             Alert(
                 f.account_id,

@@ -361,8 +361,8 @@ CHECKLIST_QUESTIONS: tuple[tuple[str, str, str], ...] = (
 CHECKLIST_KEYS: tuple[str, ...] = tuple(k for k, _s, _q in CHECKLIST_QUESTIONS)
 
 
-def _days(today: date, d: date | None) -> str:
-    return "never" if d is None else f"{d.isoformat()} ({(today - d).days} days ago)"
+def _days(today: date, d: date) -> str:
+    return f"{d.isoformat()} ({(today - d).days} days ago)"
 
 
 def _cases_text(cases: tuple[CaseFact, ...], limit: int = 6) -> str:
@@ -377,8 +377,12 @@ def _answers(facts: AccountFacts, today: date) -> dict[str, str | None]:
     main = facts.main_contact
     if main is None:
         replying = "No main POC on record"
+    elif main.last_replied is None:
+        # No reply date is unknown (often the export has no such column), never "No".
+        status = "" if main.status in (None, "active") else f"; status {main.status}"
+        replying = f"Unknown — no reply date for {main.full_name} in the contacts export{status}"
     else:
-        recent = main.last_replied is not None and (today - main.last_replied).days <= 45
+        recent = (today - main.last_replied).days <= 45
         status = "" if main.status in (None, "active") else f"; status {main.status}"
         replying = (
             f"{'Yes' if recent else 'No'} — {main.full_name} last replied "

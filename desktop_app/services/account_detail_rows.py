@@ -62,8 +62,8 @@ class ContactRow:
 
     @property
     def stale(self) -> bool:
-        """No reply for more than 90 days (or never)."""
-        return self.days_since_reply is None or self.days_since_reply > STALE_REPLY_DAYS
+        """No reply for more than 90 days. No reply date is unknown, not stale."""
+        return self.days_since_reply is not None and self.days_since_reply > STALE_REPLY_DAYS
 
 
 @dataclass(frozen=True)

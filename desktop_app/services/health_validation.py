@@ -1,9 +1,17 @@
-""" "Does our score predict churn?": AUC and churn rates from the monthly history; retention."""
+""" "Does our score predict churn?": AUCs with intervals, churn rates by band and decile;
+retention.
+
+The score is judged against each single signal of *this* book (latest MAU, utilisation, MRR,
+tenure, MAU trend, days to term end), each with an account-level bootstrap interval, so the
+view shows which signals carry information here. Below ``MIN_EVENTS`` churn events it gives
+no verdict at all.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -11,133 +19,232 @@ from sqlalchemy import select
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import FloatArray
+from desktop_app.domain.auc import MIN_EVENTS, bootstrap_aucs, interval
+from desktop_app.domain.band_reasons import SHORT_LABELS
 from desktop_app.domain.churn import (
     RetentionFigures,
     RevenueInputs,
-    auc,
-    day_number,
     deciles,
     periods,
     rate_by_group,
     retention_figures,
 )
-from desktop_app.domain.health import ScoreResult
-from desktop_app.domain.health_inputs import HistoryInputs
+from desktop_app.domain.health import score_book
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_loading import floats, load_history, load_revenue
-from desktop_app.services.health_versions import active_scorecard
-from desktop_app.services.scoring import monthly_results
+from desktop_app.services.health_observations import Month, account_ids, labels, observe
+from desktop_app.services.health_versions import active_scorecard, default_scorecard
+from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 
-HORIZONS = (3, 6)
-#: Churn rates by band and by usage decile use this horizon (months).
-RATE_HORIZON = 6
+#: Horizons of the validation, in days (the legacy month keys 3 and 6 map onto them).
+HORIZON_DAYS = (90, 180)
+LEGACY_MONTHS = {90: 3, 180: 6}
+#: Churn rates by band and by decile use this horizon (days).
+RATE_HORIZON_DAYS = 90
+RATE_HORIZON = 3  # the same, in months (older callers)
+BOOTSTRAP_REPS = 100
+#: Single signals the score is compared with (measure ids; low value = riskier).
+SIGNALS = ("mau_latest", "utilisation", "mrr", "tenure_months", "mau_trend_3m", "days_to_term_end")
+
+
+@dataclass(frozen=True, slots=True)
+class SignalAuc:
+    """How well one signal alone ranks churn (low value = riskier)."""
+
+    signal: str
+    label: str
+    auc: float | None
+    ci: tuple[float, float] | None
+    events: int
+    observations: int
 
 
 @dataclass(frozen=True, slots=True)
 class ValidationReport:
-    auc_score: dict[int, float | None]  # horizon months -> AUC of the health score
-    auc_usage: dict[int, float | None]  # the same for seat utilisation alone
+    auc_score: dict[int, float | None]  # horizon months (3, 6) -> AUC of the health score
+    auc_usage: dict[int, float | None]  # the same for latest MAU alone
     churn_by_band: dict[str, tuple[int, float | None]]  # band -> (observations, rate)
-    churn_by_decile: list[tuple[int, int, float | None]]  # (decile 1-10, n, rate)
-    observations: dict[int, int]  # horizon -> account-months used
-    churn_events: dict[int, int]  # horizon -> account-months followed by churn
+    churn_by_decile: list[tuple[int, int, float | None]]  # latest-MAU decile (1-10), n, rate
+    observations: dict[int, int]  # horizon months -> account-months used
+    churn_events: dict[int, int]  # horizon months -> account-months followed by churn
+    score: dict[int, SignalAuc] = field(default_factory=dict)  # horizon days -> the score
+    signals: dict[int, list[SignalAuc]] = field(default_factory=dict)  # horizon days ->
+    churn_by_score_decile: list[tuple[int, int, int, float | None]] = field(
+        default_factory=list
+    )  # (score decile 1 = lowest, observations, churn events, rate)
+    band_events: dict[str, int] = field(default_factory=dict)  # band -> churn events
+    enough_history: bool = False
+    verdict: str = ""
 
     @property
     def score_beats_usage(self) -> bool:
-        return all((self.auc_score[h] or 0.0) > (self.auc_usage[h] or 0.0) for h in self.auc_score)
+        return self.enough_history and all(
+            (self.auc_score[h] or 0.0) > (self.auc_usage[h] or 0.0) for h in self.auc_score
+        )
 
 
 def _opt(v: float) -> float | None:
     return None if np.isnan(v) else float(v)
 
 
-def _add_months(d: date, k: int) -> date:
-    y, m = divmod(d.month - 1 + k, 12)
-    return date(d.year + y, m + 1, 1)
-
-
-Pooled = tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.bool_]]
-
-
-def _pool(
-    monthly: list[tuple[date, ScoreResult]],
-    h: HistoryInputs,
-    util_j: int,
-    horizon: int,
-    as_of: date,
-) -> Pooled | None:
-    """(score, utilisation, band code, churned within horizon) over usable month-ends."""
-    score, util, band, label = [], [], [], []
-    for month, r in monthly:
-        end = _add_months(month, 1)  # the snapshot is taken at the end of the month
-        stop = _add_months(end, horizon)
-        if stop > as_of:
-            continue
-        cd = h.churn_day[np.searchsorted(h.account_id, r.account_id)]
-        with np.errstate(invalid="ignore"):
-            label.append((cd >= day_number(end)) & (cd < day_number(stop)))
-        score.append(r.score)
-        util.append(r.raw[:, util_j] if util_j >= 0 else np.full(len(r), np.nan))
-        band.append(r.band_code.astype(np.int64))
-    if not score:
-        return None
-    return (
-        np.concatenate(score),
-        np.concatenate(util),
-        np.concatenate(band),
-        np.concatenate(label),
-    )
-
-
 def _rates(
-    b: npt.NDArray[np.int64], u: FloatArray, y: npt.NDArray[np.bool_]
-) -> tuple[dict[str, tuple[int, float | None]], list[tuple[int, int, float | None]]]:
+    b: npt.NDArray[np.int64], s: FloatArray, u: FloatArray, y: npt.NDArray[np.bool_]
+) -> tuple[
+    dict[str, tuple[int, float | None]],
+    dict[str, int],
+    list[tuple[int, int, float | None]],
+    list[tuple[int, int, int, float | None]],
+]:
     rates = rate_by_group(b, y, len(BAND_ORDER))
     counts = np.bincount(b[b >= 0], minlength=len(BAND_ORDER))
+    events = np.bincount(b[b >= 0], weights=y[b >= 0], minlength=len(BAND_ORDER))
     by_band = {bd.value: (int(counts[i]), _opt(rates[i])) for i, bd in enumerate(BAND_ORDER)}
-    dec = deciles(u)
-    d_rates = rate_by_group(dec, y, 10)
-    d_counts = np.bincount(dec[dec >= 0], minlength=10)
-    return by_band, [(k + 1, int(d_counts[k]), _opt(d_rates[k])) for k in range(10)]
+    band_events = {bd.value: int(events[i]) for i, bd in enumerate(BAND_ORDER)}
+    out = []
+    for values in (u, s):
+        dec = deciles(values)
+        d_rates = rate_by_group(dec, y, 10)
+        d_counts = np.bincount(dec[dec >= 0], minlength=10)
+        d_events = np.bincount(dec[dec >= 0], weights=y[dec >= 0], minlength=10)
+        out.append((d_counts, d_events, d_rates))
+    usage_dec = [(k + 1, int(out[0][0][k]), _opt(out[0][2][k])) for k in range(10)]
+    score_dec = [
+        (k + 1, int(out[1][0][k]), int(out[1][1][k]), _opt(out[1][2][k])) for k in range(10)
+    ]
+    return by_band, band_events, usage_dec, score_dec
+
+
+def _signal_aucs(
+    months: list[Month], card: Scorecard, labels_by_signal: dict[str, str]
+) -> tuple[SignalAuc, list[SignalAuc], FloatArray, npt.NDArray[np.int64], FloatArray]:
+    """The score's and each single signal's AUC (with intervals) over ``months``."""
+    results = [score_book(card, m.inputs) for m in months]
+    score = np.concatenate([r.score for r in results])
+    bands = np.concatenate([r.band_code.astype(np.int64) for r in results])
+    y = labels(months)
+    cluster = account_ids(months)
+    risks = [-score]
+    for sig in SIGNALS:
+        risks.append(-np.concatenate([_raw(m, sig) for m in months]))
+    out = []
+    for k, risk in enumerate(risks):
+        ok = ~np.isnan(risk)
+        points, samples = bootstrap_aucs([risk], y, cluster, BOOTSTRAP_REPS, seed=k)
+        name = "health_score" if k == 0 else SIGNALS[k - 1]
+        out.append(
+            SignalAuc(
+                signal=name,
+                label="health score" if k == 0 else labels_by_signal.get(name, name),
+                auc=None if points[0] is None else round(points[0], 4),
+                ci=interval(samples[0]) if samples.shape[1] else None,
+                events=int(y[ok].sum()),
+                observations=int(ok.sum()),
+            )
+        )
+    usage = -risks[1]
+    return out[0], out[1:], score, bands, usage
+
+
+def _raw(m: Month, signal: str) -> FloatArray:
+    value = m.inputs.raw.get(signal)
+    return np.full(len(m.inputs), np.nan) if value is None else value
+
+
+def _verdict(score: SignalAuc, signals: list[SignalAuc]) -> tuple[bool, str]:
+    if score.events < MIN_EVENTS or score.auc is None:
+        return False, (
+            f"Not enough churn history to judge: {score.events} churn events within "
+            f"{RATE_HORIZON_DAYS} days (at least {MIN_EVENTS} are needed)."
+        )
+    text = f"The health score ranks {RATE_HORIZON_DAYS}-day churn at AUC {score.auc:.2f}"
+    if score.ci:
+        text += f" ({score.ci[0]:.2f}–{score.ci[1]:.2f})"
+    usable = [s for s in signals if s.auc is not None and s.ci is not None]
+    if not usable:
+        return True, text + " (0.5 = coin toss, 1 = perfect)."
+    best = max(usable, key=lambda s: s.auc or 0.0)
+    best_ci = best.ci or (0.0, 1.0)
+    text += f"; the strongest single signal, {best.label}, at {best.auc or 0.0:.2f}. "
+    if score.ci and score.ci[0] > best_ci[1]:
+        text += "The score beats every single signal in this book."
+    elif score.ci and score.ci[1] < best_ci[0]:
+        text += (
+            f"{best.label} alone ranks churn better: try Health ▸ Scorecard ▸ "
+            "Suggest weights from my churn history."
+        )
+    else:
+        text += "The intervals overlap: neither clearly ranks better."
+    return True, text
 
 
 def validate(
-    store: Store, as_of: date | None = None, scorecard: Scorecard | None = None
+    store: Store,
+    as_of: date | None = None,
+    scorecard: Scorecard | None = None,
+    progress: Progress | None = None,
 ) -> ValidationReport:
-    """AUC of the score at month M for churn within 3 and 6 months, vs usage alone.
+    """How well the score, and each single signal, rank churn within 90 and 180 days.
 
-    Pools every month-end of the book's history whose horizon ends by ``as_of`` (default
-    today); also the churn rate by band and by usage decile over the same observations
-    (horizon ``RATE_HORIZON``). ``scorecard`` defaults to the active one.
+    Pools every month-end whose horizon ends by ``as_of`` (default today), measured with
+    only what was known then. Also the churn rate (and the churn events behind it) by band,
+    by score decile and by latest-MAU decile at the 90-day horizon. With fewer than
+    ``MIN_EVENTS`` churn events there is no verdict. ``scorecard`` defaults to the active one.
     """
+    progress = progress or NullProgress()
     as_of = as_of or date.today()
-    with store.sessions.begin() as session:
+    with store.sessions() as session:
         _vid, active = active_scorecard(session)
         h = load_history(session, as_of)
+        session.rollback()
     card = scorecard or active
-    monthly = monthly_results(card, h, as_of)
-    util_j = card.measure_ids.index("utilisation") if "utilisation" in card.measure_ids else -1
+    names = {m.id: SHORT_LABELS.get(m.id, m.label) for m in default_scorecard().measures}
     auc_s: dict[int, float | None] = {}
     auc_u: dict[int, float | None] = {}
     obs: dict[int, int] = {}
     events: dict[int, int] = {}
-    band_rates: dict[str, tuple[int, float | None]] = {}
-    decile_rates: list[tuple[int, int, float | None]] = []
-    for horizon in HORIZONS:
-        pooled = _pool(monthly, h, util_j, horizon, as_of)
-        if pooled is None:
-            auc_s[horizon] = auc_u[horizon] = None
-            obs[horizon] = events[horizon] = 0
+    score_by: dict[int, SignalAuc] = {}
+    signals_by: dict[int, list[SignalAuc]] = {}
+    rates: Any = ({}, {}, [], [])
+    for k, horizon in enumerate(HORIZON_DAYS):
+        span = (k / len(HORIZON_DAYS), (k + 0.6) / len(HORIZON_DAYS))
+        months = observe(card, h, as_of, horizon, progress, span)
+        legacy = LEGACY_MONTHS[horizon]
+        y = labels(months)
+        obs[legacy], events[legacy] = int(y.shape[0]), int(y.sum())
+        if not months:
+            auc_s[legacy] = auc_u[legacy] = None
             continue
-        s, u, b, y = pooled
-        auc_s[horizon], auc_u[horizon] = auc(-s, y), auc(-u, y)
-        obs[horizon], events[horizon] = int(y.shape[0]), int(y.sum())
-        if horizon == RATE_HORIZON:
-            band_rates, decile_rates = _rates(b, u, y)
-    return ValidationReport(auc_s, auc_u, band_rates, decile_rates, obs, events)
+        check(progress, (k + 0.7) / len(HORIZON_DAYS), "Measuring AUCs…")
+        score, signals, s, b, u = _signal_aucs(months, card, names)
+        score_by[horizon], signals_by[horizon] = score, signals
+        auc_s[legacy], auc_u[legacy] = score.auc, signals[0].auc
+        if horizon == RATE_HORIZON_DAYS:
+            rates = _rates(b, s, u, y)
+    headline = score_by.get(RATE_HORIZON_DAYS)
+    enough, verdict = (
+        _verdict(headline, signals_by[RATE_HORIZON_DAYS])
+        if headline is not None
+        else (False, "Not enough churn history to judge: no month has a known outcome yet.")
+    )
+    progress.report(1.0, "Validation done")
+    by_band, band_events, usage_dec, score_dec = rates
+    return ValidationReport(
+        auc_score=auc_s,
+        auc_usage=auc_u,
+        churn_by_band=by_band,
+        churn_by_decile=usage_dec,
+        observations=obs,
+        churn_events=events,
+        score=score_by,
+        signals=signals_by,
+        churn_by_score_decile=score_dec,
+        band_events=band_events,
+        enough_history=enough,
+        verdict=verdict,
+    )
 
 
 # --------------------------------------------------------------------------- retention

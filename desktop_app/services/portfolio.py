@@ -56,12 +56,17 @@ class BookColumns:
     health_score: FloatArray
     computed_band: ObjArray
     override_band: ObjArray
-    band_reason: ObjArray  # why the computed band (the rule and its evidence)
+    #: Why the computed band (the rule and its evidence); None where not scored.
+    band_reason: ObjArray = field(default_factory=lambda: np.empty(0, dtype=object))
     as_of: date = field(default_factory=date.today)
     #: Sources the book has (``services.health_sources``); facts of the others are unknown.
     sources: frozenset[str] = ALL_SOURCES
     #: Derived arrays computed once per book (sort keys), never compared or printed.
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.band_reason.shape[0] != self.account_id.shape[0]:  # built without reasons
+            object.__setattr__(self, "band_reason", np.full(len(self), None, dtype=object))
 
     def __len__(self) -> int:
         return int(self.account_id.shape[0])

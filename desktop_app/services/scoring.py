@@ -308,6 +308,11 @@ class ScorePreviewer:
         _vid, self.current = get_active(store)
         self._baseline = self.bands(self.current)
 
+    @property
+    def names(self) -> dict[int, str]:
+        """Account id -> name, for lists of accounts that change band."""
+        return self._names
+
     def bands(self, card: Scorecard) -> ScoreResult:
         """The book scored with ``card`` as of the previewer's date."""
         return score_book(card, measures_at(card, self._history, _day(self.as_of)))

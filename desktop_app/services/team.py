@@ -94,7 +94,7 @@ class _Facts:
     auto_closing: dict[int, list[tuple[str, int]]]  # row -> (ticket key, days left)
     has_poc: BoolArray
     poc_days: npt.NDArray[np.float64]  # days since the main POC last replied (NaN: never)
-    unresponsive: BoolArray  # a main POC who never replied or not for STALE_REPLY_DAYS
+    unresponsive: BoolArray  # a main POC whose last known reply is over STALE_REPLY_DAYS old
     review: BoolArray
     won: IntArray
     lost: IntArray
@@ -159,7 +159,9 @@ def _load_facts(store: Store, today: date) -> _Facts:
     to_review = {o.account_id for o in active_overrides(store, today) if o.needs_review}
     owner = np.array([UNASSIGNED if o in (None, "") else o for o in book.owner], dtype=object)
     with np.errstate(invalid="ignore"):
-        unresponsive = has_poc & (np.isnan(poc_days) | (poc_days > STALE_REPLY_DAYS))
+        # A main POC without a reply date is unknown (the export may have no such column),
+        # never "has not replied".
+        unresponsive = has_poc & (poc_days > STALE_REPLY_DAYS)
     return _Facts(
         book=book,
         owner=owner,

@@ -103,7 +103,14 @@ def write_book(
             tenure = (month.year - start.year) * 12 + month.month - start.month
             mau = max(0.0, level * math.exp(drift[i] * k + rng.normal(0, 0.18)))
             if month >= first_usage:
-                usage_rows.append([f"LMS{i + 1:06d}", f"Sim Account {i + 1}", month.strftime("%Y-%m"), str(int(round(mau)))])
+                usage_rows.append(
+                    [
+                        f"LMS{i + 1:06d}",
+                        f"Sim Account {i + 1}",
+                        month.strftime("%Y-%m"),
+                        str(round(mau)),
+                    ]
+                )
             if tenure >= 1:
                 z_u = (math.log(mau + 1) - math.log(18)) / 1.0
                 z_t = (math.log(tenure + 1) - math.log(24)) / 0.9
@@ -120,7 +127,6 @@ def write_book(
             churn = None
         book.churn_day[key] = churn
         code = f"acct-{i + 1:06d}"
-        mrr_cents = int(seats[i] * price[i] * 100)
         if churn is None:
             period_end = date(export_day.year + 1, start.month, min(start.day, 28))
             while period_end - timedelta(days=365) > export_day:
@@ -128,15 +134,21 @@ def write_book(
             state, ends, expires = "active", period_end.isoformat(), ""
         else:
             state, ends, expires = "expired", "", f"{churn.isoformat()} 00:00:00 UTC"
+        period = ends and f"{ends} 00:00:00 UTC"
         sub_rows.append([f"u{i + 1}", code, "basic", "Basic", state, str(seats[i]),
                          str(int(price[i] * 100)), "USD", f"{start.isoformat()} 09:00:00 UTC",
-                         expires and expires, expires, ends and f"{ends} 00:00:00 UTC"])  # fmt: skip
-        del mrr_cents
+                         expires, expires, period])  # fmt: skip
         acc_rows.append([OWNERS[i % len(OWNERS)], f"Sim Account {i + 1}", key,
                          "Customer - Direct", f"LMS{i + 1:06d}", code])  # fmt: skip
     folder.mkdir(parents=True, exist_ok=True)
     acc = folder / "Account report.csv"
-    _write(acc, [["Account Owner", "Account Name", "Account ID", "Type", "LMS ID", "Recurly ID"], *acc_rows])
+    _write(
+        acc,
+        [
+            ["Account Owner", "Account Name", "Account ID", "Type", "LMS ID", "Recurly ID"],
+            *acc_rows,
+        ],
+    )
     subs = folder / "subscriptions.csv"
     _write(subs, [["uuid", "account_code", "plan_code", "plan_name", "state", "quantity",
                    "unit_amount_in_cents", "currency", "activated_at", "canceled_at",

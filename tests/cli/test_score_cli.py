@@ -108,3 +108,45 @@ def test_retention_by_quarter(demo_path, capsys):
     ]
     assert main([*args, "--by", "month"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 7
+
+
+def test_accounts_json_gives_every_scored_band_its_reason(demo_path, capsys):
+    assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    scored = [r for r in rows if r["health_band"] is not None]
+    assert scored
+    for r in scored:
+        assert r["health_band_reason"].startswith(r["health_band"] + ":")
+    escalations = [r for r in scored if r["health_band"] == "Escalation"]
+    assert escalations
+    assert all("open escalation" in r["health_band_reason"] for r in escalations)
+
+
+def test_scorecard_fit_json_and_activate(demo_path, capsys):
+    db = str(demo_path)
+    assert main(["--db", db, "scorecard", "fit", "--as-of", "2026-11-24", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("auc_backtest", "auc_backtest_ci", "auc_current", "n_observations",
+                "n_churn_events", "weights", "activated"):  # fmt: skip
+        assert key in data
+    assert data["activated"] is False
+    assert data["n_churn_events"] > 10
+    assert abs(sum(data["weights"].values()) - 100) < 0.5
+    assert main(["--db", db, "scorecard", "show", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)["version"]
+    argv = ["--db", db, "scorecard", "fit", "--as-of", "2026-11-24", "--activate", "--json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["activated"] is True
+    assert main(["--db", db, "scorecard", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["version"] == data["activated_version"] != before
+    assert shown["weights"] == data["weights"]
+
+
+def test_scorecard_fit_refuses_a_tiny_horizon(demo_path, capsys):
+    argv = ["--db", str(demo_path), "scorecard", "fit", "--horizon-days", "3"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "horizon" in err
+    assert "Traceback" not in err

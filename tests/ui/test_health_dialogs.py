@@ -113,9 +113,9 @@ def test_scorecard_editor_validates_previews_and_saves(qtbot, qtmodeltester, dem
     assert _set(dlg.model, "group", "usage", 1, 20)
     assert not dlg.save_button.isEnabled()
     assert "sum to 100" in dlg.message.text()
-    assert "75" in dlg.total_label.text()
-    # back to 100 by moving the weight to NPS -> live preview lists band changes
-    assert _set(dlg.model, "group", "nps", 1, 40)
+    assert "80" in dlg.total_label.text()  # the default's usage 40 -> 20
+    # back to 100 by moving the weight to NPS (10 -> 30) -> live preview lists band changes
+    assert _set(dlg.model, "group", "nps", 1, 30)
     assert dlg.save_button.isEnabled()
     n = dlg.preview_model.rowCount()
     assert n > 0
@@ -153,13 +153,34 @@ def test_validation_view_charts_the_report(qtbot, demo_store, today):
     assert heights[0] == pytest.approx(100 * report.churn_by_band["Healthy/Stable"][1])
     assert heights[2] == pytest.approx(100 * report.churn_by_band["Risky/Unstable"][1])
     dec = view.decile_bars.opts["height"]
-    assert np.allclose(dec, [100 * r for _d, _n, r in report.churn_by_decile])
-    assert f"{report.auc_score[3]:.3f}" in view.auc_label.text()
-    assert "beats usage alone" in view.auc_label.text()
-    # the default constructor computes the report itself
+    assert np.allclose(dec, [100 * r for _d, _n, _e, r in report.churn_by_score_decile])
+    assert view.auc_label.text() == report.verdict
+    assert f"{report.score[90].auc:.2f}" in view.auc_label.text()
+    # one row for the score, one per single signal, with their counts
+    model = view.signal_model
+    assert model.rowCount() == 1 + len(report.signals[90])
+    assert model.index(0, 0).data() == "health score"
+    assert model.index(0, 3).data() == f"{report.score[90].events:,}"
+    # the default constructor computes the report itself, on a worker
     view2 = ValidationView(demo_store)
     qtbot.addWidget(view2)
+    qtbot.waitUntil(lambda: view2.report is not None, timeout=20000)
     assert view2.report.observations[3] > 0
+
+
+def test_validation_view_without_churn_gives_no_verdict_and_sane_axes(qtbot, store):
+    from desktop_app.services.health_validation import validate
+
+    report = validate(store)
+    assert not report.enough_history
+    view = ValidationView(store, report=report)
+    qtbot.addWidget(view)
+    assert view.auc_label.text().startswith("Not enough churn history to judge")
+    assert "NOT" not in view.auc_label.text()
+    assert not view.band_bars.opts["height"].any()
+    low, high = view.band_plot.getViewBox().viewRange()[1]
+    assert low == pytest.approx(0.0)
+    assert high == pytest.approx(10.0)
 
 
 def test_scorecard_editor_opens_before_the_preview_is_ready(qtbot, demo_store):  # type: ignore[no-untyped-def]

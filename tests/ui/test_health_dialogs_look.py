@@ -106,7 +106,7 @@ def test_scorecard_preview_empty_state(qtbot, demo_store: Store) -> None:
     assert set_weight("usage", 20)  # weights no longer sum to 100
     assert dlg.preview_stack.currentWidget() is dlg.preview_empty
     assert dlg.preview_empty.text().startswith("Fix the scorecard")
-    assert set_weight("nps", 40)  # valid again, and some accounts change band
+    assert set_weight("nps", 30)  # 100 again (usage 40 -> 20, NPS 10 -> 30): bands change
     assert dlg.preview_model.rowCount() > 0
     assert dlg.preview_stack.currentWidget() is dlg.preview_table
     assert dlg.preview_table.isVisible()

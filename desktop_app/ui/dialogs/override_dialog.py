@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,10 +34,11 @@ def top_reason(ex: HealthExplanation | None) -> str:
     """Why the computed band is what it is: the measure that costs the score most points."""
     if ex is None:
         return "Not scored: churned and not-yet-scored accounts have no computed band."
+    why = f"Why: <b>{html.escape(ex.band_reason)}</b><br>" if ex.band_reason else ""
     line = ex.dragging_line
     if line is None:
-        return "Nothing drags the score down: every measure scores full points."
-    text = (
+        return why + "Nothing drags the score down: every measure scores full points."
+    text = why + (
         f"Dragging it down most: <b>{line.label}</b> ({raw_value(line.raw)}), "
         f"costing {line.lost:.1f} of 100 points"
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.scorecard import Scorecard, validate_scorecard
+from desktop_app.domain.scorecard import BandRules, Scorecard, validate_scorecard
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import ScorePreviewer, get_active, save_version
 from desktop_app.store.engine import Store
@@ -223,6 +225,17 @@ class ScorecardEditor(QDialog):
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText("Version name, e.g. 'Q3 weights: more NPS'")
         self.reset_button = QPushButton("Reset to active", self)
+        self.suggest_button = QPushButton("Suggest weights from my churn history…", self)
+        self.suggest_button.setToolTip(
+            "Fit the weights to this book's own churn, back-tested on its later months"
+        )
+        self.suggest_button.clicked.connect(self.suggest)
+        self.healthy_spin = _spin(self, 0, 100, "score ≥ ", "")
+        self.unresponsive_spin = _spin(self, 1, 3650, "more than ", " days")
+        self.past_due_spin = _spin(self, 1, 3650, "at least ", " days")
+        self._show_bands(self.active.bands)
+        for spin in (self.healthy_spin, self.unresponsive_spin, self.past_due_spin):
+            spin.valueChanged.connect(self._bands_edited)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.save_button = self.buttons.addButton(
             "Save and activate", QDialogButtonBox.ButtonRole.AcceptRole
@@ -249,6 +262,11 @@ class ScorecardEditor(QDialog):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.table)
+        bands = QFormLayout()
+        bands.addRow("Healthy/Stable when", self.healthy_spin)
+        bands.addRow("Undefined when the main POC has not replied for", self.unresponsive_spin)
+        bands.addRow("Undefined when past due for", self.past_due_spin)
+        lv.addLayout(bands)
         lv.addWidget(self.total_label)
         lv.addWidget(self.message)
         right = QWidget(self)
@@ -263,6 +281,7 @@ class ScorecardEditor(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Name:", self))
         bottom.addWidget(self.name_edit, 1)
+        bottom.addWidget(self.suggest_button)
         bottom.addWidget(self.reset_button)
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
@@ -301,8 +320,46 @@ class ScorecardEditor(QDialog):
         self.save_button.setEnabled(not self.problems and bool(self.name_edit.text().strip()))
 
     def _reset(self) -> None:
-        self.model.set_scorecard(self.active)
+        self.load_scorecard(self.active)
+
+    def load_scorecard(self, card: Scorecard, name: str = "") -> None:
+        """Show ``card`` for editing (weights, thresholds and band rules) and preview it."""
+        self.model.set_scorecard(card)
+        self._show_bands(card.bands)
+        if name:
+            self.name_edit.setText(name)
         self.refresh()
+
+    def _show_bands(self, bands: BandRules) -> None:
+        for spin, value in (
+            (self.healthy_spin, bands.healthy_min_score),
+            (self.unresponsive_spin, bands.unresponsive_days),
+            (self.past_due_spin, bands.past_due_min_days),
+        ):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+
+    def _bands_edited(self) -> None:
+        card = self.model.scorecard
+        bands = replace(
+            card.bands,
+            healthy_min_score=self.healthy_spin.value(),
+            unresponsive_days=self.unresponsive_spin.value(),
+            past_due_min_days=self.past_due_spin.value(),
+        )
+        self.model.set_scorecard(replace(card, bands=bands))
+        self.refresh()
+
+    def suggest(self) -> None:
+        """Fit the weights to the book's churn history; the user reviews them here."""
+        from desktop_app.ui.dialogs.fit_dialog import FitDialog
+
+        names = self.previewer.names if self.previewer is not None else None
+        dialog = FitDialog(self.store, names, self)
+        dialog.useScorecard.connect(lambda card: self.load_scorecard(card, card.name))
+        self.fit_dialog = dialog
+        dialog.open()
 
     def save(self) -> None:
         try:
@@ -315,3 +372,13 @@ class ScorecardEditor(QDialog):
         self.saved_version_id = vid
         self.scorecardChanged.emit()
         self.accept()
+
+
+def _spin(parent: QWidget, low: float, high: float, prefix: str, suffix: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox(parent)
+    spin.setRange(low, high)
+    spin.setDecimals(0)
+    spin.setPrefix(prefix)
+    spin.setSuffix(suffix)
+    spin.setKeyboardTracking(False)  # one preview per finished edit, not per keystroke
+    return spin

@@ -22,7 +22,7 @@ def _contact_colour(c: ContactRow) -> QColor | None:
 
 
 def _reply(c: ContactRow) -> str:
-    return "never" if c.days_since_reply is None else f"{c.days_since_reply} d"
+    return "no date" if c.days_since_reply is None else f"{c.days_since_reply} d"
 
 
 def _auto(t: TicketRow) -> str:

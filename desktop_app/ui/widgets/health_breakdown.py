@@ -157,11 +157,14 @@ class HealthBreakdownWidget(QWidget):
         if ex is None:
             return "No health score yet for this account."
         score = "-" if ex.score is None else f"{ex.score:.0f}"
-        parts = [f"Score {score} · {ex.band.value} · rests on {ex.confidence} measures"]
+        # The rule that set the band comes first: an escalation or a silent POC outranks
+        # whichever measure happens to cost the most points.
+        parts = [ex.band_reason] if ex.band_reason else []
+        parts.append(f"Score {score} · {ex.band.value} · rests on {ex.confidence} measures")
         if ex.override_band:
             parts.append(f"Overridden to {ex.override_band} (computed band shown here)")
         line = ex.dragging_line
-        if line is not None:
+        if line is not None and "biggest drag" not in (ex.band_reason or ""):
             parts.append(f"Dragging it down most: {line.label} (−{line.lost:.1f} points)")
         if ex.organic_contraction:
             parts.append("Usage decline tracks the customer's own seats: organic contraction")
