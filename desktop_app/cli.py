@@ -92,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = install_sigterm()
     try:
         return _main(argv)
+    except KeyboardInterrupt:  # while the modules load, before a handler runs
+        print("account-desk: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Terminated:
         print("account-desk: terminated", file=sys.stderr)
         return EXIT_TERMINATED
@@ -139,23 +142,33 @@ def _adopting(
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
-    from desktop_app.services.errors import UserError
-    from desktop_app.store.engine import StoreError, is_read_only_error, one_line
-
     previous = install_sigterm()
     try:
-        return handler(args)
-    except (UserError, StoreError) as exc:
-        print(f"account-desk: error: {_first_line(str(exc))}", file=sys.stderr)
-        return EXIT_USAGE
+        return _run(handler, args)
     except KeyboardInterrupt:
         print("account-desk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Terminated:
         print("account-desk: terminated", file=sys.stderr)
         return EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from desktop_app.services.errors import UserError
+    from desktop_app.store.engine import StoreError, is_read_only_error, one_line
+
+    try:
+        return handler(args)
+    except (UserError, StoreError) as exc:
+        print(f"account-desk: error: {_first_line(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
     except DBAPIError as exc:
@@ -166,11 +179,6 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             return EXIT_USAGE
         print(f"account-desk: error: the database refused: {one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, OperationalError) else EXIT_ERROR
-    finally:
-        if previous is not None:
-            import signal
-
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _first_line(text: str) -> str:
