@@ -56,7 +56,13 @@ from desktop_app.services.importing_facts import (
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
-from desktop_app.services.progress import Cancelled, NullProgress, Progress, check
+from desktop_app.services.progress import (
+    Cancelled,
+    NullProgress,
+    Progress,
+    ScaledProgress,
+    check,
+)
 from desktop_app.store.engine import Store, one_line
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -280,21 +286,6 @@ def import_all(
             trans.commit()
     progress.report(1.0, "Done")
     return out
-
-
-class ScaledProgress:
-    """A ``Progress`` mapping 0..1 onto ``start``..``start + span`` of another one."""
-
-    def __init__(self, inner: Progress, start: float, span: float, label: str = "") -> None:
-        self._inner, self._start, self._span = inner, start, span
-        self._label = f"{label}: " if label else ""
-
-    def report(self, fraction: float, message: str = "") -> None:
-        fraction = min(max(fraction, 0.0), 1.0)
-        self._inner.report(self._start + self._span * fraction, self._label + message)
-
-    def cancelled(self) -> bool:
-        return self._inner.cancelled()
 
 
 def _import_in(

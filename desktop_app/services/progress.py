@@ -44,3 +44,18 @@ def check(progress: Progress, fraction: float, message: str = "") -> None:
     progress.report(fraction, message)
     if progress.cancelled():
         raise Cancelled(message or "cancelled")
+
+
+class ScaledProgress:
+    """A ``Progress`` mapping 0..1 onto ``start``..``start + span`` of another one."""
+
+    def __init__(self, inner: Progress, start: float, span: float, label: str = "") -> None:
+        self._inner, self._start, self._span = inner, start, span
+        self._label = f"{label}: " if label else ""
+
+    def report(self, fraction: float, message: str = "") -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        self._inner.report(self._start + self._span * fraction, self._label + message)
+
+    def cancelled(self) -> bool:
+        return self._inner.cancelled()
