@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         book,
         gui,
         importing,
+        managers,
         review,
         scorecard,
         scoring,
@@ -82,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, scorecard, transition, team, worklist):
+    for module in (importing, review, scoring, scorecard, transition, team, worklist, managers):
         module.register(sub)
     return parser
 

@@ -16,10 +16,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_team)
 
     p = sub.add_parser("alerts", help="one-on-one agenda for one CSM's accounts")
-    p.add_argument("--owner", metavar="NAME", required=True, help="the CSM (case-insensitive)")
+    p.add_argument("--owner", metavar="NAME", help="the CSM (case-insensitive)")
     p.add_argument("--as-of", type=iso_date, metavar="DATE", help="count as of this date")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_alerts)
+    from desktop_app.commands.alerts import extend_alerts
+
+    extend_alerts(p, cmd_alerts)  # list, ack, snooze, reopen; the agenda form is unchanged
 
 
 def _pct(v: float | None) -> str:

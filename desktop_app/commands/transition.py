@@ -30,44 +30,9 @@ def register(sub: Any) -> None:
     ls.set_defaults(handler=cmd_list)
 
 
-def _account_ids(store: Any, args: argparse.Namespace) -> list[int]:
-    from sqlalchemy import func, select
-
-    from desktop_app.domain.ids import to_18
-    from desktop_app.services.errors import UserError
-    from desktop_app.store.schema import Account, Csm
-
-    with store.sessions() as session:
-        if args.from_owner:
-            owner = session.scalar(
-                select(Csm.id).where(func.lower(Csm.full_name) == args.from_owner.lower())
-            )
-            if owner is None:
-                raise UserError(f"unknown owner: {args.from_owner}")
-            ids = session.scalars(
-                select(Account.id)
-                .where(Account.owner_id == owner, Account.lifecycle == "active")
-                .order_by(Account.name)
-            ).all()
-            if not ids:
-                raise UserError(f"{args.from_owner} owns no active accounts")
-            return list(ids)
-        out = []
-        for sf in args.account:
-            try:
-                key = to_18(sf)
-            except ValueError:
-                raise UserError(f"not a Salesforce account id: {sf}") from None
-            aid = session.scalar(select(Account.id).where(Account.sf_account_id == key))
-            if aid is None:
-                raise UserError(f"unknown account id: {sf}")
-            out.append(aid)
-        return out
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.services.errors import UserError
-    from desktop_app.services.transitions_plan import export_transition
+    from desktop_app.services.transitions_plan import accounts_to_transition, export_transition
 
     with opened_store(args.db) as store:
         if args.transition is not None:
@@ -75,7 +40,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             if not args.to:
                 raise UserError("--to NEW_CSM is required with --account or --from-owner")
-            target = _account_ids(store, args)
+            target = accounts_to_transition(
+                store, from_owner=args.from_owner, sf_ids=args.account or ()
+            )
         result = export_transition(
             store, target, args.out, to_csm=args.to, overwrite=args.force, fmt=args.format
         )

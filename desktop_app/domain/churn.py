@@ -6,6 +6,10 @@ voluntary (dissatisfaction, competitor, product gap), involuntary (payment).
 
 Retention over a period ``[start, end]`` (MRR at a date = sum of the subscriptions live on
 that date; an account with no subscription history falls back to its MRR and churn date):
+a subscription is live on the days ``[start, end)``, so on the day it ends it no longer counts,
+and a churn date is the first day the account is no longer a customer. An account that churns
+on the period's last day is churned in that period; one that churns on its first day was
+never in its cohort (``tests/domain/test_churn.py`` pins these days).
 
 * logo churn rate = accounts active at start and not active at end / accounts active at start
 * net MRR retention (NRR) = MRR at end of the accounts active at start / their MRR at start

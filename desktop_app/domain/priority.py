@@ -188,7 +188,7 @@ def _fact(factor: str, inputs: PriorityInputs, i: int) -> str:
     return texts[factor]
 
 
-def explain(
+def factor_reasons(
     inputs: PriorityInputs, contributions: dict[str, FloatArray], i: int, *, min_points: float = 1.0
 ) -> list[FactorReason]:
     """The factors that put account ``i`` where it is, biggest first (tiny ones left out)."""

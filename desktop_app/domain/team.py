@@ -48,7 +48,7 @@ class Alert:
 
 
 @dataclass(frozen=True, slots=True)
-class AccountFacts:
+class AgendaFacts:
     """What the agenda rules read about one active account."""
 
     account_id: int
@@ -83,7 +83,7 @@ def _money(v: float | None) -> str:
     return "" if v is None else f", ARR {v:,.0f}"
 
 
-def _renewal_alerts(f: AccountFacts) -> list[Alert]:
+def _renewal_alerts(f: AgendaFacts) -> list[Alert]:
     d = f.days_to_renewal
     if d is None or d < 0 or d > RENEWAL_SOON_DAYS[1]:
         return []
@@ -105,7 +105,7 @@ def _renewal_alerts(f: AccountFacts) -> list[Alert]:
     return []
 
 
-def _support_alerts(f: AccountFacts) -> list[Alert]:
+def _support_alerts(f: AgendaFacts) -> list[Alert]:
     out = []
     if f.open_escalations:
         n = f.open_escalations
@@ -133,7 +133,7 @@ def _support_alerts(f: AccountFacts) -> list[Alert]:
     return out
 
 
-def _relationship_alerts(f: AccountFacts) -> list[Alert]:
+def _relationship_alerts(f: AgendaFacts) -> list[Alert]:
     out = []
     if f.has_main_poc and f.poc_unresponsive and f.days_since_poc_reply is not None:
         since = f"last replied {f.days_since_poc_reply} days ago"
@@ -160,7 +160,7 @@ def _relationship_alerts(f: AccountFacts) -> list[Alert]:
     return out
 
 
-def _hygiene_alerts(f: AccountFacts) -> list[Alert]:
+def _hygiene_alerts(f: AgendaFacts) -> list[Alert]:
     gaps = []
     if not f.has_main_poc:
         gaps.append(("no main POC", "No main POC recorded"))
@@ -171,7 +171,7 @@ def _hygiene_alerts(f: AccountFacts) -> list[Alert]:
     return [Alert(f.account_id, f.name, kind, msg, Severity.LOW) for kind, msg in gaps]
 
 
-def account_alerts(f: AccountFacts) -> list[Alert]:
+def account_alerts(f: AgendaFacts) -> list[Alert]:
     """Agenda items for one account: renewals, support, relationship, then data hygiene."""
     return _renewal_alerts(f) + _support_alerts(f) + _relationship_alerts(f) + _hygiene_alerts(f)
 

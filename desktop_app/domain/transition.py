@@ -2,18 +2,66 @@
 
 ``plan_for(facts)`` returns the scenario, the Outreach template(s), whether the sequence can
 be automated and the reminders for one account; ``build_checklist(facts, today)`` returns the
-SOP's account-analysis checklist prefilled from the data. Template names are spelled exactly
+SOP's account-analysis checklist prefilled from the data (``domain.transition_checklist``,
+over the plain values of ``domain.transition_facts``). Template names are spelled exactly
 as the SOP spells them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from desktop_app.domain.accounts import HealthBand
+from desktop_app.domain.transition_checklist import (
+    CHECKLIST_KEYS,
+    CHECKLIST_QUESTIONS,
+    ChecklistItem,
+    build_checklist,
+    checklist_progress,
+    merge_checklist,
+)
+from desktop_app.domain.transition_facts import (
+    AccountFacts,
+    CaseFact,
+    ContactFact,
+    NoteFact,
+    OppFact,
+)
+
+# The facts and the checklist live in their own modules; their names stay importable here.
+__all__ = [
+    "CHECKLIST_KEYS",
+    "CHECKLIST_QUESTIONS",
+    "JIRA_REPORTER_REMINDER",
+    "NO_REPLY_REMINDER",
+    "OPPS_REMINDER",
+    "RESCUE_PLAN_REMINDER",
+    "REVIEW_CASES_REMINDER",
+    "SCENARIO_TABLE",
+    "TEMPLATE_AUTO_1",
+    "TEMPLATE_AUTO_2",
+    "TEMPLATE_FOLLOW_UP",
+    "TEMPLATE_MANUAL_1",
+    "TEMPLATE_MANUAL_2",
+    "TEMPLATE_MANUAL_3",
+    "TL_DISCUSS_REMINDER",
+    "AccountFacts",
+    "CaseFact",
+    "ChecklistItem",
+    "ContactFact",
+    "Mode",
+    "NoteFact",
+    "OppFact",
+    "Scenario",
+    "ScenarioPlan",
+    "ScenarioRule",
+    "build_checklist",
+    "checklist_progress",
+    "merge_checklist",
+    "plan_for",
+    "scenario_for_band",
+]
 
 # --------------------------------------------------------------------------- templates
 
@@ -121,104 +169,6 @@ _BAND_SCENARIO: dict[str, Scenario] = {
     HealthBand.ESCALATION.value: Scenario.ESCALATION,
 }
 
-# --------------------------------------------------------------------------- facts
-
-
-@dataclass(frozen=True)
-class ContactFact:
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    phone: str | None
-    title: str | None
-    is_main: bool
-    last_replied: date | None
-    status: str | None
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or "(no name)"
-
-
-@dataclass(frozen=True)
-class CaseFact:
-    """A ticket or SF case of the account."""
-
-    key: str
-    source: str
-    subject: str
-    category: str | None
-    status: str | None
-    is_open: bool
-    is_escalation: bool
-    opened: date | None
-
-
-@dataclass(frozen=True)
-class OppFact:
-    name: str
-    kind: str
-    stage: str | None
-    amount: float | None
-    close_date: date | None
-    rsm: str | None
-    origin: str | None
-
-
-@dataclass(frozen=True)
-class NoteFact:
-    created: date
-    kind: str
-    author: str | None
-    body: str
-
-
-@dataclass(frozen=True)
-class AccountFacts:
-    """What the transition rules need to know about one account (plain values)."""
-
-    account_id: int
-    name: str
-    band: str | None = None
-    days_past_due: int = 0
-    contacts: tuple[ContactFact, ...] = ()
-    cases: tuple[CaseFact, ...] = ()
-    open_opportunities: tuple[OppFact, ...] = ()
-    notes: tuple[NoteFact, ...] = ()  # newest first
-    active_users: int | None = None
-    inactive_users: int | None = None
-    terminated_users: int | None = None
-    licensed_seats: int | None = None
-    cred_active: int | None = None
-    cred_contracted: int | None = None
-    module_usage_pct: float | None = None
-
-    @property
-    def main_contact(self) -> ContactFact | None:
-        return next((c for c in self.contacts if c.is_main), None)
-
-    @property
-    def open_escalations(self) -> tuple[CaseFact, ...]:
-        return tuple(c for c in self.cases if c.is_open and c.is_escalation)
-
-    @property
-    def past_escalations(self) -> tuple[CaseFact, ...]:
-        return tuple(c for c in self.cases if not c.is_open and c.is_escalation)
-
-    @property
-    def sales_opportunities(self) -> tuple[OppFact, ...]:
-        """Open opportunities in a sales process (upsell, new business).
-
-        A renewal opportunity alone does not make the account "pending": SF opens one for
-        every subscription, and counting it would leave no account automated.
-        """
-        return tuple(o for o in self.open_opportunities if o.kind != "renewal")
-
-    @property
-    def open_tickets(self) -> tuple[CaseFact, ...]:
-        return tuple(c for c in self.cases if c.is_open)
-
-
 # --------------------------------------------------------------------------- scenario
 
 
@@ -293,199 +243,3 @@ def plan_for(facts: AccountFacts, scenario: Scenario | None = None) -> ScenarioP
         warnings=tuple(warnings),
         escalations=escalations,
     )
-
-
-# --------------------------------------------------------------------------- checklist
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    """One question of the account-analysis checklist."""
-
-    key: str
-    section: str
-    question: str
-    answer: str | None = None
-    done: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "answer": self.answer, "done": self.done}
-
-
-#: (key, SOP section, question) in the SOP's order.
-CHECKLIST_QUESTIONS: tuple[tuple[str, str, str], ...] = (
-    ("main_contact_replying", "Salesforce", "Is the main contact replying?"),
-    ("other_pocs", "Salesforce", "Are there other POCs?"),
-    ("open_escalations", "Salesforce", "Are there any escalation cases open?"),
-    (
-        "historical_escalations",
-        "Salesforce",
-        "If there are historical escalation cases, what were they about?",
-    ),
-    ("open_course_cases", "Salesforce", "Are there any course cases open?"),
-    ("recent_notes", "Salesforce", "Any recent notes or special mentions in the account?"),
-    ("users_status", "LMS and Recurly", "How many active/inactive/terminated users are there?"),
-    (
-        "users_vs_seats",
-        "LMS and Recurly",
-        "Any discrepancies between the users in the system and what they pay for?",
-    ),
-    (
-        "cred_soft_providers",
-        "LMS and Recurly",
-        "CRED SOFT: how many active providers? Is it the number contracted?",
-    ),
-    (
-        "learning_compliance_usage",
-        "LMS and Recurly",
-        "Learning and Compliance: how much are they using the modules?",
-    ),
-    (
-        "open_opportunities",
-        "Sales Opportunities",
-        "Open opportunities: what, how it originated, the RSM, the admin's sentiment?",
-    ),
-    (
-        "open_tickets",
-        "Pending Tasks",
-        "Open support/integration/customization tickets (new CSM made Reporter on open Jira "
-        "tickets)?",
-    ),
-    (
-        "handoff_meeting",
-        "Analyzing the Account",
-        "15-minute handoff meeting with the new CSM scheduled?",
-    ),
-    ("checklist_uploaded", "Analyzing the Account", "Filled checklist uploaded to the SF account?"),
-)
-CHECKLIST_KEYS: tuple[str, ...] = tuple(k for k, _s, _q in CHECKLIST_QUESTIONS)
-
-
-def _days(today: date, d: date) -> str:
-    return f"{d.isoformat()} ({(today - d).days} days ago)"
-
-
-def _cases_text(cases: tuple[CaseFact, ...], limit: int = 6) -> str:
-    if not cases:
-        return "None"
-    shown = "; ".join(f"{c.key}: {c.subject} ({c.status or '-'})" for c in cases[:limit])
-    more = f"; +{len(cases) - limit} more" if len(cases) > limit else ""
-    return f"{len(cases)}: {shown}{more}"
-
-
-def _answers(facts: AccountFacts, today: date) -> dict[str, str | None]:
-    main = facts.main_contact
-    if main is None:
-        replying = "No main POC on record"
-    elif main.last_replied is None:
-        # No reply date is unknown (often the export has no such column), never "No".
-        status = "" if main.status in (None, "active") else f"; status {main.status}"
-        replying = f"Unknown — no reply date for {main.full_name} in the contacts export{status}"
-    else:
-        recent = (today - main.last_replied).days <= 45
-        status = "" if main.status in (None, "active") else f"; status {main.status}"
-        replying = (
-            f"{'Yes' if recent else 'No'} — {main.full_name} last replied "
-            f"{_days(today, main.last_replied)}{status}"
-        )
-    others = [c for c in facts.contacts if not c.is_main]
-    other_txt = (
-        (f"{len(others)}: " + ", ".join(f"{c.full_name} ({c.title or '-'})" for c in others))
-        if others
-        else "None"
-    )
-    course = tuple(c for c in facts.open_tickets if c.category == "course")
-    notes = "; ".join(f"{n.created.isoformat()} {n.kind}: {n.body}" for n in facts.notes[:3])
-    return {
-        "main_contact_replying": replying,
-        "other_pocs": other_txt,
-        "open_escalations": _cases_text(facts.open_escalations),
-        "historical_escalations": _cases_text(facts.past_escalations),
-        "open_course_cases": _cases_text(course),
-        "recent_notes": notes or "None",
-        "users_status": _users_text(facts),
-        "users_vs_seats": _seats_text(facts),
-        "cred_soft_providers": _cred_text(facts),
-        "learning_compliance_usage": None
-        if facts.module_usage_pct is None
-        else f"{facts.module_usage_pct:.0f}% module usage",
-        "open_opportunities": _opps_text(facts.open_opportunities),
-        "open_tickets": _tickets_text(facts),
-        "handoff_meeting": None,
-        "checklist_uploaded": None,
-    }
-
-
-def _users_text(facts: AccountFacts) -> str | None:
-    if facts.active_users is None:
-        return None
-    return (
-        f"{facts.active_users} active / {facts.inactive_users or 0} inactive / "
-        f"{facts.terminated_users or 0} terminated"
-    )
-
-
-def _seats_text(facts: AccountFacts) -> str | None:
-    if facts.active_users is None or facts.licensed_seats is None:
-        return None
-    gap = facts.active_users - facts.licensed_seats
-    verdict = "matches" if gap == 0 else (f"{gap} over" if gap > 0 else f"{-gap} unused")
-    return f"{facts.active_users} active users vs {facts.licensed_seats} seats paid ({verdict})"
-
-
-def _cred_text(facts: AccountFacts) -> str:
-    if facts.cred_active is None and facts.cred_contracted is None:
-        return "No CRED SOFT"
-    same = "same" if facts.cred_active == facts.cred_contracted else "differs"
-    return f"{facts.cred_active} active providers vs {facts.cred_contracted} contracted ({same})"
-
-
-def _opps_text(opps: tuple[OppFact, ...]) -> str:
-    if not opps:
-        return "None"
-    return f"{len(opps)}: " + "; ".join(
-        f"{o.name} ({o.kind}, {o.stage or '-'}, origin {o.origin or '-'}, "
-        f"RSM {o.rsm or '-'}, admin sentiment: ?)"
-        for o in opps
-    )
-
-
-def _tickets_text(facts: AccountFacts) -> str:
-    wanted = tuple(
-        c for c in facts.open_tickets if c.category in ("support", "integration", "customization")
-    )
-    text = _cases_text(wanted)
-    jira = [c.key for c in wanted if c.source == "jira"]
-    if jira:
-        text += f". Make the new CSM Reporter on: {', '.join(jira)}"
-    return text
-
-
-def build_checklist(facts: AccountFacts, today: date) -> tuple[ChecklistItem, ...]:
-    """The SOP's checklist for one account, answers prefilled where the data has them."""
-    answers = _answers(facts, today)
-    return tuple(
-        ChecklistItem(key=k, section=s, question=q, answer=answers.get(k))
-        for k, s, q in CHECKLIST_QUESTIONS
-    )
-
-
-def merge_checklist(
-    base: tuple[ChecklistItem, ...], saved: list[dict[str, Any]]
-) -> tuple[ChecklistItem, ...]:
-    """Apply saved answers/ticks (``ChecklistItem.to_dict`` rows) onto a checklist."""
-    by_key = {str(d.get("key")): d for d in saved}
-    out = []
-    for item in base:
-        d = by_key.get(item.key)
-        if d is not None:
-            item = ChecklistItem(
-                item.key, item.section, item.question, d.get("answer"), bool(d.get("done"))
-            )
-        out.append(item)
-    return tuple(out)
-
-
-def checklist_progress(items: tuple[ChecklistItem, ...] | list[ChecklistItem]) -> float:
-    """Fraction of checklist items done (0.0 for an empty checklist)."""
-    return sum(1 for i in items if i.done) / len(items) if items else 0.0

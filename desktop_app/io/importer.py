@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop_app.domain.progress import NullProgress, Progress, check
 from desktop_app.io import dates
 from desktop_app.io import normalize as nz
 from desktop_app.io.dedupe import dedupe, dedupe_columns, take
@@ -20,12 +21,9 @@ from desktop_app.io.model import (
     KINDS,
     ImportFileError,
     ImportPreview,
-    NoReadProgress,
     Problem,
-    ReadProgress,
     Records,
     SavedProfile,
-    check_read,
     file_sha256,
 )
 from desktop_app.io.profiles import (
@@ -58,17 +56,17 @@ def build_preview(
     sheet: str | None = None,
     profile: str | None = None,
     saved_profiles: Sequence[SavedProfile] = (),
-    progress: ReadProgress | None = None,
+    progress: Progress | None = None,
 ) -> ImportPreview:
     """Read ``path`` and return what it would import; raise ``ImportFileError`` if unreadable.
 
     The profile is detected from the headers (saved user profiles first) unless ``profile``
     names one. Unrecognised headers give kind "unknown" with an error Problem. ``progress``
     gets fractions while the body is read (every chunk) and normalised (every column);
-    when it says ``cancelled()`` reading stops with ``ReadCancelled``.
+    when it says ``cancelled()`` reading stops with ``Cancelled``.
     """
-    progress = progress or NoReadProgress()
-    check_read(progress, 0.0, f"Opening {Path(path).name}…")
+    progress = progress or NullProgress()
+    check(progress, 0.0, f"Opening {Path(path).name}…")
     src, header = _open(path, sheet)
     columns = header.names
     match = match_saved(columns, saved_profiles)
@@ -95,7 +93,7 @@ def apply_mapping(
     kind: str,
     mapping: dict[str, str],
     *,
-    progress: ReadProgress | None = None,
+    progress: Progress | None = None,
 ) -> ImportPreview:
     """Build the preview from a user-confirmed mapping (source column -> canonical field)."""
     if kind not in KINDS:
@@ -103,7 +101,7 @@ def apply_mapping(
     src, header = _open(path, sheet)
     mapping = {c: f for c, f in mapping.items() if c in set(header.names) and f}
     plan = _Plan(kind, "custom", mapping, 1.0, {})
-    return _build(src, header, plan, str(path), progress or NoReadProgress())
+    return _build(src, header, plan, str(path), progress or NullProgress())
 
 
 #: Normalisation order by field type: 0 shrinks (text -> number/date), 2 grows (15 -> 18 ids).
@@ -212,7 +210,7 @@ def _example(col: FactorColumn, order: str) -> str:
 
 
 def _build(
-    src: Source, header: HeaderSpec, plan: _Plan, path: str, progress: ReadProgress
+    src: Source, header: HeaderSpec, plan: _Plan, path: str, progress: Progress
 ) -> ImportPreview:
     names, kind, mapping, months = header.names, plan.kind, plan.mapping, plan.months
     index = {n: i for i, n in enumerate(names)}
@@ -221,7 +219,7 @@ def _build(
     table = finish_table(
         header, src.read_body(header.data_start, len(names), used, progress), header.data_start
     )
-    check_read(progress, 0.7, "Checking rows…")
+    check(progress, 0.7, "Checking rows…")
     preview = ImportPreview(path, src.sheet, kind, plan.profile, plan.confidence, [], [],
                             mapping=mapping, sheets=src.sheets, sha256=file_sha256(path),
                             rows_skipped=table.skipped, notes=list(src.notes),
@@ -248,7 +246,7 @@ def _build(
     found: dict[int, tuple[list[Any], list[Problem], str | None]] = {}
     for n, k in enumerate(order):
         column, field, _slot = steps[k]
-        check_read(progress, 0.7 + 0.25 * n / len(steps), f"Reading {column}…")
+        check(progress, 0.7 + 0.25 * n / len(steps), f"Reading {column}…")
         col = raw[index[column]]
         if last_use[index[column]] == n:
             del raw[index[column]]
@@ -262,7 +260,7 @@ def _build(
     del raw
     data, numbers = _columns(fields, keep, rows)
     del fields
-    check_read(progress, 0.95, "Checking duplicates…")
+    check(progress, 0.95, "Checking duplicates…")
     preview.mapping = {**mapping, **{names[ci]: "mau" for ci in months}}
     _finish(preview, plan, data, numbers, path)
     progress.report(1.0, f"{len(preview.records):,} rows read")

@@ -9,7 +9,9 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol, overload
+from typing import Any, Literal, overload
+
+from desktop_app.domain.progress import Cancelled, NullProgress, Progress, check
 
 Severity = Literal["error", "warning"]
 
@@ -63,33 +65,12 @@ def check_input_file(path: str | Path) -> None:
         raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from None
 
 
-class ReadProgress(Protocol):
-    """What readers need of a progress object (``services.progress.Progress`` fits)."""
-
-    def report(self, fraction: float, message: str = "") -> None: ...
-
-    def cancelled(self) -> bool: ...
-
-
-class ReadCancelled(Exception):
-    """Reading stopped because ``ReadProgress.cancelled()`` said so (nothing was kept)."""
-
-
-class NoReadProgress:
-    """A ``ReadProgress`` that ignores reports and never cancels."""
-
-    def report(self, fraction: float, message: str = "") -> None:
-        return None
-
-    def cancelled(self) -> bool:
-        return False
-
-
-def check_read(progress: ReadProgress, fraction: float, message: str = "") -> None:
-    """Report ``fraction``; raise ``ReadCancelled`` when the reader should stop."""
-    progress.report(fraction, message)
-    if progress.cancelled():
-        raise ReadCancelled(message or "cancelled")
+# The readers' progress is the one protocol of every layer (``domain.progress``); the io
+# names stay as aliases of the same objects, so ``except Cancelled`` catches a reader's stop.
+ReadProgress = Progress
+ReadCancelled = Cancelled
+NoReadProgress = NullProgress
+check_read = check
 
 
 class ImportFileError(Exception):

@@ -21,14 +21,9 @@ import numpy as np
 import pandas as pd
 import python_calamine as pc
 
+from desktop_app.domain.progress import Progress, check
 from desktop_app.io.locate import HEAD_ROWS, FactorColumn, factorize
-from desktop_app.io.model import (
-    ImportFileError,
-    ReadProgress,
-    SheetInfo,
-    check_input_file,
-    check_read,
-)
+from desktop_app.io.model import ImportFileError, SheetInfo, check_input_file
 from desktop_app.io.xlsx_guard import MAX_COLUMNS, check_workbook
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -40,7 +35,7 @@ _DECIMAL_POINT = re.compile(r"^-?\d{1,3}(?:,\d{3})*\.\d+$|^-?\d+\.\d+$")
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 #: read_body(first row, width, columns to read, progress) -> factorised columns
-BodyReader = Callable[[int, int, Sequence[int], ReadProgress], list[FactorColumn]]
+BodyReader = Callable[[int, int, Sequence[int], Progress], list[FactorColumn]]
 
 
 @dataclass
@@ -162,13 +157,13 @@ def _open_workbook(path: str | Path, sheet: str | None) -> Source:
         raise ImportFileError(f"{name}, sheet '{sheet}': the sheet is empty")
 
     def read_body(
-        start: int, width: int, usecols: Sequence[int], progress: ReadProgress
+        start: int, width: int, usecols: Sequence[int], progress: Progress
     ) -> list[FactorColumn]:
         body = rows[start:]
         cols = list(zip(*body, strict=False)) if body else []
         out = []
         for c in range(width):
-            check_read(progress, 0.7 * c / max(width, 1), f"Reading column {c + 1} of {width}…")
+            check(progress, 0.7 * c / max(width, 1), f"Reading column {c + 1} of {width}…")
             if c in usecols and c < len(cols):
                 out.append(factorize(cols[c]))
             else:
@@ -275,7 +270,7 @@ def _open_text(path: str | Path) -> Source:
     rows_guess = Path(path).stat().st_size * max(head_bytes.count(b"\n"), 1) / len(head_bytes)
 
     def read_body(
-        start: int, width_: int, usecols: Sequence[int], progress: ReadProgress
+        start: int, width_: int, usecols: Sequence[int], progress: Progress
     ) -> list[FactorColumn]:
         shape = _CsvShape(pd_encoding, delim, max(width, width_), max(rows_guess, 1.0))
         return _read_csv_body(path, shape, start, usecols, progress)
@@ -295,7 +290,7 @@ class _CsvShape:
 
 
 def _read_csv_body(
-    path: str | Path, shape: _CsvShape, start: int, usecols: Sequence[int], progress: ReadProgress
+    path: str | Path, shape: _CsvShape, start: int, usecols: Sequence[int], progress: Progress
 ) -> list[FactorColumn]:
     """Read rows ``start``.. of a CSV as factorised columns, chunk by chunk.
 
@@ -331,8 +326,8 @@ def _read_csv_body(
         raise ImportFileError(f"{_name(path)}: the rows cannot be read as CSV ({detail})") from None
 
 
-def _tick(progress: ReadProgress, rows_guess: float, seen: int) -> None:
-    check_read(progress, 0.7 * min(seen / rows_guess, 0.99), f"Read {seen:,} rows…")
+def _tick(progress: Progress, rows_guess: float, seen: int) -> None:
+    check(progress, 0.7 * min(seen / rows_guess, 0.99), f"Read {seen:,} rows…")
 
 
 def _collect(

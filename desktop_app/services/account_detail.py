@@ -17,13 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.services.account_detail_rows import (
+    ActiveOverride,
     BillingRow,
     ContactRow,
     MeasureRow,
     NoteRow,
     NpsRow,
     OpportunityRow,
-    OverrideInfo,
     OwnerChange,
     ProvenanceRow,
     SnapshotRow,
@@ -79,7 +79,7 @@ class DetailHeader:
     computed_band: str | None
     band: str | None  # in force: the override if any, else the computed band
     confidence: int | None
-    override: OverrideInfo | None
+    override: ActiveOverride | None
     trend: str | None  # "↑" "↓" "→" when there are at least two monthly snapshots
 
 
@@ -153,7 +153,7 @@ def _header(
     ).scalar_one_or_none()
     override = None
     if ov is not None:
-        override = OverrideInfo(
+        override = ActiveOverride(
             ov.band,
             ov.reason_code,
             ov.note,

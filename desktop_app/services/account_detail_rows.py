@@ -22,7 +22,7 @@ STALE_REPLY_DAYS = 90
 
 
 @dataclass(frozen=True)
-class OverrideInfo:
+class ActiveOverride:
     band: str
     reason_code: str
     note: str | None

@@ -32,7 +32,6 @@ from sqlalchemy.exc import DBAPIError
 from desktop_app.io.model import (
     ImportFileError,
     ImportPreview,
-    ReadCancelled,
     SavedProfile,
     check_input_file,
     file_sha256,
@@ -56,13 +55,7 @@ from desktop_app.services.importing_facts import (
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
-from desktop_app.services.progress import (
-    Cancelled,
-    NullProgress,
-    Progress,
-    ScaledProgress,
-    check,
-)
+from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
 from desktop_app.store.engine import Store, one_line
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -159,8 +152,6 @@ def preview_file(
             str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
             progress=progress,
         )  # fmt: skip
-    except ReadCancelled as exc:
-        raise Cancelled(str(exc)) from exc
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
     except FileNotFoundError as exc:

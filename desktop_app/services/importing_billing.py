@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_facts import Records, Rows, pick, write_linked
-from desktop_app.services.importing_link import Match, norm_code
+from desktop_app.services.importing_link import LinkMatch, norm_code
 from desktop_app.services.importing_store import CHUNK, fetch_rows, table_of
 from desktop_app.store.schema import Account, BillingState, Opportunity, Subscription, UsageMonth
 
@@ -32,7 +32,7 @@ def _sub_key(r: dict[str, Any]) -> Hashable:
     )
 
 
-def _by_code(ctx: StoreContext, rec: dict[str, Any]) -> Match:
+def _by_code(ctx: StoreContext, rec: dict[str, Any]) -> LinkMatch:
     return ctx.linker.link(ids=[(ctx.index.by_code, rec.get("billing_account_code"))])
 
 
@@ -100,7 +100,7 @@ def _usage_key(r: dict[str, Any]) -> Hashable:
 def store_usage(ctx: StoreContext, records: Records, rows: Rows) -> None:
     """Upsert monthly usage by (account, month); linked by LMS id, else account name."""
 
-    def resolve(rec: dict[str, Any]) -> Match:
+    def resolve(rec: dict[str, Any]) -> LinkMatch:
         return ctx.linker.link(ids=[(ctx.index.by_lms, rec.get("lms_id"))],
                                name=rec.get("account_name"))  # fmt: skip
 

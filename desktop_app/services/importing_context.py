@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from desktop_app.services.importing_link import AccountIndex, Linker, Match
+from desktop_app.services.importing_link import AccountIndex, Linker, LinkMatch
 from desktop_app.services.importing_store import BatchWriter, UpsertResult, encode_row, table_of
 from desktop_app.services.progress import Cancelled, NullProgress, Progress
 from desktop_app.store.schema import ReviewItem
@@ -68,7 +68,7 @@ class StoreContext:
         where = f"{self.file_label}, row {row}" if row is not None else self.file_label
         self.problems.append(f"{where}: {message}")
 
-    def review(self, match: Match, row: int, record: dict[str, Any]) -> None:
+    def review(self, match: LinkMatch, row: int, record: dict[str, Any]) -> None:
         """Keep a row that could not be linked with certainty for the review list.
 
         Rows with the same key (and candidate) make one review item: a wide usage file
@@ -117,7 +117,7 @@ class StoreContext:
         self,
         records: Sequence[dict[str, Any]],
         rows: Sequence[int],
-        resolve: Callable[[dict[str, Any]], Match],
+        resolve: Callable[[dict[str, Any]], LinkMatch],
     ) -> list[tuple[dict[str, Any], int, int]]:
         """(record, row number, account id) of the exactly linked rows; the rest to review."""
         out = []

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from desktop_app.services.importing_context import StoreContext
-from desktop_app.services.importing_link import Match, norm_code, norm_name
+from desktop_app.services.importing_link import LinkMatch, norm_code, norm_name
 from desktop_app.services.importing_store import coerce, fetch_rows, table_of, upsert
 from desktop_app.store.schema import Contact, NpsResponse, Opportunity, Ticket
 
@@ -49,10 +49,10 @@ def write_linked(
     return sorted(touched)
 
 
-def by_sf_or_name(ctx: StoreContext) -> Callable[[dict[str, Any]], Match]:
+def by_sf_or_name(ctx: StoreContext) -> Callable[[dict[str, Any]], LinkMatch]:
     """Link by the row's Salesforce account id, else by the account name."""
 
-    def resolve(rec: dict[str, Any]) -> Match:
+    def resolve(rec: dict[str, Any]) -> LinkMatch:
         return ctx.linker.link(
             ids=[(ctx.index.by_sf, rec.get("account_sf_id"))], name=rec.get("account_name")
         )
@@ -171,7 +171,7 @@ def _synthetic_response_id(rec: dict[str, Any]) -> str:
 def store_nps(ctx: StoreContext, records: Records, rows: Rows) -> None:
     """Upsert NPS responses linked by contact e-mail, else account id, else account name."""
 
-    def resolve(rec: dict[str, Any]) -> Match:
+    def resolve(rec: dict[str, Any]) -> LinkMatch:
         ids = [(ctx.index.by_email, rec.get("contact_email")),
                (ctx.index.by_sf, rec.get("account_sf_id"))]  # fmt: skip
         return ctx.linker.link(ids=ids, name=rec.get("account_name"))

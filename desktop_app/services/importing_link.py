@@ -53,7 +53,7 @@ Outcome = Literal["exact", "fuzzy", "none"]
 
 
 @dataclass
-class Match:
+class LinkMatch:
     outcome: Outcome
     account_id: int | None = None
     key: str = ""
@@ -119,22 +119,22 @@ class AccountIndex:
             return None
         return table.get(value if table is self.by_sf else norm_code(value))
 
-    def by_account_name(self, name: str | None, *, fuzzy_budget: int = 0) -> Match:
+    def by_account_name(self, name: str | None, *, fuzzy_budget: int = 0) -> LinkMatch:
         """Match a name: exact, fuzzy (for review) or none."""
         exact = norm_name(name)
         if not exact:
-            return Match("none")
+            return LinkMatch("none")
         hit = self.by_name.get(exact)
         if hit is not None:
-            return Match("exact", hit, str(name))
+            return LinkMatch("exact", hit, str(name))
         loose = loose_name(name)
         hit = self.by_loose.get(loose) if loose else None
         if hit is None and self.by_name and fuzzy_budget >= len(self.by_name):
             close = difflib.get_close_matches(exact, self.by_name.keys(), n=1, cutoff=FUZZY_RATIO)
             hit = self.by_name[close[0]] if close else None
         if hit is not None:
-            return Match("fuzzy", hit, str(name))
-        return Match("none", None, str(name))
+            return LinkMatch("fuzzy", hit, str(name))
+        return LinkMatch("none", None, str(name))
 
 
 @dataclass
@@ -145,14 +145,14 @@ class Linker:
     budget: int = MAX_FUZZY_WORK
     #: Name -> match, so a name repeated on many rows (a wide usage file melted to one row
     #: per month) is matched once.
-    _names: dict[str, Match] = field(default_factory=dict, repr=False)
+    _names: dict[str, LinkMatch] = field(default_factory=dict, repr=False)
 
     def link(
         self,
         *,
         ids: Iterable[tuple[dict[str, int], str | None]] = (),
         name: str | None = None,
-    ) -> Match:
+    ) -> LinkMatch:
         """Try each (table, value) id lookup, then the name."""
         key = ""
         for table, value in ids:
@@ -160,15 +160,15 @@ class Linker:
                 key = key or str(value)
                 hit = self.index.by_id(table, value)
                 if hit is not None:
-                    return Match("exact", hit, str(value))
+                    return LinkMatch("exact", hit, str(value))
         if name:
             m = self._names.get(name) or self._by_name(name)
             if m.outcome != "none":
                 return m
             key = key or str(name)
-        return Match("none", None, key)
+        return LinkMatch("none", None, key)
 
-    def _by_name(self, name: str) -> Match:
+    def _by_name(self, name: str) -> LinkMatch:
         m = self.index.by_account_name(name, fuzzy_budget=self.budget)
         if m.outcome == "none" and self.budget >= len(self.index.by_name):
             self.budget -= len(self.index.by_name)

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from desktop_app.io.model import KINDS, ImportFileError, ImportPreview, ReadCancelled
+from desktop_app.io.model import KINDS, ImportFileError, ImportPreview
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing import ImportSummary, import_all
-from desktop_app.services.progress import Cancelled, Progress
+from desktop_app.services.progress import Progress
 from desktop_app.store.engine import Store
 
 PROBLEM_HEADERS = ("File", "Sheet", "Row", "Column", "Severity", "Problem")
@@ -63,8 +63,6 @@ def mapped_preview(
 
     try:
         return apply_mapping(str(path), sheet, kind, mapping, progress=progress)
-    except ReadCancelled as exc:
-        raise Cancelled(str(exc)) from exc
     except (ImportFileError, ValueError) as exc:
         raise UserError(str(exc)) from exc
 

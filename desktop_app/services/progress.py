@@ -1,49 +1,14 @@
-"""Progress and cooperative cancellation for long operations (Orange's TaskState, no QObject)."""
+"""Progress and cooperative cancellation: the one protocol of ``domain.progress``, re-exported.
+
+Services, the UI's workers and the CLI import it from here, io from ``domain.progress``:
+both are the same classes, so a reader's ``Cancelled`` is the service's ``Cancelled``.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from desktop_app.domain.progress import Cancelled, NullProgress, Progress, check
 
-
-class Cancelled(Exception):
-    """Raised inside a long operation when the user cancelled it; callers roll back."""
-
-
-class Progress(Protocol):
-    def report(self, fraction: float, message: str = "") -> None: ...
-
-    def cancelled(self) -> bool: ...
-
-
-class NullProgress:
-    """A Progress that ignores reports and is never cancelled."""
-
-    def report(self, fraction: float, message: str = "") -> None:
-        return None
-
-    def cancelled(self) -> bool:
-        return False
-
-
-class RecordingProgress:
-    """A Progress that keeps what it was told; cancels after ``cancel_after`` reports."""
-
-    def __init__(self, cancel_after: int | None = None) -> None:
-        self.reports: list[tuple[float, str]] = []
-        self._cancel_after = cancel_after
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self.reports.append((fraction, message))
-
-    def cancelled(self) -> bool:
-        return self._cancel_after is not None and len(self.reports) >= self._cancel_after
-
-
-def check(progress: Progress, fraction: float, message: str = "") -> None:
-    """Report and raise ``Cancelled`` when the user asked to stop."""
-    progress.report(fraction, message)
-    if progress.cancelled():
-        raise Cancelled(message or "cancelled")
+__all__ = ["Cancelled", "NullProgress", "Progress", "ScaledProgress", "check"]
 
 
 class ScaledProgress:

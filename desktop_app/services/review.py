@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, DateTime, Table, select, update
 
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing_link import AccountIndex, Linker, Match
+from desktop_app.services.importing_link import AccountIndex, Linker, LinkMatch
 from desktop_app.services.importing_store import BatchWriter, table_of
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
@@ -207,8 +207,8 @@ class _Forced(Linker):
 
     def link(
         self, *, ids: Any = (), name: str | None = None
-    ) -> Match:  # same keywords as Linker.link
-        return Match("exact", self.account_id, str(name or ""))
+    ) -> LinkMatch:  # same keywords as Linker.link
+        return LinkMatch("exact", self.account_id, str(name or ""))
 
 
 def _item(conn: Connection, review_id: int) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import BoolArray, IntArray
 from desktop_app.domain.team import (
-    AccountFacts,
+    AgendaFacts,
     Alert,
     account_alerts,
     median,
@@ -244,14 +244,14 @@ def team_median(rows: list[CsmSummary]) -> dict[str, float | None]:
     return out
 
 
-def _facts_for(f: _Facts, i: int) -> AccountFacts:
+def _facts_for(f: _Facts, i: int) -> AgendaFacts:
     b = f.book
     rd = b.renewal_date[i]
     days = f.days[i]
     arr = b.arr[i]
     poc = f.poc_days[i]
     band = f.band[i]
-    return AccountFacts(
+    return AgendaFacts(
         account_id=int(b.account_id[i]),
         name=str(b.name[i]),
         band=None if band is None else str(band),
@@ -286,7 +286,7 @@ def csm_alerts(store: Store, csm: str, today: date | None = None) -> list[Alert]
     return sort_alerts(alerts)
 
 
-def csm_names(store: Store) -> list[str]:
+def owner_names(store: Store) -> list[str]:
     """Names of the CSMs who own accounts (for scope pickers), sorted."""
     with store.sessions() as session:
         names = session.execute(

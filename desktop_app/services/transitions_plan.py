@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desktop_app.domain.arrays import FloatArray
+from desktop_app.domain.ids import to_18
 from desktop_app.domain.transition import (
     CHECKLIST_QUESTIONS,
     ChecklistItem,
@@ -348,3 +349,40 @@ def export_transition(
     except OutputError as exc:
         raise UserError(str(exc)) from None
     return ExportResult(target_path, len(rows), missing)
+
+
+def accounts_to_transition(
+    store: Store, *, from_owner: str | None = None, sf_ids: Sequence[str] = ()
+) -> list[int]:
+    """Account ids of every active account of ``from_owner`` (by name), or of ``sf_ids``.
+
+    Owner names match case-insensitively; the accounts come in name order. Raises
+    ``UserError`` for an unknown owner, an owner without active accounts, a text that is
+    not a Salesforce id, or an id that is not in the book.
+    """
+    with store.sessions() as session:
+        if from_owner:
+            owner = session.scalar(
+                select(Csm.id).where(func.lower(Csm.full_name) == from_owner.lower())
+            )
+            if owner is None:
+                raise UserError(f"unknown owner: {from_owner}")
+            ids = session.scalars(
+                select(Account.id)
+                .where(Account.owner_id == owner, Account.lifecycle == "active")
+                .order_by(Account.name)
+            ).all()
+            if not ids:
+                raise UserError(f"{from_owner} owns no active accounts")
+            return list(ids)
+        out = []
+        for sf in sf_ids:
+            try:
+                key = to_18(sf)
+            except ValueError:
+                raise UserError(f"not a Salesforce account id: {sf}") from None
+            aid = session.scalar(select(Account.id).where(Account.sf_account_id == key))
+            if aid is None:
+                raise UserError(f"unknown account id: {sf}")
+            out.append(aid)
+        return out

@@ -25,7 +25,7 @@ from desktop_app.domain.priority import (
     FactorReason,
     PriorityInputs,
     PriorityWeights,
-    explain,
+    factor_reasons,
     next_step,
     priority_scores,
     ranking,
@@ -147,7 +147,7 @@ def rank_rows(wl: Worklist, weights: PriorityWeights | None = None) -> list[Work
                 upsell=bool(inp.upsell[j]),
                 days_since_reply=_int_or_none(inp.days_since_reply[j]),
                 priority=round(float(score[j]), 1),
-                reasons=tuple(explain(inp, contrib, j)),
+                reasons=tuple(factor_reasons(inp, contrib, j)),
                 next_step=next_step(inp, j),
             )
         )

@@ -416,3 +416,8 @@ class ReviewItem(Base):
     )
     payload_json: Mapped[str | None] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# The managers' tables live in their own module (this one is long enough); importing it here
+# registers them on Base.metadata wherever the schema is used.
+import desktop_app.store.schema_managers  # noqa: E402, F401

@@ -194,6 +194,10 @@ class Actions:
         team = mb.addMenu("&Team")
         for a in (self.team, self.retention):
             team.addAction(a)
+        from desktop_app.ui.managers_actions import ManagersActions
+
+        team.addSeparator()
+        self.managers = ManagersActions(w, team)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(self.about)
 

@@ -150,3 +150,44 @@ def test_trend_arrow_and_movers():
     movers = biggest_movers({"a": 10, "b": 5, "c": 1}, {"a": 2, "b": 6, "d": 3})
     assert movers[0] == ("a", -8)
     assert ("d", 3) in movers
+
+
+# ------------------------------------------------------------- trend tolerance, pinned
+# A move of exactly ``tolerance`` points is flat; anything beyond is an arrow.
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "arrow"),
+    [
+        (50.0, 52.0, "→"),
+        (50.0, 52.01, "↑"),
+        (50.0, 48.0, "→"),
+        (50.0, 47.99, "↓"),
+        (50.0, 50.0, "→"),
+        (50.0, None, "→"),
+        (None, None, "→"),
+    ],
+)
+def test_trend_arrow_tolerance_is_two_points(previous, current, arrow):
+    assert trend_arrow(previous, current) == arrow
+
+
+def test_trend_arrow_tolerance_is_a_parameter():
+    assert trend_arrow(50.0, 55.0, tolerance=5.0) == "→"
+    assert trend_arrow(50.0, 55.5, tolerance=5.0) == "↑"
+    assert trend_arrow(50.0, 50.5, tolerance=0.0) == "↑"
+    assert trend_arrow(50.5, 50.0, tolerance=0.0) == "↓"
+
+
+def test_biggest_movers_by_hand():
+    before = {"a": 10.0, "b": 5.0, "c": 1.0, "same": 4.0}
+    after = {"a": 2.0, "b": 6.0, "d": 3.0, "same": 4.0}
+    # a -8, c -1 (gone), d +3 (new), b +1; unchanged measures are left out; ties by name.
+    assert biggest_movers(before, after) == [("a", -8.0), ("d", 3.0), ("b", 1.0)]
+    assert biggest_movers(before, after, top=5) == [
+        ("a", -8.0),
+        ("d", 3.0),
+        ("b", 1.0),
+        ("c", -1.0),
+    ]
+    assert biggest_movers({"x": 1.0}, {"x": 1.0 + 1e-12}) == []

@@ -29,8 +29,28 @@ def test_case_mangled_18_char_ids_are_repaired(id15: str, id18: str) -> None:
 
 @pytest.mark.parametrize("bad", ["", "abc", "001bm00001ZL8U9A", "001bm00001ZL8U9A!L", "x" * 19])
 def test_non_ids_are_refused(bad: str) -> None:
-    assert not is_salesforce_id(bad) or len(bad) in (15, 18)
-    with pytest.raises(ValueError, match="Salesforce id"):
+    assert not is_salesforce_id(bad)
+    with pytest.raises(ValueError, match="not a Salesforce id"):
+        to_18(bad)
+
+
+@pytest.mark.parametrize("good", ["001bm00001ZL8U9", "001bm00001ZL8U9AAL", " 001bm00001ZL8U9 "])
+def test_ids_have_the_shape(good: str) -> None:
+    assert is_salesforce_id(good.strip())
+    assert to_18(good) == "001bm00001ZL8U9AAL"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        # B: the first character would be upper case, but it is a digit
+        ("001bm00001ZL8U9BAL", "checksum does not match"),
+        ("001bm00001ZL8U99AL", "not a Salesforce id"),  # 9 is not a checksum character
+    ],
+)
+def test_18_char_ids_with_a_wrong_checksum_are_refused(bad: str, message: str) -> None:
+    assert is_salesforce_id(bad)  # the shape is right...
+    with pytest.raises(ValueError, match=message):  # ...the checksum is not
         to_18(bad)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from desktop_app.domain.team import (
-    AccountFacts,
+    AgendaFacts,
     Severity,
     account_alerts,
     median,
@@ -14,7 +14,7 @@ from desktop_app.domain.team import (
     sort_alerts,
 )
 
-CLEAN = AccountFacts(
+CLEAN = AgendaFacts(
     account_id=1,
     name="Acme",
     band="Healthy/Stable",
@@ -88,3 +88,41 @@ def test_rate_and_median():
     assert renewal_rate(0, 0) is None
     assert median([1, None, 3, 10]) == 3.0
     assert median([None]) is None
+
+
+def test_renewal_windows_are_inclusive():
+    risky = replace(CLEAN, band="Risky/Unstable")
+    sev = {d: [a.severity for a in account_alerts(replace(risky, days_to_renewal=d))] for d in
+           (0, 30, 31, 90, 91)}  # fmt: skip
+    assert sev == {
+        0: [Severity.HIGH],
+        30: [Severity.HIGH],
+        31: [Severity.MEDIUM],
+        90: [Severity.MEDIUM],
+        91: [],
+    }
+    healthy = {d: [a.kind for a in account_alerts(replace(CLEAN, days_to_renewal=d))] for d in
+               (0, 30, 31)}  # fmt: skip
+    assert healthy == {0: ["renewal soon"], 30: ["renewal soon"], 31: []}
+    (a,) = account_alerts(replace(CLEAN, days_to_renewal=30))
+    assert (
+        a.message == "Renews in 30 days (2027-06-01), ARR 12,000: confirm the renewal is on track"
+    )
+
+
+def test_singular_and_plural_messages():
+    f = replace(CLEAN, open_escalations=1, auto_closing=(("A-1", 0), ("A-2", 1), ("A-3", 2)))
+    msgs = [a.message for a in account_alerts(f)]
+    assert msgs == [
+        "1 open escalation case: what support is needed?",
+        "Ticket A-1 waits for the customer and auto-closes today: follow up?",
+        "Ticket A-2 waits for the customer and auto-closes in 1 day: follow up?",
+        "Ticket A-3 waits for the customer and auto-closes in 2 days: follow up?",
+    ]
+    silent = replace(CLEAN, poc_unresponsive=True, days_since_poc_reply=91)
+    assert [a.message for a in account_alerts(silent)] == [
+        "Main POC last replied 91 days ago: is there another contact to reach?"
+    ]
+    # No reply date is unknown, not silence: nothing to discuss.
+    unknown = replace(CLEAN, poc_unresponsive=True, days_since_poc_reply=None)
+    assert account_alerts(unknown) == []

@@ -200,3 +200,110 @@ def test_merge_and_progress() -> None:
     assert merged[1].done
     assert checklist_progress(merged) == pytest.approx(1 / 14)
     assert checklist_progress(()) == 0.0
+
+
+# ------------------------------------------------------------- reminders, pinned exactly
+
+
+def test_undefined_reminders_in_order() -> None:
+    from desktop_app.domain.transition import NO_REPLY_REMINDER, TL_DISCUSS_REMINDER
+
+    # One day past due is past due; the main POC missing is "outdated".
+    plan = plan_for(_facts("Undefined", days_past_due=1))
+    assert plan.reminders == (
+        f"Past due 1 days. {TL_DISCUSS_REMINDER}",
+        f"The main POC is outdated or not active. {TL_DISCUSS_REMINDER}",
+        NO_REPLY_REMINDER,
+    )
+    # Not past due, an active main POC (or one with no status): only the no-reply reminder.
+    for status in ("active", None):
+        main = ContactFact("A", "B", None, None, None, True, TODAY, status)
+        plan = plan_for(_facts("Undefined", days_past_due=0, contacts=(main,)))
+        assert plan.reminders == (NO_REPLY_REMINDER,)
+    # Past due and a stale POC are Undefined's reminders only.
+    plan = plan_for(_facts("Healthy/Stable", days_past_due=30))
+    assert plan.reminders == (NO_REPLY_REMINDER,)
+
+
+def test_pending_reminders_and_open_escalation_warning() -> None:
+    from desktop_app.domain.transition import (
+        JIRA_REPORTER_REMINDER,
+        NO_REPLY_REMINDER,
+        OPPS_REMINDER,
+        RESCUE_PLAN_REMINDER,
+        REVIEW_CASES_REMINDER,
+    )
+
+    upsell = OppFact("More seats", "upsell", "Proposal", 10.0, TODAY, "Owen", "Inbound")
+    jira_open = _case("JIRA-1", open_=True, esc=True)
+    zendesk_open = _case("ZD-1", open_=True, esc=False, source="zendesk")
+    plan = plan_for(_facts("Healthy/Stable", open_opportunities=(upsell,), cases=(jira_open,)))
+    assert plan.reminders == (OPPS_REMINDER, JIRA_REPORTER_REMINDER, NO_REPLY_REMINDER)
+    assert plan.warnings == ("1 open escalation case(s): consider the Escalation Cases scenario.",)
+    assert plan.templates == (TEMPLATE_AUTO_1, TEMPLATE_MANUAL_3)
+    assert plan.pending_items
+    assert not plan.automated
+    # An open non-Jira ticket is pending, but asks for no Jira reporter and no opportunity brief.
+    plan = plan_for(_facts("Healthy/Stable", cases=(zendesk_open,)))
+    assert plan.reminders == (NO_REPLY_REMINDER,)
+    assert plan.templates == (TEMPLATE_AUTO_1, TEMPLATE_MANUAL_3)
+    # Risky accounts get the rescue reminders first, and no "consider escalation" warning.
+    plan = plan_for(_facts("Risky/Unstable", cases=(jira_open,)))
+    assert plan.reminders == (
+        REVIEW_CASES_REMINDER,
+        RESCUE_PLAN_REMINDER,
+        JIRA_REPORTER_REMINDER,
+        NO_REPLY_REMINDER,
+    )
+    assert plan.warnings == ()
+    # Healthy and Undefined only list escalations as a warning, never as cases to brief.
+    assert plan_for(_facts("Healthy/Stable", cases=(jira_open,))).escalations == ()
+
+
+def test_checklist_cases_list_six_then_counts_the_rest() -> None:
+    cases = tuple(_case(f"SUP-{k}", open_=True, esc=True) for k in range(1, 8))
+    items = {i.key: i for i in build_checklist(_facts("Escalation", cases=cases), TODAY)}
+    shown = "; ".join(f"SUP-{k}: Subject SUP-{k} (In Progress)" for k in range(1, 7))
+    assert items["open_escalations"].answer == f"7: {shown}; +1 more"
+    six = {i.key: i for i in build_checklist(_facts("Escalation", cases=cases[:6]), TODAY)}
+    assert six["open_escalations"].answer == f"6: {shown}"
+    assert six["historical_escalations"].answer == "None"
+
+
+def test_main_contact_is_replying_up_to_45_days() -> None:
+    def answer(days: int) -> str:
+        main = ContactFact("Al", "Bo", None, None, None, True, TODAY - timedelta(days=days), None)
+        items = build_checklist(_facts("Healthy/Stable", contacts=(main,)), TODAY)
+        return str(items[0].answer)
+
+    replied_45 = (TODAY - timedelta(days=45)).isoformat()
+    assert answer(45) == f"Yes — Al Bo last replied {replied_45} (45 days ago)"
+    assert answer(46).startswith("No — Al Bo last replied")
+    no_poc = build_checklist(_facts("Healthy/Stable"), TODAY)
+    assert no_poc[0].answer == "No main POC on record"
+
+
+@pytest.mark.parametrize(
+    ("active", "seats", "verdict"),
+    [(50, 50, "matches"), (51, 50, "1 over"), (49, 50, "1 unused")],
+)
+def test_checklist_users_against_seats(active: int, seats: int, verdict: str) -> None:
+    items = {
+        i.key: i
+        for i in build_checklist(
+            _facts("Healthy/Stable", active_users=active, licensed_seats=seats), TODAY
+        )
+    }
+    assert items["users_vs_seats"].answer == (
+        f"{active} active users vs {seats} seats paid ({verdict})"
+    )
+    assert items["users_status"].answer == f"{active} active / 0 inactive / 0 terminated"
+    assert items["cred_soft_providers"].answer == "No CRED SOFT"
+
+
+def test_checklist_progress_counts_done_items() -> None:
+    base = build_checklist(_facts("Healthy/Stable"), TODAY)
+    ticks = [{"key": k, "done": True} for k in CHECKLIST_KEYS[:7]]
+    assert checklist_progress(merge_checklist(base, ticks)) == 0.5
+    assert checklist_progress([]) == 0.0
+    assert checklist_progress(base) == 0.0

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.domain.progress import Cancelled
 from desktop_app.io.importer import build_preview
-from desktop_app.io.model import ReadCancelled
-from desktop_app.services.progress import RecordingProgress
+from tests.progress_helpers import RecordingProgress
 
 ROWS = 120_000  # more than two 50k-row chunks
 
@@ -35,7 +35,7 @@ def test_reading_reports_rising_fractions(tmp_path: Path) -> None:
 
 def test_cancel_while_reading_chunks_stops_reading(tmp_path: Path) -> None:
     progress = RecordingProgress(cancel_after=3)  # opening, first chunk, second chunk
-    with pytest.raises(ReadCancelled):
+    with pytest.raises(Cancelled):
         build_preview(big_csv(tmp_path), progress=progress)
     assert len(progress.reports) == 3
     assert progress.reports[-1][1].startswith("Read 50,000 rows")
@@ -52,7 +52,7 @@ def test_workbook_reading_can_be_cancelled_per_column(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
     wb.save(path)
     progress = RecordingProgress(cancel_after=3)
-    with pytest.raises(ReadCancelled):
+    with pytest.raises(Cancelled):
         build_preview(path, progress=progress)
     assert progress.reports[-1][1] == "Reading column 2 of 3…"
     assert len(build_preview(path, progress=RecordingProgress()).records) == 1

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from desktop_app.services.account_detail import latest_nps, latest_nps_array, load_detail
 from desktop_app.services.account_detail_rows import auto_closes_in
@@ -29,36 +29,55 @@ def _account_with_waiting_ticket(store: Store) -> int:
 
 def test_header_matches_the_book(demo_store: Store, today: date) -> None:
     book = load_book(demo_store, today)
-    i = 10
+    # An account with a score and a renewal date, so that every assertion below runs.
+    i = int(np.flatnonzero(~np.isnan(book.health_score) & ~np.isnan(book.days_to_renewal))[0])
     aid = int(book.account_id[i])
+    with demo_store.sessions.begin() as s:
+        s.execute(update(Account).where(Account.id == aid).values(renewal_date=date(2027, 1, 3)))
     d = load_detail(demo_store, aid, today)
     h = d.header
     assert h.name == book.name[i]
     assert h.sf_account_id == book.sf_account_id[i]
     assert h.owner == book.owner[i]
     assert h.arr == pytest.approx(book.arr[i])
-    if h.renewal_date is not None:
-        assert h.days_to_renewal == (h.renewal_date - today).days
-    if not np.isnan(book.health_score[i]):
-        assert h.score == pytest.approx(book.health_score[i])
-        assert h.band == book.band[i]
+    assert h.renewal_date == date(2027, 1, 3)
+    assert h.days_to_renewal == 40  # 2026-11-24 -> 2027-01-03: 6 days of November + 31 + 3
+    assert h.score is not None
+    assert h.score == pytest.approx(book.health_score[i])
+    assert h.band == book.band[i]
 
 
 def test_open_tickets_with_auto_close_countdown(demo_store: Store, today: date) -> None:
     aid = _account_with_waiting_ticket(demo_store)
-    d = load_detail(demo_store, aid, today)
-    with demo_store.sessions() as s:
+    with demo_store.sessions.begin() as s:
+        waiting = list(
+            s.execute(
+                select(Ticket.id, Ticket.key).where(
+                    Ticket.account_id == aid,
+                    Ticket.is_open.is_(True),
+                    Ticket.waiting_on == "customer",
+                )
+            ).all()
+        )
+        waiting_ids = [tid for tid, _key in waiting]
+        keys = [key for _tid, key in waiting]
+        # Hand-set ages: 2 days ago closes in 3 days, 7 days ago is past the 5-day rule.
+        ages = {tid: (2 if k == 0 else 7) for k, tid in enumerate(waiting_ids)}
+        for tid, age in ages.items():
+            s.execute(
+                update(Ticket)
+                .where(Ticket.id == tid)
+                .values(updated_at=datetime(2026, 11, 24 - age, 10))
+            )
         n_open = s.scalar(
             select(func.count()).where(Ticket.account_id == aid, Ticket.is_open.is_(True))
         )
+    d = load_detail(demo_store, aid, today)
     assert len(d.tickets) == n_open
-    waiting = [t for t in d.tickets if t.waiting_on == "customer"]
-    assert waiting
-    for t in waiting:
-        assert t.updated_at is not None
-        expected = 5 - (today - t.updated_at.date()).days
-        assert t.auto_closes_in_days == max(expected, 0)
-        assert 0 <= t.auto_closes_in_days <= 5
+    shown = {t.key: t for t in d.tickets if t.waiting_on == "customer"}
+    assert set(shown) == set(keys)
+    assert shown[keys[0]].auto_closes_in_days == 3
+    assert all(shown[key].auto_closes_in_days == 0 for key in keys[1:])
     assert all(t.auto_closes_in_days is None for t in d.tickets if t.waiting_on != "customer")
     assert all(t.age_days is not None and t.age_days >= 0 for t in d.tickets)
 
@@ -72,16 +91,27 @@ def test_auto_close_rule() -> None:
 
 
 def test_contacts_main_poc_first_and_days_since_reply(demo_store: Store, today: date) -> None:
-    with demo_store.sessions() as s:
+    with demo_store.sessions.begin() as s:
         aid = s.execute(
             select(Contact.account_id).where(Contact.is_main_poc.is_(True)).limit(1)
         ).scalar_one()
+        # Hand-made contacts: 30 days quiet, 90 (the last fresh day), 91 (stale), no date.
+        for name, replied in [
+            ("Thirty", date(2026, 10, 25)),
+            ("Ninety", date(2026, 8, 26)),
+            ("Ninetyone", date(2026, 8, 25)),
+            ("Never", None),
+        ]:
+            s.add(Contact(account_id=aid, first_name=name, last_name="Test", last_replied=replied))
     d = load_detail(demo_store, aid, today)
     assert d.contacts[0].is_main_poc
-    for c in d.contacts:
-        if c.last_replied is not None:
-            assert c.days_since_reply == (today - c.last_replied).days
-            assert c.stale == (c.days_since_reply > 90)
+    by_name = {c.name: c for c in d.contacts if c.name.endswith("Test")}
+    assert {n: (c.days_since_reply, c.stale) for n, c in by_name.items()} == {
+        "Thirty Test": (30, False),
+        "Ninety Test": (90, False),
+        "Ninetyone Test": (91, True),
+        "Never Test": (None, False),  # no reply date is unknown, not stale
+    }
 
 
 def test_usage_24_months_and_sections(demo_store: Store, today: date) -> None:

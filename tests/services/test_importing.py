@@ -15,8 +15,9 @@ from desktop_app.domain.ids import to_18
 from desktop_app.io.model import ImportPreview
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing import import_preview, list_batches, rollback_batch
-from desktop_app.services.progress import Cancelled, RecordingProgress
+from desktop_app.services.progress import Cancelled
 from desktop_app.store.engine import Store
+from tests.progress_helpers import RecordingProgress
 
 TODAY = date(2026, 11, 24)
 SF1 = to_18("001A000001AbCdE")

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop_app.services.importing import import_preview, preview_file
-from desktop_app.services.progress import Cancelled, RecordingProgress
+from desktop_app.services.progress import Cancelled
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, ImportBatch
+from tests.progress_helpers import RecordingProgress
 
 
 class CancelOnPoll:

@@ -16,7 +16,7 @@ from desktop_app.services.team import (
     NOT_SCORED,
     NUMERIC_FIELDS,
     csm_alerts,
-    csm_names,
+    owner_names,
     summary_dict,
     team_median,
     team_summary,
@@ -24,6 +24,7 @@ from desktop_app.services.team import (
 from desktop_app.store.schema import (
     Account,
     Contact,
+    Csm,
     Opportunity,
     Subscription,
     Ticket,
@@ -39,7 +40,7 @@ def test_counts_add_up_to_the_book(demo_store, today):
     book = load_book(demo_store, today)
     rows = team_summary(demo_store, today)
     active = book.lifecycle != "churned"
-    assert [r.csm for r in rows] == csm_names(demo_store)
+    assert [r.csm for r in rows] == owner_names(demo_store)
     assert sum(r.accounts for r in rows) == int(active.sum()) == 270
     assert sum(r.arr for r in rows) == pytest.approx(float(np.nansum(book.arr[active])))
     for r in rows:
@@ -50,13 +51,48 @@ def test_counts_add_up_to_the_book(demo_store, today):
         assert 0 <= r.renewals_30_arr <= r.renewals_90_arr <= r.arr
         assert r.renewal_rate is not None
         assert 0.0 <= r.renewal_rate <= 1.0
-        assert r.renewal_rate == pytest.approx(r.renewals_won / (r.renewals_won + r.renewals_lost))
     days = book.days_to_renewal
     with np.errstate(invalid="ignore"):
         soon = active & (days >= 0) & (days <= 30)
     assert sum(r.renewals_30 for r in rows) == int(soon.sum()) > 0
     band_totals = {b: sum(r.band_mix[b] for r in rows) for b in ("Healthy/Stable", "Escalation")}
     assert band_totals["Healthy/Stable"] == int((book.band[active] == "Healthy/Stable").sum())
+
+
+def test_renewal_rate_counts_closed_renewals_of_the_last_365_days(demo_store, today):
+    csm = owner_names(demo_store)[0]
+    with demo_store.sessions.begin() as s:
+        mine = list(
+            s.execute(
+                select(Account.id).join(Csm, Csm.id == Account.owner_id).where(Csm.full_name == csm)
+            ).scalars()
+        )
+        s.execute(delete(Opportunity).where(Opportunity.account_id.in_(mine)))
+        a, b = mine[0], mine[1]
+        for acc, kind, closed, won, days_ago in [
+            (a, "renewal", True, True, 0),  # today: counts
+            (a, "renewal", True, True, 10),
+            (b, "renewal", True, True, 364),  # last day inside the window
+            (b, "renewal", True, False, 100),  # the one loss
+            (a, "renewal", True, True, 365),  # the window is (today - 365, today]: out
+            (a, "renewal", True, False, 400),  # too old
+            (b, "renewal", False, False, 5),  # still open
+            (b, "upsell", True, True, 5),  # not a renewal
+            (a, "renewal", True, True, -3),  # closes in the future: not yet
+        ]:
+            s.add(
+                Opportunity(
+                    account_id=acc,
+                    name="hand-made",
+                    kind=kind,
+                    is_closed=closed,
+                    is_won=won,
+                    close_date=today - timedelta(days=days_ago),
+                )
+            )
+    row = _by_name(team_summary(demo_store, today))[csm]
+    assert (row.renewals_won, row.renewals_lost) == (3, 1)
+    assert row.renewal_rate == 0.75
 
 
 def test_support_counts_match_the_tickets(demo_store, today):

@@ -29,7 +29,7 @@ from desktop_app.services.health_validation import (
     retention_by_owner,
     retention_series,
 )
-from desktop_app.services.team import csm_names
+from desktop_app.services.team import owner_names
 from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
@@ -164,7 +164,7 @@ class RetentionView(QDialog):
         self.end_edit = self._date_edit(self.today)
         self.scope_combo = QComboBox(self)
         self.scope_combo.addItem(WHOLE_BOOK, None)
-        for name in csm_names(self.store):
+        for name in owner_names(self.store):
             self.scope_combo.addItem(name, name)
 
     def _date_edit(self, value: date) -> QDateEdit:

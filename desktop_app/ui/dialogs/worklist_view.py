@@ -35,7 +35,7 @@ from desktop_app.domain.accounts import BAND_COLOURS
 from desktop_app.domain.priority import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS, PriorityWeights
 from desktop_app.io.view_export import write_table
 from desktop_app.services.errors import UserError
-from desktop_app.services.team import csm_names
+from desktop_app.services.team import owner_names
 from desktop_app.services.worklist import (
     WINDOW_CHOICES,
     Worklist,
@@ -175,7 +175,7 @@ class WorklistView(QDialog):
             self.window_combo.addItem(f"Next {d} days", d)
         self.window_combo.setCurrentIndex(WINDOW_CHOICES.index(90))
         self.owner_combo = QComboBox(self)
-        self.owner_combo.addItems([ALL_OWNERS, *csm_names(store)])
+        self.owner_combo.addItems([ALL_OWNERS, *owner_names(store)])
         self.export_button = QPushButton("Export…", self)
         self.summary = QLabel(self)
         self.model = RowsTableModel(_columns(), self)

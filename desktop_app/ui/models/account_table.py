@@ -58,7 +58,7 @@ def _tint(hex_colour: str, strength: float = 0.35) -> QColor:
 
 
 @dataclass(frozen=True)
-class Column:
+class AccountColumn:
     key: str  # BookColumns attribute / sort key
     header: str
     fmt: Callable[[Any], str]
@@ -66,25 +66,25 @@ class Column:
     tooltip: str = ""
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("name", "Account", _text, _LEFT),
-    Column("owner", "Owner (CSM)", _text, _LEFT),
-    Column("band", "Health band", _text, _LEFT, "SOP category (override shown with ✎)"),
-    Column("health_score", "Score", _score, _RIGHT, "Health score 0–100"),
-    Column("mau", "MAU", _int, _RIGHT, "Monthly active users, latest month"),
-    Column("seats", "Seats", _int, _RIGHT, "Licensed seats"),
-    Column("utilisation", "Util.", _pct, _RIGHT, "MAU / licensed seats"),
-    Column("mrr", "MRR", _money, _RIGHT),
-    Column("arr", "ARR", _money, _RIGHT),
-    Column("renewal_date", "Renewal", _date, _LEFT),
-    Column("days_to_renewal", "Days left", _int, _RIGHT, "Days until the renewal date"),
-    Column("open_tickets", "Open tickets", _int, _RIGHT),
-    Column("lifecycle", "Lifecycle", _text, _LEFT),
-    Column("segment", "Segment", _text, _LEFT),
-    Column("team_lead", "Team lead", _text, _LEFT),
-    Column("sf_account_id", "SF Account ID", _text, _LEFT),
-    Column("lms_id", "LMS ID", _text, _LEFT),
-    Column("recurly_id", "Recurly ID", _text, _LEFT),
+COLUMNS: tuple[AccountColumn, ...] = (
+    AccountColumn("name", "Account", _text, _LEFT),
+    AccountColumn("owner", "Owner (CSM)", _text, _LEFT),
+    AccountColumn("band", "Health band", _text, _LEFT, "SOP category (override shown with ✎)"),
+    AccountColumn("health_score", "Score", _score, _RIGHT, "Health score 0–100"),
+    AccountColumn("mau", "MAU", _int, _RIGHT, "Monthly active users, latest month"),
+    AccountColumn("seats", "Seats", _int, _RIGHT, "Licensed seats"),
+    AccountColumn("utilisation", "Util.", _pct, _RIGHT, "MAU / licensed seats"),
+    AccountColumn("mrr", "MRR", _money, _RIGHT),
+    AccountColumn("arr", "ARR", _money, _RIGHT),
+    AccountColumn("renewal_date", "Renewal", _date, _LEFT),
+    AccountColumn("days_to_renewal", "Days left", _int, _RIGHT, "Days until the renewal date"),
+    AccountColumn("open_tickets", "Open tickets", _int, _RIGHT),
+    AccountColumn("lifecycle", "Lifecycle", _text, _LEFT),
+    AccountColumn("segment", "Segment", _text, _LEFT),
+    AccountColumn("team_lead", "Team lead", _text, _LEFT),
+    AccountColumn("sf_account_id", "SF Account ID", _text, _LEFT),
+    AccountColumn("lms_id", "LMS ID", _text, _LEFT),
+    AccountColumn("recurly_id", "Recurly ID", _text, _LEFT),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 

@@ -1,0 +1,1 @@
+"""Managers' tools: renewal plan and forecast, alert overview, hindsight, one-on-one pack."""
