@@ -15,6 +15,12 @@ locator may also say ``ValueError`` (no header). Anything else is counted as a f
 with its first message, and the run exits 1. Run it niced::
 
     nice -n 10 python benchmarks/fuzz_readers.py --total 100000
+
+Run of 2026-12-06 (branch ``robust``, niced on a shared 2-core machine, 48 min):
+100,000 cases, 0 failures. bytes 30,000: refused 21,779, preview with rows 3,871, without
+4,350; cells 15,000: refused 5,460, rows 1,073, none 8,467; xlsx 15,000: refused 9,028,
+rows 183, none 5,789; locator 40,000: header found 23,160, header below row 3 12,926,
+no header 3,914.
 """
 
 from __future__ import annotations
