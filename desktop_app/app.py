@@ -32,6 +32,9 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     app.setOrganizationName(ORG)
     app.setApplicationVersion(__version__)
     QApplication.setDesktopFileName(APP_ID)
+    from desktop_app.ui.theme import follow_color_scheme
+
+    follow_color_scheme(app)
     sigterm = _SigtermClose(app)
     settings = Settings(default_settings_path())
     demo_dir: Path | None = None

@@ -44,7 +44,34 @@ def install_sigterm() -> Any:
     return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
+class _StoreOnce(argparse.Action):
+    """``store`` for an option that takes one value: giving it twice is a usage error.
+
+    argparse's plain ``store`` keeps the last of ``--owner A --owner B`` silently; options
+    that take several values accumulate instead (``action="extend"``).
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        seen: set[str] = namespace.__dict__.setdefault("_given_once", set())
+        if option_string is not None and self.dest in seen:
+            raise argparse.ArgumentError(self, "given more than once; give it once")
+        seen.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Groups share this registry, so every single-valued option of every command is covered.
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
@@ -60,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         review,
         scorecard,
         scoring,
+        server,
         team,
         transition,
         worklist,
@@ -83,7 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
-    for module in (importing, review, scoring, scorecard, transition, team, worklist, managers):
+    for module in (
+        importing,
+        review,
+        scoring,
+        scorecard,
+        transition,
+        team,
+        worklist,
+        managers,
+        server,
+    ):
         module.register(sub)
     return parser
 
@@ -116,6 +154,7 @@ def _main(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return int(exc.code or 0)
+    vars(args).pop("_given_once", None)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         from desktop_app.commands.gui import run_gui
@@ -173,6 +212,12 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except BrokenPipeError:
         return EXIT_OK
     except DBAPIError as exc:
+        from desktop_app.services.team_server import is_refusal, refusal_message
+
+        if is_refusal(exc):
+            # A team database refused this role: one line saying who can, never a traceback.
+            print(f"account-desk: error: {refusal_message(str(args.command))}", file=sys.stderr)
+            return EXIT_USAGE
         if is_read_only_error(exc):
             where = args.db or "the database"
             print(f"account-desk: error: {where} is read-only; nothing was written",

@@ -47,3 +47,22 @@ def opened_store(location: str | None) -> Iterator[Store]:
         yield store
     finally:
         store.dispose()
+
+
+class WaitNotices:
+    """A Progress for the CLI: silent, except that it says (once, on stderr) when it waits.
+
+    Another client's import or rescoring holds the team database; the user should know why
+    nothing happens.
+    """
+
+    def __init__(self) -> None:
+        self._said: set[str] = set()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        if message.startswith("Waiting") and message not in self._said:
+            self._said.add(message)
+            print(f"account-desk: {message}", file=sys.stderr, flush=True)
+
+    def cancelled(self) -> bool:
+        return False

@@ -5,6 +5,9 @@ it exits 2 naming that file, and nothing is written. The files are then stored i
 transaction, each as its own batch (accounts first): if one cannot be stored, none is
 (exit 2 naming it). A file imported before, byte for byte, is reported as
 "already imported on <date>, nothing changed" and not stored again.
+
+After any write (``import`` that stored a batch, ``rollback``) the book is rescored, as the
+GUI does, so health bands and exported scenarios never describe the book before the write.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ MAX_PROBLEMS_SHOWN = 20
 
 def register(sub: Any) -> None:
     p = sub.add_parser("import", help="import export files (Salesforce, Recurly, usage, Jira…)")
-    p.add_argument("files", nargs="+", metavar="FILE", help="files to import")
+    p.add_argument("files", nargs="+", action="extend", metavar="FILE", help="files to import")
     p.add_argument("--source", metavar="PROFILE", help="source profile (default: detected)")
     p.add_argument("--sheet", metavar="NAME", help="sheet of a workbook (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
@@ -39,13 +42,19 @@ def register(sub: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_app.commands.common import opened_store, print_json
+    from desktop_app.commands.common import WaitNotices, opened_store, print_json
     from desktop_app.services.importing import import_files
 
     with opened_store(args.db) as store:
         summaries = import_files(
-            store, args.files, sheet=args.sheet, profile=args.source, dry_run=args.dry_run
+            store,
+            args.files,
+            sheet=args.sheet,
+            profile=args.source,
+            dry_run=args.dry_run,
+            progress=WaitNotices(),
         )
+        scored = rescore_after_write(store) if any(s.wrote for s in summaries) else None
     if args.json:
         out = []
         for s in summaries:
@@ -59,9 +68,23 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  problem: {msg}")
         if len(s.problem_messages) > MAX_PROBLEMS_SHOWN:
             print(f"  … and {len(s.problem_messages) - MAX_PROBLEMS_SHOWN} more problems")
+        for row in s.skipped_rows[:MAX_PROBLEMS_SHOWN]:
+            print(f"  skipped: {row}")
+        if len(s.skipped_rows) > MAX_PROBLEMS_SHOWN:
+            print(f"  … and {len(s.skipped_rows) - MAX_PROBLEMS_SHOWN} more skipped rows")
         for example in s.unmatched_examples:
             print(f"  unmatched: {example}")
+    if scored is not None:
+        print(scored)
     return 0
+
+
+def rescore_after_write(store: Any) -> str:
+    """Rescore the book after a CLI write, as the GUI does; the line to print."""
+    from desktop_app.services.scoring import rescore
+
+    summary = rescore(store)
+    return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
 
 def _summary_line(s: Any) -> str:
@@ -104,10 +127,12 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from desktop_app.commands.common import opened_store
+    from desktop_app.commands.common import WaitNotices, opened_store
     from desktop_app.services.importing import rollback_batch
 
     with opened_store(args.db) as store:
-        rollback_batch(store, args.batch_id)
+        rollback_batch(store, args.batch_id, progress=WaitNotices())
+        scored = rescore_after_write(store)
     print(f"Import batch {args.batch_id} rolled back.")
+    print(scored)
     return 0

@@ -28,24 +28,27 @@ def register(sub: Any) -> None:
 
 def export_pack(store: Any, owner: str, out: Path, as_of: date, since: date | None) -> str:
     """Build, write and record the pack; returns a one-line summary."""
-    from desktop_app.services.managers.pack import build_pack, record_pack
-    from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
+    if out.suffix.lower() == ".xlsx":  # no Qt needed
+        from desktop_app.services.managers.pack import build_pack, record_pack
+        from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
 
-    pack = build_pack(store, owner, as_of, since)
-    if out.suffix.lower() == ".xlsx":
+        pack = build_pack(store, owner, as_of, since)
         write_pack_xlsx(pack, out)
-        pages = ""
-    else:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from PySide6.QtWidgets import QApplication
+        record_pack(store, pack)
+        return _summary(pack, out, "")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
 
-        from desktop_app.ui.oneonone_pdf import write_pack_pdf
+    from desktop_app.ui.oneonone_pdf import export_pack_file
 
-        # Fonts need an application object; a QApplication (not only a QGuiApplication) so
-        # that a later widget in the same process (tests, the GUI) still works.
-        _app = QApplication.instance() or QApplication(["account-desk"])
-        pages = f", {write_pack_pdf(pack, out)} page(s)"
-    record_pack(store, pack)
+    # Fonts need an application object; a QApplication (not only a QGuiApplication) so that
+    # a later widget in the same process (tests, the GUI) still works.
+    _app = QApplication.instance() or QApplication(["account-desk"])
+    pack, n = export_pack_file(store, owner, as_of, since, out)
+    return _summary(pack, out, f", {n} page(s)")
+
+
+def _summary(pack: Any, out: Path, pages: str) -> str:
     return (
         f"Wrote the one-on-one pack of {pack.owner} as of {pack.as_of.isoformat()} "
         f"to {out}{pages}: "

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from desktop_app.commands.common import iso_date, opened_store, print_json
+from desktop_app.commands.common import WaitNotices, iso_date, opened_store, print_json
 
 
 def register(sub: Any) -> None:
@@ -46,7 +46,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from desktop_app.services.scoring import rescore
 
     with opened_store(args.db) as store:
-        summary = rescore(store, as_of=args.as_of)
+        summary = rescore(store, as_of=args.as_of, progress=WaitNotices())
     if args.json:
         print_json(asdict(summary))
         return 0

@@ -17,7 +17,13 @@ def register(sub: Any) -> None:
         "export", help='write the "List of Accounts to Transition" (.xlsx or .csv)'
     )
     who = ex.add_mutually_exclusive_group(required=True)
-    who.add_argument("--account", nargs="+", metavar="SF_ID", help="Salesforce account id(s)")
+    who.add_argument(
+        "--account",
+        nargs="+",
+        action="extend",
+        metavar="SF_ID",
+        help="Salesforce account id(s); repeat or list several",
+    )
     who.add_argument("--from-owner", metavar="NAME", help="every active account of this CSM")
     who.add_argument("--transition", type=int, metavar="ID", help="a saved transition")
     ex.add_argument("--to", metavar="NEW_CSM", help="full name of the receiving CSM")
@@ -32,9 +38,13 @@ def register(sub: Any) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.services.errors import UserError
+    from desktop_app.services.score_freshness import stale_scores
     from desktop_app.services.transitions_plan import accounts_to_transition, export_transition
 
     with opened_store(args.db) as store:
+        stale = stale_scores(store)
+        if stale:
+            raise UserError(f"{stale}: run `account-desk score` before exporting a transition")
         if args.transition is not None:
             target: Any = args.transition
         else:

@@ -157,8 +157,11 @@ def usage_measures(
             mau_tr = np.where((mau_prev == 0) & (mau_now == 0), 0.0, mau_tr)
             seat_tr = np.where(seats_prev > 0, seats_now / seats_prev - 1.0, np.nan)
         organic = organic_contraction(mau_tr, seat_tr)
-        # An organic decline is scored on usage per seat, not on the raw fall.
-        adjusted = (1.0 + mau_tr) / (1.0 + np.where(organic, seat_tr, 0.0)) - 1.0
+        # An organic decline is scored on usage per seat, not on the raw fall; with no seat
+        # left there is no usage per seat, so the raw fall stands.
+        denom = 1.0 + np.where(organic, seat_tr, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adjusted = np.where(denom > 0, (1.0 + mau_tr) / denom - 1.0, mau_tr)
         out[f"mau_trend_{k}m"] = adjusted
         organic_any |= organic
     out["organic"] = organic_any.astype(np.float64)

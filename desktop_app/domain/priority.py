@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 
 from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
+from desktop_app.domain.formatting import money
 from desktop_app.domain.health import linear_fraction
 
 FACTORS: tuple[str, ...] = (
@@ -178,7 +179,7 @@ def _fact(factor: str, inputs: PriorityInputs, i: int) -> str:
     days, quiet = inputs.days_to_renewal[i], inputs.days_since_reply[i]
     texts = {
         "health": "no health score" if np.isnan(h) else f"health {h:.0f}",
-        "arr": f"ARR {inputs.arr[i]:,.0f}",
+        "arr": f"ARR {money(float(inputs.arr[i]))}",
         "renewal": (f"renewal overdue by {-days:.0f} d" if days < 0 else f"renews in {days:.0f} d"),
         "escalation": f"{int(inputs.escalations[i])} open escalation(s)",
         "detractor": f"NPS {nps:.0f}",

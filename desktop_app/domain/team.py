@@ -13,6 +13,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from desktop_app.domain.formatting import money
+
 #: Renewals within this many days are listed as "due soon".
 RENEWAL_SOON_DAYS = (30, 90)
 #: Bands whose upcoming renewal is worth talking through.
@@ -80,7 +82,7 @@ def median(values: Iterable[float | None]) -> float | None:
 
 
 def _money(v: float | None) -> str:
-    return "" if v is None else f", ARR {v:,.0f}"
+    return "" if v is None else f", ARR {money(v)}"
 
 
 def _renewal_alerts(f: AgendaFacts) -> list[Alert]:

@@ -62,7 +62,9 @@ def dedupe_columns(
     for i, first in _repeats(data, keys, len(numbers)):
         key = tuple(data[k][i] for k in keys)
         drop.append(i)
-        if records.row(first) != records.row(i):
+        if records.row(first) == records.row(i):
+            _repeat(preview, numbers[i], numbers[first])
+        else:
             preview.problems.append(Problem(
                 preview.file and Path(preview.file).name, preview.sheet, numbers[i], None,
                 f"duplicate {'/'.join(keys)} {_show(key)} with different values "
@@ -91,7 +93,9 @@ def dedupe(
     drop = np.zeros(len(records), dtype=bool)
     for i, first in repeats:
         drop[i] = True
-        if records[first] != records[i]:
+        if records[first] == records[i]:
+            _repeat(preview, numbers[i], numbers[first])
+        else:
             key = tuple(records[i].get(k) for k in keys)
             preview.problems.append(Problem(
                 preview.file and Path(preview.file).name, preview.sheet, numbers[i], None,
@@ -100,6 +104,15 @@ def dedupe(
             ))  # fmt: skip
     kept = np.flatnonzero(~drop).tolist()
     return [records[i] for i in kept], [numbers[i] for i in kept]
+
+
+def _repeat(preview: ImportPreview, row: int, first: int) -> None:
+    """An exact repeat is skipped, counted and listed (never dropped without a word)."""
+    last = preview.skipped_rows[-1][0] if preview.skipped_rows else None
+    if row in (first, last):  # a wide sheet melts one row into several records
+        return
+    preview.rows_skipped += 1
+    preview.skipped_rows.append((row, f"exact repeat of row {first}"))
 
 
 def _show(key: tuple[Any, ...]) -> str:

@@ -91,7 +91,11 @@ def derive(kind: str, records: list[Record], profile: str) -> None:
 
 
 def derive_account_columns(data: dict[str, list[Any]], n: int) -> None:
-    """``derive("accounts", ...)`` on columns: the lifecycle of each row, in place."""
+    """``derive("accounts", ...)`` on columns, in place: ARR from MRR when the report has
+    only MRR (ARR = 12 x MRR, as subscriptions give it), and the lifecycle of each row."""
+    mrr = data.get("mrr")
+    if mrr is not None and "arr" not in data:
+        data["arr"] = [None if m is None else round(float(m) * 12, 2) for m in mrr]
     life = data.get("lifecycle")
     churn = data.get("churn_date")
     if life is None and churn is None:

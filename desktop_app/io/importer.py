@@ -222,7 +222,8 @@ def _build(
     check(progress, 0.7, "Checking rows…")
     preview = ImportPreview(path, src.sheet, kind, plan.profile, plan.confidence, [], [],
                             mapping=mapping, sheets=src.sheets, sha256=file_sha256(path),
-                            rows_skipped=table.skipped, notes=list(src.notes),
+                            rows_skipped=table.skipped, skipped_rows=list(table.skipped_rows),
+                            notes=list(src.notes),
                             columns=list(names))  # fmt: skip
     missing = missing_required(
         kind, set(mapping.values()) | ({"month", "mau"} if months else set())

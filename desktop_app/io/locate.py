@@ -74,6 +74,9 @@ class LocatedTable:
     row_numbers: npt.NDArray[np.int64]
     skipped: int
     grouped: bool = False
+    #: (sheet row number, reason) of every row left out: blank, total or footer, group
+    #: heading, repeated header. ``len(skipped_rows) == skipped``.
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
 
 
 def header_key(name: Any) -> str:
@@ -230,6 +233,14 @@ def body_mask(
     columns: Sequence[FactorColumn], header: HeaderSpec
 ) -> tuple[npt.NDArray[np.bool_], bool]:
     """Rows to keep (data rows) and whether the table looks grouped (subtotals seen)."""
+    keep, grouped, _why = _body_rows(columns, header)
+    return keep, grouped
+
+
+def _body_rows(
+    columns: Sequence[FactorColumn], header: HeaderSpec
+) -> tuple[npt.NDArray[np.bool_], bool, list[str]]:
+    """``body_mask`` plus, per row, why it is left out ("" for kept rows)."""
     n = len(columns[0].codes) if columns else 0
     filled = np.zeros(n, dtype=np.int64)
     for col in columns:
@@ -253,7 +264,18 @@ def body_mask(
     repeated = _repeated_header(columns, header, n)
     keep &= ~repeated
     grouped = bool(((kinds == 1) & (filled > 1)).any() or ((kinds == 2) & (filled <= 2)).any())
-    return keep, grouped
+    why = [""] * n
+    for i in np.flatnonzero(~keep).tolist():
+        text = str(firsts[i]).strip()
+        if filled[i] == 0:
+            why[i] = "blank row"
+        elif repeated[i]:
+            why[i] = "repeated header row"
+        elif kinds[i] == 1:
+            why[i] = f"total, subtotal or footer row: “{text[:60]}”"
+        else:
+            why[i] = f"group heading: “{text[:60]}”"
+    return keep, grouped, why
 
 
 # ASCII characters that header_key drops (it keeps a-z, 0-9, % and σ after lower-casing).
@@ -323,11 +345,14 @@ def locate_table(
 
 def finish_table(header: HeaderSpec, columns: list[FactorColumn], offset: int) -> LocatedTable:
     """Drop non-data rows from factorised body columns whose first row is ``offset``."""
-    keep, grouped = body_mask(columns, header)
+    keep, grouped, why = _body_rows(columns, header)
     if grouped:
         columns = fill_groups(columns, keep)
     index = np.flatnonzero(keep)
     if len(index) < len(keep):  # (a full table keeps its arrays: no million-row copies)
         columns = [FactorColumn(col.codes[index], col.uniques) for col in columns]
     numbers = index.astype(np.int64) + offset + 1
-    return LocatedTable(header, columns, numbers, int(len(keep) - len(index)), grouped)
+    skipped_rows = [(i + offset + 1, why[i]) for i in np.flatnonzero(~keep).tolist()]
+    return LocatedTable(
+        header, columns, numbers, int(len(keep) - len(index)), grouped, skipped_rows
+    )

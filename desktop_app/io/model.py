@@ -199,6 +199,8 @@ class ImportPreview:
     sheets: list[SheetInfo] = field(default_factory=list)
     sha256: str = ""
     rows_skipped: int = 0  # blank/subtotal/footer/repeated-header rows skipped
+    #: (row, reason) of each skipped row: the rows ``rows_skipped`` counts, listed.
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # source column headers, as found
 
     @property

@@ -326,3 +326,34 @@ def match_saved(columns: Sequence[str], saved: Sequence[SavedProfile]) -> Match 
             mapping = {c: f for c, f in prof.mapping.items() if c in set(columns)}
             return Match(f"custom:{prof.name}", prof.kind, mapping, 1.0)
     return None
+
+
+#: What the user calls each source (the wizard shows these, never the internal ids).
+PROFILE_LABELS: dict[str, str] = {
+    "salesforce_accounts": "Salesforce account report",
+    "salesforce_contacts": "Salesforce contacts",
+    "salesforce_opportunities": "Salesforce opportunities",
+    "salesforce_cases": "Salesforce cases",
+    "jira_issues": "Jira issues",
+    "zendesk_tickets": "Zendesk tickets",
+    "recurly_subscriptions": "Recurly subscriptions",
+    "recurly_ar": "Recurly invoices (receivables)",
+    "recurly_accounts": "Recurly accounts",
+    "usage_long": "Monthly usage (one row per month)",
+    "usage_wide": "Monthly usage (one column per month)",
+    "nps_qualtrics": "Qualtrics NPS responses",
+    "nps_surveymonkey": "SurveyMonkey NPS responses",
+    "nps_delighted": "Delighted NPS responses",
+}
+KIND_LABELS: dict[str, str] = {
+    "accounts": "accounts", "contacts": "contacts", "opportunities": "opportunities",
+    "tickets": "support tickets", "subscriptions": "subscriptions",
+    "billing": "billing status", "usage": "usage", "nps": "NPS responses",
+}  # fmt: skip
+
+
+def profile_label(name: str) -> str:
+    """The human name of a source profile ("Salesforce account report")."""
+    if name.startswith("custom:"):
+        return f"your saved mapping “{name.split(':', 1)[1]}”"
+    return PROFILE_LABELS.get(name, name.replace("_", " "))

@@ -25,6 +25,7 @@ from desktop_app.services.demo_activity import DemoGenerator
 from desktop_app.services.demo_population import MONTHS
 from desktop_app.services.demo_vocab import CSMS
 from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.store.dialect import advance_sequences
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
     Account,
@@ -112,6 +113,7 @@ def generate_demo(
             rows = list(make())
             counts[label] = len(rows)
             _insert(conn, table, rows)
+        advance_sequences(conn, [table.__table__ for _, table, _ in steps])
         progress.report(1.0, "Demo book written")
     return DemoSummary(
         accounts=accounts,

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.accounts import HealthBand
-from desktop_app.services.errors import UserError
+from desktop_app.services.errors import StaleEdit, UserError
+from desktop_app.services.team_sync import announce
+from desktop_app.store.dialect import lock_key
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, HealthOverride, HealthScore
 
@@ -63,9 +66,13 @@ def set_override(
     note: str | None,
     author: str | None,
     expires_on: date | None = None,
+    *,
+    expected_active: int | Literal["any"] | None = "any",
 ) -> int:
     """Override an account's band (replacing its active override); returns the new id.
 
+    ``expected_active`` is the active override id the user saw (None: none). If another
+    client has set or cleared one since, ``StaleEdit`` is raised with the current one.
     Raises ``UserError`` for an unknown account, band or an empty reason.
     """
     try:
@@ -76,9 +83,14 @@ def set_override(
         raise UserError("an override needs a reason code")
     now = datetime.now()
     with store.sessions.begin() as session:
+        # Two clients overriding one account at once: the second waits, then sees the first.
+        lock_key(session.connection(), "override", account_id)
         if session.get(Account, account_id) is None:
             raise UserError(f"no account with id {account_id}")
-        for old in _active_rows(session, account_id):
+        active = _active_rows(session, account_id)
+        if expected_active != "any":
+            _check_active(active, expected_active)
+        for old in active:
             old.is_active, old.cleared_at, old.cleared_by = False, now, author
         score = session.get(HealthScore, account_id)
         row = HealthOverride(
@@ -96,16 +108,33 @@ def set_override(
         )
         session.add(row)
         session.flush()
+        announce(session.connection(), [account_id])
         return row.id
 
 
 def _active_rows(session: Session, account_id: int) -> list[HealthOverride]:
     return list(
         session.execute(
-            select(HealthOverride).where(
-                HealthOverride.account_id == account_id, HealthOverride.is_active.is_(True)
-            )
+            select(HealthOverride)
+            .where(HealthOverride.account_id == account_id, HealthOverride.is_active.is_(True))
+            .order_by(HealthOverride.id)
         ).scalars()
+    )
+
+
+def _check_active(active: list[HealthOverride], expected: int | None) -> None:
+    now = active[-1] if active else None
+    if (now.id if now else None) == expected:
+        return
+    if now is None:
+        shown = "no override (the computed band applies)"
+    else:
+        shown = f"{now.band} ({now.reason_code}, by {now.author or 'someone'})"
+    raise StaleEdit(
+        f"Someone else changed this account's override since you opened it; it is now "
+        f"{shown}. Apply yours again to replace it.",
+        None if now is None else now.id,
+        0 if now is None else now.version,
     )
 
 
@@ -116,6 +145,7 @@ def clear_override(store: Store, override_id: int, by: str | None) -> None:
         if row is None:
             raise UserError(f"no override {override_id}")
         row.is_active, row.cleared_at, row.cleared_by = False, datetime.now(), by
+        announce(session.connection(), [row.account_id])
 
 
 def restore_override(store: Store, override_id: int) -> None:

@@ -56,6 +56,8 @@ from desktop_app.services.importing_history import BatchInfo, list_batches, roll
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
 from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
+from desktop_app.services.team_sync import announce, hold_book_lock
+from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store, one_line
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
@@ -96,6 +98,9 @@ class ImportSummary:
     dry_run: bool = False
     message: str = ""
     problem_messages: list[str] = field(default_factory=list)
+    #: "row N: reason" for every row ``skipped`` counts (blank, total, footer, repeated
+    #: header, duplicate, row with an error), in row order.
+    skipped_rows: list[str] = field(default_factory=list)
 
     @property
     def wrote(self) -> bool:
@@ -106,7 +111,7 @@ class ImportSummary:
         """The public JSON form (CLI ``import --json``)."""
         keys = ("file", "profile", "kind", "batch_id", "new", "updated", "unchanged",
                 "unmatched", "skipped", "problems", "unmatched_examples", "review", "sheet",
-                "dry_run", "message")  # fmt: skip
+                "dry_run", "message", "skipped_rows")  # fmt: skip
         return {k: getattr(self, k) for k in keys}
 
 
@@ -223,6 +228,20 @@ def _error_rows(preview: ImportPreview) -> int:
     return len({p.row for p in preview.errors if p.row is not None})
 
 
+def skipped_row_texts(preview: ImportPreview, stored: Sequence[tuple[int, str]] = ()) -> list[str]:
+    """Every skipped row as "row N: reason", in row order: the rows the reader left out,
+    the rows with an error (their first error), and ``stored``, the rows skipped while
+    storing. Their number is the summary's ``skipped``."""
+    out: list[tuple[int, str]] = list(preview.skipped_rows)
+    first_error: dict[int, str] = {}
+    for p in preview.errors:
+        if p.row is not None:
+            first_error.setdefault(p.row, p.message)
+    out += [(row, f"not imported: {message}") for row, message in first_error.items()]
+    out += list(stored)
+    return [f"row {row}: {reason}" for row, reason in sorted(out, key=lambda t: t[0])]
+
+
 def import_preview(
     store: Store,
     preview: ImportPreview,
@@ -262,6 +281,8 @@ def import_all(
     with store.engine.connect() as conn:
         trans = conn.begin()
         try:
+            if not dry_run:
+                hold_book_lock(conn, progress)
             for i, preview in enumerate(ordered):
                 scaled = ScaledProgress(progress, i / n, 1 / n, Path(preview.file).name)
                 out.append(_import_in(conn, preview, scaled, today or date.today(), dry_run))
@@ -274,6 +295,7 @@ def import_all(
             for s in out:
                 s.batch_id = None
         else:
+            announce(conn, None)
             trans.commit()
     progress.report(1.0, "Done")
     return out
@@ -295,6 +317,8 @@ def _import_in(
     try:
         return _store(conn, preview, sha, progress, today, base)
     except DBAPIError as exc:
+        if is_permission_denied(exc):
+            raise UserError("your role cannot import; ask CS operations") from None
         raise UserError(f"{_where(preview)}: could not be stored ({one_line(exc)}); "
                         "nothing was written") from exc  # fmt: skip
     except (OverflowError, ValueError) as exc:
@@ -364,7 +388,8 @@ def _store(
         batch_id=batch_id, new=c.new, updated=c.updated, unchanged=c.unchanged,
         unmatched=c.unmatched, skipped=skipped, problems=len(messages),
         unmatched_examples=ctx.unmatched_examples, review=c.review,
-        problem_messages=messages, **base,
+        problem_messages=messages, skipped_rows=skipped_row_texts(preview, ctx.skipped_rows),
+        **base,
     )  # fmt: skip
 
 

@@ -52,15 +52,13 @@ def store_accounts(
             ctx.check_cancelled()
         name, sf, lms = names[i], sfs[i], lmss[i]
         if not name and not sf:
-            ctx.counts.skipped += 1
-            ctx.problem(rows[i], "account without a name or Salesforce id was skipped")
+            ctx.skip(rows[i], "account without a name or Salesforce id was skipped")
             continue
         key = _resolve(ctx, sf, lms, name, partial(_record, data, i), rows[i])
         if key is None:
             continue
         if key[0] == "new" and not name:
-            ctx.counts.skipped += 1
-            ctx.problem(rows[i], f"new account {sf} has no name; skipped")
+            ctx.skip(rows[i], f"new account {sf} has no name; skipped")
             continue
         keys.append(key[1] if key[0] == "new" else key)
         index.append(i)

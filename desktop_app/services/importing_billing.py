@@ -107,8 +107,7 @@ def store_usage(ctx: StoreContext, records: Records, rows: Rows) -> None:
     items = []
     for rec, num, aid in ctx.link_all(records, rows, resolve):
         if rec.get("month") is None:
-            ctx.counts.skipped += 1
-            ctx.problem(num, "usage row without a month was skipped")
+            ctx.skip(num, "usage row without a month was skipped")
             continue
         row = pick(rec, USAGE_FIELDS, table_of(UsageMonth)) | {"account_id": aid}
         items.append((_usage_key(row), row, num))

@@ -50,6 +50,8 @@ class StoreContext:
     counts: Counts = field(default_factory=Counts)
     unmatched_examples: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: (row, reason) of every row skipped while storing; ``counts.skipped`` counts them.
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
     touched_accounts: set[int] = field(default_factory=set)
     progress: Progress = field(default_factory=NullProgress)
     linker: Linker = field(init=False)
@@ -63,6 +65,13 @@ class StoreContext:
         """Raise ``Cancelled`` when the user asked to stop (polled every few thousand rows)."""
         if self.progress.cancelled():
             raise Cancelled("cancelled")
+
+    def skip(self, row: int, reason: str, *, problem: bool = True) -> None:
+        """Leave ``row`` out: count it, list it with its reason (and report it as a problem)."""
+        self.counts.skipped += 1
+        self.skipped_rows.append((row, reason))
+        if problem:
+            self.problem(row, reason)
 
     def problem(self, row: int | None, message: str) -> None:
         where = f"{self.file_label}, row {row}" if row is not None else self.file_label
@@ -158,17 +167,20 @@ class StoreContext:
             else:
                 repeats.setdefault(k, [hit]).append((row, num))
         for k, group in repeats.items():
-            self.counts.skipped += len(group) - 1
             first = group[0][0]
             if any(r != first for r, _n in group[1:]):
-                self.counts.skipped += 1
                 nums = ", ".join(str(n) for _r, n in group)
                 self.problem(
                     group[0][1],
                     f"{what} {_key_text(k)} appears in rows {nums} with different "
                     "values; none of them was imported",
                 )
+                for _r, n in group:
+                    self.skip(n, f"{what} {_key_text(k)} conflicts with rows {nums}", problem=False)
                 del first_of[k]
+            else:
+                for _r, n in group[1:]:
+                    self.skip(n, f"exact repeat of row {group[0][1]}", problem=False)
         return [(k, row) for k, (row, _n) in first_of.items()]
 
 
@@ -195,21 +207,35 @@ def _dedupe_indexed(
         if hit != i:
             repeats.setdefault(k, [hit]).append(i)
     for k, group in repeats.items():
-        ctx.counts.skipped += len(group) - 1
         first = row_of(group[0])
         if any(row_of(i) != first for i in group[1:]):
-            ctx.counts.skipped += 1
             nums = ", ".join(str(rows[i]) for i in group)
             ctx.problem(
                 rows[group[0]],
                 f"{what} {_key_text(k)} appears in rows {nums} with different "
                 "values; none of them was imported",
             )
+            for i in group:
+                ctx.skip(
+                    rows[i], f"{what} {_key_text(k)} conflicts with rows {nums}", problem=False
+                )
             del first_of[k]
+        else:
+            for i in group[1:]:
+                ctx.skip(rows[i], f"exact repeat of row {rows[group[0]]}", problem=False)
     return first_of
 
 
+#: Tags that start internal keys ("sf", "person", ...): not shown to the user.
+_KEY_TAGS = frozenset({"sf", "person", "name", "email", "code"})
+
+
 def _key_text(key: Hashable) -> str:
+    """A key as the user knows it: no internal tags or database ids."""
     if isinstance(key, tuple):
-        return " / ".join(str(k) for k in key if k is not None)
+        parts = list(key)
+        if parts and parts[0] in _KEY_TAGS:
+            parts = parts[1:]
+        shown = [str(k) for k in parts if k is not None and not isinstance(k, int | bool)]
+        return " / ".join(shown)
     return str(key)

@@ -72,20 +72,24 @@ CONTACT_FIELDS = (
 
 
 def _contact_key(r: dict[str, Any]) -> Hashable:
+    """The export's contact id, else (account, e-mail, full name).
+
+    A shared mailbox (``support@clinic.org`` used by two people) is common, so an e-mail
+    alone never identifies a contact: two names on one address are two contacts.
+    """
     if r.get("sf_contact_id"):
         return ("sf", r["sf_contact_id"])
-    if r.get("email"):
-        return ("email", norm_code(r["email"]))
     return (
-        "name",
+        "person",
         r.get("account_id"),
+        norm_code(r["email"]) if r.get("email") else None,
         norm_name(r.get("first_name")),
         norm_name(r.get("last_name")),
     )
 
 
 def store_contacts(ctx: StoreContext, records: Records, rows: Rows) -> None:
-    """Upsert contacts by Salesforce contact id (else e-mail, else account and name)."""
+    """Upsert contacts by Salesforce contact id, else by (account, e-mail, full name)."""
     items = []
     for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
         row = pick(rec, CONTACT_FIELDS, table_of(Contact)) | {"account_id": aid}
@@ -140,8 +144,7 @@ def store_tickets(ctx: StoreContext, records: Records, rows: Rows) -> None:
     items = []
     for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
         if not rec.get("key"):
-            ctx.counts.skipped += 1
-            ctx.problem(num, "ticket without a key was skipped")
+            ctx.skip(num, "ticket without a key was skipped")
             continue
         row = pick(rec, TICKET_FIELDS, table_of(Ticket)) | {"account_id": aid}
         row["source"] = row.get("source") or "jira"
@@ -179,8 +182,7 @@ def store_nps(ctx: StoreContext, records: Records, rows: Rows) -> None:
     items = []
     for rec, num, aid in ctx.link_all(records, rows, resolve):
         if rec.get("score") is None or rec.get("responded_at") is None:
-            ctx.counts.skipped += 1
-            ctx.problem(num, "NPS response without a score or date was skipped")
+            ctx.skip(num, "NPS response without a score or date was skipped")
             continue
         row = pick(rec, NPS_FIELDS, table_of(NpsResponse)) | {"account_id": aid}
         row["response_id"] = row.get("response_id") or _synthetic_response_id(rec)

@@ -13,6 +13,8 @@ from sqlalchemy.orm import aliased
 
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing_store import CHUNK, decode_row, table_of
+from desktop_app.services.progress import NullProgress, Progress
+from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
     Account,
@@ -83,7 +85,7 @@ def list_batches(store: Store) -> list[BatchInfo]:
     ]
 
 
-def rollback_batch(store: Store, batch_id: int) -> None:
+def rollback_batch(store: Store, batch_id: int, progress: Progress | None = None) -> None:
     """Undo one import batch, restoring every row it touched to its earlier state.
 
     Raises ``UserError`` when the batch does not exist, was already rolled back, cannot be
@@ -92,6 +94,8 @@ def rollback_batch(store: Store, batch_id: int) -> None:
     """
     b = table_of(ImportBatch)
     with store.engine.begin() as conn:
+        hold_book_lock(conn, progress or NullProgress())
+        announce(conn, None)
         batch = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
         if batch is None:
             raise UserError(f"There is no import batch {batch_id}.")

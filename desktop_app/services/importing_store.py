@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from desktop_app.services.progress import Cancelled
+from desktop_app.store.dialect import param_mark
 from desktop_app.store.schema import ChangeLog, FieldHistory
 
 TUPLE_CHUNK = 5_000  # rows per executemany of insert_tuples (a cancel check between chunks)
@@ -185,11 +186,12 @@ class BatchWriter:
         chunks and raises ``Cancelled`` (the caller rolls back).
         """
         dialect = self.conn.dialect
-        if dialect.paramstyle not in ("qmark", "format", "pyformat"):
+        try:
+            mark = param_mark(self.conn)
+        except ValueError:
             self.insert_rows(table, [dict(zip(names, r, strict=True)) for r in rows])
             return
         before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
         quote = dialect.identifier_preparer
         columns = ", ".join(quote.quote(n) for n in names)
         marks = ", ".join([mark] * len(names))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop_app.services.errors import UserError
+from desktop_app.services.team_sync import announce
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Note
 
@@ -55,6 +56,7 @@ def add_note(
         )
         session.add(note)
         session.flush()
+        announce(session.connection(), [account_id])
         return int(note.id)
 
 
@@ -73,6 +75,7 @@ def delete_note(store: Store, note_id: int) -> NoteRecord | None:
             return None
         rec = _record(row)
         session.delete(row)
+        announce(session.connection(), [rec.account_id])
         return rec
 
 

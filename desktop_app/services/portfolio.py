@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 
 from desktop_app.domain.accounts import BAND_CODE, NO_BAND, AccountRecord, HealthBand
 from desktop_app.domain.arrays import BoolArray, DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.health_inputs import ALL_SOURCES
 from desktop_app.services.health_sources import book_sources_conn
 from desktop_app.services.progress import Progress, check
+from desktop_app.store.dialect import latest_per_key
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
     Account,
@@ -212,26 +213,8 @@ def _place_obj(ids: IntArray, keys: Sequence[Any], values: Sequence[Any]) -> Obj
 
 def _last_usage_rows(conn: Connection, chunk: list[int]) -> Sequence[Any]:
     """(account id, MAU, seats) of the last usage month of each account in ``chunk``."""
-    if conn.dialect.name == "sqlite":
-        # SQLite takes bare columns from the row holding max(): one walk of the
-        # (account_id, month) index per account, ~3x faster than the portable join.
-        marks = ",".join("?" * len(chunk))
-        sql = (
-            "SELECT account_id, mau, licensed_seats, max(month) FROM usage_monthly "
-            f"WHERE account_id IN ({marks}) GROUP BY account_id"
-        )
-        return conn.exec_driver_sql(sql, tuple(chunk)).fetchall()
-    last = (
-        select(UsageMonth.account_id, func.max(UsageMonth.month).label("m"))
-        .where(UsageMonth.account_id.in_(chunk))
-        .group_by(UsageMonth.account_id)
-        .subquery()
-    )
-    return conn.execute(
-        select(UsageMonth.account_id, UsageMonth.mau, UsageMonth.licensed_seats).join(
-            last, (last.c.account_id == UsageMonth.account_id) & (last.c.m == UsageMonth.month)
-        )
-    ).all()
+    usage = cast(Table, UsageMonth.__table__)
+    return latest_per_key(conn, usage, "account_id", "month", ("mau", "licensed_seats"), chunk)
 
 
 def _latest_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArray]:
@@ -590,42 +573,3 @@ def last_import(store: Store) -> str | None:
     if row is None:
         return None
     return f"{row[0]} on {row[1]:%Y-%m-%d %H:%M}"
-
-
-EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("sf_account_id", "SF Account ID"),
-    ("name", "Account Name"),
-    ("owner", "Owner"),
-    ("team_lead", "Team Lead"),
-    ("lms_id", "LMS ID"),
-    ("recurly_id", "Recurly ID"),
-    ("segment", "Segment"),
-    ("band", "Health Band"),
-    ("health_score", "Health Score"),
-    ("mau", "MAU"),
-    ("seats", "Seats"),
-    ("mrr", "MRR"),
-    ("arr", "ARR"),
-    ("renewal_date", "Renewal Date"),
-    ("open_tickets", "Open Tickets"),
-    ("lifecycle", "Lifecycle"),
-)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else value.astype("datetime64[D]").astype(date)
-    if isinstance(value, np.floating):
-        return None if np.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
-def export_view(book: BookColumns, order: IntArray, path: str) -> int:
-    """Export the rows ``order`` of the book (the table as the user sees it)."""
-    from desktop_app.io.view_export import write_table
-
-    cols = [getattr(book, key) for key, _ in EXPORT_COLUMNS]
-    rows = [[_plain(c[i]) for c in cols] for i in order]
-    return write_table(path, [h for _, h in EXPORT_COLUMNS], rows)

@@ -49,6 +49,7 @@ from desktop_app.services.health_versions import (
     save_version,
 )
 from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthOverride, HealthScore, HealthSnapshot
 
@@ -141,6 +142,7 @@ def rescore(
     as_of = as_of or date.today()
     check(progress, 0.0, "Loading health inputs…")
     with store.sessions.begin() as session:
+        hold_book_lock(session.connection(), progress)
         version_id, card = active_scorecard(session)
         h = load_history(session, as_of)
         check(progress, 0.3, "Scoring…")
@@ -152,6 +154,7 @@ def rescore(
         _write_scores(session, current, reasons, version_id, as_of)
         n_snap = _write_snapshots(session, monthly, version_id)
         review = refresh_review_flags(session, as_of)
+        announce(session.connection(), None)
         check(progress, 0.95, "Saving…")
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}

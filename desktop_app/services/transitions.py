@@ -11,25 +11,25 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.transition import (
-    CHECKLIST_KEYS,
-    CHECKLIST_QUESTIONS,
     AccountFacts,
     ChecklistItem,
     Scenario,
     ScenarioPlan,
     build_checklist,
     checklist_progress,
-    merge_checklist,
     plan_for,
 )
 from desktop_app.services.account_detail_rows import OwnerChange
 from desktop_app.services.errors import UserError
+from desktop_app.services.transitions_checklist import checklist_from_json
+from desktop_app.services.transitions_checklist import (
+    set_checklist_item as set_checklist_item,  # re-exported: callers import it from here
+)
 from desktop_app.services.transitions_facts import AccountBasics, load_basics, load_facts
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, OwnerHistory, Transition, TransitionItem
@@ -52,6 +52,7 @@ class TransitionItemView:
     scenario_reason: str | None
     plan: ScenarioPlan
     checklist: tuple[ChecklistItem, ...]
+    version: int = 1  # of the item row: pass it back to set_checklist_item
 
     @property
     def progress(self) -> float:
@@ -176,15 +177,6 @@ def create_transition(
         return int(t.id)
 
 
-_BASE_CHECKLIST = tuple(ChecklistItem(k, s, q) for k, s, q in CHECKLIST_QUESTIONS)
-
-
-def _checklist_from_json(text: str | None) -> tuple[ChecklistItem, ...]:
-    base = _BASE_CHECKLIST
-    data = json.loads(text) if text else {}
-    return merge_checklist(base, list(data.get("items", [])))
-
-
 def _get(session: Session, transition_id: int) -> Transition:
     t = session.get(Transition, transition_id)
     if t is None:
@@ -229,7 +221,8 @@ def load_transition_in(
                 scenario=plan.scenario,
                 scenario_reason=it.scenario_reason,
                 plan=plan,
-                checklist=_checklist_from_json(it.checklist_json),
+                checklist=checklist_from_json(it.checklist_json),
+                version=it.version,
             )
         )
     return (
@@ -306,24 +299,6 @@ def _item(session: Session, item_id: int) -> TransitionItem:
     if item is None:
         raise UserError(f"unknown transition item: {item_id}")
     return item
-
-
-def set_checklist_item(
-    store: Store, item_id: int, item_key: str, done: bool, answer: str | None
-) -> ChecklistItem:
-    """Set one checklist answer and tick exactly; returns the item as it was before."""
-    if item_key not in CHECKLIST_KEYS:
-        raise UserError(f"unknown checklist item: {item_key}")
-    with store.sessions() as session, session.begin():
-        item = _item(session, item_id)
-        data: dict[str, Any] = json.loads(item.checklist_json) if item.checklist_json else {}
-        current = _checklist_from_json(item.checklist_json)
-        before = next(c for c in current if c.key == item_key)
-        rows = {str(d["key"]): d for d in data.get("items", [])}
-        rows[item_key] = {"key": item_key, "answer": answer, "done": bool(done)}
-        data["items"] = [rows[k] for k in CHECKLIST_KEYS if k in rows]
-        item.checklist_json = json.dumps(data)
-        return before
 
 
 # --------------------------------------------------------------------------- execute

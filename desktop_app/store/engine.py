@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.store.dialect import sqlite_on_connect
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -47,15 +49,6 @@ def to_url(path_or_url: str | os.PathLike[str]) -> str:
     if "://" in text:
         return text
     return "sqlite:///" + str(Path(text).expanduser().resolve())
-
-
-def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
 
 
 def _on_sqlite_connect_ro(dbapi_conn: Any, _record: Any) -> None:
@@ -133,7 +126,7 @@ def current_revision(engine: Engine) -> str | None:
 #: The newest migration. ``open_store`` compares a database against it with one query, so
 #: that opening an up-to-date file does not load Alembic (≈0.5 s of imports); a test keeps
 #: it equal to Alembic's head.
-HEAD_REVISION = "0007_managers"
+HEAD_REVISION = "0006_team"
 
 
 def _quick_revision(engine: Engine) -> str | None:
@@ -229,7 +222,7 @@ def _make_engine(path_or_url: str | os.PathLike[str]) -> tuple[Engine, bool]:
             event.listen(engine, "connect", _on_sqlite_connect_ro)
             return engine, True
         engine = create_engine(url)
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "connect", sqlite_on_connect)
         return engine, False
     return create_engine(url, pool_pre_ping=True), False
 
@@ -255,7 +248,12 @@ def open_store(
             raise StoreError(_cannot_open(path_or_url, exc)) from exc
         raise
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    location = engine.url.database or engine.url.render_as_string(hide_password=True)
+    # A file's path; a server's URL without its password (it is shown and remembered, and
+    # reopening it must connect again: libpq finds the password in ~/.pgpass or a prompt).
+    if engine.url.get_backend_name() == "sqlite":
+        location = engine.url.database or engine.url.render_as_string(hide_password=True)
+    else:
+        location = engine.url._replace(password=None).render_as_string(hide_password=False)
     return Store(engine=engine, sessions=sessions, location=str(location), read_only=read_only)
 
 

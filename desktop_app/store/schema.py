@@ -341,6 +341,8 @@ class HealthOverride(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
     cleared_by: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Transition(Base):
@@ -370,7 +372,10 @@ class TransitionItem(Base):
     template: Mapped[str | None] = mapped_column(String(200))
     scenario_reason: Mapped[str | None] = mapped_column(Text)
     checklist_json: Mapped[str | None] = mapped_column(Text)
+    # Optimistic concurrency: every UPDATE checks and bumps it (a stale write matches 0 rows).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     __table_args__ = (UniqueConstraint("transition_id", "account_id"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class OwnerHistory(Base):
@@ -416,6 +421,15 @@ class ReviewItem(Base):
     )
     payload_json: Mapped[str | None] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamLogin(Base):
+    """Team mode (PostgreSQL): a login role and the CSM or team lead it stands for."""
+
+    __tablename__ = "team_logins"
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    csm_id: Mapped[int] = mapped_column(ForeignKey("csms.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # csm | tl
 
 
 # The managers' tables live in their own module (this one is long enough); importing it here

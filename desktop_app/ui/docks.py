@@ -63,9 +63,11 @@ class Docks:
         self._make_detail()
         state = w.settings.state("window_state")
         if state is None or not w.restoreState(state, 1):
-            # First run: the chart takes about half the height, the pane a third of the width.
+            # First run: the chart takes about half the height, the pane 30 % of the width
+            # (a third left the filters cut at 1280 px).
             w.resizeDocks([self.scatter_dock], [max(360, w.height() // 2)], Qt.Orientation.Vertical)
-            w.resizeDocks([self.detail_dock], [max(380, w.width() // 3)], Qt.Orientation.Horizontal)
+            pane = max(360, int(w.width() * 0.3))
+            w.resizeDocks([self.detail_dock], [pane], Qt.Orientation.Horizontal)
         if self._book is not None:
             self.scatter.set_book(self._book)
             if self._nps is not None:

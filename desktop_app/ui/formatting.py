@@ -1,24 +1,31 @@
-"""Cell and label text shared by several screens (one spelling of each format)."""
+"""Cell and label text shared by several screens: the one spelling in ``domain.formatting``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from desktop_app.domain.formatting import (
+    DASH,
+    day,
+    days,
+    measure_name,
+    measure_value,
+    money,
+    money_short,
+    number,
+    percent,
+    raw_value,
+    score,
+)
 
-
-def money(v: float | None) -> str:
-    """Whole dollars with thousands separators; an em dash when unknown."""
-    return "—" if v is None else f"${v:,.0f}"
-
-
-def day(v: date | datetime | None) -> str:
-    """ISO date (a datetime loses its time); an em dash when unknown."""
-    if v is None:
-        return "—"
-    return (v.date() if isinstance(v, datetime) else v).isoformat()
-
-
-def raw_value(v: float | None) -> str:
-    """A measure's raw input: whole numbers plain, small fractions with two decimals."""
-    if v is None:
-        return "missing"
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.2f}"
+__all__ = [
+    "DASH",
+    "day",
+    "days",
+    "measure_name",
+    "measure_value",
+    "money",
+    "money_short",
+    "number",
+    "percent",
+    "raw_value",
+    "score",
+]

@@ -30,8 +30,11 @@ from desktop_app import APP_NAME
 from desktop_app.services.portfolio import BookColumns, BookFilter, distinct, filter_mask
 from desktop_app.store.engine import Store
 from desktop_app.ui import actions, docks
+from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
 from desktop_app.ui.settings import Settings
+from desktop_app.ui.team_watch import TeamChangeWatcher
+from desktop_app.ui.widgets.column_chooser import ColumnChooser
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.filter_bar import FilterBar
 from desktop_app.ui.widgets.task_progress import TaskProgress
@@ -58,6 +61,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings
         self.demo = demo
+        self._where_cache: tuple[Store, str] | None = None
         self.today = today or date.today()
         self.undo_stack = QUndoStack(self)
         self.book = BookColumns.empty(self.today)
@@ -75,7 +79,7 @@ class MainWindow(QMainWindow):
         self.reload()
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 860)
+        fit_to_screen(self, 1400, 860)
 
         self.model = AccountTableModel(self)
         self.table = self._make_table()
@@ -98,7 +102,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_progress)
 
         self.docks = docks.Docks(self)
+        self._team_watch: TeamChangeWatcher | None = None
+        self._watch_team()
         self.acts = actions.build(self)
+        self.acts.set_has_book(False)  # until the first book is loaded
         self.filter_bar.filterChanged.connect(self.apply_filter)
         self.table.selectionModel().selectionChanged.connect(self._table_selection_changed)
         self.table.doubleClicked.connect(lambda _i: self.docks.show_detail())
@@ -125,9 +132,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 260)
-        header.resizeSection(1, 130)
-        header.resizeSection(2, 120)
+        self.columns = ColumnChooser(table, COLUMN_KEYS)
+        self.columns.apply_default()
         return table
 
     # ------------------------------------------------------------------ data
@@ -212,6 +218,7 @@ class MainWindow(QMainWindow):
         self.model.set_book(book, self.view_mask)
         self.docks.set_book(book, self.view_mask)
         self.stack.setCurrentIndex(0 if len(book) else 1)
+        self.acts.set_has_book(len(book) > 0)
         self._update_status()
         self.select_accounts(keep)
 
@@ -228,9 +235,24 @@ class MainWindow(QMainWindow):
         arr = float(np.nansum(self.book.arr[self.view_mask])) if total else 0.0
         self.status_count.setText(f"{n:,} of {total:,} accounts · ARR in view ${arr:,.0f}")
         self.status_db.setText(
-            ("Demo book (temporary): " if self.demo else "") + self.store.location
+            ("Demo book (temporary): " if self.demo else "") + self._where_text()
         )
         self.status_import.setText(self._last_import_text())
+
+    def _where_text(self) -> str:
+        """The file, or for a team database its server, database and connected role."""
+        if "://" not in self.store.location:
+            return self.store.location
+        cached = self._where_cache
+        if cached is None or cached[0] is not self.store:
+            from desktop_app.services.team_server import connection_info
+
+            try:
+                label = "Team database " + connection_info(self.store).label()
+            except Exception:  # the status bar never breaks the window
+                label = self.store.location
+            cached = self._where_cache = (self.store, label)
+        return cached[1]
 
     def _last_import_text(self) -> str:
         from desktop_app.services.portfolio import last_import
@@ -284,11 +306,22 @@ class MainWindow(QMainWindow):
         # one arrives in two steps like at start-up.
         self.book = BookColumns.empty(self.today)
         self.model.set_book(self.book)
+        self.acts.set_has_book(False)
         self.docks.store_changed()
         self._update_title()
+        self._watch_team()
         self.reload()
         if old is not store:
             old.dispose()
+
+    def _watch_team(self) -> None:
+        """On a team database, reload when other clients change accounts (LISTEN/NOTIFY)."""
+        if self._team_watch is not None:
+            self._team_watch.stop()
+            self._team_watch.deleteLater()
+        self._team_watch = TeamChangeWatcher(self.store, self)
+        self._team_watch.accountsChanged.connect(lambda _ids: self.reload())
+        self._team_watch.bookChanged.connect(self.reload)
 
     def _update_title(self) -> None:
         where = "Demo book" if self.demo else self.store.location
@@ -329,6 +362,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.state("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            clamp_to_screen(self)
         header = self.settings.state("table_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
@@ -367,6 +401,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        if self._team_watch is not None:
+            self._team_watch.stop()
         for worker in list(self._workers):
             worker.cancel()
         wait_all(10000)

@@ -7,6 +7,7 @@ packs can be compared side by side.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -26,7 +27,15 @@ from PySide6.QtGui import (
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.forecast import CALL_LABEL
 from desktop_app.domain.perception import CATEGORY_LABEL
-from desktop_app.services.managers.pack import OneOnOnePackData, SummaryLine
+from desktop_app.services.errors import UserError
+from desktop_app.services.managers.pack import (
+    OneOnOnePackData,
+    SummaryLine,
+    build_pack,
+    record_pack,
+)
+from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
+from desktop_app.store.engine import Store
 
 _CSS = """
 body { font-family: sans-serif; font-size: 9pt; color: #111; }
@@ -343,3 +352,28 @@ def write_pack_pdf(pack: OneOnOnePackData, path: str | Path) -> int:
     doc.setPageSize(rect.size().toSizeF())
     doc.print_(writer)
     return int(doc.pageCount())
+
+
+def export_pack_file(
+    store: Store, owner: str, today: date, since: date | None, path: Path
+) -> tuple[OneOnOnePackData, int]:
+    """Build the pack, write it (.xlsx or PDF by suffix), record it; returns it and its pages.
+
+    Safe on a worker thread: the PDF is painted on a QPdfWriter, not on a widget (a 600-
+    account book's pack takes ~2 s to paint; the dialog stays responsive).
+    """
+    pack = build_pack(store, owner, today, since)
+    try:
+        path.unlink(missing_ok=True)  # so that the check below cannot see an older pack
+        if path.suffix.lower() == ".xlsx":
+            write_pack_xlsx(pack, path)
+            pages = 0
+        else:
+            pages = write_pack_pdf(pack, path)
+    except OSError as exc:
+        raise UserError(f"{path.name}: {exc.strerror or exc}") from None
+    # QPdfWriter does not raise when it cannot open its file: check that it is there.
+    if not path.is_file() or path.stat().st_size == 0:
+        raise UserError(f"{path.name}: could not be written (is the folder writable?)")
+    record_pack(store, pack)
+    return pack, pages

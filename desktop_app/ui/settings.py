@@ -31,6 +31,8 @@ PREFS: dict[str, Pref] = {
     for p in (
         Pref("recent_databases", list, []),
         Pref("last_database", str, ""),
+        # Team databases (PostgreSQL URLs): never with a password (ConnectDialog strips it).
+        Pref("recent_team_databases", list, []),
         Pref("renewal_window_days", int, 90),
         Pref("scatter_x", str, "mau"),
         Pref("scatter_y", str, "health"),

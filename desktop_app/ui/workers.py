@@ -63,6 +63,12 @@ class Worker(QRunnable):
         except (UserError, StoreError, ValueError) as exc:
             self._emit(self.signals.failed, str(exc))
         except Exception as exc:  # surfaced to the user, never a silent thread death
+            from desktop_app.services.team_server import is_refusal, refusal_for_call
+
+            if is_refusal(exc):  # a team database refused this role: one line, who can
+                line = refusal_for_call(getattr(self._fn, "__name__", ""))
+                self._emit(self.signals.failed, line[:1].upper() + line[1:] + ".")
+                return
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self._emit(self.signals.failed, f"Unexpected error: {detail}")
         else:

@@ -31,7 +31,7 @@ def run(argv: list[str]) -> int:
 
 
 @pytest.fixture
-def db(tmp_path: Path, db_path: Path) -> str:
+def db(tmp_path: Path, db_url: str) -> str:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -46,8 +46,8 @@ def db(tmp_path: Path, db_path: Path) -> str:
             ["SUP-2", "Who is this", "Open", "Unknown Org", "03/Nov/26 1:00 PM"],
         ])  # fmt: skip
     files = [str(tmp_path / "accounts.xlsx"), str(tmp_path / "jira.csv")]
-    assert run(["--db", str(db_path), "import", *files]) == 0
-    return str(db_path)
+    assert run(["--db", db_url, "import", *files]) == 0
+    return db_url
 
 
 def review_json(db: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:

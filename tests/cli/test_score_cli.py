@@ -5,25 +5,25 @@ import json
 from desktop_app.cli import main
 
 
-def test_score_prints_band_counts(demo_path, capsys):
-    assert main(["--db", str(demo_path), "score", "--as-of", "2026-11-24"]) == 0
+def test_score_prints_band_counts(demo_url, capsys):
+    assert main(["--db", demo_url, "score", "--as-of", "2026-11-24"]) == 0
     out = capsys.readouterr().out
     for band in ("Healthy/Stable", "Undefined", "Risky/Unstable", "Escalation"):
         assert band in out
-    assert main(["--db", str(demo_path), "score", "--as-of", "2026-11-24", "--json"]) == 0
+    assert main(["--db", demo_url, "score", "--as-of", "2026-11-24", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert sum(data["band_counts"].values()) == data["accounts_scored"] > 200
 
 
-def test_score_bad_date_exits_2(demo_path, capsys):
-    assert main(["--db", str(demo_path), "score", "--as-of", "24/11/2026"]) == 2
+def test_score_bad_date_exits_2(demo_url, capsys):
+    assert main(["--db", demo_url, "score", "--as-of", "24/11/2026"]) == 2
     err = capsys.readouterr().err
     assert "not a date" in err
     assert "Traceback" not in err
 
 
-def test_accounts_json_carries_health(demo_path, capsys):
-    assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
+def test_accounts_json_carries_health(demo_url, capsys):
+    assert main(["--db", demo_url, "accounts", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     scored = [r for r in rows if r["health_score"] is not None]
     assert len(scored) > 200
@@ -36,8 +36,8 @@ def test_accounts_json_carries_health(demo_path, capsys):
     assert all(r["health_measures"] is None for r in churned)
 
 
-def test_validate_json(demo_path, capsys):
-    assert main(["--db", str(demo_path), "validate", "--json", "--as-of", "2026-11-24"]) == 0
+def test_validate_json(demo_url, capsys):
+    assert main(["--db", demo_url, "validate", "--json", "--as-of", "2026-11-24"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["auc_score"]["3"] > data["auc_usage"]["3"]
     assert data["auc_score"]["6"] > data["auc_usage"]["6"]
@@ -51,8 +51,8 @@ def test_validate_json(demo_path, capsys):
     assert len(data["churn_by_decile"]) == 10
 
 
-def test_retention_json_and_errors(demo_path, capsys):
-    args = ["--db", str(demo_path), "retention", "--from", "2025-11-24", "--to", "2026-11-24"]
+def test_retention_json_and_errors(demo_url, capsys):
+    args = ["--db", demo_url, "retention", "--from", "2025-11-24", "--to", "2026-11-24"]
     assert main([*args, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     for key in (
@@ -71,35 +71,32 @@ def test_retention_json_and_errors(demo_path, capsys):
     assert json.loads(capsys.readouterr().out)["n_start"] < data["n_start"]
     assert main([*args, "--owner", "Nobody"]) == 2
     assert "no accounts owned" in capsys.readouterr().err
-    assert (
-        main(["--db", str(demo_path), "retention", "--from", "2026-01-01", "--to", "2025-01-01"])
-        == 2
-    )
+    assert main(["--db", demo_url, "retention", "--from", "2026-01-01", "--to", "2025-01-01"]) == 2
 
 
-def test_overrides_lists_active(demo_path, capsys):
+def test_overrides_lists_active(demo_url, capsys):
     from desktop_app.services.database import open_database
     from desktop_app.services.scoring import set_override
 
-    assert main(["--db", str(demo_path), "overrides"]) == 0
+    assert main(["--db", demo_url, "overrides"]) == 0
     assert "No active overrides" in capsys.readouterr().out
-    store = open_database(demo_path)
+    store = open_database(demo_url)
     try:
         set_override(store, 1, "Escalation", "Other", "call me", "Beth Sullivan")
     finally:
         store.dispose()
-    assert main(["--db", str(demo_path), "overrides", "--json"]) == 0
+    assert main(["--db", demo_url, "overrides", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["account_id"], r["band"], r["author"]) for r in rows] == [
         (1, "Escalation", "Beth Sullivan")
     ]
-    assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
+    assert main(["--db", demo_url, "accounts", "--json"]) == 0
     acc = json.loads(capsys.readouterr().out)
     assert acc[0]["health_override"] == "Escalation"
 
 
-def test_retention_by_quarter(demo_path, capsys):
-    args = ["--db", str(demo_path), "retention", "--from", "2026-01-01", "--to", "2026-07-01"]
+def test_retention_by_quarter(demo_url, capsys):
+    args = ["--db", demo_url, "retention", "--from", "2026-01-01", "--to", "2026-07-01"]
     assert main([*args, "--by", "quarter", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["start"], r["end"]) for r in rows] == [

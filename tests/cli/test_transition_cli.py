@@ -23,14 +23,14 @@ def _sf_ids(store: Store, n: int) -> list[str]:
 
 
 def test_export_accounts_to_xlsx(
-    demo_store: Store, demo_path: Path, tmp_path: Path, capsys: Capsys
+    demo_store: Store, demo_url: str, tmp_path: Path, capsys: Capsys
 ) -> None:
     ids = _sf_ids(demo_store, 3)
     out = tmp_path / "list.xlsx"
     code = main(
         [
             "--db",
-            str(demo_path),
+            demo_url,
             "transition",
             "export",
             "--account",
@@ -50,7 +50,7 @@ def test_export_accounts_to_xlsx(
 
 
 def test_export_from_owner_csv_and_overwrite(
-    demo_store: Store, demo_path: Path, tmp_path: Path, capsys: Capsys
+    demo_store: Store, demo_url: str, tmp_path: Path, capsys: Capsys
 ) -> None:
     with demo_store.sessions() as s:
         owner_id = s.scalar(select(Csm.id).where(Csm.full_name == "Tom Whitaker"))
@@ -64,7 +64,7 @@ def test_export_from_owner_csv_and_overwrite(
     out = tmp_path / "tom.csv"
     args = [
         "--db",
-        str(demo_path),
+        demo_url,
         "transition",
         "export",
         "--from-owner",
@@ -98,22 +98,22 @@ def test_export_from_owner_csv_and_overwrite(
     ],
 )
 def test_export_user_errors_exit_2(
-    demo_path: Path, tmp_path: Path, capsys: Capsys, extra: list[str], message: str
+    demo_url: str, tmp_path: Path, capsys: Capsys, extra: list[str], message: str
 ) -> None:
     out = tmp_path / "x.xlsx"
-    code = main(["--db", str(demo_path), "transition", "export", *extra, "--out", str(out)])
+    code = main(["--db", demo_url, "transition", "export", *extra, "--out", str(out)])
     assert code == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
 
 
 def test_export_saved_transition_and_list(
-    demo_store: Store, demo_path: Path, tmp_path: Path, capsys: Capsys
+    demo_store: Store, demo_url: str, tmp_path: Path, capsys: Capsys
 ) -> None:
     with demo_store.sessions() as s:
         ids = list(s.scalars(select(Account.id).order_by(Account.id).limit(2)))
     tid = create_transition(demo_store, ids, "Alicia Chen", "Grace Lee", "Leave cover")
-    assert main(["--db", str(demo_path), "transition", "list"]) == 0
+    assert main(["--db", demo_url, "transition", "list"]) == 0
     listed = capsys.readouterr().out
     assert "Leave cover" in listed
     assert "draft" in listed
@@ -123,7 +123,7 @@ def test_export_saved_transition_and_list(
         main(
             [
                 "--db",
-                str(demo_path),
+                demo_url,
                 "transition",
                 "export",
                 "--transition",
@@ -139,7 +139,7 @@ def test_export_saved_transition_and_list(
         main(
             [
                 "--db",
-                str(demo_path),
+                demo_url,
                 "transition",
                 "export",
                 "--transition",

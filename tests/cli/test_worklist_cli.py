@@ -23,8 +23,8 @@ def _run(argv: list[str]) -> int:
     return run_handler(args.handler, args)
 
 
-def test_worklist_json(demo_path, capsys):
-    argv = ["--db", str(demo_path), "worklist", "--as-of", "2026-11-24", "--json"]
+def test_worklist_json(demo_url, capsys):
+    argv = ["--db", demo_url, "worklist", "--as-of", "2026-11-24", "--json"]
     assert _run(argv) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data) > 20
@@ -46,18 +46,16 @@ def test_worklist_json(demo_path, capsys):
     assert {r["owner"] for r in mine} == {owner}
 
 
-def test_worklist_text(demo_path, capsys):
-    assert (
-        _run(["--db", str(demo_path), "worklist", "--within", "30", "--as-of", "2026-11-24"]) == 0
-    )
+def test_worklist_text(demo_url, capsys):
+    assert _run(["--db", demo_url, "worklist", "--within", "30", "--as-of", "2026-11-24"]) == 0
     out = capsys.readouterr().out
     assert "Renewal worklist as of 2026-11-24" in out
     assert "within 30 d" in out
     assert "next step" in out
 
 
-def test_worklist_errors(demo_path, capsys):
-    db = ["--db", str(demo_path), "worklist"]
+def test_worklist_errors(demo_url, capsys):
+    db = ["--db", demo_url, "worklist"]
     assert _run([*db, "--owner", "Nobody Here"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1

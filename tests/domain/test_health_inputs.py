@@ -116,3 +116,12 @@ def test_churned_accounts_leave_the_book_and_nps_latest():
     july = measures_at(CARD, h, d(2026, 7, 1))
     assert july.account_id.tolist() == [1]
     assert july.raw["nps_latest"][0] == 9.0
+
+
+def test_organic_decline_to_no_seats_keeps_the_raw_fall_without_a_warning():
+    # Both MAU and seats fall to 0: usage per seat is undefined, so the raw fall (-100 %)
+    # stands (and no 0/0 warning escapes: the suite turns warnings into errors).
+    mau = [[50, 50, 50, 50, 0, 0, 0]]
+    seats = [[100, 100, 100, 100, 0, 0, 0]]
+    m = measures_at(CARD, history(mau, seats), d(2026, 7, 31))
+    assert m.raw["mau_trend_3m"][0] == pytest.approx(-1.0)

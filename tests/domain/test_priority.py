@@ -247,7 +247,7 @@ def test_factor_texts():
     assert texts[1]["renewal"] == "renews in 20 d"
     assert texts[0]["silence"] == "no reply for 140 d"
     assert texts[0]["upsell"] == "open upsell opportunity"
-    assert texts[0]["arr"] == "ARR 1,234,567"
+    assert texts[0]["arr"] == "ARR $1,234,567"  # the one money format
 
 
 def test_arr_factor_without_any_arr_is_zero():

@@ -106,7 +106,7 @@ def test_renewal_windows_are_inclusive():
     assert healthy == {0: ["renewal soon"], 30: ["renewal soon"], 31: []}
     (a,) = account_alerts(replace(CLEAN, days_to_renewal=30))
     assert (
-        a.message == "Renews in 30 days (2027-06-01), ARR 12,000: confirm the renewal is on track"
+        a.message == "Renews in 30 days (2027-06-01), ARR $12,000: confirm the renewal is on track"
     )
 
 

@@ -100,3 +100,20 @@ def test_months_and_blanks() -> None:
     assert dates.parse_date(None) is None
     assert dates.parse_instant(float("nan")) is None  # an empty numeric cell
     assert dates.parse_date(date(2024, 2, 29)) == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc_hour"),
+    [
+        ("UTC", 10), ("GMT", 10), ("Z", 10),
+        ("PST", 18), ("PDT", 17), ("MST", 17), ("MDT", 16), ("CST", 16), ("CDT", 15),
+        ("EST", 15), ("EDT", 14), ("BST", 9), ("CET", 9), ("CEST", 8),
+    ],
+)  # fmt: skip
+def test_every_named_zone(zone: str, utc_hour: int) -> None:
+    assert dates.parse_instant(f"2024-03-12 10:00:00 {zone}") == datetime(2024, 3, 12, utc_hour)
+
+
+def test_four_digit_years_are_taken_as_written() -> None:
+    assert dates.parse_instant("12/Mar/0100") == datetime(100, 3, 12)
+    assert dates.parse_instant("3/4/1999") == datetime(1999, 3, 4)

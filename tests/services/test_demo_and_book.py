@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, text
 
+from desktop_app.services.book_export import export_view
 from desktop_app.services.database import open_database
 from desktop_app.services.demo import MONTHS, generate_demo
 from desktop_app.services.portfolio import (
     BookFilter,
     account_records,
-    export_view,
     filter_mask,
     load_book,
     row_order,

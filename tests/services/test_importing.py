@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,22 +16,12 @@ from desktop_app.services.errors import UserError
 from desktop_app.services.importing import import_preview, list_batches, rollback_batch
 from desktop_app.services.progress import Cancelled
 from desktop_app.store.engine import Store
+from tests.dbdump import dump, plain
 from tests.progress_helpers import RecordingProgress
 
 TODAY = date(2026, 11, 24)
 SF1 = to_18("001A000001AbCdE")
 SF2 = to_18("001A000001XyZwV")
-
-
-def dump(path: Path, *, skip: tuple[str, ...] = ()) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        lines = [
-            ln for ln in con.iterdump() if not any(f'"{t}"' in ln.split("VALUES")[0] for t in skip)
-        ]
-    finally:
-        con.close()
-    return lines
 
 
 def make_preview(
@@ -69,7 +58,7 @@ def accounts(**over: Any) -> list[dict[str, Any]]:
 
 def rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
     with store.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
+        return [tuple(map(plain, r)) for r in conn.execute(text(sql))]
 
 
 def test_account_import_creates_accounts_and_csms(store: Store, tmp_path: Path) -> None:
@@ -85,24 +74,22 @@ def test_account_import_creates_accounts_and_csms(store: Store, tmp_path: Path) 
 
 
 def test_same_file_again_is_refused_and_same_data_changes_nothing(
-    store: Store, tmp_path: Path, db_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     first = make_preview(tmp_path, "accounts", accounts(), name="a.json")
     import_preview(store, first, today=TODAY)
-    before = dump(db_path)
+    before = dump(store)
     again = import_preview(store, first, today=TODAY)
     assert again.batch_id is None
     assert "already imported on" in again.message
-    assert dump(db_path) == before
+    assert dump(store) == before
     fresh = import_preview(store, make_preview(tmp_path, "accounts", accounts(), "b.json"))
     assert (fresh.new, fresh.updated, fresh.unchanged) == (0, 0, 2)
 
 
-def test_newer_export_updates_and_rollback_restores_exactly(
-    store: Store, tmp_path: Path, db_path: Path
-) -> None:
+def test_newer_export_updates_and_rollback_restores_exactly(store: Store, tmp_path: Path) -> None:
     import_preview(store, make_preview(tmp_path, "accounts", accounts()), today=TODAY)
-    before = dump(db_path, skip=("import_batches", "change_log"))
+    before = dump(store, skip=("import_batches", "change_log"))
     newer = accounts(mrr=1500.0, owner="Priya Raman", lifecycle="churned",
                      churn_date=date(2026, 10, 1), churn_type="voluntary")  # fmt: skip
     s = import_preview(store, make_preview(tmp_path, "accounts", newer), today=TODAY)
@@ -113,20 +100,18 @@ def test_newer_export_updates_and_rollback_restores_exactly(
     assert rows(store, "select count(*) from csms") == [(3,)]
     assert s.batch_id is not None
     rollback_batch(store, s.batch_id)
-    assert dump(db_path, skip=("import_batches", "change_log")) == before
+    assert dump(store, skip=("import_batches", "change_log")) == before
     listed = {b.id: b for b in list_batches(store)}
     assert listed[s.batch_id].rolled_back_at is not None
     assert listed[1].active
 
 
-def test_rollback_of_first_import_empties_the_book(
-    store: Store, tmp_path: Path, db_path: Path
-) -> None:
-    before = dump(db_path, skip=("import_batches",))
+def test_rollback_of_first_import_empties_the_book(store: Store, tmp_path: Path) -> None:
+    before = dump(store, skip=("import_batches",))
     s = import_preview(store, make_preview(tmp_path, "accounts", accounts()), today=TODAY)
     assert s.batch_id is not None
     rollback_batch(store, s.batch_id)
-    assert dump(db_path, skip=("import_batches",)) == before
+    assert dump(store, skip=("import_batches",)) == before
     with pytest.raises(UserError, match="already rolled back"):
         rollback_batch(store, s.batch_id)
 
@@ -145,22 +130,20 @@ def test_rollback_refused_while_a_later_batch_depends_on_it(store: Store, tmp_pa
     assert rows(store, "select count(*) from accounts") == [(0,)]
 
 
-def test_cancelled_import_leaves_database_exactly_as_it_was(
-    store: Store, tmp_path: Path, db_path: Path
-) -> None:
+def test_cancelled_import_leaves_database_exactly_as_it_was(store: Store, tmp_path: Path) -> None:
     import_preview(store, make_preview(tmp_path, "accounts", accounts()), today=TODAY)
-    before = dump(db_path)
+    before = dump(store)
     newer = make_preview(tmp_path, "accounts", accounts(mrr=9.0))
     with pytest.raises(Cancelled):
         import_preview(store, newer, progress=RecordingProgress(cancel_after=3), today=TODAY)
-    assert dump(db_path) == before
+    assert dump(store) == before
 
 
-def test_dry_run_counts_but_writes_nothing(store: Store, tmp_path: Path, db_path: Path) -> None:
-    before = dump(db_path)
+def test_dry_run_counts_but_writes_nothing(store: Store, tmp_path: Path) -> None:
+    before = dump(store)
     s = import_preview(store, make_preview(tmp_path, "accounts", accounts()), dry_run=True)
     assert (s.new, s.batch_id, s.dry_run) == (2, None, True)
-    assert dump(db_path) == before
+    assert dump(store) == before
 
 
 def test_conflicting_duplicate_keys_are_skipped_and_reported(store: Store, tmp_path: Path) -> None:

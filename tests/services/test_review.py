@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -20,18 +19,9 @@ from desktop_app.services.review import (
     reopen,
 )
 from desktop_app.store.engine import Store
+from tests.dbdump import dump, plain
 
 A, B = "001A000001AbCdE", "001A000001XyZwV"
-
-
-def dump(path: Path, *, skip: tuple[str, ...] = ()) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        return [
-            ln for ln in con.iterdump() if not any(f'"{t}"' in ln.split("VALUES")[0] for t in skip)
-        ]
-    finally:
-        con.close()
 
 
 def write_accounts(path: Path) -> Path:
@@ -81,9 +71,7 @@ def test_review_lists_fuzzy_and_unmatched_rows(imported: Store) -> None:
     assert all(r.file_name == "jira.csv" and not r.resolved for r in rows)
 
 
-def test_accept_fuzzy_links_the_ticket_and_rollback_removes_it(
-    imported: Store, db_path: Path
-) -> None:
+def test_accept_fuzzy_links_the_ticket_and_rollback_removes_it(imported: Store) -> None:
     assert open_tickets(imported)["Acme Corp"] == 1
     fuzzy = list_review(imported)[0]
     batch = fuzzy.batch_id
@@ -101,15 +89,13 @@ def test_accept_fuzzy_links_the_ticket_and_rollback_removes_it(
     # The rollback removed the only ticket export: the book no longer knows any account's
     # tickets, so the count is unknown (None), never a confident 0.
     assert open_tickets(imported)["Acme Corp"] is None
-    assert not [ln for ln in dump(db_path) if ln.startswith('INSERT INTO "tickets"')]
+    assert not [ln for ln in dump(imported) if ln.startswith("tickets: ")]
     assert list_review(imported, include_resolved=True) == []
 
 
-def test_accept_then_rollback_equals_state_before_the_import(
-    store: Store, tmp_path: Path, db_path: Path
-) -> None:
+def test_accept_then_rollback_equals_state_before_the_import(store: Store, tmp_path: Path) -> None:
     import_files(store, [write_accounts(tmp_path / "accounts.xlsx")])
-    before = dump(db_path, skip=("import_batches",))
+    before = dump(store, skip=("import_batches",))
     (s,) = import_files(store, [write_jira(tmp_path / "jira.csv")])
     assert s.batch_id is not None
     rows = list_review(store)
@@ -119,7 +105,7 @@ def test_accept_then_rollback_equals_state_before_the_import(
     accept_match(store, rows[1].id, other)
     assert open_tickets(store) == {"Acme Corp": 2, "Summit Health Partners": 1}
     rollback_batch(store, s.batch_id)
-    assert dump(db_path, skip=("import_batches",)) == before
+    assert dump(store, skip=("import_batches",)) == before
 
 
 def test_accepting_an_unmatched_row_for_a_picked_account(imported: Store) -> None:
@@ -176,9 +162,7 @@ def test_export_neutralises_formulas(tmp_path: Path, imported: Store) -> None:
     assert got[1][6] == '\'=HYPERLINK("x")'
 
 
-def test_accept_a_usage_row_keeps_its_month_a_date(
-    imported: Store, tmp_path: Path, db_path: Path
-) -> None:
+def test_accept_a_usage_row_keeps_its_month_a_date(imported: Store, tmp_path: Path) -> None:
     path = tmp_path / "usage.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([
@@ -190,17 +174,17 @@ def test_accept_a_usage_row_keeps_its_month_a_date(
     assert (item.kind, item.candidate_name) == ("fuzzy", "Acme Corp")
     assert item.candidate_account_id is not None
     accept_match(imported, item.id, item.candidate_account_id)
-    con = sqlite3.connect(db_path)
-    try:
-        got = con.execute("select account_id, month, mau from usage_monthly").fetchall()
-    finally:
-        con.close()
+    with imported.engine.connect() as conn:
+        got = [
+            tuple(map(plain, r))
+            for r in conn.exec_driver_sql("select account_id, month, mau from usage_monthly")
+        ]
     assert got == [(item.candidate_account_id, "2026-10-01", 42)]
     assert {r.name: r.mau for r in account_records(imported)}["Acme Corp"] == 42
 
 
 def test_a_wide_usage_id_is_one_item_and_accepting_it_stores_every_month(
-    imported: Store, tmp_path: Path, db_path: Path
+    imported: Store, tmp_path: Path
 ) -> None:
     path = tmp_path / "wide.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -215,17 +199,18 @@ def test_a_wide_usage_id_is_one_item_and_accepting_it_stores_every_month(
     assert (item.kind, item.key_value, item.rows) == ("unmatched", "LMS-404", 3)
     acme = {r.name: r.id for r in account_records(imported)}["Acme Corp"]
     accept_match(imported, item.id, acme)
-    con = sqlite3.connect(db_path)
-    try:
-        got = con.execute("select month, mau from usage_monthly where account_id = ? "
-                          "order by month", (acme,)).fetchall()  # fmt: skip
-        unmatched = con.execute(
-            "select rows_unmatched from import_batches where id = ?", (summary.batch_id,)
-        ).fetchone()
-    finally:
-        con.close()
+    with imported.engine.connect() as conn:
+        got = [
+            tuple(map(plain, r))
+            for r in conn.exec_driver_sql(
+                f"select month, mau from usage_monthly where account_id = {acme} order by month"
+            )
+        ]
+        unmatched = conn.exec_driver_sql(
+            f"select rows_unmatched from import_batches where id = {summary.batch_id}"
+        ).one()
     assert got == [("2026-07-01", 5), ("2026-08-01", 6), ("2026-09-01", 7)]
-    assert unmatched == (0,)
+    assert tuple(unmatched) == (0,)
     assert [r.id for r in list_review(imported)] == [
         r.id for r in list_review(imported) if r.id != item.id
     ]

@@ -254,3 +254,19 @@ def test_health_reasons_shapes() -> None:
     assert health_reasons('[{"name": "NPS", "weight": 0.2, "contribution": 5}]') == (
         "NPS: contribution 5, weight 0.2",
     )
+
+
+def test_health_reasons_of_the_scorers_own_format() -> None:
+    stored = json.dumps({
+        "measures": {
+            "utilisation": {"label": "Seat utilisation (latest MAU / licensed seats)",
+                            "raw": 0.5758, "points": 77.4, "weight": 12.9, "contribution": 10},
+            "mau_trend_3m": {"label": "MAU trend, 3 months (ratio - 1)", "raw": -0.12,
+                             "points": 48.1, "weight": 19.3, "contribution": 9.3},
+        },
+        "organic": False,
+    })  # fmt: skip
+    assert health_reasons(stored) == (
+        "Seat utilisation: value 58%, points 77",
+        "MAU trend (3 mo): value −12%, points 48",
+    )

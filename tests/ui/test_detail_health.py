@@ -10,6 +10,7 @@ from sqlalchemy import select
 from desktop_app.services.scoring import explain, history, set_override
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthScore
+from desktop_app.ui.formatting import measure_name
 from desktop_app.ui.views.detail_pane import AccountDetailPane
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget, MeasureIdRole
 
@@ -42,7 +43,9 @@ def test_breakdown_explains_the_score(pane: AccountDetailPane, demo_store: Store
     m = widget.model
     assert m.rowCount() == len(ex.lines)
     for r, line in enumerate(ex.lines):
-        assert m.index(r, 0).data() == line.label
+        # Short names in the cell, the scorecard's full label in the tooltip.
+        assert m.index(r, 0).data() == measure_name(line.measure, line.label)
+        assert line.label in m.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
         assert m.index(r, 4).data() == f"{line.contribution:.1f}"
     highlighted = [
         m.index(r, 0).data(MeasureIdRole)

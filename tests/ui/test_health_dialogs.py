@@ -14,6 +14,7 @@ from desktop_app.ui.commands_health import ClearOverrideCommand, SetOverrideComm
 from desktop_app.ui.dialogs.override_dialog import OverrideDialog
 from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 from desktop_app.ui.dialogs.validation_view import ValidationView
+from desktop_app.ui.formatting import measure_name
 from desktop_app.ui.widgets.health_breakdown import HealthBreakdownWidget, MeasureIdRole
 
 
@@ -36,7 +37,9 @@ def test_breakdown_widget_shows_measures_and_highlights_dragging(qtbot, qtmodelt
     m = w.model
     assert m.rowCount() == len(ex.lines)
     labels = [m.data(m.index(r, 0)) for r in range(m.rowCount())]
-    assert labels == [ln.label for ln in ex.lines]
+    assert labels == [measure_name(ln.measure, ln.label) for ln in ex.lines]
+    tips = [m.data(m.index(r, 0), Qt.ItemDataRole.ToolTipRole) for r in range(m.rowCount())]
+    assert all(ln.label in tip for ln, tip in zip(ex.lines, tips, strict=True))
     drag_rows = [
         r
         for r in range(m.rowCount())

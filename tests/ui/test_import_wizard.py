@@ -66,7 +66,8 @@ def test_wizard_previews_and_imports(qtbot, qtmodeltester, store, accounts_xlsx)
     wizard.next()
     page = wizard.preview_page
     qtbot.waitUntil(lambda: not page.reading(), timeout=10000)
-    assert "salesforce_accounts" in page.source_label.text()
+    assert "Salesforce account report" in page.source_label.text()
+    assert "salesforce_accounts" not in page.source_label.text()  # human names only
     assert page.table_model.rowCount() == 3
     qtmodeltester.check(page.table_model)
     names = [page.table_model.index(r, 2).data() for r in range(3)]
@@ -211,13 +212,13 @@ def test_preview_is_read_on_a_worker_and_can_be_cancelled(qtbot, store, tmp_path
     wizard.next()  # reading again, without Cancel, gives the preview
     qtbot.waitUntil(lambda: not page.reading(), timeout=20000)
     assert page.table_model.rowCount() > 0
-    assert "120,000 rows" in page.source_label.text()
+    assert "120,000 to import" in page.counts_label.text()
     assert page.isComplete()
     assert wait_all()
     assert count(store, "accounts") == 0
 
 
-def test_unreadable_file_says_why_next_is_disabled(qtbot, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_file_is_named_and_the_good_one_imported(qtbot, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.ui.dialogs.import_preview_widgets import field_label
     from desktop_app.ui.dialogs.import_wizard import ImportWizard
     from tests.io.fixtures import sf_accounts_csv
@@ -231,8 +232,11 @@ def test_unreadable_file_says_why_next_is_disabled(qtbot, store, tmp_path) -> No
     wizard.next()
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: not page.reading(), timeout=10000)
-    assert not page.isComplete()
+    # One bad file does not block the drop: the good file is imported, the bad one named.
+    assert page.isComplete()
+    assert [Path(p.file).name for p in page.importable()] == [good.name]
     assert "broken.xlsx" in page.blocked_label.text()
+    assert "not imported" in page.blocked_label.text()
     assert page.blocked_label.isVisible()
     assert field_label("sf_account_id") == "SF account ID"
     page.file_combo.setCurrentIndex(0)

@@ -143,3 +143,16 @@ def test_pack_shows_the_perception_of_the_csm(qapp, demo_store, today, tmp_path)
     assert "Below team" not in text
     write_pack_xlsx(pack, tmp_path / "p.xlsx")
     assert "Perception" in load_workbook(tmp_path / "p.xlsx", read_only=True).sheetnames
+
+
+def test_unwritable_target_is_refused_in_one_line(qtbot, demo_store, today, tmp_path):
+    from desktop_app.ui.dialogs.pack_export import PackExportDialog
+
+    dlg = PackExportDialog(demo_store, today=today, owner=OWNER)
+    qtbot.addWidget(dlg)
+    dlg.export(str(tmp_path / "missing folder" / "pack.pdf"))
+    qtbot.waitUntil(lambda: not dlg.busy(), timeout=15000)
+    assert dlg.written is None
+    assert dlg.status.text() == (
+        "Not exported: pack.pdf: could not be written (is the folder writable?)"
+    )

@@ -85,3 +85,43 @@ def test_commands_undo_redo(qapp, demo_store: Store, today: date) -> None:
     assert load_transition(demo_store, tid).status == "draft"
     stack.redo()
     assert load_transition(demo_store, tid).status == "done"
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    """Each page's text, whitespace collapsed and ligatures ("ﬁ") unfolded (NFKC)."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    return [
+        " ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+        for page in PdfReader(path).pages
+    ]
+
+
+def test_brief_pdf_reads_like_a_document(
+    qapp, demo_store: Store, tmp_path: Path, today: date
+) -> None:
+    from desktop_app.services.health_overrides import set_override
+    from desktop_app.ui.formatting import money
+
+    ids = _ids(demo_store, 4)
+    set_override(demo_store, ids[1], "Risky/Unstable", "Admin leaving", "Told us on a call", "Pat")
+    briefs = [brief_data(demo_store, a, today=today) for a in ids]
+    assert all(b.band_reason for b in briefs)
+    assert briefs[1].override is not None
+    path = tmp_path / "brief.pdf"
+    pages = write_brief_pdf(briefs, path)
+    text = _pdf_pages(path)
+    assert pages == len(text) == len(briefs)  # one account per page when it fits
+    for brief, page in zip(briefs, text, strict=True):
+        assert "{'" not in page
+        assert "'raw'" not in page
+        assert brief.account_name in page
+        assert " ".join(brief.band_reason.split()) in page
+        assert f"MRR {money(brief.mrr)}" in page
+        assert "Seat utilisation" in page or "No measures yet" in page
+    assert "(overridden)" in text[1]
+    assert "Overridden to Risky/Unstable by Pat" in text[1]
+    assert "(overridden)" not in text[0]
+    assert all("." not in money(b.mrr) for b in briefs)  # whole dollars, "$14,084"

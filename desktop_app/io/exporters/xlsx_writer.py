@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -22,7 +23,14 @@ from desktop_app.io.exporters.rows import is_formula_like
 
 # Style ids (indexes into cellXfs below).
 PLAIN, HEADER, CURRENCY, MISSING, QUOTED, MISSING_QUOTED, MISSING_CURRENCY = range(7)
+MONEY, DATE, INTEGER, PERCENT = range(7, 11)
 CURRENCY_FORMAT = '"$"#,##0.00'
+#: The one money, date, count and percent formats (``domain.formatting``'s XLSX_*).
+MONEY_FORMAT = '"$"#,##0'
+DATE_FORMAT = "yyyy-mm-dd"
+INTEGER_FORMAT = "#,##0"
+PERCENT_FORMAT = "0%"
+_EPOCH = date(1899, 12, 30)  # Excel's day 0 (with its 1900 leap-year bug folded in)
 MISSING_RGB = "FFFFC7CE"
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -32,7 +40,7 @@ _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-Value = str | float | int | None
+Value = str | float | int | date | None
 
 
 @dataclass
@@ -45,6 +53,10 @@ class SheetSpec:
     #: (row index, column index) -> style id for cells that need more than the default.
     styles: dict[tuple[int, int], int] = field(default_factory=dict)
     header: bool = True
+    #: column index -> style id of every data row's cell (a money column, a date column).
+    column_styles: dict[int, int] = field(default_factory=dict)
+    #: An autofilter over the header and the rows.
+    autofilter: bool = False
 
 
 def _col(i: int) -> str:
@@ -71,6 +83,9 @@ def _cell(ref: str, value: Value, style: int) -> str:
         return f'<c r="{ref}"{s}/>' if style else ""
     if isinstance(value, bool):
         value = "Yes" if value else "No"
+    if isinstance(value, date):  # a serial day number shown through the cell's date style
+        day = value.date() if isinstance(value, datetime) else value
+        return f'<c r="{ref}"{s}><v>{(day - _EPOCH).days}</v></c>'
     if isinstance(value, int | float):
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if style == PLAIN and is_formula_like(value):
@@ -96,20 +111,26 @@ def _sheet_xml(sheet: SheetSpec) -> Iterable[str]:
     yield "<sheetData>"
     letters = [_col(i) for i in range(max((len(r) for r in sheet.rows), default=0))]
     styles = sheet.styles
+    by_column = sheet.column_styles
     for r, row in enumerate(sheet.rows):
         n = r + 1
         head = sheet.header and r == 0
         cells = []
         for c, value in enumerate(row):
-            style = HEADER if head else styles.get((r, c), PLAIN)
+            style = HEADER if head else styles.get((r, c), by_column.get(c, PLAIN))
             cells.append(_cell(f"{letters[c]}{n}", value, style))
         yield f'<row r="{n}">{"".join(cells)}</row>'
-    yield "</sheetData></worksheet>"
+    yield "</sheetData>"
+    if sheet.autofilter and sheet.rows and letters:
+        yield f'<autoFilter ref="A1:{letters[-1]}{len(sheet.rows)}"/>'
+    yield "</worksheet>"
 
 
 _STYLES = (
     f'{_HEAD}<styleSheet xmlns="{_NS}">'
-    f'<numFmts count="1"><numFmt numFmtId="164" formatCode={quoteattr(CURRENCY_FORMAT)}/>'
+    f'<numFmts count="3"><numFmt numFmtId="164" formatCode={quoteattr(CURRENCY_FORMAT)}/>'
+    f'<numFmt numFmtId="165" formatCode={quoteattr(MONEY_FORMAT)}/>'
+    f'<numFmt numFmtId="166" formatCode={quoteattr(DATE_FORMAT)}/>'
     "</numFmts>"
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
@@ -120,7 +141,7 @@ _STYLES = (
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
     "</cellStyleXfs>"
-    '<cellXfs count="7">'
+    '<cellXfs count="11">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
@@ -130,6 +151,10 @@ _STYLES = (
     'quotePrefix="1"/>'
     '<xf numFmtId="164" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1" '
     'applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="9" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"

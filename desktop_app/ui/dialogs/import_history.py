@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing import BatchInfo, list_batches, rollback_batch
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 
@@ -71,7 +72,7 @@ class ImportHistoryDialog(QDialog):
         layout.addWidget(buttons)
         self.rollback_button.clicked.connect(self.roll_back_selected)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.resize(900, 420)
+        fit_to_screen(self, 900, 420)
         self.refresh()
 
     def refresh(self) -> None:

@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.io.model import ImportPreview
+from desktop_app.io.profiles import KIND_LABELS, profile_label
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing import preview_file, save_profile
+from desktop_app.services.importing import preview_file, save_profile, skipped_row_texts
 from desktop_app.services.importing_tools import export_problems, kinds, mapped_preview
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
 from desktop_app.ui.workers import Worker, start
 
@@ -44,6 +46,20 @@ class _Read(NamedTuple):
     path: str
     sheet: str | None
     mapping: tuple[str, dict[str, str]] | None = None  # kind, column -> field
+
+
+def preview_counts(preview: ImportPreview) -> str:
+    """Rows read, to import, skipped and with problems; they add up like the summary's."""
+    rows = len(set(preview.row_numbers))
+    skipped = preview.rows_skipped
+    errors = len({p.row for p in preview.errors if p.row is not None})
+    total = rows + skipped + errors
+    text = f"{total:,} rows read: {rows:,} to import, {skipped:,} skipped"
+    if errors:
+        text += f", {errors:,} with problems (not imported)"
+    if len(preview.records) != rows:
+        text += f" ({len(preview.records):,} monthly values)"
+    return text + ". Each skipped row is listed below with its reason."
 
 
 class PreviewPage(QWizardPage):
@@ -58,9 +74,14 @@ class PreviewPage(QWizardPage):
         self.file_combo = QComboBox(self)
         self.source_label = QLabel(self)
         self.source_label.setWordWrap(True)
+        self.counts_label = QLabel(self)
+        self.counts_label.setWordWrap(True)
+        self.notes_label = QLabel(self)
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet(theme.muted_css())
         self.blocked_label = QLabel(self)
         self.blocked_label.setWordWrap(True)
-        self.blocked_label.setStyleSheet("color: #A34700;")
+        self.blocked_label.setStyleSheet(f"color: {theme.caution_colour().name()};")
         self.blocked_label.hide()
         self.sheet_combo = QComboBox(self)
         self.table_model = PreviewTableModel(self)
@@ -88,11 +109,15 @@ class PreviewPage(QWizardPage):
         form.addRow("File:", self.file_combo)
         form.addRow("Detected source:", self.source_label)
         form.addRow("Sheet:", self.sheet_combo)
+        form.addRow("Rows:", self.counts_label)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(reading)
         layout.addWidget(self.table, 3)
-        layout.addWidget(QLabel("Problems (rows with problems are not imported):", self))
+        layout.addWidget(self.notes_label)
+        layout.addWidget(
+            QLabel("Skipped rows and problems (rows with problems are not imported):", self)
+        )
         layout.addWidget(self.problems_view, 1)
         layout.addWidget(self.export_button)
         layout.addWidget(self.mapping)
@@ -205,10 +230,18 @@ class PreviewPage(QWizardPage):
         ]
         parts = []
         if blocked:
-            parts.append(f"cannot be read: {', '.join(blocked)} (go Back to remove)")
+            parts.append(f"cannot be read: {', '.join(blocked)}")
         if unmapped:
             parts.append(f"nothing to import yet: {', '.join(unmapped)} (map the columns)")
-        self.blocked_label.setText("Next is disabled — " + "; ".join(parts) if parts else "")
+        good = len(self.importable())
+        if not parts:
+            text = ""
+        elif good:
+            noun = "file" if good == 1 else "files"
+            text = f"Importing the {good} good {noun}; not imported: " + "; ".join(parts)
+        else:
+            text = "Next is disabled: nothing can be imported. " + "; ".join(parts).capitalize()
+        self.blocked_label.setText(text)
         self.blocked_label.setVisible(bool(parts) and not self.reading())
 
     def current_path(self) -> str | None:
@@ -225,8 +258,10 @@ class PreviewPage(QWizardPage):
             waiting = "Reading…" if self.reading() else ""
             error = self.errors.get(path or "")
             self.source_label.setText(error or waiting)
+            self.counts_label.clear()
+            self.notes_label.clear()
             self.problems_model.setStringList(
-                [error, "This file cannot be imported: go Back and remove it, or export it again."]
+                [error, "This file is left out; the other files are still imported."]
                 if error
                 else []
             )
@@ -234,18 +269,21 @@ class PreviewPage(QWizardPage):
             return
         if preview.kind in kinds():
             self.source_label.setText(
-                f"{preview.profile} → {preview.kind} ({preview.confidence:.0%} sure), "
-                f"{len(preview.records):,} rows, {preview.rows_skipped} skipped"
+                f"{profile_label(preview.profile)}: {KIND_LABELS.get(preview.kind, preview.kind)}"
+                f" ({preview.confidence:.0%} sure)"
             )
         else:
             self.source_label.setText("Not recognised: map the columns below.")
+        self.counts_label.setText(preview_counts(preview))
+        self.notes_label.setText("Notes: " + "; ".join(preview.notes) if preview.notes else "")
         for s in preview.sheets:
             self.sheet_combo.addItem(f"{s.name} (hidden)" if s.hidden else s.name, s.name)
         if preview.sheet is not None:
             self.sheet_combo.setCurrentIndex(max(self.sheet_combo.findData(preview.sheet), 0))
         self.sheet_combo.setEnabled(len(preview.sheets) > 1)
         self.problems_model.setStringList(
-            [str(p) for p in preview.problems] + [f"Note: {n}" for n in preview.notes]
+            [f"Skipped {text}" for text in skipped_row_texts(preview)]
+            + [str(p) for p in preview.problems if p.severity != "error" or p.row is None]
         )
         self._show_mapping(preview)
 
@@ -299,12 +337,18 @@ class PreviewPage(QWizardPage):
         self.load(files.paths() if files is not None else [])
 
     def isComplete(self) -> bool:
-        return (
-            not self.reading()
-            and bool(self.previews)
-            and not self.errors
-            and len(self.importable()) == len(self.previews)
-        )
+        # A bad file does not block the good ones: they are imported, it is named.
+        return not self.reading() and bool(self.importable())
+
+    def left_out(self) -> list[str]:
+        """ "name: why" for each file that will not be imported."""
+        out = [f"{Path(p).name}: {message}" for p, message in self.errors.items()]
+        out += [
+            f"{Path(p).name}: nothing to import (columns not mapped)"
+            for p, v in self.previews.items()
+            if v.kind not in kinds() or not v.records
+        ]
+        return out
 
     def validatePage(self) -> bool:
         return not self.reading()

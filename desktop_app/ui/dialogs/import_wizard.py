@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -30,12 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.io.model import ImportPreview
+from desktop_app.io.profiles import profile_label
 from desktop_app.services.importing import ImportSummary
 from desktop_app.services.importing_tools import (
     import_previews,
 )
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.import_preview_page import PreviewPage
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.workers import Worker, start
 
 
@@ -118,11 +121,16 @@ class RunPage(QWizardPage):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.setPlaceholderText("Skipped rows and problems appear here.")
         layout = QVBoxLayout(self)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.cancel_button)
-        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details, 1)
+        self.left_out: list[str] = []
         self.cancel_button.clicked.connect(self.cancel)
         self.worker: Worker | None = None
         self.done: list[ImportSummary] = []
@@ -162,7 +170,10 @@ class RunPage(QWizardPage):
         self.finished = True
         self.cancel_button.setEnabled(False)
         self.status.setText(status)
-        self.summary.setText("\n".join(_summary_text(s) for s in summaries))
+        lines = [_summary_text(s) for s in summaries]
+        lines += [f"Not imported: {item}" for item in self.left_out]
+        self.summary.setText("\n".join(lines))
+        self.details.setPlainText("\n".join(_detail_lines(summaries)))
         self.completeChanged.emit()
         wizard = self.wizard()
         if isinstance(wizard, ImportWizard):
@@ -172,6 +183,7 @@ class RunPage(QWizardPage):
     def initializePage(self) -> None:
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
+        self.left_out = wizard.preview_page.left_out()
         self.start(wizard.preview_page.importable())
 
     def isComplete(self) -> bool:
@@ -182,15 +194,30 @@ def _summary_text(s: ImportSummary) -> str:
     name = Path(s.file).name
     if s.message:
         return f"{name}: {s.message}"
+    rows = s.new + s.updated + s.unchanged + s.unmatched + s.review + s.skipped
     text = (
-        f"{name} ({s.kind}): {s.new} new, {s.updated} updated, {s.unchanged} unchanged, "
-        f"{s.unmatched} unmatched, {s.skipped} skipped"
+        f"{name} ({profile_label(s.profile)}): {s.new:,} new, {s.updated:,} updated, "
+        f"{s.unchanged:,} unchanged, {s.unmatched:,} unmatched, {s.skipped:,} skipped"
     )
     if s.review:
-        text += f", {s.review} to review (approximate name matches)"
+        text += f", {s.review:,} to review (approximate name matches)"
+    if s.kind != "usage":  # a wide usage sheet counts monthly values, not rows
+        text += f" — {rows:,} rows"
     if s.unmatched_examples:
         text += " — unmatched e.g. " + "; ".join(s.unmatched_examples[:3])
     return text
+
+
+def _detail_lines(summaries: list[ImportSummary]) -> list[str]:
+    """Per file: every skipped row with its reason, then the problems."""
+    out: list[str] = []
+    for s in summaries:
+        if not s.skipped_rows and not s.problem_messages:
+            continue
+        out.append(f"{Path(s.file).name}:")
+        out += [f"  skipped {row}" for row in s.skipped_rows]
+        out += [f"  problem: {m}" for m in s.problem_messages]
+    return out
 
 
 class ImportWizard(QWizard):
@@ -214,7 +241,7 @@ class ImportWizard(QWizard):
         self.run_page.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
         self.setAcceptDrops(True)
-        self.resize(900, 650)
+        fit_to_screen(self, 900, 650)
 
     def import_done(self, summaries: list[ImportSummary]) -> None:
         self.summaries = summaries

@@ -25,7 +25,8 @@ from desktop_app.services.account_detail import account_name
 from desktop_app.services.health_overrides import OVERRIDE_REASONS
 from desktop_app.services.scoring import explain
 from desktop_app.store.engine import Store
-from desktop_app.ui.formatting import raw_value
+from desktop_app.ui import theme
+from desktop_app.ui.formatting import measure_value
 
 DATE_FORMAT = "yyyy-MM-dd"
 
@@ -39,7 +40,8 @@ def top_reason(ex: HealthExplanation | None) -> str:
     if line is None:
         return why + "Nothing drags the score down: every measure scores full points."
     text = why + (
-        f"Dragging it down most: <b>{line.label}</b> ({raw_value(line.raw)}), "
+        f"Dragging it down most: <b>{line.label}</b> "
+        f"({measure_value(line.measure, line.raw)}), "
         f"costing {line.lost:.1f} of 100 points"
     )
     if ex.organic_contraction:
@@ -71,7 +73,7 @@ class OverrideDialog(QDialog):
         self.reason_label = QLabel(top_reason(ex), self)
         self.reason_label.setTextFormat(Qt.TextFormat.RichText)
         self.reason_label.setWordWrap(True)
-        self.reason_label.setStyleSheet("color: #444;")
+        self.reason_label.setStyleSheet(theme.muted_css())
         self.band_combo = QComboBox(self)
         self.band_combo.addItems([b.value for b in BAND_ORDER])
         if ex is not None:

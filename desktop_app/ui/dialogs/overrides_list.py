@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services.health_overrides import OverrideInfo, active_overrides
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 
 _COLUMNS: tuple[tuple[str, Callable[[OverrideInfo], str]], ...] = (
@@ -37,7 +39,7 @@ _COLUMNS: tuple[tuple[str, Callable[[OverrideInfo], str]], ...] = (
 )
 
 
-_REVIEW = QBrush(QColor("#FCE4C4"))
+_REVIEW = "#E69F00"  # tinted for the palette in force
 _REVIEW_TIP = "The computed band moved since the override was set, or it has expired."
 
 
@@ -48,7 +50,7 @@ class OverridesModel(RowsTableModel):
         super().__init__(
             [Column(header, value) for header, value in _COLUMNS],
             parent,
-            row_background=lambda o: _REVIEW if o.needs_review else None,
+            row_background=lambda o: theme.tint_brush(_REVIEW) if o.needs_review else None,
             row_tooltip=lambda o: _REVIEW_TIP if o.needs_review else None,
         )
 
@@ -69,7 +71,7 @@ class OverridesListDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Active health overrides")
-        self.resize(1000, 420)
+        fit_to_screen(self, 1000, 420)
         self.store = store
         self.undo_stack = undo_stack
         self.user = user

@@ -1,4 +1,5 @@
-"""Team ▸ Export one-on-one pack…: pick a CSM, a baseline and a file; build on a worker."""
+"""Team ▸ Export one-on-one pack…: pick a CSM, a baseline and a file; build and write it on a
+worker (OSError and bad input come back as one line in the dialog)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.managers.pack import OneOnOnePackData, build_pack, record_pack
-from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
+from desktop_app.services.managers.pack import OneOnOnePackData
 from desktop_app.services.team import owner_names
 from desktop_app.store.engine import Store
+from desktop_app.ui.oneonone_pdf import export_pack_file
 from desktop_app.ui.workers import Worker, start
 
 
@@ -90,9 +91,15 @@ class PackExportDialog(QDialog):
         self.status.setText(f"Building the pack of {self.owner.currentText()}…")
         self.buttons.setEnabled(False)
         worker = Worker(
-            build_pack, self.store, self.owner.currentText(), self.today, since, pass_progress=False
+            export_pack_file,
+            self.store,
+            self.owner.currentText(),
+            self.today,
+            since,
+            target,
+            pass_progress=False,
         )
-        worker.signals.finished.connect(lambda pack: self._write(pack, target))
+        worker.signals.finished.connect(lambda result: self._written(target, *result))
         worker.signals.failed.connect(self._failed)
         self._worker = worker
         start(worker)
@@ -102,24 +109,13 @@ class PackExportDialog(QDialog):
         self.buttons.setEnabled(True)
         self.status.setText(f"Not exported: {message}")
 
-    def _write(self, pack: OneOnOnePackData, target: Path) -> None:
+    def _written(self, target: Path, pack: OneOnOnePackData, pages: int) -> None:
         self._worker = None
         self.buttons.setEnabled(True)
-        try:
-            if target.suffix.lower() == ".xlsx":
-                write_pack_xlsx(pack, target)
-                pages = ""
-            else:
-                from desktop_app.ui.oneonone_pdf import write_pack_pdf
-
-                pages = f" ({write_pack_pdf(pack, target)} pages)"
-        except OSError as exc:
-            self.status.setText(f"Not exported: {target.name}: {exc.strerror or exc}")
-            return
-        record_pack(self.store, pack)
         self.written = target
+        what = f" ({pages} pages)" if pages else ""
         self.status.setText(
-            f"Wrote {target}{pages}: {len(pack.renewals)} renewals in 90 days, "
+            f"Wrote {target}{what}: {len(pack.renewals)} renewals in 90 days, "
             f"{len(pack.changes)} changes since {pack.since.isoformat()}, "
             f"{len(pack.alerts)} open alerts."
         )

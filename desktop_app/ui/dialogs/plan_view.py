@@ -139,6 +139,7 @@ class PlanView(QDialog):
         self.import_button.clicked.connect(self.import_sheet)
         self.call_button.clicked.connect(lambda: self.edit_call())
         self.renewal_table.doubleClicked.connect(lambda _i: self.edit_call())
+        self.rollup_table.doubleClicked.connect(lambda _i: self.edit_target())
         self.reload()
 
     def _layout(self) -> None:

@@ -31,6 +31,9 @@ from desktop_app.services.health_validation import (
 )
 from desktop_app.services.team import owner_names
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
+from desktop_app.ui.formatting import money
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 
@@ -87,7 +90,7 @@ def period_label(r: RetentionFigures, kind: str) -> str:
 def _figure_column(key: str, header: str, fmt: Callable[[Any], str], bold: Getter) -> Column:
     def tip(row: tuple[str, RetentionFigures]) -> str:
         fig = row[1]
-        return f"{fig.start} to {fig.end}: MRR {fig.mrr_start:,.0f} -> {fig.mrr_end:,.0f}"
+        return f"{fig.start} to {fig.end}: MRR {money(fig.mrr_start)} → {money(fig.mrr_end)}"
 
     return Column(
         header,
@@ -128,7 +131,7 @@ class RetentionView(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Retention")
-        self.resize(1100, 760)
+        fit_to_screen(self, 1100, 760)
         self.store = store
         self.today = today or date.today()
         self._build_controls()
@@ -140,7 +143,7 @@ class RetentionView(QDialog):
         self.status = QLabel(self)
         self.footnote = QLabel(self._footnote_text(), self)
         self.footnote.setWordWrap(True)
-        self.footnote.setStyleSheet("color: #444; font-size: 11px;")
+        self.footnote.setStyleSheet(theme.muted_css() + " font-size: 11px;")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -174,20 +177,24 @@ class RetentionView(QDialog):
         return edit
 
     def _build_chart(self) -> None:
-        self.plot = pg.PlotWidget(self, background="w")
+        self.plot = pg.PlotWidget(self)
+        theme.style_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(y=True, alpha=0.25)
+        fg = theme.chart_foreground()
         for name in ("left", "bottom"):
             ax = self.plot.getAxis(name)
-            ax.setPen(pg.mkPen("#222"))
-            ax.setTextPen(pg.mkPen("#222"))
-        self.plot.setLabel("left", "% of start MRR", color="#222")
-        self.plot.addLegend(
-            offset=(-10, -10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 220)
-        )
+            ax.setPen(pg.mkPen(fg))
+            ax.setTextPen(pg.mkPen(fg))
+        self.plot.setLabel("left", "% of start MRR", color=fg.name())
+        legend_fill = theme.chart_background()
+        legend_fill.setAlpha(220)
+        self.plot.addLegend(offset=(-10, -10), labelTextColor=fg, brush=pg.mkBrush(legend_fill))
         self.plot.addItem(
-            pg.InfiniteLine(pos=100, angle=0, pen=pg.mkPen("#888", style=Qt.PenStyle.DotLine))
+            pg.InfiniteLine(
+                pos=100, angle=0, pen=pg.mkPen(theme.muted_colour(), style=Qt.PenStyle.DotLine)
+            )
         )
         self.nrr_curve = self.plot.plot(
             [],

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services.errors import UserError
 from desktop_app.services.review import ReviewRow, accept_match, dismiss, export_review, list_review
 from desktop_app.store.engine import Store
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 
@@ -77,7 +78,7 @@ class ReviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Review imported rows")
-        self.resize(1000, 460)
+        fit_to_screen(self, 1000, 460)
         self.store = store
         self.undo_stack = undo_stack
         self._all: list[ReviewRow] = []

@@ -27,6 +27,8 @@ from desktop_app.domain.scorecard import BandRules, Scorecard, validate_scorecar
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import ScorePreviewer, get_active, save_version
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.workers import Worker, start
 
@@ -214,7 +216,7 @@ class ScorecardEditor(QDialog):
         self.preview_empty = QLabel(self)
         self.preview_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_empty.setWordWrap(True)
-        self.preview_empty.setStyleSheet("color: #777; font-size: 13px;")
+        self.preview_empty.setStyleSheet(theme.muted_css() + " font-size: 13px;")
         self.preview_stack = QStackedWidget(self)
         self.preview_stack.addWidget(self.preview_table)
         self.preview_stack.addWidget(self.preview_empty)
@@ -287,7 +289,7 @@ class ScorecardEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
-        self.resize(1000, 560)
+        fit_to_screen(self, 1000, 560)
 
     @property
     def problems(self) -> list[str]:

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.team import SEVERITY_LABEL, Alert, Severity
 from desktop_app.services.team import CsmSummary, csm_alerts, team_median, team_summary
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
+from desktop_app.ui.formatting import money_short
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 from desktop_app.ui.workers import Worker, start
@@ -49,9 +52,7 @@ def _count(v: float | None) -> str:
 
 
 def _money(v: float | None) -> str:
-    if v is None:
-        return "-"
-    return f"{v / 1000:,.0f}k" if abs(v) >= 1000 else f"{v:,.0f}"
+    return "-" if v is None else money_short(v)
 
 
 def _pct(v: float | None) -> str:
@@ -162,7 +163,7 @@ class TeamSummaryModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[CsmSummary] = []
         self.median: dict[str, float | None] = {}
-        self._median_brush = QBrush(QColor("#EEF2F6"))
+        self._median_brush = theme.tint_brush("#0072B2", 0.12)
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -316,7 +317,7 @@ class TeamView(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Team: one-on-one view")
-        self.resize(1400, 780)
+        fit_to_screen(self, 1400, 780)
         self.store = store
         self.today = today or date.today()
         self._alerts_cache: dict[str, list[Alert]] = {}
@@ -334,7 +335,7 @@ class TeamView(QDialog):
         self.agenda_title = QLabel(self)
         self.footnote = QLabel(_FOOTNOTE, self)
         self.footnote.setWordWrap(True)
-        self.footnote.setStyleSheet("color: #444; font-size: 11px;")
+        self.footnote.setStyleSheet(theme.muted_css() + " font-size: 11px;")
         self._layout()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.alert_table.doubleClicked.connect(self._request_account)

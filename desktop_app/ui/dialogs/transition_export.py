@@ -24,6 +24,7 @@ from desktop_app.services.transitions_plan import (
     MissingValue,
     TransitionRow,
 )
+from desktop_app.ui import theme
 
 if TYPE_CHECKING:
     from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
@@ -169,9 +170,20 @@ class FinishPage(QWizardPage):
         self.export_button = QPushButton("Export list (.xlsx)…", self)
         self.csv_button = QPushButton("Export list (.csv)…", self)
         self.brief_button = QPushButton("Handoff brief (PDF)…", self)
-        self.done_button = QPushButton("Mark done (change owners)", self)
-        self.undo_button = QPushButton("Undo mark done", self)
-        self.confirm_button = QPushButton("Confirm (no more undo)", self)
+        self.done_button = QPushButton("Hand over (change owners now)", self)
+        self.done_button.setToolTip(
+            "Make the receiving CSMs the owners of these accounts in the book. "
+            "You can undo it until you confirm."
+        )
+        self.undo_button = QPushButton("Undo hand-over", self)
+        self.confirm_button = QPushButton("Confirm hand-over (final)", self)
+        self.help_label = QLabel(
+            "Everything on these pages is saved as you go. <b>Close</b> keeps the transition "
+            "as it is (resume it with Accounts ▸ Resume transition…); <b>Hand over</b> changes the "
+            "owners in the book.",
+            self,
+        )
+        self.help_label.setWordWrap(True)
         self.export_button.clicked.connect(lambda: wizard.ask_export("xlsx"))
         self.csv_button.clicked.connect(lambda: wizard.ask_export("csv"))
         self.brief_button.clicked.connect(wizard.ask_brief)
@@ -196,6 +208,7 @@ class FinishPage(QWizardPage):
         layout.addWidget(self.missing_label)
         layout.addWidget(self.preview_view, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.help_label)
         layout.addWidget(self.status_label)
 
     def show_rows(self, rows: Sequence[TransitionRow], missing: Sequence[MissingValue]) -> None:
@@ -203,7 +216,7 @@ class FinishPage(QWizardPage):
         self.preview_model.set_rows(rows, missing)
         self.preview_view.fit_columns()
         self.missing_label.setText(missing_summary(missing))
-        colour = "#B00020" if missing else "#2E7D32"
+        colour = (theme.warn_colour() if missing else theme.good_colour()).name()
         self.missing_label.setStyleSheet(f"color: {colour};")
         self.missing_label.setToolTip(
             "\n".join(f"{m.account}: {m.field}" for m in missing) if missing else ""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.domain.transition import ChecklistItem
 from desktop_app.services.transitions_plan import ReceiverLoad
+from desktop_app.ui.formatting import money
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -34,7 +35,7 @@ def _capacity(row: ReceiverLoad) -> str:
 _WORKLOAD_COLUMNS = (
     _column("CSM", lambda r: r.csm),
     _column("Accounts", lambda r: f"{r.accounts_before} → {r.accounts_after}"),
-    _column("ARR", lambda r: f"${r.arr_before:,.0f} → ${r.arr_after:,.0f}"),
+    _column("ARR", lambda r: f"{money(r.arr_before)} → {money(r.arr_after)}"),
     _column("Renewals ≤60 d", lambda r: f"{r.renewals_before} → {r.renewals_after}"),
     _column("Bands after", lambda r: _bands(r.bands_after)),
     _column("Capacity", _capacity),

@@ -35,6 +35,7 @@ from desktop_app.services.transitions_plan import (
 )
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.transition_models import TupleModel, WorkloadModel
+from desktop_app.ui.formatting import money
 
 
 def _table(parent: Any, model: Any) -> QTableView:
@@ -113,12 +114,20 @@ class AccountsPage(QWizardPage):
                     self._book.name[i],
                     self._book.owner[i] or "-",
                     band or "Undefined",
-                    f"${self._book.arr[i]:,.0f}",
+                    money(self._book.arr[i]),
                 )
             )
         self.model.set_rows(rows)
         self.count_label.setText(f"{len(self.account_ids)} accounts selected")
         self.completeChanged.emit()
+
+    def owners(self) -> dict[int, str | None]:
+        """The current owner of each chosen account."""
+        out: dict[int, str | None] = {}
+        for aid in self.account_ids:
+            i = self._book.index_of(aid)
+            out[aid] = None if i is None else self._book.owner[i]
+        return out
 
     def _add_owner(self) -> None:
         owner = self.owner_combo.currentText().lower()
@@ -144,12 +153,17 @@ class ReceiversPage(QWizardPage):
         self.setTitle("Receiving CSM and workload")
         self._store, self._today = store, today
         self.account_ids: list[int] = []
+        #: The current owner of each account (set by the wizard), to spot a do-nothing move.
+        self.owners: dict[int, str | None] = {}
         names = csm_names(store)
         self.single_radio = QRadioButton("One receiving CSM", self)
         self.spread_radio = QRadioButton("Spread over several CSMs", self)
         self.single_radio.setChecked(True)
         self.receiver_combo = QComboBox(self)
         self.receiver_combo.addItems(names)
+        # Nobody is preselected: the first name is often the current owner ("36 → 36").
+        self.receiver_combo.setPlaceholderText("Choose the receiving CSM…")
+        self.receiver_combo.setCurrentIndex(-1)
         self.spread_list = QListWidget(self)
         for n in names:
             item = QListWidgetItem(n, self.spread_list)
@@ -190,11 +204,21 @@ class ReceiversPage(QWizardPage):
     def assignments(self) -> dict[int, str]:
         """The receiving CSM of every account, as chosen on this page."""
         if self.single_radio.isChecked():
+            if self.receiver_combo.currentIndex() < 0:
+                return {}
             return dict.fromkeys(self.account_ids, self.receiver_combo.currentText())
         receivers = self.spread_receivers()
         if not receivers:
             return {}
         return spread(self._store, self.account_ids, receivers)
+
+    def moves(self) -> dict[int, str]:
+        """The assignments that change an owner (a receiver who already owns it is no move)."""
+        return {
+            aid: who
+            for aid, who in self.assignments().items()
+            if (self.owners.get(aid) or "").casefold() != who.casefold()
+        }
 
     def capacity(self) -> int | None:
         return self.capacity_spin.value() or None
@@ -216,6 +240,13 @@ class ReceiversPage(QWizardPage):
         except UserError as exc:
             loads, warnings = [], [str(exc)]
         self.workload.set_rows(loads)
+        staying = len(assignments) - len(self.moves())
+        if staying == len(assignments):
+            warnings.insert(0, "Nothing would change: every account already belongs to its "
+                               "receiver. Choose another CSM.")  # fmt: skip
+        elif staying:
+            warnings.insert(0, f"{staying} of {len(assignments)} accounts already belong to "
+                               "their receiver and keep their owner.")  # fmt: skip
         self.warnings_text.setPlainText("\n".join(warnings) or "No warnings.")
         self.completeChanged.emit()
 
@@ -224,4 +255,4 @@ class ReceiversPage(QWizardPage):
         self.refresh()
 
     def isComplete(self) -> bool:
-        return bool(self.account_ids) and bool(self.assignments())
+        return bool(self.account_ids) and bool(self.moves())

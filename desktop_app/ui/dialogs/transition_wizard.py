@@ -2,8 +2,9 @@
 
 The transition is saved when the receivers page is left, and every later edit is saved at
 once, so the wizard can be closed and resumed (``TransitionWizard.resume``). Checklist ticks,
-scenario changes and "Mark done" are QUndoCommands on the given ``undo_stack`` (or a private
-one). ``ownersChanged`` is emitted after the owners change (execute, undo, confirm).
+scenario changes and "Hand over" (mark done) are QUndoCommands on the given ``undo_stack``
+(or a private one). ``ownersChanged`` is emitted after the owners change (execute, undo,
+confirm).
 """
 
 from __future__ import annotations
@@ -54,8 +55,16 @@ from desktop_app.ui.dialogs.transition_pages import (
     _table,
     fit_columns,
 )
+from desktop_app.ui.geometry import fit_to_screen
 
 PAGE_ACCOUNTS, PAGE_RECEIVERS, PAGE_ITEMS, PAGE_FINISH = range(4)
+STEPS = ("Accounts", "Receiving CSM", "Scenario and checklist", "Export and hand over")
+
+
+def step_text(page_id: int) -> str:
+    """The step indicator under a page's title: ``Step 2 of 4 · Accounts › **Receiving CSM** …``."""
+    names = [f"<b>{n}</b>" if i == page_id else n for i, n in enumerate(STEPS)]
+    return f"Step {page_id + 1} of {len(STEPS)} · " + " › ".join(names)
 
 
 class ItemsPage(QWizardPage):
@@ -189,8 +198,13 @@ class TransitionWizard(QWizard):
         for pid, page in enumerate(
             (self.accounts_page, self.receivers_page, self.items_page, self.finish_page)
         ):
+            page.setSubTitle(step_text(pid))
             self.setPage(pid, page)
-        self.resize(1100, 720)
+        # Edits are saved as they happen: the last button closes the wizard, it does not
+        # hand anything over ("Hand over" on the last page changes the owners).
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
+        self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
+        fit_to_screen(self, 1100, 720)
         if transition_id is not None:
             self.setStartId(PAGE_ITEMS)
             self.reload()
@@ -350,8 +364,12 @@ class TransitionWizard(QWizard):
 
     # ------------------------------------------------------------ Qt overrides
     def validateCurrentPage(self) -> bool:
+        page = self.currentPage()
+        if page is not None and not page.isComplete():  # e.g. a do-nothing receiver
+            return False
         if self.currentId() == PAGE_ACCOUNTS:
             self.receivers_page.account_ids = list(self.accounts_page.account_ids)
+            self.receivers_page.owners = self.accounts_page.owners()
         if self.currentId() == PAGE_RECEIVERS and self.transition_id is None:
             try:
                 self.save_new()

@@ -46,6 +46,8 @@ from desktop_app.services.worklist import (
     unsnooze,
 )
 from desktop_app.store.engine import Store
+from desktop_app.ui.formatting import money
+from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 from desktop_app.ui.workers import Worker, start
@@ -73,7 +75,7 @@ def _columns() -> list[Column]:
         Column("Owner", lambda r: r.owner),
         Column("Days to\nrenewal", lambda r: r.days_to_renewal, RIGHT,
                tooltip=lambda r: r.renewal_date.isoformat() if r.renewal_date else None),
-        Column("ARR", lambda r: f"{r.arr:,.0f}", RIGHT),
+        Column("ARR", lambda r: money(r.arr), RIGHT),
         Column("Band", lambda r: r.band,
                foreground=lambda r: _BAND_QCOLOURS.get(r.band)),
         Column("Priority", lambda r: f"{r.priority:.1f}", RIGHT,
@@ -197,7 +199,7 @@ class WorklistView(QDialog):
         self.reset_button.clicked.connect(self.reset_weights)
         self.export_button.clicked.connect(self._export_clicked)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.resize(1440, 700)  # room for "Why" beside the weights panel
+        fit_to_screen(self, 1440, 700)  # room for "Why" beside the weights panel
         self.reload()
 
     def _weights_panel(self) -> QGroupBox:
@@ -305,7 +307,7 @@ class WorklistView(QDialog):
             self.table.selectRow(keep)
         arr = sum(r.arr for r in rows)
         self.summary.setText(
-            f"{len(rows)} renewals, ARR {arr:,.0f} (as of {self._today.isoformat()}). "
+            f"{len(rows)} renewals, ARR {money(arr)} (as of {self._today.isoformat()}). "
             "Enter opens the account; S snoozes it."
         )
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.services.portfolio import BookColumns, row_order
+from desktop_app.ui import theme
 
 AccountIdRole = Qt.ItemDataRole.UserRole + 1
 RawValueRole = Qt.ItemDataRole.UserRole + 2
@@ -99,8 +100,9 @@ class AccountTableModel(QAbstractTableModel):
         self._order = np.empty(0, dtype=np.int64)
         self._cols: dict[str, Any] = {}
         self._sort: tuple[str | None, bool] = (None, True)
-        self._band_brushes = {b.value: QBrush(_tint(BAND_COLOURS[b])) for b in HealthBand}
+        self._band_brushes: dict[str, QBrush] = {}
         self._muted = QBrush(QColor("#777777"))
+        self.update_colours()
 
     # ------------------------------------------------------------------ feeding
     @property
@@ -115,8 +117,14 @@ class AccountTableModel(QAbstractTableModel):
     def sort_state(self) -> tuple[str | None, bool]:
         return self._sort
 
+    def update_colours(self) -> None:
+        """Band tints and muted text for the palette in force (light or dark)."""
+        self._band_brushes = {b.value: theme.tint_brush(BAND_COLOURS[b]) for b in HealthBand}
+        self._muted = QBrush(theme.blend(theme.chart_foreground(), theme.chart_background(), 0.55))
+
     def set_book(self, book: BookColumns, mask: np.ndarray | None = None) -> None:
         """Replace the whole book (after a load, an import or a rescore)."""
+        self.update_colours()
         self.beginResetModel()
         self._book = book
         # Derived columns are computed once per book, not per cell.

@@ -13,12 +13,13 @@ from desktop_app.services.account_detail_rows import (
     ProvenanceRow,
     TicketRow,
 )
+from desktop_app.ui import theme
 from desktop_app.ui.formatting import day, money
-from desktop_app.ui.views.detail_models import CAUTION, WARN, col
+from desktop_app.ui.views.detail_models import col
 
 
 def _contact_colour(c: ContactRow) -> QColor | None:
-    return WARN if c.stale else None
+    return theme.warn_colour() if c.stale else None
 
 
 def _reply(c: ContactRow) -> str:
@@ -35,13 +36,13 @@ def _auto(t: TicketRow) -> str:
 
 def _ticket_colour(t: TicketRow) -> QColor | None:
     if t.auto_closes_in_days is not None:
-        return WARN if t.auto_closes_in_days <= 2 else CAUTION
-    return WARN if t.is_escalation else None
+        return theme.warn_colour() if t.auto_closes_in_days <= 2 else theme.caution_colour()
+    return theme.warn_colour() if t.is_escalation else None
 
 
 def _nps_colour(n: NpsRow) -> QColor | None:
     if n.score <= 6:
-        return WARN
+        return theme.warn_colour()
     return QColor("#007A5A") if n.score >= 9 else None
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWi
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.services.account_detail import DetailHeader
 from desktop_app.services.account_detail_rows import SnapshotRow
+from desktop_app.ui import theme
 from desktop_app.ui.formatting import day, money
 
 _GREY = "#9A9A9A"
@@ -31,7 +32,7 @@ class DetailHeaderWidget(QWidget):
         self.name_label.setWordWrap(True)
         self.ids_label = QLabel(self)
         self.ids_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.ids_label.setStyleSheet("color: #555;")
+        self.ids_label.setStyleSheet(theme.muted_css())
         self.ids_label.setWordWrap(True)
         self.owner_label = QLabel(self)
         self.money_label = QLabel(self)
@@ -45,7 +46,7 @@ class DetailHeaderWidget(QWidget):
         self.override_label.setTextFormat(Qt.TextFormat.RichText)
         self.override_label.setWordWrap(True)
         self.history_label = QLabel(self)
-        self.history_label.setStyleSheet("color: #555;")
+        self.history_label.setStyleSheet(theme.muted_css())
         self.history_label.setWordWrap(True)
         self.override_button = QPushButton("Override band…", self)
         self.override_button.clicked.connect(self.overrideClicked)
@@ -92,12 +93,15 @@ def _renewal_text(h: DetailHeader) -> str:
         kind = h.churn_type or "unknown"
         reason = f" — {_esc(h.churn_reason)}" if h.churn_reason else ""
         text = f"<b>Churned</b> {day(h.churn_date)} ({kind}){reason}"
-        return f"<span style='color:#B00020'>{text}</span>"
+        return f"<span style='color:{theme.warn_colour().name()}'>{text}</span>"
     if h.renewal_date is None or h.days_to_renewal is None:
         return "Renewal: —"
     d = h.days_to_renewal
     left = f"{d} days left" if d >= 0 else f"{-d} days overdue"
-    style = "color:#B00020; font-weight:600;" if d < 30 else ("color:#B35900;" if d <= 90 else "")
+    warn, caution = theme.warn_colour().name(), theme.caution_colour().name()
+    style = (
+        f"color:{warn}; font-weight:600;" if d < 30 else (f"color:{caution};" if d <= 90 else "")
+    )
     return f"Renewal {day(h.renewal_date)} · <span style='{style}'>{left}</span>"
 
 
@@ -105,7 +109,8 @@ def band_badge(band: str | None) -> str:
     """A band name on its colour (colour-blind-safe palette), as rich text."""
     colour = BAND_COLOURS.get(HealthBand(band), _GREY) if band in set(HealthBand) else _GREY
     return (
-        f"<span style='background:{colour}; color:white;'>&nbsp;{_esc(band or 'No band')}"
+        f"<span style='background:{colour}; color:{theme.text_on(colour)};'>"
+        f"&nbsp;{_esc(band or 'No band')}"
         "&nbsp;</span>"
     )
 
@@ -121,11 +126,12 @@ def override_html(h: DetailHeader) -> str:
     o = h.override
     if o is None:
         return ""
-    review = " · <b style='color:#B00020'>needs review</b>" if o.needs_review else ""
+    warn, muted = theme.warn_colour().name(), theme.muted_colour().name()
+    review = f" · <b style='color:{warn}'>needs review</b>" if o.needs_review else ""
     return (
-        "<span style='border:1px solid #555; color:#333;'>&nbsp;OVERRIDE&nbsp;</span>"
+        f"<span style='border:1px solid {muted}; color:{muted};'>&nbsp;OVERRIDE&nbsp;</span>"
         f" &nbsp;computed {band_badge(h.computed_band)}"
-        f" <span style='color:#555'>· {_esc(o.reason_code)} by {_esc(o.author or '?')}"
+        f" <span style='color:{muted}'>· {_esc(o.reason_code)} by {_esc(o.author or '?')}"
         f" on {day(o.created_at)}{review}</span>"
     )
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.notes import NOTE_KINDS
+from desktop_app.ui.geometry import fit_to_screen
 
 
 class NoteDialog(QDialog):
@@ -33,7 +34,7 @@ class NoteDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(460, 260)
+        fit_to_screen(self, 460, 260)
 
     def values(self) -> tuple[str, str]:
         return self.text.toPlainText(), self.kind.currentText()

@@ -32,7 +32,9 @@ from desktop_app.services.account_detail import AccountDetail, load_detail
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import explain, history
 from desktop_app.store.engine import Store
+from desktop_app.ui import theme
 from desktop_app.ui.commands_notes import AddNoteCommand
+from desktop_app.ui.formatting import money
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.views import detail_columns as dc
 from desktop_app.ui.views.detail_header import DetailHeaderWidget
@@ -74,7 +76,7 @@ class _Section:
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.empty = QLabel(empty, self.box)
-        self.empty.setStyleSheet("color: #777; font-style: italic;")
+        self.empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.view)
         lay.addWidget(self.empty)
 
@@ -126,7 +128,7 @@ class AccountDetailPane(QWidget):
         outer.addWidget(self._stack)
         self._empty = QLabel("Select an account in the table or the chart…", self)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty.setStyleSheet("color: #777; font-size: 13px;")
+        self._empty.setStyleSheet(theme.muted_css() + " font-size: 13px;")
         self._stack.addWidget(self._empty)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -172,28 +174,27 @@ class AccountDetailPane(QWidget):
     def _build_usage(self, parent: QWidget) -> QGroupBox:
         box = QGroupBox("Monthly active users, last 24 months", parent)
         lay = QVBoxLayout(box)
-        self.usage_plot = pg.PlotWidget(parent=box, background="w")
+        self.usage_plot = pg.PlotWidget(parent=box)
+        theme.style_plot(self.usage_plot)
         self.usage_plot.setFixedHeight(170)
         self.usage_plot.setMenuEnabled(False)
         self.usage_plot.setMouseEnabled(x=False, y=False)
         self.usage_plot.hideButtons()
         self.usage_plot.showGrid(y=True, alpha=0.2)
-        self.usage_plot.addLegend(offset=(6, 4), labelTextColor="#222")
+        self.usage_plot.addLegend(offset=(6, 4), labelTextColor=theme.chart_foreground())
+        blue = theme.accent("#0072B2", "#56B4E9")
         self._mau_curve = self.usage_plot.plot(
-            [], [], pen=pg.mkPen("#0072B2", width=2), symbol="o", symbolSize=5,
-            symbolBrush="#0072B2", name="MAU", connect="finite",
+            [], [], pen=pg.mkPen(blue, width=2), symbol="o", symbolSize=5,
+            symbolBrush=blue, name="MAU", connect="finite",
         )  # fmt: skip
         self._seat_curve = self.usage_plot.plot(
-            [], [], pen=pg.mkPen("#777", width=1.5, style=Qt.PenStyle.DashLine),
+            [], [], pen=pg.mkPen(theme.accent("#777777", "#A0A0A0"), width=1.5,
+                                 style=Qt.PenStyle.DashLine),
             name="Licensed seats", connect="finite",
         )  # fmt: skip
-        for name in ("left", "bottom"):
-            ax = self.usage_plot.getAxis(name)
-            ax.setPen(pg.mkPen("#444"))
-            ax.setTextPen(pg.mkPen("#222"))
         lay.addWidget(self.usage_plot)
         self.usage_empty = QLabel("No usage data.", box)
-        self.usage_empty.setStyleSheet("color: #777; font-style: italic;")
+        self.usage_empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.usage_empty)
         return box
 
@@ -310,9 +311,10 @@ def _billing_text(d: AccountDetail) -> str:
     if b is None:
         return "<i>No billing state on file.</i>"
     if b.state == "past_due":
-        bal = "" if b.balance_due is None else f", balance ${b.balance_due:,.0f}"
+        bal = "" if b.balance_due is None else f", balance {money(b.balance_due)}"
         return (
-            f"<span style='color:#B00020'><b>Past due</b> {b.days_past_due} days{bal}</span>"
+            f"<span style='color:{theme.warn_colour().name()}'><b>Past due</b> "
+            f"{b.days_past_due} days{bal}</span>"
             f" (as of {b.as_of.isoformat()})"
         )
     return f"<b>{b.state.replace('_', ' ').capitalize()}</b> (as of {b.as_of.isoformat()})"

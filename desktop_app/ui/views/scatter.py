@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui import theme
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_chrome import ScatterChrome
 from desktop_app.ui.views.scatter_data import QuadrantStat
@@ -39,13 +40,11 @@ from desktop_app.ui.views.scatter_items import (
 from desktop_app.ui.views.scatter_toolbar import ScatterToolbar, context_menu
 
 HIT_RADIUS_PX = 8.0
-GRID_COLOUR = "#E4E4E4"
 #: Fixed: room for "not scored" / "no response" on every axis choice, no relayout per book.
 Y_AXIS_WIDTH = 84
 #: Selection rings: this much wider than the point they surround, white halo under them.
 RING_PAD, HOVER_PAD = 9.0, 11.0
 _RING_PEN = pg.mkPen(SELECTED_COLOUR, width=3)
-_HALO_PEN = pg.mkPen("#FFFFFF", width=6.5)
 
 
 class PortfolioScatter(QWidget):
@@ -96,16 +95,17 @@ class PortfolioScatter(QWidget):
         self._axis_y = PortfolioAxis("left")
         self._vb = SelectViewBox()
         self._glw = pg.GraphicsLayoutWidget(self)
-        self._glw.setBackground("w")
+        self._glw.setBackground(theme.chart_background())
         self.plot_item = self._glw.addPlot(
             row=0, col=0, viewBox=self._vb, axisItems={"bottom": self._axis_x, "left": self._axis_y}
         )
+        fg = theme.chart_foreground()
         for ax in (self._axis_x, self._axis_y):
-            ax.setPen(pg.mkPen("#444"))
-            ax.setTextPen(pg.mkPen("#222"))
-            # An opaque light grid under the points: alpha-blended grid lines (showGrid's
+            ax.setPen(pg.mkPen(theme.blend(fg, theme.chart_background(), 0.7)))
+            ax.setTextPen(pg.mkPen(fg))
+            # An opaque faint grid under the points: alpha-blended grid lines (showGrid's
             # alpha) cost ~20 ms per paint on the raster engine and were drawn over the points.
-            ax.setTickPen(pg.mkPen(GRID_COLOUR))
+            ax.setTickPen(pg.mkPen(theme.grid_colour()))
             ax.setStyle(tickAlpha=255)
             ax.setZValue(-1)
         self.plot_item.showGrid(x=True, y=True)
@@ -116,7 +116,8 @@ class PortfolioScatter(QWidget):
         layout.addWidget(self._glw, 1)
         self._scatter = PassiveScatter(pxMode=True, pen=self._pen)
         # Selection: a blue ring on a white halo, above every point (readable on a 100k blob).
-        self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=_HALO_PEN)
+        halo = pg.mkPen(theme.chart_background(), width=6.5)
+        self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=halo)
         self._overlay = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=_RING_PEN)
         self._hover = PassiveScatter(
             pxMode=True, symbol="o", size=22, brush=None, pen=pg.mkPen("#000", width=1.5)

@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.services.portfolio import BookColumns
+from desktop_app.ui import theme
+from desktop_app.ui.formatting import money_short
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_data import AxisFloor, QuadrantStat
 
@@ -18,6 +20,13 @@ _FLOOR_PEN = pg.mkPen("#999", width=1, style=Qt.PenStyle.DashLine)
 _TODAY_PEN = pg.mkPen("#0072B2", width=1.5)
 _LEGEND_BRUSH = pg.mkBrush("#B0B0B0")
 _LEGEND_PEN = pg.mkPen(60, 60, 60, 140)
+
+
+def _label_fill(alpha: int) -> Any:
+    """A translucent box of the chart's background behind a label (light or dark)."""
+    bg = theme.chart_background()
+    bg.setAlpha(alpha)
+    return pg.mkBrush(bg)
 
 
 class ScatterChrome(QObject):
@@ -51,18 +60,24 @@ class ScatterChrome(QObject):
             movable=False,
             pen=_TODAY_PEN,
             label="Today",
-            labelOpts={"position": 0.55, "color": "#0072B2", "fill": (255, 255, 255, 220)},
+            labelOpts={
+                "position": 0.55,
+                "color": theme.accent("#0072B2", "#56B4E9"),
+                "fill": _label_fill(220),
+            },
         )
         self._today.hide()
         vb.addItem(self._today, ignoreBounds=True)
         self._texts: list[pg.TextItem] = []
         for anchor in ((0, 0), (1, 0), (0, 1), (1, 1)):
-            t = pg.TextItem("", color="#333", anchor=anchor, fill=pg.mkBrush(255, 255, 255, 190))
+            t = pg.TextItem(
+                "", color=theme.chart_foreground(), anchor=anchor, fill=_label_fill(190)
+            )
             t.setZValue(-2)  # under the points: a corner label never hides an account
             vb.addItem(t, ignoreBounds=True)
             self._texts.append(t)
         self._legend = pg.LegendItem(
-            colCount=7, labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 0)
+            colCount=7, labelTextColor=theme.chart_foreground(), brush=pg.mkBrush(0, 0, 0, 0)
         )
         layout_widget.addItem(self._legend, row=1, col=0)
         self._legend_items: list[pg.ScatterPlotItem] = []
@@ -91,7 +106,7 @@ class ScatterChrome(QObject):
             step = int(sd.size_index(np.array([v]), size_top)[0])
             item.setSize(min(float(sd.tier_sizes(size_factor)[step]), 19.0))
             sample, label = rows[id(item)]
-            label.setText(f"${sd.format_count(v)} ARR")
+            label.setText(f"{money_short(v)} ARR")
             sample.update()
         self._arr_key = (values, size_factor)
 
@@ -137,8 +152,9 @@ class ScatterChrome(QObject):
     # ---------------------------------------------------------------- quadrant texts
     def set_stats(self, stats: list[QuadrantStat]) -> None:
         self.stats = stats
+        empty = not any(s.count for s in stats)  # no "0 accounts · $0 ARR" on an empty book
         for t, s in zip(self._texts, stats, strict=True):
-            t.setText(f"{s.count:,} accounts · ${sd.format_count(s.arr)} ARR\n{s.name}")
+            t.setText("" if empty else f"{s.count:,} accounts · {money_short(s.arr)} ARR\n{s.name}")
         self.place_texts()
 
     def place_texts(self) -> None:

@@ -230,9 +230,12 @@ def size_index(arr: FloatArray, top: float) -> npt.NDArray[np.int64]:
 
 
 def legend_arr_values(top: float) -> list[float]:
-    """Three round ARR values for the size legend (largest at or below ``top``)."""
+    """Three round ARR values for the size legend (largest at or below ``top``).
+
+    None for a book without revenue (an empty book must not show a "$1 ARR" entry).
+    """
     if top <= 1:
-        return [1.0]
+        return []
     mag = 10 ** np.floor(np.log10(top))
     big = float(np.floor(top / mag) * mag)
     vals = [big, big / 10, big / 100]

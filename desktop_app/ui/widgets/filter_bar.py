@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.services.portfolio import BookFilter
 
 RENEWAL_WINDOWS = (0, 30, 60, 90, 180)
+
+
+class _FilterCombo(QComboBox):
+    """A combo whose preferred width shows its first ("All …") entry in full."""
+
+    # ------------------------------------------------------------ Qt overrides
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        text = self.itemText(0) if self.count() else ""
+        current = self.currentText()
+        wanted = max(self.fontMetrics().horizontalAdvance(t) for t in (text, current))
+        # The text plus the frame and the arrow, as QComboBox computes them for its minimum.
+        extra = super().minimumSizeHint().width() - self.fontMetrics().horizontalAdvance("x" * 5)
+        return QSize(max(hint.width(), wanted + extra + 4), hint.height())
 
 
 class FilterBar(QWidget):
@@ -22,9 +36,9 @@ class FilterBar(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search name, id, owner…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(140)
+        self.search.setMinimumWidth(110)
         self.owner = self._combo("owner", "Owner (CSM)", "All owners")
-        self.team_lead = self._combo("team_lead", "Team lead", "All team leads")
+        self.team_lead = self._combo("team_lead", "Team lead", "All leads")
         self.segment = self._combo("segment", "Segment", "All segments")
         self.band = self._combo("band", "Health band", "All bands")
         self.band.addItems([b.value for b in BAND_ORDER])
@@ -35,13 +49,15 @@ class FilterBar(QWidget):
         self.lifecycle.addItem("Active", "active")
         self.lifecycle.addItem("Churned", "churned")
         self.clear = QToolButton(self)
-        self.clear.setText("Clear filters")
+        # Short, so that the six filters keep their full text beside the pane at 1280 px.
+        self.clear.setText("Clear")
+        self.clear.setToolTip("Clear filters (Ctrl+Shift+L)")
         self.clear.clicked.connect(self.reset)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(4)
-        layout.addWidget(self.search, 2)
+        layout.addWidget(self.search, 1)
         # The "All …" entry names each combo, so no separate labels eat the width.
         for combo in self.combos:
             layout.addWidget(combo, 1)
@@ -61,12 +77,14 @@ class FilterBar(QWidget):
         return (self.owner, self.team_lead, self.segment, self.band, self.renewal, self.lifecycle)
 
     def _combo(self, name: str, tip: str, all_text: str) -> QComboBox:
-        combo = QComboBox(self)
+        combo = _FilterCombo(self)
         combo.setObjectName(name)
         combo.setToolTip(tip)
         combo.setAccessibleName(tip)
         combo.addItem(all_text, None)
         # Shrinkable, so that the window fits a 1366-pixel laptop screen beside the pane.
+        # Shrinkable, so that the window fits a small screen beside the pane; it asks for the
+        # width of its "All …" text, so a 1280-pixel screen never shows a cut "All team le".
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(5)
         return combo

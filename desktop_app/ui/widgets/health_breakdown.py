@@ -11,14 +11,15 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.domain.health import HealthExplanation, MeasureLine
-from desktop_app.ui.formatting import raw_value
+from desktop_app.ui import theme
+from desktop_app.ui.formatting import measure_name, measure_value
 from desktop_app.ui.models.rows_model import Column, Getter, RowsTableModel
 
 MeasureIdRole = Qt.ItemDataRole.UserRole + 1
 RawValueRole = Qt.ItemDataRole.UserRole + 2
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_DRAG_BRUSH = QBrush(QColor("#F6D8C8"))  # a light tint of the Risky vermillion
+_DRAG_COLOUR = "#D55E00"  # the Risky vermillion, tinted for the palette in force
 _MISSING_BRUSH = QBrush(QColor("#8A8A8A"))
 
 
@@ -34,8 +35,10 @@ def _measure_column(
 
 
 _COLUMNS = (
-    _measure_column("Measure", attrgetter("label"), attrgetter("label")),
-    _measure_column("Raw value", lambda ln: raw_value(ln.raw), attrgetter("raw")),
+    # Short names: the scorecard's long labels elide to look-alikes ("MAU trend, 3 …" and
+    # "MAU trend, 6 …"); the full label is in the row's tooltip.
+    _measure_column("Measure", lambda ln: measure_name(ln.measure, ln.label), attrgetter("label")),
+    _measure_column("Value", lambda ln: measure_value(ln.measure, ln.raw), attrgetter("raw")),
     _measure_column("Points", _points, attrgetter("points")),
     _measure_column("Weight", lambda ln: f"{ln.weight:.1f}%", attrgetter("weight")),
     _measure_column(
@@ -53,7 +56,9 @@ class HealthBreakdownModel(RowsTableModel):
             parent,
             # left out: its weight went to the other measures
             row_foreground=lambda ln: _MISSING_BRUSH if ln.points is None else None,
-            row_background=lambda ln: _DRAG_BRUSH if ln.measure == self._dragging else None,
+            row_background=lambda ln: (
+                theme.tint_brush(_DRAG_COLOUR) if ln.measure == self._dragging else None
+            ),
             row_font=self._font,
             row_tooltip=self._tooltip,
         )
@@ -107,7 +112,7 @@ class HealthBreakdownWidget(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.changes = QLabel(self)
         self.changes.setWordWrap(True)
-        self.changes.setStyleSheet("color: #555;")
+        self.changes.setStyleSheet(theme.muted_css())
         self.changes.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -124,7 +129,9 @@ class HealthBreakdownWidget(QWidget):
             empty if explanation is None and empty else self.summary_text(explanation)
         )
         self.table.setVisible(explanation is not None)
-        self.summary.setStyleSheet("" if explanation else "color: #777; font-style: italic;")
+        self.summary.setStyleSheet(
+            "" if explanation else theme.muted_css() + " font-style: italic;"
+        )
         if explanation is None:
             self.show_changes([], None)
 

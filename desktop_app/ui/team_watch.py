@@ -1,0 +1,49 @@
+"""Hear other clients' changes on a team database (LISTEN/NOTIFY) and tell the window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_app.services.team_sync import listen
+from desktop_app.store.engine import Store
+
+POLL_MS = 2000
+
+
+class TeamChangeWatcher(QObject):
+    """Polls the store's change listener (a non-blocking read) every ``POLL_MS``.
+
+    ``accountsChanged(ids)`` after other clients' edits; ``bookChanged()`` after an import,
+    rollback or rescoring. Inactive on SQLite.
+    """
+
+    accountsChanged = Signal(list)
+    bookChanged = Signal()
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._listener = listen(store)
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.poll)
+        if self._listener.active:
+            self._timer.start()
+
+    @property
+    def active(self) -> bool:
+        return self._listener.active
+
+    def poll(self) -> None:
+        try:
+            changes = self._listener.poll(0)
+        except Exception:  # a dropped connection: stop listening, the app keeps working
+            self.stop()
+            return
+        if changes.whole_book:
+            self.bookChanged.emit()
+        elif changes.account_ids:
+            self.accountsChanged.emit(sorted(changes.account_ids))
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._listener.close()
