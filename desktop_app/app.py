@@ -7,8 +7,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app import APP_ID, APP_NAME, ORG, __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.main_window import MainWindow
 
 
 def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> int:
@@ -29,6 +35,7 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     from desktop_app.ui.theme import follow_color_scheme
 
     follow_color_scheme(app)
+    sigterm = _SigtermClose(app)
     settings = Settings(default_settings_path())
     demo_dir: Path | None = None
     try:
@@ -41,11 +48,13 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
             store = open_database(db or settings.get("last_database") or None)
             settings.add_recent_database(store.location)
     except StoreError as exc:
+        sigterm.uninstall()
         QMessageBox.critical(None, APP_NAME, str(exc))
         print(f"account-desk: error: {exc}", file=sys.stderr)
         return 2
     window = MainWindow(store, settings, demo=demo)
     window.show()
+    sigterm.window = window
     if self_test:
         # Used by the packaging smoke test and benchmarks/startup.py: report when the
         # table is filled and painted, then close.
@@ -56,11 +65,53 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
 
         window.bookLoaded.connect(ready)
     code = app.exec()
+    sigterm.uninstall()
     window.store.dispose()
     for directory in [demo_dir, *window.temp_dirs]:
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
+    if sigterm.requested:
+        print("account-desk: terminated", file=sys.stderr)
+        return 143
     return int(code)
+
+
+class _SigtermClose:
+    """SIGTERM (logout, ``kill``) closes the window like the user would: its state is saved
+    and workers are cancelled (exports write a temporary file and rename it, so none is
+    left half-written). Installed as soon as the QApplication exists; a SIGTERM before the
+    window is up closes it as soon as the event loop runs."""
+
+    def __init__(self, app: QApplication) -> None:
+        import signal
+
+        from PySide6.QtCore import QTimer
+
+        self.app = app
+        self.window: MainWindow | None = None
+        self.requested = False
+        self._previous = signal.signal(signal.SIGTERM, self._on_signal)
+        # Python runs signal handlers only when it holds the interpreter: wake it up.
+        self._tick = QTimer(app)
+        self._tick.timeout.connect(lambda: None)
+        self._tick.start(200)
+
+    def _on_signal(self, _signum: int, _frame: object) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.requested = True
+        QTimer.singleShot(0, self._close)
+
+    def _close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+        self.app.quit()
+
+    def uninstall(self) -> None:
+        import signal
+
+        self._tick.stop()
+        signal.signal(signal.SIGTERM, self._previous)
 
 
 def main() -> int:

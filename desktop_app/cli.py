@@ -2,20 +2,46 @@
 
 Commands, options, exit codes and the keys of ``accounts --json`` are a public interface:
 extend them, never rename them. Exit codes: 0 success, 2 bad input or usage (one line on
-stderr, never a traceback), 1 an unexpected internal error, 130 interrupted.
+stderr, never a traceback), 1 an unexpected internal error, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM: the work in progress is cancelled and rolled back like Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from desktop_app import __version__
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """Raised in the main thread when SIGTERM arrives; unwinds (and rolls back) like Ctrl-C."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+def install_sigterm() -> Any:
+    """Make SIGTERM cancel the command in progress; returns the previous handler.
+
+    Only the main thread can set handlers (a CLI run from a test's thread keeps its own).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 class _StoreOnce(argparse.Action):
@@ -77,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="SQLite file or SQLAlchemy URL (default: the user data directory)",
     )
+    parser.add_argument(
+        "--adopt-database",
+        action="store_true",
+        help="add Account Desk's tables to a SQLite file another application made",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gui.register(sub)
     book.register(sub)
@@ -96,6 +127,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First thing: a SIGTERM while the modules load must also end as "terminated".
+    previous = install_sigterm()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # while the modules load, before a handler runs
+        print("account-desk: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("account-desk: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # `account-desk --demo` is shorthand for `account-desk gui --demo`.
     if "--demo" in args_list and not any(a in args_list for a in ("gui", "demo")):
@@ -112,30 +161,71 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         handler = run_gui
         args.demo = False
+    if getattr(args, "adopt_database", False):
+        handler = _adopting(handler)
     return run_handler(handler, args)
 
 
+def _adopting(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Open (and so adopt) the database once with ``adopt=True``, then run ``handler``."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from desktop_app.services.database import open_database
+
+        open_database(args.db, adopt=True).dispose()
+        return handler(args)
+
+    return run
+
+
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import DBAPIError
+    previous = install_sigterm()
+    try:
+        return _run(handler, args)
+    except KeyboardInterrupt:
+        print("account-desk: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("account-desk: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError, OperationalError
 
     from desktop_app.services.errors import UserError
-    from desktop_app.store.engine import StoreError
+    from desktop_app.store.engine import StoreError, is_read_only_error, one_line
 
     try:
         return handler(args)
     except (UserError, StoreError) as exc:
-        print(f"account-desk: error: {exc}", file=sys.stderr)
+        print(f"account-desk: error: {_first_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
     except DBAPIError as exc:
         from desktop_app.services.team_server import is_refusal, refusal_message
 
-        if not is_refusal(exc):
-            raise
-        # A team database refused this role: one line saying who can, never a traceback.
-        print(f"account-desk: error: {refusal_message(str(args.command))}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("account-desk: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
+        if is_refusal(exc):
+            # A team database refused this role: one line saying who can, never a traceback.
+            print(f"account-desk: error: {refusal_message(str(args.command))}", file=sys.stderr)
+            return EXIT_USAGE
+        if is_read_only_error(exc):
+            where = args.db or "the database"
+            print(f"account-desk: error: {where} is read-only; nothing was written",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_USAGE
+        print(f"account-desk: error: the database refused: {one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, OperationalError) else EXIT_ERROR
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0]

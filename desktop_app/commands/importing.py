@@ -1,8 +1,9 @@
 """Import commands: ``import FILE…``, ``imports`` (the history) and ``rollback BATCH_ID``.
 
 ``import`` reads and validates every file before writing anything: if one cannot be read
-it exits 2 naming that file, and nothing is written. Each file is then stored as its own
-batch (accounts first). A file imported before, byte for byte, is reported as
+it exits 2 naming that file, and nothing is written. The files are then stored in one
+transaction, each as its own batch (accounts first): if one cannot be stored, none is
+(exit 2 naming it). A file imported before, byte for byte, is reported as
 "already imported on <date>, nothing changed" and not stored again.
 
 After any write (``import`` that stored a batch, ``rollback``) the book is rescored, as the

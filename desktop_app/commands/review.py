@@ -45,7 +45,8 @@ def cmd_review(args: argparse.Namespace) -> int:
             {"id": r.id, "batch_id": r.batch_id, "file": r.file_name,
              "imported_at": r.imported_at, "kind": r.kind, "row": r.row_number,
              "key": r.key_value, "record_kind": r.record_kind,
-             "candidate_account_id": r.candidate_account_id, "candidate_name": r.candidate_name}
+             "candidate_account_id": r.candidate_account_id, "candidate_name": r.candidate_name,
+             "rows": r.rows}
             for r in rows
         ])  # fmt: skip
         return 0
@@ -56,8 +57,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         match = (
             f"→ {r.candidate_name} (account {r.candidate_account_id})" if r.kind == "fuzzy" else ""
         )
+        count = f" ({r.rows} rows)" if r.rows > 1 else ""
         print(f"{r.id:>5}  {r.kind:9}  {r.file_name[:30]:30}  row {r.row_number or '':<6} "
-              f"{r.record_kind:13}  {r.key_value[:40]}  {match}".rstrip())  # fmt: skip
+              f"{r.record_kind:13}  {r.key_value[:40]}{count}  {match}".rstrip())  # fmt: skip
     return 0
 
 

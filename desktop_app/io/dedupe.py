@@ -84,28 +84,26 @@ def dedupe(
     keys = [k for k in KEYS.get(kind, ()) if records and k in records[0]]
     if not keys or (kind == "usage" and "month" not in keys):
         return records, numbers
-    seen: dict[tuple[Any, ...], int] = {}
-    out, out_rows = [], []
-    for rec, row in zip(records, numbers, strict=True):
-        key = tuple(rec.get(k) for k in keys)
-        if all(v is None for v in key):
-            out.append(rec)
-            out_rows.append(row)
-            continue
-        first = seen.get(key)
-        if first is None:
-            seen[key] = len(out)
-            out.append(rec)
-            out_rows.append(row)
-        elif out[first] == rec:
-            _repeat(preview, row, out_rows[first])
+    # pandas' hash table, not a dict of tuples: a wide usage file melts to millions of rows.
+    columns = {k: [rec.get(k) for rec in records] for k in keys}
+    repeats = _repeats(columns, keys, len(records))
+    del columns
+    if not repeats:
+        return records, numbers
+    drop = np.zeros(len(records), dtype=bool)
+    for i, first in repeats:
+        drop[i] = True
+        if records[first] == records[i]:
+            _repeat(preview, numbers[i], numbers[first])
         else:
+            key = tuple(records[i].get(k) for k in keys)
             preview.problems.append(Problem(
-                preview.file and Path(preview.file).name, preview.sheet, row, None,
+                preview.file and Path(preview.file).name, preview.sheet, numbers[i], None,
                 f"duplicate {'/'.join(keys)} {_show(key)} with different values "
-                f"(first seen on row {out_rows[first]})",
+                f"(first seen on row {numbers[first]})",
             ))  # fmt: skip
-    return out, out_rows
+    kept = np.flatnonzero(~drop).tolist()
+    return [records[i] for i in kept], [numbers[i] for i in kept]
 
 
 def _repeat(preview: ImportPreview, row: int, first: int) -> None:

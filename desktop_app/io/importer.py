@@ -33,10 +33,11 @@ from desktop_app.io.profiles import (
     match_profile,
     match_saved,
     missing_required,
+    near_miss,
     profile_by_name,
 )
 from desktop_app.io.readers import Source, open_source
-from desktop_app.io.wide import MONTH_PREFIX, melt_wide, month_columns
+from desktop_app.io.wide import MONTH_PREFIX, melt_wide_columns, month_columns
 
 
 def _open(path: str | Path, sheet: str | None) -> tuple[Source, HeaderSpec]:
@@ -125,11 +126,13 @@ def _wide_ids(columns: list[str], months: dict[int, date]) -> dict[str, str]:
 
 
 def _unknown(src: Source, header: HeaderSpec, path: str) -> ImportPreview:
-    problem = Problem(
-        src.file, src.sheet, header.row_index + 1, None,
+    near = near_miss(header.names)
+    message = (
+        f"{near}; add it or map the columns by hand" if near else
         "no recognisable key columns (such as Account ID, Issue key or account_code); "
-        "map the columns by hand",
+        "map the columns by hand"
     )  # fmt: skip
+    problem = Problem(src.file, src.sheet, header.row_index + 1, None, message)
     return ImportPreview(path, src.sheet, "unknown", "", 0.0, [], [], [problem],
                          sheets=src.sheets, sha256=file_sha256(path),
                          notes=list(src.notes), columns=list(header.names))  # fmt: skip
@@ -290,10 +293,12 @@ def _finish(
         derive_account_columns(data, len(numbers))
         preview.records, preview.row_numbers = dedupe_columns(kind, data, numbers, preview)
         return
+    if months:  # a wide usage file melts to millions of rows: columnar
+        data, numbers = melt_wide_columns(data, numbers, months)
+        preview.records, preview.row_numbers = dedupe_columns(kind, data, numbers, preview)
+        return
     records = list(Records(data, len(numbers)))
     del data
-    if months:
-        records, numbers = melt_wide(records, numbers, months)
     derive(kind, records, plan.profile)
     if plan.profile == "recurly_ar":
         as_of = date.fromtimestamp(Path(path).stat().st_mtime)

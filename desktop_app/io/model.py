@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,35 @@ def file_sha256(path: str | Path) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def check_input_file(path: str | Path) -> None:
+    """Raise ``ImportFileError`` (naming the file) unless ``path`` is a readable regular file.
+
+    A folder, a FIFO, a device or a symlink loop each get their own message, never "file
+    not found"; nothing is opened (opening a FIFO would wait for a writer forever).
+    """
+    name = Path(path).name or str(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ImportFileError(f"{name}: a symbolic link to a missing file") from None
+        raise ImportFileError(f"{name}: file not found") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ImportFileError(f"{name}: a loop of symbolic links, not a file") from None
+        raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ImportFileError(f"{name}: a folder, not a file (give the files inside it)")
+    if not stat.S_ISREG(st.st_mode):
+        what = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+        raise ImportFileError(f"{name}: {what}, not a regular file")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from None
 
 
 # The readers' progress is the one protocol of every layer (``domain.progress``); the io

@@ -128,7 +128,13 @@ def parse_int(value: Any, *, decimal_comma: bool = False) -> int | None:
         return None
     if not number.is_integer():
         raise ValueError(f"not a whole number: {value!r}")
+    if abs(number) >= _INT_LIMIT:
+        raise ValueError(f"too large a number: {value!r}")
     return int(number)
+
+
+#: A database integer holds 64 bits; counts beyond that are typos or junk, not seats.
+_INT_LIMIT = float(2**63)
 
 
 def parse_money(value: Any, *, decimal_comma: bool = False, cents: bool = False) -> float | None:
@@ -305,7 +311,9 @@ def numbers_fast(
         except OverflowError:
             slow.append(i)
             continue
-        if not math.isfinite(number) or (whole and not number.is_integer()):
+        if not math.isfinite(number) or (
+            whole and (not number.is_integer() or abs(number) >= _INT_LIMIT)
+        ):
             slow.append(i)
         elif whole:
             out[i] = int(number)

@@ -101,7 +101,13 @@ class Profile:
     markers: tuple[str, ...] = ()
 
 
+#: The header spellings of each (profile, field), for messages.
+_ALIAS_TEXT: dict[tuple[str, str], list[str]] = {}
+
+
 def _p(pname: str, pkind: str, markers: tuple[str, ...], /, **aliases: str) -> Profile:
+    for f, spec in aliases.items():
+        _ALIAS_TEXT[(pname, f)] = spec.split("|")
     table = {f: tuple(header_key(a) for a in spec.split("|")) for f, spec in aliases.items()}
     return Profile(pname, pkind, table, tuple(header_key(m) for m in markers))
 
@@ -285,6 +291,31 @@ def match_profile(columns: Sequence[str], name: str | None = None) -> Match | No
         if best is None or score > best[0]:
             best = (score, Match(profile.name, profile.kind, mapping, round(confidence, 2)))
     return None if best is None else best[1]
+
+
+def near_miss(columns: Sequence[str]) -> str | None:
+    """For headers no profile fits: which export they resemble and what it lacks, or None.
+
+    E.g. "looks like jira_issues (Issue key) but has no account column: one of ...".
+    """
+    keys = [header_key(c) for c in columns]
+    best: tuple[int, Profile, list[str]] | None = None
+    for profile in PROFILES:
+        found = [c for c, k in zip(columns, keys, strict=True) if k in profile.markers]
+        missing = missing_required(profile.kind, set(map_columns(profile, columns).values()))
+        if found and missing and (best is None or len(found) > best[0]):
+            best = (len(found), profile, found)
+    if best is None:
+        return None
+    _n, profile, found = best
+    missing = missing_required(profile.kind, set(map_columns(profile, columns).values()))
+    wanted = []
+    for group in missing:
+        names = [a for f in group.split(" or ") for a in _ALIAS_TEXT.get((profile.name, f), [f])]
+        wanted.append("one of " + ", ".join(f"'{n}'" for n in names[:8]))
+    what = "account column" if any("account" in m for m in missing) else "column"
+    return (f"looks like {profile.name} ({', '.join(found[:3])}) but has no {what}, "
+            + "; ".join(wanted))  # fmt: skip
 
 
 def match_saved(columns: Sequence[str], saved: Sequence[SavedProfile]) -> Match | None:

@@ -22,7 +22,8 @@ import python_calamine as pc
 
 from desktop_app.domain.progress import Progress, check
 from desktop_app.io.locate import HEAD_ROWS, FactorColumn, factorize
-from desktop_app.io.model import ImportFileError, SheetInfo
+from desktop_app.io.model import ImportFileError, SheetInfo, check_input_file
+from desktop_app.io.xlsx_guard import MAX_COLUMNS, check_workbook
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -57,11 +58,10 @@ def _name(path: str | Path) -> str:
 def sniff(path: str | Path) -> str:
     """Return "workbook", "xls" or "text" from the file's first bytes; raise ImportFileError."""
     name = _name(path)
+    check_input_file(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(_HEAD_BYTES)
-    except FileNotFoundError:
-        raise ImportFileError(f"{name}: file not found") from None
     except OSError as exc:
         raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from None
     if not head:
@@ -95,6 +95,7 @@ def list_sheets(path: str | Path, *, count_rows: bool = True) -> list[SheetInfo]
 
 def _open_book(path: str | Path) -> pc.CalamineWorkbook:
     name = _name(path)
+    check_workbook(path)  # before calamine: a crafted sheet would abort the process
     try:
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
@@ -202,7 +203,10 @@ def detect_encoding(path: str | Path, head: bytes) -> str:
 def _detect_delimiter(lines: list[str]) -> str:
     best, best_score = ",", (0, 0)
     for delim in (",", ";", "\t", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        except csv.Error:  # e.g. a whole line as one field over the field limit
+            continue
         counts = [c for c in counts if c > 1]
         if not counts:
             continue
@@ -239,8 +243,13 @@ def _open_text(path: str | Path) -> Source:
     text = _decode_head(path, encoding).lstrip("\ufeff")
     _check_text(name, text)
     lines = text.splitlines()
-    delim = _detect_delimiter(lines[:200])
-    head = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)][:HEAD_ROWS]
+    try:
+        delim = _detect_delimiter(lines[:200])
+        # newline=None: Excel's "CSV (Macintosh)" ends lines with a bare CR.
+        head = [list(r) for r in csv.reader(io.StringIO(text, newline=None), delimiter=delim)]
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}: the rows cannot be read as CSV ({exc})") from None
+    head = head[:HEAD_ROWS]
     if not any(any(c.strip() for c in r) for r in head):
         raise ImportFileError(f"{name}: the file is empty")
     cells = [c.strip() for r in head[1:] for c in r]
@@ -248,6 +257,11 @@ def _open_text(path: str | Path) -> Source:
     points = sum(1 for c in cells if _DECIMAL_POINT.match(c))
     decimal_comma = delim != "," and commas > points
     width = max(len(r) for r in head)
+    if width > MAX_COLUMNS:
+        raise ImportFileError(
+            f"{name}: {width:,} columns is implausible (at most {MAX_COLUMNS:,} are read); "
+            "save only the table's columns and import that"
+        )
     pd_encoding = "utf-16" if encoding.startswith("utf-16") and encoding != "utf-16" else encoding
     if encoding in ("utf-16-le", "utf-16-be"):
         pd_encoding = encoding
@@ -301,12 +315,16 @@ def _read_csv_body(
     import pandas as pd  # here, not at module level: listing sheets needs no pandas
 
     try:
-        return collect(pd.read_csv(path, engine="c", **kwargs))
-    except pd.errors.ParserError:
-        kwargs["on_bad_lines"] = lambda bad: bad[:width]
-        return collect(pd.read_csv(path, engine="python", **kwargs))
+        try:
+            return collect(pd.read_csv(path, engine="c", **kwargs))
+        except pd.errors.ParserError:
+            kwargs["on_bad_lines"] = lambda bad: bad[:width]
+            return collect(pd.read_csv(path, engine="python", **kwargs))
     except UnicodeDecodeError:
         raise ImportFileError(f"{_name(path)}: the text encoding could not be read") from None
+    except (csv.Error, pd.errors.ParserError) as exc:
+        detail = (str(exc).strip().splitlines() or ["unreadable rows"])[0]
+        raise ImportFileError(f"{_name(path)}: the rows cannot be read as CSV ({detail})") from None
 
 
 def _tick(progress: Progress, rows_guess: float, seen: int) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.io.exporters.rows import is_formula_like
+from desktop_app.io.output import output_target, write_atomically
 
 
 def _safe_csv(value: Any) -> Any:
@@ -32,15 +33,20 @@ def write_table(
 
     Text is always written as text (never as a formula). In .xlsx the header is frozen and
     filterable, and ``formats`` (per column: "money", "integer", "date", "percent" or None)
-    give the cells their number format. Returns the number of rows.
+    give the cells their number format. Returns the number of rows. Only a regular file is
+    replaced (``io.output``); raises ``OutputError`` otherwise.
     """
-    target = Path(path)
+    target = output_target(path, overwrite=True)  # the save dialog asked about replacing
     if target.suffix.lower() == ".csv":
-        with target.open("w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(headers)
-            for row in rows:
-                writer.writerow([_safe_csv(v) for v in row])
+
+        def write_csv(tmp: str) -> None:
+            with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(headers)
+                for row in rows:
+                    writer.writerow([_safe_csv(v) for v in row])
+
+        write_atomically(target, ".csv", write_csv)
         return len(rows)
     from desktop_app.io.exporters import xlsx_writer as xw
 
@@ -53,7 +59,7 @@ def write_table(
         column_styles=column_styles,
         autofilter=True,
     )
-    xw.write_xlsx(target, [sheet])
+    write_atomically(target, ".xlsx", lambda tmp: xw.write_xlsx(tmp, [sheet]))
     return len(rows)
 
 

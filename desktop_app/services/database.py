@@ -24,6 +24,11 @@ def default_db_path() -> Path:
     return Path(user_data_dir(APP_NAME, ORG)) / "account-desk.db"
 
 
-def open_database(path_or_url: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating and migrating) the database; raises ``StoreError`` with a user message."""
-    return open_store(path_or_url if path_or_url is not None else default_db_path())
+def open_database(
+    path_or_url: str | os.PathLike[str] | None = None, *, adopt: bool = False
+) -> Store:
+    """Open (creating and migrating) the database; raises ``StoreError`` with a user message.
+
+    ``adopt`` accepts a SQLite file another application made (``--adopt-database``).
+    """
+    return open_store(path_or_url if path_or_url is not None else default_db_path(), adopt=adopt)

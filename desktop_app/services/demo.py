@@ -134,14 +134,14 @@ def create_demo_store(
     directory) when ``progress`` asks to stop.
     """
     from desktop_app.services.database import open_database
-    from desktop_app.services.progress import Scaled
+    from desktop_app.services.progress import ScaledProgress
     from desktop_app.services.scoring import rescore
 
     outer = progress or NullProgress()
     store = open_database(directory / "demo.db")
     try:
-        generate_demo(store, accounts, progress=Scaled(outer, 0.0, 0.6))
-        rescore(store, progress=Scaled(outer, 0.6, 1.0))
+        generate_demo(store, accounts, progress=ScaledProgress(outer, 0.0, 0.6))
+        rescore(store, progress=ScaledProgress(outer, 0.6, 0.4))
     except BaseException:
         store.dispose()
         raise

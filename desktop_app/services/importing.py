@@ -10,7 +10,9 @@ Policies (shared by the CLI and the import wizard):
   the same data (e.g. a fresh export) is compared row by row and shows 0 new / 0 updated.
 * ``import_files`` reads and validates every file first; if any cannot be read, nothing
   is written. The files are then stored one batch each (accounts first, so that the
-  other kinds can link to them).
+  other kinds can link to them) in ONE transaction: if any file fails to store, or the
+  import is cancelled (Ctrl-C, SIGTERM, Cancel), no file is written. Each batch can still
+  be rolled back on its own afterwards.
 * Rows with problems are skipped and reported; rows matching no account, and rows whose
   account name only matches approximately, are kept in ``review_items`` and counted.
 """
@@ -31,6 +33,7 @@ from desktop_app.io.model import (
     ImportFileError,
     ImportPreview,
     SavedProfile,
+    check_input_file,
     file_sha256,
 )
 from desktop_app.services.errors import UserError
@@ -52,15 +55,16 @@ from desktop_app.services.importing_facts import (
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.importing_store import BatchWriter, table_of
-from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
 from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.dialect import is_permission_denied
-from desktop_app.store.engine import Store
+from desktop_app.store.engine import Store, one_line
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
 __all__ = [
     "BatchInfo",
     "ImportSummary",
+    "import_all",
     "import_files",
     "import_preview",
     "list_batches",
@@ -256,41 +260,74 @@ def import_preview(
     no importable rows, ``Cancelled`` when ``progress`` asks to stop; in both cases, and
     for any other error, nothing is written.
     """
+    return import_all(store, [preview], dry_run=dry_run, progress=progress, today=today)[0]
+
+
+def import_all(
+    store: Store,
+    previews: Sequence[ImportPreview],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> list[ImportSummary]:
+    """Store previews in one transaction, one batch each, accounts first.
+
+    All or nothing: raises ``UserError`` naming the file that could not be stored, or
+    ``Cancelled``; then no file is written. A dry run rolls everything back at the end.
+    """
     progress = progress or NullProgress()
-    name = Path(preview.file).name
-    _validate(preview)
-    check(progress, 0.0, f"Importing {name}…")
-    sha = preview.sha256 or _safe_sha(preview.file)
-    base = {"file": preview.file, "profile": preview.profile, "kind": preview.kind,
-            "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
+    for preview in previews:
+        _validate(preview)
+    ordered = sorted(previews, key=_kind_rank)
+    n = max(len(ordered), 1)
+    out: list[ImportSummary] = []
     with store.engine.connect() as conn:
         trans = conn.begin()
-        if not dry_run:
-            hold_book_lock(conn, progress)
-        hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
-        if hit is not None:
-            trans.rollback()
-            return _refusal(base, hit)
         try:
-            summary = _store(conn, preview, sha, progress, today or date.today(), base)
+            if not dry_run:
+                hold_book_lock(conn, progress)
+            for i, preview in enumerate(ordered):
+                scaled = ScaledProgress(progress, i / n, 1 / n, Path(preview.file).name)
+                out.append(_import_in(conn, preview, scaled, today or date.today(), dry_run))
             check(progress, 0.99, "Committing…")
-        except DBAPIError as exc:
-            trans.rollback()
-            if is_permission_denied(exc):
-                raise UserError("your role cannot import; ask CS operations") from None
-            raise UserError(f"{_where(preview)}: could not be stored ({exc.orig}); "
-                            "nothing was written") from exc  # fmt: skip
         except BaseException:
             trans.rollback()
             raise
         if dry_run:
             trans.rollback()
-            summary.batch_id = None
+            for s in out:
+                s.batch_id = None
         else:
             announce(conn, None)
             trans.commit()
     progress.report(1.0, "Done")
-    return summary
+    return out
+
+
+def _import_in(
+    conn: Connection, preview: ImportPreview, progress: Progress, today: date, dry_run: bool
+) -> ImportSummary:
+    """Store one preview as one batch inside the caller's transaction (under a savepoint
+    only in the sense that any error propagates and the caller rolls everything back)."""
+    name = Path(preview.file).name
+    check(progress, 0.0, f"Importing {name}…")
+    sha = preview.sha256 or _safe_sha(preview.file)
+    base = {"file": preview.file, "profile": preview.profile, "kind": preview.kind,
+            "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
+    hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
+    if hit is not None:
+        return _refusal(base, hit)
+    try:
+        return _store(conn, preview, sha, progress, today, base)
+    except DBAPIError as exc:
+        if is_permission_denied(exc):
+            raise UserError("your role cannot import; ask CS operations") from None
+        raise UserError(f"{_where(preview)}: could not be stored ({one_line(exc)}); "
+                        "nothing was written") from exc  # fmt: skip
+    except (OverflowError, ValueError) as exc:
+        raise UserError(f"{_where(preview)}: could not be stored ({exc}); "
+                        "nothing was written") from exc  # fmt: skip
 
 
 def _where(preview: ImportPreview) -> str:
@@ -374,19 +411,22 @@ def import_files(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> list[ImportSummary]:
-    """Read and validate every file, then store each as its own batch (accounts first).
+    """Read and validate every file, then store them in one transaction, one batch each
+    (accounts first).
 
     Files already imported byte for byte are not read again (their summary says so).
-    Raises ``UserError`` naming the first file that cannot be imported; then nothing at
-    all has been written.
+    Raises ``UserError`` naming the first file that cannot be read or stored, or
+    ``Cancelled``; then nothing at all has been written.
     """
     progress = progress or NullProgress()
     done: list[ImportSummary] = []
     previews: list[ImportPreview] = []
     for i, path in enumerate(paths):
         check(progress, 0.3 * i / max(len(paths), 1), f"Reading {Path(path).name}…")
-        if not Path(path).is_file():
-            raise UserError(f"{path}: file not found")
+        try:
+            check_input_file(path)
+        except ImportFileError as exc:
+            raise UserError(str(exc)) from None
         hit = _repeat_of(store, path, sheet)
         if hit is not None:
             base = {"file": str(path), "profile": "", "kind": "", "sheet": sheet,
@@ -396,8 +436,9 @@ def import_files(
         preview = preview_file(store, path, sheet=sheet, profile=profile)
         _validate(preview)
         previews.append(preview)
-    for preview in sorted(previews, key=_kind_rank):
-        done.append(import_preview(store, preview, dry_run=dry_run, progress=progress, today=today))
+    if previews:
+        scaled = ScaledProgress(progress, 0.3, 0.7)
+        done += import_all(store, previews, dry_run=dry_run, progress=scaled, today=today)
     return done
 
 

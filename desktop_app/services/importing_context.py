@@ -15,6 +15,13 @@ from desktop_app.services.progress import Cancelled, NullProgress, Progress
 from desktop_app.store.schema import ReviewItem
 
 MAX_EXAMPLES = 10
+#: At most this many review items (distinct unmatched keys) per import. Rows of further
+#: keys are counted and reported, not kept: a file matching thousands of unknown ids is
+#: most likely for another book, or its accounts are not imported yet.
+MAX_REVIEW_KEYS = 200
+
+#: (kind, key, candidate account) of a review item.
+ReviewKey = tuple[str, str, int | None]
 
 
 @dataclass
@@ -48,7 +55,8 @@ class StoreContext:
     touched_accounts: set[int] = field(default_factory=set)
     progress: Progress = field(default_factory=NullProgress)
     linker: Linker = field(init=False)
-    _review: list[dict[str, Any]] = field(default_factory=list)
+    _review: dict[ReviewKey, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    _not_kept: dict[ReviewKey, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.linker = Linker(self.index)
@@ -70,29 +78,49 @@ class StoreContext:
         self.problems.append(f"{where}: {message}")
 
     def review(self, match: LinkMatch, row: int, record: dict[str, Any]) -> None:
-        """Keep a row that could not be linked with certainty for the review list."""
-        if match.outcome == "fuzzy":
+        """Keep a row that could not be linked with certainty for the review list.
+
+        Rows with the same key (and candidate) make one review item: a wide usage file
+        repeats its unmatched id once per month.
+        """
+        fuzzy = match.outcome == "fuzzy"
+        if fuzzy:
             self.counts.review += 1
         else:
             self.counts.unmatched += 1
-            if len(self.unmatched_examples) < MAX_EXAMPLES:
-                self.unmatched_examples.append(f"row {row}: {match.key or '(no key)'}")
-        self._review.append(
-            {
-                "batch_id": self.writer.batch_id,
-                "kind": "fuzzy" if match.outcome == "fuzzy" else "unmatched",
-                "row_number": row,
-                "key_value": (match.key or "")[:300] or None,
-                "candidate_account_id": match.account_id if match.outcome == "fuzzy" else None,
-                "payload_json": encode_row(record),
-                "resolved": False,
-            }
-        )
+        key: ReviewKey = ("fuzzy" if fuzzy else "unmatched", (match.key or "")[:300],
+                          match.account_id if fuzzy else None)  # fmt: skip
+        group = self._review.get(key)
+        if group is None:
+            if len(self._review) >= MAX_REVIEW_KEYS:
+                self._not_kept[key] = self._not_kept.get(key, 0) + 1
+                return
+            group = self._review[key] = []
+        group.append((row, record))
 
     def flush_review(self) -> None:
-        if self._review:
-            self.writer.conn.execute(insert(table_of(ReviewItem)), self._review)
-            self._review.clear()
+        """Write the review items (one per key), the examples and the overflow problem."""
+        items = []
+        for (kind, key, candidate), group in self._review.items():
+            if kind == "unmatched" and len(self.unmatched_examples) < MAX_EXAMPLES:
+                more = f" ({len(group)} rows)" if len(group) > 1 else ""
+                self.unmatched_examples.append(f"row {group[0][0]}: {key or '(no key)'}{more}")
+            items.append({"batch_id": self.writer.batch_id, "kind": kind,
+                          "row_number": group[0][0], "key_value": key or None,
+                          "candidate_account_id": candidate,
+                          "payload_json": encode_group(group), "resolved": False})  # fmt: skip
+        if items:
+            self.writer.conn.execute(insert(table_of(ReviewItem)), items)
+        if self._not_kept:
+            rows = sum(self._not_kept.values())
+            self.problem(
+                None,
+                f"{len(self._not_kept):,} more unlinked keys ({rows:,} rows) were not kept "
+                f"for review (at most {MAX_REVIEW_KEYS} per import); import the accounts "
+                "they belong to first, then this file again",
+            )
+        self._review.clear()
+        self._not_kept.clear()
 
     def link_all(
         self,
@@ -154,6 +182,13 @@ class StoreContext:
                 for _r, n in group[1:]:
                     self.skip(n, f"exact repeat of row {group[0][1]}", problem=False)
         return [(k, row) for k, (row, _n) in first_of.items()]
+
+
+def encode_group(group: Sequence[tuple[int, dict[str, Any]]]) -> str:
+    """A review item's payload: the record itself, or ``{"_rows": [[row, record], ...]}``."""
+    if len(group) == 1:
+        return encode_row(group[0][1])
+    return '{"_rows": [' + ", ".join(f"[{r}, {encode_row(rec)}]" for r, rec in group) + "]}"
 
 
 def _dedupe_indexed(

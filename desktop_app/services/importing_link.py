@@ -129,7 +129,7 @@ class AccountIndex:
             return LinkMatch("exact", hit, str(name))
         loose = loose_name(name)
         hit = self.by_loose.get(loose) if loose else None
-        if hit is None and fuzzy_budget >= len(self.by_name):
+        if hit is None and self.by_name and fuzzy_budget >= len(self.by_name):
             close = difflib.get_close_matches(exact, self.by_name.keys(), n=1, cutoff=FUZZY_RATIO)
             hit = self.by_name[close[0]] if close else None
         if hit is not None:
@@ -143,6 +143,9 @@ class Linker:
 
     index: AccountIndex
     budget: int = MAX_FUZZY_WORK
+    #: Name -> match, so a name repeated on many rows (a wide usage file melted to one row
+    #: per month) is matched once.
+    _names: dict[str, LinkMatch] = field(default_factory=dict, repr=False)
 
     def link(
         self,
@@ -159,10 +162,15 @@ class Linker:
                 if hit is not None:
                     return LinkMatch("exact", hit, str(value))
         if name:
-            m = self.index.by_account_name(name, fuzzy_budget=self.budget)
-            if m.outcome == "none" and self.budget >= len(self.index.by_name):
-                self.budget -= len(self.index.by_name)
+            m = self._names.get(name) or self._by_name(name)
             if m.outcome != "none":
                 return m
             key = key or str(name)
         return LinkMatch("none", None, key)
+
+    def _by_name(self, name: str) -> LinkMatch:
+        m = self.index.by_account_name(name, fuzzy_budget=self.budget)
+        if m.outcome == "none" and self.budget >= len(self.index.by_name):
+            self.budget -= len(self.index.by_name)
+        self._names[name] = m
+        return m

@@ -8,24 +8,11 @@ from pathlib import Path
 
 from desktop_app.io.model import KINDS, ImportFileError, ImportPreview
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing import KIND_ORDER, ImportSummary, import_preview
-from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.services.importing import ImportSummary, import_all
+from desktop_app.services.progress import Progress
 from desktop_app.store.engine import Store
 
 PROBLEM_HEADERS = ("File", "Sheet", "Row", "Column", "Severity", "Problem")
-
-
-class _Scaled:
-    """A Progress that maps 0..1 of one file onto its share of the whole run."""
-
-    def __init__(self, inner: Progress, start: float, width: float, label: str) -> None:
-        self._inner, self._start, self._width, self._label = inner, start, width, label
-
-    def report(self, fraction: float, message: str = "") -> None:
-        self._inner.report(self._start + self._width * fraction, f"{self._label}: {message}")
-
-    def cancelled(self) -> bool:
-        return self._inner.cancelled()
 
 
 def import_previews(
@@ -36,23 +23,15 @@ def import_previews(
     done: list[ImportSummary] | None = None,
     today: date | None = None,
 ) -> list[ImportSummary]:
-    """Store several previews, one batch each, accounts first; returns their summaries.
+    """Store several previews in one transaction, one batch each, accounts first.
 
-    ``done`` (if given) receives each summary as soon as its file is committed, so a caller
-    still knows what was written when a later file is cancelled (``Cancelled`` propagates).
+    All or nothing (``importing.import_all``): when a file fails or the run is cancelled,
+    no file is written. ``done`` (if given) receives the summaries once they are committed.
     """
-    progress = progress or NullProgress()
-    out = done if done is not None else []
-    ordered = sorted(
-        previews, key=lambda p: KIND_ORDER.index(p.kind) if p.kind in KIND_ORDER else 99
-    )
-    n = max(len(ordered), 1)
-    for i, preview in enumerate(ordered):
-        check(progress, i / n, f"Importing {Path(preview.file).name}…")
-        scaled = _Scaled(progress, i / n, 1 / n, Path(preview.file).name)
-        out.append(import_preview(store, preview, progress=scaled, today=today))
-    progress.report(1.0, "Done")
-    return list(out)
+    out = import_all(store, previews, progress=progress, today=today)
+    if done is not None:
+        done.extend(out)
+    return out
 
 
 def kinds() -> tuple[str, ...]:

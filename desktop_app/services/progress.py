@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from desktop_app.domain.progress import Cancelled, NullProgress, Progress, check
 
-__all__ = ["Cancelled", "NullProgress", "Progress", "Scaled", "check"]
+__all__ = ["Cancelled", "NullProgress", "Progress", "ScaledProgress", "check"]
 
 
-class Scaled:
-    """A part of a longer task: maps its 0..1 onto ``start``..``end`` of ``outer``."""
+class ScaledProgress:
+    """A ``Progress`` mapping 0..1 onto ``start``..``start + span`` of another one."""
 
-    def __init__(self, outer: Progress, start: float, end: float) -> None:
-        self._outer, self._start, self._end = outer, start, end
+    def __init__(self, inner: Progress, start: float, span: float, label: str = "") -> None:
+        self._inner, self._start, self._span = inner, start, span
+        self._label = f"{label}: " if label else ""
 
     def report(self, fraction: float, message: str = "") -> None:
-        self._outer.report(self._start + (self._end - self._start) * fraction, message)
+        fraction = min(max(fraction, 0.0), 1.0)
+        self._inner.report(self._start + self._span * fraction, self._label + message)
 
     def cancelled(self) -> bool:
-        return self._outer.cancelled()
+        return self._inner.cancelled()

@@ -66,6 +66,7 @@ class ReviewRow:
     candidate_name: str | None
     resolved: bool
     resolution: str = ""  # "accepted" | "dismissed" | "" (open)
+    rows: int = 1  # rows of the file with this key (a wide usage file: one per month)
 
 
 def list_review(store: Store, *, include_resolved: bool = False) -> list[ReviewRow]:
@@ -86,7 +87,8 @@ def list_review(store: Store, *, include_resolved: bool = False) -> list[ReviewR
     out = []
     for r in rows:
         payload = _payload(r["payload_json"])
-        record_kind = _record_kind(saved, r["source_profile"], payload)
+        records = _records(payload, r["row_number"])
+        record_kind = _record_kind(saved, r["source_profile"], records[0][1] if records else {})
         res = payload.get(_RESOLUTION) or {}
         out.append(
             ReviewRow(
@@ -95,6 +97,7 @@ def list_review(store: Store, *, include_resolved: bool = False) -> list[ReviewR
                 key_value=r["key_value"] or "", record_kind=record_kind,
                 candidate_account_id=r["candidate_account_id"], candidate_name=r["name"],
                 resolved=bool(r["resolved"]), resolution=str(res.get("action", "")),
+                rows=max(len(records), 1),
             )
         )  # fmt: skip
     return out
@@ -119,16 +122,18 @@ def accept_match(store: Store, review_id: int, account_id: int) -> None:
         if conn.execute(select(acc.c.id).where(acc.c.id == account_id)).first() is None:
             raise UserError(f"There is no account {account_id}.")
         payload = _payload(item["payload_json"])
-        kind = _record_kind(_saved_kinds(conn), batch["source_profile"], payload)
+        group = _records(payload, item["row_number"])
+        kind = _record_kind(_saved_kinds(conn), batch["source_profile"],
+                            group[0][1] if group else {})  # fmt: skip
         if kind not in _TABLES:
             raise UserError(f"Review item {review_id}: cannot store a {kind!r} record.")
-        record = _typed(table_of(_TABLES[kind]), payload)
+        records = [_typed(table_of(_TABLES[kind]), rec) for _row, rec in group]
         writer = BatchWriter(conn, batch["id"], datetime.now().replace(microsecond=0))
         writer.logged.update(_logged(conn, batch["id"]))
         today = batch["as_of"] or date.today()
         ctx = StoreContext(writer, AccountIndex(), today, batch["file_name"])
         ctx.linker = _Forced(ctx.index, account_id=account_id)
-        touched = STORERS[kind](ctx, [record], [item["row_number"] or 0])
+        touched = STORERS[kind](ctx, records, [row for row, _rec in group])
         if ctx.problems:
             raise UserError(f"Review item {review_id}: {ctx.problems[0]}")
         if kind == "subscriptions":
@@ -141,7 +146,7 @@ def accept_match(store: Store, review_id: int, account_id: int) -> None:
             update(b).where(b.c.id == batch["id"]).values(
                 rows_new=b.c.rows_new + c.new, rows_updated=b.c.rows_updated + c.updated,
                 rows_unchanged=b.c.rows_unchanged + c.unchanged,
-                rows_unmatched=b.c.rows_unmatched - 1)
+                rows_unmatched=b.c.rows_unmatched - len(records))
         )  # fmt: skip
         _resolve(conn, review_id, payload, {"action": "accepted", "account_id": account_id})
 
@@ -250,6 +255,15 @@ def _payload(text: str | None) -> dict[str, Any]:
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _records(payload: dict[str, Any], row: int | None) -> list[tuple[int, dict[str, Any]]]:
+    """(row number, record) of each row an item holds (one, or a key's rows grouped)."""
+    grouped = payload.get("_rows")
+    if isinstance(grouped, list):
+        return [(int(r), dict(rec)) for r, rec in grouped]
+    record = {k: v for k, v in payload.items() if k != _RESOLUTION}
+    return [(row or 0, record)]
 
 
 def _typed(table: Table, payload: dict[str, Any]) -> dict[str, Any]:

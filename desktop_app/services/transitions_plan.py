@@ -328,21 +328,26 @@ def export_transition(
     kind = (fmt or target_path.suffix.lstrip(".") or "xlsx").lower()
     if kind not in ("xlsx", "csv"):
         raise UserError(f"unknown export format: {kind} (use xlsx or csv)")
-    if target_path.exists() and not overwrite:
-        raise UserError(f"file exists: {target_path} (not overwritten)")
-    if not target_path.parent.is_dir():
-        raise UserError(f"folder does not exist: {target_path.parent}")
+    from desktop_app.io.output import OutputError, output_target
+
+    try:
+        file = output_target(target_path, overwrite=overwrite)
+    except OutputError as exc:
+        raise UserError(str(exc)) from None
     rows, scen, check = export_rows(store, target, to_csm, today)
     missing = missing_fields(rows)
-    if kind == "csv":
-        from desktop_app.io.exporters.transition_csv import write_transition_csv
+    try:
+        if kind == "csv":
+            from desktop_app.io.exporters.transition_csv import write_transition_csv
 
-        write_transition_csv(target_path, rows)
-    else:
-        from desktop_app.io.exporters.transition_xlsx import write_transition_xlsx
+            write_transition_csv(file, rows)
+        else:
+            from desktop_app.io.exporters.transition_xlsx import write_transition_xlsx
 
-        questions = [q for _k, _s, q in CHECKLIST_QUESTIONS]
-        write_transition_xlsx(target_path, rows, scen, check, missing, questions)
+            questions = [q for _k, _s, q in CHECKLIST_QUESTIONS]
+            write_transition_xlsx(file, rows, scen, check, missing, questions)
+    except OutputError as exc:
+        raise UserError(str(exc)) from None
     return ExportResult(target_path, len(rows), missing)
 
 

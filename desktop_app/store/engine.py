@@ -1,4 +1,10 @@
-"""Engine and session factory for the local store, with migrations applied on open."""
+"""Engine and session factory for the local store, with migrations applied on open.
+
+File policy (SQLite): a new file is created owner-only (0600); an existing file's mode is
+left alone. A file without write permission is opened read-only (reads work; a write is
+refused with one line). A non-empty SQLite file without our ``alembic_version`` belongs to
+another application and is refused unless the caller adopts it explicitly.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -31,6 +37,7 @@ class Store:
     engine: Engine
     sessions: sessionmaker[Session]
     location: str
+    read_only: bool = False
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -44,16 +51,30 @@ def to_url(path_or_url: str | os.PathLike[str]) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _prepare_sqlite_file(database: str) -> None:
-    """Create the file owner-only (0600) before SQLite does: it holds customer contacts."""
+def _on_sqlite_connect_ro(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def _prepare_sqlite_file(database: str) -> bool:
+    """Create a new file owner-only (0600) before SQLite does: it holds customer contacts.
+
+    An existing file keeps its mode. Returns True when the file can only be read.
+    """
     path = Path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    if not path.exists() and not path.is_symlink():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
-    else:
-        _check_sqlite_header(path)
-    os.chmod(path, 0o600)
+        return False
+    if not path.is_file():
+        raise StoreError(f"{path} is not a database file (it is a folder or a device).")
+    _check_sqlite_header(path)
+    # Even root honours a file its owner made read-only (no write bit at all).
+    return not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
 
 
 def _check_sqlite_header(path: Path) -> None:
@@ -61,6 +82,19 @@ def _check_sqlite_header(path: Path) -> None:
         head = fh.read(16)
     if head and head != b"SQLite format 3\x00":
         raise StoreError(f"{path} is not an Account Desk database (not a SQLite file).")
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of a database error, without SQLAlchemy's SQL echo and help link."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc)
+    return (text.strip().splitlines() or [type(exc).__name__])[0]
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    """True for SQLite's refusal to write a read-only database."""
+    text = one_line(exc).lower()
+    return "readonly" in text or "read-only" in text or "query_only" in text
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -106,6 +140,46 @@ def _quick_revision(engine: Engine) -> str | None:
         return None
 
 
+def _foreign_tables(engine: Engine) -> tuple[bool, list[str]]:
+    """(has alembic_version, other user tables) of a SQLite database."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        names = [
+            str(n)
+            for (n,) in conn.execute(
+                text(
+                    "select name from sqlite_master where type='table' and name not like 'sqlite_%'"
+                )
+            )
+        ]
+    return "alembic_version" in names, [n for n in names if n != "alembic_version"]
+
+
+def check_ours(engine: Engine, *, adopt: bool = False) -> None:
+    """Refuse a SQLite database that another application made (tables, no alembic_version).
+
+    ``adopt`` accepts it: our tables are then added beside its own.
+    """
+    if engine.url.get_backend_name() != "sqlite":
+        return
+    versioned, tables = _foreign_tables(engine)
+    if not tables:
+        return
+    where = engine.url.database
+    if not versioned and not adopt:
+        raise StoreError(
+            f"{where} is a SQLite database of another application "
+            f"({len(tables)} tables, no Account Desk schema); pass --adopt-database to add "
+            "Account Desk's tables to it anyway"
+        )
+    if versioned and _quick_revision(engine) is None:
+        raise StoreError(
+            f"this database is damaged or not an Account Desk database: {where} "
+            "(its schema version is missing)"
+        )
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision; refuse a database made by a newer app."""
     if _quick_revision(engine) == HEAD_REVISION:
@@ -130,29 +204,48 @@ def upgrade(engine: Engine) -> None:
 
 
 def make_engine(path_or_url: str | os.PathLike[str]) -> Engine:
+    """The engine for a path or URL (a SQLite file without write permission: read-only)."""
+    return _make_engine(path_or_url)[0]
+
+
+def _make_engine(path_or_url: str | os.PathLike[str]) -> tuple[Engine, bool]:
     url = make_url(to_url(path_or_url))
     if url.get_backend_name() == "sqlite":
+        read_only = False
         if url.database and url.database != ":memory:":
-            _prepare_sqlite_file(url.database)
+            read_only = _prepare_sqlite_file(url.database)
+        if read_only:
+            uri = "file:" + str(Path(url.database or "").as_posix()) + "?mode=ro"
+            engine = create_engine(
+                url, creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+            )
+            event.listen(engine, "connect", _on_sqlite_connect_ro)
+            return engine, True
         engine = create_engine(url)
         event.listen(engine, "connect", sqlite_on_connect)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        return engine, False
+    return create_engine(url, pool_pre_ping=True), False
 
 
-def open_store(path_or_url: str | os.PathLike[str], *, migrate: bool = True) -> Store:
-    """Open (creating if needed) and upgrade a database. Raises ``StoreError`` for the user."""
+def open_store(
+    path_or_url: str | os.PathLike[str], *, migrate: bool = True, adopt: bool = False
+) -> Store:
+    """Open (creating if needed) and upgrade a database. Raises ``StoreError`` for the user.
+
+    ``adopt`` accepts a SQLite file that another application made (see ``check_ours``).
+    """
     try:
-        engine = make_engine(path_or_url)
+        engine, read_only = _make_engine(path_or_url)
         if migrate:
+            check_ours(engine, adopt=adopt)
             upgrade(engine)
     except StoreError:
         raise
     except (sqlite3.DatabaseError, OSError) as exc:
-        raise StoreError(f"Cannot open database {path_or_url}: {exc}") from exc
+        raise StoreError(_cannot_open(path_or_url, exc)) from exc
     except Exception as exc:
-        if exc.__class__.__module__.startswith("sqlalchemy"):
-            raise StoreError(f"Cannot open database {path_or_url}: {exc}") from exc
+        if exc.__class__.__module__.startswith(("sqlalchemy", "alembic")):
+            raise StoreError(_cannot_open(path_or_url, exc)) from exc
         raise
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     # A file's path; a server's URL without its password (it is shown and remembered, and
@@ -161,4 +254,14 @@ def open_store(path_or_url: str | os.PathLike[str], *, migrate: bool = True) -> 
         location = engine.url.database or engine.url.render_as_string(hide_password=True)
     else:
         location = engine.url._replace(password=None).render_as_string(hide_password=False)
-    return Store(engine=engine, sessions=sessions, location=str(location))
+    return Store(engine=engine, sessions=sessions, location=str(location), read_only=read_only)
+
+
+def _cannot_open(path_or_url: str | os.PathLike[str], exc: BaseException) -> str:
+    if is_read_only_error(exc):
+        return (f"{path_or_url}: the database is read-only and needs an upgrade; "
+                "make the file writable once to open it")  # fmt: skip
+    text = one_line(exc)
+    if "already exists" in text or "no such table" in text or "malformed" in text:
+        return f"this database is damaged or not an Account Desk database: {path_or_url} ({text})"
+    return f"Cannot open database {path_or_url}: {text}"

@@ -181,3 +181,51 @@ def test_accept_a_usage_row_keeps_its_month_a_date(imported: Store, tmp_path: Pa
         ]
     assert got == [(item.candidate_account_id, "2026-10-01", 42)]
     assert {r.name: r.mau for r in account_records(imported)}["Acme Corp"] == 42
+
+
+def test_a_wide_usage_id_is_one_item_and_accepting_it_stores_every_month(
+    imported: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "wide.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([
+            ["LMS ID", "Account Name", "2026-07", "2026-08", "2026-09"],
+            ["LMS-404", "Nobody Known", 5, 6, 7],
+        ])  # fmt: skip
+    (summary,) = import_files(imported, [path])
+    assert summary.unmatched == 3
+    assert summary.unmatched_examples == ["row 2: LMS-404 (3 rows)"]
+    (item,) = [r for r in list_review(imported) if r.record_kind == "usage"]
+    assert (item.kind, item.key_value, item.rows) == ("unmatched", "LMS-404", 3)
+    acme = {r.name: r.id for r in account_records(imported)}["Acme Corp"]
+    accept_match(imported, item.id, acme)
+    with imported.engine.connect() as conn:
+        got = [
+            tuple(map(plain, r))
+            for r in conn.exec_driver_sql(
+                f"select month, mau from usage_monthly where account_id = {acme} order by month"
+            )
+        ]
+        unmatched = conn.exec_driver_sql(
+            f"select rows_unmatched from import_batches where id = {summary.batch_id}"
+        ).one()
+    assert got == [("2026-07-01", 5), ("2026-08-01", 6), ("2026-09-01", 7)]
+    assert tuple(unmatched) == (0,)
+    assert [r.id for r in list_review(imported)] == [
+        r.id for r in list_review(imported) if r.id != item.id
+    ]
+
+
+def test_review_items_are_capped_per_import_and_the_rest_reported(
+    store: Store, tmp_path: Path
+) -> None:
+    from desktop_app.services.importing_context import MAX_REVIEW_KEYS
+
+    path = tmp_path / "usage.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        rows = [[f"LMS-{i}", "2026-09", 3] for i in range(MAX_REVIEW_KEYS + 50)]
+        csv.writer(fh).writerows([["LMS ID", "Month", "MAU"], *rows])
+    (summary,) = import_files(store, [path])
+    assert summary.unmatched == MAX_REVIEW_KEYS + 50
+    assert len(list_review(store)) == MAX_REVIEW_KEYS
+    assert any("50 more unlinked keys (50 rows)" in m for m in summary.problem_messages)

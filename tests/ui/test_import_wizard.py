@@ -242,3 +242,20 @@ def test_unreadable_file_is_named_and_the_good_one_imported(qtbot, store, tmp_pa
     page.file_combo.setCurrentIndex(0)
     header = page.table_model.headerData(1, Qt.Orientation.Horizontal)
     assert header == "SF account ID"
+
+
+def test_a_crafted_far_cell_is_refused_in_the_wizard_not_an_abort(  # type: ignore[no-untyped-def]
+    qtbot, store, tmp_path
+) -> None:
+    from tests.corpus.generate import _FAR, _header_rows, _sheet, _xlsx
+
+    far = _xlsx(tmp_path / "far.xlsx", _sheet(_header_rows(_FAR), "A1:C2"))
+    wizard = ImportWizard(store, [str(far)])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: not page.reading(), timeout=10000)
+    assert not page.isComplete()
+    assert "far.xlsx" in page.blocked_label.text()
+    assert "implausible" in page.source_label.text() + page.blocked_label.text()

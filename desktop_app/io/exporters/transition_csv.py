@@ -10,12 +10,11 @@ can mark cells as text. Every text field is quoted; MRR stays a bare number.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_app.io.exporters.rows import TRANSITION_COLUMNS, TransitionRow, is_formula_like
+from desktop_app.io.output import write_atomically
 
 
 def csv_safe(value: str | float | None) -> str | float:
@@ -29,15 +28,12 @@ def csv_safe(value: str | float | None) -> str | float:
 
 def write_transition_csv(path: str | Path, rows: Sequence[TransitionRow]) -> None:
     """Write the list to ``path`` atomically; the caller decides about overwriting."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".csv", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
             writer.writerow(TRANSITION_COLUMNS)
             for row in rows:
                 writer.writerow([csv_safe(v) for v in row.values()])
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(Path(path), ".csv", write)

@@ -12,8 +12,6 @@ than openpyxl without lxml) and ``"openpyxl"`` (write-only mode).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from desktop_app.io.exporters.xlsx_writer import (
     SheetSpec,
     write_xlsx,
 )
+from desktop_app.io.output import write_atomically
 
 __all__ = ["CURRENCY_FORMAT", "MISSING_RGB", "build_sheets", "write_transition_xlsx"]
 
@@ -129,18 +128,14 @@ def write_transition_xlsx(
     The caller decides whether an existing ``path`` may be replaced.
     """
     sheets = build_sheets(rows, scenarios, checklist, missing, questions)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
+
+    def write(tmp: str) -> None:
         if engine == "openpyxl":
             _write_openpyxl(tmp, sheets)
         else:
             write_xlsx(tmp, sheets)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(Path(path), ".xlsx", write)
 
 
 def _write_openpyxl(path: str, sheets: Sequence[SheetSpec]) -> None:

@@ -323,7 +323,10 @@ class PreviewPage(QWizardPage):
         target, _ = QFileDialog.getSaveFileName(self, "Export problems", "problems.csv",
                                                 "CSV (*.csv)")  # fmt: skip
         if target:
-            export_problems(list(self.previews.values()), target)
+            try:
+                export_problems(list(self.previews.values()), target)
+            except OSError as exc:
+                QMessageBox.warning(self, "Export problems", str(exc))
 
     def importable(self) -> list[ImportPreview]:
         return [p for p in self.previews.values() if p.kind in kinds() and p.records]

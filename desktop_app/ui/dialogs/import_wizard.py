@@ -161,10 +161,10 @@ class RunPage(QWizardPage):
         self._end("Import finished.", summaries)
 
     def _failed(self, message: str) -> None:
-        self._end(f"Import failed: {message}. The file being imported was not written.", self.done)
+        self._end(f"Import failed: {message}. No file was written.", self.done)
 
     def _cancelled(self) -> None:
-        self._end("Import cancelled. The file being imported was not written.", self.done)
+        self._end("Import cancelled. No file was written.", self.done)
 
     def _end(self, status: str, summaries: list[ImportSummary]) -> None:
         self.finished = True

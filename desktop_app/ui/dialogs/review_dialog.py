@@ -265,5 +265,9 @@ class ReviewDialog(QDialog):
             self, "Export review list", "review.csv", "CSV (*.csv);;Excel workbook (*.xlsx)"
         )
         if path:
-            n = self.export_to(path)
+            try:
+                n = self.export_to(path)
+            except OSError as exc:
+                self.status.setText(f"Not exported: {exc}")
+                return
             self.status.setText(f"{n} rows exported to {path}.")

@@ -355,7 +355,10 @@ class WorklistView(QDialog):
             self, "Export worklist", "worklist.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
         )
         if path:
-            self.export(path)
+            try:
+                self.export(path)
+            except OSError as exc:
+                QMessageBox.warning(self, "Export worklist", str(exc))
 
     # -- Qt overrides --------------------------------------------------------------------------
 

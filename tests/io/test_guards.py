@@ -1,0 +1,93 @@
+"""The workbook guard (before calamine) and the output-file policy, on real files."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from desktop_app.io.model import ImportFileError
+from desktop_app.io.output import OutputError, output_target, write_atomically
+from desktop_app.io.readers import list_sheets, open_source
+from desktop_app.io.xlsx_guard import check_workbook, column_number
+from tests.corpus.generate import _FAR, _header_rows, _sheet, _xlsx
+
+
+def test_column_numbers() -> None:
+    assert [column_number(c) for c in ("A", "Z", "AA", "XFD")] == [1, 26, 27, 16384]
+
+
+def test_an_ordinary_workbook_passes_and_reads(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "ok.xlsx", _sheet(_header_rows(), "A1:C2"))
+    check_workbook(path)
+    assert open_source(path).head[1][0] == "001A000001AbCdE"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "message"),
+    [
+        (_sheet(_header_rows(_FAR), "A1:XFD1048576"), "dimension A1:XFD1048576 is implausible"),
+        (_sheet(_header_rows(_FAR), "A1:C2"), "16,384 columns is implausible"),
+        (_sheet(_header_rows(_FAR)), "16,384 columns is implausible"),
+        (_sheet(_header_rows('<row r="900000"><c r="AZ900000"><v>1</v></c></row>')),
+         "implausible"),
+    ],
+)  # fmt: skip
+def test_far_cells_are_refused_before_calamine_reads(
+    tmp_path: Path, sheet: str, message: str
+) -> None:
+    path = _xlsx(tmp_path / "far.xlsx", sheet)
+    for read in (check_workbook, open_source, list_sheets):
+        with pytest.raises(ImportFileError, match=message) as info:
+            read(path)
+        assert "far.xlsx" in str(info.value)
+
+
+def test_a_zip_bomb_is_refused_by_its_directory(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z,
+        z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh,
+    ):
+        for _ in range(80):
+            fh.write(b" " * (1 << 20))
+    with pytest.raises(ImportFileError, match="zip bomb"):
+        check_workbook(path)
+
+
+def test_output_policy(tmp_path: Path) -> None:
+    new = tmp_path / "new.csv"
+    assert output_target(new, overwrite=False) == new
+    new.write_text("x")
+    with pytest.raises(OutputError, match="file exists"):
+        output_target(new, overwrite=False)
+    assert output_target(new, overwrite=True) == new
+    with pytest.raises(OutputError, match="is a folder"):
+        output_target(tmp_path, overwrite=True)
+    with pytest.raises(OutputError, match="not a regular file"):
+        output_target("/dev/null", overwrite=True)
+    with pytest.raises(OutputError, match="folder does not exist"):
+        output_target(tmp_path / "nope" / "x.csv", overwrite=True)
+    loop = tmp_path / "loop.csv"
+    os.symlink(loop, loop)
+    with pytest.raises(OutputError, match="loop"):
+        output_target(loop, overwrite=True)
+    link = tmp_path / "link.csv"
+    os.symlink(new, link)
+    assert output_target(link, overwrite=True) == new.resolve()
+
+
+def test_an_interrupted_write_leaves_no_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("before")
+
+    def fail(tmp: str) -> None:
+        Path(tmp).write_text("half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, ".csv", fail)
+    assert target.read_text() == "before"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
