@@ -15,6 +15,9 @@ Policies (shared by the CLI and the import wizard):
   be rolled back on its own afterwards.
 * Rows with problems are skipped and reported; rows matching no account, and rows whose
   account name only matches approximately, are kept in ``review_items`` and counted.
+
+Over 450 lines: preview, validation, the one-transaction store and the repeat check share
+these policies; the module moves into ``services/importing/`` with issue 13's package split.
 """
 
 from __future__ import annotations
