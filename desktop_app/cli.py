@@ -128,10 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # First thing: a SIGTERM while the modules load must also end as "terminated".
+    return _signals_end_in_one_line(lambda: _main(argv))
+
+
+def _signals_end_in_one_line(run: Callable[[], int]) -> int:
+    """``run()``, with Ctrl-C and SIGTERM ending in one line and exit 130 / 143."""
     previous = install_sigterm()
     try:
-        return _main(argv)
-    except KeyboardInterrupt:  # while the modules load, before a handler runs
+        return run()
+    except KeyboardInterrupt:
         print("account-desk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Terminated:
@@ -182,20 +187,7 @@ def _adopting(
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    previous = install_sigterm()
-    try:
-        return _run(handler, args)
-    except KeyboardInterrupt:
-        print("account-desk: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Terminated:
-        print("account-desk: terminated", file=sys.stderr)
-        return EXIT_TERMINATED
-    finally:
-        if previous is not None:
-            import signal
-
-            signal.signal(signal.SIGTERM, previous)
+    return _signals_end_in_one_line(lambda: _run(handler, args))
 
 
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from desktop_app.domain.accounts import AccountRecord, HealthBand
 from desktop_app.domain.arrays import DateArray, FloatArray, IntArray
@@ -104,42 +103,3 @@ def _health_measures(store: Store) -> dict[int, dict[str, float]]:
 
     with store.engine.connect() as conn:
         return all_contributions(conn)
-
-
-EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("sf_account_id", "SF Account ID"),
-    ("name", "Account Name"),
-    ("owner", "Owner"),
-    ("team_lead", "Team Lead"),
-    ("lms_id", "LMS ID"),
-    ("recurly_id", "Recurly ID"),
-    ("segment", "Segment"),
-    ("band", "Health Band"),
-    ("health_score", "Health Score"),
-    ("mau", "MAU"),
-    ("seats", "Seats"),
-    ("mrr", "MRR"),
-    ("arr", "ARR"),
-    ("renewal_date", "Renewal Date"),
-    ("open_tickets", "Open Tickets"),
-    ("lifecycle", "Lifecycle"),
-)
-
-
-def _plain_column(values: npt.NDArray[Any]) -> list[Any]:
-    """A column as Python values (NaN and NaT as None), in one pass."""
-    if values.dtype.kind == "f":
-        return _optional(values)
-    if values.dtype.kind == "M":
-        return _dates(values)
-    out: list[Any] = values.tolist()
-    return out
-
-
-def export_view(book: BookColumns, order: IntArray, path: str) -> int:
-    """Export the rows ``order`` of the book (the table as the user sees it)."""
-    from desktop_app.io.view_export import write_table
-
-    cols = [_plain_column(getattr(book, key)[order]) for key, _ in EXPORT_COLUMNS]
-    rows = [list(r) for r in zip(*cols, strict=True)] if cols else []
-    return write_table(path, [h for _, h in EXPORT_COLUMNS], rows)

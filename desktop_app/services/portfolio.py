@@ -615,13 +615,6 @@ def account_records(store: Store, owner: str | None = None) -> list[AccountRecor
     return records(store, owner)
 
 
-def export_view(book: BookColumns, order: IntArray, path: str) -> int:
-    """Export the rows ``order`` of the book (the table as the user sees it); returns the count."""
-    from desktop_app.services.book_records import export_view as export
-
-    return export(book, order, path)
-
-
 def last_import(store: Store) -> str | None:
     """'<file> on <date>' for the newest import batch that was not rolled back, or None."""
     from desktop_app.store.schema import ImportBatch

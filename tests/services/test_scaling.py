@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from desktop_app.services.book_export import export_view  # the table's export
 from desktop_app.services.book_records import _records
 from desktop_app.services.portfolio import (
     BookColumns,
     BookFilter,
-    export_view,
     filter_mask,
     row_order,
 )
