@@ -307,3 +307,16 @@ def test_toolbar_combos_drive_the_axes(chart, book: BookColumns) -> None:
     assert tb.y_combo.currentData() == "nps"
     tb.mode_actions["lasso"].trigger()
     assert chart.view().mode == "lasso"
+
+
+def test_health_axis_ticks_stay_on_its_scale(qtbot):
+    from desktop_app.ui.views.scatter_items import PortfolioAxis
+
+    axis = PortfolioAxis("left")
+    axis.configure(log=False, floors=(), scale=(0.0, 100.0))
+    # A short view keeps room for the quadrant labels: -50..150 in data units.
+    levels = axis.tickValues(-50.0, 150.0, 200.0)
+    values = [v for _spacing, vals in levels for v in vals]
+    assert values
+    assert min(values) >= 0.0
+    assert max(values) <= 100.0

@@ -304,7 +304,9 @@ class PortfolioScatter(QWidget):
         a = self._arrays
         money = self._x_axis in ("mrr", "arr")
         self._axis_x.configure(log=a.x_log, floors=a.x_floors, money=money)
-        self._axis_y.configure(log=False, floors=a.y_floors)
+        self._axis_y.configure(
+            log=False, floors=a.y_floors, scale=(0.0, sd.Y_RANGE[self._y_axis][1])
+        )
         self.plot_item.setLabel("bottom", sd.X_AXES[self._x_axis])
         self.plot_item.setLabel("left", sd.Y_AXES[self._y_axis])
         self._chrome.set_floors(a.x_floors, a.y_floors, today=self._x_axis == "days_to_renewal")

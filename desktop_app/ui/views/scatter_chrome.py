@@ -159,7 +159,9 @@ class ScatterChrome(QObject):
         self.stats = stats
         empty = not any(s.count for s in stats)  # no "0 accounts · $0 ARR" on an empty book
         for t, s in zip(self._texts, stats, strict=True):
-            t.setText("" if empty else f"{s.count:,} accounts · {money_short(s.arr)} ARR\n{s.name}")
+            noun = "account" if s.count == 1 else "accounts"
+            text = f"{s.count:,} {noun} · {money_short(s.arr)} ARR\n{s.name}"
+            t.setText("" if empty else text)
         self.place_texts()
 
     def label_height(self) -> float:

@@ -98,11 +98,22 @@ class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
         self._log = False
         self._floors: tuple[AxisFloor, ...] = ()
         self._money = False
+        self._scale: tuple[float, float] | None = None
 
-    def configure(self, *, log: bool, floors: tuple[AxisFloor, ...], money: bool = False) -> None:
+    def configure(
+        self,
+        *,
+        log: bool,
+        floors: tuple[AxisFloor, ...],
+        money: bool = False,
+        scale: tuple[float, float] | None = None,
+    ) -> None:
+        """``scale``: the values the measure can take (a health score is 0 to 100); the room
+        the view keeps around it for the quadrant labels gets no ticks (floors keep theirs)."""
         self._log = log
         self._floors = floors
         self._money = money
+        self._scale = scale
         self.picture = None
         self.update()
 
@@ -121,6 +132,12 @@ class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
                 levels[0] = (levels[0][0], major + floors)
                 for k in range(1, len(levels)):
                     levels[k] = (levels[k][0], [v for v in levels[k][1] if v >= min(floors) + gap])
+            if self._scale is not None:
+                lo, hi = self._scale[0] - 1e-9, self._scale[1] + 1e-9
+                keep = set(floors)
+                levels = [
+                    (sp, [v for v in vals if lo <= v <= hi or v in keep]) for sp, vals in levels
+                ]
             return levels
         lo = max(int(np.floor(minVal)), 0)
         hi = int(np.ceil(maxVal))
