@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -10,8 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,7 +24,7 @@ from desktop_app.services.managers.perception import (
 from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.perception_chart import PerceptionChart
-from desktop_app.ui.widgets.tables import read_only_table
+from desktop_app.ui.widgets.tables import read_only_table, report_layout
 from desktop_app.ui.workers import Worker, start
 
 _NOTE = (
@@ -124,20 +121,8 @@ class PerceptionView(QDialog):
         bar.addWidget(self.csm)
         bar.addWidget(self.status, 1)
         bar.addWidget(self.import_button)
-        top = QSplitter(Qt.Orientation.Horizontal, self)
-        top.addWidget(self.chart)
-        top.addWidget(self.cat_table)
-        top.setSizes([560, 680])
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(top)
-        split.addWidget(self.account_table)
-        split.setSizes([360, 340])
-        note = QLabel(_NOTE, self)
-        note.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        layout.addWidget(note)
+        top = (self.chart, self.cat_table, [560, 680])
+        report_layout(self, bar, top, self.account_table, _NOTE, [360, 340])
 
     def reload(self) -> None:
         self.status.setText("Reading survey responses…")

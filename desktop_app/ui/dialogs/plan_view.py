@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,8 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,7 +26,7 @@ from desktop_app.ui.dialogs.plan_dialogs import CallDialog, TargetDialog
 from desktop_app.ui.formatting import day, money
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.plan_chart import PlanChart
-from desktop_app.ui.widgets.tables import read_only_table
+from desktop_app.ui.widgets.tables import read_only_table, report_layout
 from desktop_app.ui.workers import Worker, start
 
 
@@ -149,20 +146,8 @@ class PlanView(QDialog):
         bar.addWidget(self.status, 1)
         for b in (self.set_target_button, self.import_button, self.call_button):
             bar.addWidget(b)
-        top = QSplitter(Qt.Orientation.Horizontal, self)
-        top.addWidget(self.rollup_table)
-        top.addWidget(self.chart)
-        top.setSizes([800, 440])
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(top)
-        split.addWidget(self.renewal_table)
-        split.setSizes([380, 320])
-        foot = QLabel(_FOOT, self)
-        foot.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        layout.addWidget(foot)
+        top = (self.rollup_table, self.chart, [800, 440])
+        report_layout(self, bar, top, self.renewal_table, _FOOT, [380, 320])
 
     def current_quarter(self) -> Quarter:
         q = self.quarter.currentData()

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def read_only_table(
@@ -19,3 +28,29 @@ def read_only_table(
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
+
+
+def report_layout(
+    dialog: QWidget,
+    bar: QHBoxLayout,
+    top: tuple[QWidget, QWidget, list[int]],
+    bottom: QWidget,
+    note: str,
+    heights: list[int],
+) -> None:
+    """The managers' report layout: a tool bar, two panes side by side above a table (each
+    split movable), and a wrapped note under it all."""
+    upper = QSplitter(Qt.Orientation.Horizontal, dialog)
+    upper.addWidget(top[0])
+    upper.addWidget(top[1])
+    upper.setSizes(top[2])
+    split = QSplitter(Qt.Orientation.Vertical, dialog)
+    split.addWidget(upper)
+    split.addWidget(bottom)
+    split.setSizes(heights)
+    label = QLabel(note, dialog)
+    label.setWordWrap(True)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(bar)
+    layout.addWidget(split, 1)
+    layout.addWidget(label)
