@@ -145,6 +145,34 @@ def run_task(
     return start(worker, write=write)
 
 
+class ReportLoader:
+    """One read at a time for a report view, through ``run_task``.
+
+    ``load`` shows its message, reads on a worker and hands the result to ``done`` on the GUI
+    thread; a failure's message goes to ``show`` instead. ``busy()`` is what tests wait on.
+    """
+
+    def __init__(self, show: Callable[[str], Any], done: Callable[[Any], Any]) -> None:
+        self._show, self._on_done = show, done
+        self._busy = False
+
+    def load(self, message: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._show(message)
+        self._busy = True
+        run_task(fn, *args, done=self._done, failed=self._failed, **kwargs)
+
+    def busy(self) -> bool:
+        return self._busy
+
+    def _done(self, result: Any) -> None:
+        self._busy = False
+        self._on_done(result)
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        self._show(message)
+
+
 def active_threads() -> int:
     """Threads busy in either pool (tests assert none are left)."""
     n = reader_pool().activeThreadCount()

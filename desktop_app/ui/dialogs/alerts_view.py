@@ -31,7 +31,7 @@ from desktop_app.ui.commands_managers import AlertActionCommand, ReopenAlertComm
 from desktop_app.ui.formatting import day
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import ReportLoader
 
 ALL = "All CSMs"
 
@@ -146,7 +146,7 @@ class AlertsView(QDialog):
         self.store, self.undo_stack = store, undo_stack
         self.today = today or date.today()
         self.overview: AlertOverview | None = None
-        self._loader: Worker | None = None
+        self._loader = ReportLoader(lambda text: self.status.setText(text), self._loaded)
         self.owner = QComboBox(self)
         self.owner.addItem(ALL)
         self.show_handled = QCheckBox("Show acknowledged and snoozed", self)
@@ -196,24 +196,16 @@ class AlertsView(QDialog):
         layout.addWidget(self.status)
 
     def reload(self) -> None:
-        self.status.setText("Checking every active account…")
-        worker = Worker(
-            alert_overview,
-            self.store,
-            self.today,
-            usage_drop=self.usage_drop.value() / 100.0,
-            pass_progress=False,
-        )
-        worker.signals.finished.connect(self._loaded)
-        worker.signals.failed.connect(self.status.setText)
-        self._loader = worker
-        start(worker)
+        drop = self.usage_drop.value() / 100.0
+        self._loader.load(
+            "Checking every active account…", alert_overview, self.store, self.today,
+            usage_drop=drop,
+        )  # fmt: skip
 
     def loading(self) -> bool:
-        return self._loader is not None
+        return self._loader.busy()
 
     def _loaded(self, ov: AlertOverview) -> None:
-        self._loader = None
         self.overview = ov
         rows = [_CountRow(o, per, ov.handled.get(o, 0)) for o, per in ov.counts.items()]
         team = {t: sum(r.counts[t] for r in rows) for t in AlertType}

@@ -28,7 +28,7 @@ from desktop_app.services.managers.hindsight import (
 from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import ReportLoader
 
 _INTRO = (
     "For learning, not blame: what the app showed before each account churned, from what was "
@@ -116,7 +116,7 @@ class HindsightView(QDialog):
         self.store = store
         self.today = today or date.today()
         self.hindsight: Hindsight | None = None
-        self._loader: Worker | None = None
+        self._loader = ReportLoader(lambda text: self.headline.setText(text), self._loaded)
         self.start_edit = self._date(self.today - timedelta(days=365))
         self.end_edit = self._date(self.today)
         self.headline = QLabel(self)
@@ -179,24 +179,13 @@ class HindsightView(QDialog):
         return date(d.year(), d.month(), d.day())
 
     def reload(self) -> None:
-        self.headline.setText("Reading the history…")
-        worker = Worker(
-            did_we_see_it_coming,
-            self.store,
-            self._py(self.start_edit),
-            self._py(self.end_edit),
-            pass_progress=False,
-        )
-        worker.signals.finished.connect(self._loaded)
-        worker.signals.failed.connect(self.headline.setText)
-        self._loader = worker
-        start(worker)
+        start, end = self._py(self.start_edit), self._py(self.end_edit)
+        self._loader.load("Reading the history…", did_we_see_it_coming, self.store, start, end)
 
     def loading(self) -> bool:
-        return self._loader is not None
+        return self._loader.busy()
 
     def _loaded(self, h: Hindsight) -> None:
-        self._loader = None
         self.hindsight = h
         self.headline.setText(f"{h.headline}." if h.cases else "No churn in this period.")
         self.types.setText(

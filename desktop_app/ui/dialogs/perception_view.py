@@ -25,7 +25,7 @@ from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.perception_chart import PerceptionChart
 from desktop_app.ui.widgets.tables import read_only_table, report_layout
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import ReportLoader
 
 _NOTE = (
     "Dot: the CSM's mean (green above the team, vermillion below, blue in line); bar: its 95% "
@@ -98,7 +98,7 @@ class PerceptionView(QDialog):
         self.resize(1240, 760)
         self.store = store
         self.report: PerceptionReport | None = None
-        self._loader: Worker | None = None
+        self._loader = ReportLoader(lambda text: self.status.setText(text), self._loaded)
         self.csm = QComboBox(self)
         self.csm.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.csm.setMinimumContentsLength(16)
@@ -125,18 +125,12 @@ class PerceptionView(QDialog):
         report_layout(self, bar, top, self.account_table, _NOTE, [360, 340])
 
     def reload(self) -> None:
-        self.status.setText("Reading survey responses…")
-        worker = Worker(perception_report, self.store, pass_progress=False)
-        worker.signals.finished.connect(self._loaded)
-        worker.signals.failed.connect(self.status.setText)
-        self._loader = worker
-        start(worker)
+        self._loader.load("Reading survey responses…", perception_report, self.store)
 
     def loading(self) -> bool:
-        return self._loader is not None
+        return self._loader.busy()
 
     def _loaded(self, rep: PerceptionReport) -> None:
-        self._loader = None
         self.report = rep
         current = self.csm.currentText()
         self.csm.blockSignals(True)

@@ -27,7 +27,7 @@ from desktop_app.ui.formatting import day, money
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.plan_chart import PlanChart
 from desktop_app.ui.widgets.tables import read_only_table, report_layout
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import ReportLoader
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class PlanView(QDialog):
         self.store, self.undo_stack = store, undo_stack
         self.today = today or date.today()
         self.report: PlanReport | None = None
-        self._loader: Worker | None = None
+        self._loader = ReportLoader(lambda text: self.status.setText(text), self._loaded)
         self.quarter = QComboBox(self)
         for q in quarter_choices(self.today):
             self.quarter.addItem(str(q), q)
@@ -156,20 +156,15 @@ class PlanView(QDialog):
 
     def reload(self) -> None:
         """Read the quarter's renewals and roll them up on a worker."""
-        self.status.setText("Reading the quarter's renewals…")
-        worker = Worker(
-            plan_report, self.store, self.current_quarter(), self.today, pass_progress=False
+        quarter = self.current_quarter()
+        self._loader.load(
+            "Reading the quarter's renewals…", plan_report, self.store, quarter, self.today
         )
-        worker.signals.finished.connect(self._loaded)
-        worker.signals.failed.connect(self.status.setText)
-        self._loader = worker
-        start(worker)
 
     def loading(self) -> bool:
-        return self._loader is not None
+        return self._loader.busy()
 
     def _loaded(self, rep: PlanReport) -> None:
-        self._loader = None
         self.report = rep
         lines = [
             _Line(p.csm, "csm", p.target.label if p.target else "—", p.figures) for p in rep.csms
