@@ -72,3 +72,12 @@ def test_ack_and_snooze_through_the_undo_stack(qtbot, view, today):
     view.reopen()
     _wait(qtbot, view)
     assert {a.id: a.status for a in view.alerts.rows}[second.id] == "open"
+
+
+def test_a_long_status_wraps_so_the_view_fits_a_laptop(qtbot, store, today):
+    # An empty book: every "cannot fire: no … imported" note is in the status line.
+    v = AlertsView(store, QUndoStack(), today=today)
+    qtbot.addWidget(v)
+    _wait(qtbot, v)
+    assert "cannot fire" in v.status.text()
+    assert v.minimumSizeHint().width() <= 1280

@@ -162,6 +162,7 @@ class AlertsView(QDialog):
         self.list_table = read_only_table(self.alerts, self, single_selection=True)
         self.list_table.horizontalHeader().setStretchLastSection(True)
         self.status = QLabel(self)
+        self.status.setWordWrap(True)  # long notes wrap: the window fits a laptop
         self.ack_button = QPushButton("Acknowledge…", self)
         self.snooze_button = QPushButton("Snooze…", self)
         self.reopen_button = QPushButton("Reopen", self)

@@ -103,6 +103,7 @@ class PerceptionView(QDialog):
         self.csm.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.csm.setMinimumContentsLength(16)
         self.status = QLabel(self)
+        self.status.setWordWrap(True)  # long notes wrap: the window fits a laptop
         self.import_button = QPushButton("Import survey…", self)
         self.chart = PerceptionChart(self)
         self.cats = RowsTableModel(_CAT_COLUMNS, self)

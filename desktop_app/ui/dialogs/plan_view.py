@@ -127,6 +127,7 @@ class PlanView(QDialog):
         self.renewal_table.horizontalHeader().setStretchLastSection(True)
         self.chart = PlanChart(self)
         self.status = QLabel(self)
+        self.status.setWordWrap(True)  # long notes wrap: the window fits a laptop
         self.set_target_button = QPushButton("Set target…", self)
         self.import_button = QPushButton("Import plan…", self)
         self.call_button = QPushButton("Set forecast call…", self)
