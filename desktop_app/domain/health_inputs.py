@@ -318,9 +318,18 @@ def contact_measures(
 
 
 def measures_at(
-    card: Scorecard, h: HistoryInputs, t: float, last_idx: IntArray | None = None
+    card: Scorecard,
+    h: HistoryInputs,
+    t: float,
+    last_idx: IntArray | None = None,
+    *,
+    evidence: bool = True,
 ) -> MeasureInputs:
-    """Raw measures and band signals at day ``t`` for the accounts live at ``t``."""
+    """Raw measures and band signals at day ``t`` for the accounts live at ``t``.
+
+    ``evidence=False`` skips what only the band reasons need (escalation keys, POC names):
+    monthly history and churn observations never word a reason.
+    """
     n = len(h)
     raw = usage_measures(h, t, last_idx)
     organic = raw.pop("organic") > 0
@@ -337,9 +346,13 @@ def measures_at(
     if t >= h.observed_day - CURRENT_WINDOW_DAYS:
         with np.errstate(invalid="ignore"):
             raw["days_to_renewal"] = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)
-    esc_key, esc_day = _escalation_evidence(h, t)
-    poc_name, poc_status = _poc_evidence(h, card.bands.unavailable_poc_statuses)
     live = live_at(h, t)
+    picked: dict[str, object] = {}
+    if evidence:
+        esc_key, esc_day = _escalation_evidence(h, t)
+        poc_name, poc_status = _poc_evidence(h, card.bands.unavailable_poc_statuses)
+        picked = {"esc_key": esc_key[live], "esc_day": esc_day[live],
+                  "poc_name": poc_name[live], "poc_status": poc_status[live]}  # fmt: skip
     return MeasureInputs(
         account_id=h.account_id[live],
         raw={k: v[live] for k, v in raw.items()},
@@ -348,10 +361,7 @@ def measures_at(
         poc_unavailable=unavailable[live],
         days_past_due=dpd[live],
         organic=organic[live],
-        esc_key=esc_key[live],
-        esc_day=esc_day[live],
-        poc_name=poc_name[live],
-        poc_status=poc_status[live],
         not_imported=h.not_imported(),
         day=t,
+        **picked,  # type: ignore[arg-type]
     )

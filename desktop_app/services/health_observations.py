@@ -96,7 +96,7 @@ def observe(
         frac = span[0] + (span[1] - span[0]) * k / max(len(ends), 1)
         check(progress, frac, "Reading the churn history…")
         t = float(day_number(end))
-        inputs = measures_at(card, h, t)
+        inputs = measures_at(card, h, t, evidence=False)
         if not len(inputs):
             continue
         cd = h.churn_day[np.searchsorted(h.account_id, inputs.account_id)]

@@ -146,7 +146,7 @@ def iter_monthly_results(
     last_idx = last_valid_index(h.mau)
     for m in months:
         t = _day(min(_month_end(m), as_of))
-        yield m, score_book(card, measures_at(card, h, t, last_idx))
+        yield m, score_book(card, measures_at(card, h, t, last_idx, evidence=False))
 
 
 def rescore(

@@ -125,3 +125,22 @@ def test_organic_decline_to_no_seats_keeps_the_raw_fall_without_a_warning():
     seats = [[100, 100, 100, 100, 0, 0, 0]]
     m = measures_at(CARD, history(mau, seats), d(2026, 7, 31))
     assert m.raw["mau_trend_3m"][0] == pytest.approx(-1.0)
+
+
+def test_measures_without_evidence_score_the_same():
+    from desktop_app.domain.health import score_book
+    from desktop_app.services.health_versions import default_scorecard
+
+    card = default_scorecard()
+    h = history([[100, 90, 80, 70, 60, 50, 40], [10] * 7], [[100] * 7, [100] * 7])
+    t = d(2026, 7, 31)
+    full, lean = measures_at(card, h, t), measures_at(card, h, t, evidence=False)
+    assert full.raw.keys() == lean.raw.keys()
+    for key in full.raw:
+        np.testing.assert_array_equal(full.raw[key], lean.raw[key])
+    assert lean.esc_key is None
+    assert lean.poc_name is None
+    assert full.poc_name is not None
+    a, b = score_book(card, full), score_book(card, lean)
+    np.testing.assert_array_equal(a.score, b.score)
+    np.testing.assert_array_equal(a.band_code, b.band_code)
