@@ -70,7 +70,7 @@ def _plain_column(values: np.ndarray, key: str) -> list[Any]:
     return [_plain(v) for v in values.tolist()]
 
 
-def export_rows(
+def export_table(
     path: str | Path,
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
