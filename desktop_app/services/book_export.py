@@ -70,7 +70,7 @@ def _plain_column(values: np.ndarray, key: str) -> list[Any]:
     return [_plain(v) for v in values.tolist()]
 
 
-def export_table(
+def export_report(
     path: str | Path,
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
