@@ -39,6 +39,7 @@ class Worker(QRunnable):
         self._args = args
         self._kwargs = kwargs
         self._cancel = False
+        self.write = False
 
     # Progress protocol -------------------------------------------------------------
     def report(self, fraction: float, message: str = "") -> None:
@@ -132,6 +133,7 @@ def run_task(
     and ``cancelled()`` run on the GUI thread. The worker is kept alive until it ends.
     """
     worker = Worker(fn, *args, pass_progress=progress, **kwargs)
+    worker.write = write
     if done is not None:
         worker.signals.finished.connect(done)
     if failed is not None:
@@ -145,30 +147,50 @@ def run_task(
     return start(worker, write=write)
 
 
+def writes_pending() -> bool:
+    """A write (an undo command's included) was queued and its result is not delivered yet."""
+    return any(w.write for w in _RUNNING)
+
+
 class ReportLoader:
     """One read at a time for a report view, through ``run_task``.
 
     ``load`` shows its message, reads on a worker and hands the result to ``done`` on the GUI
-    thread; a failure's message goes to ``show`` instead. ``busy()`` is what tests wait on.
+    thread; a failure's message goes to ``show`` instead. A load started while another runs
+    supersedes it: reads run in parallel on the reader pool and may finish out of order, so
+    only the latest one's result is shown. ``busy()`` is what tests wait on.
     """
 
     def __init__(self, show: Callable[[str], Any], done: Callable[[Any], Any]) -> None:
         self._show, self._on_done = show, done
+        self._latest = 0
         self._busy = False
 
     def load(self, message: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self._show(message)
         self._busy = True
-        run_task(fn, *args, done=self._done, failed=self._failed, **kwargs)
+        self._latest += 1
+        n = self._latest
+        run_task(
+            fn,
+            *args,
+            done=lambda result: self._done(n, result),
+            failed=lambda message: self._failed(n, message),
+            **kwargs,
+        )
 
     def busy(self) -> bool:
         return self._busy
 
-    def _done(self, result: Any) -> None:
+    def _done(self, n: int, result: Any) -> None:
+        if n != self._latest:  # superseded by a later load
+            return
         self._busy = False
         self._on_done(result)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, n: int, message: str) -> None:
+        if n != self._latest:
+            return
         self._busy = False
         self._show(message)
 

@@ -88,14 +88,21 @@ def test_overrides_list_dialog_clears_with_undo(qtbot, window: MainWindow) -> No
         window.acts.push_override(aid, values)
     window.acts.overrides.trigger()
     dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, OverridesListDialog))
+    assert dialog.summary.text() == "Reading the active overrides…"  # shown, list on a worker
+    assert not dialog.clear_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     assert dialog.model.rowCount() == 1
+    assert dialog.model.rows[0].account_id == aid
+    assert dialog.clear_button.isEnabled()
     dialog.table.selectRow(0)
     with qtbot.waitSignal(window.state.accountsChanged, timeout=5000):
         dialog.clear_selected()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     assert dialog.model.rowCount() == 0
     assert _band_cell(window, aid) == "Healthy/Stable"
     with qtbot.waitSignal(window.state.accountsChanged, timeout=5000):
         window.undo_stack.undo()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     assert dialog.model.rowCount() == 1
     assert _band_cell(window, aid) == "Escalation ✎"
     dialog.close()
