@@ -64,7 +64,7 @@ class Worker(QRunnable):
                 result = self._fn(*self._args, **self._kwargs)
         except Cancelled:
             self._emit(self.signals.cancelled)
-        except (UserError, StoreError, ValueError) as exc:
+        except (UserError, StoreError, ValueError, OSError) as exc:  # worded for the user
             self._emit(self.signals.failed, str(exc))
         except Exception as exc:  # surfaced to the user, never a silent thread death
             from desktop_app.services.team_server import is_refusal, refusal_for_call

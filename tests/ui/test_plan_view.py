@@ -95,6 +95,6 @@ def test_an_imported_plan_shows_in_the_rollups(qtbot, view, tmp_path):
     sheet.write_text(f"CSM,Quarter,Target\n{csm},2026Q4,250000\n")
     view.import_sheet(str(sheet))
     qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
-    assert view.status.text().startswith("2026Q4:"), view.status.text()
+    assert view.status.text().startswith("Imported 1 targets for 2026Q4. 2026Q4:")
     line = next(ln for ln in view.rollups.rows if ln.name == csm)
     assert line.figures.target == pytest.approx(250000)

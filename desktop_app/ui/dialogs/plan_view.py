@@ -121,6 +121,7 @@ class PlanView(QDialog):
         self.today = today or date.today()
         self.report: PlanReport | None = None
         self._importing = False
+        self._imported_note = ""  # the last import's result, kept in front of the status
         self._loader = ReportLoader(lambda text: self.status.setText(text), self._loaded)
         self.quarter = QComboBox(self)
         for q in quarter_choices(self.today):
@@ -187,8 +188,8 @@ class PlanView(QDialog):
         self.renewals.set_rows(rep.renewals)
         self.chart.set_rollups([p.csm for p in rep.csms], [p.figures for p in rep.csms])
         self.status.setText(
-            f"{rep.quarter}: {t.renewals} renewals, {money(t.arr_due)} due; team "
-            f"{_pct(t.pct_to_plan)} to plan so far, {_pct(t.projected_pct)} projected"
+            f"{self._imported_note}{rep.quarter}: {t.renewals} renewals, {money(t.arr_due)} due; "
+            f"team {_pct(t.pct_to_plan)} to plan so far, {_pct(t.projected_pct)} projected"
         )
 
     # ------------------------------------------------------------------ edits
@@ -272,7 +273,7 @@ class PlanView(QDialog):
     def _imported(self, result: PlanImport) -> None:
         self._importing = False
         self.import_button.setEnabled(True)
-        self.status.setText(f"Imported {result.rows} targets for {', '.join(result.quarters)}.")
+        self._imported_note = f"Imported {result.rows} targets for {', '.join(result.quarters)}. "
         self.reload()
 
     def _refused(self, message: str) -> None:  # one line naming file, sheet, row and column
