@@ -56,9 +56,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("dialogs/transition_wizard.py", "brief_data"): "dialog not yet moved (issue 13)",
     # Landed with the managers' work (one-on-ones, plans, perception) while this check was
     # written: to move onto tasks like the rest (their undo commands onto WriterCommand).
-    ("dialogs/pack_export.py", "owner_names"): "a short list for a dialog's combo",
-    ("oneonone_pdf.py", "build_pack"): "managers' PDF pack, not yet moved",
-    ("oneonone_pdf.py", "record_pack"): "managers' PDF pack, not yet moved",
     # Landed with the team-database work (postgres) while this check was written.
     ("dialogs/connect_dialog.py", "open_database"): "connecting to a server the user chose: "
     "the window can only switch to it once it is open (to move onto a task with progress)",
