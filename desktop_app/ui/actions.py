@@ -368,7 +368,7 @@ class Actions:
     def show_review(self) -> None:
         from desktop_app.ui.dialogs.review_dialog import ReviewDialog
 
-        dialog = ReviewDialog(self.w.store, self.w, undo_stack=self.w.undo_stack)
+        dialog = ReviewDialog(self.w.store, self.w, undo_stack=self.w.undo_stack, state=self.state)
         dialog.changed.connect(self.rescore_book)
         self._open(dialog, "review")
 

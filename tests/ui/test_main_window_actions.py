@@ -158,4 +158,8 @@ def test_review_dialog_opens_from_the_file_menu(qtbot, window: MainWindow) -> No
     window.acts.review.trigger()
     dialog = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "ReviewDialog")
     assert dialog.isVisible()
+    # The names for "Link to" come from the window's book, not from a second read of it.
+    assert not dialog._reading_accounts
+    assert dialog.account.completer().model().rowCount() == len(set(window.book.name))
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     dialog.close()
