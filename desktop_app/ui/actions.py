@@ -518,7 +518,11 @@ class Actions:
 
         ids = self.state.selection if account_ids is None else np.asarray(account_ids)
         wizard = TransitionWizard(
-            self.w.store, [int(i) for i in ids], self.w, undo_stack=self.w.undo_stack
+            self.w.store,
+            [int(i) for i in ids],
+            self.w,
+            undo_stack=self.w.undo_stack,
+            book=self.state.book,  # the window's book: not read a second time
         )
         wizard.ownersChanged.connect(lambda: self.accounts_changed(wizard.changed_accounts()))
         self._open(wizard, "transition")

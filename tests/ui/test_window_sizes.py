@@ -70,12 +70,14 @@ def test_a_dialog_reopens_at_the_users_size(
     remember_size(first, settings, "team")
     first.show()
     first.resize(610, 455)
+    qtbot.waitUntil(lambda: not first.loading(), timeout=10000)  # summaries, then an agenda
     first.close()
     second = TeamView(demo_store, today=today)
     qtbot.addWidget(second)
     assert second.size() != QSize(610, 455)
     remember_size(second, settings, "team")
     assert second.size() == QSize(610, 455)
+    qtbot.waitUntil(lambda: not second.loading(), timeout=10000)
 
 
 @pytest.mark.parametrize("name", ["worklist", "team"])

@@ -334,6 +334,7 @@ class TeamView(QDialog):
         self.intro = QLabel(_INTRO, self)
         self.intro.setWordWrap(True)
         self.agenda_title = QLabel(self)
+        self.agenda_title.setWordWrap(True)  # a long agenda line must not widen the window
         self.footnote = QLabel(_FOOTNOTE, self)
         self.footnote.setWordWrap(True)
         self.footnote.setStyleSheet(theme.muted_css() + " font-size: 11px;")
