@@ -528,12 +528,16 @@ class Actions:
         self._open(wizard, "transition")
 
     def resume_saved_transition(self) -> None:
+        """Read the saved transitions on a worker, then ask which one to resume."""
+        from desktop_app.services.transitions import list_transitions
+
+        self.w.run_task(list_transitions, self.w.store, done=self._pick_transition)
+
+    def _pick_transition(self, saved: list[Any]) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        from desktop_app.services.transitions import list_transitions
         from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
 
-        saved = list_transitions(self.w.store)
         if not saved:
             self.w.statusBar().showMessage(
                 "No saved transitions yet: select accounts and use Transition accounts…", 5000

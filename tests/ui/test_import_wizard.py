@@ -130,7 +130,8 @@ def test_unknown_file_is_mapped_saved_as_profile_and_imported(qtbot, store, tmp_
     assert page.isComplete()
     editor.profile_name.setText("Client list")
     editor.save_button.click()
-    assert "Saved as profile" in editor.status.text()
+    assert editor.status.text() == "Saving profile “Client list”…"  # on the writer
+    qtbot.waitUntil(lambda: "Saved as profile" in editor.status.text(), timeout=10000)
     assert count(store, "import_profiles") == 1
     with qtbot.waitSignal(wizard.imported, timeout=10000):
         wizard.next()

@@ -163,3 +163,33 @@ def test_review_dialog_opens_from_the_file_menu(qtbot, window: MainWindow) -> No
     assert dialog.account.completer().model().rowCount() == len(set(window.book.name))
     qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     dialog.close()
+
+
+def test_resume_reads_the_saved_transitions_on_a_worker(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_app.services.transitions import create_transition
+    from tests.transition_helpers import RECEIVER, movable_accounts, settle
+
+    tid = create_transition(window.store, movable_accounts(window.store, 2), RECEIVER, "Lee")
+    asked: list[list[str]] = []
+
+    def pick(_parent, _title, _label, labels, *_a):  # type: ignore[no-untyped-def]
+        asked.append(list(labels))
+        return labels[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    window.acts.resume_transition.trigger()
+    assert asked == []  # the list is read on a worker first: nothing asked yet
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    assert asked[0][0].startswith(f"#{tid} ")
+    wizard = next(
+        w for w in QApplication.topLevelWidgets()
+        if type(w).__name__ == "TransitionWizard" and w.isVisible()
+    )  # fmt: skip
+    settle(qtbot, wizard)
+    assert wizard.transition_id == tid
+    assert wizard.items_page.items_model.rowCount() == 2
+    wizard.reject()

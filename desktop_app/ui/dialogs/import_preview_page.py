@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.importing import (
     KIND_LABELS,
     ImportPreview,
@@ -42,7 +41,7 @@ from desktop_app.services.importing import (
 from desktop_app.services.importing_tools import export_problems, kinds, mapped_preview
 from desktop_app.ui import theme
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import Worker, run_task, start
 
 
 class _Read(NamedTuple):
@@ -317,12 +316,12 @@ class PreviewPage(QWizardPage):
         if not path:
             return
         columns = self.previews[path].columns if path in self.previews else []
-        try:
-            save_profile(self.store, name, kind, columns, mapping)
-        except UserError as exc:
-            QMessageBox.warning(self, "Save profile", str(exc))
-            return
-        self.mapping.status.setText(f"Saved as profile “{name}”.")
+        self.mapping.status.setText(f"Saving profile “{name}”…")
+        run_task(
+            save_profile, self.store, name, kind, columns, mapping, write=True,
+            done=lambda _r: self.mapping.status.setText(f"Saved as profile “{name}”."),
+            failed=lambda message: self.mapping.status.setText(f"Not saved: {message}"),
+        )  # fmt: skip
 
     def _export(self) -> None:
         target, _ = QFileDialog.getSaveFileName(self, "Export problems", "problems.csv",
