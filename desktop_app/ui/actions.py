@@ -292,17 +292,22 @@ class Actions:
             self.open_path(path)
 
     def open_path(self, path: str) -> bool:
-        from desktop_app.services.database import StoreError, open_database
+        """Open (or create and migrate) ``path`` on a worker, then switch the window to it.
 
-        try:
-            store = open_database(path)
-        except StoreError as exc:
-            self.w.show_error(str(exc))
-            return False
+        True once the open has started; a refusal (not a database, a newer schema) is shown
+        in a message box when the worker reports it.
+        """
+        from desktop_app.services.database import open_database
+
+        self.w.statusBar().showMessage(f"Opening {path}…")
+        self.w.run_task(open_database, path, done=self._opened)
+        return True
+
+    def _opened(self, store: Any) -> None:
+        self.w.statusBar().clearMessage()
         self.w.settings.add_recent_database(store.location)
         self.w.settings.set("last_database", store.location)
         self.w.switch_store(store)
-        return True
 
     def connect_team(self) -> None:
         from desktop_app.ui.dialogs.connect_dialog import connect_to_team

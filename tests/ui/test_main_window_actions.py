@@ -193,3 +193,14 @@ def test_resume_reads_the_saved_transitions_on_a_worker(
     assert wizard.transition_id == tid
     assert wizard.items_page.items_model.rowCount() == 2
     wizard.reject()
+
+
+def test_a_database_is_opened_on_a_worker(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "fresh.db"  # created and migrated by the worker
+    with qtbot.waitSignal(window.bookLoaded, timeout=20000):
+        assert window.acts.open_path(str(target))
+        assert window.statusBar().currentMessage() == f"Opening {target}…"
+        assert window.store.location != str(target)  # not switched until it is open
+    assert window.store.location == str(target)
+    assert len(window.state.book) == 0
+    assert window.settings.get("last_database") == str(target)

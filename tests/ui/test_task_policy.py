@@ -20,8 +20,6 @@ UI = Path(desktop_app.__file__).parent / "ui"
 
 #: (module under ui/, service function) -> why it is still called on the GUI thread.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("actions.py", "open_database"): "opening a file the user chose: migrations must finish "
-    "before the window can switch to it; one small file check",
     ("undo/transition.py", "set_checklist_item"): "transition commands are still "
     "synchronous: SetScenarioCommand marks itself obsolete when the service refuses, which "
     "QUndoStack only honours during push",
