@@ -95,6 +95,7 @@ class PreviewPage(QWizardPage):
         self.problems_view = QListView(self)
         self.problems_view.setModel(self.problems_model)
         self.export_button = QPushButton("Export problems…", self)
+        self.export_status = QLabel(self)
         self.mapping = MappingEditor(self)
         self.read_bar = QProgressBar(self)
         self.read_bar.setRange(0, 1000)
@@ -123,7 +124,10 @@ class PreviewPage(QWizardPage):
             QLabel("Skipped rows and problems (rows with problems are not imported):", self)
         )
         layout.addWidget(self.problems_view, 1)
-        layout.addWidget(self.export_button)
+        export_row = QHBoxLayout()
+        export_row.addWidget(self.export_button)
+        export_row.addWidget(self.export_status, 1)
+        layout.addLayout(export_row)
         layout.addWidget(self.mapping)
         layout.addWidget(self.blocked_label)
         self.file_combo.currentIndexChanged.connect(self._show_current)
@@ -327,10 +331,22 @@ class PreviewPage(QWizardPage):
         target, _ = QFileDialog.getSaveFileName(self, "Export problems", "problems.csv",
                                                 "CSV (*.csv)")  # fmt: skip
         if target:
-            try:
-                export_problems(list(self.previews.values()), target)
-            except OSError as exc:
-                QMessageBox.warning(self, "Export problems", str(exc))
+            self.export_problems_to(target)
+
+    def export_problems_to(self, target: str) -> None:
+        """Write the problems of every file read to ``target`` (CSV) on a worker."""
+        self.export_button.setEnabled(False)
+        self.export_status.setText("Exporting the problems…")
+
+        def finish(text: str) -> None:
+            self.export_button.setEnabled(True)
+            self.export_status.setText(text)
+
+        run_task(
+            export_problems, list(self.previews.values()), target,
+            done=lambda n: finish(f"Wrote {n} problem(s) to {Path(target).name}."),
+            failed=lambda message: finish(f"Not exported: {message}"),
+        )  # fmt: skip
 
     def importable(self) -> list[ImportPreview]:
         return [p for p in self.previews.values() if p.kind in kinds() and p.records]
