@@ -152,6 +152,15 @@ def writes_pending() -> bool:
     return any(w.write for w in _RUNNING)
 
 
+def _to_view(fn: Callable[..., Any], *args: Any) -> None:
+    """Hand a result to a view, unless the view was closed (and deleted) meanwhile."""
+    try:
+        fn(*args)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+
+
 class ReportLoader:
     """One read at a time for a report view, through ``run_task``.
 
@@ -186,13 +195,13 @@ class ReportLoader:
         if n != self._latest:  # superseded by a later load
             return
         self._busy = False
-        self._on_done(result)
+        _to_view(self._on_done, result)
 
     def _failed(self, n: int, message: str) -> None:
         if n != self._latest:
             return
         self._busy = False
-        self._show(message)
+        _to_view(self._show, message)
 
 
 def active_threads() -> int:
