@@ -112,7 +112,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:
-    from desktop_app.services.portfolio import account_records
+    from desktop_app.services.book_records import account_records
 
     with opened_store(args.db) as store:
         records = account_records(store, owner=args.owner)

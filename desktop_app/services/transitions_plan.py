@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from desktop_app.domain.arrays import FloatArray
+from desktop_app.domain.book import BookColumns
 from desktop_app.domain.ids import to_18
 from desktop_app.domain.transition import (
     CHECKLIST_QUESTIONS,
@@ -29,7 +30,7 @@ from desktop_app.io.exporters.rows import (
 )
 from desktop_app.io.exporters.xlsx_writer import MISSING_RGB
 from desktop_app.services.errors import UserError
-from desktop_app.services.portfolio import BookColumns, load_book
+from desktop_app.services.portfolio import load_book
 from desktop_app.services.transitions import load_transition_in, resolve_assignments
 from desktop_app.services.transitions_facts import (
     AccountBasics,
