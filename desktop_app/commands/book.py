@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -107,6 +106,8 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
+        from dataclasses import fields  # not at module level: `--help` needs no dataclasses
+
         names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
     return names
 
