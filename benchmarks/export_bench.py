@@ -29,7 +29,7 @@ def main() -> None:
     from desktop_app.services.demo import generate_demo
     from desktop_app.services.portfolio import load_book
     from desktop_app.services.transitions import create_transition
-    from desktop_app.services.transitions_plan import export_rows, export_transition
+    from desktop_app.services.transitions_export import export_rows, export_transition
 
     today = date(2026, 11, 24)
     CACHE.mkdir(exist_ok=True)

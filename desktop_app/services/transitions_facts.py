@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.transition import (
@@ -153,7 +153,9 @@ def load_facts(
 ) -> dict[int, AccountFacts]:
     """``AccountFacts`` for every known id in ``ids``.
 
-    ``full=False`` skips notes and usage (what the scenario rules do not need).
+    ``full=False`` reads what the scenario rules need (``plan_for``) and no more: no notes,
+    no usage, and of the tickets only open ones and escalations (closed ordinary tickets
+    are most of a book's tickets: 71% on the demo).
     """
     basics = load_basics(session, ids) if basics is None else basics
     known = [i for i in ids if i in basics]
@@ -161,7 +163,7 @@ def load_facts(
     contacts: dict[int, list[ContactFact]] = defaultdict(list)
     for row in _rows(session, _contacts_stmt, known):
         contacts[row[0]].append(ContactFact(*row[1:]))
-    cases = _load_cases(session, known)
+    cases = _load_cases(session, known, every=full)
     opps = _load_opps(session, known)
     notes = _load_notes(session, known) if full else {}
     usage = _load_usage(session, known) if full else {}
@@ -189,8 +191,10 @@ def load_facts(
     return out
 
 
-def _load_cases(session: Session, ids: list[int]) -> dict[int, list[CaseFact]]:
+def _load_cases(session: Session, ids: list[int], every: bool = True) -> dict[int, list[CaseFact]]:
+    """Each account's tickets, newest first (``every=False``: open ones and escalations)."""
     out: dict[int, list[CaseFact]] = defaultdict(list)
+    wanted = true() if every else or_(Ticket.is_open.is_(True), Ticket.is_escalation.is_(True))
     rows = _rows(
         session,
         lambda part: (
@@ -205,7 +209,7 @@ def _load_cases(session: Session, ids: list[int]) -> dict[int, list[CaseFact]]:
                 Ticket.is_escalation,
                 Ticket.opened_at,
             )
-            .where(Ticket.account_id.in_(part))
+            .where(Ticket.account_id.in_(part), wanted)
             .order_by(Ticket.opened_at.desc())
         ),
         ids,
