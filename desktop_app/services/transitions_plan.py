@@ -1,4 +1,5 @@
-"""Planning a transition: workload per receiver, warnings, spreading, and the export."""
+"""Planning a transition: workload per receiver, warnings and spreading (the SOP export is
+``transitions_export``)."""
 
 from __future__ import annotations
 
