@@ -56,7 +56,7 @@ def measure(n: int, runs: int, folder: Path) -> list[bench.Figure]:
 
     def out(suffix: str) -> Path:
         k[0] += 1
-        return folder / f"out{k[0]}.{suffix}"
+        return folder / f"out{n}_{k[0]}.{suffix}"
 
     def export(fmt: str) -> None:
         export_transition(store, tid, out(fmt), fmt=fmt, today=TODAY)
