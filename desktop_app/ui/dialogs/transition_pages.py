@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop_app.domain.book import BookColumns
 from desktop_app.services.database import Store
-from desktop_app.services.portfolio import BookColumns
 from desktop_app.services.transitions_plan import (
     ReceiverLoad,
     spread_by_arr,

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from desktop_app.domain.book import BookColumns
 from desktop_app.services.database import Store
-from desktop_app.services.portfolio import BookColumns, load_book
+from desktop_app.services.portfolio import load_book
 from desktop_app.services.transitions import (
     TransitionView,
     confirm_transition,
@@ -36,7 +37,7 @@ from desktop_app.services.transitions import (
     undo_execute,
 )
 from desktop_app.services.transitions_brief import brief_data
-from desktop_app.services.transitions_plan import (
+from desktop_app.services.transitions_export import (
     ExportResult,
     export_rows,
     export_transition,
