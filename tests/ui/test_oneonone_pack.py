@@ -131,16 +131,17 @@ def test_the_dialog_is_usable_before_the_csms_are_read(qtbot, demo_store, today,
     dlg.show()
     assert dlg.busy()  # the CSMs are read on a worker
     assert [dlg.owner.itemText(i) for i in range(dlg.owner.count())] == [OWNER]
-    assert dlg.buttons.isEnabled()  # the CSM given is there at once: Save works already
+    assert dlg.save_button.isEnabled()  # the CSM given is there at once: Save works already
     qtbot.waitUntil(lambda: not dlg.busy(), timeout=15000)
     names = [dlg.owner.itemText(i) for i in range(dlg.owner.count())]
     assert names == owner_names(demo_store)
     assert dlg.owner.currentText() == OWNER
     plain = PackExportDialog(demo_store, today=today)
     qtbot.addWidget(plain)
-    assert not plain.buttons.isEnabled()  # nothing to export before the CSMs are known
+    assert not plain.save_button.isEnabled()  # nothing to export before the CSMs are known
+    assert plain.buttons.button(plain.buttons.StandardButton.Close).isEnabled()
     qtbot.waitUntil(lambda: not plain.busy(), timeout=15000)
-    assert plain.buttons.isEnabled()
+    assert plain.save_button.isEnabled()
     assert plain.owner.currentText() == names[0]
 
 

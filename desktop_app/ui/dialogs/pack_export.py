@@ -79,7 +79,9 @@ class PackExportDialog(QDialog):
         self._exporting = False
         self._reading_owners = True
         self.written: Path | None = None
-        self.buttons.setEnabled(bool(owner))
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(bool(owner))  # Close works meanwhile
+        self.owner.setPlaceholderText("Reading the CSMs…")
         run_task(owner_names, store, done=self._owners_read, failed=self._owners_failed)
 
     def busy(self) -> bool:
@@ -93,7 +95,9 @@ class PackExportDialog(QDialog):
         self.owner.addItems(names)
         if chosen:
             self.owner.setCurrentText(chosen)
-        self.buttons.setEnabled(not self._exporting and self.owner.count() > 0)
+        elif names:
+            self.owner.setCurrentIndex(0)
+        self.save_button.setEnabled(self.owner.count() > 0)
         if not names:
             self.status.setText("No CSM owns an account yet.")
 
@@ -133,6 +137,7 @@ class PackExportDialog(QDialog):
     def _failed(self, message: str) -> None:
         self._exporting = False
         self.buttons.setEnabled(True)
+        self.save_button.setEnabled(self.owner.count() > 0)
         self.status.setText(f"Not exported: {message}")
 
     def _written(self, target: Path, pack: OneOnOnePackData, pages: int) -> None:
