@@ -47,7 +47,7 @@ from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.undo.worklist import SnoozeCommand
 from desktop_app.ui.widgets.tables import read_only_table
-from desktop_app.ui.workers import Worker, run_task, start, writes_pending
+from desktop_app.ui.workers import Worker, run_task, writes_pending
 
 ALL_OWNERS = "All owners"
 RERANK_DELAY_MS = 150  # a ranking takes ~0.4 s at 9k rows: one per burst of spin-box steps
@@ -146,6 +146,7 @@ class WorklistView(QDialog):
         self._store, self._today, self._undo = store, today or date.today(), undo_stack
         self._wl: Worklist | None = None
         self._loader: Worker | None = None
+        self._reads = 0
         self.window_combo = QComboBox(self)
         for d in WINDOW_CHOICES:
             self.window_combo.addItem(f"Next {d} days", d)
@@ -243,18 +244,15 @@ class WorklistView(QDialog):
         (weights change often and the rows are already loaded).
         """
         self.summary.setText("Reading renewals…")
-        worker = Worker(
-            load_worklist,
-            self._store,
-            within_days=self.within_days(),
-            owner=self.owner(),
-            today=self._today,
-            pass_progress=False,
-        )
-        worker.signals.finished.connect(self._worklist_loaded)
-        worker.signals.failed.connect(self._worklist_failed)
-        self._loader = worker
-        start(worker)
+        # Reads run in parallel and may end out of order: only the latest one is shown.
+        self._reads += 1
+        n = self._reads
+        self._loader = run_task(
+            load_worklist, self._store,
+            within_days=self.within_days(), owner=self.owner(), today=self._today,
+            done=lambda wl: self._worklist_loaded(wl) if n == self._reads else None,
+            failed=lambda m: self._worklist_failed(m) if n == self._reads else None,
+        )  # fmt: skip
 
     def loading(self) -> bool:
         """True while the worklist or the owners are read, a snooze written or a file saved."""
