@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.io.model import (
@@ -57,12 +57,18 @@ from desktop_app.services.importing_facts import (
 )
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
-from desktop_app.services.importing_store import BatchWriter, table_of
 from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
 from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store, one_line
-from desktop_app.store.schema import ImportBatch, ImportProfile
+from desktop_app.store.import_writer import (
+    BatchWriter,
+    close_batch,
+    find_batch,
+    open_batch,
+    put_mapping,
+    saved_mappings,
+)
 
 __all__ = [
     "BatchInfo",
@@ -133,11 +139,8 @@ STORERS: dict[str, Storer] = {
 
 def saved_profiles(store: Store) -> list[SavedProfile]:
     """The column mappings the user confirmed, for the readers to re-apply."""
-    prof = table_of(ImportProfile)
     with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(prof.c.name, prof.c.source_kind, prof.c.header_signature, prof.c.mapping_json)
-        ).all()
+        rows = saved_mappings(conn)
     return [SavedProfile(n, k, sig, json.loads(m)) for n, k, sig, m in rows]
 
 
@@ -196,7 +199,6 @@ def save_profile(
         raise UserError("A profile needs a name.")
     if kind not in STORERS:
         raise UserError(f"Unknown kind of data: {kind!r}.")
-    prof = table_of(ImportProfile)
     values = {
         "source_kind": kind,
         "header_signature": str(header_signature(list(columns))),
@@ -204,21 +206,7 @@ def save_profile(
         "created_at": datetime.now().replace(microsecond=0),
     }
     with store.engine.begin() as conn:
-        hit = conn.execute(select(prof.c.id).where(prof.c.name == name)).scalar()
-        if hit is None:
-            conn.execute(insert(prof).values(name=name, **values))
-        else:
-            conn.execute(update(prof).where(prof.c.id == hit).values(**values))
-
-
-def _already_imported(conn: Connection, sha: str, sheet: str | None, any_sheet: bool) -> Any:
-    b = table_of(ImportBatch)
-    q = select(b.c.imported_at, b.c.rows_total).where(
-        b.c.sha256 == sha, b.c.rolled_back_at.is_(None)
-    )
-    if not any_sheet:
-        q = q.where(b.c.sheet.is_(None) if sheet is None else b.c.sheet == sheet)
-    return conn.execute(q.order_by(b.c.id.desc()).limit(1)).first()
+        put_mapping(conn, name, values)
 
 
 def _refusal(preview_like: dict[str, Any], hit: Any) -> ImportSummary:
@@ -318,7 +306,7 @@ def _import_in(
     sha = preview.sha256 or _safe_sha(preview.file)
     base = {"file": preview.file, "profile": preview.profile, "kind": preview.kind,
             "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
-    hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
+    hit = find_batch(conn, sha, preview.sheet, False) if sha else None
     if hit is not None:
         return _refusal(base, hit)
     try:
@@ -354,21 +342,9 @@ def _store(
     base: dict[str, Any],
 ) -> ImportSummary:
     now = datetime.now().replace(microsecond=0)
-    b = table_of(ImportBatch)
-    batch_id = int(
-        conn.execute(
-            insert(b)
-            .values(
-                file_name=Path(preview.file).name,
-                sha256=sha or None,
-                source_profile=preview.profile[:80],
-                sheet=preview.sheet,
-                imported_at=now,
-                as_of=today,
-            )
-            .returning(b.c.id)
-        ).scalar_one()
-    )
+    batch_id = open_batch(conn, file_name=Path(preview.file).name, sha256=sha or None,
+                          source_profile=preview.profile[:80], sheet=preview.sheet,
+                          imported_at=now, as_of=today)  # fmt: skip
     kind = preview.kind
     index = AccountIndex.load(conn, contacts=kind == "nps",
                               codes=kind in ("subscriptions", "billing"))  # fmt: skip
@@ -385,11 +361,9 @@ def _store(
     c = ctx.counts
     skipped = c.skipped + preview.rows_skipped + _error_rows(preview)
     total = len(preview.records) + preview.rows_skipped + _error_rows(preview)
-    conn.execute(
-        update(b).where(b.c.id == batch_id).values(
-            rows_total=total, rows_new=c.new, rows_updated=c.updated, rows_unchanged=c.unchanged,
-            rows_unmatched=c.unmatched + c.review, rows_skipped=skipped)
-    )  # fmt: skip
+    close_batch(conn, batch_id, rows_total=total, rows_new=c.new, rows_updated=c.updated,
+                rows_unchanged=c.unchanged, rows_unmatched=c.unmatched + c.review,
+                rows_skipped=skipped)  # fmt: skip
     messages = [str(p) for p in preview.problems] + ctx.problems
     return ImportSummary(
         batch_id=batch_id, new=c.new, updated=c.updated, unchanged=c.unchanged,
@@ -460,8 +434,8 @@ def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
     sha = file_sha256(path)
     with store.engine.connect() as conn:
         if sheet is not None:
-            return _already_imported(conn, sha, sheet, False)
-        hit = _already_imported(conn, sha, None, True)
+            return find_batch(conn, sha, sheet, False)
+        hit = find_batch(conn, sha, None, True)
     if hit is None:
         return None
     try:

@@ -10,12 +10,11 @@ from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
-
 from desktop_app.io.model import columns_of
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import norm_code, norm_name
-from desktop_app.services.importing_store import coerce_column, fetch_rows, table_of
+from desktop_app.store.bulk import table_of
+from desktop_app.store.import_writer import coerce_column, csm_ids, fetch_rows
 from desktop_app.store.schema import Account, Csm
 
 ACCOUNT_FIELDS = (
@@ -125,7 +124,7 @@ def _upsert(
                 row[life] = row[life] or "active"
             yield (*row, *extra)
 
-    writer.insert_tuples(acc, names, tuples(), ctx.progress.cancelled)
+    writer.insert_tuples(acc, names, tuples(), ctx.progress)
     ctx.counts.new += len(new)
 
 
@@ -162,7 +161,7 @@ def _owner_ids(ctx: StoreContext, data: dict[str, list[Any]], n: int) -> dict[st
     """CSM id per normalised owner name, creating the CSMs this file introduces."""
     csm = table_of(Csm)
     conn = ctx.writer.conn
-    known = {norm_name(n): i for i, n in conn.execute(select(csm.c.id, csm.c.full_name))}
+    known = {norm_name(n): i for i, n in csm_ids(conn)}
     blank = [None] * n
     emails, leads = data.get("owner_email", blank), data.get("team_lead", blank)
     wanted: dict[str, dict[str, Any]] = {}
@@ -182,5 +181,5 @@ def _owner_ids(ctx: StoreContext, data: dict[str, list[Any]], n: int) -> dict[st
             }
     if wanted:
         ctx.writer.insert_rows(csm, list(wanted.values()))
-        known = {norm_name(n): i for i, n in conn.execute(select(csm.c.id, csm.c.full_name))}
+        known = {norm_name(n): i for i, n in csm_ids(conn)}
     return known

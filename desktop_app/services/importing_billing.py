@@ -12,7 +12,8 @@ from sqlalchemy import select
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_facts import Records, Rows, pick, write_linked
 from desktop_app.services.importing_link import LinkMatch, norm_code
-from desktop_app.services.importing_store import CHUNK, fetch_rows, table_of
+from desktop_app.store.bulk import table_of
+from desktop_app.store.import_writer import CHUNK, fetch_rows
 from desktop_app.store.schema import Account, BillingState, Opportunity, Subscription, UsageMonth
 
 SUB_FIELDS = (

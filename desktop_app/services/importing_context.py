@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert
-
 from desktop_app.services.importing_link import AccountIndex, Linker, LinkMatch
-from desktop_app.services.importing_store import BatchWriter, UpsertResult, encode_row, table_of
 from desktop_app.services.progress import Cancelled, NullProgress, Progress
-from desktop_app.store.schema import ReviewItem
+from desktop_app.store.import_writer import (
+    BatchWriter,
+    UpsertResult,
+    encode_row,
+    insert_review_items,
+)
 
 MAX_EXAMPLES = 10
 #: At most this many review items (distinct unmatched keys) per import. Rows of further
@@ -109,8 +111,7 @@ class StoreContext:
                           "row_number": group[0][0], "key_value": key or None,
                           "candidate_account_id": candidate,
                           "payload_json": encode_group(group), "resolved": False})  # fmt: skip
-        if items:
-            self.writer.conn.execute(insert(table_of(ReviewItem)), items)
+        insert_review_items(self.writer, items)
         if self._not_kept:
             rows = sum(self._not_kept.values())
             self.problem(

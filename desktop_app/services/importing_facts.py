@@ -14,7 +14,8 @@ from sqlalchemy import Table
 
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import LinkMatch, norm_code, norm_name
-from desktop_app.services.importing_store import coerce, fetch_rows, table_of, upsert
+from desktop_app.store.bulk import table_of
+from desktop_app.store.import_writer import coerce, fetch_rows, upsert
 from desktop_app.store.schema import Contact, NpsResponse, Opportunity, Ticket
 
 Records = Sequence[dict[str, Any]]

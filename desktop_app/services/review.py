@@ -20,8 +20,9 @@ from sqlalchemy import Connection, Date, DateTime, Table, select, update
 
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing_link import AccountIndex, Linker, LinkMatch
-from desktop_app.services.importing_store import BatchWriter, table_of
+from desktop_app.store.bulk import table_of
 from desktop_app.store.engine import Store
+from desktop_app.store.import_writer import BatchWriter
 from desktop_app.store.schema import (
     Account,
     BillingState,

@@ -31,7 +31,7 @@ def _sql(conn: Connection, table: Table, names: Sequence[str]) -> str:
     return f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks})"
 
 
-def _processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tuple[int, Any]]:
+def processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tuple[int, Any]]:
     dialect = conn.dialect
     out = []
     for k, name in enumerate(names):
@@ -44,7 +44,7 @@ def _processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tu
     return out
 
 
-def _processed(chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]) -> list[Any]:
+def processed(chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]) -> list[Any]:
     """Apply the bind processors column by column, once per distinct value."""
     if not procs:
         return chunk
@@ -70,17 +70,17 @@ def insert_tuples(
             conn.execute(insert(table), dicts)
         return len(dicts)
     sql = _sql(conn, table, names)
-    procs = _processors(conn, table, names)
+    procs = processors(conn, table, names)
     total = 0
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            conn.exec_driver_sql(sql, _processed(chunk, procs))
+            conn.exec_driver_sql(sql, processed(chunk, procs))
             total += len(chunk)
             chunk = []
     if chunk:
-        conn.exec_driver_sql(sql, _processed(chunk, procs))
+        conn.exec_driver_sql(sql, processed(chunk, procs))
         total += len(chunk)
     return total
 
