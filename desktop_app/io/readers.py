@@ -49,6 +49,7 @@ class Source:
     merged: Merged = field(default_factory=list)
     decimal_comma: bool = False
     notes: list[str] = field(default_factory=list)
+    sha256: str = ""  # the file's hash, set once by the pipeline that opened it
 
 
 def _name(path: str | Path) -> str:

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from desktop_app.io.model import (
     ImportFileError,
     ImportPreview,
+    ImportTable,
     SavedProfile,
     check_input_file,
     file_sha256,
@@ -124,7 +125,7 @@ class ImportSummary:
         return {k: getattr(self, k) for k in keys}
 
 
-Storer = Callable[[StoreContext, Sequence[dict[str, Any]], Sequence[int]], Any]
+Storer = Callable[[StoreContext, ImportTable], Any]
 STORERS: dict[str, Storer] = {
     "accounts": store_accounts,
     "contacts": store_contacts,
@@ -151,8 +152,11 @@ def preview_file(
     sheet: str | None = None,
     profile: str | None = None,
     progress: Progress | None = None,
+    sha256: str = "",
 ) -> ImportPreview:
     """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file.
+
+    ``sha256``: the file's hash when the caller computed it (so it is hashed once).
 
     ``progress`` gets fractions while the file is read (every chunk of rows, every column);
     raises ``Cancelled`` when it asks to stop.
@@ -161,7 +165,7 @@ def preview_file(
     try:
         preview: ImportPreview = build_preview(
             str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
-            progress=progress,
+            progress=progress, sha256=sha256,
         )  # fmt: skip
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
@@ -351,7 +355,7 @@ def _store(
     ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, _where(preview),
                        progress=progress)  # fmt: skip
     check(progress, 0.1, f"Linking and writing {len(preview.records):,} {kind} rows…")
-    touched = STORERS[kind](ctx, preview.records, preview.row_numbers)
+    touched = STORERS[kind](ctx, preview.table)
     check(progress, 0.8, "Updating derived account fields…")
     if kind == "subscriptions":
         recompute_from_subscriptions(ctx, touched)
@@ -404,13 +408,14 @@ def import_files(
             check_input_file(path)
         except ImportFileError as exc:
             raise UserError(str(exc)) from None
-        hit = _repeat_of(store, path, sheet)
+        sha = file_sha256(path)
+        hit = _repeat_of(store, path, sha, sheet)
         if hit is not None:
             base = {"file": str(path), "profile": "", "kind": "", "sheet": sheet,
                     "dry_run": dry_run}  # fmt: skip
             done.append(_refusal(base, hit))
             continue
-        preview = preview_file(store, path, sheet=sheet, profile=profile)
+        preview = preview_file(store, path, sheet=sheet, profile=profile, sha256=sha)
         _validate(preview)
         previews.append(preview)
     if previews:
@@ -429,9 +434,8 @@ def _validate(preview: ImportPreview) -> None:
         raise UserError(f"{_where(preview)}: no rows to import{detail}")
 
 
-def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
-    """The earlier batch of exactly this file (and sheet), if it is still in force."""
-    sha = file_sha256(path)
+def _repeat_of(store: Store, path: str | Path, sha: str, sheet: str | None) -> Any:
+    """The earlier batch of exactly this file (hash ``sha``, and sheet), if still in force."""
     with store.engine.connect() as conn:
         if sheet is not None:
             return find_batch(conn, sha, sheet, False)

@@ -43,6 +43,7 @@ from desktop_app.store.schema import (
     ImportBatch,
     ImportProfile,
     ReviewItem,
+    Subscription,
 )
 
 TUPLE_CHUNK = 5_000  # rows per executemany of insert_tuples (a cancel check between chunks)
@@ -360,3 +361,10 @@ def put_mapping(conn: Connection, name: str, values: dict[str, Any]) -> None:
         conn.execute(insert(prof).values(name=name, **values))
     else:
         conn.execute(update(prof).where(prof.c.id == hit).values(**values))
+
+
+def accounts_with_subscriptions(conn: Connection) -> set[int]:
+    """Ids of the accounts any subscription is linked to (their MRR is the subscriptions')."""
+    sub = table_of(Subscription)
+    q = select(sub.c.account_id).where(sub.c.account_id.is_not(None)).distinct()
+    return {int(a) for (a,) in conn.execute(q)}

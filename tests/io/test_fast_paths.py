@@ -6,7 +6,7 @@ from functools import partial
 
 from desktop_app.domain.ids import to_18
 from desktop_app.io import normalize as nz
-from desktop_app.io.model import ImportPreview, Records
+from desktop_app.io.model import ImportPreview, ImportTable
 
 TEXTS = ["Acme", "  Acme  ", "A  B", "a\tb", 12.0, 3.5, True, "x\ny", "Zoë"]
 IDS = ["001A000000000AB", "001a000000000ab", "001A000000000ABIAA", "001A000000000abIAA",
@@ -40,14 +40,14 @@ def test_numbers_equal_per_cell_parsers() -> None:
 
 
 def test_records_view_builds_rows_on_demand() -> None:
-    view = Records({"a": [1, 2, 3], "b": ["x", None, "z"]}, 3)
+    view = ImportTable({"a": [1, 2, 3], "b": ["x", None, "z"]}, [2, 3, 4])
     assert len(view) == 3
     assert view[1] == {"a": 2, "b": None}
     assert view[-1] == {"a": 3, "b": "z"}
     assert view[:2] == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
     assert view == [{"a": 1, "b": "x"}, {"a": 2, "b": None}, {"a": 3, "b": "z"}]
     assert view != []
-    assert Records({}, 0) == []
+    assert ImportTable({}, []) == []
 
 
 def test_preview_lists_its_source_columns(tmp_path: object) -> None:
