@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
-from desktop_app.io.model import ImportTable
+from desktop_app.io.model import ImportTable, take
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import norm_code, norm_name
 from desktop_app.store.bulk import table_of
@@ -130,19 +130,14 @@ def _upsert(
         updates.append({**diff, "id": aid, "batch_id": writer.batch_id})
     writer.update_rows(acc, updates)
     ctx.counts.updated += len(updates)
-    life = cols.index("lifecycle") if "lifecycle" in cols else -1
-    names = [*cols, *(["lifecycle"] if life < 0 else []), "created_at", "batch_id"]
-    extra = ((writer.now, writer.batch_id) if life >= 0
-             else ("active", writer.now, writer.batch_id))  # fmt: skip
-
-    def tuples() -> Any:
-        for i in new:
-            row = [v[i] for v in values]
-            if life >= 0:
-                row[life] = row[life] or "active"
-            yield (*row, *extra)
-
-    writer.insert_tuples(acc, names, tuples(), ctx.progress)
+    if new:
+        rows = new if len(new) < len(next(iter(values), [])) else None  # None: all, in order
+        columns: dict[str, Any] = {c: v if rows is None else take(v, rows)
+                                   for c, v in zip(cols, values, strict=True)}  # fmt: skip
+        life = columns.get("lifecycle")
+        columns["lifecycle"] = "active" if life is None else [x or "active" for x in life]
+        columns |= {"created_at": writer.now, "batch_id": writer.batch_id}
+        writer.insert_columns(acc, columns, ctx.progress)
     ctx.counts.new += len(new)
 
 

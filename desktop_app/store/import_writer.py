@@ -11,7 +11,6 @@ rolls back.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from sqlalchemy import (
 )
 
 from desktop_app.domain.progress import Cancelled, NullProgress, Progress
-from desktop_app.store.bulk import processed, processors, table_of
+from desktop_app.store.bulk import processors, table_of
 from desktop_app.store.dialect import param_mark
 from desktop_app.store.schema import (
     ChangeLog,
@@ -86,14 +85,27 @@ def coerce(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 def coerce_column(table: Table, name: str, values: list[Any]) -> list[Any]:
     """``coerce`` applied to a whole column (the list itself when nothing needs converting)."""
     kind = _column_kind(table, name)
-    # The list itself when nothing needs converting (a million-row column is not copied).
-    if kind == "date" and any(isinstance(v, datetime) for v in values):
+    if kind == "other":
+        return values
+    # The list itself when nothing needs converting (a million-row column is not copied);
+    # the types present are found at C speed, not with a generator per value.
+    types = set(map(type, values))
+    if kind == "date" and any(issubclass(t, datetime) for t in types):
         return [v.date() if isinstance(v, datetime) else v for v in values]
-    if kind == "datetime" and any(type(v) is date for v in values):
+    if kind == "datetime" and date in types:
         return [datetime(v.year, v.month, v.day) if type(v) is date else v for v in values]
-    if kind == "text" and not all(v is None or type(v) is str for v in values):
+    if kind == "text" and not types <= {str, type(None)}:
         return [v if v is None or type(v) is str else str(v) for v in values]
     return values
+
+
+def _process_column(values: list[Any], proc: Any) -> list[Any]:
+    """A bind processor over a column, once per distinct value."""
+    try:
+        done: dict[Any, Any] = {v: proc(v) for v in set(values)}
+    except TypeError:  # unhashable values (JSON): convert each
+        return [proc(v) for v in values]
+    return [done[v] for v in values]
 
 
 def _encode(value: Any) -> Any:
@@ -165,42 +177,47 @@ class BatchWriter:
                 self.conn.execute(insert(table), group[start : start + 20_000])
         self._log_inserts(table, before)
 
-    def insert_tuples(
+    def insert_columns(
         self,
         table: Table,
-        names: Sequence[str],
-        rows: Iterable[tuple[Any, ...]],
+        columns: dict[str, list[Any] | Any],
         progress: Progress | None = None,
-    ) -> None:
-        """Insert rows given as tuples in ``names`` order; log them as inserts.
+    ) -> int:
+        """Insert rows given as columns (name -> values, or one value for every row); log
+        them as inserts. Returns the number of rows.
 
-        The columns' own bind processors convert the values, and the driver's executemany
-        takes plain tuples (no per-row parameter dicts). ``progress`` is polled between
-        chunks; a cancel raises ``Cancelled`` (the caller rolls back).
+        Each column's bind processor runs once per distinct value of the whole column, and
+        the driver's executemany takes plain tuples zipped from the columns (no per-row
+        dicts or lists). ``progress`` is polled between chunks; a cancel raises
+        ``Cancelled`` (the caller rolls back).
         """
-        dialect = self.conn.dialect
         progress = progress or NullProgress()
+        names = list(columns)
+        n = max((len(v) for v in columns.values() if isinstance(v, list)), default=0)
+        if n == 0:
+            return 0
+        lists = [v if isinstance(v, list) else [v] * n for v in columns.values()]
         try:
             mark = param_mark(self.conn)
         except ValueError:
-            self.insert_rows(table, [dict(zip(names, r, strict=True)) for r in rows])
-            return
+            rows = [dict(zip(names, r, strict=True)) for r in zip(*lists, strict=True)]
+            self.insert_rows(table, rows)
+            return n
         before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
-        quote = dialect.identifier_preparer
-        columns = ", ".join(quote.quote(n) for n in names)
-        marks = ", ".join([mark] * len(names))
-        sql = f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks})"
-        procs = processors(self.conn, table, names)
-        chunk: list[tuple[Any, ...]] = []
-        for row in itertools.chain(rows, [None]):
-            if row is not None:
-                chunk.append(row)
-            if chunk and (row is None or len(chunk) >= TUPLE_CHUNK):
-                if progress.cancelled():
-                    raise Cancelled("cancelled")
-                self.conn.exec_driver_sql(sql, processed(chunk, procs))
-                chunk = []
+        quote = self.conn.dialect.identifier_preparer
+        sql = (f"INSERT INTO {quote.format_table(table)} "
+               f"({', '.join(quote.quote(c) for c in names)}) "
+               f"VALUES ({', '.join([mark] * len(names))})")  # fmt: skip
+        for k, proc in processors(self.conn, table, names):
+            lists[k] = _process_column(lists[k], proc)
+        for start in range(0, n, TUPLE_CHUNK):
+            if progress.cancelled():
+                raise Cancelled("cancelled")
+            end = start + TUPLE_CHUNK
+            chunk = list(zip(*(v[start:end] for v in lists), strict=True))
+            self.conn.exec_driver_sql(sql, chunk)
         self._log_inserts(table, before)
+        return n
 
     def _log_inserts(self, table: Table, before: int) -> None:
         cl = table_of(ChangeLog)

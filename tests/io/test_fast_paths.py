@@ -62,3 +62,26 @@ def test_preview_lists_its_source_columns(tmp_path: object) -> None:
     assert preview.columns == ["Account ID", "Account Name", "Account Owner", "MRR"]
     assert preview.records[0]["sf_account_id"] == to_18("001A000000000AB")
     assert preview.records[0]["mrr"] == 12.0
+
+
+def test_whole_column_numbers_equal_per_cell_parsers() -> None:
+    """The bulk path (one regex, numpy parse) gives the per-cell values and types."""
+    import random
+
+    rng = random.Random(1)
+    columns: list[list[object]] = [
+        [f"{rng.uniform(-1e6, 1e6):.2f}" for _ in range(500)],
+        [str(rng.randint(0, 5000)) for _ in range(500)],
+        [rng.uniform(0, 1e5) for _ in range(500)],
+        [float(rng.randint(0, 5000)) for _ in range(500)],
+        [rng.randint(0, 5000) for _ in range(500)],
+        ["1.5", "2", "+3", "-4.25", "0007", "1" * 30],
+        [2**70, 3],
+        ["12", "1.5"],
+    ]
+    for values in columns:
+        for parse, whole in ((nz.parse_money, False), (nz.parse_int, True)):
+            got = nz.numbers_fast(values, parse, whole=whole)
+            want = _slow(values, parse)
+            assert got == want
+            assert [type(v) for v in got[0]] == [type(v) for v in want[0]]
