@@ -5,9 +5,10 @@ migrated, empty book, interleaved with its floor in the same run: a process that
 file with the leanest reader (``csv.reader``; ``python_calamine``) and upserts the rows with
 a bare SQLAlchemy Core ``on_conflict_do_update`` executemany into a one-table SQLite file.
 Budget: <= 1.2x the floor. ``import`` rescores the book after a write (as the GUI does), so
-it is timed twice: as users run it, and with ``--no-rescore`` (the import alone). Re-importing the unchanged file must cost at most CLI start-up
-plus hashing the file: its floor is an ``account-desk imports`` process (start-up, open the
-book, one query) plus the sha256 of the file; budget 1.1x. ``--memory-rows N`` adds a
+it is timed twice: as users run it, and with ``--no-rescore`` (the import alone).
+Re-importing the unchanged file must cost at most CLI start-up plus hashing the file: its
+floor is an ``account-desk imports`` process (start-up, open the book, one query) plus the
+sha256 of the file; budget 1.1x. ``--memory-rows N`` adds a
 peak-RSS run of an N-row csv import (budget < 1 GB).
 
     .venv/bin/python benchmarks/import_bench.py [--sizes 10000 100000] [--runs 5] [--json OUT]

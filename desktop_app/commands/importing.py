@@ -32,8 +32,11 @@ def register(sub: Any) -> None:
     p.add_argument("--sheet", metavar="NAME", help="sheet of a workbook (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     p.add_argument("--json", action="store_true", help="print the summaries as JSON")
-    p.add_argument("--no-rescore", action="store_true",
-                   help="leave the scores as they are (run `score` once after several imports)")
+    p.add_argument(
+        "--no-rescore",
+        action="store_true",
+        help="leave the scores as they are (run `score` once after several imports)",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("imports", help="list import batches (the import history)")

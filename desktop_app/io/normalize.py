@@ -251,9 +251,7 @@ def clean_texts(uniques: Sequence[Any]) -> list[Any]:
     """``clean_text`` of each value; clean strings are passed through without a call
     (one C-level regex search per value instead of a Python function call)."""
     search = _UNCLEAN.search
-    return [
-        u if type(u) is str and u and search(u) is None else clean_text(u) for u in uniques
-    ]
+    return [u if type(u) is str and u and search(u) is None else clean_text(u) for u in uniques]
 
 
 def sf_ids_18(uniques: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
