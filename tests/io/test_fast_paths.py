@@ -85,3 +85,15 @@ def test_whole_column_numbers_equal_per_cell_parsers() -> None:
             want = _slow(values, parse)
             assert got == want
             assert [type(v) for v in got[0]] == [type(v) for v in want[0]]
+
+
+def test_a_column_of_texts_is_cleaned_as_cell_by_cell() -> None:
+    """The one-scan path (texts joined by NUL) finds exactly the values to clean."""
+    import random
+
+    rng = random.Random(3)
+    pieces = ["a", "b", " ", "  ", "\t", "\n", "\r", "\u00a0", "é", "x", "\x1c", "", "\x00"]
+    for _ in range(3000):
+        values = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+                  for _ in range(rng.randint(1, 8))]  # fmt: skip
+        assert nz.clean_texts(values) == [nz.clean_text(v) for v in values]
