@@ -157,11 +157,21 @@ def measure(path: Path, n: int, runs: int, work: Path) -> list[bench.Figure]:
     def again() -> None:
         bench.process(bench.cli("--db", str(db), "import", str(path)))
 
-    again_t = bench.interleaved({"start": start, "hash": hash_only, "again": again}, runs)
+    def help_only() -> None:  # bare CLI start-up: no book opened
+        bench.process(bench.cli("--help"))
+
+    again_t = bench.interleaved(
+        {"start": start, "help": help_only, "hash": hash_only, "again": again}, runs
+    )
     floor_t = [a + b for a, b in zip(again_t["start"], again_t["hash"], strict=True)]
     note = "floor: an `account-desk imports` process + the sha256 of the file"
     out.append(bench.Figure(f"re-import unchanged {label} (process)", n, again_t["again"],
                             floor_t, budget=1.1, note=note))  # fmt: skip
+    bare = [a + b for a, b in zip(again_t["help"], again_t["hash"], strict=True)]
+    note = ("floor: an `account-desk --help` process + the sha256 of the file (no book "
+            "opened; informational)")  # fmt: skip
+    out.append(bench.Figure(f"re-import unchanged {label} vs --help (process)", n,
+                            again_t["again"], bare, note=note))  # fmt: skip
     return out
 
 

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -92,6 +93,29 @@ def list_sheets(path: str | Path, *, count_rows: bool = True) -> list[SheetInfo]
         return _sheet_infos(book, count_rows)
     finally:
         book.close()
+
+
+def sheet_count(path: str | Path) -> int:
+    """How many sheets a file has, as cheaply as it can be known: 1 for a text file; for
+    an xlsx the ``<sheet>`` entries of ``xl/workbook.xml`` (chart sheets included, so
+    never fewer than ``list_sheets`` finds), without opening any sheet or the guard's full
+    scan. Raises ``ImportFileError`` when it cannot tell."""
+    kind = sniff(path)
+    if kind == "text":
+        return 1
+    if kind == "workbook":
+        try:
+            with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
+                head = fh.read(_WORKBOOK_XML_LIMIT + 1)
+        except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+            head = b""
+        if head and len(head) <= _WORKBOOK_XML_LIMIT:
+            return len(re.findall(rb"<(?:\w+:)?sheet[\s/>]", head))
+    return len(list_sheets(path, count_rows=False))
+
+
+#: workbook.xml lists sheets and defined names: a few kB; more is not worth a fast path.
+_WORKBOOK_XML_LIMIT = 4 << 20
 
 
 def _open_book(path: str | Path) -> pc.CalamineWorkbook:

@@ -183,14 +183,10 @@ def preview_file(
 
 def _reader(name: str) -> Any:
     """An entry point of the readers (imported late: pandas/calamine load on first use)."""
-    if name == "list_sheets":
-        from desktop_app.io.readers import list_sheets
+    if name == "sheet_count":
+        from desktop_app.io.readers import sheet_count
 
-        return list_sheets
-    if name == "sniff":
-        from desktop_app.io.readers import sniff
-
-        return sniff
+        return sheet_count
     from desktop_app.io import importer
 
     return getattr(importer, name)
@@ -447,9 +443,7 @@ def _repeat_of(store: Store, path: str | Path, sha: str, sheet: str | None) -> A
     if hit is None:
         return None
     try:
-        if _reader("sniff")(str(path)) == "text":
-            return hit  # a text file has one sheet (no need to open it as a workbook)
-        sheets = _reader("list_sheets")(str(path), count_rows=False)
+        sheets = _reader("sheet_count")(str(path))
     except ImportFileError:
         return None
-    return hit if len(sheets) <= 1 else None
+    return hit if sheets <= 1 else None
