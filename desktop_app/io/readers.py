@@ -11,7 +11,6 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,11 +22,10 @@ import python_calamine as pc
 
 from desktop_app.domain.progress import Progress, check
 from desktop_app.io.locate import HEAD_ROWS, FactorColumn, factorize
-from desktop_app.io.model import ImportFileError, SheetInfo, check_input_file
+from desktop_app.io.model import ImportFileError, SheetInfo
+from desktop_app.io.sniff import sniff
 from desktop_app.io.xlsx_guard import MAX_COLUMNS, check_workbook
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _HEAD_BYTES = 256 * 1024
 _CHUNK_ROWS = 50_000
 _DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(?:\.\d{3})*,\d+$|^-?\d+,\d{1,2}$")
@@ -57,30 +55,6 @@ def _name(path: str | Path) -> str:
     return Path(path).name
 
 
-def sniff(path: str | Path) -> str:
-    """Return "workbook", "xls" or "text" from the file's first bytes; raise ImportFileError."""
-    name = _name(path)
-    check_input_file(path)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(_HEAD_BYTES)
-    except OSError as exc:
-        raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from None
-    if not head:
-        raise ImportFileError(f"{name}: the file is empty")
-    if head.startswith(b"PK\x03\x04"):
-        return "workbook"
-    if head.startswith(_OLE2):
-        with open(path, "rb") as fh:
-            if _ENCRYPTED in fh.read():
-                raise ImportFileError(
-                    f"{name}: the workbook is password-protected; open it in Excel, "
-                    "remove the password (or save an unprotected copy) and import that copy"
-                )
-        return "xls"
-    return "text"
-
-
 def list_sheets(path: str | Path, *, count_rows: bool = True) -> list[SheetInfo]:
     """Every sheet of a workbook (hidden ones marked); a text file has one sheet.
 
@@ -93,29 +67,6 @@ def list_sheets(path: str | Path, *, count_rows: bool = True) -> list[SheetInfo]
         return _sheet_infos(book, count_rows)
     finally:
         book.close()
-
-
-def sheet_count(path: str | Path) -> int:
-    """How many sheets a file has, as cheaply as it can be known: 1 for a text file; for
-    an xlsx the ``<sheet>`` entries of ``xl/workbook.xml`` (chart sheets included, so
-    never fewer than ``list_sheets`` finds), without opening any sheet or the guard's full
-    scan. Raises ``ImportFileError`` when it cannot tell."""
-    kind = sniff(path)
-    if kind == "text":
-        return 1
-    if kind == "workbook":
-        try:
-            with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
-                head = fh.read(_WORKBOOK_XML_LIMIT + 1)
-        except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
-            head = b""
-        if head and len(head) <= _WORKBOOK_XML_LIMIT:
-            return len(re.findall(rb"<(?:\w+:)?sheet[\s/>]", head))
-    return len(list_sheets(path, count_rows=False))
-
-
-#: workbook.xml lists sheets and defined names: a few kB; more is not worth a fast path.
-_WORKBOOK_XML_LIMIT = 4 << 20
 
 
 def _open_book(path: str | Path) -> pc.CalamineWorkbook:

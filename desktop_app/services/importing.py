@@ -23,7 +23,7 @@ these policies; the module moves into ``services/importing/`` with issue 13's pa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -33,30 +33,15 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.io.model import (
+    KINDS,
     ImportFileError,
     ImportPreview,
-    ImportTable,
     SavedProfile,
     check_input_file,
     file_sha256,
 )
-from desktop_app.io.profiles import KIND_LABELS, profile_label
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing_accounts import store_accounts
-from desktop_app.services.importing_billing import (
-    recompute_from_subscriptions,
-    recompute_renewal,
-    store_billing,
-    store_subscriptions,
-    store_usage,
-)
 from desktop_app.services.importing_context import StoreContext
-from desktop_app.services.importing_facts import (
-    store_contacts,
-    store_nps,
-    store_opportunities,
-    store_tickets,
-)
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
@@ -73,7 +58,6 @@ from desktop_app.store.import_writer import (
 )
 
 __all__ = [
-    "KIND_LABELS",
     "BatchInfo",
     "ImportPreview",
     "ImportSummary",
@@ -129,17 +113,21 @@ class ImportSummary:
         return {k: getattr(self, k) for k in keys}
 
 
-Storer = Callable[[StoreContext, ImportTable], Any]
-STORERS: dict[str, Storer] = {
-    "accounts": store_accounts,
-    "contacts": store_contacts,
-    "opportunities": store_opportunities,
-    "tickets": store_tickets,
-    "subscriptions": store_subscriptions,
-    "billing": store_billing,
-    "usage": store_usage,
-    "nps": store_nps,
-}
+def profile_label(profile: str) -> str:
+    """The human name of a source profile ("Salesforce accounts report", ...)."""
+    from desktop_app.io.profiles import profile_label as label
+
+    return label(profile)
+
+
+def __getattr__(name: str) -> Any:
+    """``KIND_LABELS`` (human names of the kinds), loaded with the readers on first use:
+    a refused re-import never pays for the readers' numpy."""
+    if name == "KIND_LABELS":
+        from desktop_app.io.profiles import KIND_LABELS
+
+        return KIND_LABELS
+    raise AttributeError(name)
 
 
 def saved_profiles(store: Store) -> list[SavedProfile]:
@@ -184,7 +172,7 @@ def preview_file(
 def _reader(name: str) -> Any:
     """An entry point of the readers (imported late: pandas/calamine load on first use)."""
     if name == "sheet_count":
-        from desktop_app.io.readers import sheet_count
+        from desktop_app.io.sniff import sheet_count
 
         return sheet_count
     from desktop_app.io import importer
@@ -201,7 +189,7 @@ def save_profile(
     name = name.strip()
     if not name:
         raise UserError("A profile needs a name.")
-    if kind not in STORERS:
+    if kind not in KINDS:
         raise UserError(f"Unknown kind of data: {kind!r}.")
     values = {
         "source_kind": kind,
@@ -355,6 +343,12 @@ def _store(
     ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, _where(preview),
                        progress=progress)  # fmt: skip
     check(progress, 0.1, f"Linking and writing {len(preview.records):,} {kind} rows…")
+    from desktop_app.services.importing_billing import (
+        recompute_from_subscriptions,
+        recompute_renewal,
+    )
+    from desktop_app.services.importing_storers import STORERS
+
     touched = STORERS[kind](ctx, preview.table)
     check(progress, 0.8, "Updating derived account fields…")
     if kind == "subscriptions":
@@ -426,7 +420,7 @@ def import_files(
 
 def _validate(preview: ImportPreview) -> None:
     """Raise ``UserError`` unless the preview has a known kind and rows to store."""
-    if preview.kind not in STORERS:
+    if preview.kind not in KINDS:
         first = preview.errors[0].message if preview.errors else "unknown kind of data"
         raise UserError(f"{_where(preview)}: cannot import: {first}")
     if not preview.records:

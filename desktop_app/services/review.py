@@ -111,12 +111,12 @@ def accept_match(store: Store, review_id: int, account_id: int) -> None:
     resolved, or a record the storer refuses (the message says why); then nothing changes.
     """
     from desktop_app.io.model import ImportTable
-    from desktop_app.services.importing import STORERS
     from desktop_app.services.importing_billing import (
         recompute_from_subscriptions,
         recompute_renewal,
     )
     from desktop_app.services.importing_context import StoreContext
+    from desktop_app.services.importing_storers import STORERS
 
     with store.engine.begin() as conn:
         item, batch = _open_item(conn, review_id)

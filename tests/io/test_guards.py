@@ -98,7 +98,8 @@ def test_sheet_count_reads_only_the_workbook_part(tmp_path: Path) -> None:
     ``list_sheets`` finds), for text files, one-sheet and two-sheet workbooks."""
     import openpyxl
 
-    from desktop_app.io.readers import list_sheets, sheet_count
+    from desktop_app.io.readers import list_sheets
+    from desktop_app.io.sniff import sheet_count
 
     text = tmp_path / "a.csv"
     text.write_text("Account ID,Account Name\n1,A\n", encoding="utf-8")
