@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,9 +49,17 @@ app.exec()
 """
 
 
-def demo_db(cache: Path, accounts: int) -> Path:
-    """A scored demo book of ``accounts`` accounts, generated once per cache directory."""
+def demo_db(cache: Path, accounts: int, books: Path | None = None) -> Path:
+    """A scored demo book of ``accounts`` accounts, generated once per cache directory.
+
+    ``books``: a folder of pre-built books named ``demo10k.sqlite``, ``demo100k.sqlite``
+    (``account-desk demo --accounts N``); the one of this size is copied, never written."""
     path = cache / f"demo-{accounts}.db"
+    source = None if books is None else books / f"demo{accounts // 1000}k.sqlite"
+    if not path.exists() and source is not None and source.exists():
+        tmp = path.with_suffix(".partial")
+        shutil.copyfile(source, tmp)
+        tmp.rename(path)
     if not path.exists():
         tmp = path.with_suffix(".partial")
         tmp.unlink(missing_ok=True)
@@ -196,12 +205,13 @@ def main() -> int:
         return 0
     p = parser(__doc__)
     p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ad-bench")
+    p.add_argument("--books", type=Path, help="folder of pre-built demo<N>k.sqlite books")
     args = p.parse_args()
     args.cache.mkdir(exist_ok=True)
     figures: list[Figure] = []
     print(f"load before: {load()}")
     for size in args.sizes:
-        figures.extend(measure(size, demo_db(args.cache, size), args.runs))
+        figures.extend(measure(size, demo_db(args.cache, size, args.books), args.runs))
     print(f"load after: {load()}")
     emit(figures, args.json)
     return 0

@@ -35,6 +35,7 @@ from desktop_app.ui.views.scatter_export import export_chart
 from desktop_app.ui.views.scatter_items import (
     NO_BRUSH,
     SELECTED_COLOUR,
+    CloudScatter,
     DensityStyles,
     PassiveScatter,
     PortfolioAxis,
@@ -144,7 +145,7 @@ class PortfolioScatter(QWidget):
         self.plot_item.setLabel("left", sd.Y_AXES[self._y_axis])
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
-        self._scatter = PassiveScatter(pxMode=True, pen=self._pen)
+        self._scatter = CloudScatter(pxMode=True, pen=self._pen)
         # The cloud is painted into a pixmap once per change of data or view: the hover ring
         # and the selection rings above it repaint their own rectangles from that pixmap.
         self._scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -90,6 +90,27 @@ class PassiveScatter(pg.ScatterPlotItem):  # type: ignore[misc]
         ev.ignore()
 
 
+class CloudScatter(PassiveScatter):
+    """The point cloud: counts what it is given and how often it paints.
+
+    ``installs`` counts new point sets (``install_points`` or ``setData``) and ``paints``
+    the paints of the whole cloud: hovering must change neither.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.installs = 0
+        self.paints = 0
+        super().__init__(*args, **kwargs)
+
+    def setData(self, *args: Any, **kwargs: Any) -> None:
+        self.installs += 1
+        super().setData(*args, **kwargs)
+
+    def paint(self, *args: Any) -> None:
+        self.paints += 1
+        super().paint(*args)
+
+
 class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
     """An axis that can label log10 data as 1, 10, 100, 1k and name its floor rows."""
 
@@ -315,6 +336,8 @@ def install_points(
     rec["visible"] = True
     rec["sourceRect"] = rects[style_code]
     item.data = rec
+    if isinstance(item, CloudScatter):
+        item.installs += 1
     item._updateMaxSpotSizes(data=rec)
     item.prepareGeometryChange()
     item.informViewBoundsChanged()
