@@ -358,7 +358,7 @@ def _read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) 
     _fill_term_ends(conn, ids, renewal)
     n = ids.shape[0]
 
-    def obj(values: tuple[Any, ...]) -> ObjArray:
+    def obj(values: Sequence[Any]) -> ObjArray:
         out = np.empty(len(values), dtype=object)
         out[:] = values
         return out
@@ -484,8 +484,31 @@ class BookFilter:
         return self == BookFilter()
 
 
-def _isin(values: ObjArray, wanted: tuple[str, ...]) -> BoolArray:
-    mask: BoolArray = np.isin(values.astype(str), np.array(wanted, dtype=str))
+#: Columns the filter matches against a list of values (owners, team leads, ...).
+_CHOICE_COLUMNS = ("owner", "team_lead", "segment", "band")
+
+
+def _codes(book: BookColumns, column: str) -> tuple[npt.NDArray[np.int32], dict[Any, int]]:
+    """One small integer per account for ``column``'s value, and the value → code map;
+    built once per book (and per new array of that column)."""
+    values = getattr(book, column)
+    key = f"codes:{column}"
+    hit = book.cache.get(key)
+    if hit is None or hit[0] is not values:
+        index: dict[Any, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in values), dtype=np.int32, count=len(values)
+        )
+        hit = book.cache[key] = (values, codes, index)
+    return hit[1], hit[2]
+
+
+def _isin(book: BookColumns, column: str, wanted: tuple[str, ...]) -> BoolArray:
+    """Accounts whose ``column`` is one of ``wanted``: integer codes, not a str conversion
+    of the whole column per filter change (100k accounts: ~1 ms against ~20 ms)."""
+    codes, index = _codes(book, column)
+    picked = [index[w] for w in wanted if w in index]
+    mask: BoolArray = np.isin(codes, np.array(picked, dtype=np.int32))
     return mask
 
 
@@ -533,6 +556,8 @@ def prepare_indexes(book: BookColumns) -> BookColumns:
     if len(book):
         search_text(book)
         owner_choices(book)
+        for column in _CHOICE_COLUMNS:
+            _codes(book, column)
         for column in SORTABLE:
             sort_keys(book, column)
     return book
@@ -548,13 +573,13 @@ def filter_mask(book: BookColumns, spec: BookFilter) -> BoolArray:
         for word in spec.text.lower().split():
             mask &= np.char.find(blob, word.encode()) >= 0
     if spec.owners:
-        mask &= _isin(book.owner, spec.owners)
+        mask &= _isin(book, "owner", spec.owners)
     if spec.team_leads:
-        mask &= _isin(book.team_lead, spec.team_leads)
+        mask &= _isin(book, "team_lead", spec.team_leads)
     if spec.segments:
-        mask &= _isin(book.segment, spec.segments)
+        mask &= _isin(book, "segment", spec.segments)
     if spec.bands:
-        mask &= _isin(book.band, spec.bands)
+        mask &= _isin(book, "band", spec.bands)
     if spec.renewal_within_days is not None:
         days = book.days_to_renewal
         with np.errstate(invalid="ignore"):
