@@ -205,7 +205,12 @@ def main() -> int:
         return 0
     p = parser(__doc__)
     p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ad-bench")
-    p.add_argument("--books", type=Path, help="folder of pre-built demo<N>k.sqlite books")
+    p.add_argument(
+        "--books",
+        type=Path,
+        default=os.environ.get("ACCOUNT_DESK_BENCH_BOOKS"),
+        help="folder of pre-built demo<N>k.sqlite books (default: $ACCOUNT_DESK_BENCH_BOOKS)",
+    )
     args = p.parse_args()
     args.cache.mkdir(exist_ok=True)
     figures: list[Figure] = []
