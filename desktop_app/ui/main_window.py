@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
+from desktop_app.domain.book import BookColumns
+from desktop_app.services.book_filter import BookFilter, owner_choices
 from desktop_app.services.database import Store
-from desktop_app.services.portfolio import BookColumns, BookFilter, last_import, owner_choices
+from desktop_app.services.portfolio import last_import
 from desktop_app.ui import actions, docks, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
@@ -525,7 +527,7 @@ class MainWindow(QMainWindow):
 
 def _prepare_indexes(book: BookColumns) -> None:
     """Search text and sort keys of ``book``, then the loading's freed memory handed back."""
-    from desktop_app.services.portfolio import prepare_indexes
+    from desktop_app.services.book_filter import prepare_indexes
     from desktop_app.ui.memory import release_freed_memory
 
     prepare_indexes(book)

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from desktop_app.domain.accounts import BAND_ORDER
-from desktop_app.services.portfolio import BookColumns
+from desktop_app.domain.book import BookColumns
 from desktop_app.ui.views import scatter_data as sd
 
 FloatArray = npt.NDArray[np.float64]
