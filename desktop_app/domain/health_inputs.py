@@ -173,13 +173,26 @@ def _count(acc: IntArray, mask: BoolArray, n: int) -> FloatArray:
 
 
 def _latest_per_account(
-    acc: IntArray, day: FloatArray, value: FloatArray, mask: BoolArray, n: int
+    acc: IntArray,
+    day: FloatArray,
+    value: FloatArray,
+    mask: BoolArray,
+    n: int,
+    by_day: IntArray | None = None,
 ) -> FloatArray:
+    """Per account, ``value`` of its latest row (by ``day``) among ``mask``; NaN: none.
+
+    ``by_day``: every row's order by (account, day), ``np.lexsort((day, acc))``, computed
+    once for many dates (filtering a stable order keeps the order of the subset).
+    """
     out = np.full(n, np.nan)
-    sel = np.flatnonzero(mask)
-    if sel.size == 0:
+    if by_day is None:
+        sel = np.flatnonzero(mask)
+        order = sel[np.lexsort((day[sel], acc[sel]))]
+    else:
+        order = by_day[mask[by_day]]
+    if order.size == 0:
         return out
-    order = sel[np.lexsort((day[sel], acc[sel]))]
     a = acc[order]
     last = np.ones(a.shape[0], dtype=bool)
     last[:-1] = a[1:] != a[:-1]
@@ -317,6 +330,24 @@ def contact_measures(
     return {"poc_days_since_reply": poc_days, "engaged_contacts": engaged}, poc_days, unavailable
 
 
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What measuring a history at many dates shares (``prepare``), computed once."""
+
+    last_idx: IntArray  # ``last_valid_index(h.mau)``
+    nps_by_day: IntArray  # NPS rows by (account, day)
+    bill_by_day: IntArray  # billing rows by (account, day)
+
+
+def prepare(h: HistoryInputs) -> Prepared:
+    """The orders and indexes ``measures_at`` would otherwise rebuild for every date."""
+    return Prepared(
+        last_idx=last_valid_index(h.mau),
+        nps_by_day=np.lexsort((h.n_day, h.n_acc)),
+        bill_by_day=np.lexsort((h.b_day, h.b_acc)),
+    )
+
+
 def measures_at(
     card: Scorecard,
     h: HistoryInputs,
@@ -324,20 +355,26 @@ def measures_at(
     last_idx: IntArray | None = None,
     *,
     evidence: bool = True,
+    prep: Prepared | None = None,
 ) -> MeasureInputs:
     """Raw measures and band signals at day ``t`` for the accounts live at ``t``.
 
     ``evidence=False`` skips what only the band reasons need (escalation keys, POC names):
-    monthly history and churn observations never word a reason.
+    monthly history and churn observations never word a reason. ``prep`` (``prepare(h)``)
+    saves the sorts when measuring the same history at many dates.
     """
     n = len(h)
+    if prep is not None:
+        last_idx = prep.last_idx
     raw = usage_measures(h, t, last_idx)
     organic = raw.pop("organic") > 0
     raw.update(ticket_measures(card, h, t))
     nps_ok = (h.n_day <= t) & (t - h.n_day <= card.params.nps_max_age_days)
-    raw["nps_latest"] = _latest_per_account(h.n_acc, h.n_day, h.n_score, nps_ok, n)
+    nps_order = None if prep is None else prep.nps_by_day
+    raw["nps_latest"] = _latest_per_account(h.n_acc, h.n_day, h.n_score, nps_ok, n, nps_order)
     bill_ok = (h.b_day <= t) & (t - h.b_day <= 45.0)
-    dpd = _latest_per_account(h.b_acc, h.b_day, h.b_dpd, bill_ok, n)
+    bill_order = None if prep is None else prep.bill_by_day
+    dpd = _latest_per_account(h.b_acc, h.b_day, h.b_dpd, bill_ok, n, bill_order)
     raw["days_past_due"] = dpd
     raw["past_due"] = np.where(np.isnan(dpd), np.nan, (dpd > 0).astype(np.float64))
     engagement, poc_days, unavailable = contact_measures(card, h, t)

@@ -28,7 +28,7 @@ from desktop_app.domain.health import (
     score_book,
     trend_arrow,
 )
-from desktop_app.domain.health_inputs import HistoryInputs, last_valid_index, measures_at
+from desktop_app.domain.health_inputs import HistoryInputs, measures_at, prepare
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_history import (
@@ -143,10 +143,10 @@ def iter_monthly_results(
     months = [m for m in months if m <= this_month]
     if this_month not in months:
         months.append(this_month)
-    last_idx = last_valid_index(h.mau)
+    prep = prepare(h)
     for m in months:
         t = _day(min(_month_end(m), as_of))
-        yield m, score_book(card, measures_at(card, h, t, last_idx, evidence=False))
+        yield m, score_book(card, measures_at(card, h, t, evidence=False, prep=prep))
 
 
 def rescore(
