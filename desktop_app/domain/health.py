@@ -229,7 +229,7 @@ def score_book(card: Scorecard, inputs: MeasureInputs) -> ScoreResult:
             points[:, j] = measure_points(m, col)
     present = ~np.isnan(points) & (np.array([m.weight for m in card.measures]) > 0)[None, :]
     weight = effective_weights(card, present)
-    contribution = np.where(present, np.nan_to_num(points) * weight, 0.0)
+    contribution = np.where(present, points * weight, 0.0)  # present points are never NaN
     confidence = present.sum(axis=1).astype(np.int64)
     score = np.where(confidence > 0, contribution.sum(axis=1), np.nan)
     bands, rules = assign_bands(card, inputs, score)
@@ -261,7 +261,9 @@ def assign_bands(
         silent = inputs.poc_days > rules.unresponsive_days
         past_due = inputs.days_past_due >= rules.past_due_min_days
         healthy = score >= rules.healthy_min_score
-    bad_status = inputs.poc_unavailable & np.isin(status, statuses)
+    bad_status = np.zeros(len(inputs), dtype=bool)  # compare the few unavailable ones only
+    unavailable = np.flatnonzero(inputs.poc_unavailable)
+    bad_status[unavailable] = np.isin(status[unavailable], statuses)
     no_poc = inputs.poc_unavailable & ~bad_status
     # Later assignments win: the order below is the reverse of the rules' precedence.
     rule = np.where(healthy, BandRule.HEALTHY, BandRule.RISKY).astype(np.int8)

@@ -200,7 +200,9 @@ def _latest_per_account(
     return out
 
 
-def revenue_measures(h: HistoryInputs, t: float) -> dict[str, FloatArray]:
+def revenue_measures(
+    h: HistoryInputs, t: float, prep: Prepared | None = None
+) -> dict[str, FloatArray]:
     """MRR, tenure (months since the first subscription) and days to the term end at ``t``.
 
     The term end is the open renewal's date (current state, so only near the observed day),
@@ -218,15 +220,17 @@ def revenue_measures(h: HistoryInputs, t: float) -> dict[str, FloatArray]:
         mrr = np.bincount(h.s_acc[live], weights=h.s_mrr[live], minlength=n)
         any_sub = np.bincount(h.s_acc, minlength=n) > 0
         out["mrr"] = np.where(any_sub, mrr, np.nan)
-        first = np.full(n, np.inf)
-        np.minimum.at(first, h.s_acc[started], h.s_start[started])
+        if prep is None:
+            first = np.full(n, np.inf)
+            np.minimum.at(first, h.s_acc[started], h.s_start[started])
+        else:  # the first start among those started by t is the first start, if by t
+            first = np.where(prep.first_start <= t, prep.first_start, np.inf)
         out["tenure_months"] = np.where(np.isinf(first), np.nan, (t - first) / DAYS_PER_MONTH)
         anchor = np.where(np.isnan(h.s_period_end), h.s_start, h.s_period_end)
         left = np.mod(anchor - t, TERM_DAYS)
         left = np.where(left == 0, TERM_DAYS, left)
-        term = np.full(n, np.inf)
         ok = live & ~np.isnan(left)
-        np.minimum.at(term, h.s_acc[ok], left[ok])
+        term = _min_per_account(h, left, ok, prep)
         out["days_to_term_end"] = np.where(np.isinf(term), np.nan, term)
     else:
         out["mrr"] = np.full(n, np.nan)
@@ -239,6 +243,20 @@ def revenue_measures(h: HistoryInputs, t: float) -> dict[str, FloatArray]:
             renewal = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)
         out["days_to_term_end"] = np.where(np.isnan(renewal), out["days_to_term_end"], renewal)
     return out
+
+
+def _min_per_account(
+    h: HistoryInputs, values: FloatArray, ok: BoolArray, prep: Prepared | None
+) -> FloatArray:
+    """Per account, the least of ``values`` over its subscriptions where ``ok`` (inf: none)."""
+    n = len(h)
+    term = np.full(n, np.inf)
+    if prep is None:
+        np.minimum.at(term, h.s_acc[ok], values[ok])
+    elif prep.sub_order.size:  # subscriptions grouped by account: one reduceat, no ufunc.at
+        grouped = np.where(ok, values, np.inf)[prep.sub_order]
+        term[prep.sub_accounts] = np.minimum.reduceat(grouped, prep.sub_starts)
+    return term
 
 
 def ticket_measures(card: Scorecard, h: HistoryInputs, t: float) -> dict[str, FloatArray]:
@@ -337,14 +355,27 @@ class Prepared:
     last_idx: IntArray  # ``last_valid_index(h.mau)``
     nps_by_day: IntArray  # NPS rows by (account, day)
     bill_by_day: IntArray  # billing rows by (account, day)
+    first_start: FloatArray  # (n,) each account's first subscription start (inf: none)
+    sub_order: IntArray  # subscriptions by account
+    sub_accounts: IntArray  # accounts with a subscription, ascending
+    sub_starts: IntArray  # where each of them starts in ``sub_order``
 
 
 def prepare(h: HistoryInputs) -> Prepared:
     """The orders and indexes ``measures_at`` would otherwise rebuild for every date."""
+    first = np.full(len(h), np.inf)
+    known = ~np.isnan(h.s_start)
+    np.minimum.at(first, h.s_acc[known], h.s_start[known])
+    order = np.argsort(h.s_acc, kind="stable")
+    accounts, starts = np.unique(h.s_acc[order], return_index=True)
     return Prepared(
         last_idx=last_valid_index(h.mau),
         nps_by_day=np.lexsort((h.n_day, h.n_acc)),
         bill_by_day=np.lexsort((h.b_day, h.b_acc)),
+        first_start=first,
+        sub_order=order,
+        sub_accounts=accounts,
+        sub_starts=starts,
     )
 
 
@@ -379,7 +410,7 @@ def measures_at(
     raw["past_due"] = np.where(np.isnan(dpd), np.nan, (dpd > 0).astype(np.float64))
     engagement, poc_days, unavailable = contact_measures(card, h, t)
     raw.update(engagement)
-    raw.update(revenue_measures(h, t))
+    raw.update(revenue_measures(h, t, prep))
     if t >= h.observed_day - CURRENT_WINDOW_DAYS:
         with np.errstate(invalid="ignore"):
             raw["days_to_renewal"] = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)

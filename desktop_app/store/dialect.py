@@ -235,13 +235,16 @@ def joined_numbers(
     order_by: Any,
     *,
     group_by: Any = None,
+    group_label: Any = None,
 ) -> list[tuple[Any, list[npt.NDArray[np.float64]]]] | None:
     """Numeric columns as float arrays, without a Python object per value: the backend joins
     each column into one comma-separated text (SQLite ``group_concat``, PostgreSQL
     ``string_agg``) and numpy parses it. Every column walks the rows in the same order
     (``order_by``; on SQLite, the one scan's order). NULL comes back as NaN.
 
-    With ``group_by``, one ``(group value, arrays)`` per group; else one ``(None, arrays)``.
+    With ``group_by`` (a column: its index gives the groups in order, no sort), one
+    ``(group_label, arrays)`` per group, ``group_label`` an expression of that column
+    (default the column); else one ``(None, arrays)``.
     None: a backend without such an aggregate, or a value that is not a number (the caller
     then reads rows).
     """
@@ -258,7 +261,8 @@ def joined_numbers(
     if group_by is None:
         stmt = select(literal_column("NULL"), count, *aggs)
     else:
-        stmt = select(group_by, count, *aggs).group_by(group_by)
+        label = group_by if group_label is None else group_label
+        stmt = select(label, count, *aggs).group_by(group_by)
     rows = conn.execute(stmt).all()
     out = []
     with warnings.catch_warnings():

@@ -311,7 +311,8 @@ def _usage(session: Session, ids: IntArray) -> tuple[FloatArray, FloatArray, Flo
                 conn,
                 [UsageMonth.account_id, UsageMonth.mau, UsageMonth.licensed_seats],
                 UsageMonth.account_id,
-                group_by=month,
+                group_by=UsageMonth.month,
+                group_label=month,
             )
     if by_month is None:
         acc, month_v, mau_v, seats_v = _columns(
