@@ -19,10 +19,17 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from desktop_app.domain.health import ScoreResult
-from desktop_app.store.bulk import WriteCount, delete_ids, insert_tuples, sync_rows, table_of
+from desktop_app.store.bulk import (
+    IN_CHUNK,
+    WriteCount,
+    delete_ids,
+    insert_tuples,
+    sync_rows,
+    table_of,
+)
 from desktop_app.store.schema import (
     Account,
     BillingState,
@@ -31,6 +38,7 @@ from desktop_app.store.schema import (
     HealthMeasureSet,
     HealthRun,
     HealthScore,
+    ImportBatch,
     NpsResponse,
     Subscription,
     Ticket,
@@ -309,3 +317,30 @@ def touched_accounts(conn: Connection, batch_ids: Sequence[int], limit: int) -> 
             if len(found) > limit:
                 return None
     return sorted(found)
+
+
+def batches_since(conn: Connection, at: datetime) -> list[int]:
+    """Live import batches imported at or after ``at``."""
+    b = table_of(ImportBatch)
+    rows = conn.execute(
+        select(b.c.id).where(b.c.imported_at >= at, b.c.rolled_back_at.is_(None))
+    ).scalars()
+    return [int(r) for r in rows]
+
+
+def rolled_back_since(conn: Connection, at: datetime) -> bool:
+    """Whether an import batch was rolled back at or after ``at``."""
+    b = table_of(ImportBatch)
+    n = conn.execute(select(func.count()).where(b.c.rolled_back_at >= at)).scalar_one()
+    return bool(n)
+
+
+def usage_months_of(conn: Connection, ids: Sequence[int]) -> set[date]:
+    """The distinct usage months of the accounts ``ids``."""
+    u = table_of(UsageMonth)
+    out: set[date] = set()
+    for start in range(0, len(ids), IN_CHUNK):
+        part = list(ids[start : start + IN_CHUNK])
+        rows = conn.execute(select(u.c.month).where(u.c.account_id.in_(part)).distinct())
+        out.update(m for m in rows.scalars() if m is not None)
+    return out
