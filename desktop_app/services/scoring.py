@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -38,7 +37,7 @@ from desktop_app.services.health_history import (
     read_history,
     write_history,
 )
-from desktop_app.services.health_loading import MAX_ONLY, load_history, observed_day
+from desktop_app.services.health_loading import MAX_ONLY, load_history
 from desktop_app.services.health_overrides import (
     OverrideInfo,
     active_overrides,
@@ -47,7 +46,6 @@ from desktop_app.services.health_overrides import (
     restore_override,
     set_override,
 )
-from desktop_app.services.health_sources import book_sources
 from desktop_app.services.health_versions import (
     VersionInfo,
     activate_version,
@@ -175,11 +173,13 @@ def history_months(h: HistoryInputs, as_of: date, book_months: Sequence[date] = 
     return months
 
 
-def _run_inputs(session: Any, version_id: int, as_of: date, months: Sequence[date]) -> RunInputs:
-    h_observed = observed_day(session, as_of)
-    sources = book_sources(session)
+def _run_inputs(
+    h: HistoryInputs, version_id: int, as_of: date, months: Sequence[date]
+) -> RunInputs:
+    """The book-wide inputs ``h`` was scored with (what ``health_incremental`` compares)."""
+    observed = EPOCH + timedelta(days=int(h.observed_day))
     days = tuple((m - EPOCH).days for m in months)
-    return RunInputs(as_of, version_id, h_observed, sources, days)
+    return RunInputs(as_of, version_id, observed, h.sources, days)
 
 
 def rescore(
@@ -213,7 +213,7 @@ def rescore(
         monthly = iter_monthly_results(card, h, as_of, current=current)
         n_snap = write_history(conn, monthly, version_id, count=count)
         review = refresh_review_flags(session, as_of)
-        run = _run_inputs(session, version_id, as_of, months)
+        run = _run_inputs(h, version_id, as_of, months)
         record_run(conn, "book", run, len(current), count.written)
         announce(session.connection(), None)
         check(progress, 0.95, "Saving…")
@@ -268,7 +268,7 @@ def rescore_accounts(
             months = iter_monthly_results(card, h, as_of, stored_months, current=current)
             n_snap = write_history(conn, months, version_id, only=ids, count=count)
         review = refresh_review_flags(session, as_of)
-        run = _run_inputs(session, version_id, as_of, history_months(h, as_of, stored_months))
+        run = _run_inputs(h, version_id, as_of, history_months(h, as_of, stored_months))
         record_run(conn, "accounts", run, len(current), count.written)
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}

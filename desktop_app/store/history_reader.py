@@ -458,6 +458,13 @@ def _probes() -> dict[str, ColumnElement[bool]]:
 
 def book_sources_conn(conn: Connection) -> frozenset[str]:
     """The keys of ``SOURCE_LABELS`` the book has data for (one query)."""
-    probes = _probes()
-    row = conn.execute(select(*probes.values())).one()
-    return frozenset(k for k, present in zip(probes, row, strict=True) if present)
+    global _PROBES_SQL
+    if _PROBES_SQL is None:  # built once: an edit's rescore asks on every call
+        probes = _probes()
+        _PROBES_SQL = (tuple(probes), select(*probes.values()))
+    keys, stmt = _PROBES_SQL
+    row = conn.execute(stmt).one()
+    return frozenset(k for k, present in zip(keys, row, strict=True) if present)
+
+
+_PROBES_SQL: tuple[tuple[str, ...], Any] | None = None
