@@ -6,13 +6,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from desktop_app.services.database import Store
 from desktop_app.services.health_overrides import (
     active_overrides,
     clear_override,
     restore_override,
     set_override,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.undo import WriterCommand
 
 
