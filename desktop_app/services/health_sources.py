@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.health_inputs import SOURCE_LABELS
+from desktop_app.store.book_sources import book_sources_conn
 from desktop_app.store.engine import Store
-from desktop_app.store.history_reader import book_sources_conn
 
 __all__ = ["SOURCE_LABELS", "book_sources", "book_sources_conn", "load_sources"]
 

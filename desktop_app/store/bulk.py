@@ -191,6 +191,7 @@ def sync_rows(
             chunk,
             _stored(conn, table, cols, window),
             count,
+            window,
         )
         low = high
     rest = _stored(conn, table, cols, true() if low is None else key > low)
@@ -206,9 +207,14 @@ def _apply(
     new: list[tuple[Any, ...]],
     stored: dict[Any, tuple[Any, ...]],
     count: WriteCount,
+    window: Any = None,
 ) -> None:
-    """Replace the rows of ``new`` that differ from ``stored``; delete the stored rest."""
+    """Replace the rows of ``new`` that differ from ``stored``; delete the stored rest.
+
+    ``window``: the condition ``stored`` was read with; when every stored row goes, one
+    range delete replaces a delete per key."""
     compare, view = how
+    n_stored = len(stored)
     changed = []
     replaced = []
     for row in new:
@@ -222,6 +228,8 @@ def _apply(
     count.compared += len(new)
     count.deleted += len(stored)
     drop = sorted([*stored, *replaced])
-    if drop:
+    if drop and window is not None and len(drop) == n_stored:
+        conn.execute(delete(table).where(window))
+    elif drop:
         delete_keys(conn, table, names[0], drop)
     count.written += insert_tuples(conn, table, names, changed)

@@ -320,7 +320,9 @@ def touched_accounts(conn: Connection, batch_ids: Sequence[int], limit: int) -> 
 
 
 def batches_since(conn: Connection, at: datetime) -> list[int]:
-    """Live import batches imported at or after ``at``."""
+    """Live import batches imported at or after ``at`` (to the second: imports stamp whole
+    seconds, so a batch stamped in the second of ``at`` counts)."""
+    at = at.replace(microsecond=0)
     b = table_of(ImportBatch)
     rows = conn.execute(
         select(b.c.id).where(b.c.imported_at >= at, b.c.rolled_back_at.is_(None))
@@ -329,7 +331,8 @@ def batches_since(conn: Connection, at: datetime) -> list[int]:
 
 
 def rolled_back_since(conn: Connection, at: datetime) -> bool:
-    """Whether an import batch was rolled back at or after ``at``."""
+    """Whether an import batch was rolled back at or after ``at`` (to the second)."""
+    at = at.replace(microsecond=0)
     b = table_of(ImportBatch)
     n = conn.execute(select(func.count()).where(b.c.rolled_back_at >= at)).scalar_one()
     return bool(n)

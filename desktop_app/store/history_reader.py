@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Boolean, Connection, Integer, case, cast, exists, func, select
+from sqlalchemy import Boolean, Integer, case, cast, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from desktop_app.domain.arrays import FloatArray, IntArray, ObjArray
 from desktop_app.domain.churn import RevenueInputs, day_number
@@ -27,6 +26,7 @@ from desktop_app.domain.health_inputs import (
     WAITING_US,
     HistoryInputs,
 )
+from desktop_app.store.book_sources import book_sources_conn
 from desktop_app.store.dialect import day_number_of, joined_numbers
 from desktop_app.store.schema import (
     Account,
@@ -441,30 +441,3 @@ def _churn_day(crm_churn: FloatArray, rev: RevenueInputs) -> FloatArray:
     derived = np.where(has & ~live & np.isfinite(last_end), last_end, np.nan)
     out: FloatArray = np.where(np.isnan(crm_churn), derived, crm_churn)
     return out
-
-
-def _probes() -> dict[str, ColumnElement[bool]]:
-    return {
-        "usage": exists().where(UsageMonth.mau.is_not(None)),
-        "subscriptions": exists().where(Subscription.account_id.is_not(None)),
-        "tickets": exists().where(Ticket.account_id.is_not(None)),
-        "nps": exists().where(NpsResponse.account_id.is_not(None)),
-        "billing": exists().where(BillingState.id.is_not(None)),
-        "contacts": exists().where(Contact.id.is_not(None)),
-        "replies": exists().where(Contact.last_replied.is_not(None)),
-        "renewals": exists().where(Account.renewal_date.is_not(None)),
-    }
-
-
-def book_sources_conn(conn: Connection) -> frozenset[str]:
-    """The keys of ``SOURCE_LABELS`` the book has data for (one query)."""
-    global _PROBES_SQL
-    if _PROBES_SQL is None:  # built once: an edit's rescore asks on every call
-        probes = _probes()
-        _PROBES_SQL = (tuple(probes), select(*probes.values()))
-    keys, stmt = _PROBES_SQL
-    row = conn.execute(stmt).one()
-    return frozenset(k for k, present in zip(keys, row, strict=True) if present)
-
-
-_PROBES_SQL: tuple[tuple[str, ...], Any] | None = None
