@@ -3,23 +3,28 @@
 A source counts as imported when the book holds at least one of its rows (one non-blank value
 for a field such as contacts' reply dates). Deriving it from the data, rather than from a log
 of imports, keeps it right after a rollback and for books written by the demo or older
-versions. Everything downstream treats an absent source as *missing*, never as zero.
+versions. Everything downstream treats an absent source as *missing*, never as zero. The
+query itself is the book reader's (``store.book_reader.read_sources``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from desktop_app.domain.health_inputs import SOURCE_LABELS
-from desktop_app.store.book_sources import book_sources_conn
-from desktop_app.store.engine import Store
+from desktop_app.store.book_reader import read_sources
 
-__all__ = ["SOURCE_LABELS", "book_sources", "book_sources_conn", "load_sources"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop_app.store.engine import Store
+
+__all__ = ["SOURCE_LABELS", "book_sources", "load_sources"]
 
 
 def book_sources(session: Session) -> frozenset[str]:
     """The keys of ``SOURCE_LABELS`` the book has data for (one query)."""
-    return book_sources_conn(session.connection())
+    return read_sources(session.connection())
 
 
 def load_sources(store: Store) -> frozenset[str]:

@@ -4,7 +4,6 @@ named here for the services that use it."""
 from __future__ import annotations
 
 from desktop_app.store.health_repo import (
-    all_contributions,
     measure_arrays,
     rows_bytes,
     stored_measures_json,
@@ -13,7 +12,6 @@ from desktop_app.store.health_repo import (
 )
 
 __all__ = [
-    "all_contributions",
     "measure_arrays",
     "rows_bytes",
     "stored_measures_json",

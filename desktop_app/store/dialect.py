@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Row
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import TableClause
 
 #: Set on every new SQLite connection (engine.py listens with ``sqlite_on_connect``).
 SQLITE_PRAGMAS = (
@@ -75,7 +76,7 @@ def param_mark(bind: Connection | Engine) -> str:
 
 def latest_per_key(
     conn: Connection,
-    table: Table,
+    table: TableClause,
     key: str,
     newest: str,
     columns: Sequence[str],

@@ -26,7 +26,7 @@ from desktop_app.domain.health_inputs import (
     WAITING_US,
     HistoryInputs,
 )
-from desktop_app.store.book_sources import book_sources_conn
+from desktop_app.store.book_reader import read_sources
 from desktop_app.store.dialect import day_number_of, joined_numbers
 from desktop_app.store.schema import (
     Account,
@@ -260,7 +260,7 @@ def _load_history(session: Session, as_of: date) -> HistoryInputs:
         mrr_now=floats(cols[5]),
         t_key=t_key,
         c_name=c_name[c_ok],
-        sources=book_sources_conn(session.connection()),
+        sources=read_sources(session.connection()),
     )
 
 
