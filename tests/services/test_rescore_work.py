@@ -202,3 +202,17 @@ def test_one_account_rescore_costs_the_same_statements_for_any_account(demo_stor
         ]  # fmt: skip
         assert len(written) <= 2  # unchanged: nothing; else its score row (+ its history)
     assert counts[0] == counts[1] < 40
+
+
+def test_an_import_that_changes_nothing_rescores_nothing(demo_store, today, tmp_path) -> None:
+    rescore(demo_store, as_of=today)
+    picked = _live_accounts_with_usage(demo_store, 2)
+    usage = _usage_csv(tmp_path / "usage.csv", [(lms, m, mau) for _a, lms, m, mau in picked])
+    [summary] = import_files(demo_store, [usage], today=today)
+    assert summary.updated == 0
+    with statements(demo_store) as seen:
+        scored = rescore_after_import(demo_store, as_of=today)
+    assert (scored.scope, scored.accounts_scored, scored.rows_written) == ("accounts", 0, 0)
+    for table in HEALTH_TABLES:
+        assert _writes(seen, table) == []
+    assert stale_scores(demo_store) is None
