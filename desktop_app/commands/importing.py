@@ -54,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=WaitNotices(),
         )
-        scored = rescore_after_write(store) if any(s.wrote for s in summaries) else None
+        scored = rescore_after_import_line(store) if any(s.wrote for s in summaries) else None
     if args.json:
         out = []
         for s in summaries:
@@ -77,6 +77,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if scored is not None:
         print(scored)
     return 0
+
+
+def rescore_after_import_line(store: Any) -> str:
+    """Rescore what an import changed (the touched accounts, else the book); the line."""
+    from desktop_app.services.health_incremental import rescore_after_import
+
+    summary = rescore_after_import(store)
+    if summary.scope == "accounts":
+        return (
+            f"Rescored {summary.accounts_scored} accounts (those the import touched) "
+            f"as of {summary.as_of.isoformat()}."
+        )
+    return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
 
 def rescore_after_write(store: Any) -> str:

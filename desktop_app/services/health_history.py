@@ -1,278 +1,30 @@
-"""Monthly health history, stored compactly: one row per account, the months as arrays.
-
-Scoring writes every account's month-end scores, bands and confidence as little arrays
-(``store.schema.HealthHistory``), built for the whole book in numpy and sent to the driver
-as tuples of bytes: 100k rows instead of 2.4M. The detail views read one account's row.
-"""
+"""Monthly health history: the store's history repository (``store.health_history_repo``),
+named here for the services that use it."""
 
 from __future__ import annotations
 
-import json
-from collections import deque
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from desktop_app.store.health_history_repo import (
+    ABSENT,
+    KEEP_MEASURE_MONTHS,
+    AccountHistory,
+    BookHistory,
+    book_history,
+    book_months,
+    patch_last_month,
+    put_history,
+    read_history,
+    write_history,
+)
 
-import numpy as np
-import numpy.typing as npt
-from sqlalchemy import Connection, func, select
-
-from desktop_app.domain.accounts import BAND_ORDER
-from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
-from desktop_app.domain.health import ScoreResult
-from desktop_app.services.health_writing import rows_bytes, write_measure_set
-from desktop_app.store.bulk import delete_ids, insert_tuples, table_of
-from desktop_app.store.schema import HealthHistory, HealthMeasureSet
-
-EPOCH = date(1970, 1, 1)
-_NAMES = ("account_id", "scorecard_version_id", "months", "scores", "bands", "confidence",
-          "contributions")  # fmt: skip
-#: Contributions are kept for the last two months only ("what changed since last month").
-KEEP_MEASURE_MONTHS = 2
-#: Band code of a month in which the account was not scored (not yet, or no longer, a customer).
-ABSENT = -2
-
-
-@dataclass(frozen=True, slots=True)
-class AccountHistory:
-    """One account's month-end health, oldest month first."""
-
-    months: list[date]
-    scores: list[float | None]
-    bands: list[str | None]
-    confidence: list[int]
-    #: Contribution of each measure in the second-last and the last month (may be empty).
-    before: dict[str, float]
-    after: dict[str, float]
-
-
-def write_history(
-    conn: Connection,
-    monthly: Iterable[tuple[date, ScoreResult]],
-    version_id: int,
-    only: Sequence[int] | None = None,
-) -> int:
-    """Replace the history of the accounts in ``monthly`` (every row when ``only`` is None,
-    else only those ids' rows); returns the number of (account, month) points written.
-
-    ``monthly`` may be a generator: each month's result is reduced to what is stored as it
-    arrives. An account scored in some months only (not yet a customer, or churned) has the
-    other months marked absent (band code ``ABSENT``) and read back without them.
-    """
-    delete_ids(conn, table_of(HealthHistory), "account_id", only)
-    slim: list[tuple[date, IntArray, FloatArray, Int8Array, IntArray]] = []
-    kept: deque[tuple[int, IntArray, npt.NDArray[np.float32]]] = deque(maxlen=KEEP_MEASURE_MONTHS)
-    measure_ids: tuple[str, ...] = ()
-    labels: tuple[str, ...] = ()
-    for k, (month, r) in enumerate(monthly):
-        slim.append((month, r.account_id, r.score, r.band_code, r.confidence))
-        kept.append((k, r.account_id, np.round(r.contribution, 2).astype("<f4")))
-        measure_ids, labels = r.measure_ids, r.measure_labels
-    if not slim:
-        return 0
-    write_measure_set(conn, version_id, measure_ids, labels)
-    ids = np.unique(np.concatenate([s[1] for s in slim]))
-    n, n_months = len(ids), len(slim)
-    if n == 0:
-        return 0
-    scores = np.full((n, n_months), np.nan, dtype="<f4")
-    bands = np.full((n, n_months), ABSENT, dtype="i1")
-    confidence = np.zeros((n, n_months), dtype="<i2")
-    for k, (_m, acc, score, band, conf) in enumerate(slim):
-        pos = np.searchsorted(ids, acc)
-        scores[pos, k] = score
-        bands[pos, k] = band
-        confidence[pos, k] = conf
-    con = np.full((n, len(kept), len(measure_ids)), np.nan, dtype="<f4")
-    first_kept = n_months - len(kept)
-    for k, acc, values in kept:
-        con[np.searchsorted(ids, acc), k - first_kept, :] = values
-    months = np.array([(s[0] - EPOCH).days for s in slim], dtype="<i4").tobytes()
-    rows = zip(
-        ids.tolist(),
-        [version_id] * n,
-        [months] * n,
-        rows_bytes(scores),
-        rows_bytes(bands),
-        rows_bytes(confidence),
-        rows_bytes(con.reshape(n, -1)),
-        strict=True,
-    )
-    insert_tuples(conn, table_of(HealthHistory), _NAMES, rows)
-    return int(sum(len(s[1]) for s in slim))
-
-
-def read_history(conn: Connection, account_id: int) -> AccountHistory | None:
-    """The stored monthly health of ``account_id`` (None before the first rescore)."""
-    h, m = table_of(HealthHistory), table_of(HealthMeasureSet)
-    row = conn.execute(
-        select(h.c.months, h.c.scores, h.c.bands, h.c.confidence, h.c.contributions,
-               func.coalesce(h.c.measure_ids_json, m.c.measure_ids_json))
-        .outerjoin(m, m.c.scorecard_version_id == h.c.scorecard_version_id)
-        .where(h.c.account_id == account_id)
-    ).first()  # fmt: skip
-    if row is None:
-        return None
-    codes = np.frombuffer(row[2], dtype="i1")
-    present = np.flatnonzero(codes != ABSENT)
-    days = np.frombuffer(row[0], dtype="<i4")[present].tolist()
-    scores = np.frombuffer(row[1], dtype="<f4")[present].astype(np.float64).tolist()
-    confidence = np.frombuffer(row[3], dtype="<i2")[present].tolist()
-    names = [b.value for b in BAND_ORDER]
-    bands = [names[c] if 0 <= c < len(names) else None for c in codes[present].tolist()]
-    before: dict[str, float] = {}
-    after: dict[str, float] = {}
-    if row[4] is not None and row[5] is not None and len(present) >= 2:
-        measure_ids: list[str] = json.loads(row[5])
-        con = np.frombuffer(row[4], dtype="<f4").reshape(-1, len(measure_ids))
-        first_kept = len(codes) - con.shape[0]
-
-        def contributions(month: int) -> dict[str, float]:
-            if month < first_kept:  # older months keep no breakdown
-                return {}
-            values = con[month - first_kept].tolist()
-            return {k: round(v, 2) for k, v in zip(measure_ids, values, strict=True)}
-
-        before, after = contributions(int(present[-2])), contributions(int(present[-1]))
-    return AccountHistory(
-        months=[EPOCH + timedelta(days=d) for d in days],
-        scores=[None if s != s else s for s in scores],
-        bands=bands,
-        confidence=confidence,
-        before=before,
-        after=after,
-    )
-
-
-def book_months(conn: Connection) -> list[date]:
-    """The months of the book's stored history (from any one row; [] before the first
-    rescore): what a rescore of a few accounts writes for them too."""
-    blob = conn.execute(select(table_of(HealthHistory).c.months).limit(1)).scalar_one_or_none()
-    if blob is None:
-        return []
-    return [EPOCH + timedelta(days=d) for d in np.frombuffer(blob, dtype="<i4").tolist()]
-
-
-def patch_last_month(
-    conn: Connection, r: ScoreResult, version_id: int, month: date, ids: Sequence[int]
-) -> bool:
-    """Replace only the last stored month of ``ids``' history with ``r`` (their scores for
-    ``month``): what an edit changes. Accounts of ``ids`` missing from ``r`` get that month
-    marked absent. Returns False (nothing written) when a row is missing, or its last month
-    or scorecard version differ: the caller then rewrites the whole history."""
-    h = table_of(HealthHistory)
-    stored = conn.execute(
-        select(h.c.account_id, h.c.months, h.c.scores, h.c.bands, h.c.confidence,
-               h.c.contributions, h.c.scorecard_version_id)
-        .where(h.c.account_id.in_(list(ids)))
-    ).all()  # fmt: skip
-    if len(stored) != len(set(ids)):
-        return False
-    day = (month - EPOCH).days
-    n_measures = len(r.measure_ids)
-    row_of = {a: i for i, a in enumerate(r.account_id.tolist())}
-    updates = []
-    for aid, months, scores, bands, confidence, con, version in stored:
-        last = np.frombuffer(months, dtype="<i4")
-        if version != version_id or not len(last) or int(last[-1]) != day or con is None:
-            return False
-        s = np.frombuffer(scores, dtype="<f4").copy()
-        b = np.frombuffer(bands, dtype="i1").copy()
-        c = np.frombuffer(confidence, dtype="<i2").copy()
-        k = np.frombuffer(con, dtype="<f4").reshape(-1, n_measures).copy()
-        i = row_of.get(int(aid))
-        if i is None:
-            s[-1], b[-1], c[-1], k[-1] = np.nan, ABSENT, 0, np.nan
-        else:
-            s[-1], b[-1], c[-1] = r.score[i], r.band_code[i], r.confidence[i]
-            k[-1] = np.round(r.contribution[i], 2)
-        updates.append((s.tobytes(), b.tobytes(), c.tobytes(), k.tobytes(), int(aid)))
-    for values in updates:
-        conn.execute(
-            h.update()
-            .where(h.c.account_id == values[4])
-            .values(scores=values[0], bands=values[1], confidence=values[2],
-                    contributions=values[3])
-        )  # fmt: skip
-    return True
-
-
-@dataclass(frozen=True)
-class BookHistory:
-    """Every account's stored month-end health as (accounts x months) arrays."""
-
-    account_id: IntArray  # sorted
-    months: list[date]
-    scores: npt.NDArray[np.float32]  # NaN: not scored
-    bands: Int8Array  # BAND_CODE, -1: no band, ABSENT: not a customer that month
-
-    def band_names(self) -> npt.NDArray[np.object_]:
-        """``bands`` as band names (None where absent or without a band)."""
-        names = np.array([b.value for b in BAND_ORDER] + [None, None], dtype=object)
-        out: npt.NDArray[np.object_] = names[np.where(self.bands >= 0, self.bands, len(names) - 1)]
-        return out
-
-
-def book_history(conn: Connection, ids: Sequence[int] | None = None) -> BookHistory:
-    """The stored history of the book (or of ``ids``) as arrays, for book-wide questions
-    (churn by band, bands a month ago) without a Python object per account-month."""
-    h = table_of(HealthHistory)
-    stmt = select(h.c.account_id, h.c.months, h.c.scores, h.c.bands).order_by(h.c.account_id)
-    if ids is None:
-        rows = list(conn.execute(stmt).all())
-    else:
-        wanted = sorted({int(a) for a in ids})
-        rows = []
-        for start in range(0, len(wanted), 900):
-            rows += conn.execute(stmt.where(h.c.account_id.in_(wanted[start : start + 900]))).all()
-        rows.sort(key=lambda r: r[0])
-    blobs = {r[1] for r in rows}
-    days = sorted({int(d) for b in blobs for d in np.frombuffer(b, dtype="<i4")})
-    n, m = len(rows), len(days)
-    scores = np.full((n, m), np.nan, dtype=np.float32)
-    bands = np.full((n, m), ABSENT, dtype=np.int8)
-    for blob in blobs:
-        which = np.array([r[1] == blob for r in rows], dtype=bool) if len(blobs) > 1 else None
-        sub = rows if which is None else [r for r, w in zip(rows, which, strict=True) if w]
-        cols = np.searchsorted(days, np.frombuffer(blob, dtype="<i4"))
-        at = np.arange(n) if which is None else np.flatnonzero(which)
-        width = len(cols)
-        s = np.frombuffer(b"".join(r[2] for r in sub), dtype="<f4").reshape(-1, width)
-        b = np.frombuffer(b"".join(r[3] for r in sub), dtype="i1").reshape(-1, width)
-        scores[np.ix_(at, cols)] = s
-        bands[np.ix_(at, cols)] = b
-    return BookHistory(
-        account_id=np.array([r[0] for r in rows], dtype=np.int64),
-        months=[EPOCH + timedelta(days=d) for d in days],
-        scores=scores,
-        bands=bands,
-    )
-
-
-def put_history(
-    conn: Connection,
-    account_id: int,
-    points: Sequence[tuple[date, float | None, str | None]],
-    *,
-    version_id: int | None = None,
-    contributions: tuple[dict[str, float], dict[str, float]] | None = None,
-) -> None:
-    """Write one account's history as given: (month, score, band) points, oldest first, and
-    optionally the measure contributions of its last two months (before, after). For tests
-    and repairs; scoring writes the book with ``write_history``."""
-    codes = {b.value: i for i, b in enumerate(BAND_ORDER)}
-    months = np.array([(p[0] - EPOCH).days for p in points], dtype="<i4")
-    scores = np.array([np.nan if p[1] is None else p[1] for p in points], dtype="<f4")
-    bands = np.array([codes.get(p[2], -1) if p[2] else -1 for p in points], dtype="i1")
-    con: bytes | None = None
-    own: str | None = None
-    keys = sorted(set(contributions[0]) | set(contributions[1])) if contributions else []
-    if contributions is not None and keys:
-        values = [[c.get(k, 0.0) for k in keys] for c in contributions]
-        con, own = np.array(values, dtype="<f4").tobytes(), json.dumps(keys)
-    h = table_of(HealthHistory)
-    delete_ids(conn, h, "account_id", [account_id])
-    names = (*_NAMES, "measure_ids_json")
-    row = (account_id, version_id, months.tobytes(), scores.tobytes(), bands.tobytes(),
-           np.zeros(len(points), dtype="<i2").tobytes(), con, own)  # fmt: skip
-    insert_tuples(conn, h, names, [row])
+__all__ = [
+    "ABSENT",
+    "KEEP_MEASURE_MONTHS",
+    "AccountHistory",
+    "BookHistory",
+    "book_history",
+    "book_months",
+    "patch_last_month",
+    "put_history",
+    "read_history",
+    "write_history",
+]
