@@ -24,7 +24,6 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from desktop_app.services.health_loading import MAX_ONLY, observed_day
 from desktop_app.services.health_sources import book_sources
 from desktop_app.services.health_versions import active_scorecard
 from desktop_app.services.progress import Progress
@@ -43,6 +42,7 @@ from desktop_app.store.health_repo import (
     touched_accounts,
     usage_months_of,
 )
+from desktop_app.store.history_reader import MAX_ONLY, observed_day
 
 __all__ = ["full_rescore_reason", "rescore_after_import"]
 

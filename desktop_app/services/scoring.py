@@ -1,9 +1,9 @@
 """Health scoring use cases: rescore the book, explain a score, history and trend, previews.
 
-``rescore`` loads every input with a few whole-table queries (``health_loading``), scores the
-book in numpy (``domain.health``), writes ``health_scores`` with the active scorecard version
-and rebuilds the monthly ``health_history`` from the imported history (``health_writing`` and
-``health_history`` write both as tuples). Overrides, versions,
+``rescore`` loads every input with a few whole-table queries (``store.history_reader``),
+scores the book in numpy (``domain.health``), writes ``health_scores`` with the active
+scorecard version and rebuilds the monthly ``health_history`` from the imported history
+(``store.health_repo`` and ``store.health_history_repo`` write only the rows that changed). Overrides, versions,
 validation and retention live in sibling modules and are re-exported here.
 """
 
@@ -31,13 +31,6 @@ from desktop_app.domain.health import (
 from desktop_app.domain.health_inputs import HistoryInputs, measures_at, prepare
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import (
-    book_months,
-    patch_last_month,
-    read_history,
-    write_history,
-)
-from desktop_app.services.health_loading import MAX_ONLY, load_history
 from desktop_app.services.health_overrides import (
     OverrideInfo,
     active_overrides,
@@ -54,12 +47,18 @@ from desktop_app.services.health_versions import (
     list_versions,
     save_version,
 )
-from desktop_app.services.health_writing import stored_measures_json, write_scores
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.bulk import WriteCount
 from desktop_app.store.engine import Store
-from desktop_app.store.health_repo import RunInputs, record_run
+from desktop_app.store.health_history_repo import (
+    book_months,
+    patch_last_month,
+    read_history,
+    write_history,
+)
+from desktop_app.store.health_repo import RunInputs, record_run, stored_measures_json, write_scores
+from desktop_app.store.history_reader import MAX_ONLY, load_history
 from desktop_app.store.schema import Account, HealthOverride, HealthScore
 
 __all__ = [
