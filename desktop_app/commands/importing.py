@@ -62,7 +62,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress=WaitNotices(),
         )
         wrote = any(s.wrote for s in summaries)
-        scored = rescore_after_write(store) if wrote and not args.no_rescore else None
+        scored = rescore_after_import_line(store) if wrote and not args.no_rescore else None
     if args.json:
         out = []
         for s in summaries:
@@ -85,6 +85,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if scored is not None:
         print(scored)
     return 0
+
+
+def rescore_after_import_line(store: Any) -> str:
+    """Rescore what an import changed (the touched accounts, else the book); the line."""
+    from desktop_app.services.health_incremental import rescore_after_import
+
+    summary = rescore_after_import(store)
+    if summary.scope == "accounts":
+        return (
+            f"Rescored {summary.accounts_scored} accounts (those the import touched) "
+            f"as of {summary.as_of.isoformat()}."
+        )
+    return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
 
 def rescore_after_write(store: Any) -> str:
