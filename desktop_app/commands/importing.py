@@ -54,7 +54,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=WaitNotices(),
         )
-        scored = rescore_after_write(store) if any(s.wrote for s in summaries) else None
+        batches = [s.batch_id for s in summaries if s.wrote]
+        scored = rescore_after_write(store, batches) if batches else None
     if args.json:
         out = []
         for s in summaries:
@@ -79,11 +80,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def rescore_after_write(store: Any) -> str:
-    """Rescore the book after a CLI write, as the GUI does; the line to print."""
-    from desktop_app.services.scoring import rescore
+def rescore_after_write(store: Any, batch_ids: list[int] | None = None) -> str:
+    """Rescore after a CLI write, as the GUI does; the line to print.
 
-    summary = rescore(store)
+    After an import (``batch_ids``) only the accounts it touched, when they are few.
+    """
+    from desktop_app.services.scoring import rescore, rescore_after_import
+
+    summary = rescore(store) if batch_ids is None else rescore_after_import(store, batch_ids)
     return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
 

@@ -59,6 +59,7 @@ from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthOverride, HealthScore
+from desktop_app.store.team_sync import touched_accounts
 
 __all__ = [
     "HealthHistory",
@@ -78,6 +79,7 @@ __all__ = [
     "preview_change",
     "rescore",
     "rescore_accounts",
+    "rescore_after_import",
     "restore_override",
     "save_version",
     "set_override",
@@ -220,9 +222,29 @@ def rescore_accounts(
             months = iter_monthly_results(card, h, as_of, book_months(conn))
             n_snap = write_history(conn, months, version_id, only=ids)
         review = refresh_review_flags(session, as_of)
+        announce(conn, ids)
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
     return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review)
+
+
+def rescore_after_import(
+    store: Store,
+    batch_ids: Iterable[int],
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> ScoreRunSummary:
+    """Rescore after an import: only the accounts its batches touched when they are few
+    (``rescore_accounts``, whole history), else the whole book.
+
+    Usage exports rescore the whole book: a new month changes every account's history.
+    Other clients of a team database then reload those accounts' rows only.
+    """
+    with store.engine.connect() as conn:
+        ids = touched_accounts(conn, batch_ids, whole_if=("usage_monthly",))
+    if not ids:  # None: too many (or not one account's rows); []: nothing scored changed
+        return rescore(store, as_of, progress)
+    return rescore_accounts(store, ids, as_of, progress, history="all")
 
 
 def explain(store: Store, account_id: int) -> HealthExplanation | None:

@@ -355,8 +355,23 @@ class Actions:
         remember_size(dialog, self.w.settings, name)
         dialog.open()
 
-    def _after_import(self, *_args: Any) -> None:
-        self.rescore_book()
+    def _after_import(self, summaries: Any = None) -> None:
+        """Rescore what the import touched (a few accounts: only those; else the book)."""
+        from desktop_app.services.scoring import rescore_after_import
+
+        batches = [s.batch_id for s in summaries or () if s.wrote]
+        if not batches:
+            self.rescore_book()
+            return
+        self.w.run_task(
+            rescore_after_import,
+            self.w.store,
+            batches,
+            write=True,
+            progress=True,
+            done=self.data_changed,
+            title="Rescoring…",
+        )
 
     def show_import_history(self) -> None:
         from desktop_app.ui.dialogs.import_history import ImportHistoryDialog

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 
 from desktop_app.services.errors import StaleEdit
 from desktop_app.services.health_overrides import set_override
+from desktop_app.services.importing import rollback_batch
 from desktop_app.services.notes import add_note
 from desktop_app.services.team_sync import WAIT_MESSAGE, hold_book_lock, listen
 from desktop_app.services.transitions import (
@@ -244,6 +245,38 @@ def test_other_clients_hear_which_accounts_changed(demo_store: Store, demo_url: 
         assert listener.poll(timeout=30).account_ids == {aid}
     finally:
         listener.close()
+
+
+@PG_ONLY
+def test_an_import_names_the_accounts_it_touched_and_a_rescore_the_book(
+    demo_store: Store, demo_url: str, tmp_path: Path
+) -> None:
+    with demo_store.sessions() as s:
+        first = list(s.execute(select(Account.id, Account.name).order_by(Account.id).limit(3)))
+    path = _tickets_csv(tmp_path / "few.csv", [str(r[1]) for r in first], 83_000)
+    listener = listen(demo_store)
+    try:
+        proc = _cli(demo_url, "import", str(path), "--json")
+        _out, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+        heard = listener.poll(timeout=30)
+        assert not heard.whole_book  # three accounts' tickets: those three rows reload
+        assert heard.account_ids == {int(r[0]) for r in first}
+        (batch,) = [b for b in _batches(demo_store) if b["file_name"] == "few.csv"]
+        rollback_batch(demo_store, int(batch["id"]))  # (in this process: no rescore after)
+        assert listener.poll(timeout=30).account_ids == {int(r[0]) for r in first}
+        proc = _cli(demo_url, "score")
+        _out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert listener.poll(timeout=30).whole_book
+    finally:
+        listener.close()
+
+
+def _batches(store: Store) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("select id, file_name from import_batches")).mappings()
+        return [dict(r) for r in rows]
 
 
 def test_on_sqlite_the_listener_is_inactive(store: Store, dialect: str) -> None:
