@@ -65,6 +65,14 @@ def can_copy(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
 
 
+def _row_security_active(conn: Connection, table: Table) -> bool:
+    """PostgreSQL refuses ``COPY FROM`` where row-level security applies (a team role)."""
+    from sqlalchemy import text
+
+    active = conn.execute(text("SELECT row_security_active(:t)"), {"t": table.name}).scalar()
+    return bool(active)
+
+
 def copy_tuples(
     conn: Connection, table: Table, names: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> int:
@@ -125,7 +133,7 @@ def insert_tuples(
 
     PostgreSQL (psycopg): one ``COPY``; elsewhere chunked ``executemany``.
     """
-    if can_copy(conn):
+    if can_copy(conn) and not _row_security_active(conn, table):
         return copy_tuples(conn, table, names, rows)
     if conn.dialect.paramstyle not in ("qmark", "format", "pyformat"):
         from sqlalchemy import insert
