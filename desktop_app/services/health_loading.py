@@ -21,6 +21,7 @@ from desktop_app.domain.health_inputs import (
     HistoryInputs,
 )
 from desktop_app.services.health_sources import book_sources
+from desktop_app.store.dialect import day_number_sql, joined_columns
 from desktop_app.store.schema import (
     Account,
     BillingState,
@@ -266,33 +267,34 @@ def _usage(session: Session, ids: IntArray) -> tuple[FloatArray, FloatArray, Flo
 
 
 def _usage_columns(session: Session) -> tuple[IntArray, FloatArray, FloatArray, FloatArray] | None:
-    """Usage rows as four numpy columns, read by SQLite as four comma-joined texts.
+    """Usage rows as four numpy columns, read as four comma-joined texts.
 
     ``usage_monthly`` is the book's biggest table (24 rows an account): building 2.4M Python
-    row tuples cost seconds and ~400 MB. SQLite joins each column into one text (all four
-    aggregates walk the rows in the same order) and numpy parses it. None: not SQLite, or a
-    value that is not a number (the row-by-row path then reads it).
+    row tuples cost seconds and ~400 MB. The database joins each column into one text
+    (``dialect.joined_columns``) and numpy parses it. None: a few accounts only, or a value
+    that is not a whole number (the row-by-row path then reads it).
     """
     conn = session.connection()
-    if conn.dialect.name != "sqlite" or session.info.get(_ONLY) is not None:
+    if session.info.get(_ONLY) is not None:
         return None
     none = -(2**31)  # NULL, as a whole number that numpy parses in C (no 'nan' text)
-    row = conn.exec_driver_sql(
-        f"SELECT count(*), group_concat(coalesce(account_id, {none})),"
-        f" group_concat(coalesce(CAST(julianday(month) - 2440587.5 AS INTEGER), {none})),"
-        f" group_concat(coalesce(mau, {none})), group_concat(coalesce(licensed_seats, {none}))"
-        " FROM usage_monthly"
-    ).one()
-    n = int(row[0])
+    exprs = [
+        f"coalesce(account_id, {none})",
+        f"coalesce({day_number_sql(conn, 'month')}, {none})",
+        f"coalesce(mau, {none})",
+        f"coalesce(licensed_seats, {none})",
+    ]
+    joined = joined_columns(conn, "usage_monthly", exprs)
+    if joined is None:
+        return None
+    n, texts = joined
     if n == 0:
         return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0), np.empty(0)
     # A value that is not a whole number stops the parse early (numpy warns): read by rows.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            acc, month, mau, seats = (
-                np.fromstring(text or "", dtype=np.int64, sep=",") for text in row[1:]
-            )
+            acc, month, mau, seats = (np.fromstring(t, dtype=np.int64, sep=",") for t in texts)
         except (DeprecationWarning, ValueError):
             return None
     if any(len(a) != n for a in (acc, month, mau, seats)):

@@ -3,8 +3,8 @@
 SQLAlchemy's ORM bulk insert builds a parameter dict and runs the type processors for every
 value of every row (30 s for 2.4M rows). Here each column's bind processor runs once per
 distinct value, and the driver receives tuples in chunks. On PostgreSQL the rows go through
-``COPY … FROM STDIN`` instead (psycopg's ``Copy.write_row``): one stream instead of a
-round trip per 20k-row batch of INSERTs; writing the 100k demo book takes a third as long.
+a binary ``COPY … FROM STDIN`` instead (psycopg's ``Copy.write_row``): one stream instead
+of a round trip per 20k-row batch of INSERTs, and no text escaping of the score blobs.
 """
 
 from __future__ import annotations
@@ -65,6 +65,37 @@ def can_copy(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
 
 
+#: PostgreSQL types (as SQLAlchemy compiles them) and their binary COPY names.
+_BINARY = {
+    "integer": "int4",
+    "bigint": "int8",
+    "smallint": "int2",
+    "float": "float8",
+    "double precision": "float8",
+    "real": "float4",
+    "boolean": "bool",
+    "varchar": "text",
+    "text": "text",
+    "bytea": "bytea",
+    "date": "date",
+    "timestamp without time zone": "timestamp",
+    "timestamp": "timestamp",
+}
+
+
+def _binary_types(conn: Connection, table: Table, names: Sequence[str]) -> list[str] | None:
+    """The columns' types for a binary ``COPY`` (half the time of text: no escaping of
+    the score blobs), or None when one has a type not listed (text ``COPY`` then)."""
+    out = []
+    for name in names:
+        compiled = table.c[name].type.compile(dialect=conn.dialect).lower().split("(")[0]
+        kind = _BINARY.get(compiled.strip())
+        if kind is None:
+            return None
+        out.append(kind)
+    return out
+
+
 def _row_security_active(conn: Connection, table: Table) -> bool:
     """PostgreSQL refuses ``COPY FROM`` where row-level security applies (a team role)."""
     from sqlalchemy import text
@@ -83,11 +114,15 @@ def copy_tuples(
     """
     quote = conn.dialect.identifier_preparer
     columns = ", ".join(quote.quote(n) for n in names)
-    sql = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"
+    types = _binary_types(conn, table, names)
+    binary = " (FORMAT BINARY)" if types is not None else ""
+    sql = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN{binary}"
     procs = _processors(conn, table, names)
     cursor: Any = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     total = 0
     with cursor.copy(sql) as copy:
+        if types is not None:
+            copy.set_types(types)
         chunk: list[tuple[Any, ...]] = []
         for row in rows:
             chunk.append(row)

@@ -158,6 +158,32 @@ def advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:
         conn.execute(text(sql), {"t": table.name})
 
 
+def day_number_sql(bind: Connection | Engine, column: str) -> str:
+    """SQL for a date column as whole days since 1970-01-01 (SQLite stores ISO text)."""
+    if is_sqlite(bind):
+        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+    return f"({column} - DATE '1970-01-01')"
+
+
+def joined_columns(
+    conn: Connection, table: str, exprs: Sequence[str]
+) -> tuple[int, list[str]] | None:
+    """``(row count, [each expression's values joined by commas])`` in one aggregate query.
+
+    Every aggregate of one query walks the rows in the same order, so the n-th value of each
+    text belongs to the same row. Building millions of Python row tuples costs seconds;
+    numpy parses these texts in C. None for a backend without such an aggregate.
+    """
+    if is_sqlite(conn):
+        parts = [f"group_concat({e})" for e in exprs]
+    elif is_postgres(conn):
+        parts = [f"string_agg(CAST({e} AS text), ',')" for e in exprs]
+    else:
+        return None
+    row = conn.exec_driver_sql(f"SELECT count(*), {', '.join(parts)} FROM {table}").one()
+    return int(row[0]), [str(v or "") for v in row[1:]]
+
+
 #: Advisory-lock namespaces (the first key of PostgreSQL's two-key advisory locks).
 LOCKS = {"import": 41_001, "score": 41_002, "override": 41_003, "book": 41_004}
 

@@ -43,7 +43,8 @@ def touched_accounts(
 
     None (the whole book) when they touched more than ``PARTIAL_MAX`` accounts, deleted
     rows, wrote a table that is not one account's (CSMs and team leads: many accounts
-    show them), or one of the tables ``whole_if``. Call it while the rows are in place (before a rollback removes them).
+    show them), or one of the tables ``whole_if``. Call it while the rows are in place
+    (before a rollback removes them).
     """
     from desktop_app.store.schema import Base, ChangeLog
 

@@ -191,14 +191,12 @@ def _observe(team: Team, login: str, store: Store, k: int) -> dict[str, object]:
             _sql_changes(store, "update contacts set title = 'x' where account_id = :a", a=tom)
         ),
         "changes another CSM's note (SQL)": _allowed(
-            _sql_changes(
-                store, "update notes set body = body || '.' where account_id = :a", a=tom
-            )  # fmt: skip
+            _sql_changes(store, "update notes set body = body || '.' where account_id = :a", a=tom)
         ),
         "changes another CSM's override (SQL)": _allowed(
             _sql_changes(
                 store, "update health_overrides set note = 'x' where account_id = :a", a=tom
-            )  # fmt: skip
+            )
         ),
         "lists another CSM's accounts (service)": any(
             r.owner == TOM for r in account_records(store)
