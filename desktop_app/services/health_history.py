@@ -21,7 +21,7 @@ from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
 from desktop_app.domain.health import ScoreResult
 from desktop_app.services.health_writing import rows_bytes, write_measure_set
-from desktop_app.store.bulk import delete_ids, insert_tuples, table_of
+from desktop_app.store.bulk import delete_ids, insert_tuples, replace_rows, table_of
 from desktop_app.store.schema import HealthHistory, HealthMeasureSet
 
 EPOCH = date(1970, 1, 1)
@@ -59,7 +59,6 @@ def write_history(
     arrives. An account scored in some months only (not yet a customer, or churned) has the
     other months marked absent (band code ``ABSENT``) and read back without them.
     """
-    delete_ids(conn, table_of(HealthHistory), "account_id", only)
     slim: list[tuple[date, IntArray, FloatArray, Int8Array, IntArray]] = []
     kept: deque[tuple[int, IntArray, npt.NDArray[np.float32]]] = deque(maxlen=KEEP_MEASURE_MONTHS)
     measure_ids: tuple[str, ...] = ()
@@ -68,13 +67,12 @@ def write_history(
         slim.append((month, r.account_id, r.score, r.band_code, r.confidence))
         kept.append((k, r.account_id, np.round(r.contribution, 2).astype("<f4")))
         measure_ids, labels = r.measure_ids, r.measure_labels
-    if not slim:
+    ids = np.unique(np.concatenate([s[1] for s in slim])) if slim else np.empty(0, np.int64)
+    if len(ids) == 0:
+        delete_ids(conn, table_of(HealthHistory), "account_id", only)
         return 0
     write_measure_set(conn, version_id, measure_ids, labels)
-    ids = np.unique(np.concatenate([s[1] for s in slim]))
     n, n_months = len(ids), len(slim)
-    if n == 0:
-        return 0
     scores = np.full((n, n_months), np.nan, dtype="<f4")
     bands = np.full((n, n_months), ABSENT, dtype="i1")
     confidence = np.zeros((n, n_months), dtype="<i2")
@@ -98,7 +96,7 @@ def write_history(
         rows_bytes(con.reshape(n, -1)),
         strict=True,
     )
-    insert_tuples(conn, table_of(HealthHistory), _NAMES, rows)
+    replace_rows(conn, table_of(HealthHistory), "account_id", _NAMES, rows, only)
     return int(sum(len(s[1]) for s in slim))
 
 

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, select
 
 from desktop_app.domain.health import ScoreResult
-from desktop_app.store.bulk import delete_ids, insert_tuples, table_of
+from desktop_app.store.bulk import delete_ids, insert_tuples, replace_rows, table_of
 from desktop_app.store.schema import HealthMeasureSet, HealthScore
 
 _SCORE_COLUMNS = ("account_id", "score", "band", "band_reason", "confidence", "measures",
@@ -72,10 +72,10 @@ def write_scores(
 ) -> int:
     """Replace the ``health_scores`` rows of ``r``'s accounts (all rows when ``only`` is
     None, else only those ids' rows); returns the number of rows written."""
-    delete_ids(conn, table_of(HealthScore), "account_id", only)
     write_measure_set(conn, version_id, r.measure_ids, r.measure_labels)
     n = len(r)
     if n == 0:
+        delete_ids(conn, table_of(HealthScore), "account_id", only)
         return 0
     now = datetime.now()
     rows = zip(
@@ -91,7 +91,7 @@ def write_scores(
         [now] * n,
         strict=True,
     )
-    return insert_tuples(conn, table_of(HealthScore), _SCORE_COLUMNS, rows)
+    return replace_rows(conn, table_of(HealthScore), "account_id", _SCORE_COLUMNS, rows, only)
 
 
 def _decoded(blob: bytes, ids: list[str]) -> npt.NDArray[np.float64]:

@@ -255,11 +255,11 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
         row = session.get(HealthScore, account_id)
         text = stored_measures_json(session.connection(), account_id)
         override = session.execute(
-            select(HealthOverride.band)
+            select(HealthOverride.band, HealthOverride.id)
             .where(HealthOverride.account_id == account_id, HealthOverride.is_active.is_(True))
             .order_by(HealthOverride.id.desc())
             .limit(1)
-        ).scalar_one_or_none()
+        ).first()
     if row is None or text is None:
         return None
     data = json.loads(text)
@@ -277,8 +277,9 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
         lines=tuple(lines),
         dragging=worst.measure if worst is not None and worst.lost > 0 else None,
         organic_contraction=bool(data.get("organic")),
-        override_band=override,
+        override_band=None if override is None else override[0],
         band_reason=row.band_reason,
+        override_id=None if override is None else int(override[1]),
     )
 
 

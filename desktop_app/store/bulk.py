@@ -215,3 +215,54 @@ def copy_table(src: Connection, dst: Connection, table: Table, chunk: int = CHUN
     for part in result.partitions(chunk):
         total += insert_tuples(dst, table, names, [tuple(r) for r in part])
     return total
+
+
+def replace_rows(
+    conn: Connection,
+    table: Table,
+    key: str,
+    names: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    only: Sequence[int] | None = None,
+) -> int:
+    """Make ``table``'s rows keyed by ``key`` (all of them, or those keyed in ``only``) be
+    ``rows`` (tuples in ``names`` order, one per key); returns the number of rows written.
+
+    SQLite: delete, then insert. PostgreSQL: the rows are copied into a temporary table,
+    then existing keys are updated in place, new keys inserted and the rest deleted. An
+    insert checks each row's foreign keys (a locked read of its account and scorecard: 8 of
+    the 12 s of writing 100k scores); an update that keeps the keys checks nothing.
+    """
+    if not can_copy(conn):
+        delete_ids(conn, table, key, only)
+        return insert_tuples(conn, table, names, rows)
+    from sqlalchemy import Column, MetaData, text
+
+    quote = conn.dialect.identifier_preparer
+    target = quote.format_table(table)
+    tmp_name = f"ad_replace_{table.name}"
+    tmp = Table(tmp_name, MetaData(), *(Column(c.name, c.type) for c in table.c))
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {tmp_name}")
+    conn.exec_driver_sql(f"CREATE TEMP TABLE {tmp_name} (LIKE {target}) ON COMMIT DROP")
+    total = copy_tuples(conn, tmp, names, rows)
+    conn.exec_driver_sql(f"ANALYZE {tmp_name}")
+    k = quote.quote(key)
+    scope = "" if only is None else f" AND t.{k} = ANY(CAST(:only AS integer[]))"
+    params = {} if only is None else {"only": [int(i) for i in only]}
+    conn.execute(
+        text(
+            f"DELETE FROM {target} t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {tmp_name} s WHERE s.{k} = t.{k}){scope}"
+        ),
+        params,
+    )
+    cols = [quote.quote(n) for n in names]
+    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != k)
+    conn.exec_driver_sql(f"UPDATE {target} t SET {sets} FROM {tmp_name} s WHERE t.{k} = s.{k}")
+    listed = ", ".join(cols)
+    conn.exec_driver_sql(
+        f"INSERT INTO {target} ({listed}) SELECT {', '.join('s.' + c for c in cols)} "
+        f"FROM {tmp_name} s WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{k} = s.{k})"
+    )
+    conn.exec_driver_sql(f"DROP TABLE {tmp_name}")
+    return total
