@@ -1,0 +1,109 @@
+"""Two people override the same account: the second save is refused as stale, and one dialog
+shows who changed it, when and to what, beside the user's own value; the user re-applies
+theirs or keeps the other's.
+
+The other client is a second connection to the same database (its own ``Store``), writing
+while this window's override dialog is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_app.services.database import open_database
+from desktop_app.services.health_overrides import active_overrides, set_override
+from desktop_app.store.engine import Store
+from desktop_app.ui.dialogs.override_dialog import OverrideDialog
+from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.settings import Settings
+
+MINE, THEIRS = "Healthy/Stable", "Escalation"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set("user_name", "Holly Grant")
+    w = MainWindow(open_database(demo_path), settings)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.show()
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def other_client(demo_path: Path) -> Iterator[Store]:
+    store = open_database(demo_path)
+    yield store
+    store.dispose()
+
+
+def _top(kind: type) -> list:  # type: ignore[type-arg]
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+
+def _stale_dialog_after_a_race(
+    qtbot: QtBot, window: MainWindow, other: Store
+) -> tuple[int, int, StaleEditDialog]:
+    aid = int(window.book.account_id[7])
+    window.acts.override_band(aid)
+    (dialog,) = _top(OverrideDialog)
+    dialog.band_combo.setCurrentText(MINE)
+    dialog.note_edit.setPlainText("renewal signed on Friday")
+    # Meanwhile the other client saves first.
+    theirs = set_override(other, aid, THEIRS, "Other", "CEO escalated", "Tom Whitaker")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: len(_top(StaleEditDialog)) == 1, timeout=10000)
+    (stale,) = _top(StaleEditDialog)
+    return aid, theirs, stale
+
+
+def test_a_stale_override_shows_theirs_and_mine_and_reapplies_mine(
+    qtbot: QtBot, window: MainWindow, other_client: Store
+) -> None:
+    aid, theirs, stale = _stale_dialog_after_a_race(qtbot, window, other_client)
+    assert "Tom Whitaker" in stale.heading.text()  # who
+    assert stale.stale.when is not None
+    assert f"{stale.stale.when:%Y-%m-%d}" in stale.heading.text()  # when
+    assert THEIRS in stale.theirs_label.text()  # what is there now
+    assert "CEO escalated" in stale.theirs_label.text()
+    assert MINE in stale.mine_label.text()
+    assert "renewal signed on Friday" in stale.mine_label.text()
+    # Nothing of the user's was written yet: theirs is the active override.
+    assert [(o.id, o.band) for o in active_overrides(other_client)] == [(theirs, THEIRS)]
+    stale.apply_button.click()
+    qtbot.waitUntil(lambda: [o.band for o in active_overrides(other_client)] == [MINE], timeout=10000)
+    (mine,) = active_overrides(other_client)
+    assert (mine.author, mine.note) == ("Holly Grant", "renewal signed on Friday")
+    row = int(window.state.rows_of([aid])[0])
+    qtbot.waitUntil(lambda: window.book.override_band[row] == MINE, timeout=10000)
+    # Undo brings back what was there before the user's write: the other client's.
+    window.undo_stack.undo()
+    qtbot.waitUntil(
+        lambda: [(o.id, o.band) for o in active_overrides(other_client)] == [(theirs, THEIRS)],
+        timeout=10000,
+    )
+
+
+def test_keeping_theirs_writes_nothing_and_shows_theirs(
+    qtbot: QtBot, window: MainWindow, other_client: Store
+) -> None:
+    aid, theirs, stale = _stale_dialog_after_a_race(qtbot, window, other_client)
+    stale.keep_button.click()
+    row = int(window.state.rows_of([aid])[0])
+    qtbot.waitUntil(lambda: window.book.override_band[row] == THEIRS, timeout=10000)
+    assert [(o.id, o.band) for o in active_overrides(other_client)] == [(theirs, THEIRS)]
+    window.undo_stack.undo()  # the dropped edit: undoing it touches nothing
+    window.undo_stack.redo()
+    qtbot.wait(200)
+    from desktop_app.ui import workers
+
+    assert workers.wait_all(5000)
+    assert [(o.id, o.band) for o in active_overrides(other_client)] == [(theirs, THEIRS)]
