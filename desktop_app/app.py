@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.store.engine import Store
-
     from desktop_app.ui.main_window import MainWindow
 
 

@@ -81,6 +81,57 @@ def test_a_stale_override_is_refused_showing_the_current_one(demo_store: Store) 
                         expected_active=first) > first  # fmt: skip
 
 
+def test_a_stale_snooze_is_refused_showing_who_snoozed_until_when(demo_store: Store) -> None:
+    from datetime import date
+
+    from desktop_app.services.worklist import snooze, snoozed_until
+
+    today = date(2026, 11, 24)
+    with demo_store.sessions() as s:
+        aid = int(s.scalars(select(Account.id).order_by(Account.id)).first() or 0)
+    theirs = snooze(demo_store, aid, date(2026, 12, 20), "on holiday", "Tom Whitaker",
+                    today=today, expected_snooze=None)  # fmt: skip
+    with pytest.raises(StaleEdit, match="on holiday") as stale:
+        snooze(demo_store, aid, date(2027, 1, 15), "waiting for budget", "Holly Grant",
+               today=today, expected_snooze=None)  # fmt: skip
+    assert (stale.value.current, stale.value.who) == (theirs, "Tom Whitaker")
+    assert stale.value.what == "snoozed until 2026-12-20: on holiday"
+    assert stale.value.when is not None
+    assert snoozed_until(demo_store, today) == {aid: date(2026, 12, 20)}  # nothing written
+    snooze(
+        demo_store,
+        aid,
+        date(2027, 1, 15),
+        "waiting for budget",
+        "Holly Grant",
+        today=today,
+        expected_snooze=stale.value.current,
+    )  # fmt: skip  (re-applied)
+    assert snoozed_until(demo_store, today) == {aid: date(2027, 1, 15)}
+
+
+def test_notes_carry_a_row_version_and_a_stale_delete_is_refused(demo_store: Store) -> None:
+    from desktop_app.services.notes import delete_note, get_note
+    from desktop_app.store.schema import Note
+
+    with demo_store.sessions() as s:
+        aid = int(s.scalars(select(Account.id).order_by(Account.id)).first() or 0)
+    nid = add_note(demo_store, aid, "called the CFO", "Holly Grant")
+    with demo_store.sessions.begin() as s:
+        note = s.get(Note, nid)
+        assert note is not None
+        assert note.version == 1
+        note.body = "called the CFO and the CTO"  # another client's edit bumps the version
+    with demo_store.sessions() as s:
+        assert s.get(Note, nid).version == 2  # type: ignore[union-attr]
+    with pytest.raises(StaleEdit, match="and the CTO") as stale:
+        delete_note(demo_store, nid, expected_version=1)
+    assert stale.value.version == 2
+    assert get_note(demo_store, nid) is not None
+    assert delete_note(demo_store, nid, expected_version=2) is not None
+    assert get_note(demo_store, nid) is None
+
+
 # ---------------------------------------------------------------- two real processes
 
 

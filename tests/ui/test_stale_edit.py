@@ -79,7 +79,9 @@ def test_a_stale_override_shows_theirs_and_mine_and_reapplies_mine(
     # Nothing of the user's was written yet: theirs is the active override.
     assert [(o.id, o.band) for o in active_overrides(other_client)] == [(theirs, THEIRS)]
     stale.apply_button.click()
-    qtbot.waitUntil(lambda: [o.band for o in active_overrides(other_client)] == [MINE], timeout=10000)
+    qtbot.waitUntil(
+        lambda: [o.band for o in active_overrides(other_client)] == [MINE], timeout=10000
+    )
     (mine,) = active_overrides(other_client)
     assert (mine.author, mine.note) == ("Holly Grant", "renewal signed on Friday")
     row = int(window.state.rows_of([aid])[0])
