@@ -191,10 +191,8 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
 
 
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
+    from desktop_app.services.database import StoreError, database_failure
     from desktop_app.services.errors import UserError
-    from desktop_app.store.engine import StoreError, is_read_only_error, one_line
 
     try:
         return handler(args)
@@ -203,20 +201,13 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
-    except DBAPIError as exc:
-        from desktop_app.services.team_server import is_refusal, refusal_message
-
-        if is_refusal(exc):
-            # A team database refused this role: one line saying who can, never a traceback.
-            print(f"account-desk: error: {refusal_message(str(args.command))}", file=sys.stderr)
-            return EXIT_USAGE
-        if is_read_only_error(exc):
-            where = args.db or "the database"
-            print(f"account-desk: error: {where} is read-only; nothing was written",
-                  file=sys.stderr)  # fmt: skip
-            return EXIT_USAGE
-        print(f"account-desk: error: the database refused: {one_line(exc)}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, OperationalError) else EXIT_ERROR
+    except Exception as exc:
+        failure = database_failure(exc, str(args.command), args.db)
+        if failure is None:
+            raise
+        line, users = failure
+        print(f"account-desk: error: {line}", file=sys.stderr)
+        return EXIT_USAGE if users else EXIT_ERROR
 
 
 def _first_line(text: str) -> str:

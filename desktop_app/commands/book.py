@@ -140,10 +140,10 @@ def cmd_accounts(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from desktop_app.store.engine import current_revision
+    from desktop_app.services.database import schema_revision
 
     with opened_store(args.db) as store:
-        print(f"Database {store.location} is at schema {current_revision(store.engine)}.")
+        print(f"Database {store.location} is at schema {schema_revision(store)}.")
     return 0
 
 

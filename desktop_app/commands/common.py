@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from desktop_app.store.engine import Store
+    from desktop_app.services.database import Store
 
 
 def iso_date(text: str) -> date:

@@ -7,7 +7,9 @@ Money in dollars, dates as dates, counts with separators and scores in whole poi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -66,6 +68,18 @@ def _plain_column(values: np.ndarray, key: str) -> list[Any]:
         ints: list[Any] = values.tolist()
         return ints
     return [_plain(v) for v in values.tolist()]
+
+
+def export_report(
+    path: str | Path,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    formats: Sequence[str | None] | None = None,
+) -> int:
+    """Write a small table the user sees (a worklist, a report) to .xlsx or .csv."""
+    from desktop_app.io.view_export import write_table
+
+    return write_table(path, list(headers), [list(r) for r in rows], formats or ())
 
 
 def export_view(book: BookColumns, order: IntArray, path: str) -> int:

@@ -8,7 +8,14 @@ from pathlib import Path
 from desktop_app import APP_NAME, ORG
 from desktop_app.store.engine import Store, StoreError, open_store
 
-__all__ = ["Store", "StoreError", "default_db_path", "open_database"]
+__all__ = [
+    "Store",
+    "StoreError",
+    "database_failure",
+    "default_db_path",
+    "open_database",
+    "schema_revision",
+]
 
 
 def default_db_path() -> Path:
@@ -32,3 +39,33 @@ def open_database(
     ``adopt`` accepts a SQLite file another application made (``--adopt-database``).
     """
     return open_store(path_or_url if path_or_url is not None else default_db_path(), adopt=adopt)
+
+
+def schema_revision(store: Store) -> str | None:
+    """The Alembic revision the database is at (``db upgrade`` prints it)."""
+    from desktop_app.store.engine import current_revision
+
+    return current_revision(store.engine)
+
+
+def database_failure(
+    exc: BaseException, command: str, where: str | None
+) -> tuple[str, bool] | None:
+    """The one line to show for a database error, and whether it is the user's to fix.
+
+    ``None`` when ``exc`` is not a database error (a bug: the caller lets it through).
+    A team database refusing the role says who can; a read-only file says nothing was written.
+    """
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from desktop_app.store.engine import is_read_only_error, one_line
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    from desktop_app.services.team_server import is_refusal, refusal_message
+
+    if is_refusal(exc):
+        return refusal_message(command), True
+    if is_read_only_error(exc):
+        return f"{where or 'the database'} is read-only; nothing was written", True
+    return f"the database refused: {one_line(exc)}", isinstance(exc, OperationalError)

@@ -39,6 +39,7 @@ from desktop_app.io.model import (
     check_input_file,
     file_sha256,
 )
+from desktop_app.io.profiles import KIND_LABELS, profile_label
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing_accounts import store_accounts
 from desktop_app.services.importing_billing import (
@@ -65,13 +66,16 @@ from desktop_app.store.engine import Store, one_line
 from desktop_app.store.schema import ImportBatch, ImportProfile
 
 __all__ = [
+    "KIND_LABELS",
     "BatchInfo",
+    "ImportPreview",
     "ImportSummary",
     "import_all",
     "import_files",
     "import_preview",
     "list_batches",
     "preview_file",
+    "profile_label",
     "rollback_batch",
     "save_profile",
 ]

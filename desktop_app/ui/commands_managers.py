@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtGui import QUndoCommand
 
 from desktop_app.domain.forecast import CALL_LABEL, Call, Quarter
+from desktop_app.services.database import Store
 from desktop_app.services.managers.alerts import (
     ActionRecord,
     acknowledge,
@@ -17,7 +18,6 @@ from desktop_app.services.managers.alerts import (
 )
 from desktop_app.services.managers.forecast import CallRecord, delete_call, restore_call, set_call
 from desktop_app.services.managers.plan import Target, set_target
-from desktop_app.store.engine import Store
 
 Notify = Callable[[], None]
 

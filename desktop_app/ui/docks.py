@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from desktop_app.store.engine import Store
+from desktop_app.services.database import Store
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.settings import Settings
 

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
+from desktop_app.services.database import Store
 from desktop_app.services.portfolio import BookColumns, BookFilter, last_import, owner_choices
-from desktop_app.store.engine import Store
 from desktop_app.ui import actions, docks, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.forecast import CALL_LABEL
 from desktop_app.domain.perception import CATEGORY_LABEL
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.pack import (
     OneOnOnePackData,
@@ -35,7 +36,6 @@ from desktop_app.services.managers.pack import (
     record_pack,
 )
 from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
-from desktop_app.store.engine import Store
 
 _CSS = """
 body { font-family: sans-serif; font-size: 9pt; color: #111; }

@@ -52,9 +52,9 @@ class Worker(QRunnable):
 
     # QRunnable -----------------------------------------------------------------------
     def run(self) -> None:
+        from desktop_app.services.database import StoreError
         from desktop_app.services.errors import UserError
         from desktop_app.services.progress import Cancelled
-        from desktop_app.store.engine import StoreError
 
         try:
             if self._pass_progress:

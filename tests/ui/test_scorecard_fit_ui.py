@@ -60,6 +60,15 @@ def test_suggest_weights_fits_compares_and_hands_the_card_to_the_editor(qtbot, s
     assert fit.changes.rowCount() == len(report.band_changes)
     assert fit.use_button.isEnabled()
     assert list_versions(sim_store) == versions  # nothing saved by fitting
+    fit.resize(720, 560)  # a laptop-sized dialog still shows every header whole
+    fit.show()
+    qtbot.waitExposed(fit)
+    for view in fit.views:
+        header = view.horizontalHeader()
+        last = header.count() - 1
+        right = header.sectionViewportPosition(last) + header.sectionSize(last)
+        assert right <= view.viewport().width()
+        assert header.sectionSize(last) >= header.sectionSizeHint(last)
     fit.use_button.click()
     assert dlg.model.scorecard == report.scorecard
     assert dlg.healthy_spin.value() == report.scorecard.bands.healthy_min_score

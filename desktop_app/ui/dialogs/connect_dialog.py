@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services.team_server import team_url
 
 if TYPE_CHECKING:
-    from desktop_app.store.engine import Store
+    from desktop_app.services.database import Store
     from desktop_app.ui.main_window import MainWindow
 
 PLACEHOLDER = "postgresql+psycopg://db.example.com:5432/accounts"

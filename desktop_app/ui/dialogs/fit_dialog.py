@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -22,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.scorecard import Scorecard
+from desktop_app.services.database import Store
 from desktop_app.services.health_fit import BandChange, FitReport, fit_scorecard, measure_label
-from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.widgets.task_progress import TaskProgress
 from desktop_app.ui.workers import Worker, start
@@ -50,7 +51,7 @@ WEIGHT_COLUMNS = (
 CHANGE_COLUMNS = (
     Column("Account", lambda c: c.name),
     Column("Band now", lambda c: c.change.old_band),
-    Column("Band with fitted weights", lambda c: c.change.new_band),
+    Column("Fitted band", lambda c: c.change.new_band),
 )
 
 
@@ -107,13 +108,17 @@ class FitDialog(QDialog):
         self.changes_label = QLabel(self)
         tables = QHBoxLayout()
         self.views: list[QTableView] = []
-        for model in (self.weights, self.changes):
+        for model, stretch in ((self.weights, 2), (self.changes, 3)):
             view = QTableView(self)
             view.setModel(model)
             view.setWordWrap(False)
             view.verticalHeader().hide()
-            view.horizontalHeader().setStretchLastSection(True)
-            tables.addWidget(view, 1)
+            header = view.horizontalHeader()
+            # The first column (a measure, an account name) takes the room left; the others
+            # keep their contents' width, so the last header is never cut at 720 px.
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            tables.addWidget(view, stretch)
             self.views.append(view)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.use_button = self.buttons.addButton(
@@ -157,8 +162,6 @@ class FitDialog(QDialog):
             else f"{len(named):,} accounts would change band (Healthy/Stable from score "
             f"{card.bands.healthy_min_score:g}). Nothing is saved until you save it in the editor."
         )
-        for view in self.views:
-            view.resizeColumnsToContents()
         self.use_button.setEnabled(card is not None)
         if card is not None and not report.recommended:
             self.use_button.setText("Use them anyway…")

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.alert_rules import ALERT_LABEL
 from desktop_app.domain.forecast import CALL_LABEL
+from desktop_app.services.database import Store
 from desktop_app.services.managers.hindsight import (
     Glimpse,
     Hindsight,
     did_we_see_it_coming,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
 from desktop_app.ui.workers import ReportLoader

@@ -29,12 +29,17 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.io.model import ImportPreview
-from desktop_app.io.profiles import KIND_LABELS, profile_label
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing import preview_file, save_profile, skipped_row_texts
+from desktop_app.services.importing import (
+    KIND_LABELS,
+    ImportPreview,
+    preview_file,
+    profile_label,
+    save_profile,
+    skipped_row_texts,
+)
 from desktop_app.services.importing_tools import export_problems, kinds, mapped_preview
-from desktop_app.store.engine import Store
 from desktop_app.ui import theme
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
 from desktop_app.ui.workers import Worker, start

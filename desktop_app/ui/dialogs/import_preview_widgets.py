@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.io.model import ImportPreview
+from desktop_app.services.importing import ImportPreview
 from desktop_app.services.importing_tools import fields_for, kinds
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -30,13 +30,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.io.model import ImportPreview
-from desktop_app.io.profiles import profile_label
-from desktop_app.services.importing import ImportSummary
+from desktop_app.services.database import Store
+from desktop_app.services.importing import ImportPreview, ImportSummary, profile_label
 from desktop_app.services.importing_tools import (
     import_previews,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.import_preview_page import PreviewPage
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.workers import Worker, start

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.services.database import Store
 from desktop_app.services.health_overrides import OverrideInfo, active_overrides
-from desktop_app.store.engine import Store
 from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.services.database import Store
 from desktop_app.services.managers.pack import OneOnOnePackData
 from desktop_app.services.team import owner_names
-from desktop_app.store.engine import Store
 from desktop_app.ui.oneonone_pdf import export_pack_file
 from desktop_app.ui.workers import Worker, start
 

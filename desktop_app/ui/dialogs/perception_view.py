@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.perception import CATEGORY_LABEL, Category
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.perception import (
     AccountPerception,
@@ -21,7 +22,6 @@ from desktop_app.services.managers.perception import (
     import_survey,
     perception_report,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.perception_chart import PerceptionChart
 from desktop_app.ui.widgets.tables import read_only_table, report_layout

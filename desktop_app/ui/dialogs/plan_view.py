@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.forecast import CALL_LABEL, Quarter, Rollup
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.forecast import call_history
 from desktop_app.services.managers.plan import PlanReport, RenewalRow, import_plan, plan_report
-from desktop_app.store.engine import Store
 from desktop_app.ui.commands_managers import SetCallCommand, SetTargetCommand
 from desktop_app.ui.dialogs.plan_dialogs import CallDialog, TargetDialog
 from desktop_app.ui.formatting import day, money

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.churn import RetentionFigures
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_validation import (
     retention,
@@ -30,7 +31,6 @@ from desktop_app.services.health_validation import (
     retention_series,
 )
 from desktop_app.services.team import owner_names
-from desktop_app.store.engine import Store
 from desktop_app.ui import theme
 from desktop_app.ui.formatting import money
 from desktop_app.ui.geometry import fit_to_screen

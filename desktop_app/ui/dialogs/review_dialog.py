@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.review import ReviewRow, accept_match, dismiss, export_review, list_review
-from desktop_app.store.engine import Store
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.team import SEVERITY_LABEL, Alert, Severity
+from desktop_app.services.database import Store
 from desktop_app.services.team import CsmSummary, csm_alerts, team_median, team_summary
-from desktop_app.store.engine import Store
 from desktop_app.ui import theme
 from desktop_app.ui.formatting import money_short
 from desktop_app.ui.geometry import fit_to_screen

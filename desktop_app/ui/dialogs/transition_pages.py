@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.portfolio import load_book
 from desktop_app.services.transitions import csm_names
@@ -33,7 +34,6 @@ from desktop_app.services.transitions_plan import (
     transition_warnings,
     workload_preview,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.transition_models import TupleModel, WorkloadModel
 from desktop_app.ui.formatting import money
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.transition import Scenario
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.transitions import (
     TransitionItemView,
@@ -41,7 +42,6 @@ from desktop_app.services.transitions import (
 )
 from desktop_app.services.transitions_brief import brief_data
 from desktop_app.services.transitions_plan import export_rows, export_transition, missing_fields
-from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.transition_export import FinishPage
 from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel
 from desktop_app.ui.dialogs.transition_pages import (

@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QTableView, QWidget
 
 from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
+from desktop_app.services.database import Store
 from desktop_app.services.health_validation import (
     RATE_HORIZON_DAYS,
     SignalAuc,
     ValidationReport,
     validate,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.workers import Worker, start
 

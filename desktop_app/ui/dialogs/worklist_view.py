@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import BAND_COLOURS
 from desktop_app.domain.priority import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS, PriorityWeights
-from desktop_app.io.view_export import write_table
+from desktop_app.services.book_export import export_report
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.team import owner_names
 from desktop_app.services.worklist import (
@@ -45,7 +46,6 @@ from desktop_app.services.worklist import (
     snooze,
     unsnooze,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.formatting import money
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
@@ -348,7 +348,7 @@ class WorklistView(QDialog):
 
     def export(self, path: str | Path) -> int:
         """Write the rows as shown to .xlsx or .csv; returns the number of rows."""
-        return write_table(path, HEADERS, [_export_values(r) for r in self.model.rows])
+        return export_report(path, HEADERS, [_export_values(r) for r in self.model.rows])
 
     def _export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
+from desktop_app.services.database import Store
 from desktop_app.services.errors import StaleEdit
 from desktop_app.services.health_overrides import (
     active_overrides,
@@ -13,7 +14,6 @@ from desktop_app.services.health_overrides import (
     restore_override,
     set_override,
 )
-from desktop_app.store.engine import Store
 from desktop_app.ui.undo import WriterCommand
 
 

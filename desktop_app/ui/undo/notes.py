@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from desktop_app.services.database import Store
 from desktop_app.services.notes import NoteRecord, add_note, delete_note, restore_note
-from desktop_app.store.engine import Store
 from desktop_app.ui.undo import WriterCommand
 
 

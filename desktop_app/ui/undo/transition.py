@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtGui import QUndoCommand
 
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.transitions import (
     execute_transition,
@@ -19,7 +20,6 @@ from desktop_app.services.transitions import (
     set_scenario,
     undo_execute,
 )
-from desktop_app.store.engine import Store
 
 Callback = Callable[[], None] | None
 ErrorCallback = Callable[[str], None] | None

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.health import HealthExplanation
 from desktop_app.services.account_detail import AccountDetail, load_detail
+from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import explain, history
-from desktop_app.store.engine import Store
 from desktop_app.ui import theme
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.formatting import money
