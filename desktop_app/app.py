@@ -14,7 +14,7 @@ from desktop_app import APP_ID, APP_NAME, ORG, __version__
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.store.engine import Store
+    from desktop_app.services.database import Store
     from desktop_app.ui.main_window import MainWindow
 
 

@@ -54,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=WaitNotices(),
         )
-        batches = [s.batch_id for s in summaries if s.wrote]
+        batches = [s.batch_id for s in summaries if s.wrote and s.batch_id is not None]
         scored = rescore_after_write(store, batches) if batches else None
     if args.json:
         out = []

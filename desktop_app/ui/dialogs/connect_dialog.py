@@ -96,11 +96,9 @@ class ConnectDialog(QDialog):
 
 def prompt_password(parent: QWidget | None, url: str, *, again: bool = False) -> str | None:
     """Ask for the password of ``url`` (kept in memory for this connection only)."""
-    from sqlalchemy.engine import make_url
+    from desktop_app.services.team_server import url_label
 
-    parsed = make_url(url)
-    who = f"{parsed.username}@" if parsed.username else ""
-    where = f"{who}{parsed.host or 'local socket'}/{parsed.database or ''}"
+    where = url_label(url)
     head = "That password was refused. " if again else ""
     text, ok = QInputDialog.getText(
         parent,
