@@ -109,3 +109,41 @@ def test_keeping_theirs_writes_nothing_and_shows_theirs(
 
     assert workers.wait_all(5000)
     assert [(o.id, o.band) for o in active_overrides(other_client)] == [(theirs, THEIRS)]
+
+
+def test_two_wizards_answer_the_same_checklist_item(
+    qtbot: QtBot, demo_path: Path, other_client: Store
+) -> None:
+    """Two clients resume one hand-off; the second answer of the same question is refused
+    with the first shown, and "Apply mine" writes it on top."""
+    from desktop_app.services.transitions import create_transition, load_transition
+    from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
+    from tests.transition_helpers import RECEIVER, movable_accounts
+
+    ids = movable_accounts(other_client, 2)
+    tid = create_transition(other_client, ids, RECEIVER, None, "Leave cover")
+    mine_store = open_database(demo_path)
+    wizards = []
+    for store in (mine_store, other_client):
+        w = TransitionWizard.resume(store, tid)
+        qtbot.addWidget(w)
+        w.show()
+        w.items_page.select_row(0)
+        wizards.append(w)
+    mine, theirs = wizards
+    key = load_transition(other_client, tid).items[0].checklist[0].key
+    theirs.edit_checklist(key, True, "Champion is the CFO")  # saved first
+    mine.edit_checklist(key, False, "No champion yet")  # read before their save: stale
+    (stale,) = _top(StaleEditDialog)
+    assert "Champion is the CFO" in stale.theirs_label.text()
+    assert "No champion yet" in stale.mine_label.text()
+    assert load_transition(other_client, tid).items[0].checklist[0].answer == (
+        "Champion is the CFO"
+    )
+    assert mine.undo_stack.count() == 0  # the refused edit left nothing to undo
+    stale.apply_button.click()
+    assert load_transition(other_client, tid).items[0].checklist[0].answer == "No champion yet"
+    assert mine.undo_stack.count() == 1
+    for w in wizards:
+        w.close()
+    mine_store.dispose()
