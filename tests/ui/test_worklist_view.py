@@ -145,3 +145,26 @@ def test_export_csv_and_xlsx(view, tmp_path):
     ws = load_workbook(tmp_path / "w.xlsx").active
     assert ws.cell(2, 2).value == view.rows()[0].name
     assert ws.max_row == n + 1
+
+
+def test_a_snooze_someone_else_made_first_is_shown_and_can_be_replaced(
+    view, qtbot, demo_store, today
+):
+    from desktop_app.services.worklist import snooze
+    from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
+
+    view.table.selectRow(0)
+    top = view.rows()[0].account_id
+    # Another client snoozes the account while it is still on this worklist.
+    snooze(demo_store, top, today + timedelta(days=5), "on holiday", "Tom Whitaker", today=today)
+    assert view.snooze_current(today + timedelta(days=30), "waiting for budget")
+    (stale,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, StaleEditDialog)]
+    assert "Tom Whitaker" in stale.heading.text()
+    assert "on holiday" in stale.theirs_label.text()
+    assert "waiting for budget" in stale.mine_label.text()
+    assert snoozed_until(demo_store, today) == {top: today + timedelta(days=5)}
+    assert view._test_stack.count() == 0  # nothing of the user's written
+    stale.apply_button.click()
+    _settle(view)
+    assert snoozed_until(demo_store, today) == {top: today + timedelta(days=30)}
+    assert view._test_stack.count() == 1

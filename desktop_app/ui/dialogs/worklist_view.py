@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QUndoCommand, QUndoStack
@@ -35,7 +36,7 @@ from desktop_app.domain.accounts import BAND_COLOURS
 from desktop_app.domain.priority import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS, PriorityWeights
 from desktop_app.services.book_export import export_report
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
+from desktop_app.services.errors import StaleEdit, UserError
 from desktop_app.services.team import owner_names
 from desktop_app.services.worklist import (
     WINDOW_CHOICES,
@@ -97,17 +98,32 @@ class SnoozeCommand(QUndoCommand):
         *,
         today: date,
         on_change: Callable[[], None] | None = None,
+        expected_snooze: int | Literal["any"] | None = "any",
+        on_stale: Callable[[SnoozeCommand, StaleEdit], None] | None = None,
     ) -> None:
         super().__init__(f"Snooze until {until.isoformat()}")
         self._store, self.account_id = store, account_id
-        self._until, self._reason, self._today = until, reason, today
+        self.until, self.reason, self._today = until, reason, today
         self._on_change = on_change
         self.note_id: int | None = None
+        #: The snooze in force the user saw (None: none); another one since makes it stale.
+        self._expected = expected_snooze
+        self._on_stale = on_stale
+        self.mine = f"snoozed until {until.isoformat()}: {reason}"
 
     def redo(self) -> None:
-        self.note_id = snooze(
-            self._store, self.account_id, self._until, self._reason, today=self._today
-        )
+        try:
+            self.note_id = snooze(
+                self._store, self.account_id, self.until, self.reason, today=self._today,
+                expected_snooze=self._expected,
+            )  # fmt: skip
+        except StaleEdit as exc:
+            if self._on_stale is None:
+                raise
+            self.setObsolete(True)  # during push: dropped from the stack
+            self._on_stale(self, exc)
+            return
+        self._expected = "any"  # a redo after an undo puts back this user's own snooze
         if self._on_change is not None:
             self._on_change()
 
@@ -333,9 +349,14 @@ class WorklistView(QDialog):
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return False
             until, reason = dlg.values()
+        # The worklist lists accounts that are not snoozed: that is what the user saw.
+        return self._push_snooze(row.account_id, until, reason, None)
+
+    def _push_snooze(self, account_id: int, until: date, reason: str, expected: int | None) -> bool:
         cmd = SnoozeCommand(
-            self._store, row.account_id, until, reason, today=self._today, on_change=self.reload
-        )
+            self._store, account_id, until, reason, today=self._today, on_change=self.reload,
+            expected_snooze=expected, on_stale=self._snooze_stale,
+        )  # fmt: skip
         try:
             if self._undo is not None:
                 self._undo.push(cmd)
@@ -345,6 +366,23 @@ class WorklistView(QDialog):
             QMessageBox.warning(self, "Snooze", str(exc))
             return False
         return True
+
+    def _snooze_stale(self, command: SnoozeCommand, stale: StaleEdit) -> None:
+        """Someone else snoozed it first: show theirs beside ours; re-apply ours or keep."""
+        from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
+
+        dialog = StaleEditDialog(stale, command.mine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                current = stale.current if isinstance(stale.current, int) else None
+                self._push_snooze(command.account_id, command.until, command.reason, current)
+            else:
+                self.reload()
+
+        dialog.finished.connect(decided)
+        dialog.open()
 
     def export(self, path: str | Path) -> int:
         """Write the rows as shown to .xlsx or .csv; returns the number of rows."""
