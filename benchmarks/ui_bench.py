@@ -138,7 +138,7 @@ def hover_once(app: Any, chart: Any, run: int) -> float:
 
 
 def measure(app: Any, size: int, db: Path, runs: int) -> list[Figure]:
-    from desktop_app.services.portfolio import BookFilter, filter_mask
+    from desktop_app.services.book_filter import BookFilter, filter_mask
     from desktop_app.ui.book_state import BookState
     from desktop_app.ui.models.account_table import COLUMN_KEYS
     from desktop_app.ui.views.scatter import PortfolioScatter

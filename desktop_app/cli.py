@@ -37,11 +37,11 @@ def install_sigterm() -> Any:
     Only the main thread can set handlers (a CLI run from a test's thread keeps its own).
     """
     import signal
-    import threading
 
-    if threading.current_thread() is not threading.main_thread():
+    try:
+        return signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread
         return None
-    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 class _StoreOnce(argparse.Action):
@@ -78,7 +78,55 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Ignored:
+    """What a command's ``register`` gets for a parser that is not built: takes any call."""
+
+    def __getattr__(self, _name: str) -> Any:
+        return lambda *_a, **_k: _Ignored()
+
+
+class _OneCommand:
+    """The subparsers action, building in full only the parser of ``command``.
+
+    The others are listed by name and help (what ``--help`` and a mistyped command show) but
+    get no arguments: some 40 argparse parsers cost tens of milliseconds of every start.
+    """
+
+    def __init__(self, sub: Any, command: str) -> None:
+        self._sub = sub
+        self._command = command
+        self.built = False
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if name == self._command or self._command in kwargs.get("aliases", ()):
+            self.built = True
+            return self._sub.add_parser(name, **kwargs)
+        help_ = {"help": kwargs["help"]} if "help" in kwargs else {}
+        self._sub.add_parser(name, add_help=False, **help_)
+        return _Ignored()
+
+
+def command_of(argv: Sequence[str]) -> str:
+    """The command word of ``argv`` ("" if none): the first word that is not a global option
+    (``--db`` and its abbreviations take the next word)."""
+    words = iter(argv)
+    for word in words:
+        if len(word) >= 3 and "--db".startswith(word):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return ""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser: in full, or (``command``) with only that command's parser built."""
+    parser, built = _build_parser(command)
+    if command is not None and not built:  # not a command we know: say so with every choice
+        parser, _ = _build_parser(None)
+    return parser
+
+
+def _build_parser(command: str | None) -> tuple[argparse.ArgumentParser, bool]:
     from desktop_app.commands import (
         book,
         gui,
@@ -108,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add Account Desk's tables to a SQLite file another application made",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub: Any = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    if command is not None:
+        sub = _OneCommand(sub, command)
     gui.register(sub)
     book.register(sub)
     for module in (
@@ -123,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         server,
     ):
         module.register(sub)
-    return parser
+    return parser, command is None or sub.built
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,7 +204,7 @@ def _main(argv: Sequence[str] | None) -> int:
     # `account-desk --demo` is shorthand for `account-desk gui --demo`.
     if "--demo" in args_list and not any(a in args_list for a in ("gui", "demo")):
         args_list = [a for a in args_list if a != "--demo"] + ["gui", "--demo"]
-    parser = build_parser()
+    parser = build_parser(command_of(args_list))
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -113,12 +112,14 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
+        from dataclasses import fields  # not at module level: `--help` needs no dataclasses
+
         names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
     return names
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:
-    from desktop_app.services.portfolio import account_records
+    from desktop_app.services.book_records import account_records
 
     with opened_store(args.db) as store:
         records = account_records(store, owner=args.owner)

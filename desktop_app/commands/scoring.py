@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from typing import Any
 
 from desktop_app.commands.common import WaitNotices, iso_date, opened_store, print_json
+
+
+def asdict(obj: Any) -> dict[str, Any]:
+    """``dataclasses.asdict``, imported on use (``--help`` needs no dataclasses)."""
+    from dataclasses import asdict as as_dict
+
+    return as_dict(obj)
 
 
 def register(sub: Any) -> None:

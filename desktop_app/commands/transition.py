@@ -39,7 +39,8 @@ def register(sub: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.services.errors import UserError
     from desktop_app.services.score_freshness import stale_scores
-    from desktop_app.services.transitions_plan import accounts_to_transition, export_transition
+    from desktop_app.services.transitions_export import export_transition
+    from desktop_app.services.transitions_plan import accounts_to_transition
 
     with opened_store(args.db) as store:
         stale = stale_scores(store)

@@ -18,6 +18,7 @@ from desktop_app.domain.transition_checklist import (
     CHECKLIST_QUESTIONS,
     ChecklistItem,
     build_checklist,
+    checklist_answers,
     checklist_progress,
     merge_checklist,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "ScenarioPlan",
     "ScenarioRule",
     "build_checklist",
+    "checklist_answers",
     "checklist_progress",
     "merge_checklist",
     "plan_for",

@@ -202,6 +202,17 @@ def merge_checklist(
     return tuple(out)
 
 
+def checklist_answers(
+    saved: list[dict[str, Any]],
+) -> tuple[tuple[str | None, ...], tuple[bool, ...]]:
+    """The answers and ticks of every question, in ``CHECKLIST_QUESTIONS`` order, from saved
+    rows: ``merge_checklist`` onto the blank checklist, without building the items."""
+    by_key = {str(d.get("key")): d for d in saved}
+    rows = [by_key.get(k) for k, _s, _q in CHECKLIST_QUESTIONS]
+    answers = tuple(None if d is None else d.get("answer") for d in rows)
+    return answers, tuple(d is not None and bool(d.get("done")) for d in rows)
+
+
 def checklist_progress(items: tuple[ChecklistItem, ...] | list[ChecklistItem]) -> float:
     """Fraction of checklist items done (0.0 for an empty checklist)."""
     return sum(1 for i in items if i.done) / len(items) if items else 0.0

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from desktop_app.domain.arrays import IntArray
-from desktop_app.services.portfolio import BookColumns
+from desktop_app.domain.book import BookColumns
 
 EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sf_account_id", "SF Account ID"),

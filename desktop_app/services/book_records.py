@@ -13,7 +13,9 @@ import numpy as np
 
 from desktop_app.domain.accounts import AccountRecord, HealthBand
 from desktop_app.domain.arrays import DateArray, FloatArray, IntArray
-from desktop_app.services.portfolio import BookColumns, load_book
+from desktop_app.domain.book import BookColumns
+from desktop_app.services.portfolio import load_book
+from desktop_app.store.book_reader import read_contributions
 from desktop_app.store.engine import Store
 
 
@@ -99,7 +101,5 @@ def _records(
 
 def _health_measures(store: Store) -> dict[int, dict[str, float]]:
     """Account id -> {measure id: contribution} from the stored health breakdowns."""
-    from desktop_app.services.health_writing import all_contributions
-
     with store.engine.connect() as conn:
-        return all_contributions(conn)
+        return read_contributions(conn)

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from desktop_app.domain.arrays import IntArray
-from desktop_app.services import portfolio
-from desktop_app.services.portfolio import BookColumns
+from desktop_app.domain.book import BookColumns
+from desktop_app.store.book_reader import read_accounts, read_facts
 from desktop_app.store.engine import Store
 
 _DATA_FIELDS = tuple(
@@ -35,10 +35,10 @@ def load_rows(store: Store, account_ids: Any, today: date | None = None) -> Book
     ids = np.unique(np.asarray(account_ids, dtype=np.int64))
     as_of = today or date.today()
     with store.engine.connect() as conn:
-        part = portfolio._read_accounts(conn, as_of, ids)
+        part = read_accounts(conn, as_of, ids)
         if len(part) == 0:
             return part
-        facts = portfolio._read_facts(conn, part, subset=True)
+        facts = read_facts(conn, part, subset=True)
     return replace(part, **facts)
 
 

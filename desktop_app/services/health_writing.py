@@ -19,6 +19,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, select
 
 from desktop_app.domain.health import ScoreResult
+from desktop_app.store.book_reader import decode_measures, read_measure_set
 from desktop_app.store.bulk import delete_ids, insert_tuples, replace_rows, table_of
 from desktop_app.store.schema import HealthMeasureSet, HealthScore
 
@@ -94,22 +95,8 @@ def write_scores(
     return replace_rows(conn, table_of(HealthScore), "account_id", _SCORE_COLUMNS, rows, only)
 
 
-def _decoded(blob: bytes, ids: list[str]) -> npt.NDArray[np.float64]:
-    return np.frombuffer(blob, dtype="<f8").reshape(len(_PARTS), len(ids))
-
-
 def _num(v: float) -> float | None:
     return None if v != v else v
-
-
-def _measure_set(conn: Connection, version_id: int | None) -> tuple[list[str], list[str]] | None:
-    table = table_of(HealthMeasureSet)
-    row = conn.execute(
-        select(table.c.measure_ids_json, table.c.labels_json).where(
-            table.c.scorecard_version_id == version_id
-        )
-    ).first()
-    return None if row is None else (json.loads(row[0]), json.loads(row[1]))
 
 
 def stored_measures_json(conn: Connection, account_id: int) -> str | None:
@@ -124,11 +111,11 @@ def stored_measures_json(conn: Connection, account_id: int) -> str | None:
         return None
     if row[0] is not None or row[1] is None:
         return row[0]  # type: ignore[no-any-return]
-    meta = _measure_set(conn, row[3])
+    meta = read_measure_set(conn, row[3])
     if meta is None:
         return None
     ids, labels = meta
-    values = _decoded(row[1], ids).tolist()
+    values = decode_measures(row[1], len(ids)).tolist()
     measures = {
         mid: {
             "label": labels[j],
@@ -140,34 +127,3 @@ def stored_measures_json(conn: Connection, account_id: int) -> str | None:
         for j, mid in enumerate(ids)
     }
     return json.dumps({"measures": measures, "organic": bool(row[2])})
-
-
-def all_contributions(conn: Connection) -> dict[int, dict[str, float]]:
-    """Account id -> {measure id: contribution} of every scored measure (``accounts --json``)."""
-    hs = table_of(HealthScore)
-    rows = conn.execute(
-        select(hs.c.account_id, hs.c.measures, hs.c.scorecard_version_id, hs.c.measures_json)
-    ).all()
-    sets: dict[int | None, tuple[list[str], list[str]] | None] = {}
-    out: dict[int, dict[str, float]] = {}
-    for aid, blob, version, text in rows:
-        if blob is None:
-            if text:
-                measures = json.loads(text).get("measures", {})
-                out[int(aid)] = {
-                    k: float(v["contribution"])
-                    for k, v in measures.items()
-                    if v.get("points") is not None
-                }
-            continue
-        if version not in sets:
-            sets[version] = _measure_set(conn, version)
-        meta = sets[version]
-        if meta is None:
-            continue
-        values = _decoded(blob, meta[0])
-        scored = (~np.isnan(values[1])).tolist()
-        out[int(aid)] = {
-            k: c for k, c, ok in zip(meta[0], values[3].tolist(), scored, strict=True) if ok
-        }
-    return out

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import BoolArray, IntArray
+from desktop_app.domain.book import BookColumns
 from desktop_app.domain.team import (
     AgendaFacts,
     Alert,
@@ -34,7 +35,7 @@ from desktop_app.services.account_detail_rows import (
 )
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_overrides import active_overrides
-from desktop_app.services.portfolio import BookColumns, load_book
+from desktop_app.services.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, Opportunity, Ticket
 

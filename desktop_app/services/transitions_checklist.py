@@ -22,10 +22,15 @@ from desktop_app.store.schema import TransitionItem
 _BASE_CHECKLIST = tuple(ChecklistItem(k, s, q) for k, s, q in CHECKLIST_QUESTIONS)
 
 
+def saved_items(text: str | None) -> list[dict[str, Any]]:
+    """The answer rows (``ChecklistItem.to_dict``) stored in a ``checklist_json`` text."""
+    data = json.loads(text) if text else {}
+    return list(data.get("items", []))
+
+
 def checklist_from_json(text: str | None) -> tuple[ChecklistItem, ...]:
     """The full checklist (every question) with the answers stored in ``text``."""
-    data = json.loads(text) if text else {}
-    return merge_checklist(_BASE_CHECKLIST, list(data.get("items", [])))
+    return merge_checklist(_BASE_CHECKLIST, saved_items(text))
 
 
 def _row(session: Session, item_id: int) -> TransitionItem:

@@ -1,54 +1,27 @@
-"""Planning a transition: workload per receiver, warnings, spreading, and the export."""
+"""Planning a transition: workload per receiver, warnings and spreading (the SOP export is
+``transitions_export``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import func, select
 
 from desktop_app.domain.arrays import FloatArray
+from desktop_app.domain.book import BookColumns
 from desktop_app.domain.ids import to_18
-from desktop_app.domain.transition import (
-    CHECKLIST_QUESTIONS,
-    ChecklistItem,
-    build_checklist,
-    plan_for,
-)
-from desktop_app.io.exporters.rows import (
-    SHEET_LIST,
-    TRANSITION_COLUMNS,
-    ChecklistRow,
-    MissingValue,
-    ScenarioRow,
-    TransitionRow,
-    missing_fields,
-)
-from desktop_app.io.exporters.xlsx_writer import MISSING_RGB
 from desktop_app.services.errors import UserError
-from desktop_app.services.portfolio import BookColumns, load_book
-from desktop_app.services.transitions import load_transition_in, resolve_assignments
+from desktop_app.services.portfolio import load_book
+from desktop_app.services.transitions import resolve_assignments
 from desktop_app.services.transitions_facts import (
-    AccountBasics,
     load_basics,
     load_facts,
-    load_main_contacts,
 )
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
-
-# Re-exported for the UI's export preview (the same columns and highlight as the file).
-__all__ = [
-    "MISSING_RGB",
-    "SHEET_LIST",
-    "TRANSITION_COLUMNS",
-    "MissingValue",
-    "TransitionRow",
-    "missing_fields",
-]
 
 RENEWAL_WINDOW_DAYS = 60
 
@@ -207,148 +180,6 @@ def spread_by_arr(arr: Mapping[int, float], receivers: Sequence[str]) -> dict[in
 
 
 # --------------------------------------------------------------------------- export
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    rows: int
-    missing: list[MissingValue]
-
-
-def _row(b: AccountBasics, poc: object, to_csm: str | None) -> TransitionRow:
-    return TransitionRow(
-        b.sf_account_id,
-        b.name,
-        b.lms_id,
-        b.recurly_id,
-        b.mrr,
-        getattr(poc, "first_name", None),
-        getattr(poc, "last_name", None),
-        getattr(poc, "email", None),
-        getattr(poc, "phone", None),
-        to_csm,
-    )
-
-
-def _checklist_row(b: AccountBasics, items: tuple[ChecklistItem, ...]) -> ChecklistRow:
-    return ChecklistRow(
-        b.sf_account_id, b.name, tuple(i.answer for i in items), tuple(i.done for i in items)
-    )
-
-
-def export_rows(
-    store: Store,
-    target: int | Sequence[int],
-    to_csm: Mapping[int, str] | str | None = None,
-    today: date | None = None,
-) -> tuple[list[TransitionRow], list[ScenarioRow], list[ChecklistRow]]:
-    """The three sheets' rows for a saved transition (id) or for accounts and a receiver."""
-    if isinstance(target, int):
-        return _rows_of_transition(store, target)
-    ids = list(dict.fromkeys(int(a) for a in target))
-    if to_csm is None:
-        raise UserError("no receiving CSM given")
-    receivers = resolve_assignments(ids, to_csm)
-    as_of = today or date.today()
-    with store.sessions() as session:
-        basics = load_basics(session, ids)
-        unknown = [a for a in ids if a not in basics]
-        if unknown:
-            raise UserError(f"unknown account id(s): {', '.join(map(str, unknown[:10]))}")
-        pocs = load_main_contacts(session, ids)
-        facts = load_facts(session, ids)
-    rows: list[TransitionRow] = []
-    scen: list[ScenarioRow] = []
-    check: list[ChecklistRow] = []
-    for aid in ids:
-        b = basics[aid]
-        rows.append(_row(b, pocs.get(aid), receivers[aid]))
-        plan = plan_for(facts[aid])
-        scen.append(
-            ScenarioRow(
-                b.sf_account_id,
-                b.name,
-                plan.scenario.value,
-                plan.mode.value,
-                plan.template_text,
-                plan.automated,
-                None,
-                " ".join(plan.reminders + plan.warnings),
-            )
-        )
-        check.append(_checklist_row(b, build_checklist(facts[aid], as_of)))
-    return rows, scen, check
-
-
-def _rows_of_transition(
-    store: Store, transition_id: int
-) -> tuple[list[TransitionRow], list[ScenarioRow], list[ChecklistRow]]:
-    with store.sessions() as session:
-        view, basics, facts = load_transition_in(session, transition_id)
-    rows: list[TransitionRow] = []
-    scen: list[ScenarioRow] = []
-    check: list[ChecklistRow] = []
-    for it in view.items:
-        b = basics[it.account_id]
-        rows.append(_row(b, facts[it.account_id].main_contact, it.to_csm))
-        p = it.plan
-        scen.append(
-            ScenarioRow(
-                b.sf_account_id,
-                b.name,
-                p.scenario.value,
-                p.mode.value,
-                p.template_text,
-                p.automated,
-                it.scenario_reason,
-                " ".join(p.reminders + p.warnings),
-            )
-        )
-        check.append(_checklist_row(b, it.checklist))
-    return rows, scen, check
-
-
-def export_transition(
-    store: Store,
-    target: int | Sequence[int],
-    path: str | Path,
-    *,
-    to_csm: Mapping[int, str] | str | None = None,
-    overwrite: bool = False,
-    fmt: str | None = None,
-    today: date | None = None,
-) -> ExportResult:
-    """Write the "List of Accounts to Transition" (.xlsx, or .csv) for a transition id or
-    for account ids with ``to_csm``; returns the path, row count and missing values.
-
-    Raises ``UserError`` when ``path`` exists and ``overwrite`` is false, or for a bad format.
-    """
-    target_path = Path(path)
-    kind = (fmt or target_path.suffix.lstrip(".") or "xlsx").lower()
-    if kind not in ("xlsx", "csv"):
-        raise UserError(f"unknown export format: {kind} (use xlsx or csv)")
-    from desktop_app.io.output import OutputError, output_target
-
-    try:
-        file = output_target(target_path, overwrite=overwrite)
-    except OutputError as exc:
-        raise UserError(str(exc)) from None
-    rows, scen, check = export_rows(store, target, to_csm, today)
-    missing = missing_fields(rows)
-    try:
-        if kind == "csv":
-            from desktop_app.io.exporters.transition_csv import write_transition_csv
-
-            write_transition_csv(file, rows)
-        else:
-            from desktop_app.io.exporters.transition_xlsx import write_transition_xlsx
-
-            questions = [q for _k, _s, q in CHECKLIST_QUESTIONS]
-            write_transition_xlsx(file, rows, scen, check, missing, questions)
-    except OutputError as exc:
-        raise UserError(str(exc)) from None
-    return ExportResult(target_path, len(rows), missing)
 
 
 def accounts_to_transition(

@@ -21,6 +21,7 @@ import numpy as np
 from sqlalchemy import delete, select
 
 from desktop_app.domain.arrays import IntArray
+from desktop_app.domain.book import BookColumns
 from desktop_app.domain.priority import (
     DEFAULT_WEIGHTS,
     FactorReason,
@@ -34,7 +35,7 @@ from desktop_app.domain.priority import (
 from desktop_app.services.account_detail import latest_nps_array
 from desktop_app.services.account_detail_rows import main_poc_replies, open_escalations
 from desktop_app.services.errors import StaleEdit, UserError
-from desktop_app.services.portfolio import BookColumns, load_book
+from desktop_app.services.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Note, Opportunity
 

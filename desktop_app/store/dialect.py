@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, Table, func, select, text
 from sqlalchemy.engine import Row
+from sqlalchemy.sql.expression import TableClause
 
 #: Set on every new SQLite connection (engine.py listens with ``sqlite_on_connect``).
 SQLITE_PRAGMAS = (
@@ -58,7 +59,7 @@ def param_mark(bind: Connection | Engine) -> str:
 
 def latest_per_key(
     conn: Connection,
-    table: Table,
+    table: TableClause,
     key: str,
     newest: str,
     columns: Sequence[str],

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.store.dialect import sqlite_on_connect
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -35,9 +35,22 @@ class Store:
     """An open database: its engine, a session factory and a display location."""
 
     engine: Engine
-    sessions: sessionmaker[Session]
     location: str
     read_only: bool = False
+    _sessions: Any = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory, made on first use: readers that need no ORM (the CLI's
+        ``accounts``) never import ``sqlalchemy.orm``, about a fifth of a second."""
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            object.__setattr__(
+                self, "_sessions", sessionmaker(bind=self.engine, expire_on_commit=False)
+            )
+        made: sessionmaker[Session] = self._sessions
+        return made
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -247,14 +260,13 @@ def open_store(
         if exc.__class__.__module__.startswith(("sqlalchemy", "alembic")):
             raise StoreError(_cannot_open(path_or_url, exc)) from exc
         raise
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
     # A file's path; a server's URL without its password (it is shown and remembered, and
     # reopening it must connect again: libpq finds the password in ~/.pgpass or a prompt).
     if engine.url.get_backend_name() == "sqlite":
         location = engine.url.database or engine.url.render_as_string(hide_password=True)
     else:
         location = engine.url._replace(password=None).render_as_string(hide_password=False)
-    return Store(engine=engine, sessions=sessions, location=str(location), read_only=read_only)
+    return Store(engine=engine, location=str(location), read_only=read_only)
 
 
 def _cannot_open(path_or_url: str | os.PathLike[str], exc: BaseException) -> str:

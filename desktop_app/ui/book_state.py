@@ -14,8 +14,9 @@ from datetime import date
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.domain.book import BookColumns
+from desktop_app.services.book_filter import BookFilter, filter_mask, row_order
 from desktop_app.services.book_update import merge_rows
-from desktop_app.services.portfolio import BookColumns, BookFilter, filter_mask, row_order
 
 _NO_IDS = np.empty(0, dtype=np.int64)
 
@@ -38,7 +39,7 @@ class BookState(QObject):
 
     def __init__(self, today: date | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._book = BookColumns.empty(today)
+        self._book = BookColumns.empty(today or date.today())
         self._filter: BookFilter | None = BookFilter()
         self._mask = np.ones(0, dtype=bool)
         self._sort: tuple[str | None, bool] = ("name", True)

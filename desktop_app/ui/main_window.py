@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
+from desktop_app.domain.book import BookColumns
+from desktop_app.services.book_filter import BookFilter, owner_choices
 from desktop_app.services.database import Store
-from desktop_app.services.portfolio import BookColumns, BookFilter, last_import, owner_choices
+from desktop_app.services.portfolio import last_import
 from desktop_app.ui import actions, docks, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
@@ -238,7 +240,7 @@ class MainWindow(QMainWindow):
             self.run_task(latest_nps_array, self.store, book.account_id, done=self.state.set_nps)
             # Search text and every sort key, built on a reader once the book is on screen
             # (in the book's cache) so that the first search or sort is a lookup.
-            from desktop_app.services.portfolio import prepare_indexes
+            from desktop_app.services.book_filter import prepare_indexes
 
             self.run_task(prepare_indexes, book)
         self._create_views_after_paint()

@@ -16,11 +16,13 @@ from desktop_app.domain.transition import (
     TEMPLATE_MANUAL_3,
     AccountFacts,
     CaseFact,
+    ChecklistItem,
     ContactFact,
     Mode,
     OppFact,
     Scenario,
     build_checklist,
+    checklist_answers,
     checklist_progress,
     merge_checklist,
     plan_for,
@@ -200,6 +202,25 @@ def test_merge_and_progress() -> None:
     assert merged[1].done
     assert checklist_progress(merged) == pytest.approx(1 / 14)
     assert checklist_progress(()) == 0.0
+
+
+def test_checklist_answers_equal_the_merged_blank_checklist() -> None:
+    """The export's shortcut reads the same answers and ticks as ``merge_checklist``."""
+    from desktop_app.domain.transition import CHECKLIST_QUESTIONS
+
+    blank = tuple(ChecklistItem(k, s, q) for k, s, q in CHECKLIST_QUESTIONS)
+    saved = [
+        {"key": "other_pocs", "answer": "x", "done": True},
+        {"key": "open_tickets", "answer": "y"},
+        {"key": "main_contact_replying", "done": 1},
+        {"key": "bogus", "answer": "z", "done": True},
+    ]
+    merged = merge_checklist(blank, saved)
+    answers, done = checklist_answers(saved)
+    assert answers == tuple(i.answer for i in merged)
+    assert done == tuple(i.done for i in merged)
+    assert done.count(True) == 2
+    assert answers.count(None) == len(CHECKLIST_QUESTIONS) - 2
 
 
 # ------------------------------------------------------------- reminders, pinned exactly

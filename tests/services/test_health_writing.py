@@ -12,12 +12,9 @@ from sqlalchemy import update
 from desktop_app.services.health_history import read_history, write_history
 from desktop_app.services.health_loading import load_history
 from desktop_app.services.health_versions import active_scorecard
-from desktop_app.services.health_writing import (
-    all_contributions,
-    stored_measures_json,
-    write_scores,
-)
+from desktop_app.services.health_writing import stored_measures_json, write_scores
 from desktop_app.services.scoring import monthly_results, rescore, rescore_accounts
+from desktop_app.store.book_reader import read_contributions
 from desktop_app.store.schema import Account, HealthScore
 
 
@@ -63,7 +60,7 @@ def test_stored_breakdown_is_the_same_json(demo_store, monthly, today) -> None:
             text = stored_measures_json(conn, int(result.account_id[i]))
             assert text is not None
             assert json.loads(text) == _reference_measures(result, i)
-        contributions = all_contributions(conn)
+        contributions = read_contributions(conn)
     assert set(contributions) == set(result.account_id.tolist())
     first = _reference_measures(result, 0)["measures"]
     assert contributions[int(result.account_id[0])] == {
@@ -85,7 +82,7 @@ def test_rows_written_before_the_arrays_keep_their_json(demo_store, today) -> No
         )
     with demo_store.engine.connect() as conn:
         assert stored_measures_json(conn, aid) == old
-        assert all_contributions(conn)[aid] == {"nps": 10.0}
+        assert read_contributions(conn)[aid] == {"nps": 10.0}
 
 
 def test_history_round_trip_keeps_every_scored_month(demo_store, monthly) -> None:

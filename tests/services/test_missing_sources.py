@@ -16,10 +16,10 @@ import pytest
 
 from desktop_app.domain.accounts import HealthBand
 from desktop_app.domain.transition import build_checklist
+from desktop_app.services.book_records import account_records
 from desktop_app.services.database import open_database
 from desktop_app.services.health_sources import load_sources
 from desktop_app.services.importing import import_files
-from desktop_app.services.portfolio import account_records
 from desktop_app.services.scoring import explain, rescore
 from desktop_app.services.team import csm_alerts, team_summary
 from desktop_app.services.transitions_facts import load_facts

@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from desktop_app.services.book_records import account_records
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing import import_files, rollback_batch
-from desktop_app.services.portfolio import account_records
 from desktop_app.services.review import (
     accept_match,
     dismiss,

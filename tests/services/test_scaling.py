@@ -23,14 +23,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from desktop_app.domain.book import BookColumns
 from desktop_app.services.book_export import export_view  # the table's export
+from desktop_app.services.book_filter import BookFilter, filter_mask, row_order
 from desktop_app.services.book_records import _records
-from desktop_app.services.portfolio import (
-    BookColumns,
-    BookFilter,
-    filter_mask,
-    row_order,
-)
 
 TODAY = date(2026, 6, 1)
 SMALL, LARGE = 400, 1600

@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from desktop_app.io.exporters.rows import SHEET_CHECKLIST, SHEET_LIST, SHEET_SCENARIOS
 from desktop_app.services.errors import UserError
 from desktop_app.services.transitions import create_transition, set_checklist_item
+from desktop_app.services.transitions_export import export_transition
 from desktop_app.services.transitions_plan import (
-    export_transition,
     spread,
     spread_by_arr,
     transition_warnings,

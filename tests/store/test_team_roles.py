@@ -16,10 +16,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.cli import main
+from desktop_app.services.book_records import account_records
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_overrides import set_override
 from desktop_app.services.notes import add_note
-from desktop_app.services.portfolio import account_records
 from desktop_app.services.team_server import connection_info, is_refusal
 from desktop_app.store.engine import open_store
 from tests import pg

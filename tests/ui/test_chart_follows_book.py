@@ -16,9 +16,9 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
+from desktop_app.services.book_filter import BookFilter
 from desktop_app.services.database import open_database
 from desktop_app.services.demo import generate_demo
-from desktop_app.services.portfolio import BookFilter
 from desktop_app.services.scoring import rescore
 from desktop_app.store.engine import Store
 from desktop_app.ui.main_window import MainWindow

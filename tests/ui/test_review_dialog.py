@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
+from desktop_app.services.book_records import account_records
 from desktop_app.services.importing import import_files
-from desktop_app.services.portfolio import account_records
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.review_dialog import EMPTY_TEXT, ReviewDialog
 from tests.services.test_review import write_accounts, write_jira

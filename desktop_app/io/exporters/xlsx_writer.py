@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 from desktop_app.io.exporters.rows import is_formula_like
@@ -95,6 +96,53 @@ def _cell(ref: str, value: Value, style: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
 
 
+def _row_styles(sheet: SheetSpec) -> dict[int, dict[int, int]]:
+    """``sheet.styles`` grouped by row: a row without its own styles skips the lookups."""
+    out: dict[int, dict[int, int]] = {}
+    for (r, c), style in sheet.styles.items():
+        out.setdefault(r, {})[c] = style
+    return out
+
+
+_S_ATTR = tuple(f' s="{k}"' if k else "" for k in range(PERCENT + 1))
+_FORMULA_START = frozenset("=+-@\t\r")  # ``is_formula_like``, inlined in the cell loop
+
+
+def _row_cells(row: Sequence[Value], n: int, starts: Sequence[str], styles: Sequence[int]) -> str:
+    """The ``<c>`` elements of one row. The common cells (text, numbers, blanks) are written
+    inline here; dates, booleans and NaN go through ``_cell``. ``starts[c]`` is ``<c r="X``."""
+    cells = []
+    # One search over the row's text instead of one per cell: most rows need no escaping.
+    plain = _NEEDS_ESCAPE.search("".join([v for v in row if type(v) is str])) is None
+    for c, value in enumerate(row):
+        kind = type(value)
+        style = styles[c]
+        if kind is str and value:
+            text = cast(str, value)
+            if text[0] in _FORMULA_START:
+                if style == PLAIN:
+                    style = QUOTED
+                elif style == MISSING:
+                    style = MISSING_QUOTED
+            if not plain:
+                text = _text(text)
+            cells.append(
+                f'{starts[c]}{n}"{_S_ATTR[style]} t="inlineStr"><is>'
+                f'<t xml:space="preserve">{text}</t></is></c>'
+            )
+        elif value is None or kind is str:
+            if style:
+                cells.append(f'{starts[c]}{n}"{_S_ATTR[style]}/>')
+        elif (kind is int or kind is float) and value == value and value not in _INF:
+            cells.append(f'{starts[c]}{n}"{_S_ATTR[style]}><v>{value!r}</v></c>')
+        else:
+            cells.append(_cell(f"{starts[c][6:]}{n}", value, style))
+    return "".join(cells)
+
+
+_INF = (math.inf, -math.inf)
+
+
 def _sheet_xml(sheet: SheetSpec) -> Iterable[str]:
     yield f'{_HEAD}<worksheet xmlns="{_NS}">'
     if sheet.header:
@@ -109,17 +157,18 @@ def _sheet_xml(sheet: SheetSpec) -> Iterable[str]:
         )
         yield f"<cols>{cols}</cols>"
     yield "<sheetData>"
-    letters = [_col(i) for i in range(max((len(r) for r in sheet.rows), default=0))]
-    styles = sheet.styles
-    by_column = sheet.column_styles
+    width = max((len(r) for r in sheet.rows), default=0)
+    letters = [_col(i) for i in range(width)]
+    starts = [f'<c r="{x}' for x in letters]
+    by_column = [sheet.column_styles.get(c, PLAIN) for c in range(width)]
+    header = [HEADER] * width
+    own = _row_styles(sheet)
     for r, row in enumerate(sheet.rows):
-        n = r + 1
-        head = sheet.header and r == 0
-        cells = []
-        for c, value in enumerate(row):
-            style = HEADER if head else styles.get((r, c), by_column.get(c, PLAIN))
-            cells.append(_cell(f"{letters[c]}{n}", value, style))
-        yield f'<row r="{n}">{"".join(cells)}</row>'
+        styles = header if sheet.header and r == 0 else by_column
+        extra = own.get(r)
+        if extra is not None and styles is by_column:
+            styles = [extra.get(c, s) for c, s in enumerate(by_column)]
+        yield f'<row r="{r + 1}">{_row_cells(row, r + 1, starts, styles)}</row>'
     yield "</sheetData>"
     if sheet.autofilter and sheet.rows and letters:
         yield f'<autoFilter ref="A1:{letters[-1]}{len(sheet.rows)}"/>'

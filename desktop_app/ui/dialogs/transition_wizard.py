@@ -42,7 +42,7 @@ from desktop_app.services.transitions import (
     load_transition,
 )
 from desktop_app.services.transitions_brief import brief_data
-from desktop_app.services.transitions_plan import export_rows, export_transition, missing_fields
+from desktop_app.services.transitions_export import export_rows, export_transition, missing_fields
 from desktop_app.ui.dialogs.transition_export import FinishPage
 from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel
 from desktop_app.ui.dialogs.transition_pages import (

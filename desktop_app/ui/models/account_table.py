@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
-from desktop_app.services.portfolio import BookColumns
+from desktop_app.domain.book import BookColumns
 from desktop_app.ui import theme
 from desktop_app.ui.book_state import BookState
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.portfolio import BookColumns
+from desktop_app.domain.book import BookColumns
 from desktop_app.ui import theme
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop_app.domain.accounts import BAND_ORDER
-from desktop_app.services.portfolio import BookColumns
+from desktop_app.domain.book import BookColumns
 from desktop_app.ui import theme
 from desktop_app.ui.formatting import money_short
 from desktop_app.ui.views import scatter_data as sd

@@ -1,0 +1,167 @@
+"""Filtering and sorting the book: numpy masks and argsorts, no per-row Python.
+
+One ``BookFilter`` gives one boolean mask shared by the chart and the table; sort keys, the
+search text and the filter menus are derived once per book and cached on it (text columns
+become integer ranks, so sorting 100k names is an integer argsort). ``prepare_indexes``
+builds them all on the loading worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from desktop_app.domain.arrays import BoolArray, IntArray, ObjArray
+from desktop_app.domain.book import BookColumns
+
+
+@dataclass(frozen=True)
+class BookFilter:
+    """What the user narrowed the book to; shared by the chart and the table."""
+
+    text: str = ""
+    owners: tuple[str, ...] = ()
+    team_leads: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    bands: tuple[str, ...] = ()
+    renewal_within_days: int | None = None
+    lifecycle: str | None = None  # "active" | "churned" | None (all)
+
+    @property
+    def is_empty(self) -> bool:
+        return self == BookFilter()
+
+
+def _isin(values: ObjArray, wanted: tuple[str, ...]) -> BoolArray:
+    mask: BoolArray = np.isin(values.astype(str), np.array(wanted, dtype=str))
+    return mask
+
+
+def _search_blob(book: BookColumns) -> npt.NDArray[np.str_]:
+    parts = [book.name, book.sf_account_id, book.owner, book.lms_id, book.recurly_id]
+    blob = np.char.lower(np.array(parts[0], dtype=str))
+    for p in parts[1:]:
+        blob = np.char.add(np.char.add(blob, "\x1f"), np.char.lower(np.array(p, dtype=str)))
+    return blob
+
+
+def search_text(book: BookColumns) -> npt.NDArray[np.str_]:
+    """Lower-cased searchable text per account, computed once per book (cached)."""
+    cached = book.cache.get("search")
+    if cached is None:
+        cached = book.cache["search"] = _search_blob(book)
+    out: npt.NDArray[np.str_] = cached
+    return out
+
+
+#: Every column the account table can sort by (their keys are prepared while loading).
+SORTABLE = ("name", "owner", "band", "health_score", "mau", "seats", "utilisation", "mrr", "arr",
+            "renewal_date", "days_to_renewal", "open_tickets", "lifecycle", "segment",
+            "team_lead", "sf_account_id", "lms_id", "recurly_id")  # fmt: skip
+
+
+def owner_choices(book: BookColumns) -> dict[str, list[str]]:
+    """Distinct owners, team leads and segments (the filter menus), cached per book."""
+    cached = book.cache.get("choices")
+    if cached is None:
+        cached = book.cache["choices"] = {
+            key: distinct(getattr(book, key)) for key in ("owner", "team_lead", "segment")
+        }
+    out: dict[str, list[str]] = cached
+    return out
+
+
+def prepare_indexes(book: BookColumns) -> BookColumns:
+    """Build the search text, the filter menus and every sort key now (on the loading
+    worker), so that the first search or sort on the GUI thread is a lookup, not a build."""
+    if len(book):
+        search_text(book)
+        owner_choices(book)
+        for column in SORTABLE:
+            sort_keys(book, column)
+    return book
+
+
+def filter_mask(book: BookColumns, spec: BookFilter) -> BoolArray:
+    """One boolean mask over the book for ``spec`` (numpy only)."""
+    mask = np.ones(len(book), dtype=bool)
+    if len(book) == 0:
+        return mask
+    if spec.text.strip():
+        blob = search_text(book)
+        for word in spec.text.lower().split():
+            mask &= np.char.find(blob, word) >= 0
+    if spec.owners:
+        mask &= _isin(book.owner, spec.owners)
+    if spec.team_leads:
+        mask &= _isin(book.team_lead, spec.team_leads)
+    if spec.segments:
+        mask &= _isin(book.segment, spec.segments)
+    if spec.bands:
+        mask &= _isin(book.band, spec.bands)
+    if spec.renewal_within_days is not None:
+        days = book.days_to_renewal
+        with np.errstate(invalid="ignore"):
+            mask &= (days >= 0) & (days <= spec.renewal_within_days)
+    if spec.lifecycle:
+        mask &= book.lifecycle == spec.lifecycle
+    return mask
+
+
+def sort_keys(book: BookColumns, column: str) -> npt.NDArray[Any]:
+    """A sortable numpy array for ``column`` (missing values sort last when ascending).
+
+    Text columns become integer ranks (case-insensitive), computed once per book: sorting a
+    100k-row table by name then costs an integer argsort, not a string sort.
+    """
+    key = f"sort:{column}"
+    cached = book.cache.get(key)
+    if cached is None:
+        cached = book.cache[key] = _sort_keys(book, column)
+    out: npt.NDArray[Any] = cached
+    return out
+
+
+def _sort_keys(book: BookColumns, column: str) -> npt.NDArray[Any]:
+    if column == "band":
+        codes = book.band_code.astype(np.float64)
+        codes[codes < 0] = np.inf
+        return codes
+    values: npt.NDArray[Any] = getattr(book, column)
+    if values.dtype == object:
+        # Missing text sorts after every name (like NaN after every number).
+        text = np.array(["\uffff" if v is None else str(v).lower() for v in values], dtype=str)
+        _uniq, inverse = np.unique(text, return_inverse=True)
+        ranks = inverse.astype(np.float64)
+        ranks[values == None] = np.inf  # noqa: E711 (elementwise)
+        return ranks
+    if values.dtype.kind == "M":
+        out = values.astype("datetime64[D]").astype(np.float64)
+        out[np.isnat(values)] = np.inf
+        return out
+    out = values.astype(np.float64)
+    return np.where(np.isnan(out), np.inf, out)
+
+
+def row_order(
+    book: BookColumns, mask: BoolArray, column: str | None, ascending: bool = True
+) -> IntArray:
+    """Indices of the rows in ``mask``, sorted by ``column`` (stable; missing values last)."""
+    rows = np.flatnonzero(mask).astype(np.int64)
+    if column is None or rows.size == 0:
+        return rows
+    keys = sort_keys(book, column)[rows]
+    if ascending:
+        order = np.argsort(keys, kind="stable")
+    else:
+        finite = np.where(np.isinf(keys), -np.inf, keys)
+        order = np.argsort(-finite, kind="stable")
+    return rows[order]
+
+
+def distinct(values: ObjArray) -> list[str]:
+    """Sorted distinct non-empty values of an object column (for filter menus)."""
+    return sorted({str(v) for v in values if v not in (None, "")}, key=str.lower)

@@ -1,0 +1,53 @@
+"""What the CLI's quick commands import: only what they need (start-up is their cost).
+
+``--help`` needs neither SQLAlchemy nor numpy; ``accounts --json`` reads the book through the
+light Core tables, so neither needs the ORM, Alembic, pandas, openpyxl or Qt. Counted in a
+fresh interpreter (modules, not seconds; the timings are ``benchmarks/cli_bench.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("sqlalchemy.orm", "desktop_app.store.schema", "alembic", "pandas", "openpyxl",
+         "PySide6", "pyqtgraph", "sklearn")  # fmt: skip
+
+PROBE = """
+import contextlib, io, json, sys
+from desktop_app.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def _run(*args: str) -> dict[str, object]:
+    res = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
+    )
+    data: dict[str, object] = json.loads(res.stdout.strip().splitlines()[-1])
+    return data
+
+
+def _loaded(modules: object, names: tuple[str, ...]) -> list[str]:
+    assert isinstance(modules, list)
+    return sorted({n for n in names for m in modules if m == n or m.startswith(n + ".")})
+
+
+def test_help_imports_no_database_or_arrays() -> None:
+    data = _run("--help")
+    assert data["code"] == 0
+    assert "accounts" in str(data["out"])
+    assert _loaded(data["modules"], ("sqlalchemy", "numpy", *HEAVY)) == []
+
+
+def test_accounts_json_imports_no_orm_pandas_or_qt(demo_path: Path) -> None:
+    data = _run("--db", str(demo_path), "accounts", "--json")
+    assert data["code"] == 0
+    assert len(json.loads(str(data["out"]))) == 300
+    assert _loaded(data["modules"], HEAVY) == []
+    assert _loaded(data["modules"], ("sqlalchemy", "numpy")) == ["numpy", "sqlalchemy"]
