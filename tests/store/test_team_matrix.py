@@ -21,11 +21,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.cli import main
+from desktop_app.services.book_records import account_records
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_overrides import set_override
 from desktop_app.services.importing import import_files, list_batches, rollback_batch
 from desktop_app.services.notes import add_note
-from desktop_app.services.portfolio import account_records
 from desktop_app.services.scoring import rescore
 from desktop_app.services.team_server import connection_info, grant_login, is_refusal
 from desktop_app.services.transitions import create_transition
