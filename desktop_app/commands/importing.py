@@ -54,8 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=WaitNotices(),
         )
-        batches = [s.batch_id for s in summaries if s.wrote and s.batch_id is not None]
-        scored = rescore_after_write(store, batches) if batches else None
+        scored = rescore_after_import_line(store) if any(s.wrote for s in summaries) else None
     if args.json:
         out = []
         for s in summaries:
@@ -80,14 +79,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def rescore_after_write(store: Any, batch_ids: list[int] | None = None) -> str:
-    """Rescore after a CLI write, as the GUI does; the line to print.
+def rescore_after_import_line(store: Any) -> str:
+    """Rescore what an import changed (the touched accounts, else the book); the line."""
+    from desktop_app.services.health_incremental import rescore_after_import
 
-    After an import (``batch_ids``) only the accounts it touched, when they are few.
-    """
-    from desktop_app.services.scoring import rescore, rescore_after_import
+    summary = rescore_after_import(store)
+    if summary.scope == "accounts":
+        return (
+            f"Rescored {summary.accounts_scored} accounts (those the import touched) "
+            f"as of {summary.as_of.isoformat()}."
+        )
+    return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
-    summary = rescore(store) if batch_ids is None else rescore_after_import(store, batch_ids)
+
+def rescore_after_write(store: Any) -> str:
+    """Rescore the book after a CLI write, as the GUI does; the line to print."""
+    from desktop_app.services.scoring import rescore
+
+    summary = rescore(store)
     return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
 

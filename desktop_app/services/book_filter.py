@@ -35,25 +35,52 @@ class BookFilter:
         return self == BookFilter()
 
 
-def _isin(values: ObjArray, wanted: tuple[str, ...]) -> BoolArray:
-    mask: BoolArray = np.isin(values.astype(str), np.array(wanted, dtype=str))
+#: Columns the filter matches against a list of values (owners, team leads, ...).
+_CHOICE_COLUMNS = ("owner", "team_lead", "segment", "band")
+
+
+def _codes(book: BookColumns, column: str) -> tuple[npt.NDArray[np.int32], dict[Any, int]]:
+    """One small integer per account for ``column``'s value, and the value → code map;
+    built once per book (and per new array of that column)."""
+    values = getattr(book, column)
+    key = f"codes:{column}"
+    hit = book.cache.get(key)
+    if hit is None or hit[0] is not values:
+        index: dict[Any, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in values), dtype=np.int32, count=len(values)
+        )
+        hit = book.cache[key] = (values, codes, index)
+    return hit[1], hit[2]
+
+
+def _isin(book: BookColumns, column: str, wanted: tuple[str, ...]) -> BoolArray:
+    """Accounts whose ``column`` is one of ``wanted``: integer codes, not a str conversion
+    of the whole column per filter change (100k accounts: ~1 ms against ~20 ms)."""
+    codes, index = _codes(book, column)
+    picked = [index[w] for w in wanted if w in index]
+    mask: BoolArray = np.isin(codes, np.array(picked, dtype=np.int32))
     return mask
 
 
-def _search_blob(book: BookColumns) -> npt.NDArray[np.str_]:
-    parts = [book.name, book.sf_account_id, book.owner, book.lms_id, book.recurly_id]
-    blob = np.char.lower(np.array(parts[0], dtype=str))
-    for p in parts[1:]:
-        blob = np.char.add(np.char.add(blob, "\x1f"), np.char.lower(np.array(p, dtype=str)))
-    return blob
+def _search_blob(book: BookColumns) -> npt.NDArray[np.bytes_]:
+    # UTF-8 bytes, not a numpy str array: numpy stores str as 4 bytes per character padded
+    # to the longest row (100k accounts: 48 MB against 12 MB). A UTF-8 word is found in
+    # UTF-8 text exactly where the word is found in the text.
+    parts = (book.name, book.sf_account_id, book.owner, book.lms_id, book.recurly_id)
+    rows = [
+        "\x1f".join("" if v is None else str(v) for v in values).lower().encode()
+        for values in zip(*parts, strict=True)
+    ]
+    return np.array(rows, dtype=np.bytes_)
 
 
-def search_text(book: BookColumns) -> npt.NDArray[np.str_]:
-    """Lower-cased searchable text per account, computed once per book (cached)."""
+def search_text(book: BookColumns) -> npt.NDArray[np.bytes_]:
+    """Lower-cased searchable text per account (UTF-8), computed once per book (cached)."""
     cached = book.cache.get("search")
     if cached is None:
         cached = book.cache["search"] = _search_blob(book)
-    out: npt.NDArray[np.str_] = cached
+    out: npt.NDArray[np.bytes_] = cached
     return out
 
 
@@ -80,6 +107,8 @@ def prepare_indexes(book: BookColumns) -> BookColumns:
     if len(book):
         search_text(book)
         owner_choices(book)
+        for name in _CHOICE_COLUMNS:
+            _codes(book, name)
         for column in SORTABLE:
             sort_keys(book, column)
     return book
@@ -93,15 +122,15 @@ def filter_mask(book: BookColumns, spec: BookFilter) -> BoolArray:
     if spec.text.strip():
         blob = search_text(book)
         for word in spec.text.lower().split():
-            mask &= np.char.find(blob, word) >= 0
+            mask &= np.char.find(blob, word.encode()) >= 0
     if spec.owners:
-        mask &= _isin(book.owner, spec.owners)
+        mask &= _isin(book, "owner", spec.owners)
     if spec.team_leads:
-        mask &= _isin(book.team_lead, spec.team_leads)
+        mask &= _isin(book, "team_lead", spec.team_leads)
     if spec.segments:
-        mask &= _isin(book.segment, spec.segments)
+        mask &= _isin(book, "segment", spec.segments)
     if spec.bands:
-        mask &= _isin(book.band, spec.bands)
+        mask &= _isin(book, "band", spec.bands)
     if spec.renewal_within_days is not None:
         days = book.days_to_renewal
         with np.errstate(invalid="ignore"):

@@ -44,6 +44,14 @@ def _place(ids: IntArray, keys: Sequence[Any], values: Sequence[Any], fill: floa
     return out
 
 
+def _shared(values: Sequence[Any]) -> list[Any]:
+    """``values`` with equal strings made one object: the driver returns a new string per
+    row, so a 100k-account book held 100k copies of "active" and of each band (and of
+    each band reason's few thousand texts), ~6 MB per column."""
+    seen: dict[Any, Any] = {}
+    return [seen.setdefault(v, v) for v in values]
+
+
 def _place_obj(ids: IntArray, keys: Sequence[Any], values: Sequence[Any]) -> ObjArray:
     out = np.full(ids.shape[0], None, dtype=object)
     if not keys:
@@ -52,7 +60,7 @@ def _place_obj(ids: IntArray, keys: Sequence[Any], values: Sequence[Any]) -> Obj
     pos = np.minimum(np.searchsorted(ids, k), ids.shape[0] - 1)
     hit = ids[pos] == k
     vals = np.empty(len(values), dtype=object)
-    vals[:] = list(values)
+    vals[:] = _shared(values)
     out[pos[hit]] = vals[hit]
     return out
 
@@ -128,26 +136,29 @@ def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -
     _fill_term_ends(conn, ids, renewal)
     n = ids.shape[0]
 
-    def obj(values: tuple[Any, ...]) -> ObjArray:
+    def obj(values: Sequence[Any]) -> ObjArray:
         out = np.empty(len(values), dtype=object)
         out[:] = values
         return out
+
+    def shared(values: Sequence[Any]) -> ObjArray:
+        return obj(_shared(values))
 
     return BookColumns(
         account_id=ids,
         sf_account_id=obj(cols[1]),
         name=obj(cols[2]),
         owner=obj(cols[3]),
-        team_lead=obj(cols[4]),
-        segment=obj(cols[5]),
-        industry=obj(cols[6]),
+        team_lead=shared(cols[4]),
+        segment=shared(cols[5]),
+        industry=shared(cols[6]),
         lms_id=obj(cols[7]),
         recurly_id=obj(cols[8]),
         mrr=_float_col(list(cols[9])),
         arr=_float_col(list(cols[10])),
         renewal_date=renewal,
-        lifecycle=obj(cols[12]),
-        churn_type=obj(cols[13]),
+        lifecycle=shared(cols[12]),
+        churn_type=shared(cols[13]),
         mau=np.full(n, np.nan),
         seats=_float_col(list(cols[14])),  # contracted seats until usage says otherwise
         open_tickets=np.zeros(n, dtype=np.int64),

@@ -9,10 +9,12 @@ of a round trip per 20k-row batch of INSERTs, and no text escaping of the score 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table, delete
+from sqlalchemy import Connection, LargeBinary, Table, and_, delete, select, true
 
 CHUNK = 20_000  # rows per executemany
 IN_CHUNK = 900  # ids per IN list (SQLite's historic limit on bound parameters is 999)
@@ -193,6 +195,19 @@ def insert_tuples(
     return total
 
 
+def delete_keys(conn: Connection, table: Table, column: str, keys: Sequence[int]) -> None:
+    """Delete the rows whose ``column`` is one of ``keys``: one statement run by the driver
+    for every key (no SQL compiled per chunk of an IN list)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer
+    sql = f"DELETE FROM {quote.format_table(table)} WHERE {quote.quote(column)} = {mark}"
+    if conn.dialect.paramstyle not in ("qmark", "format", "pyformat"):
+        delete_ids(conn, table, column, keys)
+        return
+    for start in range(0, len(keys), CHUNK):
+        conn.exec_driver_sql(sql, [(k,) for k in keys[start : start + CHUNK]])
+
+
 def delete_ids(conn: Connection, table: Table, column: str, ids: Sequence[int] | None) -> None:
     """Delete the rows whose ``column`` is in ``ids`` (every row when ``ids`` is None)."""
     if ids is None:
@@ -217,52 +232,126 @@ def copy_table(src: Connection, dst: Connection, table: Table, chunk: int = CHUN
     return total
 
 
-def replace_rows(
+@dataclass
+class WriteCount:
+    """What a ``sync_rows`` call (or several) did: rows compared, left alone, written, deleted."""
+
+    compared: int = 0
+    unchanged: int = 0
+    written: int = 0
+    deleted: int = 0
+
+    def add(self, other: WriteCount) -> None:
+        self.compared += other.compared
+        self.unchanged += other.unchanged
+        self.written += other.written
+        self.deleted += other.deleted
+
+
+def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _stored(
+    conn: Connection, table: Table, names: Sequence[str], where: Any
+) -> dict[Any, tuple[Any, ...]]:
+    """Stored rows (``names``, the key first) matching ``where``, by key, as the driver
+    returns them (no per-value type processing)."""
+    stmt = select(*(table.c[n] for n in names)).where(where)
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    keys = compiled.positiontup
+    args: Any = tuple(compiled.params[k] for k in keys) if keys is not None else compiled.params
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+        return {r[0]: r for r in cursor.fetchall()}
+    finally:
+        cursor.close()
+
+
+def sync_rows(
     conn: Connection,
     table: Table,
-    key: str,
     names: Sequence[str],
     rows: Iterable[tuple[Any, ...]],
+    *,
+    compare: int,
+    stored_view: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
     only: Sequence[int] | None = None,
-) -> int:
-    """Make ``table``'s rows keyed by ``key`` (all of them, or those keyed in ``only``) be
-    ``rows`` (tuples in ``names`` order, one per key); returns the number of rows written.
+) -> WriteCount:
+    """Make ``table`` hold ``rows`` (tuples in ``names`` order, the integer key first, in
+    ascending key order) for every key, or for the keys in ``only``: a row equal to the
+    stored one is left alone, a changed or new one is replaced, a stored key absent from
+    ``rows`` is deleted. Returns what was done.
 
-    SQLite: delete, then insert. PostgreSQL: the rows are copied into a temporary table,
-    then existing keys are updated in place, new keys inserted and the rest deleted. An
-    insert checks each row's foreign keys (a locked read of its account and scorecard: 8 of
-    the 12 s of writing 100k scores); an update that keeps the keys checks nothing.
+    Rows are compared on their first ``compare`` values, the stored ones seen through
+    ``stored_view`` (they come as the driver returns them: ISO text for dates on SQLite,
+    0/1 for booleans; None: compared as they come). The book is walked in windows of
+    ``CHUNK`` keys, so neither side is held whole.
     """
-    if not can_copy(conn):
-        delete_ids(conn, table, key, only)
-        return insert_tuples(conn, table, names, rows)
-    from sqlalchemy import Column, MetaData, text
+    key = table.c[names[0]]
+    count = WriteCount()
+    cols = names[:compare]
+    if only is not None:
+        scope = sorted({int(k) for k in only})
+        stored: dict[Any, tuple[Any, ...]] = {}
+        for start in range(0, len(scope), IN_CHUNK):
+            stored |= _stored(conn, table, cols, key.in_(scope[start : start + IN_CHUNK]))
+        _apply(conn, table, names, (compare, stored_view), list(rows), stored, count)
+        return count
+    low: Any = None
+    for chunk in _chunks(rows, CHUNK):
+        high = chunk[-1][0]
+        window = key <= high if low is None else and_(key > low, key <= high)
+        _apply(
+            conn,
+            table,
+            names,
+            (compare, stored_view),
+            chunk,
+            _stored(conn, table, cols, window),
+            count,
+            window,
+        )
+        low = high
+    rest = _stored(conn, table, cols, true() if low is None else key > low)
+    _apply(conn, table, names, (compare, stored_view), [], rest, count)
+    return count
 
-    quote = conn.dialect.identifier_preparer
-    target = quote.format_table(table)
-    tmp_name = f"ad_replace_{table.name}"
-    tmp = Table(tmp_name, MetaData(), *(Column(c.name, c.type) for c in table.c))
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {tmp_name}")
-    conn.exec_driver_sql(f"CREATE TEMP TABLE {tmp_name} (LIKE {target}) ON COMMIT DROP")
-    total = copy_tuples(conn, tmp, names, rows)
-    conn.exec_driver_sql(f"ANALYZE {tmp_name}")
-    k = quote.quote(key)
-    scope = "" if only is None else f" AND t.{k} = ANY(CAST(:only AS integer[]))"
-    params = {} if only is None else {"only": [int(i) for i in only]}
-    conn.execute(
-        text(
-            f"DELETE FROM {target} t WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {tmp_name} s WHERE s.{k} = t.{k}){scope}"
-        ),
-        params,
-    )
-    cols = [quote.quote(n) for n in names]
-    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != k)
-    conn.exec_driver_sql(f"UPDATE {target} t SET {sets} FROM {tmp_name} s WHERE t.{k} = s.{k}")
-    listed = ", ".join(cols)
-    conn.exec_driver_sql(
-        f"INSERT INTO {target} ({listed}) SELECT {', '.join('s.' + c for c in cols)} "
-        f"FROM {tmp_name} s WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.{k} = s.{k})"
-    )
-    conn.exec_driver_sql(f"DROP TABLE {tmp_name}")
-    return total
+
+def _apply(
+    conn: Connection,
+    table: Table,
+    names: Sequence[str],
+    how: tuple[int, Callable[[tuple[Any, ...]], tuple[Any, ...]] | None],
+    new: list[tuple[Any, ...]],
+    stored: dict[Any, tuple[Any, ...]],
+    count: WriteCount,
+    window: Any = None,
+) -> None:
+    """Replace the rows of ``new`` that differ from ``stored``; delete the stored rest.
+
+    ``window``: the condition ``stored`` was read with; when every stored row goes, one
+    range delete replaces a delete per key."""
+    compare, view = how
+    n_stored = len(stored)
+    changed = []
+    replaced = []
+    for row in new:
+        old = stored.pop(row[0], None)
+        if old is not None and (old if view is None else view(old)) == row[:compare]:
+            count.unchanged += 1
+            continue
+        changed.append(row)
+        if old is not None:
+            replaced.append(row[0])
+    count.compared += len(new)
+    count.deleted += len(stored)
+    drop = sorted([*stored, *replaced])
+    if drop and window is not None and len(drop) == n_stored:
+        conn.execute(delete(table).where(window))
+    elif drop:
+        delete_keys(conn, table, names[0], drop)
+    count.written += insert_tuples(conn, table, names, changed)

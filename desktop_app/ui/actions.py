@@ -356,18 +356,13 @@ class Actions:
         remember_size(dialog, self.w.settings, name)
         dialog.open()
 
-    def _after_import(self, summaries: Any = None) -> None:
-        """Rescore what the import touched (a few accounts: only those; else the book)."""
-        from desktop_app.services.scoring import rescore_after_import
+    def _after_import(self, *_args: Any) -> None:
+        from desktop_app.services.health_incremental import rescore_after_import
 
-        batches = [s.batch_id for s in summaries or () if s.wrote]
-        if not batches:
-            self.rescore_book()
-            return
+        # Only the accounts the import touched, unless a book-wide input changed.
         self.w.run_task(
             rescore_after_import,
             self.w.store,
-            batches,
             write=True,
             progress=True,
             done=self.data_changed,

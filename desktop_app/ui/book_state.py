@@ -46,6 +46,7 @@ class BookState(QObject):
         self._selection = _NO_IDS
         self._focus: int | None = None
         self._nps: np.ndarray | None = None
+        self._complete = True
         #: Changes when another database (another book) is opened; views keep a user's
         #: zoom only while it stays the same.
         self.generation = 0
@@ -54,6 +55,13 @@ class BookState(QObject):
     @property
     def book(self) -> BookColumns:
         return self._book
+
+    @property
+    def complete(self) -> bool:
+        """False while the book shows the accounts' own columns only (usage, tickets and
+        health still loading): the chart waits for them rather than plot every point at
+        "no data" and then again."""
+        return self._complete
 
     @property
     def mask(self) -> np.ndarray:
@@ -107,9 +115,12 @@ class BookState(QObject):
         self.select(_NO_IDS, focus=None)
         self.replace_book(BookColumns.empty(self._book.as_of))
 
-    def replace_book(self, book: BookColumns) -> None:
-        """Show a whole (re)loaded book, keeping the filter, the sort and the selection."""
+    def replace_book(self, book: BookColumns, *, complete: bool = True) -> None:
+        """Show a whole (re)loaded book, keeping the filter, the sort and the selection.
+
+        ``complete=False``: the accounts' own columns only, their facts follow."""
         self._book = book
+        self._complete = complete
         if self._nps is not None and self._nps.shape[0] != len(book):
             self._nps = None
         self._mask = self._compute_mask()

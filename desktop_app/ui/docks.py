@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
@@ -46,6 +46,7 @@ class Docks(QObject):
         self.today = today
         self.scatter: Any = None
         self.detail: Any = None
+        self._store: Store | None = None
         self.scatter_dock = QDockWidget(_DEFAULT_TITLE, window)
         self.scatter_dock.setObjectName("portfolioDock")
         self.detail_dock = QDockWidget("Account", window)
@@ -61,15 +62,17 @@ class Docks(QObject):
 
     @property
     def created(self) -> bool:
-        return self.scatter is not None
+        """Both the chart and the pane exist."""
+        return self.scatter is not None and self.detail is not None
 
     def create(self, store: Store) -> None:
-        """Build the chart and the pane (imports pyqtgraph); they read the state as it is."""
-        if self.created:
+        """Build the chart, then the pane in a later event (two shorter GUI stalls than one);
+        they read the state as it is. ``viewsCreated`` once both exist."""
+        if self.scatter is not None:
             return
         from desktop_app.ui.views.scatter import PortfolioScatter
 
-        w = self.window
+        self._store = store
         self.scatter = PortfolioScatter(self.state, self.scatter_dock)
         self.scatter.setObjectName("portfolioScatter")
         self.scatter.axesChanged.connect(self._axes_changed)
@@ -79,7 +82,13 @@ class Docks(QObject):
         self.scatter.overrideRequested.connect(self.overrideRequested)
         self.scatter.noteRequested.connect(self.noteRequested)
         self.scatter.transitionRequested.connect(self.transitionRequested)
-        self._make_detail(store)
+        QTimer.singleShot(0, self, self._create_detail)
+
+    def _create_detail(self) -> None:
+        if self.detail is not None or self._store is None:
+            return
+        w = self.window
+        self._make_detail(self._store)
         state = self.settings.state("window_state")
         if state is None or not w.restoreState(state, 1):
             # First run: the chart takes about half the height, the pane 30 % of the width
@@ -114,11 +123,12 @@ class Docks(QObject):
         self.detail_dock.raise_()
 
     def store_changed(self, store: Store) -> None:
-        if self.created:
+        self._store = store
+        if self.detail is not None:
             self._make_detail(store)  # a new pane starts empty, on the new database
 
     def close(self) -> None:
-        if self.created:
+        if self.scatter is not None:
             x, y = self.scatter.axes()
             self.settings.set("scatter_x", x)
             self.settings.set("scatter_y", y)

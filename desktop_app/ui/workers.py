@@ -100,8 +100,10 @@ def reader_pool() -> QThreadPool:
     return QThreadPool.globalInstance()
 
 
-def start(worker: Worker, *, write: bool = False) -> Worker:
-    (writer_pool() if write else reader_pool()).start(worker)
+def start(worker: Worker, *, write: bool = False, urgent: bool = False) -> Worker:
+    """Queue ``worker``; ``urgent`` ones run before the reads already waiting (what the user
+    is waiting to see, e.g. the chart's arrays, before background indexes)."""
+    (writer_pool() if write else reader_pool()).start(worker, 1 if urgent else 0)
     return worker
 
 
@@ -123,13 +125,15 @@ def run_task(
     failed: Callable[[str], Any] | None = None,
     cancelled: Callable[[], Any] | None = None,
     progress: bool = False,
+    urgent: bool = False,
     **kwargs: Any,
 ) -> Worker:
     """Run ``fn(*args, **kwargs)`` on a worker: the one way the UI calls a service.
 
     ``write=True`` puts it on the one-thread writer pool (in order after earlier writes);
-    ``progress=True`` passes the worker as ``progress=``. ``done(result)``, ``failed(message)``
-    and ``cancelled()`` run on the GUI thread. The worker is kept alive until it ends.
+    ``progress=True`` passes the worker as ``progress=``; ``urgent=True`` queues it ahead.
+    ``done(result)``, ``failed(message)`` and ``cancelled()`` run on the GUI thread. The
+    worker is kept alive until it ends.
     """
     worker = Worker(fn, *args, pass_progress=progress, **kwargs)
     if done is not None:
@@ -142,7 +146,7 @@ def run_task(
     for signal in (worker.signals.finished, worker.signals.failed):
         signal.connect(lambda *_a, w=worker: _RUNNING.discard(w))
     worker.signals.cancelled.connect(lambda w=worker: _RUNNING.discard(w))
-    return start(worker, write=write)
+    return start(worker, write=write, urgent=urgent)
 
 
 class ReportLoader:

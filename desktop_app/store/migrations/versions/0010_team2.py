@@ -1,7 +1,7 @@
 """team mode: row versions on notes and alert actions (snoozes), like overrides and checklists
 
 Revision ID: 0010_team2
-Revises: 0004_perf
+Revises: 0008_rescore
 Create Date: 2026-12-06
 
 Every hand edit carries a row version, so that a write on top of someone else's newer save
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_team2"
-down_revision = "0004_perf"
+down_revision = "0008_rescore"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,156 @@
+"""The point cloud at book scale: arrays prepared on a worker, hover on an overlay only,
+filters that re-slice the prepared arrays, and the hit-test index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from desktop_app.services.book_filter import BookFilter, filter_mask
+from desktop_app.ui.book_state import BookState
+from desktop_app.ui.views import scatter_data as sd
+from desktop_app.ui.views.scatter import PortfolioScatter
+from desktop_app.ui.views.scatter_model import nearest_row, prepare_scatter
+from tests.ui.test_scatter import synthetic_book
+
+
+@pytest.fixture
+def chart(qtbot) -> PortfolioScatter:
+    w = PortfolioScatter(BookState())
+    qtbot.addWidget(w)
+    w.resize(900, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _move_to(chart: PortfolioScatter, x: float, y: float) -> None:
+    """A real mouse move over view point (x, y), delivered to the chart's viewport."""
+    pos = chart._glw.mapFromScene(chart.view().mapViewToScene(QPointF(x, y)))
+    viewport = chart._glw.viewport()
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(pos),
+        QPointF(viewport.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, move)
+
+
+def test_hover_rings_the_nearest_account_and_names_it_without_touching_the_cloud(
+    chart, qtbot
+) -> None:
+    book = synthetic_book(3_000)
+    chart.state.replace_book(book)
+    qtbot.wait(50)  # painted once: the cloud's pixmap exists
+    installs, paints = chart._scatter.installs, chart._scatter.paints
+    assert paints > 0
+    row = int(np.nanargmax(book.arr))
+    x, y = chart._arrays.x[row], chart._arrays.y[row]
+    _move_to(chart, x, y)
+    qtbot.waitUntil(lambda: chart.hovered_id() is not None, timeout=2000)
+    assert chart.hovered_id() == int(book.account_id[row])
+    hx, hy = chart._hover.getData()
+    assert (hx[0], hy[0]) == (x, y)
+    assert f"<b>{book.name[row]}</b>" in QToolTip.text()
+    qtbot.wait(50)  # the ring is painted
+    # Only the ring moved: the cloud was neither given new points nor painted again.
+    assert chart._scatter.installs == installs
+    assert chart._scatter.paints == paints
+    # Moving within the same point's reach changes nothing either.
+    _move_to(chart, x + 1e-9, y)
+    qtbot.wait(20)
+    assert chart._scatter.paints == paints
+
+
+def test_a_filter_plots_exactly_the_filtered_accounts(chart) -> None:
+    book = synthetic_book(2_000)
+    chart.state.replace_book(book)
+    before = chart._scatter.installs
+    spec = BookFilter(owners=("CSM 3",))
+    chart.state.set_filter(spec)
+    mask = filter_mask(book, spec)
+    assert len(chart._scatter.data) == int(mask.sum()) < len(book)
+    np.testing.assert_array_equal(chart.plotted_ids(), book.account_id[mask])
+    assert chart._scatter.installs == before + 1  # one hand-over per filter
+    # The hover index follows the filter: a hidden account is never hovered.
+    hidden = int(np.flatnonzero(~mask)[0])
+    assert chart.hover_at(chart._arrays.x[hidden], chart._arrays.y[hidden]) in (
+        None,
+        *book.account_id[mask].tolist(),
+    )
+    chart.state.set_filter(BookFilter())
+    assert len(chart._scatter.data) == len(book)
+
+
+def test_big_books_are_prepared_on_a_worker_and_the_latest_book_wins(
+    chart, qtbot, monkeypatch
+) -> None:
+    monkeypatch.setattr(PortfolioScatter, "PREPARE_ON_WORKER_FROM", 0)
+    first, second = synthetic_book(1_500, seed=1), synthetic_book(900, seed=2)
+    chart.state.replace_book(first)
+    chart.state.replace_book(second)  # before the first book's arrays are back
+    assert not chart.is_ready()
+    assert len(chart.plotted_ids()) == 0  # never the rows of another book meanwhile
+    qtbot.waitUntil(chart.is_ready, timeout=5000)
+    qtbot.wait(50)  # the first book's result, if it arrives late, is dropped
+    np.testing.assert_array_equal(chart.plotted_ids(), second.account_id)
+    inline = prepare_scatter(second, "mau", "health", None, 90)
+    x, y = chart.plotted_xy()
+    np.testing.assert_array_equal(x, inline.arrays.x)
+    np.testing.assert_array_equal(y, inline.arrays.y)
+    sizes = sd.tier_sizes(sd.density_for(len(second)).size_factor)[inline.size_idx]
+    np.testing.assert_array_equal(chart._scatter.data["size"], sizes)
+
+
+def test_a_book_still_loading_its_facts_shows_no_points(chart) -> None:
+    book = synthetic_book(400)
+    chart.state.replace_book(book, complete=False)
+    assert len(chart.plotted_ids()) == 0
+    chart.state.replace_book(book)
+    assert len(chart.plotted_ids()) == len(book)
+    assert chart.is_ready()
+
+
+def test_the_x_sorted_index_finds_the_same_point_as_a_full_scan() -> None:
+    book = synthetic_book(5_000, seed=7)
+    model = prepare_scatter(book, "mau", "health", None, 90)
+    rng = np.random.default_rng(3)
+    shown = rng.random(len(book)) < 0.6
+    rows = np.flatnonzero(shown)
+    a = model.arrays
+    sx, sy = 300.0, 4.0  # pixels per data unit
+    found = 0
+    for px, py in zip(rng.uniform(-0.5, 4.5, 300), rng.uniform(-12, 102, 300), strict=True):
+        want = sd.nearest_index(a.x[rows], a.y[rows], px, py, sx, sy, 8.0)
+        got = nearest_row(model, shown, px, py, sx, sy, 8.0)
+        if want < 0:
+            assert got == -1
+            continue
+        found += 1
+        d_want = np.hypot((a.x[rows[want]] - px) * sx, (a.y[rows[want]] - py) * sy)
+        d_got = np.hypot((a.x[got] - px) * sx, (a.y[got] - py) * sy)
+        assert shown[got]
+        assert d_got == pytest.approx(d_want)
+    assert found > 50  # the comparison covered real hits, not only misses
+
+
+def test_search_finds_accented_names_in_the_compact_search_text() -> None:
+    book = synthetic_book(50)
+    book.name[7] = "Société Générale"
+    mask = filter_mask(book, BookFilter(text="GÉNÉ"))
+    np.testing.assert_array_equal(np.flatnonzero(mask), [7])
+    assert filter_mask(book, BookFilter(text="account 12")).sum() == 1
+
+
+def test_freed_memory_can_be_handed_back() -> None:
+    import sys
+
+    from desktop_app.ui.memory import release_freed_memory
+
+    assert release_freed_memory() is sys.platform.startswith("linux")
