@@ -1,69 +1,79 @@
 """The same book on PostgreSQL and on SQLite: `accounts --json`, `score`, opening the GUI.
 
-Writes one demo book (same seed, same rows) into a SQLite file and into a PostgreSQL
-database, scores both, then times whole processes, interleaved so that machine load hits
-both alike: median (min–max) of ``--runs`` runs each. Budget: PostgreSQL within 1.5x of
-SQLite for every measure.
+For each size, one scored demo book in a SQLite file and the same rows in a PostgreSQL
+database. With ``--book N=FILE`` the SQLite book is a copy of a pre-built one and PostgreSQL
+gets it through ``account-desk db copy`` (binary COPY); otherwise both are written by
+``demo --accounts N`` and scored. Then whole ``account-desk`` processes are timed,
+interleaved (SQLite, PostgreSQL, SQLite, …) so that machine load hits both alike: the SQLite
+figure is the floor, PostgreSQL's median over it the ratio. Budget: 1.5x.
 
     eval "$(.ci/pg-cluster start)"      # or any server: ACCOUNT_DESK_TEST_PG=<superuser URL>
-    python benchmarks/postgres_bench.py [--accounts 100000] [--runs 5]
+    python benchmarks/postgres_bench.py --sizes 10000 100000 --runs 5 \\
+        --book 10000=/work/books/demo10k.sqlite --book 100000=/work/books/demo100k.sqlite \\
+        --json OUT
     .ci/pg-cluster stop "$AD_PG_DIR"
 
 The server is local (loopback), as the SQLite file is: this compares the engines, not a
-network.
+network. ``score`` rewrites the scores each run, so every run does the same work.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import Figure, emit, interleaved, load, parser, process
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 BUDGET = 1.5
 
 
-def _cli(db: str, *args: str, env: dict[str, str] | None = None) -> list[str]:
+def _cli(db: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "desktop_app", "--db", db, *args]
-
-
-def _run(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env, timeout=1800)
-    return time.perf_counter() - start
 
 
 def _gui_ready(db: str, env: dict[str, str]) -> float:
     start = time.time()
     cmd = [sys.executable, "-m", "desktop_app", "--db", db, "gui", "--self-test"]
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
     for line in out.stdout.splitlines():
         if line.startswith("ready "):
             return float(line.split()[1]) - start
     raise RuntimeError(f"no ready line: {out.stdout}\n{out.stderr[-2000:]}")
 
 
-def _prepare(db: str, accounts: int, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(_cli(db, "demo", "--accounts", str(accounts)), check=True, env=env,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-    subprocess.run(_cli(db, "score"), check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-def _fmt(xs: list[float]) -> str:
-    return f"{statistics.median(xs):6.2f} s ({min(xs):.2f}–{max(xs):.2f})"
+def _setup(size: int, book: Path | None, lite: str, pg_url: str, env: dict[str, str]) -> None:
+    t0 = time.perf_counter()
+    if book is not None:
+        shutil.copyfile(book, lite)
+        os.chmod(lite, 0o600)
+        subprocess.run(_cli(pg_url, "db", "copy", lite), check=True, env=env,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        print(f"  {size:,}: copied {book.name} into PostgreSQL in "
+              f"{time.perf_counter() - t0:.1f} s", flush=True)  # fmt: skip
+        return
+    for db in (lite, pg_url):
+        subprocess.run(_cli(db, "demo", "--accounts", str(size)), check=True, env=env,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    print(f"  {size:,}: wrote and scored both books in {time.perf_counter() - t0:.1f} s")
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--accounts", type=int, default=100_000)
-    ap.add_argument("--runs", type=int, default=5)
+    ap = parser(__doc__, runs=5)
+    ap.add_argument(
+        "--book",
+        action="append",
+        default=[],
+        metavar="N=FILE",
+        help="a pre-built SQLite demo book of N accounts (copied, never written)",
+    )
     args = ap.parse_args()
     server = os.environ.get("ACCOUNT_DESK_TEST_PG")
     if not server:
@@ -72,42 +82,63 @@ def main() -> int:
     import psycopg
     from sqlalchemy.engine import make_url
 
+    books = {int(k): Path(v) for k, v in (b.split("=", 1) for b in args.book)}
     admin = make_url(server)
-    name = f"ad_bench_{args.accounts}_{os.getpid()}"
     libpq = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(libpq, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    pg_url = admin.set(database=name).render_as_string(hide_password=False)
     tmp = Path(tempfile.mkdtemp(prefix="ad-pg-bench-"))
-    lite = str(tmp / "book.db")
     env = dict(os.environ, ACCOUNT_DESK_CONFIG_DIR=str(tmp / "config"))
+    figures: list[Figure] = []
+    created: list[str] = []
+    print(f"load average before: {load()}", flush=True)
     try:
-        print(f"{args.accounts:,} accounts; writing the demo book and scoring it…", flush=True)
-        print(f"  setup  SQLite {_prepare(lite, args.accounts, env):7.1f} s", flush=True)
-        print(f"  setup  PostgreSQL {_prepare(pg_url, args.accounts, env):7.1f} s", flush=True)
-        with psycopg.connect(libpq.rsplit("/", 1)[0] + f"/{name}", autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
-        measures = {
-            "accounts --json": lambda db: _run(_cli(db, "accounts", "--json"), env),
-            "score": lambda db: _run(_cli(db, "score"), env),
-            "GUI open (table filled)": lambda db: _gui_ready(db, env),
-        }
-        worst = 0.0
-        for label, measure in measures.items():
-            lite_t: list[float] = []
-            pg_t: list[float] = []
-            for _ in range(args.runs):
-                lite_t.append(measure(lite))
-                pg_t.append(measure(pg_url))
-            ratio = statistics.median(pg_t) / statistics.median(lite_t)
-            worst = max(worst, ratio)
-            print(f"{label:24} SQLite {_fmt(lite_t)}  PostgreSQL {_fmt(pg_t)}  "
-                  f"ratio {ratio:.2f}x (budget {BUDGET}x)", flush=True)  # fmt: skip
-        print(f"worst ratio {worst:.2f}x: {'within' if worst <= BUDGET else 'OVER'} budget")
-        return 0 if worst <= BUDGET else 1
+        for size in args.sizes:
+            name = f"ad_bench_{size}_{os.getpid()}"
+            with psycopg.connect(libpq, autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {name}")
+            created.append(name)
+            pg_url = admin.set(database=name).render_as_string(hide_password=False)
+            lite = str(tmp / f"book{size}.sqlite")
+            _setup(size, books.get(size), lite, pg_url, env)
+            with psycopg.connect(
+                admin.set(drivername="postgresql", database=name).render_as_string(
+                    hide_password=False
+                ),
+                autocommit=True,
+            ) as conn:
+                conn.execute("VACUUM ANALYZE")
+            measures = {
+                "accounts --json": lambda db: process(_cli(db, "accounts", "--json"), env=env),
+                "score": lambda db: process(_cli(db, "score"), env=env),
+                "GUI open (book loaded, table painted)": lambda db: _gui_ready(db, env),
+            }
+            for label, measure in measures.items():
+                times = interleaved(
+                    {
+                        "sqlite": lambda m=measure, db=lite: m(db),
+                        "pg": lambda m=measure, db=pg_url: m(db),
+                    },
+                    args.runs,
+                )
+                figures.append(
+                    Figure(
+                        f"PostgreSQL {label}",
+                        size,
+                        times["pg"],
+                        floor_times=times["sqlite"],
+                        budget=BUDGET,
+                        note="floor: the same command on the same book in SQLite",
+                        extra={"load_after": load()},
+                    )
+                )
+                print(f"  {size:,} {label}: done (load {load()})", flush=True)
     finally:
         with psycopg.connect(libpq, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            for name in created:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        shutil.rmtree(tmp, ignore_errors=True)
+    rows = emit(figures, args.json)
+    print(f"load average after: {load()}")
+    return 0 if all(r["pass"] for r in rows) else 1
 
 
 if __name__ == "__main__":

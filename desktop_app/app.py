@@ -14,6 +14,7 @@ from desktop_app import APP_ID, APP_NAME, ORG, __version__
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.services.database import Store
     from desktop_app.ui.main_window import MainWindow
 
 
@@ -22,7 +23,7 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop_app.services.database import StoreError, open_database
+    from desktop_app.services.database import StoreError
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings import Settings, default_settings_path
 
@@ -45,7 +46,12 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
             demo_dir = Path(tempfile.mkdtemp(prefix="account-desk-demo-"))
             store = create_demo_store(demo_dir)
         else:
-            store = open_database(db or settings.get("last_database") or None)
+            opened = open_start_database(db or settings.get("last_database") or None)
+            if opened is None:
+                sigterm.uninstall()
+                print("account-desk: no password given for the team database", file=sys.stderr)
+                return 2
+            store = opened
             settings.add_recent_database(store.location)
     except StoreError as exc:
         sigterm.uninstall()
@@ -74,6 +80,21 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
         print("account-desk: terminated", file=sys.stderr)
         return 143
     return int(code)
+
+
+def open_start_database(location: str | None) -> Store | None:
+    """The database to start on: a file, or a saved team URL (password asked for only when
+    libpq has none for it; never saved). None when the user cancels the password prompt.
+
+    Raises ``StoreError`` when it cannot be opened.
+    """
+    from desktop_app.services.database import open_database
+
+    if location is None or "://" not in location or location.startswith("sqlite"):
+        return open_database(location)
+    from desktop_app.ui.dialogs.connect_dialog import open_with_password
+
+    return open_with_password(None, location)
 
 
 class _SigtermClose:

@@ -1,4 +1,4 @@
-"""Book commands: ``demo``, ``accounts``, ``db upgrade``."""
+"""Book commands: ``demo``, ``accounts``, ``db upgrade``, ``db copy``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,12 @@ def register(sub: Any) -> None:
     )
     up = dbsub.add_parser("upgrade", help="upgrade the database schema to this version")
     up.set_defaults(handler=cmd_db_upgrade)
+    cp = dbsub.add_parser(
+        "copy",
+        help="copy the whole book of another database (e.g. a SQLite file) into this empty one",
+    )
+    cp.add_argument("source", metavar="FROM", help="the database to copy (a file or a URL)")
+    cp.set_defaults(handler=cmd_db_copy)
 
 
 def _positive_int(text: str) -> int:
@@ -139,4 +145,17 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     with opened_store(args.db) as store:
         print(f"Database {store.location} is at schema {schema_revision(store)}.")
+    return 0
+
+
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from desktop_app.services.book_copy import copy_book
+
+    with opened_store(args.source) as source, opened_store(args.db) as target:
+        summary = copy_book(source, target)
+        where = target.location
+    print(
+        f"Copied {summary.accounts} accounts ({summary.rows} rows in {summary.tables} tables) "
+        f"-> {where}"
+    )
     return 0

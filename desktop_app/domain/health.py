@@ -140,6 +140,7 @@ class HealthExplanation:
     organic_contraction: bool
     override_band: str | None = None
     band_reason: str | None = None  # the rule that set the band, with its evidence
+    override_id: int | None = None  # the active override's id (what an edit replaces)
 
     @property
     def dragging_line(self) -> MeasureLine | None:

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, insert
 
 from desktop_app.services.demo_activity import DemoGenerator
 from desktop_app.services.demo_population import MONTHS
 from desktop_app.services.demo_vocab import CSMS
 from desktop_app.services.progress import NullProgress, Progress, check
+from desktop_app.store.bulk import insert_dicts, table_of
 from desktop_app.store.dialect import advance_sequences
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
@@ -57,11 +58,7 @@ class DemoSummary:
 
 
 def _insert(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-    tbl: Table = table.__table__
-    for start in range(0, len(rows), 20000):
-        chunk = rows[start : start + 20000]
-        if chunk:
-            conn.execute(insert(tbl), list(chunk))
+    insert_dicts(conn, table_of(table), rows)
 
 
 def generate_demo(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class UserError(Exception):
     """Bad input or a request that cannot be carried out; ``str(exc)`` is the message."""
@@ -14,7 +16,20 @@ class StaleEdit(UserError):
     (read again, then write with the new version).
     """
 
-    def __init__(self, message: str, current: object, version: int) -> None:
+    def __init__(
+        self,
+        message: str,
+        current: object,
+        version: int,
+        *,
+        what: str = "",
+        who: str | None = None,
+        when: datetime | None = None,
+    ) -> None:
         super().__init__(message)
         self.current = current
         self.version = version
+        #: The value there now, who saved it and when (for the "re-apply or keep" dialog).
+        self.what = what
+        self.who = who
+        self.when = when

@@ -135,7 +135,15 @@ def _check_active(active: list[HealthOverride], expected: int | None) -> None:
         f"{shown}. Apply yours again to replace it.",
         None if now is None else now.id,
         0 if now is None else now.version,
+        what=shown if now is None else _described(now),
+        who=None if now is None else now.author,
+        when=None if now is None else now.created_at,
     )
+
+
+def _described(row: HealthOverride) -> str:
+    text = f"{row.band} ({row.reason_code})"
+    return f"{text}: {row.note}" if row.note else text
 
 
 def clear_override(store: Store, override_id: int, by: str | None) -> None:

@@ -45,7 +45,7 @@ from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
 from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
-from desktop_app.services.team_sync import announce, hold_book_lock
+from desktop_app.services.team_sync import announce_batches, hold_book_lock
 from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store, one_line
 from desktop_app.store.import_writer import (
@@ -282,7 +282,7 @@ def import_all(
             for s in out:
                 s.batch_id = None
         else:
-            announce(conn, None)
+            announce_batches(conn, [s.batch_id for s in out if s.batch_id])
             trans.commit()
     progress.report(1.0, "Done")
     return out

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from desktop_app.services.errors import UserError
 from desktop_app.services.progress import NullProgress, Progress
-from desktop_app.services.team_sync import announce, hold_book_lock
+from desktop_app.services.team_sync import announce_batches, hold_book_lock
 from desktop_app.store.bulk import table_of
 from desktop_app.store.engine import Store
 from desktop_app.store.import_writer import CHUNK, decode_row
@@ -96,7 +96,7 @@ def rollback_batch(store: Store, batch_id: int, progress: Progress | None = None
     b = table_of(ImportBatch)
     with store.engine.begin() as conn:
         hold_book_lock(conn, progress or NullProgress())
-        announce(conn, None)
+        announce_batches(conn, [batch_id])
         batch = conn.execute(select(b).where(b.c.id == batch_id)).mappings().first()
         if batch is None:
             raise UserError(f"There is no import batch {batch_id}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop_app.services.errors import UserError
+from desktop_app.services.errors import StaleEdit, UserError
 from desktop_app.services.team_sync import announce
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Note
@@ -67,12 +67,27 @@ def get_note(store: Store, note_id: int) -> NoteRecord | None:
         return None if row is None else _record(row)
 
 
-def delete_note(store: Store, note_id: int) -> NoteRecord | None:
-    """Delete a note; returns what was deleted (for undo), None if it was already gone."""
+def delete_note(
+    store: Store, note_id: int, *, expected_version: int | None = None
+) -> NoteRecord | None:
+    """Delete a note; returns what was deleted (for undo), None if it was already gone.
+
+    With ``expected_version`` (the note's ``version`` when the user read it), a note someone
+    changed since is not deleted: ``StaleEdit`` carries it as it is now.
+    """
     with store.sessions() as session, session.begin():
         row = session.get(Note, note_id)
         if row is None:
             return None
+        if expected_version is not None and row.version != expected_version:
+            raise StaleEdit(
+                f"Someone else changed this note since you read it; it now reads: {row.body}",
+                _record(row),
+                row.version,
+                what=row.body,
+                who=row.author,
+                when=row.created_at,
+            )
         rec = _record(row)
         session.delete(row)
         announce(session.connection(), [rec.account_id])

@@ -3,9 +3,9 @@
 ``rescore`` loads every input with a few whole-table queries (``store.history_reader``),
 scores the book in numpy (``domain.health``), writes ``health_scores`` with the active
 scorecard version and rebuilds the monthly ``health_history`` from the imported history
-(``store.health_repo`` and ``store.health_history_repo`` write only the rows that changed).
-Overrides, versions, validation and retention live in sibling modules and are re-exported
-here.
+(``store.health_repo`` and ``store.health_history_repo`` write only the rows that
+changed). Overrides, versions, validation and retention live in sibling modules and are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -270,6 +270,7 @@ def rescore_accounts(
         review = refresh_review_flags(session, as_of)
         run = _run_inputs(h, version_id, as_of, history_months(h, as_of, stored_months))
         record_run(conn, "accounts", run, len(current), count.written)
+        announce(conn, ids)  # other clients reload these accounts' rows only
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
     return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review,
@@ -284,11 +285,11 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
         row = session.get(HealthScore, account_id)
         text = stored_measures_json(session.connection(), account_id)
         override = session.execute(
-            select(HealthOverride.band)
+            select(HealthOverride.band, HealthOverride.id)
             .where(HealthOverride.account_id == account_id, HealthOverride.is_active.is_(True))
             .order_by(HealthOverride.id.desc())
             .limit(1)
-        ).scalar_one_or_none()
+        ).first()
     if row is None or text is None:
         return None
     data = json.loads(text)
@@ -306,8 +307,9 @@ def explain(store: Store, account_id: int) -> HealthExplanation | None:
         lines=tuple(lines),
         dragging=worst.measure if worst is not None and worst.lost > 0 else None,
         organic_contraction=bool(data.get("organic")),
-        override_band=override,
+        override_band=None if override is None else override[0],
         band_reason=row.band_reason,
+        override_id=None if override is None else int(override[1]),
     )
 
 

@@ -168,6 +168,15 @@ def with_password(url: str, password: str) -> str:
     return make_url(url).set(password=password).render_as_string(hide_password=False)
 
 
+def url_label(url: str) -> str:
+    """``login@host/database`` of a server URL (for a prompt; never the password)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    who = f"{parsed.username}@" if parsed.username else ""
+    return f"{who}{parsed.host or 'local socket'}/{parsed.database or ''}"
+
+
 def needs_password(message: str) -> bool:
     """True when the server refused a connection for want of a (right) password."""
     low = message.lower()

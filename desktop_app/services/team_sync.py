@@ -7,11 +7,26 @@ from collections.abc import Iterable
 from sqlalchemy import Connection
 
 from desktop_app.services.progress import Progress
-from desktop_app.store.dialect import lock_key, try_lock_key
+from desktop_app.store.dialect import is_postgres, lock_key, try_lock_key
 from desktop_app.store.engine import Store
-from desktop_app.store.team_sync import ChangeListener, Changes, notify_changed
+from desktop_app.store.team_sync import (
+    PARTIAL_MAX,
+    ChangeListener,
+    Changes,
+    notify_changed,
+    touched_accounts,
+)
 
-__all__ = ["WAIT_MESSAGE", "ChangeListener", "Changes", "announce", "hold_book_lock", "listen"]
+__all__ = [
+    "PARTIAL_MAX",
+    "WAIT_MESSAGE",
+    "ChangeListener",
+    "Changes",
+    "announce",
+    "announce_batches",
+    "hold_book_lock",
+    "listen",
+]
 
 WAIT_MESSAGE = (
     "Waiting: another import or rescoring is running on the team database; "
@@ -33,6 +48,13 @@ def hold_book_lock(conn: Connection, progress: Progress) -> None:
 def announce(conn: Connection, account_ids: Iterable[int] | None) -> None:
     """Tell other clients which accounts changed (None: the whole book), on commit."""
     notify_changed(conn, account_ids)
+
+
+def announce_batches(conn: Connection, batch_ids: Iterable[int]) -> None:
+    """Tell other clients which accounts these import batches touched (a few: those ids;
+    many: the whole book). Call it before a rollback removes the batch's rows."""
+    if is_postgres(conn):
+        notify_changed(conn, touched_accounts(conn, batch_ids))
 
 
 def listen(store: Store) -> ChangeListener:

@@ -87,4 +87,5 @@ def _stale_item(now: ChecklistItem, version: int) -> StaleEdit:
         "Apply your answer again to replace it.",
         now,
         version,
+        what=f"{now.question} {shown}",
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Literal
 
 import numpy as np
 from sqlalchemy import delete, select
@@ -33,7 +34,7 @@ from desktop_app.domain.priority import (
 )
 from desktop_app.services.account_detail import latest_nps_array
 from desktop_app.services.account_detail_rows import main_poc_replies, open_escalations
-from desktop_app.services.errors import UserError
+from desktop_app.services.errors import StaleEdit, UserError
 from desktop_app.services.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Note, Opportunity
@@ -208,18 +209,25 @@ def snooze(
     author: str | None = None,
     *,
     today: date | None = None,
+    expected_snooze: int | Literal["any"] | None = "any",
 ) -> int:
     """Hide an account from the worklist until ``until``; returns the snooze note's id.
 
+    ``expected_snooze`` is the snooze in force the user saw (None: none). If another client
+    has snoozed the account since, ``StaleEdit`` is raised with theirs (until, reason, who,
+    when); passing its id re-applies this one on top.
     Raises ``UserError`` without a reason, for a date not after today or an unknown account.
     """
+    today = today or date.today()
     if not reason.strip():
         raise UserError("A snooze needs a reason.")
-    if until <= (today or date.today()):
+    if until <= today:
         raise UserError(f"Snooze until a later date than today (got {until.isoformat()}).")
     with store.sessions() as session, session.begin():
         if session.get(Account, account_id) is None:
             raise UserError(f"No account with id {account_id}.")
+        if expected_snooze != "any":
+            _check_snooze(session, account_id, today, expected_snooze)
         note = Note(
             account_id=account_id,
             created_at=datetime.now().replace(microsecond=0),
@@ -230,6 +238,33 @@ def snooze(
         session.add(note)
         session.flush()
         return int(note.id)
+
+
+def _check_snooze(session: Any, account_id: int, today: date, expected: int | None) -> None:
+    rows = session.execute(
+        select(Note).where(Note.account_id == account_id, Note.kind == SNOOZE_KIND)
+    ).scalars()
+    active = [(n, p) for n in rows if (p := parse_snooze(n.body)) is not None and p[0] > today]
+    now = max(active, key=lambda np_: (np_[1][0], np_[0].id), default=None)
+    if (None if now is None else now[0].id) == expected:
+        return
+    if now is None:
+        what = "not snoozed"
+        raise StaleEdit(
+            "Someone else took this account's snooze back since you opened it.", None, 0,
+            what=what,
+        )  # fmt: skip
+    note, (until, why) = now
+    what = f"snoozed until {until.isoformat()}: {why}"
+    raise StaleEdit(
+        f"Someone else snoozed this account since you opened it ({what}). "
+        "Snooze it again to replace theirs.",
+        note.id,
+        note.version,
+        what=what,
+        who=note.author,
+        when=note.created_at,
+    )
 
 
 def unsnooze(store: Store, account_id: int, *, note_id: int | None = None) -> int:

@@ -2,12 +2,14 @@
 
 SQLAlchemy's ORM bulk insert builds a parameter dict and runs the type processors for every
 value of every row (30 s for 2.4M rows). Here each column's bind processor runs once per
-distinct value, and the driver receives tuples in chunks.
+distinct value, and the driver receives tuples in chunks. On PostgreSQL the rows go through
+a binary ``COPY … FROM STDIN`` instead (psycopg's ``Copy.write_row``): one stream instead
+of a round trip per 20k-row batch of INSERTs, and no text escaping of the score blobs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, LargeBinary, Table, and_, delete, select, true
 
 CHUNK = 20_000  # rows per executemany
+COPY_MIN = 1_000  # fewer rows (a list): plain INSERTs, no COPY set-up
 IN_CHUNK = 900  # ids per IN list (SQLite's historic limit on bound parameters is 999)
 
 
@@ -60,10 +63,122 @@ def processed(chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]) ->
     return list(zip(*cols, strict=True))
 
 
-def insert_tuples(
+def can_copy(conn: Connection) -> bool:
+    """True when ``conn`` takes ``COPY FROM STDIN`` (PostgreSQL through psycopg 3)."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
+
+
+#: PostgreSQL types (as SQLAlchemy compiles them) and their binary COPY names.
+_BINARY = {
+    "integer": "int4",
+    "bigint": "int8",
+    "smallint": "int2",
+    "float": "float8",
+    "double precision": "float8",
+    "real": "float4",
+    "boolean": "bool",
+    "varchar": "text",
+    "text": "text",
+    "bytea": "bytea",
+    "date": "date",
+    "timestamp without time zone": "timestamp",
+    "timestamp": "timestamp",
+}
+
+
+def _binary_types(conn: Connection, table: Table, names: Sequence[str]) -> list[str] | None:
+    """The columns' types for a binary ``COPY`` (half the time of text: no escaping of
+    the score blobs), or None when one has a type not listed (text ``COPY`` then)."""
+    out = []
+    for name in names:
+        compiled = table.c[name].type.compile(dialect=conn.dialect).lower().split("(")[0]
+        kind = _BINARY.get(compiled.strip())
+        if kind is None:
+            return None
+        out.append(kind)
+    return out
+
+
+def _row_security_active(conn: Connection, table: Table) -> bool:
+    """PostgreSQL refuses ``COPY FROM`` where row-level security applies (a team role)."""
+    from sqlalchemy import text
+
+    active = conn.execute(text("SELECT row_security_active(:t)"), {"t": table.name}).scalar()
+    return bool(active)
+
+
+def copy_tuples(
     conn: Connection, table: Table, names: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> int:
-    """Insert ``rows`` (tuples in ``names`` order) into ``table``; returns the row count."""
+    """``COPY`` ``rows`` (tuples in ``names`` order) into ``table``; returns the row count.
+
+    PostgreSQL with psycopg only (see ``can_copy``). Values go through the columns' bind
+    processors like ``insert_tuples`` (psycopg's own adapters do the rest).
+    """
+    quote = conn.dialect.identifier_preparer
+    columns = ", ".join(quote.quote(n) for n in names)
+    types = _binary_types(conn, table, names)
+    binary = " (FORMAT BINARY)" if types is not None else ""
+    sql = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN{binary}"
+    procs = processors(conn, table, names)
+    cursor: Any = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    total = 0
+    with cursor.copy(sql) as copy:
+        if types is not None:
+            copy.set_types(types)
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= CHUNK:
+                for r in processed(chunk, procs):
+                    copy.write_row(r)
+                total += len(chunk)
+                chunk = []
+        for r in processed(chunk, procs) if chunk else ():
+            copy.write_row(r)
+        total += len(chunk)
+    cursor.close()
+    return total
+
+
+def insert_dicts(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert rows given as dicts (grouped by their key sets); returns the row count.
+
+    The demo book's writer: on PostgreSQL each group is one ``COPY``. Columns missing from
+    a row get their scalar Python-side ``default`` (as Core's ``insert()`` would give them).
+    """
+    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for r in rows:
+        groups.setdefault(tuple(r), []).append(tuple(r.values()))
+    total = 0
+    for names, group in groups.items():
+        extra = [
+            (c.name, c.default.arg)  # type: ignore[attr-defined]
+            for c in table.c
+            if c.name not in names and c.default is not None and c.default.is_scalar
+        ]
+        if extra:
+            tail = tuple(v for _, v in extra)
+            group = [(*r, *tail) for r in group]
+        total += insert_tuples(conn, table, (*names, *(n for n, _ in extra)), group)
+    return total
+
+
+def insert_tuples(
+    conn: Connection,
+    table: Table,
+    names: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    copy: bool = True,
+) -> int:
+    """Insert ``rows`` (tuples in ``names`` order) into ``table``; returns the row count.
+
+    PostgreSQL (psycopg): one ``COPY``; elsewhere chunked ``executemany``.
+    """
+    few = isinstance(rows, Sized) and len(rows) < COPY_MIN
+    if copy and not few and can_copy(conn) and not _row_security_active(conn, table):
+        return copy_tuples(conn, table, names, rows)
     if conn.dialect.paramstyle not in ("qmark", "format", "pyformat"):
         from sqlalchemy import insert
 
@@ -108,6 +223,20 @@ def delete_ids(conn: Connection, table: Table, column: str, ids: Sequence[int] |
     col = table.c[column]
     for start in range(0, len(ids), IN_CHUNK):
         conn.execute(delete(table).where(col.in_(list(ids[start : start + IN_CHUNK]))))
+
+
+def copy_table(src: Connection, dst: Connection, table: Table, chunk: int = CHUNK) -> int:
+    """Copy every row of ``table`` from ``src`` into ``dst`` (same schema); returns the count.
+
+    Rows stream through in chunks (result processors on the way out, ``insert_tuples`` on
+    the way in: one ``COPY`` per chunk on PostgreSQL).
+    """
+    names = [c.name for c in table.c]
+    result = src.execution_options(yield_per=chunk).execute(table.select())
+    total = 0
+    for part in result.partitions(chunk):
+        total += insert_tuples(dst, table, names, [tuple(r) for r in part])
+    return total
 
 
 @dataclass
@@ -232,4 +361,5 @@ def _apply(
         conn.execute(delete(table).where(window))
     elif drop:
         delete_keys(conn, table, names[0], drop)
-    count.written += insert_tuples(conn, table, names, changed)
+    # The changed rows only (usually few): plain INSERTs, which the tests can count.
+    count.written += insert_tuples(conn, table, names, changed, copy=False)

@@ -282,6 +282,9 @@ class Note(Base):
     kind: Mapped[str] = mapped_column(String(20), default="note")  # note|call|email|meeting
     body: Mapped[str] = mapped_column(Text)
     batch_id: Mapped[int | None] = _batch_fk()
+    # Optimistic concurrency (worklist snoozes are notes): a stale write matches 0 rows.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ScorecardVersion(Base):

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop_app.store.schema import Base
@@ -59,7 +69,10 @@ class AlertAction(Base):
     until: Mapped[date | None] = mapped_column(Date)
     author: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Optimistic concurrency: a stale write (someone saved since you read) matches 0 rows.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     __table_args__ = (Index("ix_alert_actions_alert", "alert_id"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class OneOnOnePack(Base):

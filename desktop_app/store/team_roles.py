@@ -12,7 +12,10 @@
 =============  ======================================================================
 
 Row visibility lives in the database, not the app: a CSM connected with ``psql`` sees what
-the app shows them. ``team_logins`` maps a login role to its CSM (or TL) row; the functions
+the app shows them. The tables, sequences and functions belong to ``ad_admin``, and an admin
+login gets ``CREATEROLE``: an administrator who is not the server's superuser runs ``server
+init`` again, the migrations of a new version, ``server grant``, imports and rollbacks.
+``team_logins`` maps a login role to its CSM (or TL) row; the functions
 that read it are ``SECURITY DEFINER`` and key on ``session_user``. No password is stored
 anywhere by Account Desk: logins authenticate through libpq (``~/.pgpass``, ``PGSERVICE``).
 """
@@ -115,8 +118,54 @@ def _tables_with(conn: Connection, column: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+_FUNCTION_NAMES = ("ad_sees_all", "ad_my_csms", "ad_my_name", "ad_my_accounts", "ad_my_transitions")
+
+
+def _owned_by_admin(conn: Connection, tables: list[str]) -> None:
+    """Hand the tables (with their sequences) and functions to ``ad_admin``: its members may
+    then alter them (migrations, policies) without being the server's superuser.
+
+    Objects already ``ad_admin``'s are left alone; so are objects the connected role may
+    not hand over (an admin login re-running init on a superuser's table).
+    """
+    superuser = bool(
+        conn.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).scalar_one()
+    )
+    if superuser:
+        conn.exec_driver_sql("GRANT USAGE, CREATE ON SCHEMA public TO ad_admin")
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {', '.join(GROUPS)}")
+    owners = conn.execute(
+        text(
+            "SELECT c.relname, pg_get_userbyid(c.relowner) FROM pg_class c "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+        )
+    ).all()
+    mine = {str(r[0]) for r in owners if str(r[1]) != "ad_admin"}
+    for table in tables:
+        if table in mine and (superuser or _owns(conn, table)):
+            conn.exec_driver_sql(f"ALTER TABLE {table} OWNER TO ad_admin")
+    for fn in _FUNCTION_NAMES:
+        conn.exec_driver_sql(f"ALTER FUNCTION {fn}() OWNER TO ad_admin")
+
+
+def _owns(conn: Connection, table: str) -> bool:
+    row = conn.execute(
+        text(
+            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+            "WHERE oid = CAST(:t AS regclass)"
+        ),
+        {"t": table},
+    ).scalar_one()
+    return bool(row)
+
+
 def init_roles(conn: Connection) -> None:
-    """Create the group roles, grants and policies (idempotent). PostgreSQL only."""
+    """Create the group roles, grants and policies (idempotent). PostgreSQL only.
+
+    Run by a superuser the first time; afterwards also by an ``ad_admin`` login.
+    """
     for group in GROUPS:
         conn.exec_driver_sql(
             f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{group}') "
@@ -125,7 +174,7 @@ def init_roles(conn: Connection) -> None:
     conn.exec_driver_sql(_FUNCTIONS)
     tables = _all_tables(conn)
     everyone = ", ".join(GROUPS)
-    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {everyone}")
+    _owned_by_admin(conn, tables)
     conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {everyone}")
     conn.exec_driver_sql("GRANT ALL ON ALL TABLES IN SCHEMA public TO ad_admin, ad_ops")
     conn.exec_driver_sql("REVOKE INSERT, UPDATE, DELETE ON team_logins FROM ad_ops")
@@ -195,6 +244,8 @@ def grant_login(conn: Connection, login: str, group: str, csm_id: int | None) ->
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first()
     if exists is None:
         conn.exec_driver_sql(f"CREATE ROLE {login} LOGIN")
+    # An administrator makes logins and grants roles (CREATEROLE is not inherited).
+    conn.exec_driver_sql(f"ALTER ROLE {login} {'' if group == 'ad_admin' else 'NO'}CREATEROLE")
     for other in GROUPS:
         if other != group:
             conn.exec_driver_sql(f"REVOKE {other} FROM {login}")

@@ -11,13 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 
 from desktop_app.store.dialect import is_postgres
 
 CHANNEL = "account_desk_changes"
 WHOLE_BOOK = "book"
 _MAX_PAYLOAD = 7000  # PostgreSQL refuses payloads of 8000 bytes and more
+#: More changed accounts than this: clients reload the whole book rather than row by row
+#: (reloading n accounts' rows costs ~n indexed reads; a whole 100k book ~1-2 s).
+PARTIAL_MAX = 1000
 
 
 def notify_changed(conn: Connection, account_ids: Iterable[int] | None) -> None:
@@ -31,6 +34,43 @@ def notify_changed(conn: Connection, account_ids: Iterable[int] | None) -> None:
             return
         payload = ids if len(ids) <= _MAX_PAYLOAD else WHOLE_BOOK
     conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": payload})
+
+
+def touched_accounts(
+    conn: Connection, batch_ids: Iterable[int], whole_if: Iterable[str] = ()
+) -> list[int] | None:
+    """The accounts whose rows the import batches ``batch_ids`` wrote (from their change log).
+
+    None (the whole book) when they touched more than ``PARTIAL_MAX`` accounts, deleted
+    rows, wrote a table that is not one account's (CSMs and team leads: many accounts
+    show them), or one of the tables ``whole_if``. Call it while the rows are in place
+    (before a rollback removes them).
+    """
+    from desktop_app.store.schema import Base, ChangeLog
+
+    cl = ChangeLog.__table__
+    batches = [int(b) for b in batch_ids]
+    if not batches:
+        return []
+    in_batch = cl.c.batch_id.in_(batches)
+    if conn.execute(select(cl.c.id).where(in_batch, cl.c.op == "delete").limit(1)).first():
+        return None
+    ids: set[int] = set()
+    for name in conn.execute(select(cl.c.table_name).where(in_batch).distinct()).scalars():
+        if name in whole_if:
+            return None
+        rows = select(cl.c.row_id).where(in_batch, cl.c.table_name == name)
+        table = Base.metadata.tables.get(str(name))
+        if name == "accounts":
+            query = rows
+        elif table is not None and "account_id" in table.c:
+            query = select(table.c.account_id).where(table.c.id.in_(rows)).distinct()
+        else:
+            return None
+        ids.update(int(a) for a in conn.execute(query).scalars() if a is not None)
+        if len(ids) > PARTIAL_MAX:
+            return None
+    return sorted(ids)
 
 
 @dataclass

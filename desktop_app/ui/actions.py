@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QToolBar
 
 from desktop_app import APP_NAME, __version__
 
@@ -443,19 +444,36 @@ class Actions:
         """Set an override from the dialog's values as one undoable command."""
         from desktop_app.ui.undo.health import SetOverrideCommand
 
-        self.w.undo_stack.push(
-            SetOverrideCommand(
-                self.w.store,
-                account_id,
-                v.band,
-                v.reason_code,
-                v.note or None,
-                self.user(),
-                v.expires_on,
-                on_change=self.accounts_changed,
-                on_error=self.w.show_error,
-            )
+        command = SetOverrideCommand(
+            self.w.store,
+            account_id,
+            v.band,
+            v.reason_code,
+            v.note or None,
+            self.user(),
+            v.expires_on,
+            on_change=self.accounts_changed,
+            on_error=self.w.show_error,
+            expected_active=v.expected_active,
         )
+        command.on_stale = self.resolve_stale
+        self.w.undo_stack.push(command)
+
+    def resolve_stale(self, command: Any, stale: Any) -> None:
+        """Another client saved first: show theirs beside ours; re-apply ours or keep theirs."""
+        from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
+
+        dialog = StaleEditDialog(stale, command.mine, self.w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                command.reapply(stale)
+            else:
+                command.keep_theirs()
+
+        dialog.finished.connect(decided)
+        dialog.open()
 
     def add_note(self, account_id: int | None) -> None:
         aid = self.selected_account(account_id)

@@ -413,13 +413,19 @@ class MainWindow(QMainWindow):
             old.dispose()
 
     def _watch_team(self) -> None:
-        """On a team database, reload when other clients change accounts (LISTEN/NOTIFY)."""
+        """On a team database, follow other clients' changes (LISTEN/NOTIFY): the rows of the
+        accounts they changed, or the whole book after a rescoring or a large import."""
         if self._team_watch is not None:
             self._team_watch.stop()
             self._team_watch.deleteLater()
         self._team_watch = TeamChangeWatcher(self.store, self)
-        self._team_watch.accountsChanged.connect(lambda _ids: self.reload())
+        self._team_watch.accountsChanged.connect(self._others_changed)
         self._team_watch.bookChanged.connect(self.reload)
+
+    def _others_changed(self, account_ids: list[int]) -> None:
+        if len(self.state.book) == 0:
+            return  # the first load is under way and reads them anyway
+        self.acts.accounts_changed(account_ids)
 
     def _update_title(self) -> None:
         where = "Demo book" if self.demo else self.store.location

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.services.database import Store
-from desktop_app.services.team_sync import listen
+from desktop_app.services.team_sync import PARTIAL_MAX, listen
 
 POLL_MS = 2000
 
@@ -13,8 +13,9 @@ POLL_MS = 2000
 class TeamChangeWatcher(QObject):
     """Polls the store's change listener (a non-blocking read) every ``POLL_MS``.
 
-    ``accountsChanged(ids)`` after other clients' edits; ``bookChanged()`` after an import,
-    rollback or rescoring. Inactive on SQLite.
+    ``accountsChanged(ids)`` after other clients' edits, or imports and rescorings of a few
+    accounts (the window reloads those rows only); ``bookChanged()`` after a whole-book
+    rescoring, or changes to more than ``PARTIAL_MAX`` accounts. Inactive on SQLite.
     """
 
     accountsChanged = Signal(list)
@@ -39,7 +40,7 @@ class TeamChangeWatcher(QObject):
         except Exception:  # a dropped connection: stop listening, the app keeps working
             self.stop()
             return
-        if changes.whole_book:
+        if changes.whole_book or len(changes.account_ids) > PARTIAL_MAX:
             self.bookChanged.emit()
         elif changes.account_ids:
             self.accountsChanged.emit(sorted(changes.account_ids))

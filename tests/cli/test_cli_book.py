@@ -109,3 +109,25 @@ def test_services_do_not_import_qt(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_db_copy_moves_the_whole_book(
+    demo_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A laptop's SQLite book onto an empty database (PostgreSQL: through COPY), row for row;
+    the target then works on its own (a new note gets a fresh id), and a second copy is
+    refused."""
+    from desktop_app.services.database import open_database
+    from desktop_app.services.notes import add_note
+    from tests.dbdump import dump
+
+    assert main(["--db", db_url, "db", "copy", str(demo_path)]) == 0
+    assert "Copied 300 accounts" in capsys.readouterr().out
+    assert dump(db_url, skip=("alembic_version",)) == dump(demo_path, skip=("alembic_version",))
+    store = open_database(db_url)
+    try:
+        assert add_note(store, 1, "after the move", "Holly Grant") > 0  # sequences moved on
+    finally:
+        store.dispose()
+    assert main(["--db", db_url, "db", "copy", str(demo_path)]) == 2
+    assert "already holds accounts" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 
 from desktop_app.services.errors import StaleEdit
 from desktop_app.services.health_overrides import set_override
+from desktop_app.services.importing import import_files, rollback_batch
 from desktop_app.services.notes import add_note
 from desktop_app.services.team_sync import WAIT_MESSAGE, hold_book_lock, listen
 from desktop_app.services.transitions import (
@@ -78,6 +79,57 @@ def test_a_stale_override_is_refused_showing_the_current_one(demo_store: Store) 
     assert stale.value.current == first
     assert set_override(demo_store, aid, RISKY, "Other", None, "Tom Whitaker",
                         expected_active=first) > first  # fmt: skip
+
+
+def test_a_stale_snooze_is_refused_showing_who_snoozed_until_when(demo_store: Store) -> None:
+    from datetime import date
+
+    from desktop_app.services.worklist import snooze, snoozed_until
+
+    today = date(2026, 11, 24)
+    with demo_store.sessions() as s:
+        aid = int(s.scalars(select(Account.id).order_by(Account.id)).first() or 0)
+    theirs = snooze(demo_store, aid, date(2026, 12, 20), "on holiday", "Tom Whitaker",
+                    today=today, expected_snooze=None)  # fmt: skip
+    with pytest.raises(StaleEdit, match="on holiday") as stale:
+        snooze(demo_store, aid, date(2027, 1, 15), "waiting for budget", "Holly Grant",
+               today=today, expected_snooze=None)  # fmt: skip
+    assert (stale.value.current, stale.value.who) == (theirs, "Tom Whitaker")
+    assert stale.value.what == "snoozed until 2026-12-20: on holiday"
+    assert stale.value.when is not None
+    assert snoozed_until(demo_store, today) == {aid: date(2026, 12, 20)}  # nothing written
+    snooze(
+        demo_store,
+        aid,
+        date(2027, 1, 15),
+        "waiting for budget",
+        "Holly Grant",
+        today=today,
+        expected_snooze=stale.value.current,
+    )  # fmt: skip  (re-applied)
+    assert snoozed_until(demo_store, today) == {aid: date(2027, 1, 15)}
+
+
+def test_notes_carry_a_row_version_and_a_stale_delete_is_refused(demo_store: Store) -> None:
+    from desktop_app.services.notes import delete_note, get_note
+    from desktop_app.store.schema import Note
+
+    with demo_store.sessions() as s:
+        aid = int(s.scalars(select(Account.id).order_by(Account.id)).first() or 0)
+    nid = add_note(demo_store, aid, "called the CFO", "Holly Grant")
+    with demo_store.sessions.begin() as s:
+        note = s.get(Note, nid)
+        assert note is not None
+        assert note.version == 1
+        note.body = "called the CFO and the CTO"  # another client's edit bumps the version
+    with demo_store.sessions() as s:
+        assert s.get(Note, nid).version == 2  # type: ignore[union-attr]
+    with pytest.raises(StaleEdit, match="and the CTO") as stale:
+        delete_note(demo_store, nid, expected_version=1)
+    assert stale.value.version == 2
+    assert get_note(demo_store, nid) is not None
+    assert delete_note(demo_store, nid, expected_version=2) is not None
+    assert get_note(demo_store, nid) is None
 
 
 # ---------------------------------------------------------------- two real processes
@@ -244,6 +296,40 @@ def test_other_clients_hear_which_accounts_changed(demo_store: Store, demo_url: 
         assert listener.poll(timeout=30).account_ids == {aid}
     finally:
         listener.close()
+
+
+@PG_ONLY
+def test_an_import_names_the_accounts_it_touched_and_a_rescore_the_book(
+    demo_store: Store, demo_url: str, tmp_path: Path
+) -> None:
+    with demo_store.sessions() as s:
+        first = list(s.execute(select(Account.id, Account.name).order_by(Account.id).limit(3)))
+    path = _tickets_csv(tmp_path / "few.csv", [str(r[1]) for r in first], 83_000)
+    listener = listen(demo_store)
+    try:
+        other = open_store(demo_url)  # another client imports (the service: no rescore after)
+        try:
+            import_files(other, [path])
+        finally:
+            other.dispose()
+        heard = listener.poll(timeout=30)
+        assert not heard.whole_book  # three accounts' tickets: those three rows reload
+        assert heard.account_ids == {int(r[0]) for r in first}
+        (batch,) = [b for b in _batches(demo_store) if b["file_name"] == "few.csv"]
+        rollback_batch(demo_store, int(batch["id"]))  # (in this process: no rescore after)
+        assert listener.poll(timeout=30).account_ids == {int(r[0]) for r in first}
+        proc = _cli(demo_url, "score")
+        _out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert listener.poll(timeout=30).whole_book
+    finally:
+        listener.close()
+
+
+def _batches(store: Store) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("select id, file_name from import_batches")).mappings()
+        return [dict(r) for r in rows]
 
 
 def test_on_sqlite_the_listener_is_inactive(store: Store, dialect: str) -> None:

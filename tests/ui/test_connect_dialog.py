@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -65,9 +66,12 @@ def test_connecting_as_a_csm_shows_her_book_and_role(  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("dialect", [pg.param()], indirect=True)
-def test_another_clients_note_reloads_the_window(  # type: ignore[no-untyped-def]
+def test_another_clients_edit_reloads_only_that_account(  # type: ignore[no-untyped-def]
     qtbot, demo_url: str, tmp_path: Path
 ) -> None:
+    """Two real clients: this window, and another process that overrides one account's band
+    then rescores the book. The window reloads that account's row only (no new book for the
+    views), then the whole book after the rescoring."""
     import subprocess
     import sys
 
@@ -80,18 +84,28 @@ def test_another_clients_note_reloads_the_window(  # type: ignore[no-untyped-def
         w.show()
     assert w._team_watch is not None
     assert w._team_watch.active
-    aid = int(w.book.account_id[0])
+    row = 3
+    aid = int(w.book.account_id[row])
+    assert w.book.override_band[row] is None
+    replaced: list[bool] = []
+    w.state.bookReplaced.connect(lambda: replaced.append(True))
     code = (
         "import sys; from desktop_app.store.engine import open_store;"
-        "from desktop_app.services.notes import add_note;"
-        "s = open_store(sys.argv[1]); add_note(s, int(sys.argv[2]), 'hi', 'Tom'); s.dispose()"
+        "from desktop_app.services.health_overrides import set_override;"
+        "s = open_store(sys.argv[1]);"
+        "set_override(s, int(sys.argv[2]), 'Escalation', 'Other', 'exec call', 'Tom');"
+        "s.dispose()"
     )
-    with qtbot.waitSignal(w._team_watch.accountsChanged, timeout=15000) as heard:
+    with qtbot.waitSignal(w.state.accountsChanged, timeout=20000) as changed:
         subprocess.run([sys.executable, "-c", code, demo_url, str(aid)], check=True)
-    assert heard.args == [[aid]]
-    # The window reloads the book on a worker (no event ran since the signal: not missed).
-    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
-        pass
+    assert changed.args[0].tolist() == [aid]
+    assert w.book.override_band[row] == "Escalation"  # the other client's edit, on screen
+    assert replaced == []  # only that row was read and merged: no whole-book reload
+    index = w.model.index(int(w.model.rows_for_accounts(np.array([aid]))[0]), 0)
+    assert index.isValid()
+    with qtbot.waitSignal(w.state.bookReplaced, timeout=120000):
+        subprocess.run([sys.executable, "-m", "desktop_app", "--db", demo_url, "score"],
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     w.close()
 
 

@@ -192,3 +192,66 @@ def test_a_snooze_for_an_unknown_account_is_reported(view, demo_store, today):
     cmd.redo()
     _settle(view)
     assert messages == [f"No account with id {10**9}."]
+
+
+def test_a_snooze_someone_else_made_first_is_shown_and_can_be_replaced(
+    view, qtbot, demo_store, today
+):
+    from desktop_app.services.worklist import snooze
+
+    view.table.selectRow(0)
+    top = view.rows()[0].account_id
+    # Another client snoozes the account while it is still on this worklist.
+    snooze(demo_store, top, today + timedelta(days=5), "on holiday", "Tom Whitaker", today=today)
+    assert view.snooze_current(today + timedelta(days=30), "waiting for budget")
+    # The snooze is written on the writer: the refusal comes back from it.
+    qtbot.waitUntil(lambda: len(_stale_dialogs()) == 1, timeout=10000)
+    (stale,) = _stale_dialogs()
+    assert "Tom Whitaker" in stale.heading.text()
+    assert "on holiday" in stale.theirs_label.text()
+    assert "waiting for budget" in stale.mine_label.text()
+    assert snoozed_until(demo_store, today) == {top: today + timedelta(days=5)}
+    # Nothing of the user's written: the one step on the stack holds no snooze yet.
+    assert view._test_stack.count() == 1
+    (cmd,) = [view._test_stack.command(0)]
+    assert cmd.note_id is None
+    stale.apply_button.click()
+    _settle(view)  # written on the writer, then the list is read again
+    assert cmd.note_id is not None
+    assert snoozed_until(demo_store, today) == {top: today + timedelta(days=30)}
+    assert view._test_stack.count() == 1
+    assert top not in _ids(view)
+    # Undo takes back the user's snooze only: the other client's is in force again.
+    view._test_stack.undo()
+    _settle(view)
+    assert cmd.note_id is None
+    assert snoozed_until(demo_store, today) == {top: today + timedelta(days=5)}
+
+
+def test_keeping_their_snooze_writes_nothing(view, qtbot, demo_store, today):
+    from desktop_app.services.worklist import snooze
+    from desktop_app.ui import workers
+
+    view.table.selectRow(0)
+    top = view.rows()[0].account_id
+    snooze(demo_store, top, today + timedelta(days=5), "on holiday", "Tom Whitaker", today=today)
+    assert view.snooze_current(today + timedelta(days=30), "waiting for budget")
+    qtbot.waitUntil(lambda: len(_stale_dialogs()) == 1, timeout=10000)
+    (stale,) = _stale_dialogs()
+    stale.keep_button.click()
+    _settle(view)
+    assert top not in _ids(view)  # theirs is shown: the account left the worklist
+    view._test_stack.undo()  # the dropped snooze: undoing and redoing it touch nothing
+    view._test_stack.redo()
+    assert workers.wait_all(5000)
+    assert snoozed_until(demo_store, today) == {top: today + timedelta(days=5)}
+
+
+def _stale_dialogs():
+    from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
+
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, StaleEditDialog) and w.isVisible()
+    ]

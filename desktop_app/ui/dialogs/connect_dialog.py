@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_app.services.team_server import team_url
 
 if TYPE_CHECKING:
+    from desktop_app.services.database import Store
     from desktop_app.ui.main_window import MainWindow
 
 PLACEHOLDER = "postgresql+psycopg://db.example.com:5432/accounts"
@@ -93,12 +94,16 @@ class ConnectDialog(QDialog):
         self.accept()
 
 
-def prompt_password(parent: QWidget, url: str) -> str | None:
+def prompt_password(parent: QWidget | None, url: str, *, again: bool = False) -> str | None:
     """Ask for the password of ``url`` (kept in memory for this connection only)."""
+    from desktop_app.services.team_server import url_label
+
+    where = url_label(url)
+    head = "That password was refused. " if again else ""
     text, ok = QInputDialog.getText(
         parent,
-        "Password",
-        f"Password for {url}:",
+        "Team database password",
+        f"{head}Password for {where} (not saved; keep it in ~/.pgpass to skip this):",
         QLineEdit.EchoMode.Password,
     )
     return text if ok else None
@@ -114,8 +119,14 @@ def connect_to_team(window: MainWindow) -> bool:
     return open_team(window, dialog.url())
 
 
-def open_team(window: MainWindow, url: str) -> bool:
-    """Open a team database in ``window``; ask for a password only if the server wants one."""
+def open_with_password(parent: QWidget | None, url: str) -> Store | None:
+    """Open ``url``, asking for a password only when the server wants one.
+
+    libpq looks first (``PGPASSWORD``, ``~/.pgpass``, ``PGSERVICE``); the prompt comes only
+    when none of them had it. The password lives in memory for this connection: the store's
+    ``location`` (remembered in the settings) has none. None when the user cancels; raises
+    ``StoreError`` (password masked) for any other failure.
+    """
     from desktop_app.services.database import StoreError, open_database
     from desktop_app.services.team_server import needs_password, with_password
 
@@ -123,17 +134,27 @@ def open_team(window: MainWindow, url: str) -> bool:
     while True:
         target = url if password is None else with_password(url, password)
         try:
-            store = open_database(target)
-            break
+            return open_database(target)
         except StoreError as exc:
             message = str(exc).replace(password, "***") if password else str(exc)
-            if needs_password(message):
-                password = prompt_password(window, url)
-                if password is not None:
-                    continue
-                return False
-            window.show_error(message)
-            return False
+            if not needs_password(message):
+                raise StoreError(message) from None
+            password = prompt_password(parent, url, again=password is not None)
+            if password is None:
+                return None
+
+
+def open_team(window: MainWindow, url: str) -> bool:
+    """Open a team database in ``window``; ask for a password only if the server wants one."""
+    from desktop_app.services.database import StoreError
+
+    try:
+        store = open_with_password(window, url)
+    except StoreError as exc:
+        window.show_error(str(exc))
+        return False
+    if store is None:
+        return False
     recent = [u for u in window.settings.get("recent_team_databases") if u != url]
     window.settings.set("recent_team_databases", [url, *recent][:8])
     window.settings.set("last_database", store.location)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -56,6 +57,9 @@ class OverrideValues:
     reason_code: str
     note: str
     expires_on: date | None
+    #: The active override when the dialog opened (None: none; "any": not known): if
+    #: another client changes it meanwhile, the save is refused as stale.
+    expected_active: int | Literal["any"] | None = "any"
 
 
 def read_account(store: Store, account_id: int) -> tuple[str | None, HealthExplanation | None]:
@@ -144,6 +148,7 @@ class OverrideDialog(QDialog):
             reason_code=self.reason_combo.currentText(),
             note=self.note_edit.toPlainText().strip(),
             expires_on=expires,  # type: ignore[arg-type]
+            expected_active="any" if self.explanation is None else self.explanation.override_id,
         )
 
 

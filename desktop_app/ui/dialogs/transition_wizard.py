@@ -18,15 +18,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QWizard,
 )
 
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.database import Store
+from desktop_app.services.errors import StaleEdit
 from desktop_app.services.portfolio import load_book
 from desktop_app.services.transitions import (
     TransitionView,
@@ -238,14 +240,40 @@ class TransitionWizard(QWizard):
         self.undo_stack.push(command)
 
     # ------------------------------------------------------------ edits (undoable)
-    def edit_checklist(self, key: str, done: bool, answer: str | None) -> None:
+    def edit_checklist(
+        self, key: str, done: bool, answer: str | None, version: int | None = None
+    ) -> None:
         item = self.items_page.current_item()
         if item is not None:
             self._push(
                 SetChecklistItemCommand(
-                    self.store, item.item_id, key, done, answer, self.reload, self.show_status
+                    self.store,
+                    item.item_id,
+                    key,
+                    done,
+                    answer,
+                    self.reload,
+                    self.show_status,
+                    expected_version=item.version if version is None else version,
+                    on_stale=self._checklist_stale,
                 )
             )
+
+    def _checklist_stale(self, command: SetChecklistItemCommand, stale: StaleEdit) -> None:
+        """Someone else answered first: show theirs beside ours; re-apply ours or keep."""
+        from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
+
+        dialog = StaleEditDialog(stale, command.mine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                self.edit_checklist(command.key, command.done, command.answer, stale.version)
+            else:
+                self.reload()
+
+        dialog.finished.connect(decided)
+        dialog.open()
 
     def change_scenario(self, item_id: int, scenario: str, reason: str) -> None:
         self._push(

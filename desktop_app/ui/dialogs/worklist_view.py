@@ -34,6 +34,7 @@ from desktop_app.domain.accounts import BAND_COLOURS
 from desktop_app.domain.priority import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS, PriorityWeights
 from desktop_app.services.book_export import export_report
 from desktop_app.services.database import Store
+from desktop_app.services.errors import StaleEdit
 from desktop_app.services.team import owner_names
 from desktop_app.services.worklist import (
     WINDOW_CHOICES,
@@ -45,6 +46,7 @@ from desktop_app.services.worklist import (
 from desktop_app.ui.formatting import money
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
+from desktop_app.ui.undo import WriterCommand
 from desktop_app.ui.undo.worklist import SnoozeCommand
 from desktop_app.ui.widgets.tables import read_only_table
 from desktop_app.ui.workers import Worker, run_task, writes_pending
@@ -323,10 +325,12 @@ class WorklistView(QDialog):
         if problem:  # checked here: a refused write would leave an empty step on the stack
             QMessageBox.warning(self, "Snooze", problem)
             return False
+        # The worklist lists accounts that are not snoozed: that is what the user saw.
         cmd = SnoozeCommand(
             self._store, row.account_id, until, reason, today=self._today,
-            on_change=self.reload, on_error=self._snooze_failed,
+            on_change=self.reload, on_error=self._snooze_failed, expected_snooze=None,
         )  # fmt: skip
+        cmd.on_stale = self._snooze_stale
         if self._undo is not None:
             self._undo.push(cmd)
         else:
@@ -335,6 +339,22 @@ class WorklistView(QDialog):
 
     def _snooze_failed(self, message: str) -> None:
         self.summary.setText(f"Not snoozed: {message}")
+
+    def _snooze_stale(self, command: WriterCommand, stale: StaleEdit) -> None:
+        """Someone else snoozed it first: show theirs beside ours; re-apply ours or keep."""
+        from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
+
+        dialog = StaleEditDialog(stale, command.mine, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                command.reapply(stale)
+            else:
+                command.keep_theirs()
+
+        dialog.finished.connect(decided)
+        dialog.open()
 
     def export(self, path: str | Path) -> None:
         """Write the rows as shown to .xlsx or .csv on a worker; ``exported`` says when."""

@@ -13,7 +13,7 @@ from datetime import date
 from PySide6.QtGui import QUndoCommand
 
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
+from desktop_app.services.errors import StaleEdit, UserError
 from desktop_app.services.transitions import (
     execute_transition,
     set_checklist_item,
@@ -47,7 +47,13 @@ class _TransitionCommand(QUndoCommand):
 
 
 class SetChecklistItemCommand(_TransitionCommand):
-    """Tick/untick or answer one checklist item of one account."""
+    """Tick/untick or answer one checklist item of one account.
+
+    With ``expected_version`` (the item's version the user saw), an answer someone else
+    saved since is not overwritten: the command drops itself from the stack (obsolete during
+    push) and hands the ``StaleEdit`` to ``on_stale(command, exc)``, which may push the
+    answer again with the new version.
+    """
 
     def __init__(
         self,
@@ -58,15 +64,33 @@ class SetChecklistItemCommand(_TransitionCommand):
         answer: str | None,
         on_change: Callback = None,
         on_error: ErrorCallback = None,
+        *,
+        expected_version: int | None = None,
+        on_stale: Callable[[SetChecklistItemCommand, StaleEdit], None] | None = None,
     ) -> None:
         super().__init__(f"Checklist: {key}", on_change, on_error)
         self._store = store
         self.item_id, self.key = item_id, key
+        self.done, self.answer = bool(done), answer
         self._after = (bool(done), answer)
         self._before: tuple[bool, str | None] | None = None
+        self._expected = expected_version
+        self._on_stale = on_stale
+        self.mine = answer or ("done" if done else "not done")
 
     def redo(self) -> None:
-        prev = set_checklist_item(self._store, self.item_id, self.key, *self._after)
+        try:
+            prev = set_checklist_item(
+                self._store, self.item_id, self.key, *self._after,
+                expected_version=self._expected if self._before is None else None,
+            )  # fmt: skip
+        except StaleEdit as exc:
+            self.setObsolete(True)
+            if self._on_stale is not None:
+                self._on_stale(self, exc)
+            else:
+                self._fail(exc)
+            return
         if self._before is None:
             self._before = (prev.done, prev.answer)
         self._notify()
