@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -71,7 +71,11 @@ class PortfolioScatter(QWidget):
     quadrantsChanged = Signal()
     axesChanged = Signal(str, str)  # x and y axis titles, for the dock's title
 
-    def __init__(self, state: BookState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: BookState, parent: QWidget | None = None, *, defer_points: bool = False
+    ) -> None:
+        """``defer_points``: plot the state's book in a later event (the window building
+        the chart while it opens a book: two shorter GUI-thread events than one)."""
         super().__init__(parent)
         self._state = state
         self._x_axis, self._y_axis = "mau", "health"
@@ -98,7 +102,13 @@ class PortfolioScatter(QWidget):
         state.maskChanged.connect(self._apply_mask)
         state.selectionChanged.connect(self._update_overlay)
         state.extrasChanged.connect(self._extras_changed)
-        if len(state.book):
+        if len(state.book) and defer_points:
+            QTimer.singleShot(0, self, self._first_points)
+        elif len(state.book):
+            self._book_replaced()
+
+    def _first_points(self) -> None:
+        if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
 
     @property
