@@ -236,11 +236,9 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.tableFilled.emit()
         self.bookLoaded.emit()
-        # Secondary chart input (latest NPS per account), after the table is filled.
-        from desktop_app.services.account_detail import latest_nps_array
-
         if len(book):
-            self.run_task(latest_nps_array, self.store, book.account_id, done=self.state.set_nps)
+            # Secondary chart input (latest NPS per account), after the table is filled.
+            self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
             # Search text and every sort key, built on a reader once the book is on screen
             # (in the book's cache) so that the first search or sort is a lookup.
             self.run_task(_prepare_indexes, book)
@@ -532,6 +530,14 @@ def _prepare_indexes(book: BookColumns) -> None:
 
     prepare_indexes(book)
     release_freed_memory()
+
+
+def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
+    """Latest NPS per account; its module is imported here, on the worker: importing it on
+    the GUI thread waited for the views' import on another worker (0.3 s, the import lock)."""
+    from desktop_app.services.account_detail import latest_nps_array
+
+    return latest_nps_array(store, account_ids)
 
 
 def _import_views() -> None:
