@@ -150,10 +150,11 @@ def test_usage_chart_is_built_with_the_first_account_shown(
         pane.show_account(_busy_account(demo_store))
     assert pane.has_usage_plot
     plot = pane.usage_plot
-    assert plot.parentWidget() is pane.usage_empty.parentWidget()
+    assert plot.parentWidget() is pane._usage_box
     assert plot.getViewBox().menu is None  # no pyqtgraph view menu built
     _x, mau = pane._mau_curve.getData()
-    assert mau is not None and np.isfinite(mau).any()
+    assert mau is not None
+    assert np.isfinite(mau).any()
     with qtbot.waitSignal(pane.shown, timeout=5000):
         pane.show_account(_busy_account(demo_store))
     assert pane.usage_plot is plot  # built once

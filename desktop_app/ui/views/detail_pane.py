@@ -189,7 +189,7 @@ class AccountDetailPane(QWidget):
         return box
 
     def _build_usage(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox("Monthly active users, last 24 months", parent)
+        self._usage_box = box = QGroupBox("Monthly active users, last 24 months", parent)
         self._usage_layout = lay = QVBoxLayout(box)
         # The key sits above the chart, never over its lines (a pyqtgraph legend inside
         # the plot covered the first months).
@@ -217,7 +217,7 @@ class AccountDetailPane(QWidget):
         return self._usage_plot
 
     def _make_usage_plot(self) -> pg.PlotWidget:
-        box = self.usage_empty.parentWidget()
+        box = self._usage_box
         # No pyqtgraph view menu: the chart takes no mouse input.
         plot = pg.PlotWidget(parent=box, enableMenu=False)
         theme.style_plot(plot)
@@ -346,8 +346,8 @@ class AccountDetailPane(QWidget):
         self.usage_key.setText("&nbsp;&nbsp;&nbsp;".join(key))
         # Every 3rd month when there is room for "Mar 25" labels, else every 6th.
         # (The box's width: a chart built for this account is not laid out yet.)
-        box = self.usage_empty.parentWidget()
-        room = box.contentsRect().width() - sum(self._usage_layout.getContentsMargins()[::2])
+        margins = self._usage_layout.contentsMargins()
+        room = self._usage_box.contentsRect().width() - margins.left() - margins.right()
         step = 3 if room >= 420 else 6
         ticks = [
             (float(i), m.strftime("%b %y"))
