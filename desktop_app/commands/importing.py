@@ -8,6 +8,8 @@ transaction, each as its own batch (accounts first): if one cannot be stored, no
 
 After any write (``import`` that stored a batch, ``rollback``) the book is rescored, as the
 GUI does, so health bands and exported scenarios never describe the book before the write.
+``import --no-rescore`` leaves that to a later ``score`` (several imports in a script pay
+for one rescore); the scores are then stale, and ``transition export`` refuses them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ def register(sub: Any) -> None:
     p.add_argument("--sheet", metavar="NAME", help="sheet of a workbook (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     p.add_argument("--json", action="store_true", help="print the summaries as JSON")
+    p.add_argument(
+        "--no-rescore",
+        action="store_true",
+        help="leave the scores as they are (run `score` once after several imports)",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("imports", help="list import batches (the import history)")
@@ -54,7 +61,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=WaitNotices(),
         )
-        scored = rescore_after_write(store) if any(s.wrote for s in summaries) else None
+        wrote = any(s.wrote for s in summaries)
+        scored = rescore_after_import_line(store) if wrote and not args.no_rescore else None
     if args.json:
         out = []
         for s in summaries:
@@ -77,6 +85,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if scored is not None:
         print(scored)
     return 0
+
+
+def rescore_after_import_line(store: Any) -> str:
+    """Rescore what an import changed (the touched accounts, else the book); the line."""
+    from desktop_app.services.health_incremental import rescore_after_import
+
+    summary = rescore_after_import(store)
+    if summary.scope == "accounts":
+        return (
+            f"Rescored {summary.accounts_scored} accounts (those the import touched) "
+            f"as of {summary.as_of.isoformat()}."
+        )
+    return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."
 
 
 def rescore_after_write(store: Any) -> str:

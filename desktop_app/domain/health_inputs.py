@@ -173,13 +173,26 @@ def _count(acc: IntArray, mask: BoolArray, n: int) -> FloatArray:
 
 
 def _latest_per_account(
-    acc: IntArray, day: FloatArray, value: FloatArray, mask: BoolArray, n: int
+    acc: IntArray,
+    day: FloatArray,
+    value: FloatArray,
+    mask: BoolArray,
+    n: int,
+    by_day: IntArray | None = None,
 ) -> FloatArray:
+    """Per account, ``value`` of its latest row (by ``day``) among ``mask``; NaN: none.
+
+    ``by_day``: every row's order by (account, day), ``np.lexsort((day, acc))``, computed
+    once for many dates (filtering a stable order keeps the order of the subset).
+    """
     out = np.full(n, np.nan)
-    sel = np.flatnonzero(mask)
-    if sel.size == 0:
+    if by_day is None:
+        sel = np.flatnonzero(mask)
+        order = sel[np.lexsort((day[sel], acc[sel]))]
+    else:
+        order = by_day[mask[by_day]]
+    if order.size == 0:
         return out
-    order = sel[np.lexsort((day[sel], acc[sel]))]
     a = acc[order]
     last = np.ones(a.shape[0], dtype=bool)
     last[:-1] = a[1:] != a[:-1]
@@ -187,7 +200,9 @@ def _latest_per_account(
     return out
 
 
-def revenue_measures(h: HistoryInputs, t: float) -> dict[str, FloatArray]:
+def revenue_measures(
+    h: HistoryInputs, t: float, prep: Prepared | None = None
+) -> dict[str, FloatArray]:
     """MRR, tenure (months since the first subscription) and days to the term end at ``t``.
 
     The term end is the open renewal's date (current state, so only near the observed day),
@@ -205,15 +220,17 @@ def revenue_measures(h: HistoryInputs, t: float) -> dict[str, FloatArray]:
         mrr = np.bincount(h.s_acc[live], weights=h.s_mrr[live], minlength=n)
         any_sub = np.bincount(h.s_acc, minlength=n) > 0
         out["mrr"] = np.where(any_sub, mrr, np.nan)
-        first = np.full(n, np.inf)
-        np.minimum.at(first, h.s_acc[started], h.s_start[started])
+        if prep is None:
+            first = np.full(n, np.inf)
+            np.minimum.at(first, h.s_acc[started], h.s_start[started])
+        else:  # the first start among those started by t is the first start, if by t
+            first = np.where(prep.first_start <= t, prep.first_start, np.inf)
         out["tenure_months"] = np.where(np.isinf(first), np.nan, (t - first) / DAYS_PER_MONTH)
         anchor = np.where(np.isnan(h.s_period_end), h.s_start, h.s_period_end)
         left = np.mod(anchor - t, TERM_DAYS)
         left = np.where(left == 0, TERM_DAYS, left)
-        term = np.full(n, np.inf)
         ok = live & ~np.isnan(left)
-        np.minimum.at(term, h.s_acc[ok], left[ok])
+        term = _min_per_account(h, left, ok, prep)
         out["days_to_term_end"] = np.where(np.isinf(term), np.nan, term)
     else:
         out["mrr"] = np.full(n, np.nan)
@@ -226,6 +243,20 @@ def revenue_measures(h: HistoryInputs, t: float) -> dict[str, FloatArray]:
             renewal = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)
         out["days_to_term_end"] = np.where(np.isnan(renewal), out["days_to_term_end"], renewal)
     return out
+
+
+def _min_per_account(
+    h: HistoryInputs, values: FloatArray, ok: BoolArray, prep: Prepared | None
+) -> FloatArray:
+    """Per account, the least of ``values`` over its subscriptions where ``ok`` (inf: none)."""
+    n = len(h)
+    term = np.full(n, np.inf)
+    if prep is None:
+        np.minimum.at(term, h.s_acc[ok], values[ok])
+    elif prep.sub_order.size:  # subscriptions grouped by account: one reduceat, no ufunc.at
+        grouped = np.where(ok, values, np.inf)[prep.sub_order]
+        term[prep.sub_accounts] = np.minimum.reduceat(grouped, prep.sub_starts)
+    return term
 
 
 def ticket_measures(card: Scorecard, h: HistoryInputs, t: float) -> dict[str, FloatArray]:
@@ -317,6 +348,37 @@ def contact_measures(
     return {"poc_days_since_reply": poc_days, "engaged_contacts": engaged}, poc_days, unavailable
 
 
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What measuring a history at many dates shares (``prepare``), computed once."""
+
+    last_idx: IntArray  # ``last_valid_index(h.mau)``
+    nps_by_day: IntArray  # NPS rows by (account, day)
+    bill_by_day: IntArray  # billing rows by (account, day)
+    first_start: FloatArray  # (n,) each account's first subscription start (inf: none)
+    sub_order: IntArray  # subscriptions by account
+    sub_accounts: IntArray  # accounts with a subscription, ascending
+    sub_starts: IntArray  # where each of them starts in ``sub_order``
+
+
+def prepare(h: HistoryInputs) -> Prepared:
+    """The orders and indexes ``measures_at`` would otherwise rebuild for every date."""
+    first = np.full(len(h), np.inf)
+    known = ~np.isnan(h.s_start)
+    np.minimum.at(first, h.s_acc[known], h.s_start[known])
+    order = np.argsort(h.s_acc, kind="stable")
+    accounts, starts = np.unique(h.s_acc[order], return_index=True)
+    return Prepared(
+        last_idx=last_valid_index(h.mau),
+        nps_by_day=np.lexsort((h.n_day, h.n_acc)),
+        bill_by_day=np.lexsort((h.b_day, h.b_acc)),
+        first_start=first,
+        sub_order=order,
+        sub_accounts=accounts,
+        sub_starts=starts,
+    )
+
+
 def measures_at(
     card: Scorecard,
     h: HistoryInputs,
@@ -324,25 +386,31 @@ def measures_at(
     last_idx: IntArray | None = None,
     *,
     evidence: bool = True,
+    prep: Prepared | None = None,
 ) -> MeasureInputs:
     """Raw measures and band signals at day ``t`` for the accounts live at ``t``.
 
     ``evidence=False`` skips what only the band reasons need (escalation keys, POC names):
-    monthly history and churn observations never word a reason.
+    monthly history and churn observations never word a reason. ``prep`` (``prepare(h)``)
+    saves the sorts when measuring the same history at many dates.
     """
     n = len(h)
+    if prep is not None:
+        last_idx = prep.last_idx
     raw = usage_measures(h, t, last_idx)
     organic = raw.pop("organic") > 0
     raw.update(ticket_measures(card, h, t))
     nps_ok = (h.n_day <= t) & (t - h.n_day <= card.params.nps_max_age_days)
-    raw["nps_latest"] = _latest_per_account(h.n_acc, h.n_day, h.n_score, nps_ok, n)
+    nps_order = None if prep is None else prep.nps_by_day
+    raw["nps_latest"] = _latest_per_account(h.n_acc, h.n_day, h.n_score, nps_ok, n, nps_order)
     bill_ok = (h.b_day <= t) & (t - h.b_day <= 45.0)
-    dpd = _latest_per_account(h.b_acc, h.b_day, h.b_dpd, bill_ok, n)
+    bill_order = None if prep is None else prep.bill_by_day
+    dpd = _latest_per_account(h.b_acc, h.b_day, h.b_dpd, bill_ok, n, bill_order)
     raw["days_past_due"] = dpd
     raw["past_due"] = np.where(np.isnan(dpd), np.nan, (dpd > 0).astype(np.float64))
     engagement, poc_days, unavailable = contact_measures(card, h, t)
     raw.update(engagement)
-    raw.update(revenue_measures(h, t))
+    raw.update(revenue_measures(h, t, prep))
     if t >= h.observed_day - CURRENT_WINDOW_DAYS:
         with np.errstate(invalid="ignore"):
             raw["days_to_renewal"] = np.where(h.renewal_day >= t, h.renewal_day - t, np.nan)

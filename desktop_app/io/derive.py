@@ -1,4 +1,5 @@
-"""Per-kind derived fields, filled after normalisation (lifecycle, ticket state, billing...)."""
+"""Per-kind derived fields, filled column by column after normalisation (lifecycle, ARR,
+ticket state, opportunity kind, subscription MRR, billing state)."""
 
 from __future__ import annotations
 
@@ -6,74 +7,91 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from desktop_app.io.model import ImportTable
+
 _CLOSED_TICKET = ("closed", "resolved", "solved", "done", "cancel", "won't", "duplicate")
 _WAITING_CUSTOMER = ("waiting for customer", "waiting on customer", "pending", "awaiting customer")
 _CHURNED = ("churn", "former", "closed", "inactive", "lost", "cancel")
 _PAST_DUE = {"past_due", "past due", "true", "yes", "1", "failed"}
 
-Record = dict[str, Any]
+Columns = dict[str, list[Any]]
 
 
-def _accounts(rec: Record, profile: str) -> None:
-    life = rec.get("lifecycle")
-    if isinstance(life, str):
-        rec["lifecycle"] = "churned" if any(w in life for w in _CHURNED) else "active"
-    elif rec.get("churn_date") is not None:
-        rec["lifecycle"] = "churned"
+def _text(values: list[Any]) -> list[str]:
+    return [str(v or "").lower() for v in values]
 
 
-def _opportunities(rec: Record, profile: str) -> None:
-    text = " ".join(str(rec.get(f) or "") for f in ("kind", "name")).lower()
-    if "kind" in rec or "name" in rec:
-        if "renew" in text:
-            rec["kind"] = "renewal"
-        elif any(w in text for w in ("upsell", "upgrade", "expansion", "cross-sell", "add-on")):
-            rec["kind"] = "upsell"
-        elif "new" in text:
-            rec["kind"] = "new"
-        else:
-            rec["kind"] = None
-    stage = str(rec.get("stage") or "").lower()
-    if rec.get("is_closed") is None and stage:
-        rec["is_closed"] = stage.startswith("closed")
-    if rec.get("is_won") is None and stage:
-        rec["is_won"] = stage.startswith("closed won")
+def _opportunities(t: ImportTable, profile: str) -> None:
+    cols = t.columns
+    if "kind" in cols or "name" in cols:
+        text = [f"{k} {n}" for k, n in zip(_text(t.column("kind")), _text(t.column("name")),
+                                             strict=True)]  # fmt: skip
+        cols["kind"] = [_opportunity_kind(x) for x in text]
+    if "stage" not in cols:
+        return
+    stage = _text(cols["stage"])
+    for flag, prefix in (("is_closed", "closed"), ("is_won", "closed won")):
+        have = t.column(flag)
+        cols[flag] = [h if h is not None or not s else s.startswith(prefix)
+                      for h, s in zip(have, stage, strict=True)]  # fmt: skip
 
 
-def _tickets(rec: Record, profile: str) -> None:
-    rec["source"] = {"jira_issues": "jira", "salesforce_cases": "salesforce"}.get(
-        profile, "zendesk" if profile == "zendesk_tickets" else rec.get("source")
-    )
-    status = str(rec.get("status") or "").lower()
-    if rec.get("is_open") is None and status:
-        rec["is_open"] = not any(w in status for w in _CLOSED_TICKET)
-    if rec.get("waiting_on") is None and status:
-        if not rec.get("is_open", True):
-            rec["waiting_on"] = None
-        elif any(w in status for w in _WAITING_CUSTOMER):
-            rec["waiting_on"] = "customer"
-        else:
-            rec["waiting_on"] = "us"
-    if rec.get("is_escalation") is None:
-        text = f"{rec.get('category') or ''} {rec.get('priority') or ''}".lower()
-        rec["is_escalation"] = "escalat" in text
+def _opportunity_kind(text: str) -> str | None:
+    if "renew" in text:
+        return "renewal"
+    if any(w in text for w in ("upsell", "upgrade", "expansion", "cross-sell", "add-on")):
+        return "upsell"
+    return "new" if "new" in text else None
 
 
-def _subscriptions(rec: Record, profile: str) -> None:
-    if rec.get("mrr") is None and rec.get("unit_amount") is not None:
-        rec["mrr"] = round(float(rec["unit_amount"]) * float(rec.get("quantity") or 1), 2)
+def _tickets(t: ImportTable, profile: str) -> None:
+    cols = t.columns
+    fixed = {"jira_issues": "jira", "salesforce_cases": "salesforce",
+             "zendesk_tickets": "zendesk"}.get(profile)  # fmt: skip
+    cols["source"] = [fixed] * len(t) if fixed else t.column("source")
+    status = _text(t.column("status"))
+    if any(status):
+        opened = [o if o is not None or not s else not any(w in s for w in _CLOSED_TICKET)
+                  for o, s in zip(t.column("is_open"), status, strict=True)]  # fmt: skip
+        cols["is_open"] = opened
+        cols["waiting_on"] = [
+            w if w is not None or not s else _waiting(o, s)
+            for w, o, s in zip(t.column("waiting_on"), opened, status, strict=True)
+        ]
+    text = [f"{c} {p}" for c, p in zip(_text(t.column("category")),
+                                       _text(t.column("priority")), strict=True)]  # fmt: skip
+    have = t.column("is_escalation")
+    cols["is_escalation"] = [e if e is not None else "escalat" in x
+                             for e, x in zip(have, text, strict=True)]  # fmt: skip
 
 
-def _billing(rec: Record, profile: str) -> None:
-    state = rec.get("state")
-    if state is not None:
-        rec["state"] = "past_due" if str(state).lower() in _PAST_DUE else "current"
-    elif rec.get("days_past_due"):
-        rec["state"] = "past_due"
+def _waiting(is_open: Any, status: str) -> str | None:
+    if is_open is not None and not is_open:
+        return None
+    return "customer" if any(w in status for w in _WAITING_CUSTOMER) else "us"
 
 
-DERIVERS: dict[str, Callable[[Record, str], None]] = {
-    "accounts": _accounts,
+def _subscriptions(t: ImportTable, profile: str) -> None:
+    if "unit_amount" not in t.columns:
+        return
+    t.columns["mrr"] = [
+        m if m is not None or a is None else round(float(a) * float(q or 1), 2)
+        for m, a, q in zip(t.column("mrr"), t.columns["unit_amount"], t.column("quantity"),
+                           strict=True)
+    ]  # fmt: skip
+
+
+def _billing(t: ImportTable, profile: str) -> None:
+    if "state" not in t.columns and "days_past_due" not in t.columns:
+        return
+    t.columns["state"] = [
+        ("past_due" if str(s).lower() in _PAST_DUE else "current") if s is not None
+        else "past_due" if d else None
+        for s, d in zip(t.column("state"), t.column("days_past_due"), strict=True)
+    ]  # fmt: skip
+
+
+DERIVERS: dict[str, Callable[[ImportTable, str], None]] = {
     "opportunities": _opportunities,
     "tickets": _tickets,
     "subscriptions": _subscriptions,
@@ -81,13 +99,14 @@ DERIVERS: dict[str, Callable[[Record, str], None]] = {
 }
 
 
-def derive(kind: str, records: list[Record], profile: str) -> None:
-    """Fill derived fields of ``records`` in place."""
-    func = DERIVERS.get(kind)
-    if func is None:
+def derive(kind: str, table: ImportTable, profile: str) -> None:
+    """Fill the derived fields of ``table`` in place, column by column."""
+    if kind == "accounts":
+        derive_account_columns(table.columns, len(table))
         return
-    for rec in records:
-        func(rec, profile)
+    func = DERIVERS.get(kind)
+    if func is not None:
+        func(table, profile)
 
 
 def derive_account_columns(data: dict[str, list[Any]], n: int) -> None:
@@ -114,25 +133,27 @@ def derive_account_columns(data: dict[str, list[Any]], n: int) -> None:
     data["lifecycle"] = out
 
 
-def aggregate_invoices(
-    records: list[Record], rows: list[int], as_of: date
-) -> tuple[list[Record], list[int]]:
-    """Collapse Recurly AR/invoice rows into one billing record per account code."""
-    by_code: dict[str, tuple[Record, int]] = {}
-    for rec, row in zip(records, rows, strict=True):
-        code = rec.get("billing_account_code")
+def aggregate_invoices(table: ImportTable, as_of: date) -> ImportTable:
+    """Collapse Recurly AR/invoice rows into one billing row per account code."""
+    by_code: dict[str, tuple[dict[str, Any], int]] = {}
+    states, balances, dues = (
+        table.column("state"),
+        table.column("balance_due"),
+        table.column("as_of"),
+    )
+    for i, code in enumerate(table.column("billing_account_code")):
         if code is None:
             continue
         agg, _first = by_code.setdefault(
             code,
             ({"billing_account_code": code, "as_of": as_of, "state": "current",
-              "days_past_due": 0, "balance_due": 0.0}, row),
+              "days_past_due": 0, "balance_due": 0.0}, table.rows[i]),
         )  # fmt: skip
-        status = str(rec.get("state") or "").lower()
+        status = str(states[i] or "").lower()
         if status in ("paid", "closed", "void", "voided", "collected"):
             continue
-        agg["balance_due"] = round(agg["balance_due"] + float(rec.get("balance_due") or 0.0), 2)
-        due = rec.get("as_of")
+        agg["balance_due"] = round(agg["balance_due"] + float(balances[i] or 0.0), 2)
+        due = dues[i]
         if isinstance(due, datetime):
             due = due.date()
         if status in ("past_due", "failed", "past due"):
@@ -140,4 +161,4 @@ def aggregate_invoices(
             if isinstance(due, date):
                 agg["days_past_due"] = max(agg["days_past_due"], (as_of - due).days)
     out = list(by_code.values())
-    return [r for r, _ in out], [n for _, n in out]
+    return ImportTable.from_rows([r for r, _ in out], [n for _, n in out])

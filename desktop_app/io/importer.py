@@ -14,17 +14,17 @@ import numpy as np
 from desktop_app.domain.progress import NullProgress, Progress, check
 from desktop_app.io import dates
 from desktop_app.io import normalize as nz
-from desktop_app.io.dedupe import dedupe, dedupe_columns, take
-from desktop_app.io.derive import aggregate_invoices, derive, derive_account_columns
+from desktop_app.io.derive import aggregate_invoices, derive
 from desktop_app.io.locate import FactorColumn, HeaderSpec, find_header, finish_table, header_key
 from desktop_app.io.model import (
     KINDS,
     ImportFileError,
     ImportPreview,
+    ImportTable,
     Problem,
-    Records,
     SavedProfile,
     file_sha256,
+    take,
 )
 from desktop_app.io.profiles import (
     FIELD_TYPES,
@@ -57,8 +57,12 @@ def build_preview(
     profile: str | None = None,
     saved_profiles: Sequence[SavedProfile] = (),
     progress: Progress | None = None,
+    sha256: str = "",
 ) -> ImportPreview:
     """Read ``path`` and return what it would import; raise ``ImportFileError`` if unreadable.
+
+    ``sha256`` is the file's hash when the caller has it already (the file is hashed once
+    per import: the repeat check and the batch share it).
 
     The profile is detected from the headers (saved user profiles first) unless ``profile``
     names one. Unrecognised headers give kind "unknown" with an error Problem. ``progress``
@@ -68,6 +72,7 @@ def build_preview(
     progress = progress or NullProgress()
     check(progress, 0.0, f"Opening {Path(path).name}…")
     src, header = _open(path, sheet)
+    src.sha256 = sha256 or file_sha256(path)
     columns = header.names
     match = match_saved(columns, saved_profiles)
     if match is None and profile != "usage_wide":
@@ -99,6 +104,7 @@ def apply_mapping(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     src, header = _open(path, sheet)
+    src.sha256 = file_sha256(path)
     mapping = {c: f for c, f in mapping.items() if c in set(header.names) and f}
     plan = _Plan(kind, "custom", mapping, 1.0, {})
     return _build(src, header, plan, str(path), progress or NullProgress())
@@ -134,7 +140,7 @@ def _unknown(src: Source, header: HeaderSpec, path: str) -> ImportPreview:
     )  # fmt: skip
     problem = Problem(src.file, src.sheet, header.row_index + 1, None, message)
     return ImportPreview(path, src.sheet, "unknown", "", 0.0, [], [], [problem],
-                         sheets=src.sheets, sha256=file_sha256(path),
+                         sheets=src.sheets, sha256=src.sha256,
                          notes=list(src.notes), columns=list(header.names))  # fmt: skip
 
 
@@ -221,7 +227,7 @@ def _build(
     )
     check(progress, 0.7, "Checking rows…")
     preview = ImportPreview(path, src.sheet, kind, plan.profile, plan.confidence, [], [],
-                            mapping=mapping, sheets=src.sheets, sha256=file_sha256(path),
+                            mapping=mapping, sheets=src.sheets, sha256=src.sha256,
                             rows_skipped=table.skipped, skipped_rows=list(table.skipped_rows),
                             notes=list(src.notes),
                             columns=list(names))  # fmt: skip
@@ -261,7 +267,7 @@ def _build(
     del raw
     data, numbers = _columns(fields, keep, rows)
     del fields
-    check(progress, 0.95, "Checking duplicates…")
+    check(progress, 0.95, "Deriving fields…")
     preview.mapping = {**mapping, **{names[ci]: "mau" for ci in months}}
     _finish(preview, plan, data, numbers, path)
     progress.report(1.0, f"{len(preview.records):,} rows read")
@@ -287,25 +293,19 @@ def _finish(
     preview: ImportPreview, plan: _Plan, data: dict[str, list[Any]], numbers: list[int],
     path: str,
 ) -> None:  # fmt: skip
-    """Derived fields, wide months melted, invoices summed, duplicates dropped."""
-    kind, months = plan.kind, plan.months
-    if kind == "accounts" and not months:  # columnar all the way to the database
-        derive_account_columns(data, len(numbers))
-        preview.records, preview.row_numbers = dedupe_columns(kind, data, numbers, preview)
-        return
-    if months:  # a wide usage file melts to millions of rows: columnar
-        data, numbers = melt_wide_columns(data, numbers, months)
-        preview.records, preview.row_numbers = dedupe_columns(kind, data, numbers, preview)
-        return
-    records = list(Records(data, len(numbers)))
-    del data
-    derive(kind, records, plan.profile)
+    """The import table: wide months melted, derived fields filled, invoices summed.
+
+    Duplicate keys are left in: the storers apply the one duplicate rule (``io.dedupe``)
+    on the key each row is stored under."""
+    if plan.months:  # a wide usage file melts to millions of rows
+        data, numbers = melt_wide_columns(data, numbers, plan.months)
+    table = ImportTable(data, numbers)
+    derive(plan.kind, table, plan.profile)
     if plan.profile == "recurly_ar":
         as_of = date.fromtimestamp(Path(path).stat().st_mtime)
-        records, numbers = aggregate_invoices(records, numbers, as_of)
+        table = aggregate_invoices(table, as_of)
         preview.notes.append(f"invoices summed per account as of {as_of.isoformat()}")
-    records, numbers = dedupe(kind, records, numbers, preview)
-    preview.records, preview.row_numbers = records, numbers
+    preview.set_table(table)
 
 
 def _drop_preview_rows(table: Any, index: dict[str, int], header: HeaderSpec, keep: Any) -> Any:

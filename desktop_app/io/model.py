@@ -122,63 +122,99 @@ class SavedProfile:
     mapping: dict[str, str]
 
 
-class Records(Sequence[dict[str, Any]]):
-    """Rows of a columnar preview, each built as a dict only when asked for.
+class ImportTable(Sequence[dict[str, Any]]):
+    """The one table of an import, from the reader to the writer: columns, not rows.
 
-    ``data`` maps a canonical field to its values (one per row); a million-row file stays a
-    handful of lists instead of a million dicts. Compares equal to a list of the same dicts.
+    ``columns`` maps a canonical field ("sf_account_id", "mrr", "month"...) to its values,
+    one per row, as a plain Python ``list`` (values are mixed: None, str, float, int, date,
+    bool; the database driver takes Python objects, so numpy object arrays would only be
+    converted back). numpy is used *on* the lists for selections (``take``), never stored.
+    ``rows`` holds each row's source row number (1-based, as the user sees it), which every
+    problem and skipped row names. A field absent from the file is absent from ``columns``
+    (a blank cell is ``None``), so storers can tell "not in the export" from "blank".
+
+    Readers normalise column by column, ``derive`` and ``dedupe`` work on columns, and the
+    writers read the columns. Row dicts exist only where a row is shown (the wizard's
+    preview grid, a review item's payload): ``row(i)``, indexing and iteration build them
+    on demand. Compares equal to a list of the same dicts.
     """
 
-    def __init__(self, data: dict[str, list[Any]], length: int) -> None:
-        self.data = data
-        self._length = length
+    def __init__(self, columns: dict[str, list[Any]], rows: Sequence[int]) -> None:
+        self.columns = columns
+        self.rows: list[int] = list(rows)
+        for name, values in columns.items():
+            if len(values) != len(self.rows):
+                raise ValueError(f"column {name!r} has {len(values)} values, not {len(rows)}")
+
+    @classmethod
+    def from_rows(cls, records: Sequence[dict[str, Any]], rows: Sequence[int]) -> ImportTable:
+        """A table from row dicts (fields missing from a row are None)."""
+        if isinstance(records, ImportTable):
+            return records
+        names = list(dict.fromkeys(k for r in records for k in r))
+        return cls({n: [r.get(n) for r in records] for n in names}, rows)
 
     def __len__(self) -> int:
-        return self._length
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Any]:
+        """The values of ``name`` (all None when the file has no such column)."""
+        values = self.columns.get(name)
+        return values if values is not None else [None] * len(self.rows)
+
+    def take(self, idx: Any) -> ImportTable:
+        """The rows at positions ``idx`` (an integer array or list), in that order."""
+        import numpy as np  # late: a re-import that is refused never needs numpy
+
+        idx = np.asarray(idx, dtype=np.int64)
+        rows: list[int] = np.asarray(self.rows, dtype=np.int64)[idx].tolist()
+        return ImportTable({n: take(v, idx) for n, v in self.columns.items()}, rows)
 
     def row(self, i: int) -> dict[str, Any]:
         """Row ``i`` as a fresh dict."""
-        return {name: values[i] for name, values in self.data.items()}
+        return {name: values[i] for name, values in self.columns.items()}
 
     @overload
     def __getitem__(self, i: int) -> dict[str, Any]: ...
     @overload
     def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
     def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        n = len(self.rows)
         if isinstance(i, slice):
-            return [self.row(k) for k in range(*i.indices(self._length))]
+            return [self.row(k) for k in range(*i.indices(n))]
         if i < 0:
-            i += self._length
-        if not 0 <= i < self._length:
+            i += n
+        if not 0 <= i < n:
             raise IndexError(i)
         return self.row(i)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        names = list(self.data)
-        for values in zip(*self.data.values(), strict=True):
-            yield dict(zip(names, values, strict=True))
+        names = list(self.columns)
         if not names:
-            yield from ({} for _ in range(self._length))
+            yield from ({} for _ in self.rows)
+            return
+        for values in zip(*self.columns.values(), strict=True):
+            yield dict(zip(names, values, strict=True))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(other) == self._length and all(
-                a == b for a, b in zip(self, other, strict=True)
-            )
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Records({self._length} rows: {', '.join(self.data)})"
+        return f"ImportTable({len(self)} rows: {', '.join(self.columns)})"
 
 
-def columns_of(records: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
-    """The records as columns (field -> values); missing fields are None."""
-    if isinstance(records, Records):
-        return records.data
-    names = list(dict.fromkeys(k for r in records for k in r))
-    return {n: [r.get(n) for r in records] for n in names}
+def take(values: list[Any], idx: Any) -> list[Any]:
+    """``values`` at positions ``idx`` (numpy fancy indexing on an object array)."""
+    import numpy as np
+
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    out: list[Any] = array[idx].tolist()
+    return out
 
 
 @dataclass
@@ -190,8 +226,9 @@ class ImportPreview:
     kind: str  # one of KINDS (or "unknown")
     profile: str  # e.g. "salesforce_accounts", "jira_issues", "usage_wide", "custom:<name>"
     confidence: float  # 0..1
-    # canonical field -> normalised value; rows with errors excluded (``Records`` when columnar)
-    records: Sequence[dict[str, Any]]
+    #: The import table (rows with errors excluded). Given as row dicts (tests, hand-made
+    #: previews) it becomes an ``ImportTable``; ``row_numbers`` is always ``records.rows``.
+    records: ImportTable | Sequence[dict[str, Any]]
     row_numbers: Sequence[int]  # source row number (1-based, as the user sees it) of each record
     problems: list[Problem] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # source column -> canonical field
@@ -202,6 +239,20 @@ class ImportPreview:
     #: (row, reason) of each skipped row: the rows ``rows_skipped`` counts, listed.
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # source column headers, as found
+
+    def __post_init__(self) -> None:
+        self.set_table(ImportTable.from_rows(self.records, self.row_numbers))
+
+    @property
+    def table(self) -> ImportTable:
+        """The import table (``records`` typed)."""
+        assert isinstance(self.records, ImportTable)
+        return self.records
+
+    def set_table(self, table: ImportTable) -> None:
+        """Replace the table (and with it ``row_numbers``)."""
+        self.records = table
+        self.row_numbers = table.rows
 
     @property
     def errors(self) -> list[Problem]:

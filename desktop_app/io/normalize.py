@@ -243,22 +243,44 @@ _ID_WEIGHTS = np.array([1, 2, 4, 8, 16], dtype=np.uint8)
 _ID_ALPHABET = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", dtype=np.uint8)
 
 
-def _is_clean_str(value: Any) -> bool:
+#: In texts joined by NUL: a value's outer whitespace, a double space, a line break or tab.
+_UNCLEAN_JOINED = re.compile(r"(?:^|\x00)\s|\s(?=\x00|$)|  |[\n\t\r]")
+
+
+def clean_texts(uniques: Sequence[Any]) -> list[Any]:
+    """``clean_text`` of each value; clean strings are passed through without a call.
+
+    A column of texts is checked in one regex scan of the values joined by NUL, so only
+    the few values that need cleaning cost a Python call."""
+    n = len(uniques)
+    if n and set(map(type, uniques)) == {str}:
+        joined = "\x00".join(uniques)
+        if joined.count("\x00") == n - 1:  # no value holds a NUL itself
+            # The last character of each match lies inside the value that needs cleaning.
+            hits = [m.end() - 1 for m in _UNCLEAN_JOINED.finditer(joined)]
+            lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=n)
+            out = list(uniques)
+            bad = set(np.flatnonzero(lengths == 0).tolist())
+            if hits:
+                starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+                bad.update((np.searchsorted(starts, hits, side="right") - 1).tolist())
+            for i in bad:
+                out[i] = clean_text(uniques[i])
+            return out
+    return [u if _is_clean(u) else clean_text(u) for u in uniques]
+
+
+def _is_clean(value: Any) -> bool:
     """True for text that ``clean_text`` would return unchanged."""
     return (
         type(value) is str
-        and value.strip() == value
         and value != ""
+        and value.strip() == value
         and "  " not in value
         and "\n" not in value
         and "\t" not in value
         and "\r" not in value
     )
-
-
-def clean_texts(uniques: Sequence[Any]) -> list[Any]:
-    """``clean_text`` of each value; clean strings are passed through without a call."""
-    return [u if _is_clean_str(u) else clean_text(u) for u in uniques]
 
 
 def sf_ids_18(uniques: Sequence[Any]) -> tuple[list[Any], dict[int, str]]:
@@ -297,6 +319,9 @@ def numbers_fast(
     ``parse`` is the per-cell parser used for every value the fast path does not cover, so
     the result equals ``normalize_uniques(uniques, parse)``.
     """
+    bulk = _numbers_bulk(uniques, cents=cents, whole=whole, decimal_comma=decimal_comma)
+    if bulk is not None:
+        return bulk, {}
     out: list[Any] = [None] * len(uniques)
     slow: list[int] = []
     for i, u in enumerate(uniques):
@@ -323,3 +348,38 @@ def numbers_fast(
     for i, value in zip(slow, parsed, strict=True):
         out[i] = value
     return out, {slow[k]: msg for k, msg in errors.items()}
+
+
+_PLAIN_LINES = re.compile(r"(?:[+-]?\d+(?:\.\d+)?\n)*[+-]?\d+(?:\.\d+)?")
+
+
+def _numbers_bulk(
+    uniques: Sequence[Any], *, cents: bool, whole: bool, decimal_comma: bool
+) -> list[Any] | None:
+    """The whole column at once when every value is a plain float or a plain decimal text
+    (the shape of nearly every export); None when any value needs the per-value path.
+
+    One regex over the joined text checks the shape, numpy parses (correctly rounded, as
+    ``float()``), and the result equals the per-value path exactly. Cents are left to the
+    per-value path (``round(x / 100, 2)`` is Python's rounding, not numpy's)."""
+    if cents or not uniques:
+        return None
+    types = set(map(type, uniques))
+    if types == {str}:
+        if decimal_comma or _PLAIN_LINES.fullmatch("\n".join(uniques)) is None:
+            return None
+    elif not types <= {float, int} or (int in types and not whole):
+        return None  # ints of a money column stay per value (float() of a big int)
+    try:
+        array = np.array(uniques, dtype=np.float64)
+    except (OverflowError, ValueError):
+        return None
+    if not np.isfinite(array).all():
+        return None
+    if not whole:
+        out: list[Any] = array.tolist()
+        return out
+    if not (np.all(array == np.floor(array)) and np.all(np.abs(array) < _INT_LIMIT)):
+        return None
+    ints: list[Any] = array.astype(np.int64).tolist()
+    return ints

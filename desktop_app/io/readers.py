@@ -22,11 +22,10 @@ import python_calamine as pc
 
 from desktop_app.domain.progress import Progress, check
 from desktop_app.io.locate import HEAD_ROWS, FactorColumn, factorize
-from desktop_app.io.model import ImportFileError, SheetInfo, check_input_file
+from desktop_app.io.model import ImportFileError, SheetInfo
+from desktop_app.io.sniff import sniff
 from desktop_app.io.xlsx_guard import MAX_COLUMNS, check_workbook
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _HEAD_BYTES = 256 * 1024
 _CHUNK_ROWS = 50_000
 _DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(?:\.\d{3})*,\d+$|^-?\d+,\d{1,2}$")
@@ -49,34 +48,11 @@ class Source:
     merged: Merged = field(default_factory=list)
     decimal_comma: bool = False
     notes: list[str] = field(default_factory=list)
+    sha256: str = ""  # the file's hash, set once by the pipeline that opened it
 
 
 def _name(path: str | Path) -> str:
     return Path(path).name
-
-
-def sniff(path: str | Path) -> str:
-    """Return "workbook", "xls" or "text" from the file's first bytes; raise ImportFileError."""
-    name = _name(path)
-    check_input_file(path)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(_HEAD_BYTES)
-    except OSError as exc:
-        raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from None
-    if not head:
-        raise ImportFileError(f"{name}: the file is empty")
-    if head.startswith(b"PK\x03\x04"):
-        return "workbook"
-    if head.startswith(_OLE2):
-        with open(path, "rb") as fh:
-            if _ENCRYPTED in fh.read():
-                raise ImportFileError(
-                    f"{name}: the workbook is password-protected; open it in Excel, "
-                    "remove the password (or save an unprotected copy) and import that copy"
-                )
-        return "xls"
-    return "text"
 
 
 def list_sheets(path: str | Path, *, count_rows: bool = True) -> list[SheetInfo]:

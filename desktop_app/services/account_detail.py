@@ -32,9 +32,9 @@ from desktop_app.services.account_detail_rows import (
     ticket_row,
 )
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import read_history
-from desktop_app.services.health_writing import stored_measures_json
 from desktop_app.store.engine import Store
+from desktop_app.store.health_history_repo import read_history
+from desktop_app.store.health_repo import stored_measures_json
 from desktop_app.store.schema import (
     Account,
     BillingState,

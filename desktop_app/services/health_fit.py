@@ -35,11 +35,11 @@ from desktop_app.domain.scorecard_fit import (
     thresholds,
 )
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_loading import load_history
 from desktop_app.services.health_observations import Month, account_ids, labels, observe
 from desktop_app.services.health_versions import active_scorecard, default_scorecard, save_version
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
+from desktop_app.store.history_reader import load_history
 
 HORIZON_DAYS = 90
 MAX_MISSING = 0.7

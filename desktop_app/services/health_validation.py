@@ -32,11 +32,11 @@ from desktop_app.domain.churn import (
 from desktop_app.domain.health import score_book
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_loading import floats, load_history, load_revenue
 from desktop_app.services.health_observations import Month, account_ids, labels, observe
 from desktop_app.services.health_versions import active_scorecard, default_scorecard
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.store.engine import Store
+from desktop_app.store.history_reader import floats, load_history, load_revenue
 from desktop_app.store.schema import Account, Csm
 
 #: Horizons of the validation, in days (the legacy month keys 3 and 6 map onto them).

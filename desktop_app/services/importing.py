@@ -23,50 +23,41 @@ these policies; the module moves into ``services/importing/`` with issue 13's pa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.io.model import (
+    KINDS,
     ImportFileError,
     ImportPreview,
     SavedProfile,
     check_input_file,
     file_sha256,
 )
-from desktop_app.io.profiles import KIND_LABELS, profile_label
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing_accounts import store_accounts
-from desktop_app.services.importing_billing import (
-    recompute_from_subscriptions,
-    recompute_renewal,
-    store_billing,
-    store_subscriptions,
-    store_usage,
-)
 from desktop_app.services.importing_context import StoreContext
-from desktop_app.services.importing_facts import (
-    store_contacts,
-    store_nps,
-    store_opportunities,
-    store_tickets,
-)
 from desktop_app.services.importing_history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing_link import AccountIndex
-from desktop_app.services.importing_store import BatchWriter, table_of
 from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
 from desktop_app.services.team_sync import announce, hold_book_lock
 from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store, one_line
-from desktop_app.store.schema import ImportBatch, ImportProfile
+from desktop_app.store.import_writer import (
+    BatchWriter,
+    close_batch,
+    find_batch,
+    open_batch,
+    put_mapping,
+    saved_mappings,
+)
 
 __all__ = [
-    "KIND_LABELS",
     "BatchInfo",
     "ImportPreview",
     "ImportSummary",
@@ -122,26 +113,27 @@ class ImportSummary:
         return {k: getattr(self, k) for k in keys}
 
 
-Storer = Callable[[StoreContext, Sequence[dict[str, Any]], Sequence[int]], Any]
-STORERS: dict[str, Storer] = {
-    "accounts": store_accounts,
-    "contacts": store_contacts,
-    "opportunities": store_opportunities,
-    "tickets": store_tickets,
-    "subscriptions": store_subscriptions,
-    "billing": store_billing,
-    "usage": store_usage,
-    "nps": store_nps,
-}
+def profile_label(profile: str) -> str:
+    """The human name of a source profile ("Salesforce accounts report", ...)."""
+    from desktop_app.io.profiles import profile_label as label
+
+    return label(profile)
+
+
+def __getattr__(name: str) -> Any:
+    """``KIND_LABELS`` (human names of the kinds), loaded with the readers on first use:
+    a refused re-import never pays for the readers' numpy."""
+    if name == "KIND_LABELS":
+        from desktop_app.io.profiles import KIND_LABELS
+
+        return KIND_LABELS
+    raise AttributeError(name)
 
 
 def saved_profiles(store: Store) -> list[SavedProfile]:
     """The column mappings the user confirmed, for the readers to re-apply."""
-    prof = table_of(ImportProfile)
     with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(prof.c.name, prof.c.source_kind, prof.c.header_signature, prof.c.mapping_json)
-        ).all()
+        rows = saved_mappings(conn)
     return [SavedProfile(n, k, sig, json.loads(m)) for n, k, sig, m in rows]
 
 
@@ -152,8 +144,11 @@ def preview_file(
     sheet: str | None = None,
     profile: str | None = None,
     progress: Progress | None = None,
+    sha256: str = "",
 ) -> ImportPreview:
     """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file.
+
+    ``sha256``: the file's hash when the caller computed it (so it is hashed once).
 
     ``progress`` gets fractions while the file is read (every chunk of rows, every column);
     raises ``Cancelled`` when it asks to stop.
@@ -162,7 +157,7 @@ def preview_file(
     try:
         preview: ImportPreview = build_preview(
             str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
-            progress=progress,
+            progress=progress, sha256=sha256,
         )  # fmt: skip
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
@@ -176,14 +171,10 @@ def preview_file(
 
 def _reader(name: str) -> Any:
     """An entry point of the readers (imported late: pandas/calamine load on first use)."""
-    if name == "list_sheets":
-        from desktop_app.io.readers import list_sheets
+    if name == "sheet_count":
+        from desktop_app.io.sniff import sheet_count
 
-        return list_sheets
-    if name == "sniff":
-        from desktop_app.io.readers import sniff
-
-        return sniff
+        return sheet_count
     from desktop_app.io import importer
 
     return getattr(importer, name)
@@ -198,9 +189,8 @@ def save_profile(
     name = name.strip()
     if not name:
         raise UserError("A profile needs a name.")
-    if kind not in STORERS:
+    if kind not in KINDS:
         raise UserError(f"Unknown kind of data: {kind!r}.")
-    prof = table_of(ImportProfile)
     values = {
         "source_kind": kind,
         "header_signature": str(header_signature(list(columns))),
@@ -208,21 +198,7 @@ def save_profile(
         "created_at": datetime.now().replace(microsecond=0),
     }
     with store.engine.begin() as conn:
-        hit = conn.execute(select(prof.c.id).where(prof.c.name == name)).scalar()
-        if hit is None:
-            conn.execute(insert(prof).values(name=name, **values))
-        else:
-            conn.execute(update(prof).where(prof.c.id == hit).values(**values))
-
-
-def _already_imported(conn: Connection, sha: str, sheet: str | None, any_sheet: bool) -> Any:
-    b = table_of(ImportBatch)
-    q = select(b.c.imported_at, b.c.rows_total).where(
-        b.c.sha256 == sha, b.c.rolled_back_at.is_(None)
-    )
-    if not any_sheet:
-        q = q.where(b.c.sheet.is_(None) if sheet is None else b.c.sheet == sheet)
-    return conn.execute(q.order_by(b.c.id.desc()).limit(1)).first()
+        put_mapping(conn, name, values)
 
 
 def _refusal(preview_like: dict[str, Any], hit: Any) -> ImportSummary:
@@ -322,7 +298,7 @@ def _import_in(
     sha = preview.sha256 or _safe_sha(preview.file)
     base = {"file": preview.file, "profile": preview.profile, "kind": preview.kind,
             "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
-    hit = _already_imported(conn, sha, preview.sheet, False) if sha else None
+    hit = find_batch(conn, sha, preview.sheet, False) if sha else None
     if hit is not None:
         return _refusal(base, hit)
     try:
@@ -358,28 +334,22 @@ def _store(
     base: dict[str, Any],
 ) -> ImportSummary:
     now = datetime.now().replace(microsecond=0)
-    b = table_of(ImportBatch)
-    batch_id = int(
-        conn.execute(
-            insert(b)
-            .values(
-                file_name=Path(preview.file).name,
-                sha256=sha or None,
-                source_profile=preview.profile[:80],
-                sheet=preview.sheet,
-                imported_at=now,
-                as_of=today,
-            )
-            .returning(b.c.id)
-        ).scalar_one()
-    )
+    batch_id = open_batch(conn, file_name=Path(preview.file).name, sha256=sha or None,
+                          source_profile=preview.profile[:80], sheet=preview.sheet,
+                          imported_at=now, as_of=today)  # fmt: skip
     kind = preview.kind
     index = AccountIndex.load(conn, contacts=kind == "nps",
                               codes=kind in ("subscriptions", "billing"))  # fmt: skip
     ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, _where(preview),
                        progress=progress)  # fmt: skip
     check(progress, 0.1, f"Linking and writing {len(preview.records):,} {kind} rows…")
-    touched = STORERS[kind](ctx, preview.records, preview.row_numbers)
+    from desktop_app.services.importing_billing import (
+        recompute_from_subscriptions,
+        recompute_renewal,
+    )
+    from desktop_app.services.importing_storers import STORERS
+
+    touched = STORERS[kind](ctx, preview.table)
     check(progress, 0.8, "Updating derived account fields…")
     if kind == "subscriptions":
         recompute_from_subscriptions(ctx, touched)
@@ -389,11 +359,9 @@ def _store(
     c = ctx.counts
     skipped = c.skipped + preview.rows_skipped + _error_rows(preview)
     total = len(preview.records) + preview.rows_skipped + _error_rows(preview)
-    conn.execute(
-        update(b).where(b.c.id == batch_id).values(
-            rows_total=total, rows_new=c.new, rows_updated=c.updated, rows_unchanged=c.unchanged,
-            rows_unmatched=c.unmatched + c.review, rows_skipped=skipped)
-    )  # fmt: skip
+    close_batch(conn, batch_id, rows_total=total, rows_new=c.new, rows_updated=c.updated,
+                rows_unchanged=c.unchanged, rows_unmatched=c.unmatched + c.review,
+                rows_skipped=skipped)  # fmt: skip
     messages = [str(p) for p in preview.problems] + ctx.problems
     return ImportSummary(
         batch_id=batch_id, new=c.new, updated=c.updated, unchanged=c.unchanged,
@@ -434,13 +402,14 @@ def import_files(
             check_input_file(path)
         except ImportFileError as exc:
             raise UserError(str(exc)) from None
-        hit = _repeat_of(store, path, sheet)
+        sha = file_sha256(path)
+        hit = _repeat_of(store, path, sha, sheet)
         if hit is not None:
             base = {"file": str(path), "profile": "", "kind": "", "sheet": sheet,
                     "dry_run": dry_run}  # fmt: skip
             done.append(_refusal(base, hit))
             continue
-        preview = preview_file(store, path, sheet=sheet, profile=profile)
+        preview = preview_file(store, path, sheet=sheet, profile=profile, sha256=sha)
         _validate(preview)
         previews.append(preview)
     if previews:
@@ -451,7 +420,7 @@ def import_files(
 
 def _validate(preview: ImportPreview) -> None:
     """Raise ``UserError`` unless the preview has a known kind and rows to store."""
-    if preview.kind not in STORERS:
+    if preview.kind not in KINDS:
         first = preview.errors[0].message if preview.errors else "unknown kind of data"
         raise UserError(f"{_where(preview)}: cannot import: {first}")
     if not preview.records:
@@ -459,19 +428,16 @@ def _validate(preview: ImportPreview) -> None:
         raise UserError(f"{_where(preview)}: no rows to import{detail}")
 
 
-def _repeat_of(store: Store, path: str | Path, sheet: str | None) -> Any:
-    """The earlier batch of exactly this file (and sheet), if it is still in force."""
-    sha = file_sha256(path)
+def _repeat_of(store: Store, path: str | Path, sha: str, sheet: str | None) -> Any:
+    """The earlier batch of exactly this file (hash ``sha``, and sheet), if still in force."""
     with store.engine.connect() as conn:
         if sheet is not None:
-            return _already_imported(conn, sha, sheet, False)
-        hit = _already_imported(conn, sha, None, True)
+            return find_batch(conn, sha, sheet, False)
+        hit = find_batch(conn, sha, None, True)
     if hit is None:
         return None
     try:
-        if _reader("sniff")(str(path)) == "text":
-            return hit  # a text file has one sheet (no need to open it as a workbook)
-        sheets = _reader("list_sheets")(str(path), count_rows=False)
+        sheets = _reader("sheet_count")(str(path))
     except ImportFileError:
         return None
-    return hit if len(sheets) <= 1 else None
+    return hit if sheets <= 1 else None

@@ -1,21 +1,32 @@
 """Storing account exports: the only kind that creates accounts (and their CSMs).
 
-Works on columns (``columns_of``): a 100k-row report is linked in one pass over a few
+Works on the import table's columns: a 100k-row report is linked in one pass over a few
 lists, and new accounts go to the database as plain tuples (``BatchWriter.insert_tuples``).
+
+**MRR and ARR have one owner per account.** Once a subscription export has linked any
+subscription to an account, its MRR is the sum of its live subscriptions (and ARR 12x
+that), written by ``importing_billing.recompute_from_subscriptions``; an account export
+then leaves both alone. An account with no subscription takes them from the account
+export. So importing the account export and the subscription export in either order gives
+the same MRR, and rolling back the subscription batch hands MRR back to the account export.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
-
-from desktop_app.io.model import columns_of
+from desktop_app.io.model import ImportTable, take
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import norm_code, norm_name
-from desktop_app.services.importing_store import coerce_column, fetch_rows, table_of
+from desktop_app.store.bulk import table_of
+from desktop_app.store.import_writer import (
+    accounts_with_subscriptions,
+    coerce_column,
+    csm_ids,
+    fetch_rows,
+)
 from desktop_app.store.schema import Account, Csm
 
 ACCOUNT_FIELDS = (
@@ -29,12 +40,14 @@ KEEP_IF_NONE = ("sf_account_id", "name", "lms_id", "recurly_code", "lifecycle")
 CHECK_EVERY = 5_000
 
 
-def store_accounts(
-    ctx: StoreContext, records: Sequence[dict[str, Any]], rows: Sequence[int]
-) -> None:
+#: Owned by the subscriptions once an account has any (see the module docstring).
+SUBSCRIPTION_OWNED = ("mrr", "arr")
+
+
+def store_accounts(ctx: StoreContext, table: ImportTable) -> None:
     """Upsert accounts by Salesforce id, else LMS id, else exact name; create CSMs."""
-    data = columns_of(records)
-    n = len(records)
+    data, rows = table.columns, table.rows
+    n = len(table)
     cols = [c for c in ACCOUNT_FIELDS if c in data]
     acc = table_of(Account)
     values = [coerce_column(acc, c, data[c]) for c in cols]
@@ -62,7 +75,8 @@ def store_accounts(
             continue
         keys.append(key[1] if key[0] == "new" else key)
         index.append(i)
-    unique = ctx.dedupe_indexed(keys, index, lambda i: [v[i] for v in values], rows, "account")
+    unique = ctx.dedupe(keys, lambda i, j: all(v[i] == v[j] for v in values), rows, "account",
+                        positions=index)  # fmt: skip
     del keys, index
     _upsert(ctx, cols, values, unique, data)
 
@@ -83,6 +97,7 @@ def _upsert(
     writer = ctx.writer
     existing = any(isinstance(k, tuple) for k in unique)
     current = {r["id"]: r for r in fetch_rows(writer.conn, acc, cols)} if existing else {}
+    subscribed = accounts_with_subscriptions(writer.conn) if existing else set()
     blank = [None] * len(next(iter(data.values()), []))
     sfs, lmss = data.get("sf_account_id", blank), data.get("lms_id", blank)
     new: list[int] = []
@@ -100,12 +115,14 @@ def _upsert(
             ctx.counts.unchanged += 1
             continue
         by_name = not sfs[i] and not lmss[i]
+        owned = SUBSCRIPTION_OWNED if aid in subscribed else ()
         diff = {
             c: v[i]
             for c, v in zip(cols, values, strict=True)
             if cur[c] != v[i]
             and not (v[i] is None and c in KEEP_IF_NONE)
             and not (by_name and c == "name")  # matched by name: keep the book's spelling
+            and c not in owned
         }
         if not diff:
             ctx.counts.unchanged += 1
@@ -113,19 +130,14 @@ def _upsert(
         updates.append({**diff, "id": aid, "batch_id": writer.batch_id})
     writer.update_rows(acc, updates)
     ctx.counts.updated += len(updates)
-    life = cols.index("lifecycle") if "lifecycle" in cols else -1
-    names = [*cols, *(["lifecycle"] if life < 0 else []), "created_at", "batch_id"]
-    extra = ((writer.now, writer.batch_id) if life >= 0
-             else ("active", writer.now, writer.batch_id))  # fmt: skip
-
-    def tuples() -> Any:
-        for i in new:
-            row = [v[i] for v in values]
-            if life >= 0:
-                row[life] = row[life] or "active"
-            yield (*row, *extra)
-
-    writer.insert_tuples(acc, names, tuples(), ctx.progress.cancelled)
+    if new:
+        rows = new if len(new) < len(next(iter(values), [])) else None  # None: all, in order
+        columns: dict[str, Any] = {c: v if rows is None else take(v, rows)
+                                   for c, v in zip(cols, values, strict=True)}  # fmt: skip
+        life = columns.get("lifecycle")
+        columns["lifecycle"] = "active" if life is None else [x or "active" for x in life]
+        columns |= {"created_at": writer.now, "batch_id": writer.batch_id}
+        writer.insert_columns(acc, columns, ctx.progress)
     ctx.counts.new += len(new)
 
 
@@ -162,7 +174,7 @@ def _owner_ids(ctx: StoreContext, data: dict[str, list[Any]], n: int) -> dict[st
     """CSM id per normalised owner name, creating the CSMs this file introduces."""
     csm = table_of(Csm)
     conn = ctx.writer.conn
-    known = {norm_name(n): i for i, n in conn.execute(select(csm.c.id, csm.c.full_name))}
+    known = {norm_name(n): i for i, n in csm_ids(conn)}
     blank = [None] * n
     emails, leads = data.get("owner_email", blank), data.get("team_lead", blank)
     wanted: dict[str, dict[str, Any]] = {}
@@ -182,5 +194,5 @@ def _owner_ids(ctx: StoreContext, data: dict[str, list[Any]], n: int) -> dict[st
             }
     if wanted:
         ctx.writer.insert_rows(csm, list(wanted.values()))
-        known = {norm_name(n): i for i, n in conn.execute(select(csm.c.id, csm.c.full_name))}
+        known = {norm_name(n): i for i, n in csm_ids(conn)}
     return known

@@ -9,10 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from desktop_app.io.model import ImportTable
 from desktop_app.services.importing_context import StoreContext
-from desktop_app.services.importing_facts import Records, Rows, pick, write_linked
+from desktop_app.services.importing_facts import pick, write_linked
 from desktop_app.services.importing_link import LinkMatch, norm_code
-from desktop_app.services.importing_store import CHUNK, fetch_rows, table_of
+from desktop_app.store.bulk import table_of
+from desktop_app.store.import_writer import CHUNK, fetch_rows
 from desktop_app.store.schema import Account, BillingState, Opportunity, Subscription, UsageMonth
 
 SUB_FIELDS = (
@@ -36,10 +38,10 @@ def _by_code(ctx: StoreContext, rec: dict[str, Any]) -> LinkMatch:
     return ctx.linker.link(ids=[(ctx.index.by_code, rec.get("billing_account_code"))])
 
 
-def store_subscriptions(ctx: StoreContext, records: Records, rows: Rows) -> list[int]:
+def store_subscriptions(ctx: StoreContext, table: ImportTable) -> list[int]:
     """Upsert subscriptions linked by Recurly account code (case-insensitive)."""
     items = []
-    for rec, num, aid in ctx.link_all(records, rows, lambda r: _by_code(ctx, r)):
+    for rec, num, aid in ctx.link_all(table, lambda r: _by_code(ctx, r)):
         row = pick(rec, SUB_FIELDS, table_of(Subscription)) | {"account_id": aid}
         if not row.get("state"):
             ended = row.get("ended_at")
@@ -56,10 +58,10 @@ def _billing_key(r: dict[str, Any]) -> Hashable:
     return (r.get("account_id"), r.get("as_of"))
 
 
-def store_billing(ctx: StoreContext, records: Records, rows: Rows) -> None:
+def store_billing(ctx: StoreContext, table: ImportTable) -> None:
     """Add billing states (history by as-of date); a change of state is in field history."""
     items = []
-    for rec, num, aid in ctx.link_all(records, rows, lambda r: _by_code(ctx, r)):
+    for rec, num, aid in ctx.link_all(table, lambda r: _by_code(ctx, r)):
         row = pick(rec, BILLING_FIELDS, table_of(BillingState)) | {"account_id": aid}
         row["as_of"] = row.get("as_of") or ctx.today
         row["state"] = row.get("state") or "current"
@@ -97,7 +99,7 @@ def _usage_key(r: dict[str, Any]) -> Hashable:
     return (r.get("account_id"), r.get("month"))
 
 
-def store_usage(ctx: StoreContext, records: Records, rows: Rows) -> None:
+def store_usage(ctx: StoreContext, table: ImportTable) -> None:
     """Upsert monthly usage by (account, month); linked by LMS id, else account name."""
 
     def resolve(rec: dict[str, Any]) -> LinkMatch:
@@ -105,7 +107,7 @@ def store_usage(ctx: StoreContext, records: Records, rows: Rows) -> None:
                                name=rec.get("account_name"))  # fmt: skip
 
     items = []
-    for rec, num, aid in ctx.link_all(records, rows, resolve):
+    for rec, num, aid in ctx.link_all(table, resolve):
         if rec.get("month") is None:
             ctx.skip(num, "usage row without a month was skipped")
             continue

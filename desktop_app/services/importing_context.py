@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert
-
+from desktop_app.io.dedupe import dedupe
+from desktop_app.io.model import ImportTable
 from desktop_app.services.importing_link import AccountIndex, Linker, LinkMatch
-from desktop_app.services.importing_store import BatchWriter, UpsertResult, encode_row, table_of
 from desktop_app.services.progress import Cancelled, NullProgress, Progress
-from desktop_app.store.schema import ReviewItem
+from desktop_app.store.import_writer import (
+    BatchWriter,
+    UpsertResult,
+    encode_row,
+    insert_review_items,
+)
 
 MAX_EXAMPLES = 10
 #: At most this many review items (distinct unmatched keys) per import. Rows of further
@@ -109,8 +113,7 @@ class StoreContext:
                           "row_number": group[0][0], "key_value": key or None,
                           "candidate_account_id": candidate,
                           "payload_json": encode_group(group), "resolved": False})  # fmt: skip
-        if items:
-            self.writer.conn.execute(insert(table_of(ReviewItem)), items)
+        insert_review_items(self.writer, items)
         if self._not_kept:
             rows = sum(self._not_kept.values())
             self.problem(
@@ -123,14 +126,14 @@ class StoreContext:
         self._not_kept.clear()
 
     def link_all(
-        self,
-        records: Sequence[dict[str, Any]],
-        rows: Sequence[int],
-        resolve: Callable[[dict[str, Any]], LinkMatch],
+        self, table: ImportTable, resolve: Callable[[dict[str, Any]], LinkMatch]
     ) -> list[tuple[dict[str, Any], int, int]]:
-        """(record, row number, account id) of the exactly linked rows; the rest to review."""
+        """(row dict, row number, account id) of the exactly linked rows; the rest to review.
+
+        The fact kinds are stored as row dicts (each becomes one parameter set of the
+        upsert), so this is where a table's rows are built, once."""
         out = []
-        for rec, row in zip(records, rows, strict=True):
+        for rec, row in zip(table, table.rows, strict=True):
             m = resolve(rec)
             if m.outcome == "exact" and m.account_id is not None:
                 out.append((rec, row, m.account_id))
@@ -138,50 +141,39 @@ class StoreContext:
                 self.review(m, row, rec)
         return out
 
-    def dedupe_indexed(
+    def dedupe(
         self,
         keys: Sequence[Hashable],
-        index: Sequence[int],
-        row_of: Callable[[int], Any],
+        same: Callable[[int, int], bool],
         rows: Sequence[int],
         what: str,
+        positions: Sequence[int] = (),
     ) -> dict[Hashable, int]:
-        """``dedupe`` for columnar rows: ``keys[k]`` is the key of row ``index[k]``.
+        """The one duplicate rule (``io.dedupe``) on the keys rows are stored under: exact
+        repeats are skipped and listed, rows that disagree are none of them imported (one
+        problem names them). ``rows[i]`` is the source row number of position ``i``.
+        Returns {key: position} of the rows to store."""
+        found = dedupe(keys, same, positions)
+        for i, first in found.repeats:
+            self._skip_repeat(rows[i], rows[first])
+        for k, group in found.conflicts:
+            nums = ", ".join(str(rows[i]) for i in group)
+            self.problem(
+                rows[group[0]],
+                f"{what} {_key_text(k)} appears in rows {nums} with different "
+                "values; none of them was imported",
+            )
+            for i in group:
+                self.skip(rows[i], f"{what} {_key_text(k)} conflicts with rows {nums}",
+                          problem=False)  # fmt: skip
+        return found.keep
 
-        Returns {key: row index} of the rows to store (parallel lists, not a million
-        (key, index) tuples, keep big imports small).
-        """
-        return _dedupe_indexed(self, keys, index, row_of, rows, what)
-
-    def dedupe(
-        self, items: Sequence[tuple[Hashable, dict[str, Any], int]], what: str
-    ) -> list[tuple[Hashable, dict[str, Any]]]:
-        """Drop exact repeats of a key; skip and report keys whose rows disagree."""
-        # One dict lookup per row; lists only for the (rare) repeated keys.
-        first_of: dict[Hashable, tuple[dict[str, Any], int]] = {}
-        repeats: dict[Hashable, list[tuple[dict[str, Any], int]]] = {}
-        for k, row, num in items:
-            hit = first_of.get(k)
-            if hit is None:
-                first_of[k] = (row, num)
-            else:
-                repeats.setdefault(k, [hit]).append((row, num))
-        for k, group in repeats.items():
-            first = group[0][0]
-            if any(r != first for r, _n in group[1:]):
-                nums = ", ".join(str(n) for _r, n in group)
-                self.problem(
-                    group[0][1],
-                    f"{what} {_key_text(k)} appears in rows {nums} with different "
-                    "values; none of them was imported",
-                )
-                for _r, n in group:
-                    self.skip(n, f"{what} {_key_text(k)} conflicts with rows {nums}", problem=False)
-                del first_of[k]
-            else:
-                for _r, n in group[1:]:
-                    self.skip(n, f"exact repeat of row {group[0][1]}", problem=False)
-        return [(k, row) for k, (row, _n) in first_of.items()]
+    def _skip_repeat(self, row: int, first: int) -> None:
+        """An exact repeat is skipped and listed once per source row (a wide usage row
+        melts into one stored row per month, each of which repeats)."""
+        last = self.skipped_rows[-1][0] if self.skipped_rows else None
+        if row not in (first, last):
+            self.skip(row, f"exact repeat of row {first}", problem=False)
 
 
 def encode_group(group: Sequence[tuple[int, dict[str, Any]]]) -> str:
@@ -189,41 +181,6 @@ def encode_group(group: Sequence[tuple[int, dict[str, Any]]]) -> str:
     if len(group) == 1:
         return encode_row(group[0][1])
     return '{"_rows": [' + ", ".join(f"[{r}, {encode_row(rec)}]" for r, rec in group) + "]}"
-
-
-def _dedupe_indexed(
-    ctx: StoreContext,
-    keys: Sequence[Hashable],
-    index: Sequence[int],
-    row_of: Callable[[int], Any],
-    rows: Sequence[int],
-    what: str,
-) -> dict[Hashable, int]:
-    """``StoreContext.dedupe`` for columnar rows."""
-    first_of: dict[Hashable, int] = {}
-    repeats: dict[Hashable, list[int]] = {}
-    for k, i in zip(keys, index, strict=True):
-        hit = first_of.setdefault(k, i)
-        if hit != i:
-            repeats.setdefault(k, [hit]).append(i)
-    for k, group in repeats.items():
-        first = row_of(group[0])
-        if any(row_of(i) != first for i in group[1:]):
-            nums = ", ".join(str(rows[i]) for i in group)
-            ctx.problem(
-                rows[group[0]],
-                f"{what} {_key_text(k)} appears in rows {nums} with different "
-                "values; none of them was imported",
-            )
-            for i in group:
-                ctx.skip(
-                    rows[i], f"{what} {_key_text(k)} conflicts with rows {nums}", problem=False
-                )
-            del first_of[k]
-        else:
-            for i in group[1:]:
-                ctx.skip(rows[i], f"exact repeat of row {rows[group[0]]}", problem=False)
-    return first_of
 
 
 #: Tags that start internal keys ("sf", "person", ...): not shown to the user.

@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from desktop_app.io.model import ImportTable
 from desktop_app.services.importing_context import StoreContext
 from desktop_app.services.importing_link import LinkMatch, norm_code, norm_name
-from desktop_app.services.importing_store import coerce, fetch_rows, table_of, upsert
+from desktop_app.store.bulk import table_of
+from desktop_app.store.import_writer import coerce, fetch_rows, upsert
 from desktop_app.store.schema import Contact, NpsResponse, Opportunity, Ticket
 
-Records = Sequence[dict[str, Any]]
-Rows = Sequence[int]
 KeyFn = Callable[[dict[str, Any]], Hashable]
 
 
@@ -35,7 +35,9 @@ def write_linked(
     where: Sequence[Any] = (),
 ) -> list[int]:
     """Dedupe, compare with the stored rows, write, log tracked changes; touched account ids."""
-    unique = ctx.dedupe(items, what)
+    keep = ctx.dedupe([k for k, _r, _n in items], lambda i, j: items[i][1] == items[j][1],
+                      [n for _k, _r, n in items], what)  # fmt: skip
+    unique = [(k, items[i][1]) for k, i in keep.items()]
     cols = [c.name for c in table.c]
     existing: dict[Hashable, dict[str, Any]] = {}
     for r in fetch_rows(ctx.writer.conn, table, cols, *where):
@@ -88,10 +90,10 @@ def _contact_key(r: dict[str, Any]) -> Hashable:
     )
 
 
-def store_contacts(ctx: StoreContext, records: Records, rows: Rows) -> None:
+def store_contacts(ctx: StoreContext, table: ImportTable) -> None:
     """Upsert contacts by Salesforce contact id, else by (account, e-mail, full name)."""
     items = []
-    for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
+    for rec, num, aid in ctx.link_all(table, by_sf_or_name(ctx)):
         row = pick(rec, CONTACT_FIELDS, table_of(Contact)) | {"account_id": aid}
         if "is_main_poc" in row and row["is_main_poc"] is None:
             row["is_main_poc"] = False
@@ -114,10 +116,10 @@ def _opp_key(r: dict[str, Any]) -> Hashable:
     return ("name", r.get("account_id"), norm_name(r.get("name")), r.get("close_date"))
 
 
-def store_opportunities(ctx: StoreContext, records: Records, rows: Rows) -> list[int]:
+def store_opportunities(ctx: StoreContext, table: ImportTable) -> list[int]:
     """Upsert opportunities; stage changes go to the field history. Touched account ids."""
     items = []
-    for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
+    for rec, num, aid in ctx.link_all(table, by_sf_or_name(ctx)):
         row = pick(rec, OPP_FIELDS, table_of(Opportunity)) | {"account_id": aid}
         if not row.get("kind"):
             row["kind"] = "renewal" if "renew" in str(rec.get("name") or "").lower() else "new"
@@ -139,10 +141,10 @@ def _ticket_key(r: dict[str, Any]) -> Hashable:
     return (r.get("source"), r.get("key"))
 
 
-def store_tickets(ctx: StoreContext, records: Records, rows: Rows) -> None:
+def store_tickets(ctx: StoreContext, table: ImportTable) -> None:
     """Upsert tickets by (source, key); status changes go to the field history."""
     items = []
-    for rec, num, aid in ctx.link_all(records, rows, by_sf_or_name(ctx)):
+    for rec, num, aid in ctx.link_all(table, by_sf_or_name(ctx)):
         if not rec.get("key"):
             ctx.skip(num, "ticket without a key was skipped")
             continue
@@ -171,7 +173,7 @@ def _synthetic_response_id(rec: dict[str, Any]) -> str:
     return "auto:" + hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def store_nps(ctx: StoreContext, records: Records, rows: Rows) -> None:
+def store_nps(ctx: StoreContext, table: ImportTable) -> None:
     """Upsert NPS responses linked by contact e-mail, else account id, else account name."""
 
     def resolve(rec: dict[str, Any]) -> LinkMatch:
@@ -180,7 +182,7 @@ def store_nps(ctx: StoreContext, records: Records, rows: Rows) -> None:
         return ctx.linker.link(ids=ids, name=rec.get("account_name"))
 
     items = []
-    for rec, num, aid in ctx.link_all(records, rows, resolve):
+    for rec, num, aid in ctx.link_all(table, resolve):
         if rec.get("score") is None or rec.get("responded_at") is None:
             ctx.skip(num, "NPS response without a score or date was skipped")
             continue

@@ -12,10 +12,11 @@ from sqlalchemy import Connection, Table, and_, bindparam, delete, select, updat
 from sqlalchemy.orm import aliased
 
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing_store import CHUNK, decode_row, table_of
 from desktop_app.services.progress import NullProgress, Progress
 from desktop_app.services.team_sync import announce, hold_book_lock
+from desktop_app.store.bulk import table_of
 from desktop_app.store.engine import Store
+from desktop_app.store.import_writer import CHUNK, decode_row
 from desktop_app.store.schema import (
     Account,
     Base,

@@ -20,8 +20,9 @@ from sqlalchemy import Connection, Date, DateTime, Table, select, update
 
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing_link import AccountIndex, Linker, LinkMatch
-from desktop_app.services.importing_store import BatchWriter, table_of
+from desktop_app.store.bulk import table_of
 from desktop_app.store.engine import Store
+from desktop_app.store.import_writer import BatchWriter
 from desktop_app.store.schema import (
     Account,
     BillingState,
@@ -109,12 +110,13 @@ def accept_match(store: Store, review_id: int, account_id: int) -> None:
     One transaction. Raises ``UserError`` for an unknown item or account, an item already
     resolved, or a record the storer refuses (the message says why); then nothing changes.
     """
-    from desktop_app.services.importing import STORERS
+    from desktop_app.io.model import ImportTable
     from desktop_app.services.importing_billing import (
         recompute_from_subscriptions,
         recompute_renewal,
     )
     from desktop_app.services.importing_context import StoreContext
+    from desktop_app.services.importing_storers import STORERS
 
     with store.engine.begin() as conn:
         item, batch = _open_item(conn, review_id)
@@ -133,7 +135,8 @@ def accept_match(store: Store, review_id: int, account_id: int) -> None:
         today = batch["as_of"] or date.today()
         ctx = StoreContext(writer, AccountIndex(), today, batch["file_name"])
         ctx.linker = _Forced(ctx.index, account_id=account_id)
-        touched = STORERS[kind](ctx, records, [row for row, _rec in group])
+        table = ImportTable.from_rows(records, [row for row, _rec in group])
+        touched = STORERS[kind](ctx, table)
         if ctx.problems:
             raise UserError(f"Review item {review_id}: {ctx.problems[0]}")
         if kind == "subscriptions":

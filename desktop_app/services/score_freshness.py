@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from desktop_app.store.engine import Store
-from desktop_app.store.schema import Account, HealthScore, ImportBatch
+from desktop_app.store.schema import Account, HealthRun, HealthScore, ImportBatch
 
 
 def stale_scores(store: Store) -> str | None:
@@ -17,7 +17,10 @@ def stale_scores(store: Store) -> str | None:
     with store.sessions() as session:
         accounts = session.scalar(select(func.count()).select_from(Account)) or 0
         scored = session.scalar(select(func.count()).select_from(HealthScore)) or 0
-        oldest = session.scalar(select(func.min(HealthScore.computed_at)))
+        # A rescore leaves unchanged rows alone: the newest run says when the book was
+        # scored (books scored before runs were logged: the oldest row).
+        ran = session.scalar(select(func.max(HealthRun.computed_at)))
+        oldest = ran or session.scalar(select(func.min(HealthScore.computed_at)))
         imported = session.scalar(select(func.max(ImportBatch.imported_at)))
         rolled = session.scalar(select(func.max(ImportBatch.rolled_back_at)))
     if accounts == 0:

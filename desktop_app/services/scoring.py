@@ -1,10 +1,11 @@
 """Health scoring use cases: rescore the book, explain a score, history and trend, previews.
 
-``rescore`` loads every input with a few whole-table queries (``health_loading``), scores the
-book in numpy (``domain.health``), writes ``health_scores`` with the active scorecard version
-and rebuilds the monthly ``health_history`` from the imported history (``health_writing`` and
-``health_history`` write both as tuples). Overrides, versions,
-validation and retention live in sibling modules and are re-exported here.
+``rescore`` loads every input with a few whole-table queries (``store.history_reader``),
+scores the book in numpy (``domain.health``), writes ``health_scores`` with the active
+scorecard version and rebuilds the monthly ``health_history`` from the imported history
+(``store.health_repo`` and ``store.health_history_repo`` write only the rows that changed).
+Overrides, versions, validation and retention live in sibling modules and are re-exported
+here.
 """
 
 from __future__ import annotations
@@ -28,16 +29,9 @@ from desktop_app.domain.health import (
     score_book,
     trend_arrow,
 )
-from desktop_app.domain.health_inputs import HistoryInputs, last_valid_index, measures_at
+from desktop_app.domain.health_inputs import HistoryInputs, measures_at, prepare
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import (
-    book_months,
-    patch_last_month,
-    read_history,
-    write_history,
-)
-from desktop_app.services.health_loading import MAX_ONLY, load_history
 from desktop_app.services.health_overrides import (
     OverrideInfo,
     active_overrides,
@@ -54,10 +48,18 @@ from desktop_app.services.health_versions import (
     list_versions,
     save_version,
 )
-from desktop_app.services.health_writing import stored_measures_json, write_scores
 from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.services.team_sync import announce, hold_book_lock
+from desktop_app.store.bulk import WriteCount
 from desktop_app.store.engine import Store
+from desktop_app.store.health_history_repo import (
+    book_months,
+    patch_last_month,
+    read_history,
+    write_history,
+)
+from desktop_app.store.health_repo import RunInputs, record_run, stored_measures_json, write_scores
+from desktop_app.store.history_reader import MAX_ONLY, load_history
 from desktop_app.store.schema import Account, HealthOverride, HealthScore
 
 __all__ = [
@@ -94,6 +96,13 @@ class ScoreRunSummary:
     band_counts: dict[str, int]
     snapshots: int
     overrides_needing_review: int
+    #: "book" or "accounts" (a rescore of the accounts an edit or an import touched).
+    scope: str = "book"
+    #: Rows of ``health_scores`` and ``health_history`` written, and left alone as unchanged.
+    rows_written: int = 0
+    rows_unchanged: int = 0
+    #: Why the whole book was rescored when only some accounts were asked for (else None).
+    full_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,23 +139,47 @@ def monthly_results(
 
 
 def iter_monthly_results(
-    card: Scorecard, h: HistoryInputs, as_of: date, book_months: Sequence[date] = ()
+    card: Scorecard,
+    h: HistoryInputs,
+    as_of: date,
+    book_months: Sequence[date] = (),
+    current: ScoreResult | None = None,
 ) -> Iterator[tuple[date, ScoreResult]]:
     """``monthly_results`` one month at a time (the rescore keeps only what it stores:
     25 full results of a 100k book, with their per-measure arrays, took 1.4 GB).
 
     ``book_months``: months of the whole book's history, for inputs of some accounts only.
+    ``current``: the book already scored at ``as_of`` (the last month is then not scored
+    again).
     """
+    prep = prepare(h)
+    for m in history_months(h, as_of, book_months):
+        t = _day(min(_month_end(m), as_of))
+        if current is not None and t == _day(as_of):
+            yield m, current
+        else:
+            yield m, score_book(card, measures_at(card, h, t, evidence=False, prep=prep))
+
+
+def history_months(h: HistoryInputs, as_of: date, book_months: Sequence[date] = ()) -> list[date]:
+    """The months a rescore as of ``as_of`` records: every month of usage up to the current
+    one, which is always included."""
     days = {int(d) for d in h.month_day} | {(m - EPOCH).days for m in book_months}
     months = [EPOCH + timedelta(days=d) for d in sorted(days)]
     this_month = as_of.replace(day=1)
     months = [m for m in months if m <= this_month]
     if this_month not in months:
         months.append(this_month)
-    last_idx = last_valid_index(h.mau)
-    for m in months:
-        t = _day(min(_month_end(m), as_of))
-        yield m, score_book(card, measures_at(card, h, t, last_idx, evidence=False))
+    return months
+
+
+def _run_inputs(
+    h: HistoryInputs, version_id: int, as_of: date, months: Sequence[date]
+) -> RunInputs:
+    """The book-wide inputs ``h`` was scored with (what ``health_incremental`` compares)."""
+    observed = EPOCH + timedelta(days=int(h.observed_day))
+    days = tuple((m - EPOCH).days for m in months)
+    return RunInputs(as_of, version_id, observed, h.sources, days)
 
 
 def rescore(
@@ -154,12 +187,14 @@ def rescore(
 ) -> ScoreRunSummary:
     """Recompute every account's health as of ``as_of`` (default today) and its history.
 
-    Writes ``health_scores`` and ``health_history`` in one transaction; raises
+    Writes the rows of ``health_scores`` and ``health_history`` that changed (a rescore of
+    an unchanged book writes none) in one transaction, and logs the run; raises
     ``Cancelled`` (nothing written) if ``progress`` asks to stop.
     """
     progress = progress or NullProgress()
     as_of = as_of or date.today()
     check(progress, 0.0, "Loading health inputs…")
+    count = WriteCount()
     with store.sessions.begin() as session:
         hold_book_lock(session.connection(), progress)
         version_id, card = active_scorecard(session)
@@ -168,17 +203,24 @@ def rescore(
         inputs = measures_at(card, h, _day(as_of))
         current = score_book(card, inputs)
         reasons = band_reasons(card, inputs, current)
-        check(progress, 0.6, "Writing scores…")
+        del inputs
+        check(progress, 0.5, "Writing scores…")
         conn = session.connection()
-        write_scores(conn, current, reasons, version_id, as_of)
-        check(progress, 0.7, "Scoring and writing the monthly history…")
-        n_snap = write_history(conn, iter_monthly_results(card, h, as_of), version_id)
+        write_scores(conn, current, reasons, version_id, as_of, count=count)
+        del reasons
+        check(progress, 0.6, "Scoring and writing the monthly history…")
+        months = history_months(h, as_of)
+        monthly = iter_monthly_results(card, h, as_of, current=current)
+        n_snap = write_history(conn, monthly, version_id, count=count)
         review = refresh_review_flags(session, as_of)
+        run = _run_inputs(h, version_id, as_of, months)
+        record_run(conn, "book", run, len(current), count.written)
         announce(session.connection(), None)
         check(progress, 0.95, "Saving…")
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
-    return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review)
+    return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review,
+                           "book", count.written, count.unchanged)  # fmt: skip
 
 
 def rescore_accounts(
@@ -197,6 +239,9 @@ def rescore_accounts(
     which may bring past months) rewrites the accounts' whole history. More than ``MAX_ONLY``
     accounts rescore the whole book (``rescore``). Accounts no longer scored (churned,
     deleted) lose their stored score. Raises ``Cancelled`` like ``rescore``.
+
+    The caller knows the book-wide inputs did not change (``health_incremental``): with
+    another scorecard, as-of date or observed day, the other accounts would be stale.
     """
     ids = sorted({int(a) for a in account_ids})
     if len(ids) > MAX_ONLY:
@@ -204,6 +249,7 @@ def rescore_accounts(
     progress = progress or NullProgress()
     as_of = as_of or date.today()
     check(progress, 0.0, f"Rescoring {len(ids):,} accounts…")
+    count = WriteCount()
     with store.sessions.begin() as session:
         version_id, card = active_scorecard(session)
         h = load_history(session, as_of, only=ids)
@@ -212,17 +258,22 @@ def rescore_accounts(
         reasons = band_reasons(card, inputs, current)
         check(progress, 0.5, "Writing scores…")
         conn = session.connection()
-        write_scores(conn, current, reasons, version_id, as_of, only=ids)
+        write_scores(conn, current, reasons, version_id, as_of, only=ids, count=count)
         this_month = as_of.replace(day=1)
+        stored_months = book_months(conn)
         if history == "current" and patch_last_month(conn, current, version_id, this_month, ids):
             n_snap = len(current)
+            count.written += len(ids)
         else:
-            months = iter_monthly_results(card, h, as_of, book_months(conn))
-            n_snap = write_history(conn, months, version_id, only=ids)
+            months = iter_monthly_results(card, h, as_of, stored_months, current=current)
+            n_snap = write_history(conn, months, version_id, only=ids, count=count)
         review = refresh_review_flags(session, as_of)
+        run = _run_inputs(h, version_id, as_of, history_months(h, as_of, stored_months))
+        record_run(conn, "accounts", run, len(current), count.written)
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
-    return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review)
+    return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review,
+                           "accounts", count.written, count.unchanged)  # fmt: skip
 
 
 def explain(store: Store, account_id: int) -> HealthExplanation | None:

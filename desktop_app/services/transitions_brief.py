@@ -25,11 +25,11 @@ from desktop_app.domain.transition import (
 )
 from desktop_app.services.errors import UserError
 from desktop_app.services.health_versions import active_scorecard
-from desktop_app.services.health_writing import stored_measures_json
 from desktop_app.services.scoring import explain
 from desktop_app.services.transitions import load_transition
 from desktop_app.services.transitions_facts import load_basics, load_facts
 from desktop_app.store.engine import Store
+from desktop_app.store.health_repo import stored_measures_json
 from desktop_app.store.schema import HealthOverride, HealthScore, TransitionItem
 
 

@@ -7,10 +7,12 @@ distinct value, and the driver receives tuples in chunks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table, delete
+from sqlalchemy import Connection, LargeBinary, Table, and_, delete, select, true
 
 CHUNK = 20_000  # rows per executemany
 IN_CHUNK = 900  # ids per IN list (SQLite's historic limit on bound parameters is 999)
@@ -31,7 +33,7 @@ def _sql(conn: Connection, table: Table, names: Sequence[str]) -> str:
     return f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks})"
 
 
-def _processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tuple[int, Any]]:
+def processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tuple[int, Any]]:
     dialect = conn.dialect
     out = []
     for k, name in enumerate(names):
@@ -44,7 +46,7 @@ def _processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tu
     return out
 
 
-def _processed(chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]) -> list[Any]:
+def processed(chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]) -> list[Any]:
     """Apply the bind processors column by column, once per distinct value."""
     if not procs:
         return chunk
@@ -70,19 +72,32 @@ def insert_tuples(
             conn.execute(insert(table), dicts)
         return len(dicts)
     sql = _sql(conn, table, names)
-    procs = _processors(conn, table, names)
+    procs = processors(conn, table, names)
     total = 0
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            conn.exec_driver_sql(sql, _processed(chunk, procs))
+            conn.exec_driver_sql(sql, processed(chunk, procs))
             total += len(chunk)
             chunk = []
     if chunk:
-        conn.exec_driver_sql(sql, _processed(chunk, procs))
+        conn.exec_driver_sql(sql, processed(chunk, procs))
         total += len(chunk)
     return total
+
+
+def delete_keys(conn: Connection, table: Table, column: str, keys: Sequence[int]) -> None:
+    """Delete the rows whose ``column`` is one of ``keys``: one statement run by the driver
+    for every key (no SQL compiled per chunk of an IN list)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer
+    sql = f"DELETE FROM {quote.format_table(table)} WHERE {quote.quote(column)} = {mark}"
+    if conn.dialect.paramstyle not in ("qmark", "format", "pyformat"):
+        delete_ids(conn, table, column, keys)
+        return
+    for start in range(0, len(keys), CHUNK):
+        conn.exec_driver_sql(sql, [(k,) for k in keys[start : start + CHUNK]])
 
 
 def delete_ids(conn: Connection, table: Table, column: str, ids: Sequence[int] | None) -> None:
@@ -93,3 +108,128 @@ def delete_ids(conn: Connection, table: Table, column: str, ids: Sequence[int] |
     col = table.c[column]
     for start in range(0, len(ids), IN_CHUNK):
         conn.execute(delete(table).where(col.in_(list(ids[start : start + IN_CHUNK]))))
+
+
+@dataclass
+class WriteCount:
+    """What a ``sync_rows`` call (or several) did: rows compared, left alone, written, deleted."""
+
+    compared: int = 0
+    unchanged: int = 0
+    written: int = 0
+    deleted: int = 0
+
+    def add(self, other: WriteCount) -> None:
+        self.compared += other.compared
+        self.unchanged += other.unchanged
+        self.written += other.written
+        self.deleted += other.deleted
+
+
+def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _stored(
+    conn: Connection, table: Table, names: Sequence[str], where: Any
+) -> dict[Any, tuple[Any, ...]]:
+    """Stored rows (``names``, the key first) matching ``where``, by key, as the driver
+    returns them (no per-value type processing)."""
+    stmt = select(*(table.c[n] for n in names)).where(where)
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    keys = compiled.positiontup
+    args: Any = tuple(compiled.params[k] for k in keys) if keys is not None else compiled.params
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+        return {r[0]: r for r in cursor.fetchall()}
+    finally:
+        cursor.close()
+
+
+def sync_rows(
+    conn: Connection,
+    table: Table,
+    names: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    compare: int,
+    stored_view: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
+    only: Sequence[int] | None = None,
+) -> WriteCount:
+    """Make ``table`` hold ``rows`` (tuples in ``names`` order, the integer key first, in
+    ascending key order) for every key, or for the keys in ``only``: a row equal to the
+    stored one is left alone, a changed or new one is replaced, a stored key absent from
+    ``rows`` is deleted. Returns what was done.
+
+    Rows are compared on their first ``compare`` values, the stored ones seen through
+    ``stored_view`` (they come as the driver returns them: ISO text for dates on SQLite,
+    0/1 for booleans; None: compared as they come). The book is walked in windows of
+    ``CHUNK`` keys, so neither side is held whole.
+    """
+    key = table.c[names[0]]
+    count = WriteCount()
+    cols = names[:compare]
+    if only is not None:
+        scope = sorted({int(k) for k in only})
+        stored: dict[Any, tuple[Any, ...]] = {}
+        for start in range(0, len(scope), IN_CHUNK):
+            stored |= _stored(conn, table, cols, key.in_(scope[start : start + IN_CHUNK]))
+        _apply(conn, table, names, (compare, stored_view), list(rows), stored, count)
+        return count
+    low: Any = None
+    for chunk in _chunks(rows, CHUNK):
+        high = chunk[-1][0]
+        window = key <= high if low is None else and_(key > low, key <= high)
+        _apply(
+            conn,
+            table,
+            names,
+            (compare, stored_view),
+            chunk,
+            _stored(conn, table, cols, window),
+            count,
+            window,
+        )
+        low = high
+    rest = _stored(conn, table, cols, true() if low is None else key > low)
+    _apply(conn, table, names, (compare, stored_view), [], rest, count)
+    return count
+
+
+def _apply(
+    conn: Connection,
+    table: Table,
+    names: Sequence[str],
+    how: tuple[int, Callable[[tuple[Any, ...]], tuple[Any, ...]] | None],
+    new: list[tuple[Any, ...]],
+    stored: dict[Any, tuple[Any, ...]],
+    count: WriteCount,
+    window: Any = None,
+) -> None:
+    """Replace the rows of ``new`` that differ from ``stored``; delete the stored rest.
+
+    ``window``: the condition ``stored`` was read with; when every stored row goes, one
+    range delete replaces a delete per key."""
+    compare, view = how
+    n_stored = len(stored)
+    changed = []
+    replaced = []
+    for row in new:
+        old = stored.pop(row[0], None)
+        if old is not None and (old if view is None else view(old)) == row[:compare]:
+            count.unchanged += 1
+            continue
+        changed.append(row)
+        if old is not None:
+            replaced.append(row[0])
+    count.compared += len(new)
+    count.deleted += len(stored)
+    drop = sorted([*stored, *replaced])
+    if drop and window is not None and len(drop) == n_stored:
+        conn.execute(delete(table).where(window))
+    elif drop:
+        delete_keys(conn, table, names[0], drop)
+    count.written += insert_tuples(conn, table, names, changed)

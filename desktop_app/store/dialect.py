@@ -7,11 +7,28 @@ the fast form a backend has (SQLite's bare columns beside ``max()``, PostgreSQL'
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, Table, func, select, text
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    Table,
+    Text,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.engine import Row
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import TableClause
 
 #: Set on every new SQLite connection (engine.py listens with ``sqlite_on_connect``).
@@ -195,3 +212,78 @@ def checkpoint(conn: Connection) -> None:
     """Fold SQLite's write-ahead log into the main file (before copying it); no-op elsewhere."""
     if is_sqlite(conn):
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+#: How ``joined_numbers`` sends a NULL: a whole number no stored value is (parsed in C).
+NULL_NUMBER = -(2**62)
+_UNIX_JULIAN_DAY = 2440587.5
+
+
+def day_number_of(bind: Connection | Engine, col: Any) -> ColumnElement[Any] | None:
+    """Days since 1970-01-01 of a date or datetime column, computed by the backend (the day
+    a datetime falls on); None on a backend without such a form (the caller parses)."""
+    if is_sqlite(bind):
+        shifted = func.julianday(col) - _UNIX_JULIAN_DAY + 1_000_000  # truncation = floor
+        return cast(shifted, Integer) - 1_000_000
+    if is_postgres(bind):
+        return cast(col, Date) - literal_column("DATE '1970-01-01'")
+    return None
+
+
+def joined_numbers(
+    conn: Connection,
+    columns: Sequence[Any],
+    order_by: Any,
+    *,
+    group_by: Any = None,
+    group_label: Any = None,
+) -> list[tuple[Any, list[npt.NDArray[np.float64]]]] | None:
+    """Numeric columns as float arrays, without a Python object per value: the backend joins
+    each column into one comma-separated text (SQLite ``group_concat``, PostgreSQL
+    ``string_agg``) and numpy parses it. Every column walks the rows in the same order
+    (``order_by``; on SQLite, the one scan's order). NULL comes back as NaN.
+
+    With ``group_by`` (a column: its index gives the groups in order, no sort), one
+    ``(group_label, arrays)`` per group, ``group_label`` an expression of that column
+    (default the column); else one ``(None, arrays)``.
+    None: a backend without such an aggregate, or a value that is not a number (the caller
+    then reads rows).
+    """
+    if is_sqlite(conn):
+        aggs = [func.group_concat(func.coalesce(c, NULL_NUMBER)) for c in columns]
+    elif is_postgres(conn):
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        sep: Any = aggregate_order_by(literal_column("','"), order_by)
+        aggs = [func.string_agg(cast(func.coalesce(c, NULL_NUMBER), Text), sep) for c in columns]
+    else:
+        return None
+    count = func.count()
+    if group_by is None:
+        stmt = select(literal_column("NULL"), count, *aggs)
+    else:
+        label = group_by if group_label is None else group_label
+        stmt = select(label, count, *aggs).group_by(group_by)
+    rows = conn.execute(stmt).all()
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a text that is not a number stops numpy early
+        for row in rows:
+            try:
+                arrays = [_parse_numbers(t or "") for t in row[2:]]
+            except (DeprecationWarning, ValueError):
+                return None
+            if any(len(a) != int(row[1]) for a in arrays):
+                return None
+            for a in arrays:
+                a[a == NULL_NUMBER] = np.nan
+            out.append((row[0], arrays))
+    return out
+
+
+def _parse_numbers(joined: str) -> npt.NDArray[np.float64]:
+    """Comma-joined numbers as floats; whole numbers parse ~3x faster as integers."""
+    try:
+        return np.fromstring(joined, dtype=np.int64, sep=",").astype(np.float64)
+    except (DeprecationWarning, ValueError):  # a decimal stops the integer parse
+        return np.fromstring(joined, dtype=np.float64, sep=",")

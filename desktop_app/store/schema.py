@@ -352,6 +352,30 @@ class HealthMeasureSet(Base):
     labels_json: Mapped[str] = mapped_column(Text)
 
 
+class HealthRun(Base):
+    """One scoring run: the whole book, or some accounts after an edit or an import.
+
+    A rescore leaves unchanged rows of ``health_scores`` and ``health_history`` alone (their
+    ``computed_at`` is when they last changed), so the freshness of the scores is read here.
+    The book-wide inputs a run scored with (``observed_day``, ``sources``, the history's
+    months) tell whether a rescore of a few accounts can follow it.
+    """
+
+    __tablename__ = "health_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))  # book | accounts
+    as_of: Mapped[date] = mapped_column(Date)
+    scorecard_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scorecard_versions.id", ondelete="SET NULL")
+    )
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+    observed_day: Mapped[date | None] = mapped_column(Date)
+    sources: Mapped[str | None] = mapped_column(Text)  # sorted keys, comma-separated
+    months: Mapped[bytes | None] = mapped_column(LargeBinary)  # int32 day numbers
+    accounts_scored: Mapped[int] = mapped_column(Integer, default=0)
+    rows_written: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class HealthOverride(Base):
     """A band set by a person; the computed score stays visible beside it."""
 

@@ -356,7 +356,17 @@ class Actions:
         dialog.open()
 
     def _after_import(self, *_args: Any) -> None:
-        self.rescore_book()
+        from desktop_app.services.health_incremental import rescore_after_import
+
+        # Only the accounts the import touched, unless a book-wide input changed.
+        self.w.run_task(
+            rescore_after_import,
+            self.w.store,
+            write=True,
+            progress=True,
+            done=self.data_changed,
+            title="Rescoring…",
+        )
 
     def show_import_history(self) -> None:
         from desktop_app.ui.dialogs.import_history import ImportHistoryDialog

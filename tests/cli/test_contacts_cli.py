@@ -97,13 +97,13 @@ def test_a_conflicting_group_is_reported_by_row_never_silently(
     assert main(["--db", str(db_path), "import", str(accounts_csv), str(contacts)]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith(str(contacts)))
-    # The first row of the conflicting id is kept; the other is listed with its reason.
-    assert "2 new" in line
-    assert "1 skipped" in line
+    # The one duplicate rule (io/dedupe.py): rows that disagree on a key are none of them
+    # imported; the problem names both rows and each is listed as skipped with its reason.
+    assert "1 new" in line
+    assert "2 skipped" in line
     problem = next(x for x in out.splitlines() if "problem:" in x)
-    assert "row 3" in problem
-    assert "first seen on row 2" in problem
-    assert _contacts(db_path) == [
-        ("Bo", "Kim", "bo@summit.org"),
-        ("Ann", "Lee", "ann@lakeside.org"),
-    ]
+    assert "003A00000000001" in problem
+    assert "appears in rows 2, 3 with different values" in problem
+    skipped = [x for x in out.splitlines() if "skipped: row" in x]
+    assert [x.split(":")[1].strip() for x in skipped] == ["row 2", "row 3"]
+    assert _contacts(db_path) == [("Bo", "Kim", "bo@summit.org")]

@@ -245,6 +245,23 @@ def test_cli_rollback_rescores(
         store.dispose()
 
 
+def test_import_no_rescore_leaves_the_scores_stale_until_score(
+    book_files: dict[str, Path], db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_app.services.database import open_database
+    from desktop_app.services.score_freshness import stale_scores
+
+    assert main(["--db", str(db_path), "import", "--no-rescore", str(book_files["accounts"])]) == 0
+    assert "Rescored" not in capsys.readouterr().out
+    store = open_database(db_path)
+    try:
+        assert stale_scores(store) is not None
+        assert main(["--db", str(db_path), "score"]) == 0
+        assert stale_scores(store) is None
+    finally:
+        store.dispose()
+
+
 def test_transition_export_refuses_stale_scores(
     book_files: dict[str, Path], db_path: Path, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

@@ -6,7 +6,7 @@ from functools import partial
 
 from desktop_app.domain.ids import to_18
 from desktop_app.io import normalize as nz
-from desktop_app.io.model import ImportPreview, Records
+from desktop_app.io.model import ImportPreview, ImportTable
 
 TEXTS = ["Acme", "  Acme  ", "A  B", "a\tb", 12.0, 3.5, True, "x\ny", "Zoë"]
 IDS = ["001A000000000AB", "001a000000000ab", "001A000000000ABIAA", "001A000000000abIAA",
@@ -40,14 +40,14 @@ def test_numbers_equal_per_cell_parsers() -> None:
 
 
 def test_records_view_builds_rows_on_demand() -> None:
-    view = Records({"a": [1, 2, 3], "b": ["x", None, "z"]}, 3)
+    view = ImportTable({"a": [1, 2, 3], "b": ["x", None, "z"]}, [2, 3, 4])
     assert len(view) == 3
     assert view[1] == {"a": 2, "b": None}
     assert view[-1] == {"a": 3, "b": "z"}
     assert view[:2] == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
     assert view == [{"a": 1, "b": "x"}, {"a": 2, "b": None}, {"a": 3, "b": "z"}]
     assert view != []
-    assert Records({}, 0) == []
+    assert ImportTable({}, []) == []
 
 
 def test_preview_lists_its_source_columns(tmp_path: object) -> None:
@@ -62,3 +62,38 @@ def test_preview_lists_its_source_columns(tmp_path: object) -> None:
     assert preview.columns == ["Account ID", "Account Name", "Account Owner", "MRR"]
     assert preview.records[0]["sf_account_id"] == to_18("001A000000000AB")
     assert preview.records[0]["mrr"] == 12.0
+
+
+def test_whole_column_numbers_equal_per_cell_parsers() -> None:
+    """The bulk path (one regex, numpy parse) gives the per-cell values and types."""
+    import random
+
+    rng = random.Random(1)
+    columns: list[list[object]] = [
+        [f"{rng.uniform(-1e6, 1e6):.2f}" for _ in range(500)],
+        [str(rng.randint(0, 5000)) for _ in range(500)],
+        [rng.uniform(0, 1e5) for _ in range(500)],
+        [float(rng.randint(0, 5000)) for _ in range(500)],
+        [rng.randint(0, 5000) for _ in range(500)],
+        ["1.5", "2", "+3", "-4.25", "0007", "1" * 30],
+        [2**70, 3],
+        ["12", "1.5"],
+    ]
+    for values in columns:
+        for parse, whole in ((nz.parse_money, False), (nz.parse_int, True)):
+            got = nz.numbers_fast(values, parse, whole=whole)
+            want = _slow(values, parse)
+            assert got == want
+            assert [type(v) for v in got[0]] == [type(v) for v in want[0]]
+
+
+def test_a_column_of_texts_is_cleaned_as_cell_by_cell() -> None:
+    """The one-scan path (texts joined by NUL) finds exactly the values to clean."""
+    import random
+
+    rng = random.Random(3)
+    pieces = ["a", "b", " ", "  ", "\t", "\n", "\r", "\u00a0", "é", "x", "\x1c", "", "\x00"]
+    for _ in range(3000):
+        values = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+                  for _ in range(rng.randint(1, 8))]  # fmt: skip
+        assert nz.clean_texts(values) == [nz.clean_text(v) for v in values]

@@ -91,3 +91,23 @@ def test_an_interrupted_write_leaves_no_file(tmp_path: Path) -> None:
         write_atomically(target, ".csv", fail)
     assert target.read_text() == "before"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_sheet_count_reads_only_the_workbook_part(tmp_path: Path) -> None:
+    """The repeat check counts sheets without opening them (and never fewer than
+    ``list_sheets`` finds), for text files, one-sheet and two-sheet workbooks."""
+    import openpyxl
+
+    from desktop_app.io.readers import list_sheets
+    from desktop_app.io.sniff import sheet_count
+
+    text = tmp_path / "a.csv"
+    text.write_text("Account ID,Account Name\n1,A\n", encoding="utf-8")
+    assert sheet_count(text) == 1
+    for n in (1, 2, 3):
+        wb = openpyxl.Workbook()
+        for k in range(1, n):
+            wb.create_sheet(f"Sheet {k}")
+        path = tmp_path / f"book{n}.xlsx"
+        wb.save(path)
+        assert sheet_count(path) == n == len(list_sheets(path, count_rows=False))

@@ -170,7 +170,9 @@ def test_unknown_headers_then_saved_profile(tmp_path: Path) -> None:
     assert (again.profile, again.records) == ("custom:kunden", applied.records)
 
 
-def test_conflicting_duplicate_key_is_a_problem_on_the_later_row(tmp_path: Path) -> None:
+def test_duplicate_keys_are_left_for_the_import_to_judge(tmp_path: Path) -> None:
+    """One duplicate rule, applied where rows are stored (``io.dedupe``; tested through
+    the import in tests/services/test_import_rules.py): the preview keeps every row."""
     rows = [
         fx.ACCOUNT_HEADER,
         fx.ACCOUNT_ROWS[0],
@@ -179,8 +181,9 @@ def test_conflicting_duplicate_key_is_a_problem_on_the_later_row(tmp_path: Path)
         [*fx.ACCOUNT_ROWS[0][:5], "$1.00", *fx.ACCOUNT_ROWS[0][6:]],
     ]
     p = build_preview(fx.write_csv(tmp_path / "dup.csv", rows))
-    assert p.row_numbers == [2, 3]
-    assert [(e.row, "duplicate" in e.message) for e in p.errors] == [(5, True)]
+    assert p.row_numbers == [2, 3, 4, 5]
+    assert p.errors == []
+    assert [r["mrr"] for r in p.records] == [1234.5, 99.0, 1234.5, 1.0]
 
 
 def test_bad_cells_name_file_row_column(tmp_path: Path) -> None:

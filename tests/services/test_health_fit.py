@@ -164,9 +164,9 @@ def test_data_after_the_as_of_date_changes_neither_fit_nor_score(usage_store, tm
 
 def test_a_sampled_history_measures_exactly_like_the_whole_book(usage_store):
     from desktop_app.domain.health_inputs import measures_at
-    from desktop_app.services.health_loading import load_history
     from desktop_app.services.health_observations import subset_history
     from desktop_app.services.health_versions import default_scorecard
+    from desktop_app.store.history_reader import load_history
 
     card = default_scorecard()
     with usage_store.sessions() as s:

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from sqlalchemy import update
 
-from desktop_app.services.health_history import read_history, write_history
-from desktop_app.services.health_loading import load_history
 from desktop_app.services.health_versions import active_scorecard
-from desktop_app.services.health_writing import stored_measures_json, write_scores
 from desktop_app.services.scoring import monthly_results, rescore, rescore_accounts
 from desktop_app.store.book_reader import read_contributions
+from desktop_app.store.health_history_repo import read_history, write_history
+from desktop_app.store.health_repo import stored_measures_json, write_scores
+from desktop_app.store.history_reader import load_history
 from desktop_app.store.schema import Account, HealthScore
 
 

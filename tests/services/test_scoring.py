@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 
 from desktop_app.domain.accounts import HealthBand
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import put_history, read_history
 from desktop_app.services.health_versions import default_scorecard
 from desktop_app.services.progress import Cancelled
 from desktop_app.services.scoring import (
@@ -25,6 +24,7 @@ from desktop_app.services.scoring import (
     save_version,
     set_override,
 )
+from desktop_app.store.health_history_repo import put_history, read_history
 from desktop_app.store.schema import (
     Account,
     HealthHistory,

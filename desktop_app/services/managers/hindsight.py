@@ -22,8 +22,8 @@ from sqlalchemy import select
 from desktop_app.domain.alert_rules import RISK_BANDS, AlertFacts, AlertType, findings
 from desktop_app.domain.forecast import Call
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import ABSENT, book_history
 from desktop_app.store.engine import Store
+from desktop_app.store.health_history_repo import ABSENT, book_history
 from desktop_app.store.schema import (
     Account,
     BillingState,

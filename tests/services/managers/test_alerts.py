@@ -8,7 +8,6 @@ import pytest
 
 from desktop_app.domain.alert_rules import AlertType
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import put_history
 from desktop_app.services.managers.alerts import (
     ACKNOWLEDGED,
     OPEN,
@@ -20,6 +19,7 @@ from desktop_app.services.managers.alerts import (
     restore_action,
     snooze,
 )
+from desktop_app.store.health_history_repo import put_history
 from desktop_app.store.schema import (
     BillingState,
     Contact,

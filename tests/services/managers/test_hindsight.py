@@ -9,8 +9,8 @@ import pytest
 from desktop_app.domain.alert_rules import AlertType
 from desktop_app.domain.forecast import Call
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_history import put_history
 from desktop_app.services.managers.hindsight import did_we_see_it_coming, month_end_on_or_before
+from desktop_app.store.health_history_repo import put_history
 from desktop_app.store.schema import Account, HealthOverride, UsageMonth
 from desktop_app.store.schema_managers import ForecastCall
 from tests.services.managers.fixtures import small_book

@@ -1,15 +1,18 @@
-"""Bulk upsert with before-images: the write half of an import (SQLAlchemy Core only).
+"""The import writer: a repository that writes one import batch (SQLAlchemy Core only).
 
-Every row an import inserts or updates is logged in ``change_log`` once per batch, with
-the full row as it was before (JSON), so that ``rollback`` restores the earlier state
-exactly. Inserted rows are logged with one ``INSERT … SELECT`` (no per-row Python).
+Services (``services/importing*``) decide *what* to write; this module is the only place
+that writes an import's rows. Every row an import inserts or updates is logged in
+``change_log`` once per batch, with the full row as it was before (JSON), so that
+``rollback`` restores the earlier state exactly. Inserted rows are logged with one
+``INSERT … SELECT`` (no per-row Python). Long writes poll the one ``Progress`` protocol
+(``domain.progress``) and raise its ``Cancelled``; the caller owns the transaction and
+rolls back.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,18 +32,21 @@ from sqlalchemy import (
     update,
 )
 
-from desktop_app.services.progress import Cancelled
+from desktop_app.domain.progress import Cancelled, NullProgress, Progress
+from desktop_app.store.bulk import processors, table_of
 from desktop_app.store.dialect import param_mark
-from desktop_app.store.schema import ChangeLog, FieldHistory
+from desktop_app.store.schema import (
+    ChangeLog,
+    Csm,
+    FieldHistory,
+    ImportBatch,
+    ImportProfile,
+    ReviewItem,
+    Subscription,
+)
 
 TUPLE_CHUNK = 5_000  # rows per executemany of insert_tuples (a cancel check between chunks)
 CHUNK = 900  # SQLite's default limit on bound parameters is far above this; IN lists stay short
-
-
-def table_of(model: Any) -> Table:
-    """The Core ``Table`` behind an ORM class."""
-    tbl: Table = model.__table__
-    return tbl
 
 
 _KINDS: dict[tuple[str, str], str] = {}
@@ -79,14 +85,27 @@ def coerce(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 def coerce_column(table: Table, name: str, values: list[Any]) -> list[Any]:
     """``coerce`` applied to a whole column (the list itself when nothing needs converting)."""
     kind = _column_kind(table, name)
-    # The list itself when nothing needs converting (a million-row column is not copied).
-    if kind == "date" and any(isinstance(v, datetime) for v in values):
+    if kind == "other":
+        return values
+    # The list itself when nothing needs converting (a million-row column is not copied);
+    # the types present are found at C speed, not with a generator per value.
+    types = set(map(type, values))
+    if kind == "date" and any(issubclass(t, datetime) for t in types):
         return [v.date() if isinstance(v, datetime) else v for v in values]
-    if kind == "datetime" and any(type(v) is date for v in values):
+    if kind == "datetime" and date in types:
         return [datetime(v.year, v.month, v.day) if type(v) is date else v for v in values]
-    if kind == "text" and not all(v is None or type(v) is str for v in values):
+    if kind == "text" and not types <= {str, type(None)}:
         return [v if v is None or type(v) is str else str(v) for v in values]
     return values
+
+
+def _process_column(values: list[Any], proc: Any) -> list[Any]:
+    """A bind processor over a column, once per distinct value."""
+    try:
+        done: dict[Any, Any] = {v: proc(v) for v in set(values)}
+    except TypeError:  # unhashable values (JSON): convert each
+        return [proc(v) for v in values]
+    return [done[v] for v in values]
 
 
 def _encode(value: Any) -> Any:
@@ -112,20 +131,6 @@ def decode_row(table: Table, text: str) -> dict[str, Any]:
             value = date.fromisoformat(value)
         out[name] = value
     return out
-
-
-def _processed(
-    chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]
-) -> list[tuple[Any, ...]]:
-    """Apply the bind processors column by column, once per distinct value."""
-    cols: list[Sequence[Any]] = list(zip(*chunk, strict=True))
-    for k, proc in procs:
-        try:
-            done: dict[Any, Any] = {v: proc(v) for v in set(cols[k])}
-            cols[k] = [done[v] for v in cols[k]]
-        except TypeError:  # unhashable values (JSON): convert each
-            cols[k] = [proc(v) for v in cols[k]]
-    return list(zip(*cols, strict=True))
 
 
 @dataclass
@@ -172,47 +177,47 @@ class BatchWriter:
                 self.conn.execute(insert(table), group[start : start + 20_000])
         self._log_inserts(table, before)
 
-    def insert_tuples(
+    def insert_columns(
         self,
         table: Table,
-        names: Sequence[str],
-        rows: Iterable[tuple[Any, ...]],
-        cancelled: Callable[[], bool] = lambda: False,
-    ) -> None:
-        """Insert rows given as tuples in ``names`` order; log them as inserts.
+        columns: dict[str, list[Any] | Any],
+        progress: Progress | None = None,
+    ) -> int:
+        """Insert rows given as columns (name -> values, or one value for every row); log
+        them as inserts. Returns the number of rows.
 
-        The columns' own bind processors convert the values, and the driver's executemany
-        takes plain tuples (no per-row parameter dicts). ``cancelled`` is polled between
-        chunks and raises ``Cancelled`` (the caller rolls back).
+        Each column's bind processor runs once per distinct value of the whole column, and
+        the driver's executemany takes plain tuples zipped from the columns (no per-row
+        dicts or lists). ``progress`` is polled between chunks; a cancel raises
+        ``Cancelled`` (the caller rolls back).
         """
-        dialect = self.conn.dialect
+        progress = progress or NullProgress()
+        names = list(columns)
+        n = max((len(v) for v in columns.values() if isinstance(v, list)), default=0)
+        if n == 0:
+            return 0
+        lists = [v if isinstance(v, list) else [v] * n for v in columns.values()]
         try:
             mark = param_mark(self.conn)
         except ValueError:
-            self.insert_rows(table, [dict(zip(names, r, strict=True)) for r in rows])
-            return
+            rows = [dict(zip(names, r, strict=True)) for r in zip(*lists, strict=True)]
+            self.insert_rows(table, rows)
+            return n
         before = self.conn.execute(select(func.max(table.c.id))).scalar() or 0
-        quote = dialect.identifier_preparer
-        columns = ", ".join(quote.quote(n) for n in names)
-        marks = ", ".join([mark] * len(names))
-        sql = f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks})"
-        procs = [
-            (k, p)
-            for k, n in enumerate(names)
-            if (p := table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) is not None
-        ]
-        chunk: list[tuple[Any, ...]] = []
-        for row in itertools.chain(rows, [None]):
-            if row is not None:
-                chunk.append(row)
-            if chunk and (row is None or len(chunk) >= TUPLE_CHUNK):
-                if cancelled():
-                    raise Cancelled("cancelled")
-                if procs:
-                    chunk = _processed(chunk, procs)
-                self.conn.exec_driver_sql(sql, chunk)
-                chunk = []
+        quote = self.conn.dialect.identifier_preparer
+        sql = (f"INSERT INTO {quote.format_table(table)} "
+               f"({', '.join(quote.quote(c) for c in names)}) "
+               f"VALUES ({', '.join([mark] * len(names))})")  # fmt: skip
+        for k, proc in processors(self.conn, table, names):
+            lists[k] = _process_column(lists[k], proc)
+        for start in range(0, n, TUPLE_CHUNK):
+            if progress.cancelled():
+                raise Cancelled("cancelled")
+            end = start + TUPLE_CHUNK
+            chunk = list(zip(*(v[start:end] for v in lists), strict=True))
+            self.conn.exec_driver_sql(sql, chunk)
         self._log_inserts(table, before)
+        return n
 
     def _log_inserts(self, table: Table, before: int) -> None:
         cl = table_of(ChangeLog)
@@ -319,3 +324,64 @@ def fetch_rows(
     if where:
         stmt = stmt.where(and_(*where))
     return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+# ------------------------------------------------------------------------ the batch itself
+def find_batch(conn: Connection, sha: str, sheet: str | None, any_sheet: bool) -> Any:
+    """(imported_at, rows_total) of the latest batch of this file (and sheet) still in force."""
+    b = table_of(ImportBatch)
+    q = select(b.c.imported_at, b.c.rows_total).where(
+        b.c.sha256 == sha, b.c.rolled_back_at.is_(None)
+    )
+    if not any_sheet:
+        q = q.where(b.c.sheet.is_(None) if sheet is None else b.c.sheet == sheet)
+    return conn.execute(q.order_by(b.c.id.desc()).limit(1)).first()
+
+
+def open_batch(conn: Connection, **values: Any) -> int:
+    """Insert an ``import_batches`` row (file_name, sha256, source_profile, sheet,
+    imported_at, as_of); returns its id."""
+    b = table_of(ImportBatch)
+    return int(conn.execute(insert(b).values(**values).returning(b.c.id)).scalar_one())
+
+
+def close_batch(conn: Connection, batch_id: int, **counts: int) -> None:
+    """Record a batch's row counts (rows_total, rows_new, rows_updated, ...)."""
+    b = table_of(ImportBatch)
+    conn.execute(update(b).where(b.c.id == batch_id).values(**counts))
+
+
+def insert_review_items(writer: BatchWriter, items: Sequence[dict[str, Any]]) -> None:
+    """Write review items (rows kept for the user to link by hand) for the batch."""
+    if items:
+        writer.conn.execute(insert(table_of(ReviewItem)), list(items))
+
+
+def csm_ids(conn: Connection) -> list[tuple[int, str]]:
+    """(id, full name) of every CSM (owners are matched by normalised name)."""
+    csm = table_of(Csm)
+    return [(int(i), str(n)) for i, n in conn.execute(select(csm.c.id, csm.c.full_name))]
+
+
+def saved_mappings(conn: Connection) -> list[tuple[str, str, str, str]]:
+    """(name, kind, header signature, mapping JSON) of each saved column mapping."""
+    prof = table_of(ImportProfile)
+    q = select(prof.c.name, prof.c.source_kind, prof.c.header_signature, prof.c.mapping_json)
+    return [(str(n), str(k), str(h), str(m)) for n, k, h, m in conn.execute(q)]
+
+
+def put_mapping(conn: Connection, name: str, values: dict[str, Any]) -> None:
+    """Insert or replace the saved column mapping called ``name``."""
+    prof = table_of(ImportProfile)
+    hit = conn.execute(select(prof.c.id).where(prof.c.name == name)).scalar()
+    if hit is None:
+        conn.execute(insert(prof).values(name=name, **values))
+    else:
+        conn.execute(update(prof).where(prof.c.id == hit).values(**values))
+
+
+def accounts_with_subscriptions(conn: Connection) -> set[int]:
+    """Ids of the accounts any subscription is linked to (their MRR is the subscriptions')."""
+    sub = table_of(Subscription)
+    q = select(sub.c.account_id).where(sub.c.account_id.is_not(None)).distinct()
+    return {int(a) for (a,) in conn.execute(q)}

@@ -1,4 +1,5 @@
-"""Monthly health history, stored compactly: one row per account, the months as arrays.
+"""The health history repository: monthly health stored compactly, one row per account with
+the months as arrays; rewritten only where it changed.
 
 Scoring writes every account's month-end scores, bands and confidence as little arrays
 (``store.schema.HealthHistory``), built for the whole book in numpy and sent to the driver
@@ -12,6 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,8 +22,8 @@ from sqlalchemy import Connection, func, select
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
 from desktop_app.domain.health import ScoreResult
-from desktop_app.services.health_writing import rows_bytes, write_measure_set
-from desktop_app.store.bulk import delete_ids, insert_tuples, table_of
+from desktop_app.store.bulk import WriteCount, delete_ids, insert_tuples, sync_rows, table_of
+from desktop_app.store.health_repo import rows_bytes, write_measure_set
 from desktop_app.store.schema import HealthHistory, HealthMeasureSet
 
 EPOCH = date(1970, 1, 1)
@@ -51,15 +53,17 @@ def write_history(
     monthly: Iterable[tuple[date, ScoreResult]],
     version_id: int,
     only: Sequence[int] | None = None,
+    count: WriteCount | None = None,
 ) -> int:
-    """Replace the history of the accounts in ``monthly`` (every row when ``only`` is None,
-    else only those ids' rows); returns the number of (account, month) points written.
+    """Make the stored history that of the accounts in ``monthly`` (every row when ``only``
+    is None, else only those ids' rows): rows that did not change are left alone. Returns
+    the number of (account, month) points scored; ``count`` (if given) adds the rows
+    compared, kept, written and deleted.
 
     ``monthly`` may be a generator: each month's result is reduced to what is stored as it
     arrives. An account scored in some months only (not yet a customer, or churned) has the
     other months marked absent (band code ``ABSENT``) and read back without them.
     """
-    delete_ids(conn, table_of(HealthHistory), "account_id", only)
     slim: list[tuple[date, IntArray, FloatArray, Int8Array, IntArray]] = []
     kept: deque[tuple[int, IntArray, npt.NDArray[np.float32]]] = deque(maxlen=KEEP_MEASURE_MONTHS)
     measure_ids: tuple[str, ...] = ()
@@ -69,11 +73,13 @@ def write_history(
         kept.append((k, r.account_id, np.round(r.contribution, 2).astype("<f4")))
         measure_ids, labels = r.measure_ids, r.measure_labels
     if not slim:
+        _sync(conn, [], only, count)
         return 0
     write_measure_set(conn, version_id, measure_ids, labels)
     ids = np.unique(np.concatenate([s[1] for s in slim]))
     n, n_months = len(ids), len(slim)
     if n == 0:
+        _sync(conn, [], only, count)
         return 0
     scores = np.full((n, n_months), np.nan, dtype="<f4")
     bands = np.full((n, n_months), ABSENT, dtype="i1")
@@ -96,10 +102,29 @@ def write_history(
         rows_bytes(bands),
         rows_bytes(confidence),
         rows_bytes(con.reshape(n, -1)),
+        [None] * n,  # measure_ids_json: the version's measure set applies
         strict=True,
     )
-    insert_tuples(conn, table_of(HealthHistory), _NAMES, rows)
+    _sync(conn, rows, only, count)
     return int(sum(len(s[1]) for s in slim))
+
+
+def _sync(
+    conn: Connection,
+    rows: Iterable[tuple[Any, ...]],
+    only: Sequence[int] | None,
+    count: WriteCount | None,
+) -> None:
+    done = sync_rows(
+        conn,
+        table_of(HealthHistory),
+        (*_NAMES, "measure_ids_json"),
+        rows,
+        compare=len(_NAMES) + 1,  # the drivers give blobs as bytes: compared as they come
+        only=only,
+    )
+    if count is not None:
+        count.add(done)
 
 
 def read_history(conn: Connection, account_id: int) -> AccountHistory | None:
