@@ -22,3 +22,8 @@ def movable_accounts(store: Store, n: int, receiver: str = RECEIVER) -> list[int
                 .limit(n)
             )
         )
+
+
+def settle(qtbot: object, wizard: object) -> None:
+    """Wait for what the wizard reads and writes on workers (set-up, saves, reloads)."""
+    qtbot.waitUntil(lambda: not wizard.loading(), timeout=15000)  # type: ignore[attr-defined]

@@ -39,12 +39,15 @@ def export_pack(store: Any, owner: str, out: Path, as_of: date, since: date | No
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.oneonone_pdf import export_pack_file
+    from desktop_app.services.managers.pack import build_pack, record_pack
+    from desktop_app.ui.oneonone_pdf import write_pack_file
 
     # Fonts need an application object; a QApplication (not only a QGuiApplication) so that
     # a later widget in the same process (tests, the GUI) still works.
     _app = QApplication.instance() or QApplication(["account-desk"])
-    pack, n = export_pack_file(store, owner, as_of, since, out)
+    pack = build_pack(store, owner, as_of, since)
+    n = write_pack_file(pack, out)
+    record_pack(store, pack)
     return _summary(pack, out, f", {n} page(s)")
 
 

@@ -292,17 +292,22 @@ class Actions:
             self.open_path(path)
 
     def open_path(self, path: str) -> bool:
-        from desktop_app.services.database import StoreError, open_database
+        """Open (or create and migrate) ``path`` on a worker, then switch the window to it.
 
-        try:
-            store = open_database(path)
-        except StoreError as exc:
-            self.w.show_error(str(exc))
-            return False
+        True once the open has started; a refusal (not a database, a newer schema) is shown
+        in a message box when the worker reports it.
+        """
+        from desktop_app.services.database import open_database
+
+        self.w.statusBar().showMessage(f"Opening {path}…")
+        self.w.run_task(open_database, path, done=self._opened)
+        return True
+
+    def _opened(self, store: Any) -> None:
+        self.w.statusBar().clearMessage()
         self.w.settings.add_recent_database(store.location)
         self.w.settings.set("last_database", store.location)
         self.w.switch_store(store)
-        return True
 
     def connect_team(self) -> None:
         from desktop_app.ui.dialogs.connect_dialog import connect_to_team
@@ -378,7 +383,7 @@ class Actions:
     def show_review(self) -> None:
         from desktop_app.ui.dialogs.review_dialog import ReviewDialog
 
-        dialog = ReviewDialog(self.w.store, self.w, undo_stack=self.w.undo_stack)
+        dialog = ReviewDialog(self.w.store, self.w, undo_stack=self.w.undo_stack, state=self.state)
         dialog.changed.connect(self.rescore_book)
         self._open(dialog, "review")
 
@@ -528,18 +533,26 @@ class Actions:
 
         ids = self.state.selection if account_ids is None else np.asarray(account_ids)
         wizard = TransitionWizard(
-            self.w.store, [int(i) for i in ids], self.w, undo_stack=self.w.undo_stack
+            self.w.store,
+            [int(i) for i in ids],
+            self.w,
+            undo_stack=self.w.undo_stack,
+            book=self.state.book,  # the window's book: not read a second time
         )
         wizard.ownersChanged.connect(lambda: self.accounts_changed(wizard.changed_accounts()))
         self._open(wizard, "transition")
 
     def resume_saved_transition(self) -> None:
+        """Read the saved transitions on a worker, then ask which one to resume."""
+        from desktop_app.services.transitions import list_transitions
+
+        self.w.run_task(list_transitions, self.w.store, done=self._pick_transition)
+
+    def _pick_transition(self, saved: list[Any]) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        from desktop_app.services.transitions import list_transitions
         from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
 
-        saved = list_transitions(self.w.store)
         if not saved:
             self.w.statusBar().showMessage(
                 "No saved transitions yet: select accounts and use Transition accounts…", 5000

@@ -7,7 +7,6 @@ packs can be compared side by side.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -27,14 +26,8 @@ from PySide6.QtGui import (
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.forecast import CALL_LABEL
 from desktop_app.domain.perception import CATEGORY_LABEL
-from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
-from desktop_app.services.managers.pack import (
-    OneOnOnePackData,
-    SummaryLine,
-    build_pack,
-    record_pack,
-)
+from desktop_app.services.managers.pack import OneOnOnePackData, SummaryLine
 from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
 
 _CSS = """
@@ -354,15 +347,13 @@ def write_pack_pdf(pack: OneOnOnePackData, path: str | Path) -> int:
     return int(doc.pageCount())
 
 
-def export_pack_file(
-    store: Store, owner: str, today: date, since: date | None, path: Path
-) -> tuple[OneOnOnePackData, int]:
-    """Build the pack, write it (.xlsx or PDF by suffix), record it; returns it and its pages.
+def write_pack_file(pack: OneOnOnePackData, path: Path) -> int:
+    """Write the pack (.xlsx or PDF by suffix); returns its page count (0 for a workbook).
 
     Safe on a worker thread: the PDF is painted on a QPdfWriter, not on a widget (a 600-
-    account book's pack takes ~2 s to paint; the dialog stays responsive).
+    account book's pack takes ~2 s to paint; the dialog stays responsive). Raises
+    ``UserError`` naming the file when it cannot be written.
     """
-    pack = build_pack(store, owner, today, since)
     try:
         path.unlink(missing_ok=True)  # so that the check below cannot see an older pack
         if path.suffix.lower() == ".xlsx":
@@ -375,5 +366,4 @@ def export_pack_file(
     # QPdfWriter does not raise when it cannot open its file: check that it is there.
     if not path.is_file() or path.stat().st_size == 0:
         raise UserError(f"{path.name}: could not be written (is the folder writable?)")
-    record_pack(store, pack)
-    return pack, pages
+    return pages

@@ -39,6 +39,7 @@ class Worker(QRunnable):
         self._args = args
         self._kwargs = kwargs
         self._cancel = False
+        self.write = False
 
     # Progress protocol -------------------------------------------------------------
     def report(self, fraction: float, message: str = "") -> None:
@@ -63,7 +64,7 @@ class Worker(QRunnable):
                 result = self._fn(*self._args, **self._kwargs)
         except Cancelled:
             self._emit(self.signals.cancelled)
-        except (UserError, StoreError, ValueError) as exc:
+        except (UserError, StoreError, ValueError, OSError) as exc:  # worded for the user
             self._emit(self.signals.failed, str(exc))
         except Exception as exc:  # surfaced to the user, never a silent thread death
             from desktop_app.services.team_server import is_refusal, refusal_for_call
@@ -136,6 +137,7 @@ def run_task(
     worker is kept alive until it ends.
     """
     worker = Worker(fn, *args, pass_progress=progress, **kwargs)
+    worker.write = write
     if done is not None:
         worker.signals.finished.connect(done)
     if failed is not None:
@@ -149,32 +151,61 @@ def run_task(
     return start(worker, write=write, urgent=urgent)
 
 
+def writes_pending() -> bool:
+    """A write (an undo command's included) was queued and its result is not delivered yet."""
+    return any(w.write for w in _RUNNING)
+
+
+def _to_view(fn: Callable[..., Any], *args: Any) -> None:
+    """Hand a result to a view, unless the view was closed (and deleted) meanwhile."""
+    try:
+        fn(*args)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+
+
 class ReportLoader:
     """One read at a time for a report view, through ``run_task``.
 
     ``load`` shows its message, reads on a worker and hands the result to ``done`` on the GUI
-    thread; a failure's message goes to ``show`` instead. ``busy()`` is what tests wait on.
+    thread; a failure's message goes to ``show`` instead. A load started while another runs
+    supersedes it: reads run in parallel on the reader pool and may finish out of order, so
+    only the latest one's result is shown. ``busy()`` is what tests wait on.
     """
 
     def __init__(self, show: Callable[[str], Any], done: Callable[[Any], Any]) -> None:
         self._show, self._on_done = show, done
+        self._latest = 0
         self._busy = False
 
     def load(self, message: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self._show(message)
         self._busy = True
-        run_task(fn, *args, done=self._done, failed=self._failed, **kwargs)
+        self._latest += 1
+        n = self._latest
+        run_task(
+            fn,
+            *args,
+            done=lambda result: self._done(n, result),
+            failed=lambda message: self._failed(n, message),
+            **kwargs,
+        )
 
     def busy(self) -> bool:
         return self._busy
 
-    def _done(self, result: Any) -> None:
+    def _done(self, n: int, result: Any) -> None:
+        if n != self._latest:  # superseded by a later load
+            return
         self._busy = False
-        self._on_done(result)
+        _to_view(self._on_done, result)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, n: int, message: str) -> None:
+        if n != self._latest:
+            return
         self._busy = False
-        self._show(message)
+        _to_view(self._show, message)
 
 
 def active_threads() -> int:

@@ -57,6 +57,9 @@ def test_override_dialog_values_and_computed_band(qtbot, demo_store):
     aid = _scored_id(demo_store)
     dlg = OverrideDialog(demo_store, aid)
     qtbot.addWidget(dlg)
+    assert dlg.loading()  # shown at once; the computed band is read on a worker
+    assert "reading" in dlg.computed_label.text()
+    qtbot.waitUntil(lambda: not dlg.loading(), timeout=10000)
     ex = explain(demo_store, aid)
     assert ex.band.value in dlg.computed_label.text()
     dlg.band_combo.setCurrentText("Healthy/Stable")
@@ -72,6 +75,23 @@ def test_override_dialog_values_and_computed_band(qtbot, demo_store):
         "Seats fell with their membership",
         date(2027, 2, 1),
     )
+
+
+def test_a_band_picked_before_the_read_is_kept(qtbot, demo_store):
+    aid = _scored_id(demo_store)
+    dlg = OverrideDialog(demo_store, aid)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.windowTitle() == f"Override health band — #{aid}"
+    wanted = next(
+        i for i in range(dlg.band_combo.count())
+        if dlg.band_combo.itemText(i) != explain(demo_store, aid).band.value
+    )  # fmt: skip
+    dlg.band_combo.setCurrentIndex(wanted)
+    dlg.band_combo.activated.emit(wanted)  # as a user's pick
+    qtbot.waitUntil(lambda: not dlg.loading(), timeout=10000)
+    assert dlg.band_combo.currentIndex() == wanted
+    assert dlg.windowTitle() != f"Override health band — #{aid}"  # the name arrived
 
 
 def test_override_commands_undo_redo(qtbot, demo_store):
@@ -147,7 +167,7 @@ def test_scorecard_editor_validates_previews_and_saves(qtbot, qtmodeltester, dem
     )
     assert not next(m for m in dlg.model.scorecard.measures if m.id == "open_tickets").invert
     assert not _set(dlg.model, "group", "usage", 1, "abc")
-    with qtbot.waitSignal(dlg.scorecardChanged, timeout=2000):
+    with qtbot.waitSignal(dlg.scorecardChanged, timeout=10000):
         dlg.save_button.click()
     active = [v for v in list_versions(demo_store) if v.is_active]
     assert [v.name for v in active] == ["More NPS"]

@@ -60,6 +60,7 @@ def test_override_dialog_titles_dates_and_reason(qtbot, demo_store: Store) -> No
     set_override(demo_store, aid, "Healthy/Stable", "Other", None, "Tom")
     dlg = OverrideDialog(demo_store, aid)
     qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: not dlg.loading(), timeout=10000)
     assert dlg.windowTitle() == f"Override health band — {name}"
     dlg.expiry_edit.setDate(QDate(2027, 2, 22))
     assert dlg.expiry_edit.displayFormat() == "yyyy-MM-dd"
@@ -78,6 +79,7 @@ def test_override_dialog_titles_dates_and_reason(qtbot, demo_store: Store) -> No
 def test_override_dialog_for_an_unscored_account(qtbot, demo_store: Store) -> None:
     dlg = OverrideDialog(demo_store, _churned(demo_store))
     qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: not dlg.loading(), timeout=10000)
     assert dlg.explanation is None
     assert "not scored" in dlg.computed_label.text()
     assert dlg.reason_label.text().startswith("Not scored")

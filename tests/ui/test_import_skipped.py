@@ -104,3 +104,31 @@ def test_a_bad_file_in_a_drop_is_named_and_the_rest_imported(qtbot, store, tmp_p
     assert sorted(Path(s.file).name for s in blocker.args[0]) == [exports[0].name, exports[3].name]
     qtbot.waitUntil(lambda: wizard.run_page.isComplete())
     assert "Not imported: Pipeline.xlsx" in wizard.run_page.summary.text()
+
+
+def test_the_problems_are_exported_on_a_worker(qtbot, store, tmp_path) -> None:
+    import csv
+
+    report = tmp_path / "accounts.csv"
+    report.write_text(
+        "Account ID,Account Name,Account Owner,MRR\n"
+        "001A00000000001AAA,Lakeside,Holly Grant,lots\n"
+        "001A00000000002AAA,Summit,Holly Grant,12\n",
+        encoding="utf-8",
+    )
+    wizard = _preview(qtbot, store, [str(report)])  # keeps the page alive
+    page = wizard.preview_page
+    report = str(report)
+    n = len(page.previews[report].problems)
+    assert n > 0
+    target = tmp_path / "problems.csv"
+    page.export_problems_to(str(target))
+    assert page.export_status.text() == "Exporting the problems…"
+    assert not page.export_button.isEnabled()
+    qtbot.waitUntil(lambda: page.export_button.isEnabled(), timeout=10000)
+    assert page.export_status.text() == f"Wrote {n} problem(s) to problems.csv."
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.reader(fh))) == n + 1
+    page.export_problems_to(str(tmp_path / "no such folder" / "p.csv"))
+    qtbot.waitUntil(lambda: page.export_button.isEnabled(), timeout=10000)
+    assert page.export_status.text().startswith("Not exported: ")

@@ -130,7 +130,8 @@ def test_unknown_file_is_mapped_saved_as_profile_and_imported(qtbot, store, tmp_
     assert page.isComplete()
     editor.profile_name.setText("Client list")
     editor.save_button.click()
-    assert "Saved as profile" in editor.status.text()
+    assert editor.status.text() == "Saving profile “Client list”…"  # on the writer
+    qtbot.waitUntil(lambda: "Saved as profile" in editor.status.text(), timeout=10000)
     assert count(store, "import_profiles") == 1
     with qtbot.waitSignal(wizard.imported, timeout=10000):
         wizard.next()
@@ -161,6 +162,8 @@ def test_history_rolls_back_after_confirmation(
     (summary,) = import_files(store, [accounts_xlsx])
     dialog = ImportHistoryDialog(store)
     qtbot.addWidget(dialog)
+    assert dialog.status.text() == "Reading the import history…"  # read on a worker
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=5000)
     qtmodeltester.check(dialog.model)
     assert dialog.model.rowCount() == 1
     assert not dialog.rollback_button.isEnabled()
@@ -172,7 +175,14 @@ def test_history_rolls_back_after_confirmation(
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(dialog.rolledBack, timeout=5000) as blocker:
         dialog.rollback_button.click()
+        # On the writer: the dialog says so, shows a busy bar and cannot start a second one.
+        assert dialog.status.text().startswith(f"Rolling back batch {summary.batch_id}")
+        assert not dialog.busy_bar.isHidden()
+        assert not dialog.rollback_button.isEnabled()
     assert blocker.args == [summary.batch_id]
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=5000)
+    assert dialog.busy_bar.isHidden()
+    assert dialog.status.text().startswith(f"Batch {summary.batch_id} rolled back: 3 new row(s)")
     assert count(store, "accounts") == 0
     assert [b.active for b in list_batches(store)] == [False]
     skip = ('"import_batches"',)
@@ -180,6 +190,26 @@ def test_history_rolls_back_after_confirmation(
         ln for ln in before if not any(s in ln for s in skip)
     ]
     assert "rolled back" in dialog.model.index(0, 10).data()
+
+
+def test_a_refused_rollback_says_why(qtbot, store, accounts_xlsx, monkeypatch) -> None:
+    (summary,) = import_files(store, [accounts_xlsx])
+    dialog = ImportHistoryDialog(store)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=5000)
+    dialog.select_batch(summary.batch_id)
+    from desktop_app.services.importing import rollback_batch
+
+    rollback_batch(store, summary.batch_id)  # behind the dialog's back: its list is stale
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.rollback_button.click()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=5000)
+    assert dialog.status.text() == (
+        f"Not rolled back: Import batch {summary.batch_id} was already rolled back."
+    )
+    assert dialog.busy_bar.isHidden()
+    assert dialog.model.rows[0].active is False  # read again: no second try offered
+    assert not dialog.rollback_button.isEnabled()
 
 
 def test_preview_is_read_on_a_worker_and_can_be_cancelled(qtbot, store, tmp_path) -> None:

@@ -88,14 +88,21 @@ def test_overrides_list_dialog_clears_with_undo(qtbot, window: MainWindow) -> No
         window.acts.push_override(aid, values)
     window.acts.overrides.trigger()
     dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, OverridesListDialog))
+    assert dialog.summary.text() == "Reading the active overrides…"  # shown, list on a worker
+    assert not dialog.clear_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     assert dialog.model.rowCount() == 1
+    assert dialog.model.rows[0].account_id == aid
+    assert dialog.clear_button.isEnabled()
     dialog.table.selectRow(0)
     with qtbot.waitSignal(window.state.accountsChanged, timeout=5000):
         dialog.clear_selected()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     assert dialog.model.rowCount() == 0
     assert _band_cell(window, aid) == "Healthy/Stable"
     with qtbot.waitSignal(window.state.accountsChanged, timeout=5000):
         window.undo_stack.undo()
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     assert dialog.model.rowCount() == 1
     assert _band_cell(window, aid) == "Escalation ✎"
     dialog.close()
@@ -151,4 +158,49 @@ def test_review_dialog_opens_from_the_file_menu(qtbot, window: MainWindow) -> No
     window.acts.review.trigger()
     dialog = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "ReviewDialog")
     assert dialog.isVisible()
+    # The names for "Link to" come from the window's book, not from a second read of it.
+    assert not dialog._reading_accounts
+    assert dialog.account.completer().model().rowCount() == len(set(window.book.name))
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=10000)
     dialog.close()
+
+
+def test_resume_reads_the_saved_transitions_on_a_worker(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop_app.services.transitions import create_transition
+    from tests.transition_helpers import RECEIVER, movable_accounts, settle
+
+    tid = create_transition(window.store, movable_accounts(window.store, 2), RECEIVER, "Lee")
+    asked: list[list[str]] = []
+
+    def pick(_parent, _title, _label, labels, *_a):  # type: ignore[no-untyped-def]
+        asked.append(list(labels))
+        return labels[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    window.acts.resume_transition.trigger()
+    assert asked == []  # the list is read on a worker first: nothing asked yet
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    assert asked[0][0].startswith(f"#{tid} ")
+    wizard = next(
+        w for w in QApplication.topLevelWidgets()
+        if type(w).__name__ == "TransitionWizard" and w.isVisible()
+    )  # fmt: skip
+    settle(qtbot, wizard)
+    assert wizard.transition_id == tid
+    assert wizard.items_page.items_model.rowCount() == 2
+    wizard.reject()
+
+
+def test_a_database_is_opened_on_a_worker(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "fresh.db"  # created and migrated by the worker
+    with qtbot.waitSignal(window.bookLoaded, timeout=20000):
+        assert window.acts.open_path(str(target))
+        assert window.statusBar().currentMessage() == f"Opening {target}…"
+        assert window.store.location != str(target)  # not switched until it is open
+    assert window.store.location == str(target)
+    assert len(window.state.book) == 0
+    assert window.settings.get("last_database") == str(target)

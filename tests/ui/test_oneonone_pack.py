@@ -122,6 +122,29 @@ def test_export_dialog_writes_and_records(qtbot, demo_store, today, tmp_path):
     assert "since 2026-10-25" in dlg.status.text()
 
 
+def test_the_dialog_is_usable_before_the_csms_are_read(qtbot, demo_store, today, tmp_path):
+    from desktop_app.services.team import owner_names
+    from desktop_app.ui.dialogs.pack_export import PackExportDialog
+
+    dlg = PackExportDialog(demo_store, today=today, owner=OWNER)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.busy()  # the CSMs are read on a worker
+    assert [dlg.owner.itemText(i) for i in range(dlg.owner.count())] == [OWNER]
+    assert dlg.save_button.isEnabled()  # the CSM given is there at once: Save works already
+    qtbot.waitUntil(lambda: not dlg.busy(), timeout=15000)
+    names = [dlg.owner.itemText(i) for i in range(dlg.owner.count())]
+    assert names == owner_names(demo_store)
+    assert dlg.owner.currentText() == OWNER
+    plain = PackExportDialog(demo_store, today=today)
+    qtbot.addWidget(plain)
+    assert not plain.save_button.isEnabled()  # nothing to export before the CSMs are known
+    assert plain.buttons.button(plain.buttons.StandardButton.Close).isEnabled()
+    qtbot.waitUntil(lambda: not plain.busy(), timeout=15000)
+    assert plain.save_button.isEnabled()
+    assert plain.owner.currentText() == names[0]
+
+
 def test_pack_shows_the_perception_of_the_csm(qapp, demo_store, today, tmp_path):
     from desktop_app.services.managers.perception import import_survey, perception_report
 

@@ -50,12 +50,14 @@ def test_call_and_target_are_undoable(qtbot, view, demo_store):
     stack.undo()
     qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
     assert call_history(demo_store, r.account_id) == []
-    stack.redo()
-    assert call_history(demo_store, r.account_id)[0].note == "budget review"
+    stack.redo()  # queued on the writer: the view re-reads once it is written
     qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
+    assert call_history(demo_store, r.account_id)[0].note == "budget review"
     row = next(i for i, x in enumerate(view.renewals.rows) if x.account_id == r.account_id)
     view.renewal_table.selectRow(row)
-    shown = view.edit_call()  # the real dialog lists the earlier calls
+    shown = view.edit_call()  # the real dialog lists the earlier calls, read on a worker
+    assert shown.history.text() == "Reading earlier calls…"
+    qtbot.waitUntil(lambda: "budget review" in shown.history.text(), timeout=10000)
     assert "At risk: budget review" in shown.history.text()
     assert shown.combo.currentData() == "at_risk"
     shown.reject()
@@ -74,8 +76,25 @@ def test_call_and_target_are_undoable(qtbot, view, demo_store):
     assert targets(demo_store) == []
 
 
-def test_import_refusal_is_shown_in_one_line(view, tmp_path):
+def test_import_refusal_is_shown_in_one_line(qtbot, view, tmp_path):
     bad = tmp_path / "plan.csv"
     bad.write_text("CSM,Quarter,Target\nNobody,2026Q4,5\n")
     view.import_sheet(str(bad))
+    # The import runs on the writer: the view says so and stays usable meanwhile.
+    assert view.status.text() == "Importing the plan…"
+    assert not view.import_button.isEnabled()
+    assert view.quarter.isEnabled()
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
     assert view.status.text().startswith("Not imported: plan.csv, row 2, column 'CSM'")
+    assert view.import_button.isEnabled()
+
+
+def test_an_imported_plan_shows_in_the_rollups(qtbot, view, tmp_path):
+    csm = next(ln.name for ln in view.rollups.rows if ln.level == "csm")
+    sheet = tmp_path / "plan.csv"
+    sheet.write_text(f"CSM,Quarter,Target\n{csm},2026Q4,250000\n")
+    view.import_sheet(str(sheet))
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
+    assert view.status.text().startswith("Imported 1 targets for 2026Q4. 2026Q4:")
+    line = next(ln for ln in view.rollups.rows if ln.name == csm)
+    assert line.figures.target == pytest.approx(250000)

@@ -12,6 +12,10 @@ from desktop_app.services.health_validation import retention, retention_series
 from desktop_app.ui.dialogs.retention_view import WHOLE_BOOK, RawRole, RetentionView, period_label
 
 
+def _ready(qtbot, view):
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
+
+
 def _column(model, col, role=RawRole):
     return [model.data(model.index(r, col), role) for r in range(model.rowCount())]
 
@@ -19,6 +23,7 @@ def _column(model, col, role=RawRole):
 def test_default_is_the_last_twelve_months_for_the_book(qtbot, qtmodeltester, demo_store, today):
     view = RetentionView(demo_store, today=today)
     qtbot.addWidget(view)
+    _ready(qtbot, view)
     qtmodeltester.check(view.period_model)
     qtmodeltester.check(view.csm_model)
     assert view.date_range() == (date(2025, 11, 1), today)
@@ -42,6 +47,7 @@ def test_default_is_the_last_twelve_months_for_the_book(qtbot, qtmodeltester, de
 def test_per_csm_table_adds_up_to_the_book(qtbot, demo_store, today):
     view = RetentionView(demo_store, today=today)
     qtbot.addWidget(view)
+    _ready(qtbot, view)
     m = view.csm_model
     labels = _column(m, 0)
     assert labels[0] == WHOLE_BOOK
@@ -55,6 +61,7 @@ def test_per_csm_table_adds_up_to_the_book(qtbot, demo_store, today):
 def test_quarter_and_scope(qtbot, demo_store, today):
     view = RetentionView(demo_store, today=today)
     qtbot.addWidget(view)
+    _ready(qtbot, view)
     view.kind_combo.setCurrentIndex(1)
     view.scope_combo.setCurrentText("Daniel Reyes")
     # Changes are coalesced on a short timer.
@@ -80,6 +87,7 @@ def test_a_backwards_range_shows_a_message_not_a_crash(qtbot, demo_store, today)
     qtbot.addWidget(view)
     view.end_edit.setDate(QDate(2025, 6, 1))
     view.refresh()
+    _ready(qtbot, view)
     assert "must end after it starts" in view.status.text()
     assert view.period_model.rowCount() == 0
     assert view.nrr_curve.getData()[1] is None or len(view.nrr_curve.getData()[1]) == 0
@@ -104,6 +112,23 @@ def test_period_label(start, end, kind, label):
 def test_empty_store(qtbot, store, today):
     view = RetentionView(store, today=today)
     qtbot.addWidget(view)
+    _ready(qtbot, view)
     assert view.scope_combo.count() == 1
     assert all(n == 0 for n in _column(view.period_model, 5))
     assert _column(view.csm_model, 0) == [WHOLE_BOOK]
+
+
+def test_the_view_opens_at_once_and_the_figures_follow(qtbot, demo_store, today):
+    view = RetentionView(demo_store, today=today)
+    qtbot.addWidget(view)
+    view.show()
+    # Shown before any figure is read: a loading line, empty tables, the controls usable.
+    assert view.loading()
+    assert view.status.text() == "Computing retention…"
+    assert view.period_model.rowCount() == 0
+    assert view.kind_combo.isEnabled()
+    view.kind_combo.setCurrentIndex(1)  # input while reading is not lost: it wins
+    _ready(qtbot, view)
+    assert view.status.text().startswith("5 quarters")
+    assert view.period_model.rowCount() == 5
+    assert view.scope_combo.count() == 9  # the CSMs arrived with the first read

@@ -38,7 +38,10 @@ def test_band_thresholds_are_editable_with_the_live_preview(qtbot, demo_store):
     dlg.unresponsive_spin.setValue(400)
     assert dlg.model.scorecard.bands.unresponsive_days == 400
     dlg.name_edit.setText("Strict")
-    dlg.save()
+    with qtbot.waitSignal(dlg.scorecardChanged, timeout=10000):
+        dlg.save()  # on the writer
+        assert dlg.message.text() == "Saving…"
+        assert not dlg.save_button.isEnabled()  # no second save meanwhile
     saved = [v for v in list_versions(demo_store) if v.is_active]
     assert [v.name for v in saved] == ["Strict"]
 

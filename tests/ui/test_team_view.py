@@ -76,6 +76,10 @@ def test_selecting_a_csm_lists_their_agenda_and_double_click_requests_the_accoun
     view.table.selectRow(0)  # the proxy row: the last CSM by name
     csm = view.selected_csm()
     assert csm == view.model.rows[-1].csm
+    # Read on a worker: the previous CSM's agenda is not left showing meanwhile.
+    assert view.agenda_title.text() == f"Reading the agenda for {csm}…"
+    assert view.alert_model.rowCount() == 0
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
     alerts = view.alert_model.alerts
     assert alerts == csm_alerts(demo_store, csm, today)
     assert alerts
@@ -87,6 +91,21 @@ def test_selecting_a_csm_lists_their_agenda_and_double_click_requests_the_accoun
     view.table.selectRow(view.proxy.rowCount() - 1)  # the median row: no agenda
     assert view.selected_csm() is None
     assert view.alert_model.rowCount() == 0
+    view.table.selectRow(0)  # read before: shown from the cache at once
+    assert view.alert_model.alerts == alerts
+    assert not view.loading()
+
+
+def test_a_quick_second_click_shows_the_agenda_of_the_csm_clicked_last(qtbot, demo_store, today):
+    view = TeamView(demo_store, today=today)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
+    view.table.selectRow(1)
+    view.table.selectRow(2)  # before the first agenda arrived
+    last = view.selected_csm()
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10000)
+    assert view.alert_model.alerts == csm_alerts(demo_store, last, today)
+    assert view.agenda_title.text().startswith(f"Agenda for {last}:")
 
 
 def test_empty_store(qtbot, store, today):

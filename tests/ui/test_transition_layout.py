@@ -19,7 +19,7 @@ from desktop_app.ui.dialogs.transition_export import (
     missing_summary,
 )
 from desktop_app.ui.dialogs.transition_wizard import PAGE_FINISH, TransitionWizard
-from tests.transition_helpers import RECEIVER, movable_accounts
+from tests.transition_helpers import RECEIVER, movable_accounts, settle
 
 _H = Qt.Orientation.Horizontal
 _MODE = QHeaderView.ResizeMode
@@ -30,6 +30,7 @@ def _wizard(qtbot, store: Store, ids: list[int], today: date) -> TransitionWizar
     qtbot.addWidget(wizard)
     wizard.resize(1100, 720)
     wizard.show()
+    settle(qtbot, wizard)
     return wizard
 
 
@@ -53,6 +54,7 @@ def test_checklist_gets_the_width_and_wraps(qtbot, demo_store: Store, today: dat
     wizard.next()
     wizard.receivers_page.receiver_combo.setCurrentText(RECEIVER)
     wizard.next()
+    settle(qtbot, wizard)
     page = wizard.items_page
     assert page.split.orientation() == Qt.Orientation.Vertical
     assert page.split.widget(1) is page.checklist_view
@@ -85,6 +87,7 @@ def test_finish_page_previews_the_sheet_with_missing_cells(
     wizard.next()
     wizard.receivers_page.receiver_combo.setCurrentText(RECEIVER)
     wizard.next()
+    settle(qtbot, wizard)
     wizard.next()
     assert wizard.currentId() == PAGE_FINISH
     page = wizard.finish_page
@@ -105,7 +108,9 @@ def test_finish_page_previews_the_sheet_with_missing_cells(
     assert f"{name}: LMS ID" in text
     # The preview shows what the file holds, cell by cell.
     out = tmp_path / "list.xlsx"
-    assert wizard.export_to(out)
+    wizard.export_to(out)
+    settle(qtbot, wizard)
+    assert page.status_label.text().startswith("Wrote 3 accounts")
     sheet = list(openpyxl.load_workbook(out)[SHEET_LIST].iter_rows(values_only=True))
     mrr = TRANSITION_COLUMNS.index("MRR")
     for r, row in enumerate(sheet[1:]):

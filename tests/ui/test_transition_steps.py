@@ -10,7 +10,7 @@ from sqlalchemy import select
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 from desktop_app.ui.dialogs.transition_wizard import PAGE_RECEIVERS, TransitionWizard
-from tests.transition_helpers import RECEIVER, movable_accounts
+from tests.transition_helpers import RECEIVER, movable_accounts, settle
 
 
 def _owned_by(store: Store, owner: str, n: int) -> list[int]:
@@ -29,6 +29,7 @@ def test_receiver_is_not_preselected_and_next_waits_for_one(
     wizard = TransitionWizard(demo_store, movable_accounts(demo_store, 2), today=today)
     qtbot.addWidget(wizard)
     wizard.show()
+    settle(qtbot, wizard)
     wizard.next()
     assert wizard.currentId() == PAGE_RECEIVERS
     page = wizard.receivers_page
@@ -44,12 +45,15 @@ def test_a_do_nothing_transition_cannot_be_saved(qtbot, demo_store: Store, today
     wizard = TransitionWizard(demo_store, ids, today=today)
     qtbot.addWidget(wizard)
     wizard.show()
+    settle(qtbot, wizard)
     wizard.next()
     page = wizard.receivers_page
     page.receiver_combo.setCurrentText(RECEIVER)  # the accounts' own CSM
     assert not page.isComplete()
     assert not _next_enabled(wizard)
-    assert "Nothing would change" in page.warnings_text.toPlainText()
+    assert "Nothing would change" in page.warnings_text.toPlainText()  # at once
+    settle(qtbot, wizard)
+    assert "Nothing would change" in page.warnings_text.toPlainText()  # and with the workload
     wizard.next()
     assert wizard.currentId() == PAGE_RECEIVERS
     assert wizard.transition_id is None
@@ -67,9 +71,11 @@ def test_a_partly_moving_transition_says_who_stays(qtbot, demo_store: Store, tod
     wizard = TransitionWizard(demo_store, ids, today=today)
     qtbot.addWidget(wizard)
     wizard.show()
+    settle(qtbot, wizard)
     wizard.next()
     wizard.receivers_page.receiver_combo.setCurrentText(RECEIVER)
     assert _next_enabled(wizard)
+    settle(qtbot, wizard)
     assert "1 of 3 accounts already belong" in wizard.receivers_page.warnings_text.toPlainText()
 
 
@@ -77,6 +83,7 @@ def test_step_indicator_and_unambiguous_last_buttons(qtbot, demo_store: Store, t
     wizard = TransitionWizard(demo_store, movable_accounts(demo_store, 1), today=today)
     qtbot.addWidget(wizard)
     wizard.show()
+    settle(qtbot, wizard)
     assert wizard.currentPage().subTitle().startswith("Step 1 of 4")
     assert "<b>Accounts</b>" in wizard.currentPage().subTitle()
     wizard.next()

@@ -127,21 +127,68 @@ def test_s_key_opens_reason_dialog(view, qtbot, demo_store, today):
     QTimer.singleShot(0, answer)
     qtbot.keyClick(view.table, Qt.Key.Key_S)
     assert seen["ok_before"] is False
+    _settle(view)  # written on the writer, then the list is read again
     assert top in snoozed_until(demo_store, today)
-    _settle(view)
     assert top not in _ids(view)
 
 
-def test_export_csv_and_xlsx(view, tmp_path):
-    n = view.export(tmp_path / "w.csv")
+def _export(qtbot, view, path):
+    with qtbot.waitSignal(view.exported, timeout=10000) as blocker:
+        view.export(path)
+        assert not view.export_button.isEnabled()  # written on a worker
+        assert view.summary.text().startswith(f"Exporting {len(view.rows())} rows to ")
+    assert blocker.args[0] == str(path)
+    assert view.export_button.isEnabled()
+    return blocker.args[1]
+
+
+def test_export_csv_and_xlsx(qtbot, view, tmp_path):
+    n = _export(qtbot, view, tmp_path / "w.csv")
     assert n == len(view.rows())
+    assert view.summary.text() == f"Exported {n} rows to {tmp_path / 'w.csv'}."
     with (tmp_path / "w.csv").open(encoding="utf-8-sig") as fh:
         data = list(csv.reader(fh))
     assert data[0] == list(HEADERS)
     assert data[1][1] == view.rows()[0].name
-    assert view.export(tmp_path / "w.xlsx") == n
+    assert _export(qtbot, view, tmp_path / "w.xlsx") == n
     from openpyxl import load_workbook
 
     ws = load_workbook(tmp_path / "w.xlsx").active
     assert ws.cell(2, 2).value == view.rows()[0].name
     assert ws.max_row == n + 1
+
+
+def test_an_export_that_cannot_be_written_says_why(qtbot, view, tmp_path):
+    target = tmp_path / "missing" / "w.csv"  # no such folder
+    view.export(target)
+    _settle(view)
+    assert view.summary.text().startswith("Not exported: ")
+    assert "folder does not exist" in view.summary.text()
+    assert view.export_button.isEnabled()
+
+
+def test_the_view_is_usable_while_the_owners_and_rows_are_read(qtbot, demo_store, today):
+    w = WorklistView(demo_store, today=today)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.loading()
+    assert w.summary.text() == "Reading renewals…"
+    assert w.owner_combo.count() == 1  # the owners arrive from a worker
+    w.window_combo.setCurrentIndex(0)  # a choice made meanwhile is the one that counts
+    qtbot.waitUntil(lambda: not w.loading(), timeout=10000)
+    assert w.owner_combo.count() > 1
+    assert w.rows()
+    assert all(r.days_to_renewal <= 30 for r in w.rows())
+
+
+def test_a_snooze_for_an_unknown_account_is_reported(view, demo_store, today):
+    from desktop_app.ui.undo.worklist import SnoozeCommand
+
+    messages: list[str] = []
+    cmd = SnoozeCommand(
+        demo_store, 10**9, today + timedelta(days=3), "why", today=today,
+        on_error=messages.append,
+    )  # fmt: skip
+    cmd.redo()
+    _settle(view)
+    assert messages == [f"No account with id {10**9}."]

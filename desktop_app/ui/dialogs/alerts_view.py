@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.alert_rules import ALERT_LABEL, AlertType
 from desktop_app.services.database import Store
 from desktop_app.services.managers.alerts import OPEN, AlertOverview, AlertRow, alert_overview
-from desktop_app.ui.commands_managers import AlertActionCommand, ReopenAlertCommand
 from desktop_app.ui.formatting import day
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
+from desktop_app.ui.undo.managers import AlertActionCommand, ReopenAlertCommand
 from desktop_app.ui.widgets.tables import read_only_table
-from desktop_app.ui.workers import ReportLoader
+from desktop_app.ui.workers import ReportLoader, writes_pending
 
 ALL = "All CSMs"
 
@@ -204,7 +204,8 @@ class AlertsView(QDialog):
         )  # fmt: skip
 
     def loading(self) -> bool:
-        return self._loader.busy()
+        """A report read or an edit's write is still under way."""
+        return self._loader.busy() or writes_pending()
 
     def _loaded(self, ov: AlertOverview) -> None:
         self.overview = ov
@@ -267,7 +268,9 @@ class AlertsView(QDialog):
         if until is not None and not reason:
             self.status.setText("A snooze needs a reason.")
             return
-        cmd = AlertActionCommand(self.store, alert.id, reason, until, self.reload, today=self.today)
+        cmd = AlertActionCommand(
+            self.store, alert.id, reason, until, self.reload, self._write_failed, today=self.today
+        )
         self.undo_stack.push(cmd)
 
     def reopen(self) -> None:
@@ -275,7 +278,11 @@ class AlertsView(QDialog):
         if alert is None or alert.action is None:
             self.status.setText("Select an acknowledged or snoozed alert to reopen it.")
             return
-        self.undo_stack.push(ReopenAlertCommand(self.store, alert.action, self.reload))
+        cmd = ReopenAlertCommand(self.store, alert.action, self.reload, self._write_failed)
+        self.undo_stack.push(cmd)
+
+    def _write_failed(self, message: str) -> None:
+        self.status.setText(f"Not saved: {message}")
 
     def _open_account(self, index: object) -> None:
         alert = self.alerts.row(index.row())  # type: ignore[attr-defined]

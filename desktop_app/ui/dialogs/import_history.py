@@ -12,17 +12,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.importing import BatchInfo, list_batches, rollback_batch
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
+from desktop_app.ui.workers import ReportLoader, run_task
 
 _COLUMNS = (
     Column("Batch", lambda b: b.id, RIGHT),
@@ -48,7 +49,11 @@ def _batch_foreground(batch: BatchInfo) -> QColor | None:
 
 
 class ImportHistoryDialog(QDialog):
-    """Lists import batches; "Roll back" undoes the selected one after confirmation."""
+    """Lists import batches; "Roll back" undoes the selected one after confirmation.
+
+    The list is read on a worker and the rollback runs on the writer, with a busy bar while
+    it holds the book; the dialog stays responsive and says what was undone.
+    """
 
     rolledBack = Signal(int)
 
@@ -61,10 +66,18 @@ class ImportHistoryDialog(QDialog):
         self.rollback_button = QPushButton("Roll back…", self)
         self.rollback_button.setEnabled(False)
         self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)  # no steps to count: one transaction
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.hide()
+        self._rolling_back: BatchInfo | None = None
+        self._loader = ReportLoader(self.status.setText, self._listed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.rollback_button)
+        row.addWidget(self.busy_bar)
         row.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
@@ -75,8 +88,20 @@ class ImportHistoryDialog(QDialog):
         fit_to_screen(self, 900, 420)
         self.refresh()
 
-    def refresh(self) -> None:
-        self.model.set_rows(list_batches(self.store))
+    def refresh(self, message: str = "Reading the import history…") -> None:
+        self._loader.load(message, list_batches, self.store)
+
+    def loading(self) -> bool:
+        """The list is being read or a rollback is running."""
+        return self._loader.busy() or self._rolling_back is not None
+
+    def _listed(self, batches: list[BatchInfo]) -> None:
+        selected = self.selected_batch()
+        self.model.set_rows(batches)
+        if selected is not None:
+            self.select_batch(selected.id)
+        if not self._rolling_back and self.status.text() == "Reading the import history…":
+            self.status.setText("" if batches else "No import yet.")
         self._selection_changed()
 
     def selected_batch(self) -> BatchInfo | None:
@@ -100,15 +125,36 @@ class ImportHistoryDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            rollback_batch(self.store, batch.id)
-        except UserError as exc:
-            self.status.setText(str(exc))
-            return
-        self.status.setText(f"Batch {batch.id} rolled back.")
-        self.refresh()
+        self._rolling_back = batch
+        self.rollback_button.setEnabled(False)
+        self.busy_bar.show()
+        self.status.setText(f"Rolling back batch {batch.id} ({batch.file_name})…")
+        worker = run_task(
+            rollback_batch, self.store, batch.id,
+            write=True, progress=True, done=self._rolled_back, failed=self._not_rolled_back,
+        )  # fmt: skip
+        worker.signals.progress.connect(self._progress)
+
+    def _progress(self, _fraction: float, message: str) -> None:
+        if message and self._rolling_back is not None:
+            self.status.setText(message)
+
+    def _rolled_back(self, _result: object) -> None:
+        batch, self._rolling_back = self._rolling_back, None
+        self.busy_bar.hide()
+        assert batch is not None
+        self.refresh(
+            f"Batch {batch.id} rolled back: {batch.new} new row(s) removed and "
+            f"{batch.updated} updated row(s) restored; the book is as before that import."
+        )
         self.rolledBack.emit(batch.id)
+
+    def _not_rolled_back(self, message: str) -> None:
+        self._rolling_back = None
+        self.busy_bar.hide()
+        self.refresh(f"Not rolled back: {message}")  # the list may be stale: read it again
 
     def _selection_changed(self, *_args: Any) -> None:
         batch = self.selected_batch()
-        self.rollback_button.setEnabled(batch is not None and batch.active)
+        idle = self._rolling_back is None
+        self.rollback_button.setEnabled(idle and batch is not None and batch.active)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.importing import (
     KIND_LABELS,
     ImportPreview,
@@ -42,7 +41,7 @@ from desktop_app.services.importing import (
 from desktop_app.services.importing_tools import export_problems, kinds, mapped_preview
 from desktop_app.ui import theme
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import Worker, run_task, start
 
 
 class _Read(NamedTuple):
@@ -96,6 +95,7 @@ class PreviewPage(QWizardPage):
         self.problems_view = QListView(self)
         self.problems_view.setModel(self.problems_model)
         self.export_button = QPushButton("Export problems…", self)
+        self.export_status = QLabel(self)
         self.mapping = MappingEditor(self)
         self.read_bar = QProgressBar(self)
         self.read_bar.setRange(0, 1000)
@@ -124,7 +124,10 @@ class PreviewPage(QWizardPage):
             QLabel("Skipped rows and problems (rows with problems are not imported):", self)
         )
         layout.addWidget(self.problems_view, 1)
-        layout.addWidget(self.export_button)
+        export_row = QHBoxLayout()
+        export_row.addWidget(self.export_button)
+        export_row.addWidget(self.export_status, 1)
+        layout.addLayout(export_row)
         layout.addWidget(self.mapping)
         layout.addWidget(self.blocked_label)
         self.file_combo.currentIndexChanged.connect(self._show_current)
@@ -317,21 +320,33 @@ class PreviewPage(QWizardPage):
         if not path:
             return
         columns = self.previews[path].columns if path in self.previews else []
-        try:
-            save_profile(self.store, name, kind, columns, mapping)
-        except UserError as exc:
-            QMessageBox.warning(self, "Save profile", str(exc))
-            return
-        self.mapping.status.setText(f"Saved as profile “{name}”.")
+        self.mapping.status.setText(f"Saving profile “{name}”…")
+        run_task(
+            save_profile, self.store, name, kind, columns, mapping, write=True,
+            done=lambda _r: self.mapping.status.setText(f"Saved as profile “{name}”."),
+            failed=lambda message: self.mapping.status.setText(f"Not saved: {message}"),
+        )  # fmt: skip
 
     def _export(self) -> None:
         target, _ = QFileDialog.getSaveFileName(self, "Export problems", "problems.csv",
                                                 "CSV (*.csv)")  # fmt: skip
         if target:
-            try:
-                export_problems(list(self.previews.values()), target)
-            except OSError as exc:
-                QMessageBox.warning(self, "Export problems", str(exc))
+            self.export_problems_to(target)
+
+    def export_problems_to(self, target: str) -> None:
+        """Write the problems of every file read to ``target`` (CSV) on a worker."""
+        self.export_button.setEnabled(False)
+        self.export_status.setText("Exporting the problems…")
+
+        def finish(text: str) -> None:
+            self.export_button.setEnabled(True)
+            self.export_status.setText(text)
+
+        run_task(
+            export_problems, list(self.previews.values()), target,
+            done=lambda n: finish(f"Wrote {n} problem(s) to {Path(target).name}."),
+            failed=lambda message: finish(f"Not exported: {message}"),
+        )  # fmt: skip
 
     def importable(self) -> list[ImportPreview]:
         return [p for p in self.previews.values() if p.kind in kinds() and p.records]

@@ -27,6 +27,7 @@ from desktop_app.services.health_overrides import OVERRIDE_REASONS
 from desktop_app.services.scoring import explain
 from desktop_app.ui import theme
 from desktop_app.ui.formatting import measure_value
+from desktop_app.ui.workers import run_task
 
 DATE_FORMAT = "yyyy-MM-dd"
 
@@ -57,27 +58,35 @@ class OverrideValues:
     expires_on: date | None
 
 
+def read_account(store: Store, account_id: int) -> tuple[str | None, HealthExplanation | None]:
+    """On a worker: the account's name and its health explanation."""
+    return account_name(store, account_id), explain(store, account_id)
+
+
 class OverrideDialog(QDialog):
-    """Shows the computed band and score beside the band the user sets."""
+    """Shows the computed band and score beside the band the user sets.
+
+    Opens at once; the account's name and computed band are read on a worker and fill in
+    (a band the user already picked is kept).
+    """
 
     def __init__(self, store: Store, account_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.account_id = account_id
-        self.account_name = account_name(store, account_id) or f"#{account_id}"
+        self.account_name = f"#{account_id}"
         self.setWindowTitle(f"Override health band — {self.account_name}")
-        self.explanation = explain(store, account_id)
-        ex = self.explanation
-        self.computed_label = QLabel(self)
+        self.explanation: HealthExplanation | None = None
+        self._reading = True
+        self._band_picked = False
+        self.computed_label = QLabel("<i>reading the computed band…</i>", self)
         self.computed_label.setTextFormat(Qt.TextFormat.RichText)
-        self.computed_label.setText(_computed_html(ex))
-        self.reason_label = QLabel(top_reason(ex), self)
+        self.reason_label = QLabel(self)
         self.reason_label.setTextFormat(Qt.TextFormat.RichText)
         self.reason_label.setWordWrap(True)
         self.reason_label.setStyleSheet(theme.muted_css())
         self.band_combo = QComboBox(self)
         self.band_combo.addItems([b.value for b in BAND_ORDER])
-        if ex is not None:
-            self.band_combo.setCurrentText(ex.override_band or ex.band.value)
+        self.band_combo.activated.connect(self._picked)
         self.reason_combo = QComboBox(self)
         self.reason_combo.addItems(list(OVERRIDE_REASONS))
         self.note_edit = QPlainTextEdit(self)
@@ -103,6 +112,28 @@ class OverrideDialog(QDialog):
         form.addRow(self.expiry_check, self.expiry_edit)
         form.addRow(self.buttons)
         self.setMinimumWidth(500)
+        run_task(read_account, store, account_id, done=self._read, failed=self._not_read)
+
+    def loading(self) -> bool:
+        return self._reading
+
+    def _picked(self, _index: int) -> None:
+        self._band_picked = True
+
+    def _read(self, result: tuple[str | None, HealthExplanation | None]) -> None:
+        self._reading = False
+        name, ex = result
+        self.account_name = name or f"#{self.account_id}"
+        self.setWindowTitle(f"Override health band — {self.account_name}")
+        self.explanation = ex
+        self.computed_label.setText(_computed_html(ex))
+        self.reason_label.setText(top_reason(ex))
+        if ex is not None and not self._band_picked:
+            self.band_combo.setCurrentText(ex.override_band or ex.band.value)
+
+    def _not_read(self, message: str) -> None:
+        self._reading = False
+        self.computed_label.setText(html.escape(f"Not read: {message}"))
 
     def result_values(self) -> OverrideValues:
         expires = None

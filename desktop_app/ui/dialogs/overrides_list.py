@@ -23,6 +23,7 @@ from desktop_app.services.health_overrides import OverrideInfo, active_overrides
 from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
+from desktop_app.ui.workers import ReportLoader, writes_pending
 
 _COLUMNS: tuple[tuple[str, Callable[[OverrideInfo], str]], ...] = (
     ("Account", lambda o: o.account_name),
@@ -85,6 +86,7 @@ class OverridesListDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.summary = QLabel(self)
+        self._loader = ReportLoader(self.summary.setText, self._loaded)
         self.clear_button = QPushButton("Clear override", self)
         self.goto_button = QPushButton("Show account", self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -101,7 +103,16 @@ class OverridesListDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        rows = active_overrides(self.store)
+        """Read the active overrides on a worker; the buttons wait for the list."""
+        self.clear_button.setEnabled(False)
+        self.goto_button.setEnabled(False)
+        self._loader.load("Reading the active overrides…", active_overrides, self.store)
+
+    def loading(self) -> bool:
+        """The list is being read or a clear (or its undo) is being written."""
+        return self._loader.busy() or writes_pending()
+
+    def _loaded(self, rows: list[OverrideInfo]) -> None:
         self.model.set_rows(rows)
         review = sum(r.needs_review for r in rows)
         if rows:
@@ -127,12 +138,16 @@ class OverridesListDialog(QDialog):
         if current is None:
             return
         command = ClearOverrideCommand(
-            self.store, current.id, current.account_id, self.user, on_change=self._changed
-        )
+            self.store, current.id, current.account_id, self.user,
+            on_change=self._changed, on_error=self._failed,
+        )  # fmt: skip
         if self.undo_stack is not None:
             self.undo_stack.push(command)
         else:
             command.redo()
+
+    def _failed(self, message: str) -> None:
+        self.summary.setText(f"Not saved: {message}")
 
     def _changed(self, account_id: int) -> None:
         self.reload()

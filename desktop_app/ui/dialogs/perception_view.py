@@ -14,18 +14,18 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.perception import CATEGORY_LABEL, Category
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.managers.perception import (
     AccountPerception,
     CategoryView,
     PerceptionReport,
+    SurveyImport,
     import_survey,
     perception_report,
 )
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.widgets.perception_chart import PerceptionChart
 from desktop_app.ui.widgets.tables import read_only_table, report_layout
-from desktop_app.ui.workers import ReportLoader
+from desktop_app.ui.workers import ReportLoader, run_task
 
 _NOTE = (
     "Dot: the CSM's mean (green above the team, vermillion below, blue in line); bar: its 95% "
@@ -98,6 +98,8 @@ class PerceptionView(QDialog):
         self.resize(1240, 760)
         self.store = store
         self.report: PerceptionReport | None = None
+        self._importing = False
+        self._imported_note = ""  # the last import's result, kept in front of the status
         self._loader = ReportLoader(lambda text: self.status.setText(text), self._loaded)
         self.csm = QComboBox(self)
         self.csm.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -129,7 +131,8 @@ class PerceptionView(QDialog):
         self._loader.load("Reading survey responses…", perception_report, self.store)
 
     def loading(self) -> bool:
-        return self._loader.busy()
+        """The report is being read or a survey imported."""
+        return self._loader.busy() or self._importing
 
     def _loaded(self, rep: PerceptionReport) -> None:
         self.report = rep
@@ -149,10 +152,13 @@ class PerceptionView(QDialog):
         self.cats.set_rows(one.categories if one else [])
         mine = [a for a in (rep.accounts if rep else []) if one and a.owner == one.csm]
         self.accounts.set_rows(mine)
+        note = self._imported_note
         if rep is None or not rep.csms:
-            self.status.setText("No survey responses yet: import a relationship survey.")
+            self.status.setText(note + "No survey responses yet: import a relationship survey.")
         elif one is not None:
-            self.status.setText(f"{one.csm}: {one.responses} responses from {len(mine)} accounts")
+            self.status.setText(
+                f"{note}{one.csm}: {one.responses} responses from {len(mine)} accounts"
+            )
 
     def import_file(self, path: str | None = None) -> None:
         if path is None:
@@ -161,10 +167,20 @@ class PerceptionView(QDialog):
             )
         if not path:
             return
-        try:
-            r = import_survey(self.store, path)
-        except UserError as exc:
-            self.status.setText(f"Not imported: {exc}")
-            return
-        self.status.setText(f"Imported {r.responses} responses ({r.unmatched} unmatched).")
+        self._importing = True
+        self.import_button.setEnabled(False)
+        self.status.setText("Importing the survey…")
+        run_task(
+            import_survey, self.store, path, write=True, done=self._imported, failed=self._refused
+        )
+
+    def _imported(self, r: SurveyImport) -> None:
+        self._importing = False
+        self.import_button.setEnabled(True)
+        self._imported_note = f"Imported {r.responses} responses ({r.unmatched} unmatched). "
         self.reload()
+
+    def _refused(self, message: str) -> None:  # one line naming file, row and column
+        self._importing = False
+        self.import_button.setEnabled(True)
+        self.status.setText(f"Not imported: {message}")

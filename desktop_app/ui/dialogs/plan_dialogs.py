@@ -30,7 +30,7 @@ class CallDialog(QDialog):
         suggested: Call,
         why: str,
         parent: QWidget | None = None,
-        history: Sequence[CallRecord] = (),
+        history: Sequence[CallRecord] | None = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Forecast call: {account}")
@@ -52,16 +52,22 @@ class CallDialog(QDialog):
         form.addRow("Call", self.combo)
         form.addRow("", hint)
         form.addRow("Note", self.note)
+        self.history = QLabel("Reading earlier calls…", self)
+        self.history.setWordWrap(True)
+        form.addRow("Earlier calls", self.history)
+        form.addRow(buttons)
+        if history is not None:
+            self.set_history(history)
+
+    def set_history(self, history: Sequence[CallRecord]) -> None:
+        """Show the account's earlier calls (newest first; ``None`` passed: still reading)."""
         past = [
             f"{r.created_at:%Y-%m-%d} {CALL_LABEL[r.call]}"
             + (f" by {r.author}" if r.author else "")
             + (f": {r.note}" if r.note else "")
             for r in history[:6]
         ]
-        self.history = QLabel("<br>".join(escape(p) for p in past) or "No call yet.", self)
-        self.history.setWordWrap(True)
-        form.addRow("Earlier calls", self.history)
-        form.addRow(buttons)
+        self.history.setText("<br>".join(escape(p) for p in past) or "No call yet.")
 
     def call(self) -> Call:
         return Call(self.combo.currentData())

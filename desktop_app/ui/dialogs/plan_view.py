@@ -18,16 +18,21 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.forecast import CALL_LABEL, Quarter, Rollup
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.managers.forecast import call_history
-from desktop_app.services.managers.plan import PlanReport, RenewalRow, import_plan, plan_report
-from desktop_app.ui.commands_managers import SetCallCommand, SetTargetCommand
+from desktop_app.services.managers.plan import (
+    PlanImport,
+    PlanReport,
+    RenewalRow,
+    import_plan,
+    plan_report,
+)
 from desktop_app.ui.dialogs.plan_dialogs import CallDialog, TargetDialog
 from desktop_app.ui.formatting import day, money
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
+from desktop_app.ui.undo.managers import SetCallCommand, SetTargetCommand
 from desktop_app.ui.widgets.plan_chart import PlanChart
 from desktop_app.ui.widgets.tables import read_only_table, report_layout
-from desktop_app.ui.workers import ReportLoader
+from desktop_app.ui.workers import ReportLoader, run_task, writes_pending
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,8 @@ class PlanView(QDialog):
         self.store, self.undo_stack = store, undo_stack
         self.today = today or date.today()
         self.report: PlanReport | None = None
+        self._importing = False
+        self._imported_note = ""  # the last import's result, kept in front of the status
         self._loader = ReportLoader(lambda text: self.status.setText(text), self._loaded)
         self.quarter = QComboBox(self)
         for q in quarter_choices(self.today):
@@ -163,7 +170,8 @@ class PlanView(QDialog):
         )
 
     def loading(self) -> bool:
-        return self._loader.busy()
+        """A report read, an import or an edit's write is still under way."""
+        return self._loader.busy() or self._importing or writes_pending()
 
     def _loaded(self, rep: PlanReport) -> None:
         self.report = rep
@@ -180,8 +188,8 @@ class PlanView(QDialog):
         self.renewals.set_rows(rep.renewals)
         self.chart.set_rollups([p.csm for p in rep.csms], [p.figures for p in rep.csms])
         self.status.setText(
-            f"{rep.quarter}: {t.renewals} renewals, {money(t.arr_due)} due; team "
-            f"{_pct(t.pct_to_plan)} to plan so far, {_pct(t.projected_pct)} projected"
+            f"{self._imported_note}{rep.quarter}: {t.renewals} renewals, {money(t.arr_due)} due; "
+            f"team {_pct(t.pct_to_plan)} to plan so far, {_pct(t.projected_pct)} projected"
         )
 
     # ------------------------------------------------------------------ edits
@@ -195,18 +203,25 @@ class PlanView(QDialog):
         if r is None or r.outcome != "open":
             self.status.setText("Select an open renewal to set its forecast call.")
             return None
-        dlg = dialog or CallDialog(
-            r.account, r.call, r.suggested, r.why, self, call_history(self.store, r.account_id)
-        )
-        dlg.accepted.connect(lambda: self._push_call(r, dlg))
-        if dialog is None:
+        dlg = dialog
+        if dlg is None:  # opens at once; the earlier calls fill in when read
+            dlg = CallDialog(r.account, r.call, r.suggested, r.why, self, history=None)
+            shown = dlg
+            run_task(
+                call_history, self.store, r.account_id,
+                done=shown.set_history,
+                failed=lambda msg: shown.history.setText(f"Earlier calls not read: {msg}"),
+            )  # fmt: skip
             dlg.open()
+        dlg.accepted.connect(lambda: self._push_call(r, dlg))
         return dlg
 
     def _push_call(self, r: RenewalRow, dlg: CallDialog) -> None:
         note = dlg.note.text().strip() or None
         self.undo_stack.push(
-            SetCallCommand(self.store, r.account_id, dlg.call(), note, self.reload)
+            SetCallCommand(
+                self.store, r.account_id, dlg.call(), note, self.reload, self._write_failed
+            )
         )
 
     def selected_csm(self) -> str | None:
@@ -234,7 +249,12 @@ class PlanView(QDialog):
 
     def _push_target(self, csm: str, q: Quarter, dlg: TargetDialog) -> None:
         kind, value = dlg.target()
-        self.undo_stack.push(SetTargetCommand(self.store, csm, q, kind, value, self.reload))
+        self.undo_stack.push(
+            SetTargetCommand(self.store, csm, q, kind, value, self.reload, self._write_failed)
+        )
+
+    def _write_failed(self, message: str) -> None:
+        self.status.setText(f"Not saved: {message}")
 
     def import_sheet(self, path: str | None = None) -> None:
         if path is None:
@@ -243,10 +263,20 @@ class PlanView(QDialog):
             )
         if not path:
             return
-        try:
-            result = import_plan(self.store, path)
-        except UserError as exc:  # one line naming file, sheet, row and column
-            self.status.setText(f"Not imported: {exc}")
-            return
-        self.status.setText(f"Imported {result.rows} targets for {', '.join(result.quarters)}.")
+        self._importing = True
+        self.import_button.setEnabled(False)
+        self.status.setText("Importing the plan…")
+        run_task(
+            import_plan, self.store, path, write=True, done=self._imported, failed=self._refused
+        )
+
+    def _imported(self, result: PlanImport) -> None:
+        self._importing = False
+        self.import_button.setEnabled(True)
+        self._imported_note = f"Imported {result.rows} targets for {', '.join(result.quarters)}. "
         self.reload()
+
+    def _refused(self, message: str) -> None:  # one line naming file, sheet, row and column
+        self._importing = False
+        self.import_button.setEnabled(True)
+        self.status.setText(f"Not imported: {message}")

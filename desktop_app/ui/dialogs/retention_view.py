@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.churn import RetentionFigures
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.health_validation import (
     retention,
     retention_by_owner,
@@ -36,6 +36,7 @@ from desktop_app.ui.formatting import money
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
+from desktop_app.ui.workers import ReportLoader
 
 #: The raw value of a cell (a float ratio or an int count; None when undefined).
 RawRole = Qt.ItemDataRole.UserRole + 1
@@ -118,6 +119,28 @@ class RetentionTableModel(RowsTableModel):
         super().__init__([label, *figures], parent)
 
 
+@dataclass(frozen=True)
+class RetentionRead:
+    """What one refresh reads: the series, the per-CSM table, the book's figures, the CSMs."""
+
+    series: list[RetentionFigures]
+    by_owner: dict[str, RetentionFigures]
+    book: RetentionFigures
+    owners: list[str]
+
+
+def read_retention(
+    store: Store, start: date, end: date, kind: str, owner: str | None
+) -> RetentionRead:
+    """On a worker: every figure the view shows (raises ``UserError`` on a bad range)."""
+    return RetentionRead(
+        retention_series(store, start, end, kind=kind, owner=owner),
+        retention_by_owner(store, start, end),
+        retention(store, start, end),
+        owner_names(store),
+    )
+
+
 def _first_of_month(d: date, back: int = 0) -> date:
     y, m = divmod(d.month - 1 - back, 12)
     return date(d.year + y, m + 1, 1)
@@ -141,6 +164,7 @@ class RetentionView(QDialog):
         self.csm_table = read_only_table(self.csm_model, self)
         self._build_chart()
         self.status = QLabel(self)
+        self._loader = ReportLoader(self._refused, self._loaded)
         self.footnote = QLabel(self._footnote_text(), self)
         self.footnote.setWordWrap(True)
         self.footnote.setStyleSheet(theme.muted_css() + " font-size: 11px;")
@@ -166,9 +190,7 @@ class RetentionView(QDialog):
         self.start_edit = self._date_edit(_first_of_month(self.today, 12))
         self.end_edit = self._date_edit(self.today)
         self.scope_combo = QComboBox(self)
-        self.scope_combo.addItem(WHOLE_BOOK, None)
-        for name in owner_names(self.store):
-            self.scope_combo.addItem(name, name)
+        self.scope_combo.addItem(WHOLE_BOOK, None)  # the CSMs come with the first read
 
     def _date_edit(self, value: date) -> QDateEdit:
         edit = QDateEdit(QDate(value.year, value.month, value.day), self)
@@ -267,22 +289,41 @@ class RetentionView(QDialog):
         self._timer.start()
 
     def refresh(self) -> None:
-        """Recompute every figure for the current period, range and scope."""
+        """Recompute every figure for the current period, range and scope on a worker."""
         self._timer.stop()
         start, end = self.date_range()
-        try:
-            series = retention_series(self.store, start, end, kind=self.kind, owner=self.owner)
-            by_owner = retention_by_owner(self.store, start, end)
-            book = retention(self.store, start, end)
-        except UserError as exc:
-            self.status.setText(str(exc))
+        self._asked = (start, end, self.kind, self.owner)
+        self._loader.load(
+            "Computing retention…", read_retention, self.store, start, end, self.kind, self.owner
+        )
+
+    def loading(self) -> bool:
+        return self._loader.busy() or self._timer.isActive()
+
+    def _refused(self, message: str) -> None:
+        self.status.setText(message)
+        if message != "Computing retention…":  # a bad range: nothing to show
             self.period_model.set_rows([])
             self.csm_model.set_rows([])
             self._plot([])
+
+    def _fill_scope(self, owners: list[str]) -> None:
+        current = [self.scope_combo.itemData(i) for i in range(1, self.scope_combo.count())]
+        if current == owners:
             return
-        scope = self.owner or "the whole book"
-        self.status.setText(f"{len(series)} {self.kind}s, {start} to {end}, for {scope}.")
-        rows = [(period_label(r, self.kind), r) for r in series]
+        self.scope_combo.blockSignals(True)  # the figures shown are for the same choice
+        for name in owners:
+            if name not in current:
+                self.scope_combo.addItem(name, name)
+        self.scope_combo.blockSignals(False)
+
+    def _loaded(self, read: RetentionRead) -> None:
+        self._fill_scope(read.owners)
+        start, end, kind, owner = self._asked
+        series, by_owner, book = read.series, read.by_owner, read.book
+        scope = owner or "the whole book"
+        self.status.setText(f"{len(series)} {kind}s, {start} to {end}, for {scope}.")
+        rows = [(period_label(r, kind), r) for r in series]
         self.period_model.set_rows(rows)
         self.csm_model.set_rows([(WHOLE_BOOK, book), *by_owner.items()])
         self._select_scope_row()

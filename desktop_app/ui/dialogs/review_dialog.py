@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -21,12 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.book import BookColumns
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
-from desktop_app.services.review import ReviewRow, accept_match, dismiss, export_review, list_review
+from desktop_app.services.portfolio import load_accounts
+from desktop_app.services.review import ReviewRow, accept_match, export_review, list_review
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
+from desktop_app.ui.undo.review import DismissReviewCommand
 from desktop_app.ui.widgets.tables import read_only_table
+from desktop_app.ui.workers import ReportLoader, run_task, writes_pending
+
+if TYPE_CHECKING:
+    from desktop_app.ui.book_state import BookState
 
 EMPTY_TEXT = "Nothing to review: every imported row was linked."
 _KINDS = (("All rows", ""), ("Fuzzy name matches", "fuzzy"), ("Unmatched rows", "unmatched"))
@@ -42,39 +49,37 @@ _COLUMNS = (
 )
 
 
-class DismissReviewCommand(QUndoCommand):
-    """Dismiss a review item; undo puts it back on the list."""
-
-    def __init__(
-        self, store: Store, row: ReviewRow, on_change: Callable[[], None],
-        parent: QUndoCommand | None = None,
-    ) -> None:  # fmt: skip
-        super().__init__(f"Dismiss review row {row.row_number} of {row.file_name}", parent)
-        self.store = store
-        self.review_id = row.id
-        self._on_change = on_change
-
-    def redo(self) -> None:
-        dismiss(self.store, self.review_id)
-        self._on_change()
-
-    def undo(self) -> None:
-        from desktop_app.services.review import reopen
-
-        reopen(self.store, self.review_id)
-        self._on_change()
+def account_labels(book: BookColumns) -> dict[str, int]:
+    """Completer label -> account id; a name used twice gets its Salesforce id beside it."""
+    names = book.name.astype(str)
+    uniq, counts = np.unique(names, return_counts=True)
+    repeated = set(uniq[counts > 1].tolist())
+    out: dict[str, int] = {}
+    for aid, name, sf in zip(book.account_id.tolist(), names.tolist(), book.sf_account_id,
+                             strict=True):  # fmt: skip
+        label = f"{name} ({sf})" if name in repeated and sf else name
+        out.setdefault(label, int(aid))
+    return out
 
 
 class ReviewDialog(QDialog):
     """Open review items with filters; accept a match, dismiss (undoable) or export.
 
-    ``changed`` is emitted after an accept (the book gained a linked row: reload it).
+    The list is read on a worker and every write (accept, dismiss and its undo) runs on the
+    single writer; the account names for "Link to" come from the window's ``BookState`` when
+    given (no second read of the book), else from a worker. ``changed`` is emitted after an
+    accept (the book gained a linked row: reload it).
     """
 
     changed = Signal()
 
     def __init__(
-        self, store: Store, parent: QWidget | None = None, *, undo_stack: QUndoStack | None = None
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        undo_stack: QUndoStack | None = None,
+        state: BookState | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Review imported rows")
@@ -83,6 +88,8 @@ class ReviewDialog(QDialog):
         self.undo_stack = undo_stack
         self._all: list[ReviewRow] = []
         self._accounts: dict[str, int] = {}
+        self._reading_accounts = False
+        self._writing = False
         self.model = RowsTableModel(_COLUMNS, self)
         self.table = read_only_table(self.model, self, single_selection=True)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -105,8 +112,14 @@ class ReviewDialog(QDialog):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
+        self._loader = ReportLoader(self.count.setText, self._listed)
         self._layout()
-        self._load_accounts()
+        if state is not None:
+            self._set_accounts(state.book)
+            state.bookReplaced.connect(lambda: self._set_accounts(state.book))
+        else:
+            self._reading_accounts = True
+            run_task(load_accounts, store, done=self._set_accounts, failed=self._accounts_failed)
         self.kind_filter.currentIndexChanged.connect(self._apply_filters)
         self.batch_filter.currentIndexChanged.connect(self._apply_filters)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -139,24 +152,33 @@ class ReviewDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
 
-    def _load_accounts(self) -> None:
-        from desktop_app.services.portfolio import load_accounts
-
-        book = load_accounts(self.store)
-        names = [str(n) for n in book.name]
-        repeated = {n for n in names if names.count(n) > 1} if len(names) < 5000 else set()
-        for aid, name, sf in zip(book.account_id, names, book.sf_account_id, strict=True):
-            label = f"{name} ({sf})" if name in repeated and sf else name
-            self._accounts.setdefault(label, int(aid))
+    def _set_accounts(self, book: BookColumns) -> None:
+        self._reading_accounts = False
+        self._accounts = account_labels(book)
         completer = QCompleter(sorted(self._accounts, key=str.casefold), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.account.setCompleter(completer)
+        row = self.current()  # the prefilled candidate may need its Salesforce id beside it
+        if row is not None and row.candidate_name and self.account.text() == row.candidate_name:
+            self._selection_changed()
+
+    def _accounts_failed(self, message: str) -> None:
+        self._reading_accounts = False
+        self.status.setText(f"Account names not read: {message}")
 
     # ------------------------------------------------------------------ state
     def reload(self) -> None:
-        """Read the open items again and keep the filters."""
-        self._all = list_review(self.store)
+        """Read the open items again on a worker; the filters are kept."""
+        self._loader.load("Reading the rows to review…", list_review, self.store)
+
+    def loading(self) -> bool:
+        """The list or the account names are being read, or a write is under way."""
+        busy = self._loader.busy() or self._reading_accounts or self._writing
+        return busy or writes_pending()
+
+    def _listed(self, rows: list[ReviewRow]) -> None:
+        self._all = rows
         batch = self.batch_filter.currentData()
         self.batch_filter.blockSignals(True)
         self.batch_filter.clear()
@@ -200,8 +222,8 @@ class ReviewDialog(QDialog):
 
     def _selection_changed(self) -> None:
         row = self.current()
-        self.accept_button.setEnabled(row is not None)
-        self.dismiss_button.setEnabled(row is not None)
+        self.accept_button.setEnabled(row is not None and not self._writing)
+        self.dismiss_button.setEnabled(row is not None and not self._writing)
         self.account.setEnabled(row is not None)
         if row is None:
             return
@@ -227,47 +249,69 @@ class ReviewDialog(QDialog):
         if row is None:
             return
         account_id = self.account_id_for(self.account.text())
+        if account_id is None and self._reading_accounts:
+            self.status.setText("The account names are still being read: try again in a moment.")
+            return
         if account_id is None:
             self.status.setText("Pick an account from the list first (type part of its name).")
             return
-        try:
-            accept_match(self.store, row.id, account_id)
-        except UserError as exc:
-            self.status.setText(str(exc))
-            return
-        self.status.setText(f"Row {row.row_number} of {row.file_name} linked to "
-                            f"{self.account.text().strip()}.")  # fmt: skip
+        done = (f"Row {row.row_number} of {row.file_name} linked to "
+                f"{self.account.text().strip()}.")  # fmt: skip
+        self._writing = True
+        self._selection_changed()
+        self.status.setText(f"Linking row {row.row_number} of {row.file_name}…")
+        run_task(
+            accept_match, self.store, row.id, account_id, write=True,
+            done=lambda _r: self._accepted(done), failed=self._write_failed,
+        )  # fmt: skip
+
+    def _accepted(self, message: str) -> None:
+        self._writing = False
+        self.status.setText(message)
         self.reload()
         self.changed.emit()
+
+    def _write_failed(self, message: str) -> None:
+        self._writing = False
+        self.status.setText(message)
+        self.reload()  # the list may be stale (another window acted on the row)
 
     def dismiss_selected(self) -> None:
         """Dismiss the selected row (undoable when the dialog has an undo stack)."""
         row = self.current()
         if row is None:
             return
-        command = DismissReviewCommand(self.store, row, self.reload)
-        try:
-            if self.undo_stack is not None:
-                self.undo_stack.push(command)
-            else:
-                command.redo()
-        except UserError as exc:
-            self.status.setText(str(exc))
-            return
+        command = DismissReviewCommand(self.store, row, self.reload, self._write_failed)
         self.status.setText(f"Row {row.row_number} of {row.file_name} dismissed.")
+        if self.undo_stack is not None:
+            self.undo_stack.push(command)
+        else:
+            command.redo()
 
-    def export_to(self, path: str) -> int:
-        """Write the rows shown to ``path`` (.csv or .xlsx); returns how many."""
-        return export_review(self.visible_rows(), path)
+    def export_to(self, path: str) -> None:
+        """Write the rows shown to ``path`` (.csv or .xlsx) on a worker; the status says when."""
+        rows = self.visible_rows()
+        self._writing = True
+        self.export_button.setEnabled(False)
+        self.status.setText(f"Exporting {len(rows)} rows…")
+        run_task(
+            export_review, rows, path,
+            done=lambda n: self._exported(n, path), failed=self._export_failed,
+        )  # fmt: skip
+
+    def _exported(self, n: int, path: str) -> None:
+        self._writing = False
+        self.export_button.setEnabled(bool(self._all))
+        self.status.setText(f"{n} rows exported to {path}.")
+
+    def _export_failed(self, message: str) -> None:
+        self._writing = False
+        self.export_button.setEnabled(bool(self._all))
+        self.status.setText(f"Not exported: {message}")
 
     def _export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export review list", "review.csv", "CSV (*.csv);;Excel workbook (*.xlsx)"
         )
         if path:
-            try:
-                n = self.export_to(path)
-            except OSError as exc:
-                self.status.setText(f"Not exported: {exc}")
-                return
-            self.status.setText(f"{n} rows exported to {path}.")
+            self.export_to(path)

@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.scorecard import BandRules, Scorecard, validate_scorecard
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.scoring import ScorePreviewer, get_active, save_version
 from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import Worker, run_task, start
 
 _HEADERS = ("Group / measure", "Weight", "0 points at", "100 points at", "Lower is better")
 _EDIT = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
@@ -199,6 +198,7 @@ class ScorecardEditor(QDialog):
         self.store = store
         self.previewer: ScorePreviewer | None = None
         self.saved_version_id: int | None = None
+        self._saving = False
         _vid, self.active = get_active(store)
         self.model = ScorecardTableModel(self.active, self)
         self.table = QTableView(self)
@@ -319,7 +319,8 @@ class ScorecardEditor(QDialog):
         self._update_save()
 
     def _update_save(self) -> None:
-        self.save_button.setEnabled(not self.problems and bool(self.name_edit.text().strip()))
+        ready = not self.problems and bool(self.name_edit.text().strip())
+        self.save_button.setEnabled(ready and not self._saving)
 
     def _reset(self) -> None:
         self.load_scorecard(self.active)
@@ -364,16 +365,28 @@ class ScorecardEditor(QDialog):
         dialog.open()
 
     def save(self) -> None:
-        try:
-            vid = save_version(
-                self.store, self.name_edit.text(), self.model.scorecard, activate=True
-            )
-        except UserError as exc:
-            self.message.setText(str(exc))
-            return
+        """Save and activate the edited scorecard on the writer; the dialog closes once saved."""
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.message.setText("Saving…")
+        run_task(
+            save_version, self.store, self.name_edit.text(), self.model.scorecard,
+            activate=True, write=True, done=self._saved, failed=self._not_saved,
+        )  # fmt: skip
+
+    def saving(self) -> bool:
+        return self._saving
+
+    def _saved(self, vid: int) -> None:
+        self._saving = False
         self.saved_version_id = vid
         self.scorecardChanged.emit()
         self.accept()
+
+    def _not_saved(self, message: str) -> None:
+        self._saving = False
+        self.message.setText(message)
+        self._update_save()
 
 
 def _spin(parent: QWidget, low: float, high: float, prefix: str, suffix: str) -> QDoubleSpinBox:

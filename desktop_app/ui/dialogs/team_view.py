@@ -33,7 +33,7 @@ from desktop_app.ui.formatting import money_short
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.widgets.tables import read_only_table
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import ReportLoader, Worker, start
 
 #: The raw (sortable) value of a cell; None sorts first.
 RawRole = Qt.ItemDataRole.UserRole + 1
@@ -322,6 +322,7 @@ class TeamView(QDialog):
         self.today = today or date.today()
         self._alerts_cache: dict[str, list[Alert]] = {}
         self._loader: Worker | None = None
+        self._agenda_for: str | None = None
         self.model = TeamSummaryModel(self)
         self.proxy = TeamSortProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -333,9 +334,11 @@ class TeamView(QDialog):
         self.intro = QLabel(_INTRO, self)
         self.intro.setWordWrap(True)
         self.agenda_title = QLabel(self)
+        self.agenda_title.setWordWrap(True)  # a long agenda line must not widen the window
         self.footnote = QLabel(_FOOTNOTE, self)
         self.footnote.setWordWrap(True)
         self.footnote.setStyleSheet(theme.muted_css() + " font-size: 11px;")
+        self._agenda = ReportLoader(self.agenda_title.setText, self._agenda_loaded)
         self._layout()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.alert_table.doubleClicked.connect(self._request_account)
@@ -370,8 +373,8 @@ class TeamView(QDialog):
         start(worker)
 
     def loading(self) -> bool:
-        """True while the summaries are being counted."""
-        return self._loader is not None
+        """True while the summaries are being counted or an agenda is being read."""
+        return self._loader is not None or self._agenda.busy()
 
     def _summaries_loaded(self, summaries: list[CsmSummary]) -> None:
         self._loader = None
@@ -395,10 +398,24 @@ class TeamView(QDialog):
             self.alert_model.set_alerts([])
             self.agenda_title.setText("Select a CSM to see the agenda for your one-on-one.")
             return
+        self._agenda_for = csm
         alerts = self._alerts_cache.get(csm)
-        if alerts is None:
-            alerts = csm_alerts(self.store, csm, self.today)
-            self._alerts_cache[csm] = alerts
+        if alerts is None:  # read on a worker; the previous CSM's agenda is not left showing
+            self.alert_model.set_alerts([])
+            self._agenda.load(
+                f"Reading the agenda for {csm}…", csm_alerts, self.store, csm, self.today
+            )
+            return
+        self._show_agenda(csm, alerts)
+
+    def _agenda_loaded(self, alerts: list[Alert]) -> None:
+        csm = self._agenda_for
+        if csm is None or csm != self.selected_csm():  # the selection moved on meanwhile
+            return
+        self._alerts_cache[csm] = alerts
+        self._show_agenda(csm, alerts)
+
+    def _show_agenda(self, csm: str, alerts: list[Alert]) -> None:
         self.alert_model.set_alerts(alerts)
         counts = {s: sum(a.severity is s for a in alerts) for s in Severity}
         parts = ", ".join(f"{counts[s]} {SEVERITY_LABEL[s].lower()}" for s in Severity)

@@ -5,6 +5,11 @@ once, so the wizard can be closed and resumed (``TransitionWizard.resume``). Che
 scenario changes and "Hand over" (mark done) are QUndoCommands on the given ``undo_stack``
 (or a private one). ``ownersChanged`` is emitted after the owners change (execute, undo,
 confirm).
+
+The wizard reads and writes on tasks: the CSM names and (without the window's book) the
+accounts on a worker, saving on the writer (the wizard moves on once saved), the saved
+transition and its sheet preview on a worker after every edit, exports and briefs on a
+worker. ``loading()`` is what tests wait on.
 """
 
 from __future__ import annotations
@@ -13,42 +18,36 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
     QWizard,
-    QWizardPage,
 )
 
-from desktop_app.domain.transition import Scenario
+from desktop_app.domain.book import BookColumns
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
+from desktop_app.services.portfolio import load_book
 from desktop_app.services.transitions import (
-    TransitionItemView,
     TransitionView,
     confirm_transition,
     create_transition,
+    csm_names,
     load_transition,
+    undo_execute,
 )
 from desktop_app.services.transitions_brief import brief_data
-from desktop_app.services.transitions_export import export_rows, export_transition, missing_fields
+from desktop_app.services.transitions_export import (
+    ExportResult,
+    export_rows,
+    export_transition,
+    missing_fields,
+)
 from desktop_app.ui.dialogs.transition_export import FinishPage
-from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel
+from desktop_app.ui.dialogs.transition_items import ItemsPage
 from desktop_app.ui.dialogs.transition_pages import (
     AccountsPage,
     ReceiversPage,
-    _table,
-    fit_columns,
 )
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.undo.transition import (
@@ -56,117 +55,34 @@ from desktop_app.ui.undo.transition import (
     SetChecklistItemCommand,
     SetScenarioCommand,
 )
+from desktop_app.ui.workers import ReportLoader, run_task, writes_pending
 
 PAGE_ACCOUNTS, PAGE_RECEIVERS, PAGE_ITEMS, PAGE_FINISH = range(4)
+_OWNERS_CHANGED = "Owners changed: reading the transition again…"
 STEPS = ("Accounts", "Receiving CSM", "Scenario and checklist", "Export and hand over")
+
+
+def read_saved(store: Store, transition_id: int) -> tuple[TransitionView, list[Any]]:
+    """On a worker: the saved transition and the rows of its sheet."""
+    view = load_transition(store, transition_id)
+    rows, _s, _c = export_rows(store, transition_id)
+    return view, rows
+
+
+def write_briefs_file(
+    store: Store, account_ids: list[int], transition_id: int | None, today: date, path: str
+) -> int:
+    """On a worker: every account's handoff brief into one PDF; its page count."""
+    from desktop_app.ui.brief_pdf import write_brief_pdf
+
+    briefs = [brief_data(store, aid, transition_id, today) for aid in account_ids]
+    return write_brief_pdf(briefs, path)
 
 
 def step_text(page_id: int) -> str:
     """The step indicator under a page's title: ``Step 2 of 4 · Accounts › **Receiving CSM** …``."""
     names = [f"<b>{n}</b>" if i == page_id else n for i, n in enumerate(STEPS)]
     return f"Step {page_id + 1} of {len(STEPS)} · " + " › ".join(names)
-
-
-class ItemsPage(QWizardPage):
-    """Scenario per account (changeable with a reason) and the checklist with progress."""
-
-    def __init__(self, wizard: TransitionWizard):
-        super().__init__(wizard)
-        self.setTitle("Scenario and checklist per account")
-        self._wizard = wizard
-        self.items_model = ItemsModel(self)
-        self.items_view = _table(self, self.items_model)
-        self.checklist_model = ChecklistModel(self)
-        self.checklist_model.on_edit = wizard.edit_checklist
-        self.checklist_view = _table(self, self.checklist_model)
-        self.scenario_combo = QComboBox(self)
-        self.scenario_combo.addItems([s.value for s in Scenario])
-        self.reason_edit = QLineEdit(self)
-        self.reason_edit.setPlaceholderText("Reason for changing the scenario")
-        self.apply_button = QPushButton("Change scenario", self)
-        self.apply_button.clicked.connect(self._apply_scenario)
-        self.plan_text = QPlainTextEdit(self)
-        self.plan_text.setReadOnly(True)
-        self.progress_label = QLabel(self)
-        row = QHBoxLayout()
-        row.addWidget(self.scenario_combo, 1)
-        row.addWidget(self.apply_button)
-        fit_columns(self.items_view, (0,))
-        fit_columns(self.checklist_view, (2, 3), wrap=True)
-        scenario = QWidget(self)
-        sl = QVBoxLayout(scenario)
-        sl.setContentsMargins(0, 0, 0, 0)
-        sl.addLayout(row)
-        sl.addWidget(self.reason_edit)
-        sl.addWidget(self.plan_text, 1)
-        # Accounts and their scenario on top, the full-width checklist below.
-        self.top_split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.top_split.addWidget(self.items_view)
-        self.top_split.addWidget(scenario)
-        self.top_split.setStretchFactor(0, 3)
-        self.top_split.setStretchFactor(1, 2)
-        self.top_split.setSizes([680, 380])
-        self.split = QSplitter(Qt.Orientation.Vertical, self)
-        self.split.addWidget(self.top_split)
-        self.split.addWidget(self.checklist_view)
-        self.split.setStretchFactor(1, 1)
-        self.split.setSizes([210, 360])
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.split, 1)
-        layout.addWidget(self.progress_label)
-        self.items_view.selectionModel().currentRowChanged.connect(self._show_current)
-
-    def current_item(self) -> TransitionItemView | None:
-        row = self.items_view.currentIndex().row()
-        return self.items_model.row(row) if row >= 0 else None
-
-    def select_row(self, row: int) -> None:
-        index = self.items_model.index(row, 0)
-        self.items_view.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-
-    def refresh(self, view: TransitionView) -> None:
-        row = max(self.items_view.currentIndex().row(), 0)
-        self.items_model.set_rows(view.items)
-        if view.items:
-            self.select_row(min(row, len(view.items) - 1))
-        self.progress_label.setText(
-            f"Checklist progress: {view.progress:.0%} · status {view.status}"
-        )
-
-    def _show_current(self, *_args: object) -> None:
-        item = self.current_item()
-        if item is None:
-            self.checklist_model.set_rows([])
-            return
-        self.checklist_model.set_rows(item.checklist)
-        self.scenario_combo.setCurrentText(item.scenario.value)
-        plan = item.plan
-        lines = [
-            f"Scenario: {plan.scenario.value} ({plan.mode.value}); sequencer "
-            f"{plan.sequencer}; {'automated' if plan.automated else 'not automated'}",
-            *(f"Template: {t}" for t in plan.templates),
-            *(f"Warning: {w}" for w in plan.warnings),
-            *(f"Reminder: {r}" for r in plan.reminders),
-            *(
-                f"Escalation case: {c.key} {c.subject} ({'open' if c.is_open else 'closed'})"
-                for c in plan.escalations
-            ),
-        ]
-        if item.scenario_reason:
-            lines.insert(1, f"Changed because: {item.scenario_reason}")
-        self.plan_text.setPlainText("\n".join(lines))
-        self.plan_text.verticalScrollBar().setValue(0)
-
-    def _apply_scenario(self) -> None:
-        item = self.current_item()
-        if item is not None:
-            self._wizard.change_scenario(
-                item.item_id, self.scenario_combo.currentText(), self.reason_edit.text()
-            )
 
 
 class TransitionWizard(QWizard):
@@ -183,6 +99,7 @@ class TransitionWizard(QWizard):
         transition_id: int | None = None,
         undo_stack: QUndoStack | None = None,
         today: date | None = None,
+        book: BookColumns | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Account transition")
@@ -191,7 +108,10 @@ class TransitionWizard(QWizard):
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.transition_id: int | None = transition_id
         self.view: TransitionView | None = None
-        self.accounts_page = AccountsPage(store, list(account_ids or []), self.today, self)
+        self._saving = False
+        self._busy = 0  # reads of the set-up and writes under way (not the saved view's)
+        self._saved = ReportLoader(self.show_status, self._show_saved)
+        self.accounts_page = AccountsPage(list(account_ids or []), self.today, self)
         self.receivers_page = ReceiversPage(store, self.today, self)
         self.items_page = ItemsPage(self)
         self.finish_page = FinishPage(self)
@@ -208,6 +128,42 @@ class TransitionWizard(QWizard):
         if transition_id is not None:
             self.setStartId(PAGE_ITEMS)
             self.reload()
+        else:
+            self._read_setup(book)
+
+    def _read_setup(self, book: BookColumns | None) -> None:
+        """The CSM names, and the book unless the window gave its own, on workers."""
+        self._begin()
+        run_task(csm_names, self.store, done=self._csms_read, failed=self._setup_failed)
+        if book is not None:
+            self.accounts_page.set_book(book)
+            return
+        self._begin()
+        run_task(load_book, self.store, self.today, done=self._book_read, failed=self._setup_failed)
+
+    def _csms_read(self, names: list[str]) -> None:
+        self._end()
+        self.accounts_page.set_csms(names)
+        self.receivers_page.set_csms(names)
+
+    def _book_read(self, book: BookColumns) -> None:
+        self._end()
+        self.accounts_page.set_book(book)
+
+    def _setup_failed(self, message: str) -> None:
+        self._end()
+        self.accounts_page.count_label.setText(f"Not read: {message}")
+
+    def _begin(self) -> None:
+        self._busy += 1
+
+    def _end(self) -> None:
+        self._busy -= 1
+
+    def loading(self) -> bool:
+        """Something is being read or written (what tests wait on)."""
+        busy = self._busy > 0 or self._saved.busy() or self.receivers_page.loading()
+        return busy or writes_pending()
 
     @classmethod
     def resume(
@@ -223,34 +179,53 @@ class TransitionWizard(QWizard):
             return [i.account_id for i in self.view.items]
         return list(self.accounts_page.account_ids)
 
-    def save_new(self) -> int:
-        """Save the transition from the first two pages; its id."""
+    def save_new(self, *, then_next: bool = False) -> None:
+        """Save the transition from the first two pages on the writer (once: Next is off
+        meanwhile); ``then_next`` moves on to the checklist once it is saved."""
+        if self._saving:
+            return
         a = self.accounts_page
-        self.transition_id = create_transition(
-            self.store,
-            a.account_ids,
-            self.receivers_page.assignments(),
-            a.lead_edit.text().strip() or None,
-            a.name_edit.text().strip(),
-            a.reason_edit.text().strip() or None,
-            self.today,
-        )
+        self._saving = True
+        self._begin()
+        self.button(QWizard.WizardButton.NextButton).setEnabled(False)
+        self.receivers_page.warnings_text.setPlainText("Saving the transition…")
+        run_task(
+            create_transition, self.store, a.account_ids, self.receivers_page.assignments(),
+            a.lead_edit.text().strip() or None, a.name_edit.text().strip(),
+            a.reason_edit.text().strip() or None, self.today,
+            write=True, done=lambda tid: self._created(tid, then_next), failed=self._not_saved,
+        )  # fmt: skip
+
+    def _created(self, transition_id: int, then_next: bool) -> None:
+        self._saving = False
+        self._end()
+        self.transition_id = transition_id
         self.reload()
-        return self.transition_id
+        if then_next and self.currentId() == PAGE_RECEIVERS:
+            self.next()
+
+    def _not_saved(self, message: str) -> None:
+        self._saving = False
+        self._end()
+        self.receivers_page.warnings_text.setPlainText(message)
+        self.button(QWizard.WizardButton.NextButton).setEnabled(True)
 
     def reload(self) -> None:
+        """Read the saved transition and its sheet again on a worker (after every edit)."""
         if self.transition_id is None:
             return
-        self.view = load_transition(self.store, self.transition_id)
-        self.items_page.refresh(self.view)
-        self._refresh_finish()
+        self._saved.load("Reading the transition…", read_saved, self.store, self.transition_id)
 
-    def _refresh_finish(self) -> None:
-        if self.transition_id is None or self.view is None:
-            return
-        rows, _s, _c = export_rows(self.store, self.transition_id)
+    def _show_saved(self, result: tuple[TransitionView, list[Any]]) -> None:
+        self.view, rows = result
+        self.items_page.refresh(self.view)
         self.finish_page.show_rows(rows, missing_fields(rows))
         status = self.view.status
+        shown = self.finish_page.status_label.text()
+        if shown == "Reading the transition…":
+            self.show_status("")
+        elif shown == _OWNERS_CHANGED:
+            self.show_status(f"Transition is {status}.")
         self.finish_page.done_button.setEnabled(status == "draft")
         self.finish_page.undo_button.setEnabled(status == "done")
         self.finish_page.confirm_button.setEnabled(status == "done")
@@ -295,62 +270,90 @@ class TransitionWizard(QWizard):
         ):
             self.undo_stack.undo()
             return
-        if self.transition_id is not None:
-            from desktop_app.services.transitions import undo_execute
-
-            try:
-                undo_execute(self.store, self.transition_id)
-            except UserError as exc:
-                self.show_status(str(exc))
-            self._owners_changed()
+        if self.transition_id is not None:  # done in an earlier session: not on this stack
+            self._write(undo_execute, self.store, self.transition_id, done=self._owners_changed)
 
     def confirm(self) -> None:
         if self.transition_id is None:
             return
-        try:
-            confirm_transition(self.store, self.transition_id, self.today)
-        except UserError as exc:
-            self.show_status(str(exc))
+        self._write(
+            confirm_transition, self.store, self.transition_id, self.today, done=self._confirmed
+        )
+
+    def _write(self, fn: Any, *args: Any, done: Any) -> None:
+        """Run a service write on the writer; its refusal is shown and the view read again."""
+        self._begin()
+        for button in (self.finish_page.undo_button, self.finish_page.confirm_button):
+            button.setEnabled(False)
+
+        def ok(_result: object) -> None:
+            self._end()
+            done()
+
+        def refused(message: str) -> None:
+            self._end()
+            self.reload()
+            self.show_status(message)
+
+        run_task(fn, *args, write=True, done=ok, failed=refused)
+
+    def _confirmed(self) -> None:
         self.undo_stack.clear()
         self.reload()
         self.show_status("Transition confirmed.")
 
     def _owners_changed(self) -> None:
         self.reload()
-        self.show_status(f"Transition is {self.view.status if self.view else '-'}.")
+        self.show_status(_OWNERS_CHANGED)
         self.ownersChanged.emit()
 
     # ------------------------------------------------------------ files
-    def export_to(self, path: str | Path, fmt: str = "xlsx", *, overwrite: bool = False) -> bool:
-        """Export the list; False (and a status message) when refused."""
+    def export_to(self, path: str | Path, fmt: str = "xlsx", *, overwrite: bool = False) -> None:
+        """Export the list on a worker; the status line says what was written or why not."""
         if self.transition_id is None:
-            return False
-        try:
-            result = export_transition(
-                self.store, self.transition_id, path, overwrite=overwrite, fmt=fmt
-            )
-        except UserError as exc:
-            self.show_status(str(exc))
-            return False
+            return
+        self.show_status(f"Exporting the list to {Path(path).name}…")
+        done, failed = self._file_task(self._exported)
+        run_task(
+            export_transition, self.store, self.transition_id, path, overwrite=overwrite, fmt=fmt,
+            done=done, failed=failed,
+        )  # fmt: skip
+
+    def _exported(self, result: ExportResult) -> None:
         self.show_status(
             f"Wrote {result.rows} accounts to {result.path}"
             f" ({len(result.missing)} missing values highlighted)."
         )
-        return True
 
-    def write_briefs(self, path: str | Path) -> int:
-        """Write the handoff brief PDF of every account; the page count."""
-        from desktop_app.ui.brief_pdf import write_brief_pdf
-
+    def write_briefs(self, path: str | Path) -> None:
+        """Write the handoff brief PDF of every account on a worker; the status says when."""
         if self.view is None:
-            return 0
-        briefs = [
-            brief_data(self.store, i.account_id, self.transition_id, self.today)
-            for i in self.view.items
-        ]
-        pages = write_brief_pdf(briefs, path)
-        self.show_status(f"Wrote the handoff brief ({pages} pages) to {path}")
-        return pages
+            return
+        ids = [i.account_id for i in self.view.items]
+        self.show_status(f"Writing the handoff brief of {len(ids)} accounts…")
+        done, failed = self._file_task(
+            lambda pages: self.show_status(f"Wrote the handoff brief ({pages} pages) to {path}")
+        )
+        run_task(
+            write_briefs_file, self.store, ids, self.transition_id, self.today, str(path),
+            done=done, failed=failed,
+        )  # fmt: skip
+
+    def _file_task(self, done: Any) -> tuple[Any, Any]:
+        """The file buttons wait for a file task; its (done, failed) callbacks re-enable them."""
+        self._begin()
+        buttons = (self.finish_page.export_button, self.finish_page.csv_button,
+                   self.finish_page.brief_button)  # fmt: skip
+        for b in buttons:
+            b.setEnabled(False)
+
+        def finish(show: Any, value: Any) -> None:
+            self._end()
+            for b in buttons:
+                b.setEnabled(True)
+            show(value)
+
+        return (lambda r: finish(done, r)), (lambda m: finish(self.show_status, m))
 
     def ask_export(self, fmt: str) -> None:
         # QFileDialog asks before replacing an existing file, so a chosen path may be replaced.
@@ -376,10 +379,8 @@ class TransitionWizard(QWizard):
         if self.currentId() == PAGE_ACCOUNTS:
             self.receivers_page.account_ids = list(self.accounts_page.account_ids)
             self.receivers_page.owners = self.accounts_page.owners()
+            self.receivers_page.arr = self.accounts_page.arr()
         if self.currentId() == PAGE_RECEIVERS and self.transition_id is None:
-            try:
-                self.save_new()
-            except UserError as exc:
-                self.receivers_page.warnings_text.setPlainText(str(exc))
-                return False
+            self.save_new(then_next=True)  # on the writer: the wizard moves on once saved
+            return False
         return super().validateCurrentPage()

@@ -6,12 +6,11 @@ with a reason (undoable when the view is given the main window's undo stack).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -35,7 +34,6 @@ from desktop_app.domain.accounts import BAND_COLOURS
 from desktop_app.domain.priority import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS, PriorityWeights
 from desktop_app.services.book_export import export_report
 from desktop_app.services.database import Store
-from desktop_app.services.errors import UserError
 from desktop_app.services.team import owner_names
 from desktop_app.services.worklist import (
     WINDOW_CHOICES,
@@ -43,14 +41,13 @@ from desktop_app.services.worklist import (
     WorklistRow,
     load_worklist,
     rank_rows,
-    snooze,
-    unsnooze,
 )
 from desktop_app.ui.formatting import money
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
+from desktop_app.ui.undo.worklist import SnoozeCommand
 from desktop_app.ui.widgets.tables import read_only_table
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import Worker, run_task, writes_pending
 
 ALL_OWNERS = "All owners"
 RERANK_DELAY_MS = 150  # a ranking takes ~0.4 s at 9k rows: one per burst of spin-box steps
@@ -85,38 +82,13 @@ def _columns() -> list[Column]:
     ]  # fmt: skip
 
 
-class SnoozeCommand(QUndoCommand):
-    """Snooze an account until a date; undo removes that snooze, redo snoozes again."""
-
-    def __init__(
-        self,
-        store: Store,
-        account_id: int,
-        until: date,
-        reason: str,
-        *,
-        today: date,
-        on_change: Callable[[], None] | None = None,
-    ) -> None:
-        super().__init__(f"Snooze until {until.isoformat()}")
-        self._store, self.account_id = store, account_id
-        self._until, self._reason, self._today = until, reason, today
-        self._on_change = on_change
-        self.note_id: int | None = None
-
-    def redo(self) -> None:
-        self.note_id = snooze(
-            self._store, self.account_id, self._until, self._reason, today=self._today
-        )
-        if self._on_change is not None:
-            self._on_change()
-
-    def undo(self) -> None:
-        if self.note_id is not None:
-            unsnooze(self._store, self.account_id, note_id=self.note_id)
-            self.note_id = None
-        if self._on_change is not None:
-            self._on_change()
+def _snooze_problem(until: date, reason: str, today: date) -> str | None:
+    """Why a snooze would be refused (the service's own checks), or None."""
+    if not reason.strip():
+        return "A snooze needs a reason."
+    if until <= today:
+        return f"Snooze until a later date than today (got {until.isoformat()})."
+    return None
 
 
 class SnoozeDialog(QDialog):
@@ -158,6 +130,8 @@ class WorklistView(QDialog):
     """The renewal worklist; emits ``accountRequested(account_id)`` on Enter/double-click."""
 
     accountRequested = Signal(int)
+    #: An export finished: the file and the number of rows written.
+    exported = Signal(str, int)
 
     def __init__(
         self,
@@ -172,12 +146,16 @@ class WorklistView(QDialog):
         self._store, self._today, self._undo = store, today or date.today(), undo_stack
         self._wl: Worklist | None = None
         self._loader: Worker | None = None
+        self._reads = 0
         self.window_combo = QComboBox(self)
         for d in WINDOW_CHOICES:
             self.window_combo.addItem(f"Next {d} days", d)
         self.window_combo.setCurrentIndex(WINDOW_CHOICES.index(90))
         self.owner_combo = QComboBox(self)
-        self.owner_combo.addItems([ALL_OWNERS, *owner_names(store)])
+        self.owner_combo.addItem(ALL_OWNERS)  # the owners come from a worker
+        self._reading_owners = True
+        self._exporting = False
+        run_task(owner_names, store, done=self._owners_read, failed=self._owners_failed)
         self.export_button = QPushButton("Export…", self)
         self.summary = QLabel(self)
         self.model = RowsTableModel(_columns(), self)
@@ -266,22 +244,30 @@ class WorklistView(QDialog):
         (weights change often and the rows are already loaded).
         """
         self.summary.setText("Reading renewals…")
-        worker = Worker(
-            load_worklist,
-            self._store,
-            within_days=self.within_days(),
-            owner=self.owner(),
-            today=self._today,
-            pass_progress=False,
-        )
-        worker.signals.finished.connect(self._worklist_loaded)
-        worker.signals.failed.connect(self._worklist_failed)
-        self._loader = worker
-        start(worker)
+        # Reads run in parallel and may end out of order: only the latest one is shown.
+        self._reads += 1
+        n = self._reads
+        self._loader = run_task(
+            load_worklist, self._store,
+            within_days=self.within_days(), owner=self.owner(), today=self._today,
+            done=lambda wl: self._worklist_loaded(wl) if n == self._reads else None,
+            failed=lambda m: self._worklist_failed(m) if n == self._reads else None,
+        )  # fmt: skip
 
     def loading(self) -> bool:
-        """True while the worklist is being read."""
-        return self._loader is not None
+        """True while the worklist or the owners are read, a snooze written or a file saved."""
+        busy = self._loader is not None or self._reading_owners or self._exporting
+        return busy or writes_pending()
+
+    def _owners_read(self, names: list[str]) -> None:
+        self._reading_owners = False
+        self.owner_combo.blockSignals(True)  # the list shown is already for the choice made
+        self.owner_combo.addItems(names)
+        self.owner_combo.blockSignals(False)
+
+    def _owners_failed(self, message: str) -> None:
+        self._reading_owners = False
+        self.summary.setText(f"Owners not read: {message}")
 
     def _worklist_loaded(self, wl: Worklist) -> None:
         self._loader = None
@@ -333,32 +319,51 @@ class WorklistView(QDialog):
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return False
             until, reason = dlg.values()
-        cmd = SnoozeCommand(
-            self._store, row.account_id, until, reason, today=self._today, on_change=self.reload
-        )
-        try:
-            if self._undo is not None:
-                self._undo.push(cmd)
-            else:
-                cmd.redo()
-        except UserError as exc:
-            QMessageBox.warning(self, "Snooze", str(exc))
+        problem = _snooze_problem(until, reason, self._today)
+        if problem:  # checked here: a refused write would leave an empty step on the stack
+            QMessageBox.warning(self, "Snooze", problem)
             return False
+        cmd = SnoozeCommand(
+            self._store, row.account_id, until, reason, today=self._today,
+            on_change=self.reload, on_error=self._snooze_failed,
+        )  # fmt: skip
+        if self._undo is not None:
+            self._undo.push(cmd)
+        else:
+            cmd.redo()
         return True
 
-    def export(self, path: str | Path) -> int:
-        """Write the rows as shown to .xlsx or .csv; returns the number of rows."""
-        return export_report(path, HEADERS, [_export_values(r) for r in self.model.rows])
+    def _snooze_failed(self, message: str) -> None:
+        self.summary.setText(f"Not snoozed: {message}")
+
+    def export(self, path: str | Path) -> None:
+        """Write the rows as shown to .xlsx or .csv on a worker; ``exported`` says when."""
+        rows = [_export_values(r) for r in self.model.rows]  # as shown now, later edits aside
+        self._exporting = True
+        self.export_button.setEnabled(False)
+        self.summary.setText(f"Exporting {len(rows)} rows to {Path(path).name}…")
+        run_task(
+            export_report, path, HEADERS, rows,
+            done=lambda n: self._export_done(str(path), n), failed=self._export_failed,
+        )  # fmt: skip
+
+    def _export_done(self, path: str, n: int) -> None:
+        self._exporting = False
+        self.export_button.setEnabled(True)
+        self.summary.setText(f"Exported {n} rows to {path}.")
+        self.exported.emit(path, n)
+
+    def _export_failed(self, message: str) -> None:
+        self._exporting = False
+        self.export_button.setEnabled(True)
+        self.summary.setText(f"Not exported: {message}")
 
     def _export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Export worklist", "worklist.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
         )
         if path:
-            try:
-                self.export(path)
-            except OSError as exc:
-                QMessageBox.warning(self, "Export worklist", str(exc))
+            self.export(path)
 
     # -- Qt overrides --------------------------------------------------------------------------
 

@@ -44,4 +44,7 @@ class WriterCommand(QUndoCommand):
 
     def _failed(self, message: str) -> None:
         if self._on_error is not None:
-            self._on_error(message)
+            try:
+                self._on_error(message)
+            except RuntimeError:  # the view that asked is gone
+                self._on_error = None
