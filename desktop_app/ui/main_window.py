@@ -82,8 +82,13 @@ class MainWindow(QMainWindow):
         # Start reading the book now: it loads on a worker while the widgets are built.
         # (Its result arrives as a queued signal, after this constructor has finished.)
         self.reload()
-        # The chart's and the pane's modules import on a worker meanwhile: importing them
-        # on the GUI thread was its longest stall at start-up.
+        # pyqtgraph itself is imported here, on the GUI thread, before the window shows: its
+        # import creates PySide6 enum and type objects (pyqtgraph/Qt/__init__.py), which
+        # shiboken does not guard against the GUI thread doing the same, and a worker doing
+        # it crashed a profiled start in 2 runs of 4. The chart's and the pane's own
+        # modules import on a worker meanwhile (the larger part of the cost).
+        import pyqtgraph  # noqa: F401
+
         workers.run_task(
             _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
         )
@@ -541,7 +546,7 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 
 
 def _import_views() -> None:
-    """Import what the docks need (pyqtgraph and the views), on a worker thread."""
+    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded)."""
     import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401
 
