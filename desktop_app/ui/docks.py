@@ -73,7 +73,7 @@ class Docks(QObject):
         from desktop_app.ui.views.scatter import PortfolioScatter
 
         self._store = store
-        self.scatter = PortfolioScatter(self.state, self.scatter_dock)
+        self.scatter = PortfolioScatter(self.state, self.scatter_dock, defer_points=True)
         self.scatter.setObjectName("portfolioScatter")
         self.scatter.axesChanged.connect(self._axes_changed)
         self.scatter.set_axes(self.settings.get("scatter_x"), self.settings.get("scatter_y"))

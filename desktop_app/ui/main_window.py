@@ -82,8 +82,13 @@ class MainWindow(QMainWindow):
         # Start reading the book now: it loads on a worker while the widgets are built.
         # (Its result arrives as a queued signal, after this constructor has finished.)
         self.reload()
-        # The chart's and the pane's modules import on a worker meanwhile: importing them
-        # on the GUI thread was its longest stall at start-up.
+        # pyqtgraph itself is imported here, on the GUI thread, before the window shows: its
+        # import creates PySide6 enum and type objects (pyqtgraph/Qt/__init__.py), which
+        # shiboken does not guard against the GUI thread doing the same, and a worker doing
+        # it crashed a profiled start in 2 runs of 4. The chart's and the pane's own
+        # modules import on a worker meanwhile (the larger part of the cost).
+        import pyqtgraph  # noqa: F401
+
         workers.run_task(
             _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
         )
@@ -236,11 +241,9 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.tableFilled.emit()
         self.bookLoaded.emit()
-        # Secondary chart input (latest NPS per account), after the table is filled.
-        from desktop_app.services.account_detail import latest_nps_array
-
         if len(book):
-            self.run_task(latest_nps_array, self.store, book.account_id, done=self.state.set_nps)
+            # Secondary chart input (latest NPS per account), after the table is filled.
+            self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
             # Search text and every sort key, built on a reader once the book is on screen
             # (in the book's cache) so that the first search or sort is a lookup.
             self.run_task(_prepare_indexes, book)
@@ -540,8 +543,16 @@ def _prepare_indexes(book: BookColumns) -> None:
     release_freed_memory()
 
 
+def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
+    """Latest NPS per account; its module is imported here, on the worker: importing it on
+    the GUI thread waited for the views' import on another worker (0.3 s, the import lock)."""
+    from desktop_app.services.account_detail import latest_nps_array
+
+    return latest_nps_array(store, account_ids)
+
+
 def _import_views() -> None:
-    """Import what the docks need (pyqtgraph and the views), on a worker thread."""
+    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded)."""
     import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401
 

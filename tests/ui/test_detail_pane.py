@@ -140,3 +140,21 @@ def test_usage_key_is_outside_the_chart_and_seats_fall_back_to_the_contract(
     _x, seats = pane._seat_curve.getData()
     assert np.isfinite(seats).sum() == len(seats) >= 2
     assert pane.detail().header.seats == int(seats[0])
+
+
+def test_usage_chart_is_built_with_the_first_account_shown(
+    pane: AccountDetailPane, demo_store: Store, qtbot: QtBot
+) -> None:
+    assert not pane.has_usage_plot  # opening the book builds no pyqtgraph plot here
+    with qtbot.waitSignal(pane.shown, timeout=5000):  # read on a worker
+        pane.show_account(_busy_account(demo_store))
+    assert pane.has_usage_plot
+    plot = pane.usage_plot
+    assert plot.parentWidget() is pane._usage_box
+    assert plot.getViewBox().menu is None  # no pyqtgraph view menu built
+    _x, mau = pane._mau_curve.getData()
+    assert mau is not None
+    assert np.isfinite(mau).any()
+    with qtbot.waitSignal(pane.shown, timeout=5000):
+        pane.show_account(_busy_account(demo_store))
+    assert pane.usage_plot is plot  # built once

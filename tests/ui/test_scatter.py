@@ -322,3 +322,15 @@ def test_health_axis_ticks_stay_on_its_scale(qtbot):
     assert values
     assert min(values) >= 0.0
     assert max(values) <= 100.0
+
+
+def test_deferred_points_are_plotted_in_a_later_event(qtbot, book: BookColumns) -> None:
+    state = BookState()
+    state.replace_book(book)
+    w = PortfolioScatter(state, defer_points=True)
+    qtbot.addWidget(w)
+    assert w._vb.menu is None  # no pyqtgraph view menu built: the chart has its own
+    assert len(w.plotted_ids()) == 0  # the constructor plots nothing yet
+    qtbot.waitUntil(lambda: len(w.plotted_ids()) == len(book), timeout=5000)
+    assert w.is_ready()
+    assert sorted(w.plotted_ids().tolist()) == sorted(book.account_id.tolist())

@@ -189,35 +189,54 @@ class AccountDetailPane(QWidget):
         return box
 
     def _build_usage(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox("Monthly active users, last 24 months", parent)
-        lay = QVBoxLayout(box)
+        self._usage_box = box = QGroupBox("Monthly active users, last 24 months", parent)
+        self._usage_layout = lay = QVBoxLayout(box)
         # The key sits above the chart, never over its lines (a pyqtgraph legend inside
         # the plot covered the first months).
         self.usage_key = QLabel(box)
         self.usage_key.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.usage_key)
-        self.usage_plot = pg.PlotWidget(parent=box)
-        theme.style_plot(self.usage_plot)
-        self.usage_plot.setFixedHeight(170)
-        self.usage_plot.setMenuEnabled(False)
-        self.usage_plot.setMouseEnabled(x=False, y=False)
-        self.usage_plot.hideButtons()
-        self.usage_plot.showGrid(y=True, alpha=0.2)
-        blue = theme.accent("#0072B2", "#56B4E9")
-        self._mau_curve = self.usage_plot.plot(
-            [], [], pen=pg.mkPen(blue, width=2), symbol="o", symbolSize=5,
-            symbolBrush=blue, name="MAU", connect="finite",
-        )  # fmt: skip
-        self._seat_curve = self.usage_plot.plot(
-            [], [], pen=pg.mkPen(theme.accent("#777777", "#A0A0A0"), width=1.5,
-                                 style=Qt.PenStyle.DashLine),
-            name="Licensed seats", connect="finite",
-        )  # fmt: skip
-        lay.addWidget(self.usage_plot)
+        # The chart itself is built with the first account shown (``usage_plot``): a
+        # pyqtgraph plot costs a long GUI-thread event while the book opens.
+        self._usage_plot: pg.PlotWidget | None = None
         self.usage_empty = QLabel("No usage data.", box)
         self.usage_empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.usage_empty)
         return box
+
+    @property
+    def has_usage_plot(self) -> bool:
+        """True once the usage chart is built (with the first account shown)."""
+        return self._usage_plot is not None
+
+    @property
+    def usage_plot(self) -> pg.PlotWidget:
+        """The usage chart, built on first use."""
+        if self._usage_plot is None:
+            self._usage_plot = self._make_usage_plot()
+        return self._usage_plot
+
+    def _make_usage_plot(self) -> pg.PlotWidget:
+        box = self._usage_box
+        # No pyqtgraph view menu: the chart takes no mouse input.
+        plot = pg.PlotWidget(parent=box, enableMenu=False)
+        theme.style_plot(plot)
+        plot.setFixedHeight(170)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.showGrid(y=True, alpha=0.2)
+        blue = theme.accent("#0072B2", "#56B4E9")
+        self._mau_curve = plot.plot(
+            [], [], pen=pg.mkPen(blue, width=2), symbol="o", symbolSize=5,
+            symbolBrush=blue, name="MAU", connect="finite",
+        )  # fmt: skip
+        self._seat_curve = plot.plot(
+            [], [], pen=pg.mkPen(theme.accent("#777777", "#A0A0A0"), width=1.5,
+                                 style=Qt.PenStyle.DashLine),
+            name="Licensed seats", connect="finite",
+        )  # fmt: skip
+        self._usage_layout.insertWidget(1, plot)
+        return plot
 
     # ---------------------------------------------------------------- public API
     def show_account(self, account_id: int | None) -> None:
@@ -326,7 +345,10 @@ class AccountDetailPane(QWidget):
             key.append(f"<span style='color:#777'>╌╌</span> {seats_label}")
         self.usage_key.setText("&nbsp;&nbsp;&nbsp;".join(key))
         # Every 3rd month when there is room for "Mar 25" labels, else every 6th.
-        step = 3 if self.usage_plot.width() >= 420 else 6
+        # (The box's width: a chart built for this account is not laid out yet.)
+        margins = self._usage_layout.contentsMargins()
+        room = self._usage_box.contentsRect().width() - margins.left() - margins.right()
+        step = 3 if room >= 420 else 6
         ticks = [
             (float(i), m.strftime("%b %y"))
             for i, m in enumerate(u.months)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -71,7 +71,11 @@ class PortfolioScatter(QWidget):
     quadrantsChanged = Signal()
     axesChanged = Signal(str, str)  # x and y axis titles, for the dock's title
 
-    def __init__(self, state: BookState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: BookState, parent: QWidget | None = None, *, defer_points: bool = False
+    ) -> None:
+        """``defer_points``: plot the state's book in a later event (the window building
+        the chart while it opens a book: two shorter GUI-thread events than one)."""
         super().__init__(parent)
         self._state = state
         self._x_axis, self._y_axis = "mau", "health"
@@ -98,7 +102,13 @@ class PortfolioScatter(QWidget):
         state.maskChanged.connect(self._apply_mask)
         state.selectionChanged.connect(self._update_overlay)
         state.extrasChanged.connect(self._extras_changed)
-        if len(state.book):
+        if len(state.book) and defer_points:
+            QTimer.singleShot(0, self, self._first_points)
+        elif len(state.book):
+            self._book_replaced()
+
+    def _first_points(self) -> None:
+        if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
 
     @property
@@ -132,22 +142,35 @@ class PortfolioScatter(QWidget):
         self._vb = SelectViewBox()
         self._glw = pg.GraphicsLayoutWidget(self)
         self._glw.setBackground(theme.chart_background())
-        self.plot_item = self._glw.addPlot(
-            row=0, col=0, viewBox=self._vb, axisItems={"bottom": self._axis_x, "left": self._axis_y}
-        )
+        # The plot's frame: the view box and two axes in a grid, as a pg.PlotItem lays them
+        # out, without the PlotItem (its options menu and form, two hidden axes, a title:
+        # built up front, the largest part of the chart's construction; the chart has its
+        # own menu and toolbar).
+        self.frame = frame = pg.GraphicsLayout()
+        frame.setContentsMargins(1, 1, 1, 1)
+        frame.setSpacing(0)
+        frame.addItem(self._axis_y, row=0, col=0)
+        frame.addItem(self._vb, row=0, col=1)
+        frame.addItem(self._axis_x, row=1, col=1)
+        frame.layout.setRowStretchFactor(0, 100)
+        frame.layout.setColumnStretchFactor(1, 100)
+        self._glw.addItem(frame, row=0, col=0)
         fg = theme.chart_foreground()
         for ax in (self._axis_x, self._axis_y):
+            ax.linkToView(self._vb)
             ax.setPen(pg.mkPen(theme.blend(fg, theme.chart_background(), 0.7)))
             ax.setTextPen(pg.mkPen(fg))
             # An opaque faint grid under the points: alpha-blended grid lines (showGrid's
             # alpha) cost ~20 ms per paint on the raster engine and were drawn over the points.
             ax.setTickPen(pg.mkPen(theme.grid_colour()))
             ax.setStyle(tickAlpha=255)
+            ax.setGrid(128)  # grid lines across the view (what PlotItem.showGrid sets)
+            # Behind the frame, so under the view box and its floor lines (as in a PlotItem).
+            ax.setFlag(QGraphicsItem.GraphicsItemFlag.ItemNegativeZStacksBehindParent)
             ax.setZValue(-1)
-        self.plot_item.showGrid(x=True, y=True)
         # Labels and axis width up front: a layout change on the first book costs a repaint.
-        self.plot_item.setLabel("bottom", sd.X_AXES[self._x_axis])
-        self.plot_item.setLabel("left", sd.Y_AXES[self._y_axis])
+        self._axis_x.setLabel(sd.X_AXES[self._x_axis])
+        self._axis_y.setLabel(sd.Y_AXES[self._y_axis])
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
         self._scatter = CloudScatter(pxMode=True, pen=self._pen)
@@ -165,7 +188,7 @@ class PortfolioScatter(QWidget):
         for z, item in enumerate((self._halo, self._overlay, self._hover)):
             self._vb.addItem(item, ignoreBounds=True)
             item.setZValue(10 + z)
-        self._chrome = ScatterChrome(self.plot_item, self._glw, self._vb)
+        self._chrome = ScatterChrome(self._glw, self._vb)
         self._chrome.quadrantMoved.connect(self._on_quadrant_moved)
         self._chrome.quadrantFinished.connect(self.quadrantsChanged)
         self._vb.on_click = self._on_click
@@ -379,8 +402,8 @@ class PortfolioScatter(QWidget):
         self._axis_y.configure(
             log=False, floors=a.y_floors, scale=(0.0, sd.Y_RANGE[self._y_axis][1])
         )
-        self.plot_item.setLabel("bottom", sd.X_AXES[self._x_axis])
-        self.plot_item.setLabel("left", sd.Y_AXES[self._y_axis])
+        self._axis_x.setLabel(sd.X_AXES[self._x_axis])
+        self._axis_y.setLabel(sd.Y_AXES[self._y_axis])
         self._chrome.set_floors(a.x_floors, a.y_floors, today=self._x_axis == "days_to_renewal")
         if keep_pending:
             self._size_top = model.size_top

@@ -36,7 +36,7 @@ class ScatterChrome(QObject):
     quadrantMoved = Signal()
     quadrantFinished = Signal()
 
-    def __init__(self, plot: pg.PlotItem, layout_widget: pg.GraphicsLayoutWidget, vb: Any) -> None:
+    def __init__(self, layout_widget: pg.GraphicsLayoutWidget, vb: Any) -> None:
         super().__init__(layout_widget)
         self._vb = vb
         self.stats: list[QuadrantStat] = []

@@ -194,6 +194,9 @@ class SelectViewBox(pg.ViewBox):  # type: ignore[misc]
     """
 
     def __init__(self, **kwargs: Any) -> None:
+        # No pyqtgraph view menu: the chart's own context menu replaces it, and building
+        # ViewBoxMenu (two axis forms) is the largest part of the chart's construction.
+        kwargs.setdefault("enableMenu", False)
         super().__init__(**kwargs)
         self.mode = "pan"  # pan | rect | lasso
         self.on_click: Callable[[QPointF, Any], None] | None = None
@@ -213,7 +216,6 @@ class SelectViewBox(pg.ViewBox):  # type: ignore[misc]
         self._lasso.hide()
         self.addItem(self._lasso, ignoreBounds=True)
         self._lasso_pts: list[QPointF] = []
-        self.setMenuEnabled(False)
 
     # ---------------------------------------------------------------- pyqtgraph overrides
     def mouseClickEvent(self, ev: Any) -> None:
