@@ -27,7 +27,7 @@ BUDGET_SIZE = 2000
 
 def demo_book(n: int) -> Path:
     from desktop_app.services.database import open_database
-    from desktop_app.services.demo import generate_demo
+    from desktop_app.services.demo.book import generate_demo
 
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"export_{n}.db"
@@ -44,10 +44,10 @@ def demo_book(n: int) -> Path:
 def measure(n: int, runs: int, folder: Path) -> list[bench.Figure]:
     from openpyxl import Workbook
 
+    from desktop_app.services.book.portfolio import load_book
     from desktop_app.services.database import open_database
-    from desktop_app.services.portfolio import load_book
-    from desktop_app.services.transitions import create_transition
-    from desktop_app.services.transitions_export import export_rows, export_transition
+    from desktop_app.services.transitions.export import export_rows, export_transition
+    from desktop_app.services.transitions.workflow import create_transition
 
     store = open_database(demo_book(n))
     ids = [int(a) for a in load_book(store, TODAY).account_id]

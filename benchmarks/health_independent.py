@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 from desktop_app.domain.churn import auc, day_number  # noqa: E402
 from desktop_app.domain.health_inputs import measures_at  # noqa: E402
 from desktop_app.services.database import open_database  # noqa: E402
-from desktop_app.services.health_observations import observe  # noqa: E402
-from desktop_app.services.health_versions import default_scorecard  # noqa: E402
+from desktop_app.services.health.observations import observe  # noqa: E402
+from desktop_app.services.health.versions import default_scorecard  # noqa: E402
 from desktop_app.services.progress import NullProgress  # noqa: E402
 from desktop_app.store.history_reader import load_history  # noqa: E402
 from tests.books.simbook import ChurnModel, SimBook, write_book  # noqa: E402

@@ -180,7 +180,7 @@ import resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from desktop_app.services.database import open_database
-from desktop_app.services.importing import import_preview, preview_file
+from desktop_app.services.importing.batch import import_preview, preview_file
 store = open_database(Path({db!r}))
 t0 = time.perf_counter()
 preview = preview_file(store, {path!r})

@@ -44,9 +44,9 @@ def _screen_config(width: int, height: int) -> Path:
 def build_book(kind: str, folder: Path) -> Any:
     """A scored store: the demo book, or one imported from realistic exports."""
     from desktop_app.services.database import open_database
-    from desktop_app.services.demo import generate_demo
-    from desktop_app.services.importing import import_files
-    from desktop_app.services.scoring import rescore
+    from desktop_app.services.demo.book import generate_demo
+    from desktop_app.services.health.scoring import rescore
+    from desktop_app.services.importing.batch import import_files
 
     store = open_database(folder / f"{kind}.db")
     if kind == "demo":

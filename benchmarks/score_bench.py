@@ -57,7 +57,7 @@ ONE_ACCOUNT = """
 import json, sys, time
 from datetime import date
 from desktop_app.services.database import open_database
-from desktop_app.services.scoring import rescore_accounts
+from desktop_app.services.health.scoring import rescore_accounts
 store = open_database(sys.argv[1])
 as_of, aid = date.fromisoformat(sys.argv[2]), int(sys.argv[3])
 rescore_accounts(store, [aid + 1], as_of=as_of, history="current")  # warm, as in the app

@@ -25,7 +25,7 @@ def main() -> int:
     import numpy as np
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.services.demo import create_demo_store
+    from desktop_app.services.demo.book import create_demo_store
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings import Settings, default_settings_path
 

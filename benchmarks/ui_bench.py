@@ -158,7 +158,7 @@ def _show_book(app: Any, state: Any, chart: Any, book: Any) -> None:
 
 
 def measure(app: Any, size: int, db: Path, runs: int) -> list[Figure]:
-    from desktop_app.services.book_filter import BookFilter, filter_mask
+    from desktop_app.services.book.filter import BookFilter, filter_mask
     from desktop_app.ui.book_state import BookState
     from desktop_app.ui.models.account_table import COLUMN_KEYS
     from desktop_app.ui.views.scatter import PortfolioScatter

@@ -91,8 +91,8 @@ def store(dialect: str, request: pytest.FixtureRequest) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from desktop_app.services.demo import generate_demo
-    from desktop_app.services.scoring import rescore
+    from desktop_app.services.demo.book import generate_demo
+    from desktop_app.services.health.scoring import rescore
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     s = open_database(path)
@@ -118,8 +118,8 @@ def demo_path(_demo_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def _pg_demo_template() -> Iterator[str]:
     """A scored 300-account demo book in a PostgreSQL template database (made once)."""
-    from desktop_app.services.demo import generate_demo
-    from desktop_app.services.scoring import rescore
+    from desktop_app.services.demo.book import generate_demo
+    from desktop_app.services.health.scoring import rescore
 
     with pg.fresh_database() as url:
         s = open_database(url)

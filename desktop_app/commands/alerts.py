@@ -69,7 +69,7 @@ def alert_json(a: Any) -> dict[str, Any]:
 def _list(args: argparse.Namespace) -> int:
     from desktop_app.domain.alert_rules import ALERT_LABEL, AlertType
     from desktop_app.services.errors import UserError
-    from desktop_app.services.managers.alerts import alert_overview
+    from desktop_app.services.managers import alert_overview
 
     as_of = args.as_of or date.today()
     with opened_store(args.db) as store:
@@ -117,7 +117,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _ack(args: argparse.Namespace) -> int:
-    from desktop_app.services.managers.alerts import acknowledge
+    from desktop_app.services.managers import acknowledge
 
     with opened_store(args.db) as store:
         acknowledge(store, args.alert_id, args.reason, author=args.author, today=args.as_of)
@@ -127,7 +127,7 @@ def _ack(args: argparse.Namespace) -> int:
 
 def _snooze(args: argparse.Namespace) -> int:
     from desktop_app.services.errors import UserError
-    from desktop_app.services.managers.alerts import snooze
+    from desktop_app.services.managers import snooze
 
     if args.until is None or not args.reason:
         raise UserError("alerts snooze needs --until DATE and --reason TEXT")
@@ -138,7 +138,7 @@ def _snooze(args: argparse.Namespace) -> int:
 
 
 def _reopen(args: argparse.Namespace) -> int:
-    from desktop_app.services.managers.alerts import reopen
+    from desktop_app.services.managers import reopen
 
     with opened_store(args.db) as store:
         n = reopen(store, args.alert_id)

@@ -75,7 +75,7 @@ def _positive_int(text: str) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from desktop_app.services.demo import generate_demo
     from desktop_app.services.errors import UserError
-    from desktop_app.services.scoring import rescore
+    from desktop_app.services.health import rescore
 
     with opened_store(args.db) as store:
         try:
@@ -119,7 +119,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:
-    from desktop_app.services.book_records import account_records
+    from desktop_app.services.book import account_records
 
     with opened_store(args.db) as store:
         records = account_records(store, owner=args.owner)
@@ -149,7 +149,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_copy(args: argparse.Namespace) -> int:
-    from desktop_app.services.book_copy import copy_book
+    from desktop_app.services.book import copy_book
 
     with opened_store(args.source) as source, opened_store(args.db) as target:
         summary = copy_book(source, target)

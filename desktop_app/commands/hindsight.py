@@ -35,7 +35,7 @@ def _g(g: Any) -> dict[str, Any]:
 
 
 def cmd_hindsight(args: argparse.Namespace) -> int:
-    from desktop_app.services.managers.hindsight import did_we_see_it_coming
+    from desktop_app.services.managers import did_we_see_it_coming
 
     end = args.end or date.today()
     start = args.start or end - timedelta(days=365)

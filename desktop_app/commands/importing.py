@@ -89,7 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def rescore_after_import_line(store: Any) -> str:
     """Rescore what an import changed (the touched accounts, else the book); the line."""
-    from desktop_app.services.health_incremental import rescore_after_import
+    from desktop_app.services.health import rescore_after_import
 
     summary = rescore_after_import(store)
     if summary.scope == "accounts":
@@ -102,7 +102,7 @@ def rescore_after_import_line(store: Any) -> str:
 
 def rescore_after_write(store: Any) -> str:
     """Rescore the book after a CLI write, as the GUI does; the line to print."""
-    from desktop_app.services.scoring import rescore
+    from desktop_app.services.health import rescore
 
     summary = rescore(store)
     return f"Rescored {summary.accounts_scored} accounts as of {summary.as_of.isoformat()}."

@@ -29,8 +29,7 @@ def register(sub: Any) -> None:
 def export_pack(store: Any, owner: str, out: Path, as_of: date, since: date | None) -> str:
     """Build, write and record the pack; returns a one-line summary."""
     if out.suffix.lower() == ".xlsx":  # no Qt needed
-        from desktop_app.services.managers.pack import build_pack, record_pack
-        from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
+        from desktop_app.services.managers import build_pack, record_pack, write_pack_xlsx
 
         pack = build_pack(store, owner, as_of, since)
         write_pack_xlsx(pack, out)
@@ -39,7 +38,7 @@ def export_pack(store: Any, owner: str, out: Path, as_of: date, since: date | No
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.services.managers.pack import build_pack, record_pack
+    from desktop_app.services.managers import build_pack, record_pack
     from desktop_app.ui.oneonone_pdf import write_pack_file
 
     # Fonts need an application object; a QApplication (not only a QGuiApplication) so that

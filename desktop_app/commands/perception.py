@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 
 def cmd_survey_import(args: argparse.Namespace) -> int:
     from desktop_app.services.errors import UserError
-    from desktop_app.services.managers.perception import import_survey
+    from desktop_app.services.managers import import_survey
 
     mapping = {}
     for item in args.map:
@@ -70,7 +70,7 @@ def _cat(c: Any) -> dict[str, Any]:
 def cmd_perception(args: argparse.Namespace) -> int:
     from desktop_app.domain.perception import CATEGORY_LABEL
     from desktop_app.services.errors import UserError
-    from desktop_app.services.managers.perception import perception_report
+    from desktop_app.services.managers import perception_report
 
     with opened_store(args.db) as store:
         rep = perception_report(store)

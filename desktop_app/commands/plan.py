@@ -47,7 +47,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_plan_import(args: argparse.Namespace) -> int:
-    from desktop_app.services.managers.plan import import_plan
+    from desktop_app.services.managers import import_plan
 
     with opened_store(args.db) as store:
         result = import_plan(store, args.file, args.sheet)
@@ -56,7 +56,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_set(args: argparse.Namespace) -> int:
-    from desktop_app.services.managers.plan import parse_quarter, parse_target_text, set_target
+    from desktop_app.services.managers import parse_quarter, parse_target_text, set_target
 
     quarter = parse_quarter(args.quarter)
     kind, target = parse_target_text(args.target)
@@ -84,7 +84,7 @@ def rollup_dict(r: Any) -> dict[str, Any]:
 
 def cmd_plan_show(args: argparse.Namespace) -> int:
     from desktop_app.domain.forecast import Quarter
-    from desktop_app.services.managers.plan import parse_quarter, plan_report
+    from desktop_app.services.managers import parse_quarter, plan_report
 
     as_of = args.as_of or date.today()
     quarter = parse_quarter(args.quarter) if args.quarter else Quarter.of(as_of)
@@ -128,8 +128,8 @@ def cmd_plan_show(args: argparse.Namespace) -> int:
 def cmd_forecast_set(args: argparse.Namespace) -> int:
     from desktop_app.domain.forecast import CALL_LABEL, parse_call
     from desktop_app.services.errors import UserError
-    from desktop_app.services.managers.forecast import set_call
-    from desktop_app.services.review import find_account
+    from desktop_app.services.importing import find_account
+    from desktop_app.services.managers import set_call
 
     try:
         call = parse_call(args.call)
@@ -145,8 +145,8 @@ def cmd_forecast_set(args: argparse.Namespace) -> int:
 
 def cmd_forecast_history(args: argparse.Namespace) -> int:
     from desktop_app.domain.forecast import CALL_LABEL
-    from desktop_app.services.managers.forecast import call_history
-    from desktop_app.services.review import find_account
+    from desktop_app.services.importing import find_account
+    from desktop_app.services.managers import call_history
 
     with opened_store(args.db) as store:
         rows = call_history(store, find_account(store, args.account))

@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
 
 def cmd_review(args: argparse.Namespace) -> int:
     from desktop_app.commands.common import opened_store, print_json
-    from desktop_app.services.review import list_review
+    from desktop_app.services.importing import list_review
 
     with opened_store(args.db) as store:
         rows = list_review(store)
@@ -65,7 +65,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_accept(args: argparse.Namespace) -> int:
     from desktop_app.commands.common import opened_store
-    from desktop_app.services.review import accept_match, find_account
+    from desktop_app.services.importing import accept_match, find_account
 
     with opened_store(args.db) as store:
         account_id = find_account(store, args.account)
@@ -76,7 +76,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
 
 def cmd_dismiss(args: argparse.Namespace) -> int:
     from desktop_app.commands.common import opened_store
-    from desktop_app.services.review import dismiss
+    from desktop_app.services.importing import dismiss
 
     with opened_store(args.db) as store:
         dismiss(store, args.review_id)

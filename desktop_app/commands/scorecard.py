@@ -34,14 +34,14 @@ def register(sub: Any) -> None:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    from desktop_app.services.health_fit import accept_fit, fit_scorecard
+    from desktop_app.services.health import accept_fit, fit_scorecard
 
     with opened_store(args.db) as store:
         report = fit_scorecard(store, as_of=args.as_of, horizon_days=args.horizon_days)
         activated = None
         if args.activate and report.scorecard is not None:
             activated = accept_fit(store, report)
-            from desktop_app.services.scoring import rescore
+            from desktop_app.services.health import rescore
 
             rescore(store, as_of=args.as_of)
     if args.json:
@@ -105,7 +105,7 @@ def _pct(v: float | None) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     from desktop_app.domain.scorecard import scorecard_to_dict
     from desktop_app.domain.scorecard_fit import effective_weights
-    from desktop_app.services.health_versions import get_active
+    from desktop_app.services.health import get_active
 
     with opened_store(args.db) as store:
         vid, card = get_active(store)

@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from desktop_app.services.scoring import rescore
+    from desktop_app.services.health import rescore
 
     with opened_store(args.db) as store:
         summary = rescore(store, as_of=args.as_of, progress=WaitNotices())
@@ -72,7 +72,7 @@ def _fmt(v: float | None) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from desktop_app.services.health_validation import validate
+    from desktop_app.services.health import validate
 
     with opened_store(args.db) as store:
         report = validate(store, as_of=args.as_of)
@@ -111,7 +111,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from desktop_app.services.health_validation import retention
+    from desktop_app.services.health import retention
 
     with opened_store(args.db) as store:
         if args.by:
@@ -132,7 +132,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def cmd_overrides(args: argparse.Namespace) -> int:
-    from desktop_app.services.health_overrides import active_overrides
+    from desktop_app.services.health import active_overrides
 
     with opened_store(args.db) as store:
         rows = active_overrides(store)
@@ -153,7 +153,7 @@ def cmd_overrides(args: argparse.Namespace) -> int:
 
 
 def _retention_series(store: Any, args: argparse.Namespace) -> int:
-    from desktop_app.services.health_validation import retention_series
+    from desktop_app.services.health import retention_series
 
     rows = retention_series(store, args.start, args.end, args.by, owner=args.owner)
     if args.json:

@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from desktop_app.services.team_server import init_server
+    from desktop_app.services.team import init_server
 
     with opened_store(args.db) as store:
         groups = init_server(store)
@@ -35,7 +35,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_grant(args: argparse.Namespace) -> int:
-    from desktop_app.services.team_server import grant_login
+    from desktop_app.services.team import grant_login
 
     with opened_store(args.db) as store:
         g = grant_login(store, args.login, csm=args.csm, tl=args.tl, role=args.role)
@@ -46,7 +46,7 @@ def run_grant(args: argparse.Namespace) -> int:
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    from desktop_app.services.team_server import connection_info
+    from desktop_app.services.team import connection_info
 
     with opened_store(args.db) as store:
         info = connection_info(store)

@@ -38,9 +38,8 @@ def register(sub: Any) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.services.errors import UserError
-    from desktop_app.services.score_freshness import stale_scores
-    from desktop_app.services.transitions_export import export_transition
-    from desktop_app.services.transitions_plan import accounts_to_transition
+    from desktop_app.services.health import stale_scores
+    from desktop_app.services.transitions import accounts_to_transition, export_transition
 
     with opened_store(args.db) as store:
         stale = stale_scores(store)

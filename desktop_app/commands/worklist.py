@@ -65,7 +65,7 @@ def row_dict(row: Any) -> dict[str, Any]:
 def cmd_worklist(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from desktop_app.services.worklist import worklist
+    from desktop_app.services.book import worklist
 
     as_of = args.as_of or date.today()
     with opened_store(args.db) as store:

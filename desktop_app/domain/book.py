@@ -3,7 +3,7 @@
 What the account table, the scatter, the CLI list and the exports read. Derived columns (the
 band in force, days to renewal, …) are computed once per book and cached, so a per-row loop
 may read ``book.band[i]`` (``tests/services/test_scaling.py`` counts the work).
-``store.book_reader`` builds it; ``services.book_filter`` filters and sorts it.
+``store.book_reader`` builds it; ``services.book.filter`` filters and sorts it.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class BookColumns:
     band_reason: ObjArray = field(default_factory=lambda: np.empty(0, dtype=object))
     #: The day the book describes (days to renewal count from it); the caller's clock.
     as_of: date = field(kw_only=True)
-    #: Sources the book has (``services.health_sources``); facts of the others are unknown.
+    #: Sources the book has (``services.health.sources``); facts of the others are unknown.
     sources: frozenset[str] = ALL_SOURCES
     #: Derived arrays computed once per book (sort keys), never compared or printed.
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -1,6 +1,6 @@
 """What the transition rules and the checklist read about one account: plain frozen values.
 
-Built by ``services.transitions_facts`` from the database; ``domain.transition`` re-exports
+Built by ``services.transitions.facts`` from the database; ``domain.transition`` re-exports
 every name, so ``from desktop_app.domain.transition import AccountFacts`` keeps working.
 """
 

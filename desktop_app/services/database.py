@@ -62,7 +62,7 @@ def database_failure(
 
     if not isinstance(exc, DBAPIError):
         return None
-    from desktop_app.services.team_server import is_refusal, refusal_message
+    from desktop_app.services.team import is_refusal, refusal_message
 
     if is_refusal(exc):
         return refusal_message(command), True

@@ -266,7 +266,7 @@ class Actions:
 
     def accounts_changed(self, account_ids: Any) -> None:
         """After an edit of a few accounts: reload only their rows, on a reader."""
-        from desktop_app.services.book_update import load_rows
+        from desktop_app.services.book import load_rows
 
         ids = np.unique(np.asarray(account_ids, dtype=np.int64))
         if ids.size == 0:
@@ -362,7 +362,7 @@ class Actions:
         dialog.open()
 
     def _after_import(self, *_args: Any) -> None:
-        from desktop_app.services.health_incremental import rescore_after_import
+        from desktop_app.services.health import rescore_after_import
 
         # Only the accounts the import touched, unless a book-wide input changed.
         self.w.run_task(
@@ -389,7 +389,7 @@ class Actions:
         self._open(dialog, "review")
 
     def export_table(self) -> None:
-        from desktop_app.services.book_export import export_view
+        from desktop_app.services.book import export_view
 
         order = self.state.order()
         if len(order) == 0:
@@ -417,7 +417,7 @@ class Actions:
 
     # ------------------------------------------------------------------ health
     def rescore_book(self) -> None:
-        from desktop_app.services.scoring import rescore
+        from desktop_app.services.health import rescore
 
         # Writes are serialised on the one-thread writer pool, so a rescore asked for while
         # another runs starts after it and sees the newest data.

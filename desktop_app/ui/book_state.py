@@ -15,8 +15,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book_filter import BookFilter, filter_mask, row_order
-from desktop_app.services.book_update import merge_rows
+from desktop_app.services.book import BookFilter, filter_mask, merge_rows, row_order
 
 _NO_IDS = np.empty(0, dtype=np.int64)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
-from desktop_app.services.transitions_brief import HandoffBrief, override_text
+from desktop_app.services.transitions import HandoffBrief, override_text
 from desktop_app.ui.formatting import DASH, day, money, score
 
 _CSS = """

@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book_filter import BookFilter, owner_choices
+from desktop_app.services.book import BookFilter, last_import, owner_choices
 from desktop_app.services.database import Store
-from desktop_app.services.portfolio import last_import
 from desktop_app.ui import actions, docks, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
@@ -178,7 +177,7 @@ class MainWindow(QMainWindow):
         usage, tickets and health follow. A reload of a book already shown reads it whole,
         so that the columns on screen never blank out.
         """
-        from desktop_app.services.portfolio import load_accounts, load_book
+        from desktop_app.services.book import load_accounts, load_book
 
         if self._loading is not None:
             self._loading.cancel()
@@ -191,7 +190,7 @@ class MainWindow(QMainWindow):
         self._start_loading(worker)
 
     def _accounts_loaded(self, book: BookColumns) -> None:
-        from desktop_app.services.portfolio import add_facts
+        from desktop_app.services.book import add_facts
 
         if self._closed:
             return  # a result queued before the window closed: nothing to show it in
@@ -309,7 +308,7 @@ class MainWindow(QMainWindow):
             return self.store.location
         cached = self._where_cache
         if cached is None or cached[0] is not self.store:
-            from desktop_app.services.team_server import connection_info
+            from desktop_app.services.team import connection_info
 
             try:
                 label = "Team database " + connection_info(self.store).label()
@@ -536,7 +535,7 @@ class MainWindow(QMainWindow):
 
 def _prepare_indexes(book: BookColumns) -> None:
     """Search text and sort keys of ``book``, then the loading's freed memory handed back."""
-    from desktop_app.services.book_filter import prepare_indexes
+    from desktop_app.services.book import prepare_indexes
     from desktop_app.ui.memory import release_freed_memory
 
     prepare_indexes(book)
@@ -546,7 +545,7 @@ def _prepare_indexes(book: BookColumns) -> None:
 def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
     """Latest NPS per account; its module is imported here, on the worker: importing it on
     the GUI thread waited for the views' import on another worker (0.3 s, the import lock)."""
-    from desktop_app.services.account_detail import latest_nps_array
+    from desktop_app.services.book import latest_nps_array
 
     return latest_nps_array(store, account_ids)
 

@@ -27,8 +27,7 @@ from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.forecast import CALL_LABEL
 from desktop_app.domain.perception import CATEGORY_LABEL
 from desktop_app.services.errors import UserError
-from desktop_app.services.managers.pack import OneOnOnePackData, SummaryLine
-from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
+from desktop_app.services.managers import OneOnOnePackData, SummaryLine, write_pack_xlsx
 
 _CSS = """
 body { font-family: sans-serif; font-size: 9pt; color: #111; }

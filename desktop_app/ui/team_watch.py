@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.services.database import Store
-from desktop_app.services.team_sync import PARTIAL_MAX, listen
+from desktop_app.services.team import PARTIAL_MAX, listen
 
 POLL_MS = 2000
 

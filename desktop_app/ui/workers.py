@@ -67,7 +67,7 @@ class Worker(QRunnable):
         except (UserError, StoreError, ValueError, OSError) as exc:  # worded for the user
             self._emit(self.signals.failed, str(exc))
         except Exception as exc:  # surfaced to the user, never a silent thread death
-            from desktop_app.services.team_server import is_refusal, refusal_for_call
+            from desktop_app.services.team import is_refusal, refusal_for_call
 
             if is_refusal(exc):  # a team database refused this role: one line, who can
                 line = refusal_for_call(getattr(self._fn, "__name__", ""))

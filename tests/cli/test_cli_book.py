@@ -117,8 +117,8 @@ def test_db_copy_moves_the_whole_book(
     """A laptop's SQLite book onto an empty database (PostgreSQL: through COPY), row for row;
     the target then works on its own (a new note gets a fresh id), and a second copy is
     refused."""
+    from desktop_app.services.book.notes import add_note
     from desktop_app.services.database import open_database
-    from desktop_app.services.notes import add_note
     from tests.dbdump import dump
 
     assert main(["--db", db_url, "db", "copy", str(demo_path)]) == 0

@@ -236,7 +236,7 @@ def test_cli_rollback_rescores(
     assert [a["mau"] for a in after] == [None, None, None]
     assert len(after) == len(before)
     from desktop_app.services.database import open_database
-    from desktop_app.services.score_freshness import stale_scores
+    from desktop_app.services.health.freshness import stale_scores
 
     store = open_database(db_path)
     try:
@@ -249,7 +249,7 @@ def test_import_no_rescore_leaves_the_scores_stale_until_score(
     book_files: dict[str, Path], db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from desktop_app.services.database import open_database
-    from desktop_app.services.score_freshness import stale_scores
+    from desktop_app.services.health.freshness import stale_scores
 
     assert main(["--db", str(db_path), "import", "--no-rescore", str(book_files["accounts"])]) == 0
     assert "Rescored" not in capsys.readouterr().out
@@ -267,7 +267,7 @@ def test_transition_export_refuses_stale_scores(
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     from desktop_app.services.database import open_database
-    from desktop_app.services.importing import import_files
+    from desktop_app.services.importing.batch import import_files
 
     store = open_database(db_path)
     try:

@@ -76,7 +76,7 @@ def test_retention_json_and_errors(demo_url, capsys):
 
 def test_overrides_lists_active(demo_url, capsys):
     from desktop_app.services.database import open_database
-    from desktop_app.services.scoring import set_override
+    from desktop_app.services.health.scoring import set_override
 
     assert main(["--db", demo_url, "overrides"]) == 0
     assert "No active overrides" in capsys.readouterr().out
@@ -151,7 +151,7 @@ def test_scorecard_fit_refuses_a_tiny_horizon(demo_path, capsys):
 
 def test_an_overridden_band_says_so_in_its_reason(demo_path, capsys):
     from desktop_app.services.database import open_database
-    from desktop_app.services.health_overrides import set_override
+    from desktop_app.services.health.overrides import set_override
 
     assert main(["--db", str(demo_path), "accounts", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)

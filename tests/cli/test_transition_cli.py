@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from desktop_app.cli import main
 from desktop_app.io.exporters.rows import SHEET_LIST, TRANSITION_COLUMNS
-from desktop_app.services.transitions import create_transition
+from desktop_app.services.transitions.workflow import create_transition
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 

@@ -44,7 +44,7 @@ def serve() -> None:
     import desktop_app.cli
     import desktop_app.commands.importing
     import desktop_app.io.importer
-    import desktop_app.services.importing
+    import desktop_app.services.importing.batch
     import desktop_app.store.engine  # noqa: F401  (imports are the point)
 
     for line in sys.stdin:

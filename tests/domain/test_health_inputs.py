@@ -129,7 +129,7 @@ def test_organic_decline_to_no_seats_keeps_the_raw_fall_without_a_warning():
 
 def test_measures_without_evidence_score_the_same():
     from desktop_app.domain.health import score_book
-    from desktop_app.services.health_versions import default_scorecard
+    from desktop_app.services.health.versions import default_scorecard
 
     card = default_scorecard()
     h = history([[100, 90, 80, 70, 60, 50, 40], [10] * 7], [[100] * 7, [100] * 7])

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.services.book_records import account_records
+from desktop_app.services.book.records import account_records
 from desktop_app.services.database import open_database
-from desktop_app.services.health_overrides import active_overrides, set_override
-from desktop_app.services.importing import import_files
-from desktop_app.services.scoring import rescore
+from desktop_app.services.health.overrides import active_overrides, set_override
+from desktop_app.services.health.scoring import rescore
+from desktop_app.services.importing.batch import import_files
 from tests.io.fixtures import ACCOUNT_HEADER, ACCOUNT_ROWS, FOOTER, SF_IDS_18, write_csv
 
 TODAY_ROWS = [list(r) for r in ACCOUNT_ROWS]

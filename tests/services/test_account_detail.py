@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, update
 
-from desktop_app.services.account_detail import latest_nps, latest_nps_array, load_detail
-from desktop_app.services.account_detail_rows import auto_closes_in
+from desktop_app.services.book.detail import latest_nps, latest_nps_array, load_detail
+from desktop_app.services.book.detail_rows import auto_closes_in
+from desktop_app.services.book.portfolio import load_book
 from desktop_app.services.errors import UserError
-from desktop_app.services.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Contact, NpsResponse, Ticket
 

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book_filter import BookFilter, filter_mask, row_order, sort_keys
+from desktop_app.services.book.filter import BookFilter, filter_mask, row_order, sort_keys
 
 
 def _numpy_ranks(values: np.ndarray) -> np.ndarray:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from desktop_app.services.book.portfolio import last_import
 from desktop_app.services.database import Store
-from desktop_app.services.portfolio import last_import
 from desktop_app.store.schema import ImportBatch
 
 

@@ -7,10 +7,10 @@ from datetime import date
 import numpy as np
 from sqlalchemy import text
 
-from desktop_app.services.book_filter import BookFilter, filter_mask, sort_keys
-from desktop_app.services.book_update import load_rows, merge_rows
-from desktop_app.services.health_overrides import set_override
-from desktop_app.services.portfolio import load_book
+from desktop_app.services.book.filter import BookFilter, filter_mask, sort_keys
+from desktop_app.services.book.portfolio import load_book
+from desktop_app.services.book.update import load_rows, merge_rows
+from desktop_app.services.health.overrides import set_override
 from desktop_app.store.engine import Store
 
 

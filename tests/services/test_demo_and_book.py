@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, text
 
-from desktop_app.services.book_export import export_view
-from desktop_app.services.book_filter import BookFilter, filter_mask, row_order
-from desktop_app.services.book_records import account_records
+from desktop_app.services.book.export import export_view
+from desktop_app.services.book.filter import BookFilter, filter_mask, row_order
+from desktop_app.services.book.portfolio import load_book
+from desktop_app.services.book.records import account_records
 from desktop_app.services.database import open_database
-from desktop_app.services.demo import MONTHS, generate_demo
-from desktop_app.services.portfolio import load_book
+from desktop_app.services.demo.book import MONTHS, generate_demo
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Contact, Ticket, UsageMonth
 

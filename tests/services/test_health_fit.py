@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from desktop_app.domain.churn import auc
 from desktop_app.services.database import open_database
-from desktop_app.services.health_fit import FitReport, accept_fit, fit_scorecard
-from desktop_app.services.health_versions import list_versions
-from desktop_app.services.importing import import_files
-from desktop_app.services.scoring import rescore
+from desktop_app.services.health.fit import FitReport, accept_fit, fit_scorecard
+from desktop_app.services.health.scoring import rescore
+from desktop_app.services.health.versions import list_versions
+from desktop_app.services.importing.batch import import_files
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthScore
 from tests.books.simbook import ChurnModel, SimBook, write_book
@@ -164,8 +164,8 @@ def test_data_after_the_as_of_date_changes_neither_fit_nor_score(usage_store, tm
 
 def test_a_sampled_history_measures_exactly_like_the_whole_book(usage_store):
     from desktop_app.domain.health_inputs import measures_at
-    from desktop_app.services.health_observations import subset_history
-    from desktop_app.services.health_versions import default_scorecard
+    from desktop_app.services.health.observations import subset_history
+    from desktop_app.services.health.versions import default_scorecard
     from desktop_app.store.history_reader import load_history
 
     card = default_scorecard()

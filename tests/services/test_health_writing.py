@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from sqlalchemy import update
 
-from desktop_app.services.health_versions import active_scorecard
-from desktop_app.services.scoring import monthly_results, rescore, rescore_accounts
+from desktop_app.services.health.scoring import monthly_results, rescore, rescore_accounts
+from desktop_app.services.health.versions import active_scorecard
 from desktop_app.store.book_reader import read_contributions
 from desktop_app.store.health_history_repo import read_history, write_history
 from desktop_app.store.health_repo import stored_measures_json, write_scores

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 
 from desktop_app.domain.ids import to_18
-from desktop_app.services.importing import import_files
+from desktop_app.services.importing.batch import import_files
 from desktop_app.store.engine import Store
 
 TODAY = date(2026, 11, 24)
@@ -120,7 +120,7 @@ def test_one_command_with_both_files_gives_the_same_mrr(store: Store, tmp_path: 
 
 
 def test_rolling_back_the_subscriptions_hands_mrr_back(store: Store, tmp_path: Path) -> None:
-    from desktop_app.services.importing import rollback_batch
+    from desktop_app.services.importing.batch import rollback_batch
 
     v1 = write(tmp_path / "v1.csv", ACCOUNTS, [account(0, 1000), account(1, 400)])
     import_files(store, [v1], today=TODAY)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from desktop_app.domain.ids import to_18
 from desktop_app.io.model import ImportPreview
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing import import_preview, list_batches, rollback_batch
+from desktop_app.services.importing.batch import import_preview, list_batches, rollback_batch
 from desktop_app.services.progress import Cancelled
 from desktop_app.store.engine import Store
 from tests.dbdump import dump, plain

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from desktop_app.services.importing import import_preview, preview_file
+from desktop_app.services.importing.batch import import_preview, preview_file
 from desktop_app.services.progress import Cancelled
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, ImportBatch

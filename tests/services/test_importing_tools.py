@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from desktop_app.io.model import Problem
-from desktop_app.services.importing_tools import export_problems, import_previews
+from desktop_app.services.importing.tools import export_problems, import_previews
 from desktop_app.store.engine import Store
 from tests.services.test_importing import TODAY, accounts, make_preview
 

@@ -16,14 +16,14 @@ import pytest
 
 from desktop_app.domain.accounts import HealthBand
 from desktop_app.domain.transition import build_checklist
-from desktop_app.services.book_records import account_records
+from desktop_app.services.book.records import account_records
+from desktop_app.services.book.renewals import load_worklist, rank_rows
 from desktop_app.services.database import open_database
-from desktop_app.services.health_sources import load_sources
-from desktop_app.services.importing import import_files
-from desktop_app.services.scoring import explain, rescore
-from desktop_app.services.team import csm_alerts, team_summary
-from desktop_app.services.transitions_facts import load_facts
-from desktop_app.services.worklist import load_worklist, rank_rows
+from desktop_app.services.health.scoring import explain, rescore
+from desktop_app.services.health.sources import load_sources
+from desktop_app.services.importing.batch import import_files
+from desktop_app.services.team.summary import csm_alerts, team_summary
+from desktop_app.services.transitions.facts import load_facts
 from desktop_app.store.engine import Store
 from tests.books.simbook import write_book
 from tests.io.fixtures import write_csv

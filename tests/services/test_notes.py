@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from desktop_app.services.book.notes import add_note, delete_note, get_note, restore_note
 from desktop_app.services.errors import UserError
-from desktop_app.services.notes import add_note, delete_note, get_note, restore_note
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Note
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop_app.services.portfolio import load_book
+from desktop_app.services.book.portfolio import load_book
 from desktop_app.store.engine import Store
 
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
-from desktop_app.services.health_incremental import full_rescore_reason, rescore_after_import
-from desktop_app.services.importing import import_files
-from desktop_app.services.score_freshness import stale_scores
-from desktop_app.services.scoring import rescore, rescore_accounts, save_version
+from desktop_app.services.health.freshness import stale_scores
+from desktop_app.services.health.incremental import full_rescore_reason, rescore_after_import
+from desktop_app.services.health.scoring import rescore, rescore_accounts, save_version
+from desktop_app.services.importing.batch import import_files
 from desktop_app.store.health_repo import RunInputs
 from desktop_app.store.schema import Account, UsageMonth
 
@@ -144,7 +144,7 @@ def test_an_import_with_a_new_usage_month_rescores_the_book(demo_store, today, t
 
 
 def test_a_new_scorecard_rescores_the_book(demo_store, today, tmp_path) -> None:
-    from desktop_app.services.health_versions import get_active
+    from desktop_app.services.health.versions import get_active
 
     rescore(demo_store, as_of=today)
     _vid, card = get_active(demo_store)

@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from desktop_app.services.book_records import account_records
+from desktop_app.services.book.records import account_records
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing import import_files, rollback_batch
-from desktop_app.services.review import (
+from desktop_app.services.importing.batch import import_files, rollback_batch
+from desktop_app.services.importing.review import (
     accept_match,
     dismiss,
     export_review,
@@ -219,7 +219,7 @@ def test_a_wide_usage_id_is_one_item_and_accepting_it_stores_every_month(
 def test_review_items_are_capped_per_import_and_the_rest_reported(
     store: Store, tmp_path: Path
 ) -> None:
-    from desktop_app.services.importing_context import MAX_REVIEW_KEYS
+    from desktop_app.services.importing.context import MAX_REVIEW_KEYS
 
     path = tmp_path / "usage.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:

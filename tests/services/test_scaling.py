@@ -24,9 +24,9 @@ import numpy as np
 import pytest
 
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book_export import export_view  # the table's export
-from desktop_app.services.book_filter import BookFilter, filter_mask, row_order
-from desktop_app.services.book_records import _records
+from desktop_app.services.book.export import export_view  # the table's export
+from desktop_app.services.book.filter import BookFilter, filter_mask, row_order
+from desktop_app.services.book.records import _records
 
 TODAY = date(2026, 6, 1)
 SMALL, LARGE = 400, 1600

@@ -9,9 +9,7 @@ from sqlalchemy import select, update
 
 from desktop_app.domain.accounts import HealthBand
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_versions import default_scorecard
-from desktop_app.services.progress import Cancelled
-from desktop_app.services.scoring import (
+from desktop_app.services.health.scoring import (
     activate_version,
     active_overrides,
     clear_override,
@@ -24,6 +22,8 @@ from desktop_app.services.scoring import (
     save_version,
     set_override,
 )
+from desktop_app.services.health.versions import default_scorecard
+from desktop_app.services.progress import Cancelled
 from desktop_app.store.health_history_repo import put_history, read_history
 from desktop_app.store.schema import (
     Account,

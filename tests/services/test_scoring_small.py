@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from desktop_app.resources import resource_path
-from desktop_app.services.health_validation import retention
-from desktop_app.services.scoring import rescore
+from desktop_app.services.health.scoring import rescore
+from desktop_app.services.health.validation import retention
 from desktop_app.store.schema import Account, Subscription, UsageMonth
 
 

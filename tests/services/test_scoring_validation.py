@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_validation import (
+from desktop_app.services.health.validation import (
     retention,
     retention_by_owner,
     retention_series,

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from desktop_app.domain.team import SEVERITY_RANK, Severity
+from desktop_app.services.book.portfolio import load_book
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_overrides import set_override
-from desktop_app.services.portfolio import load_book
-from desktop_app.services.team import (
+from desktop_app.services.health.overrides import set_override
+from desktop_app.services.team.summary import (
     NOT_SCORED,
     NUMERIC_FIELDS,
     csm_alerts,

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from desktop_app.services.book.notes import add_note
 from desktop_app.services.errors import StaleEdit
-from desktop_app.services.health_overrides import set_override
-from desktop_app.services.importing import import_files, rollback_batch
-from desktop_app.services.notes import add_note
-from desktop_app.services.team_sync import WAIT_MESSAGE, hold_book_lock, listen
-from desktop_app.services.transitions import (
+from desktop_app.services.health.overrides import set_override
+from desktop_app.services.importing.batch import import_files, rollback_batch
+from desktop_app.services.team.sync import WAIT_MESSAGE, hold_book_lock, listen
+from desktop_app.services.transitions.workflow import (
     create_transition,
     load_transition,
     set_checklist_item,
@@ -84,7 +84,7 @@ def test_a_stale_override_is_refused_showing_the_current_one(demo_store: Store) 
 def test_a_stale_snooze_is_refused_showing_who_snoozed_until_when(demo_store: Store) -> None:
     from datetime import date
 
-    from desktop_app.services.worklist import snooze, snoozed_until
+    from desktop_app.services.book.renewals import snooze, snoozed_until
 
     today = date(2026, 11, 24)
     with demo_store.sessions() as s:
@@ -111,7 +111,7 @@ def test_a_stale_snooze_is_refused_showing_who_snoozed_until_when(demo_store: St
 
 
 def test_notes_carry_a_row_version_and_a_stale_delete_is_refused(demo_store: Store) -> None:
-    from desktop_app.services.notes import delete_note, get_note
+    from desktop_app.services.book.notes import delete_note, get_note
     from desktop_app.store.schema import Note
 
     with demo_store.sessions() as s:
@@ -284,7 +284,7 @@ def test_other_clients_hear_which_accounts_changed(demo_store: Store, demo_url: 
         assert listener.active
         code = (
             "import sys; from desktop_app.store.engine import open_store;"
-            "from desktop_app.services.notes import add_note;"
+            "from desktop_app.services.book.notes import add_note;"
             "s = open_store(sys.argv[1]); add_note(s, int(sys.argv[2]), 'called', 'Tom');"
             "s.dispose()"
         )

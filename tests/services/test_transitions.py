@@ -10,7 +10,8 @@ from sqlalchemy import delete, func, select
 
 from desktop_app.domain.transition import TEMPLATE_MANUAL_1, Scenario
 from desktop_app.services.errors import UserError
-from desktop_app.services.transitions import (
+from desktop_app.services.transitions.brief import brief_data, health_reasons
+from desktop_app.services.transitions.workflow import (
     CONFIRMED,
     DONE,
     DRAFT,
@@ -24,7 +25,6 @@ from desktop_app.services.transitions import (
     set_scenario,
     undo_execute,
 )
-from desktop_app.services.transitions_brief import brief_data, health_reasons
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import (
     Account,

@@ -12,14 +12,14 @@ from sqlalchemy import select, update
 
 from desktop_app.io.exporters.rows import SHEET_CHECKLIST, SHEET_LIST, SHEET_SCENARIOS
 from desktop_app.services.errors import UserError
-from desktop_app.services.transitions import create_transition, set_checklist_item
-from desktop_app.services.transitions_export import export_transition
-from desktop_app.services.transitions_plan import (
+from desktop_app.services.transitions.export import export_transition
+from desktop_app.services.transitions.plan import (
     spread,
     spread_by_arr,
     transition_warnings,
     workload_preview,
 )
+from desktop_app.services.transitions.workflow import create_transition, set_checklist_item
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Contact, Csm
 from tests.transition_helpers import RECEIVER, movable_accounts
@@ -96,7 +96,7 @@ def test_export_saved_transition_reads_back(demo_store: Store, tmp_path: Path) -
         )
     tid = create_transition(demo_store, ids, RECEIVER)
     item_id = 0
-    from desktop_app.services.transitions import load_transition
+    from desktop_app.services.transitions.workflow import load_transition
 
     item_id = load_transition(demo_store, tid).items[0].item_id
     set_checklist_item(demo_store, item_id, "handoff_meeting", True, "+ booked")

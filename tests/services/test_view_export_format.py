@@ -9,8 +9,8 @@ import numpy as np
 from openpyxl import load_workbook
 
 from desktop_app.domain.formatting import XLSX_DATE, XLSX_MONEY, XLSX_NUMBER
-from desktop_app.services.book_export import EXPORT_COLUMNS, export_view
-from desktop_app.services.portfolio import load_book
+from desktop_app.services.book.export import EXPORT_COLUMNS, export_view
+from desktop_app.services.book.portfolio import load_book
 from desktop_app.store.engine import Store
 
 TODAY = date(2026, 11, 24)

@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.domain.priority import DEFAULT_WEIGHTS
-from desktop_app.services.errors import UserError
-from desktop_app.services.portfolio import load_book
-from desktop_app.services.worklist import (
+from desktop_app.services.book.portfolio import load_book
+from desktop_app.services.book.renewals import (
     OVERDUE_GRACE_DAYS,
     load_worklist,
     parse_snooze,
@@ -21,6 +20,7 @@ from desktop_app.services.worklist import (
     unsnooze,
     worklist,
 )
+from desktop_app.services.errors import UserError
 from desktop_app.store.schema import Note, Opportunity, Ticket
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import MetaData, Table, select, text
 
 from desktop_app.cli import main
-from desktop_app.services.notes import add_note
+from desktop_app.services.book.notes import add_note
 from desktop_app.store import dialect as d
 from desktop_app.store.engine import (
     Store,

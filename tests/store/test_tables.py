@@ -23,8 +23,8 @@ def test_reading_the_book_does_not_import_the_orm() -> None:
     """The CLI's ``accounts`` path stays off ``sqlalchemy.orm`` and the ORM schema."""
     code = (
         "import sys\n"
-        "import desktop_app.store.book_reader, desktop_app.services.portfolio\n"
-        "import desktop_app.services.book_records, desktop_app.store.engine\n"
+        "import desktop_app.store.book_reader, desktop_app.services.book.portfolio\n"
+        "import desktop_app.services.book.records, desktop_app.store.engine\n"
         "print(sorted(m for m in ('sqlalchemy.orm', 'desktop_app.store.schema', 'alembic',"
         " 'pandas', 'PySide6') if m in sys.modules))\n"
     )

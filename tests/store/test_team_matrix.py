@@ -21,14 +21,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.cli import main
-from desktop_app.services.book_records import account_records
+from desktop_app.services.book.notes import add_note
+from desktop_app.services.book.records import account_records
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_overrides import set_override
-from desktop_app.services.importing import import_files, list_batches, rollback_batch
-from desktop_app.services.notes import add_note
-from desktop_app.services.scoring import rescore
-from desktop_app.services.team_server import connection_info, grant_login, is_refusal
-from desktop_app.services.transitions import create_transition
+from desktop_app.services.health.overrides import set_override
+from desktop_app.services.health.scoring import rescore
+from desktop_app.services.importing.batch import import_files, list_batches, rollback_batch
+from desktop_app.services.team.server import connection_info, grant_login, is_refusal
+from desktop_app.services.transitions.workflow import create_transition
 from desktop_app.store.engine import Store, open_store
 from tests import pg
 

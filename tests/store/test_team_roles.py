@@ -16,11 +16,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from desktop_app.cli import main
-from desktop_app.services.book_records import account_records
+from desktop_app.services.book.notes import add_note
+from desktop_app.services.book.records import account_records
 from desktop_app.services.errors import UserError
-from desktop_app.services.health_overrides import set_override
-from desktop_app.services.notes import add_note
-from desktop_app.services.team_server import connection_info, is_refusal
+from desktop_app.services.health.overrides import set_override
+from desktop_app.services.team.server import connection_info, is_refusal
 from desktop_app.store.engine import open_store
 from tests import pg
 
@@ -216,7 +216,7 @@ def test_only_an_admin_sets_up_roles(team: Team, capsys: pytest.CaptureFixture[s
 
 
 def test_a_team_lead_prepares_a_handoff_that_only_its_csms_see(team: Team) -> None:
-    from desktop_app.services.transitions import create_transition, list_transitions
+    from desktop_app.services.transitions.workflow import create_transition, list_transitions
 
     ids = sorted(team.accounts_of("Holly Grant"))[:2]
     kim = open_store(team.url("kim"))
@@ -238,8 +238,8 @@ def test_a_team_lead_prepares_a_handoff_that_only_its_csms_see(team: Team) -> No
 
 
 def test_the_gui_worker_turns_a_refusal_into_one_line(team: Team) -> None:
-    from desktop_app.services.scoring import rescore
-    from desktop_app.services.team_server import refusal_for_call
+    from desktop_app.services.health.scoring import rescore
+    from desktop_app.services.team.server import refusal_for_call
 
     store = open_store(team.url("holly"))
     try:

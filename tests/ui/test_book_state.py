@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book_filter import BookFilter, filter_mask
+from desktop_app.services.book.filter import BookFilter, filter_mask
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.models.account_table import AccountTableModel
 from tests.ui.test_scatter import synthetic_book

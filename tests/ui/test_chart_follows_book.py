@@ -16,10 +16,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
-from desktop_app.services.book_filter import BookFilter
+from desktop_app.services.book.filter import BookFilter
 from desktop_app.services.database import open_database
-from desktop_app.services.demo import generate_demo
-from desktop_app.services.scoring import rescore
+from desktop_app.services.demo.book import generate_demo
+from desktop_app.services.health.scoring import rescore
 from desktop_app.store.engine import Store
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings import Settings

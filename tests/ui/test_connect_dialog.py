@@ -91,7 +91,7 @@ def test_another_clients_edit_reloads_only_that_account(  # type: ignore[no-unty
     w.state.bookReplaced.connect(lambda: replaced.append(True))
     code = (
         "import sys; from desktop_app.store.engine import open_store;"
-        "from desktop_app.services.health_overrides import set_override;"
+        "from desktop_app.services.health.overrides import set_override;"
         "s = open_store(sys.argv[1]);"
         "set_override(s, int(sys.argv[2]), 'Escalation', 'Other', 'exec call', 'Tom');"
         "s.dispose()"
@@ -112,7 +112,7 @@ def test_another_clients_edit_reloads_only_that_account(  # type: ignore[no-unty
 @pytest.mark.parametrize("dialect", [pg.param()], indirect=True)
 def test_a_refused_rescore_is_one_line_in_the_gui(qtbot, demo_url: str) -> None:  # type: ignore[no-untyped-def]
     from desktop_app.services.database import open_database
-    from desktop_app.services.scoring import rescore
+    from desktop_app.services.health.scoring import rescore
     from desktop_app.ui.workers import Worker
 
     assert main(["--db", demo_url, "server", "init"]) == 0

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app.services.scoring import explain, history, set_override
+from desktop_app.services.health.scoring import explain, history, set_override
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthScore
 from desktop_app.ui.formatting import measure_name

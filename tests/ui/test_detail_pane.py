@@ -124,7 +124,7 @@ def test_usage_key_is_outside_the_chart_and_seats_fall_back_to_the_contract(
     demo_store: Store,
     qtbot: QtBot,
 ) -> None:
-    from desktop_app.services.portfolio import load_accounts
+    from desktop_app.services.book.portfolio import load_accounts
 
     book = load_accounts(demo_store)
     i = int(np.flatnonzero(~np.isnan(book.seats))[0])

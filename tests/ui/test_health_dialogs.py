@@ -9,7 +9,12 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QUndoStack
 
-from desktop_app.services.scoring import active_overrides, explain, list_versions, set_override
+from desktop_app.services.health.scoring import (
+    active_overrides,
+    explain,
+    list_versions,
+    set_override,
+)
 from desktop_app.ui.dialogs.override_dialog import OverrideDialog
 from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 from desktop_app.ui.dialogs.validation_view import ValidationView
@@ -175,7 +180,7 @@ def test_scorecard_editor_validates_previews_and_saves(qtbot, qtmodeltester, dem
 
 
 def test_validation_view_charts_the_report(qtbot, demo_store, today):
-    from desktop_app.services.health_validation import validate
+    from desktop_app.services.health.validation import validate
 
     report = validate(demo_store, as_of=today)
     view = ValidationView(demo_store, report=report)
@@ -201,7 +206,7 @@ def test_validation_view_charts_the_report(qtbot, demo_store, today):
 
 
 def test_validation_view_without_churn_gives_no_verdict_and_sane_axes(qtbot, store):
-    from desktop_app.services.health_validation import validate
+    from desktop_app.services.health.validation import validate
 
     report = validate(store)
     assert not report.enough_history

@@ -7,8 +7,8 @@ from datetime import date
 from PySide6.QtCore import QDate
 from sqlalchemy import select
 
-from desktop_app.services.health_validation import validate
-from desktop_app.services.scoring import explain, set_override
+from desktop_app.services.health.scoring import explain, set_override
+from desktop_app.services.health.validation import validate
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, HealthScore
 from desktop_app.ui.dialogs.override_dialog import OverrideDialog, top_reason

@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from desktop_app.services.importing import import_files, list_batches
+from desktop_app.services.importing.batch import import_files, list_batches
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.import_history import ImportHistoryDialog
 from desktop_app.ui.dialogs.import_wizard import ImportWizard
@@ -198,7 +198,7 @@ def test_a_refused_rollback_says_why(qtbot, store, accounts_xlsx, monkeypatch) -
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: not dialog.loading(), timeout=5000)
     dialog.select_batch(summary.batch_id)
-    from desktop_app.services.importing import rollback_batch
+    from desktop_app.services.importing.batch import rollback_batch
 
     rollback_batch(store, summary.batch_id)  # behind the dialog's back: its list is stale
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)

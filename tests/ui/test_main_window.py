@@ -204,8 +204,8 @@ def test_undo_redo_of_a_note_from_the_window(qtbot, window: MainWindow) -> None:
 
 
 def test_table_model_passes_modeltester(qtmodeltester, demo_store: Store) -> None:  # type: ignore[no-untyped-def]
-    from desktop_app.services.book_filter import BookFilter, filter_mask
-    from desktop_app.services.portfolio import load_book
+    from desktop_app.services.book.filter import BookFilter, filter_mask
+    from desktop_app.services.book.portfolio import load_book
 
     state = BookState(TODAY)
     model = AccountTableModel(state)
@@ -231,7 +231,7 @@ def test_no_threads_or_windows_left(qtbot, demo_store: Store, tmp_path: Path) ->
     "combo_name", ["owner", "team_lead", "segment", "band", "renewal", "lifecycle"]
 )
 def test_each_filter_changes_both_views_identically(window: MainWindow, combo_name: str) -> None:
-    from desktop_app.services.book_filter import filter_mask
+    from desktop_app.services.book.filter import filter_mask
 
     combo = getattr(window.filter_bar, combo_name)
     assert combo.count() > 1

@@ -170,7 +170,7 @@ def test_resume_reads_the_saved_transitions_on_a_worker(
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QInputDialog
 
-    from desktop_app.services.transitions import create_transition
+    from desktop_app.services.transitions.workflow import create_transition
     from tests.transition_helpers import RECEIVER, movable_accounts, settle
 
     tid = create_transition(window.store, movable_accounts(window.store, 2), RECEIVER, "Lee")

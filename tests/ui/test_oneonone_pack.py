@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from desktop_app.domain.forecast import Quarter
+from desktop_app.services.book.portfolio import load_book
 from desktop_app.services.managers.alerts import OPEN, alert_overview
 from desktop_app.services.managers.pack import build_pack, record_pack
 from desktop_app.services.managers.pack_xlsx import write_pack_xlsx
 from desktop_app.services.managers.plan import set_target
-from desktop_app.services.portfolio import load_book
-from desktop_app.services.team import team_median, team_summary
+from desktop_app.services.team.summary import team_median, team_summary
 from desktop_app.ui.oneonone_pdf import write_pack_pdf
 
 OWNER = "Holly Grant"
@@ -123,7 +123,7 @@ def test_export_dialog_writes_and_records(qtbot, demo_store, today, tmp_path):
 
 
 def test_the_dialog_is_usable_before_the_csms_are_read(qtbot, demo_store, today, tmp_path):
-    from desktop_app.services.team import owner_names
+    from desktop_app.services.team.summary import owner_names
     from desktop_app.ui.dialogs.pack_export import PackExportDialog
 
     dlg = PackExportDialog(demo_store, today=today, owner=OWNER)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from desktop_app.app import open_start_database
 from desktop_app.cli import main
-from desktop_app.services.team_server import connection_info
+from desktop_app.services.team.server import connection_info
 from desktop_app.ui.settings import Settings
 from tests import pg
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from desktop_app.services.health_validation import retention, retention_series
+from desktop_app.services.health.validation import retention, retention_series
 from desktop_app.ui.dialogs.retention_view import WHOLE_BOOK, RawRole, RetentionView, period_label
 
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
-from desktop_app.services.book_records import account_records
-from desktop_app.services.importing import import_files
+from desktop_app.services.book.records import account_records
+from desktop_app.services.importing.batch import import_files
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.review_dialog import EMPTY_TEXT, ReviewDialog
 from tests.services.test_review import write_accounts, write_jira
@@ -138,7 +138,7 @@ def test_the_dialog_shows_at_once_and_the_rows_follow(qtbot: QtBot, imported: St
 
 
 def test_the_window_book_feeds_the_names_without_a_read(qtbot: QtBot, imported: Store) -> None:
-    from desktop_app.services.portfolio import load_accounts
+    from desktop_app.services.book.portfolio import load_accounts
     from desktop_app.ui.book_state import BookState
 
     state = BookState()
@@ -152,7 +152,7 @@ def test_the_window_book_feeds_the_names_without_a_read(qtbot: QtBot, imported: 
 
 
 def test_a_dismiss_of_a_row_gone_meanwhile_says_why(qtbot: QtBot, imported: Store) -> None:
-    from desktop_app.services.review import dismiss
+    from desktop_app.services.importing.review import dismiss
 
     d = make(qtbot, imported)
     dismiss(imported, d.current().id)  # type: ignore[union-attr]  # behind the dialog's back

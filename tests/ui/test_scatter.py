@@ -12,8 +12,8 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book_filter import BookFilter, filter_mask
-from desktop_app.services.portfolio import load_book
+from desktop_app.services.book.filter import BookFilter, filter_mask
+from desktop_app.services.book.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd

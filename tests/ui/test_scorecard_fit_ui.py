@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from desktop_app.services.database import open_database
-from desktop_app.services.health_versions import list_versions
-from desktop_app.services.importing import import_files
-from desktop_app.services.scoring import rescore
+from desktop_app.services.health.scoring import rescore
+from desktop_app.services.health.versions import list_versions
+from desktop_app.services.importing.batch import import_files
 from desktop_app.ui.dialogs.scorecard_editor import ScorecardEditor
 from tests.books.simbook import ChurnModel, write_book
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.services.database import open_database
-from desktop_app.services.health_overrides import active_overrides, set_override
+from desktop_app.services.health.overrides import active_overrides, set_override
 from desktop_app.store.engine import Store
 from desktop_app.ui.dialogs.override_dialog import OverrideDialog
 from desktop_app.ui.dialogs.stale_edit_dialog import StaleEditDialog
@@ -117,7 +117,7 @@ def test_two_wizards_answer_the_same_checklist_item(
 ) -> None:
     """Two clients resume one hand-off; the second answer of the same question is refused
     with the first shown, and "Apply mine" writes it on top."""
-    from desktop_app.services.transitions import create_transition, load_transition
+    from desktop_app.services.transitions.workflow import create_transition, load_transition
     from desktop_app.ui.dialogs.transition_wizard import TransitionWizard
     from tests.transition_helpers import RECEIVER, movable_accounts, settle
 

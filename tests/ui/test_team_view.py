@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from desktop_app.services.team import csm_alerts, team_summary
+from desktop_app.services.team.summary import csm_alerts, team_summary
 from desktop_app.ui.dialogs.team_view import (
     MEDIAN_LABEL,
     AccountIdRole,

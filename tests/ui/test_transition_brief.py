@@ -8,8 +8,12 @@ from pathlib import Path
 from PySide6.QtGui import QUndoStack
 from sqlalchemy import select
 
-from desktop_app.services.transitions import create_transition, load_transition, owner_history
-from desktop_app.services.transitions_brief import brief_data
+from desktop_app.services.transitions.brief import brief_data
+from desktop_app.services.transitions.workflow import (
+    create_transition,
+    load_transition,
+    owner_history,
+)
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 from desktop_app.ui.brief_pdf import brief_html, write_brief_pdf
@@ -102,7 +106,7 @@ def _pdf_pages(path: Path) -> list[str]:
 def test_brief_pdf_reads_like_a_document(
     qapp, demo_store: Store, tmp_path: Path, today: date
 ) -> None:
-    from desktop_app.services.health_overrides import set_override
+    from desktop_app.services.health.overrides import set_override
     from desktop_app.ui.formatting import money
 
     ids = _ids(demo_store, 4)

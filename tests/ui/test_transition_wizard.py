@@ -12,7 +12,11 @@ from PySide6.QtWidgets import QWizard
 from sqlalchemy import select, update
 
 from desktop_app.io.exporters.rows import SHEET_LIST
-from desktop_app.services.transitions import list_transitions, load_transition, owner_history
+from desktop_app.services.transitions.workflow import (
+    list_transitions,
+    load_transition,
+    owner_history,
+)
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm
 from desktop_app.ui.dialogs.transition_models import ChecklistModel, ItemsModel, WorkloadModel
@@ -219,7 +223,7 @@ def test_models_pass_qtmodeltester(qtbot, qtmodeltester, demo_store: Store, toda
 
 
 def test_the_window_book_is_used_without_a_second_read(qtbot, demo_store: Store, today) -> None:
-    from desktop_app.services.portfolio import load_book
+    from desktop_app.services.book.portfolio import load_book
 
     ids = movable_accounts(demo_store, 2)
     book = load_book(demo_store, today)

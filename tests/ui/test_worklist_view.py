@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.priority import DEFAULT_WEIGHTS
-from desktop_app.services.worklist import snoozed_until, worklist
+from desktop_app.services.book.renewals import snoozed_until, worklist
 from desktop_app.ui.dialogs.worklist_view import HEADERS, WorklistView
 
 
@@ -197,7 +197,7 @@ def test_a_snooze_for_an_unknown_account_is_reported(view, demo_store, today):
 def test_a_snooze_someone_else_made_first_is_shown_and_can_be_replaced(
     view, qtbot, demo_store, today
 ):
-    from desktop_app.services.worklist import snooze
+    from desktop_app.services.book.renewals import snooze
 
     view.table.selectRow(0)
     top = view.rows()[0].account_id
@@ -229,7 +229,7 @@ def test_a_snooze_someone_else_made_first_is_shown_and_can_be_replaced(
 
 
 def test_keeping_their_snooze_writes_nothing(view, qtbot, demo_store, today):
-    from desktop_app.services.worklist import snooze
+    from desktop_app.services.book.renewals import snooze
     from desktop_app.ui import workers
 
     view.table.selectRow(0)

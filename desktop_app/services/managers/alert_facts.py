@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.alert_rules import AlertFacts
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.account_detail_rows import auto_closes_in, main_poc_replies
-from desktop_app.services.health_overrides import active_overrides
-from desktop_app.services.health_sources import book_sources
+from desktop_app.services.book import auto_closes_in, main_poc_replies
+from desktop_app.services.health import active_overrides, book_sources
 from desktop_app.store.engine import Store
 from desktop_app.store.health_history_repo import book_history
 from desktop_app.store.schema import BillingState, Ticket, UsageMonth

@@ -21,9 +21,9 @@ from desktop_app.domain.alert_rules import (
     findings,
 )
 from desktop_app.domain.health_inputs import SOURCE_LABELS
+from desktop_app.services.book import load_book
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.alert_facts import load_facts
-from desktop_app.services.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account
 from desktop_app.store.schema_managers import AlertAction

@@ -16,8 +16,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desktop_app.domain.forecast import Call, Suggestion, suggest_call
+from desktop_app.services.book import load_book
 from desktop_app.services.errors import UserError
-from desktop_app.services.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.store.health_history_repo import book_history
 from desktop_app.store.schema import Account

@@ -19,6 +19,7 @@ from sqlalchemy import delete, or_, select
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.alert_rules import ALERT_LABEL
 from desktop_app.domain.forecast import Call, Quarter, Rollup
+from desktop_app.services.book import load_book
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.alert_facts import snapshot_bands
 from desktop_app.services.managers.alerts import OPEN, alert_overview
@@ -26,7 +27,6 @@ from desktop_app.services.managers.forecast import band_churn_rates, current_cal
 from desktop_app.services.managers.hindsight import month_end_on_or_before
 from desktop_app.services.managers.perception import CsmPerception, perception_report
 from desktop_app.services.managers.plan import plan_report
-from desktop_app.services.portfolio import load_book
 from desktop_app.services.team import NOT_SCORED, team_median, team_summary
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, OwnerHistory

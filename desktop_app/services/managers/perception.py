@@ -20,7 +20,7 @@ from desktop_app.domain.perception import Category, Score, gap, score
 from desktop_app.io.model import ImportFileError
 from desktop_app.io.survey_sheet import read_survey
 from desktop_app.services.errors import UserError
-from desktop_app.services.importing_link import norm_name
+from desktop_app.services.importing import norm_name
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, ImportBatch
 from desktop_app.store.schema_managers import SurveyAnswer

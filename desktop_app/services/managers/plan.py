@@ -28,9 +28,9 @@ from desktop_app.domain.forecast import (
 )
 from desktop_app.io.model import ImportFileError
 from desktop_app.io.plan_sheet import PROFILE, parse_target, read_plan_sheet
+from desktop_app.services.book import load_book
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.forecast import band_churn_rates, current_calls, suggest_for
-from desktop_app.services.portfolio import load_book
 from desktop_app.store.engine import Store
 from desktop_app.store.schema import Account, Csm, ImportBatch, Opportunity
 from desktop_app.store.schema_managers import RenewalTarget

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.alert_rules import ALERT_LABEL, AlertType
 from desktop_app.services.database import Store
-from desktop_app.services.managers.alerts import OPEN, AlertOverview, AlertRow, alert_overview
+from desktop_app.services.managers import OPEN, AlertOverview, AlertRow, alert_overview
 from desktop_app.ui.formatting import day
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.undo.managers import AlertActionCommand, ReopenAlertCommand

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.team_server import team_url
+from desktop_app.services.team import team_url
 
 if TYPE_CHECKING:
     from desktop_app.services.database import Store
@@ -96,7 +96,7 @@ class ConnectDialog(QDialog):
 
 def prompt_password(parent: QWidget | None, url: str, *, again: bool = False) -> str | None:
     """Ask for the password of ``url`` (kept in memory for this connection only)."""
-    from desktop_app.services.team_server import url_label
+    from desktop_app.services.team import url_label
 
     where = url_label(url)
     head = "That password was refused. " if again else ""
@@ -128,7 +128,7 @@ def open_with_password(parent: QWidget | None, url: str) -> Store | None:
     ``StoreError`` (password masked) for any other failure.
     """
     from desktop_app.services.database import StoreError, open_database
-    from desktop_app.services.team_server import needs_password, with_password
+    from desktop_app.services.team import needs_password, with_password
 
     password: str | None = None
     while True:

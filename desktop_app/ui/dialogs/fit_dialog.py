@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.database import Store
-from desktop_app.services.health_fit import BandChange, FitReport, fit_scorecard, measure_label
+from desktop_app.services.health import BandChange, FitReport, fit_scorecard, measure_label
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
 from desktop_app.ui.widgets.task_progress import TaskProgress
 from desktop_app.ui.workers import Worker, start

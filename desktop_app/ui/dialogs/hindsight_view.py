@@ -21,7 +21,7 @@ from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
 from desktop_app.domain.alert_rules import ALERT_LABEL
 from desktop_app.domain.forecast import CALL_LABEL
 from desktop_app.services.database import Store
-from desktop_app.services.managers.hindsight import (
+from desktop_app.services.managers import (
     Glimpse,
     Hindsight,
     did_we_see_it_coming,

@@ -33,12 +33,14 @@ from desktop_app.services.database import Store
 from desktop_app.services.importing import (
     KIND_LABELS,
     ImportPreview,
+    export_problems,
+    kinds,
+    mapped_preview,
     preview_file,
     profile_label,
     save_profile,
     skipped_row_texts,
 )
-from desktop_app.services.importing_tools import export_problems, kinds, mapped_preview
 from desktop_app.ui import theme
 from desktop_app.ui.dialogs.import_preview_widgets import MappingEditor, PreviewTableModel
 from desktop_app.ui.workers import Worker, run_task, start

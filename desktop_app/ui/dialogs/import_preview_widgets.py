@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.importing import ImportPreview
-from desktop_app.services.importing_tools import fields_for, kinds
+from desktop_app.services.importing import ImportPreview, fields_for, kinds
 
 _Index = QModelIndex | QPersistentModelIndex
 

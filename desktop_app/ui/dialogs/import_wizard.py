@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.database import Store
-from desktop_app.services.importing import ImportPreview, ImportSummary, profile_label
-from desktop_app.services.importing_tools import (
+from desktop_app.services.importing import (
+    ImportPreview,
+    ImportSummary,
     import_previews,
+    profile_label,
 )
 from desktop_app.ui.dialogs.import_preview_page import PreviewPage
 from desktop_app.ui.geometry import fit_to_screen

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
 from desktop_app.domain.health import HealthExplanation
-from desktop_app.services.account_detail import account_name
+from desktop_app.services.book import account_name
 from desktop_app.services.database import Store
-from desktop_app.services.health_overrides import OVERRIDE_REASONS
-from desktop_app.services.scoring import explain
+from desktop_app.services.health import OVERRIDE_REASONS, explain
 from desktop_app.ui import theme
 from desktop_app.ui.formatting import measure_value
 from desktop_app.ui.workers import run_task

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.database import Store
-from desktop_app.services.health_overrides import OverrideInfo, active_overrides
+from desktop_app.services.health import OverrideInfo, active_overrides
 from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.database import Store
-from desktop_app.services.managers.pack import OneOnOnePackData, build_pack, record_pack
+from desktop_app.services.managers import OneOnOnePackData, build_pack, record_pack
 from desktop_app.services.team import owner_names
 from desktop_app.ui.oneonone_pdf import write_pack_file
 from desktop_app.ui.workers import run_task

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.perception import CATEGORY_LABEL, Category
 from desktop_app.services.database import Store
-from desktop_app.services.managers.perception import (
+from desktop_app.services.managers import (
     AccountPerception,
     CategoryView,
     PerceptionReport,

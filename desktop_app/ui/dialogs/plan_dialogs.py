@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.forecast import CALL_LABEL, Call
-from desktop_app.services.managers.forecast import CallRecord
+from desktop_app.services.managers import CallRecord
 
 
 class CallDialog(QDialog):

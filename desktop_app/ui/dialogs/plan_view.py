@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.forecast import CALL_LABEL, Quarter, Rollup
 from desktop_app.services.database import Store
-from desktop_app.services.managers.forecast import call_history
-from desktop_app.services.managers.plan import (
+from desktop_app.services.managers import (
     PlanImport,
     PlanReport,
     RenewalRow,
+    call_history,
     import_plan,
     plan_report,
 )

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.churn import RetentionFigures
 from desktop_app.services.database import Store
-from desktop_app.services.health_validation import (
+from desktop_app.services.health import (
     retention,
     retention_by_owner,
     retention_series,

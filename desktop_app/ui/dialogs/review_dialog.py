@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.book import BookColumns
+from desktop_app.services.book import load_accounts
 from desktop_app.services.database import Store
-from desktop_app.services.portfolio import load_accounts
-from desktop_app.services.review import ReviewRow, accept_match, export_review, list_review
+from desktop_app.services.importing import ReviewRow, accept_match, export_review, list_review
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel
 from desktop_app.ui.undo.review import DismissReviewCommand

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.scorecard import BandRules, Scorecard, validate_scorecard
 from desktop_app.services.database import Store
-from desktop_app.services.scoring import ScorePreviewer, get_active, save_version
+from desktop_app.services.health import ScorePreviewer, get_active, save_version
 from desktop_app.ui import theme
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import Column, RowsTableModel

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.services.transitions_export import (
+from desktop_app.services.transitions import (
     MISSING_RGB,
     SHEET_LIST,
     TRANSITION_COLUMNS,

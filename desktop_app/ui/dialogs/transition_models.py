@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.domain.transition import ChecklistItem
-from desktop_app.services.transitions_plan import ReceiverLoad
+from desktop_app.services.transitions import ReceiverLoad
 from desktop_app.ui.formatting import money
 from desktop_app.ui.models.rows_model import RIGHT, Column, Getter, RowsTableModel
 

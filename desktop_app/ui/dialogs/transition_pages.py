@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.database import Store
-from desktop_app.services.transitions_plan import (
+from desktop_app.services.transitions import (
     ReceiverLoad,
     spread_by_arr,
     transition_warnings,

@@ -27,23 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.book import BookColumns
+from desktop_app.services.book import load_book
 from desktop_app.services.database import Store
 from desktop_app.services.errors import StaleEdit
-from desktop_app.services.portfolio import load_book
 from desktop_app.services.transitions import (
+    ExportResult,
     TransitionView,
+    brief_data,
     confirm_transition,
     create_transition,
     csm_names,
-    load_transition,
-    undo_execute,
-)
-from desktop_app.services.transitions_brief import brief_data
-from desktop_app.services.transitions_export import (
-    ExportResult,
     export_rows,
     export_transition,
+    load_transition,
     missing_fields,
+    undo_execute,
 )
 from desktop_app.ui.dialogs.transition_export import FinishPage
 from desktop_app.ui.dialogs.transition_items import ItemsPage

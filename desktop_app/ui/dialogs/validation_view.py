@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QTableView, QWidget
 
 from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
 from desktop_app.services.database import Store
-from desktop_app.services.health_validation import (
+from desktop_app.services.health import (
     RATE_HORIZON_DAYS,
     SignalAuc,
     ValidationReport,

@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import BAND_COLOURS
 from desktop_app.domain.priority import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS, PriorityWeights
-from desktop_app.services.book_export import export_report
-from desktop_app.services.database import Store
-from desktop_app.services.errors import StaleEdit
-from desktop_app.services.team import owner_names
-from desktop_app.services.worklist import (
+from desktop_app.services.book import (
     WINDOW_CHOICES,
     Worklist,
     WorklistRow,
+    export_report,
     load_worklist,
     rank_rows,
 )
+from desktop_app.services.database import Store
+from desktop_app.services.errors import StaleEdit
+from desktop_app.services.team import owner_names
 from desktop_app.ui.formatting import money
 from desktop_app.ui.geometry import fit_to_screen
 from desktop_app.ui.models.rows_model import RIGHT, Column, RowsTableModel

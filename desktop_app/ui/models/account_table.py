@@ -1,7 +1,7 @@
 """The account table: a QAbstractTableModel over the book's column arrays.
 
 The model holds ``BookColumns`` and a row order (indices into the book). Filtering and
-sorting are numpy masks and argsorts done in services.portfolio; the model only serves
+sorting are numpy masks and argsorts done in services.book.portfolio; the model only serves
 the rows it is given. Cells are formatted lazily, for the rows Qt asks about.
 """
 

@@ -43,6 +43,19 @@ class WriterCommand(QUndoCommand):
         #: True once the user kept the other client's value: undo/redo then do nothing.
         self.refused = False
 
+    def redo(self) -> None:
+        self._write(self._redo)
+
+    def undo(self) -> None:
+        self._write(self._undo)
+
+    # On the writer thread: what a command writes and reverts (subclasses) ----------
+    def _redo(self) -> Any:
+        raise NotImplementedError
+
+    def _undo(self) -> Any:
+        raise NotImplementedError
+
     def _write(self, step: Callable[[], Any]) -> None:
         def guarded() -> Any:
             try:

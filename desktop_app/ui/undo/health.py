@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from desktop_app.services.database import Store
 from desktop_app.services.errors import StaleEdit
-from desktop_app.services.health_overrides import (
+from desktop_app.services.health import (
     active_overrides,
     clear_override,
     restore_override,
@@ -47,12 +47,6 @@ class SetOverrideCommand(WriterCommand):
         self.expected_active = expected_active
         self.override_id: int | None = None
         self._previous: int | None = None
-
-    def redo(self) -> None:
-        self._write(self._redo)
-
-    def undo(self) -> None:
-        self._write(self._undo)
 
     # On the writer thread ------------------------------------------------------------
     def reapply(self, stale: StaleEdit) -> None:

@@ -13,15 +13,19 @@ from typing import Any
 
 from desktop_app.domain.forecast import CALL_LABEL, Call, Quarter
 from desktop_app.services.database import Store
-from desktop_app.services.managers.alerts import (
+from desktop_app.services.managers import (
     ActionRecord,
+    CallRecord,
+    Target,
     acknowledge,
     delete_action,
+    delete_call,
     restore_action,
+    restore_call,
+    set_call,
+    set_target,
     snooze,
 )
-from desktop_app.services.managers.forecast import CallRecord, delete_call, restore_call, set_call
-from desktop_app.services.managers.plan import Target, set_target
 from desktop_app.ui.undo import WriterCommand
 
 Notify = Callable[[], None]
@@ -58,12 +62,6 @@ class SetCallCommand(_ManagersCommand):
         self.record: CallRecord | None = None
         self._deleted: CallRecord | None = None
 
-    def redo(self) -> None:
-        self._write(self._redo)
-
-    def undo(self) -> None:
-        self._write(self._undo)
-
     # On the writer thread ------------------------------------------------------------
     def _redo(self) -> None:
         if self._deleted is not None:
@@ -94,12 +92,6 @@ class SetTargetCommand(_ManagersCommand):
         self._store, self._csm, self._quarter = store, csm, quarter
         self._kind, self._target = kind, target
         self._before: Target | None = None
-
-    def redo(self) -> None:
-        self._write(self._redo)
-
-    def undo(self) -> None:
-        self._write(self._undo)
 
     # On the writer thread ------------------------------------------------------------
     def _redo(self) -> None:
@@ -132,12 +124,6 @@ class AlertActionCommand(_ManagersCommand):
         self._today = today
         self.record: ActionRecord | None = None
         self._deleted: ActionRecord | None = None
-
-    def redo(self) -> None:
-        self._write(self._redo)
-
-    def undo(self) -> None:
-        self._write(self._undo)
 
     # On the writer thread ------------------------------------------------------------
     def _redo(self) -> None:

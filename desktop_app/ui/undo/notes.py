@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from desktop_app.services.book import NoteRecord, add_note, delete_note, restore_note
 from desktop_app.services.database import Store
-from desktop_app.services.notes import NoteRecord, add_note, delete_note, restore_note
 from desktop_app.ui.undo import WriterCommand
 
 
@@ -31,12 +31,6 @@ class AddNoteCommand(WriterCommand):
         self._body, self._author, self._kind = body, author, kind
         self.note_id: int | None = None
         self._deleted: NoteRecord | None = None
-
-    def redo(self) -> None:
-        self._write(self._redo)
-
-    def undo(self) -> None:
-        self._write(self._undo)
 
     # On the writer thread ------------------------------------------------------------
     def _redo(self) -> None:

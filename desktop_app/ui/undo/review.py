@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop_app.services.database import Store
-from desktop_app.services.review import ReviewRow, dismiss, reopen
+from desktop_app.services.importing import ReviewRow, dismiss, reopen
 from desktop_app.ui.undo import WriterCommand
 
 

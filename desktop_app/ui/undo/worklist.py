@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
+from desktop_app.services.book import snooze, unsnooze
 from desktop_app.services.database import Store
 from desktop_app.services.errors import StaleEdit
-from desktop_app.services.worklist import snooze, unsnooze
 from desktop_app.ui.undo import WriterCommand
 
 
@@ -42,12 +42,6 @@ class SnoozeCommand(WriterCommand):
         #: The snooze in force the user saw (None: none); another one since makes it stale.
         self.expected_snooze = expected_snooze
         self.mine = f"snoozed until {until.isoformat()}: {reason}"
-
-    def redo(self) -> None:
-        self._write(self._redo)
-
-    def undo(self) -> None:
-        self._write(self._undo)
 
     def reapply(self, stale: StaleEdit) -> None:
         if isinstance(stale.current, int) or stale.current is None:

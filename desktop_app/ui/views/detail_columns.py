@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from desktop_app.services.account_detail_rows import (
+from desktop_app.services.book import (
     ContactRow,
     NoteRow,
     NpsRow,

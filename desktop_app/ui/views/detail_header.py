@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
-from desktop_app.services.account_detail import DetailHeader
-from desktop_app.services.account_detail_rows import SnapshotRow
+from desktop_app.services.book import DetailHeader, SnapshotRow
 from desktop_app.ui import theme
 from desktop_app.ui.formatting import day, money
 

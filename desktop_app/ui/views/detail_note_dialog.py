@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.notes import NOTE_KINDS
+from desktop_app.services.book import NOTE_KINDS
 from desktop_app.ui.geometry import fit_to_screen
 
 

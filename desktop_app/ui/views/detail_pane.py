@@ -1,6 +1,6 @@
 """The account detail pane (a dock's content): the whole story of one account.
 
-Data comes from ``services.account_detail.load_detail``; the pane only formats. Notes are
+Data comes from ``services.book.detail.load_detail``; the pane only formats. Notes are
 added through ``AddNoteCommand`` on the given undo stack so Ctrl+Z removes them again.
 """
 
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.health import HealthExplanation
-from desktop_app.services.account_detail import AccountDetail, load_detail
+from desktop_app.services.book import AccountDetail, load_detail
 from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
-from desktop_app.services.scoring import explain, history
+from desktop_app.services.health import explain, history
 from desktop_app.ui import theme
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.formatting import money

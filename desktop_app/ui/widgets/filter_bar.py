@@ -6,7 +6,7 @@ from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from desktop_app.domain.accounts import BAND_ORDER
-from desktop_app.services.book_filter import BookFilter
+from desktop_app.services.book import BookFilter
 
 RENEWAL_WINDOWS = (0, 30, 60, 90, 180)
 

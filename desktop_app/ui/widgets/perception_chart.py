@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain.perception import CATEGORY_LABEL, Category
-from desktop_app.services.managers.perception import CsmPerception
+from desktop_app.services.managers import CsmPerception
 
 MARK_COLOUR = {"above": "#009E73", "below": "#D55E00"}
 NEUTRAL = "#0072B2"
