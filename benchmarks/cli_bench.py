@@ -26,7 +26,7 @@ import statistics
 from pathlib import Path
 
 import bench
-from score_bench import CACHE, TODAY, book_db
+from score_bench import CACHE, DAYS, book
 
 BARE = "import sqlite3, json"
 FLOOR_IMPORTS = "import sqlalchemy, numpy"
@@ -54,12 +54,9 @@ def demo_db() -> Path:
 
 
 def scored_db(n: int) -> Path:
-    """The synthetic book of ``n`` accounts, scored once (cached)."""
-    path = book_db(n)
-    marker = path.with_suffix(".scored")
-    if not marker.exists():
-        run(*bench.cli("--db", str(path), "score", "--as-of", TODAY.isoformat()))
-        marker.touch()
+    """A private copy of the demo book of ``n`` accounts (score_bench.book), scored."""
+    path = book(n)
+    run(*bench.cli("--db", str(path), "score", "--as-of", DAYS[1]))
     return path
 
 
