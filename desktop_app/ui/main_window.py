@@ -78,15 +78,17 @@ class MainWindow(QMainWindow):
         self.status_selection = QLabel(self)
         self.status_db = QLabel(self)
         self.status_import = QLabel(self)
-        # Start reading the book now: it loads on a worker while the widgets are built.
-        # (Its result arrives as a queued signal, after this constructor has finished.)
-        self.reload()
         # pyqtgraph itself is imported here, on the GUI thread, before the window shows: its
         # import creates PySide6 enum and type objects (pyqtgraph/Qt/__init__.py), which
         # shiboken does not guard against the GUI thread doing the same, and a worker doing
         # it crashed a profiled start in 2 runs of 4. The chart's and the pane's own
-        # modules import on a worker meanwhile (the larger part of the cost).
+        # modules import on a worker below (the larger part of the cost). First, so
+        # the import does not share the interpreter with the book's loading worker.
         import pyqtgraph  # noqa: F401
+
+        # Start reading the book now: it loads on a worker while the widgets are built.
+        # (Its result arrives as a queued signal, after this constructor has finished.)
+        self.reload()
 
         workers.run_task(
             _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
