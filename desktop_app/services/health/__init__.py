@@ -7,8 +7,9 @@ loaded on first use (the CLI starts without them).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from desktop_app.services import lazy_surface
 
 if TYPE_CHECKING:
     from desktop_app.services.health.fit import BandChange as BandChange
@@ -73,16 +74,4 @@ _WHERE: dict[str, str] = {
 }
 
 __all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str) -> Any:
-    sub = _WHERE.get(name)
-    if sub is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{sub}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy_surface(__name__, _WHERE)
