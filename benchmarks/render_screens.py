@@ -62,8 +62,13 @@ def build_book(kind: str, folder: Path) -> Any:
 
 
 def _settle(app: Any, ms: int = 300) -> None:
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
+    """Let the screen paint for ``ms``, and until its reads on workers have arrived (views
+    read on workers: a picture taken earlier shows their loading state), at most 10 s."""
+    from desktop_app.ui import workers
+
+    start = time.monotonic()
+    end = start + ms / 1000
+    while time.monotonic() < end or (workers.active_threads() and time.monotonic() < start + 10):
         app.processEvents()
         time.sleep(0.01)
 

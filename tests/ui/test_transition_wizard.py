@@ -234,8 +234,11 @@ def test_the_window_book_is_used_without_a_second_read(qtbot, demo_store: Store,
     assert page1.model.rowCount() == 2
     assert page1.isComplete()
     assert page1.owner_combo.count() == 0
+    assert page1.owner_combo.placeholderText() == "Reading the CSMs…"
     settle(qtbot, wizard)
     assert page1.owner_combo.count() > 0
+    # Read: the empty combo no longer says it is reading.
+    assert page1.owner_combo.placeholderText() == "Choose a CSM to add all their accounts…"
 
 
 def test_a_refused_save_stays_on_the_page_and_says_why(qtbot, demo_store: Store, today) -> None:

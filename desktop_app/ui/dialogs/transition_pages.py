@@ -125,6 +125,10 @@ class AccountsPage(QWizardPage):
 
     def set_csms(self, names: list[str]) -> None:
         self.owner_combo.addItems(names)
+        # The placeholder shows while no CSM is chosen: it must stop saying "Reading…".
+        self.owner_combo.setPlaceholderText(
+            "Choose a CSM to add all their accounts…" if names else "No CSMs in this book"
+        )
         self.add_owner_button.setEnabled(bool(names))
 
     def loaded(self) -> bool:
