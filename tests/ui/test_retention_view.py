@@ -116,6 +116,16 @@ def test_empty_store(qtbot, store, today):
     assert view.scope_combo.count() == 1
     assert all(n == 0 for n in _column(view.period_model, 5))
     assert _column(view.csm_model, 0) == [WHOLE_BOOK]
+    # No subscription history is no data, said so: not a book that kept every account.
+    assert "import a Recurly subscriptions export" in view.status.text()
+    assert view.status.wordWrap()  # the note wraps rather than widening the view
+
+
+def test_a_book_with_subscriptions_has_no_missing_data_note(qtbot, demo_store, today):
+    view = RetentionView(demo_store, today=today)
+    qtbot.addWidget(view)
+    _ready(qtbot, view)
+    assert "subscriptions export" not in view.status.text()
 
 
 def test_the_view_opens_at_once_and_the_figures_follow(qtbot, demo_store, today):

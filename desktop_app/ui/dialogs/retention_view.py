@@ -164,6 +164,7 @@ class RetentionView(QDialog):
         self.csm_table = read_only_table(self.csm_model, self)
         self._build_chart()
         self.status = QLabel(self)
+        self.status.setWordWrap(True)  # a missing-data note must not widen the view
         self._loader = ReportLoader(self._refused, self._loaded)
         self.footnote = QLabel(self._footnote_text(), self)
         self.footnote.setWordWrap(True)
@@ -322,7 +323,15 @@ class RetentionView(QDialog):
         start, end, kind, owner = self._asked
         series, by_owner, book = read.series, read.by_owner, read.book
         scope = owner or "the whole book"
-        self.status.setText(f"{len(series)} {kind}s, {start} to {end}, for {scope}.")
+        text = f"{len(series)} {kind}s, {start} to {end}, for {scope}."
+        if book.n_start == 0 and all(r.n_start == 0 for r in series):
+            # Missing stays missing: no live subscription at any period start is no data,
+            # not a book that kept every account.
+            text += (
+                " No account had a live subscription in this range: retention is worked out"
+                " from subscription history (import a Recurly subscriptions export)."
+            )
+        self.status.setText(text)
         rows = [(period_label(r, kind), r) for r in series]
         self.period_model.set_rows(rows)
         self.csm_model.set_rows([(WHOLE_BOOK, book), *by_owner.items()])
