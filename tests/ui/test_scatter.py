@@ -7,9 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPointF, QRectF, Qt
 
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.book.filter import BookFilter, filter_mask
@@ -18,6 +16,7 @@ from desktop_app.store.engine import Store
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter import PortfolioScatter
+from tests.ui.mouse import move_to
 
 BANDS = np.array(
     ["Healthy/Stable", "Undefined", "Risky/Unstable", "Escalation", None], dtype=object
@@ -260,19 +259,7 @@ def test_mouse_hover_highlights_the_point_under_the_cursor(chart, qtbot, book: B
     aid = int(book.account_id[np.nanargmax(book.arr)])
     qtbot.wait(20)
     p = _view_xy(chart, aid)
-    pos = chart._glw.mapFromScene(chart.view().mapViewToScene(p))
-    viewport = chart._glw.viewport()
-    # Deliver the move straight to the viewport: the window-system path (QTest.mouseMove)
-    # depends on where earlier tests left the cursor and is not deterministic offscreen.
-    move = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(pos),
-        QPointF(viewport.mapToGlobal(pos)),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(viewport, move)
+    move_to(chart, p)
     qtbot.waitUntil(lambda: len(chart._hover.getData()[0]) == 1, timeout=2000)
     hx, hy = chart._hover.getData()
     assert (hx[0], hy[0]) == (p.x(), p.y())

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QToolTip
 
 from desktop_app.services.book.filter import BookFilter, filter_mask
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter import PortfolioScatter
 from desktop_app.ui.views.scatter_model import nearest_row, prepare_scatter
+from tests.ui.mouse import move_to
 from tests.ui.test_scatter import synthetic_book
 
 
@@ -28,18 +28,7 @@ def chart(qtbot) -> PortfolioScatter:
 
 
 def _move_to(chart: PortfolioScatter, x: float, y: float) -> None:
-    """A real mouse move over view point (x, y), delivered to the chart's viewport."""
-    pos = chart._glw.mapFromScene(chart.view().mapViewToScene(QPointF(x, y)))
-    viewport = chart._glw.viewport()
-    move = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(pos),
-        QPointF(viewport.mapToGlobal(pos)),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(viewport, move)
+    move_to(chart, QPointF(x, y))
 
 
 def test_hover_rings_the_nearest_account_and_names_it_without_touching_the_cloud(
