@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.book.filter import owner_choices, sort_keys
+from desktop_app.services.gc_pause import gc_paused
 from desktop_app.services.progress import Progress, check
 from desktop_app.store.book_reader import read_accounts, read_facts, read_last_import
 
@@ -37,10 +38,10 @@ def load_accounts(
     as_of = today or date.today()
     if progress is not None:
         check(progress, 0.0, "Loading accounts…")
-    with store.engine.connect() as conn:
+    with gc_paused(), store.engine.connect() as conn:
         book = read_accounts(conn, as_of)
-    sort_keys(book, "name")  # the default sort, prepared off the GUI thread
-    owner_choices(book)
+        sort_keys(book, "name")  # the default sort, prepared off the GUI thread
+        owner_choices(book)
     if progress is not None:
         progress.report(0.5, f"{len(book):,} accounts loaded")
     return book
@@ -58,7 +59,7 @@ def add_facts(store: Store, book: BookColumns, progress: Progress | None = None)
         check(progress, 0.5, "Loading usage and health…")
     if len(book) == 0:
         return book
-    with store.engine.connect() as conn:
+    with gc_paused(), store.engine.connect() as conn:
         facts = read_facts(conn, book)
     cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
     cache.update({k: v for k, v in book.cache.items() if k == "choices"})
