@@ -38,7 +38,7 @@ def load_accounts(
     as_of = today or date.today()
     if progress is not None:
         check(progress, 0.0, "Loading accounts…")
-    with gc_paused(), store.engine.connect() as conn:
+    with gc_paused(), store.engine.connect() as conn:  # see add_facts
         book = read_accounts(conn, as_of)
         sort_keys(book, "name")  # the default sort, prepared off the GUI thread
         owner_choices(book)
@@ -59,11 +59,12 @@ def add_facts(store: Store, book: BookColumns, progress: Progress | None = None)
         check(progress, 0.5, "Loading usage and health…")
     if len(book) == 0:
         return book
-    with gc_paused(), store.engine.connect() as conn:
-        facts = read_facts(conn, book)
-    cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
-    cache.update({k: v for k, v in book.cache.items() if k == "choices"})
-    full = replace(book, cache=cache, **facts)
+    with gc_paused():  # its row lists set off full collections, stopping the GUI thread
+        with store.engine.connect() as conn:
+            facts = read_facts(conn, book)
+        cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
+        cache.update({k: v for k, v in book.cache.items() if k == "choices"})
+        full = replace(book, cache=cache, **facts)
     if progress is not None:
         progress.report(1.0, f"{len(full):,} accounts loaded")
     return full
