@@ -45,6 +45,14 @@ def _frames(frame: Any, limit: int = 40) -> Stack:
     return tuple(out)
 
 
+def _entry(stack: Stack) -> str:
+    """The outermost frame of our code: the slot or event handler Qt called into."""
+    for f in reversed(stack):
+        if f.startswith(("ui/", "services/", "store/", "domain/", "io/", "pyqtgraph/")):
+            return f
+    return "(Qt itself: no Python frame above exec())"
+
+
 def _ours(stack: Stack) -> str:
     """The innermost frame of our code (desktop_app), else the innermost frame."""
     for f in stack:
@@ -165,6 +173,14 @@ class StallTracer:
             if not inside:
                 lines.append("  (no sample: the watchdog could not run: the GIL was held)")
                 continue
+            # Time between consecutive samples goes to the earlier one's entry point: robust
+            # to a watchdog that could not wake on time (a busy machine).
+            spans: Counter[str] = Counter()
+            for s0, s1 in zip(inside, [*inside[1:], None], strict=True):
+                t1 = b if s1 is None else s1.t
+                spans[_entry(s0.gui)] += min(t1 - s0.t, 0.05)
+            for where, took in spans.most_common(5):
+                lines.append(f"  ~{1000 * took:4.0f} ms in  {where}")
             by_ours = Counter(_ours(s.gui) for s in inside)
             dt = self.interval
             for where, n in by_ours.most_common(6):

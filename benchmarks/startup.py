@@ -175,7 +175,15 @@ def child(db: str) -> None:
     window.docks.viewsCreated.connect(watch_chart)
     window.show()
     t_shown.append(time.perf_counter())
-    app.exec()
+    profile_out = os.environ.get("ACCOUNT_DESK_PROFILE_GUI")
+    if profile_out:  # the GUI thread's Python time, per function (cProfile is per thread)
+        import cProfile
+
+        with cProfile.Profile() as prof:
+            app.exec()
+        prof.dump_stats(profile_out)
+    else:
+        app.exec()
     store.dispose()
 
 

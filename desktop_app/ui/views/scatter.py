@@ -102,7 +102,10 @@ class PortfolioScatter(QWidget):
             book = BookColumns.empty(book.as_of)
         self._model = prepare_scatter(book, self._x_axis, self._y_axis, None, self._window)
         self._size_top = self._model.size_top
-        self._set_density(sd.density_for(0))  # builds the legend
+        if not (defer_points and len(state.book)):
+            self._set_density(sd.density_for(0))  # builds the legend
+        # else the first points build it, in their own event (not inside this one, which
+        # already builds the whole chart while the window opens a book)
         state.bookReplaced.connect(self._book_replaced)
         state.accountsChanged.connect(self._accounts_changed)
         state.maskChanged.connect(self._apply_mask)
@@ -114,6 +117,11 @@ class PortfolioScatter(QWidget):
             self._book_replaced()
 
     def _first_points(self) -> None:
+        if self._density is None and self._token == 0:
+            # The legend first, in an event of its own (see __init__), then the points.
+            self._set_density(sd.density_for(0))
+            QTimer.singleShot(0, self, self._first_points)
+            return
         if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
 
