@@ -25,6 +25,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 Stack = tuple[str, ...]
@@ -56,11 +57,8 @@ def _entry(stack: Stack) -> str:
 def _ours(stack: Stack) -> str:
     """The innermost frame of our code (desktop_app), else the innermost frame."""
     for f in stack:
-        if not f.startswith(("PySide6", "pyqtgraph", "numpy", "threading", "startup.py")) and (
-            "/" in f.split(":")[0] or f.split(":")[0].endswith(".py")
-        ):
-            if any(f.startswith(p) for p in ("ui/", "services/", "store/", "domain/", "io/")):
-                return f
+        if f.startswith(("ui/", "services/", "store/", "domain/", "io/")):
+            return f
     return stack[0] if stack else "(no frame)"
 
 
@@ -154,7 +152,7 @@ class StallTracer:
     def stalls(self, since: float, until: float, budget: float = 0.05) -> list[tuple[float, float]]:
         """(start, end) of every heartbeat gap longer than ``budget`` in the window."""
         ticks = [since, *[t for t in self.beats if since <= t <= until]]
-        return [(a, b) for a, b in zip(ticks, ticks[1:], strict=False) if b - a > budget]
+        return [(a, b) for a, b in pairwise(ticks) if b - a > budget]
 
     def report(self, since: float, until: float, budget: float = 0.05) -> str:
         lines = []
@@ -179,8 +177,15 @@ class StallTracer:
             for s0, s1 in zip(inside, [*inside[1:], None], strict=True):
                 t1 = b if s1 is None else s1.t
                 spans[_entry(s0.gui)] += min(t1 - s0.t, 0.05)
+            events: Counter[str] = Counter()
+            for s0, s1 in zip(inside, [*inside[1:], None], strict=True):
+                if _entry(s0.gui).startswith("(Qt"):
+                    events[s0.event] += min((b if s1 is None else s1.t) - s0.t, 0.05)
             for where, took in spans.most_common(5):
                 lines.append(f"  ~{1000 * took:4.0f} ms in  {where}")
+                if where.startswith("(Qt"):
+                    for ev, t_ev in events.most_common(3):
+                        lines.append(f"           ~{1000 * t_ev:4.0f} ms after Qt event {ev}")
             by_ours = Counter(_ours(s.gui) for s in inside)
             dt = self.interval
             for where, n in by_ours.most_common(6):

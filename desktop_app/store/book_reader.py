@@ -22,7 +22,6 @@ from desktop_app.domain.book import BookColumns
 from desktop_app.store import tables as t
 from desktop_app.store.dialect import latest_per_key
 
-
 #: Rows fetched per call: a call that builds rows holds the GIL throughout, so a 100k-row
 #: ``fetchall`` (or ``zip(*rows)``) stopped the GUI thread for 50-170 ms while the book
 #: loaded on a worker; a few thousand rows at a time hold it a few ms.

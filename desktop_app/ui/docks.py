@@ -12,11 +12,12 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from desktop_app.services.database import Store
+from desktop_app.ui import gui_queue
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.settings import Settings
 
@@ -84,7 +85,7 @@ class Docks(QObject):
         self.scatter.overrideRequested.connect(self.overrideRequested)
         self.scatter.noteRequested.connect(self.noteRequested)
         self.scatter.transitionRequested.connect(self.transitionRequested)
-        QTimer.singleShot(0, self, self._create_detail)
+        gui_queue.later(self, self._create_detail)
 
     def _create_detail(self) -> None:
         if self.detail is not None or self._store is None:
@@ -92,7 +93,7 @@ class Docks(QObject):
         self._make_detail(self._store)
         # The docks' places (a relayout of the whole window) in an event of their own: with
         # the pane's construction, one GUI-thread stall of 0.1-0.3 s at 100k.
-        QTimer.singleShot(0, self, self._place_docks)
+        gui_queue.later(self, self._place_docks)
 
     def _place_docks(self) -> None:
         w = self.window

@@ -36,7 +36,7 @@ from desktop_app.domain.book import BookColumns
 from desktop_app.services.book import BookFilter, last_import, owner_choices
 from desktop_app.services.database import Store
 from desktop_app.services.gc_pause import freeze_long_lived
-from desktop_app.ui import actions, docks, workers
+from desktop_app.ui import actions, docks, gui_queue, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
             return
         chart = self.docks.scatter
         if chart is None or chart.is_ready() or tries <= 0:
-            fn()
+            gui_queue.later(self, fn)  # after the paints the book's arrival queued
             return
         QTimer.singleShot(50, lambda: self._after_chart(fn, tries - 1))
 
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
             self._views_wanted = True  # created when the import is done
             return
         self._views_pending = True
-        QTimer.singleShot(0, self._create_views)
+        gui_queue.later(self, self._create_views)
 
     def _views_ready(self, _result: object = None) -> None:
         self._views_imported = True

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.book import BookColumns
-from desktop_app.ui import theme, workers
+from desktop_app.ui import gui_queue, theme, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_chrome import ScatterChrome
@@ -112,7 +112,7 @@ class PortfolioScatter(QWidget):
         state.selectionChanged.connect(self._update_overlay)
         state.extrasChanged.connect(self._extras_changed)
         if len(state.book) and defer_points:
-            QTimer.singleShot(0, self, self._first_points)
+            gui_queue.later(self, self._first_points)
         elif len(state.book):
             self._book_replaced()
 
@@ -120,7 +120,7 @@ class PortfolioScatter(QWidget):
         if self._density is None and self._token == 0:
             # The legend first, in an event of its own (see __init__), then the points.
             self._set_density(sd.density_for(0))
-            QTimer.singleShot(0, self, self._first_points)
+            gui_queue.later(self, self._first_points)
             return
         if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
