@@ -50,6 +50,8 @@ def _entry(stack: Stack) -> str:
     """The outermost frame of our code: the slot or event handler Qt called into."""
     for f in reversed(stack):
         if f.startswith(("ui/", "services/", "store/", "domain/", "io/", "pyqtgraph/")):
+            if f.startswith("ui/gui_queue.py"):
+                continue  # the step it runs, rather
             return f
     return "(Qt itself: no Python frame above exec())"
 

@@ -94,11 +94,11 @@ class PortfolioScatter(QWidget):
             self._density_styles.for_density(sd.density_for(0))
         )
         self._build_ui()
-        # A book still loading its facts, or one big enough for a worker, is prepared by the
-        # first rebuild: preparing it here put its styles and sizes on the GUI thread inside
-        # the chart's construction (at 100k, 30-60 ms of the window's longest stall).
+        # With deferred points, or a book still loading its facts, the first rebuild
+        # prepares the book: preparing it here too put its styles and sizes on the GUI
+        # thread inside the chart's construction (at 100k, 30-60 ms of the longest stall).
         book = self._book
-        if not state.complete or len(book) >= self.PREPARE_ON_WORKER_FROM:
+        if defer_points or not state.complete:
             book = BookColumns.empty(book.as_of)
         self._model = prepare_scatter(book, self._x_axis, self._y_axis, None, self._window)
         self._size_top = self._model.size_top
