@@ -82,6 +82,7 @@ class StallTracer:
     gcs: list[tuple[float, float, int, str, int]] = field(default_factory=list)
     late: list[tuple[float, float, dict[str, Stack]]] = field(default_factory=list)
     beats: list[float] = field(default_factory=list)
+    marks: list[tuple[float, str]] = field(default_factory=list)
     event: str = ""
 
     def __post_init__(self) -> None:
@@ -106,6 +107,10 @@ class StallTracer:
         gc.callbacks.remove(self._on_gc)
         if app is not None and self._filter is not None:
             app.removeEventFilter(self._filter)
+
+    def mark(self, label: str) -> None:
+        """Name what the script does from now on (the report gives it for each stall)."""
+        self.marks.append((time.perf_counter(), label))
 
     def beat(self) -> None:
         self._last = time.perf_counter()
@@ -159,7 +164,9 @@ class StallTracer:
     def report(self, since: float, until: float, budget: float = 0.05) -> str:
         lines = []
         for a, b in self.stalls(since, until, budget):
-            lines.append(f"\n=== stall {1000 * (b - a):.0f} ms at +{a - since:.3f} s")
+            doing = [label for t, label in self.marks if t <= b]
+            during = f" during {doing[-1]}" if doing else ""
+            lines.append(f"\n=== stall {1000 * (b - a):.0f} ms at +{a - since:.3f} s{during}")
             for t0, took, gen, who, collected in self.gcs:
                 if a - 0.01 <= t0 <= b:
                     lines.append(

@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
@@ -226,7 +227,9 @@ class AccountTableModel(QAbstractTableModel):
         return self._cell(index, role)
 
     def multiData(
-        self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: QModelRoleDataSpan
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,
     ) -> None:
         """Every role the delegate asks for, in one call into Python per cell.
 
@@ -234,7 +237,8 @@ class AccountTableModel(QAbstractTableModel):
         Python entry that takes the GIL: a paint of the table was ~5,000 of them, and each
         waited for the GIL behind the loading workers (the table's first paints: 140-250 ms
         of stall). One entry per cell: ~800."""
-        for role_data in roleDataSpan:
+        span: Any = [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan
+        for role_data in span:  # a span iterates its QModelRoleData (not in the stubs)
             role_data.setData(self._cell(index, role_data.role()))
 
     def _cell(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
