@@ -196,17 +196,35 @@ def _text_ranks(values: ObjArray) -> npt.NDArray[np.float64]:
 def row_order(
     book: BookColumns, mask: BoolArray, column: str | None, ascending: bool = True
 ) -> IntArray:
-    """Indices of the rows in ``mask``, sorted by ``column`` (stable; missing values last)."""
-    rows = np.flatnonzero(mask).astype(np.int64)
-    if column is None or rows.size == 0:
-        return rows
-    keys = sort_keys(book, column)[rows]
+    """Indices of the rows in ``mask``, sorted by ``column`` (stable; missing values last).
+
+    The whole book's order for the sort is computed once (and kept for the last sort
+    used); the rows in ``mask`` are then taken from it in order, an O(n) pick rather than
+    an argsort per filter change: a stable sort of the rows of a mask gives exactly the
+    whole book's stable order restricted to that mask."""
+    if column is None:
+        return np.flatnonzero(mask).astype(np.int64)
+    full = _full_order(book, column, ascending)
+    if full.size == 0:
+        return full
+    picked: IntArray = full[mask[full]]
+    return picked
+
+
+def _full_order(book: BookColumns, column: str, ascending: bool) -> IntArray:
+    keys = sort_keys(book, column)
+    hit = book.cache.get("order")
+    if hit is not None and hit[0] == (column, ascending) and hit[1] is keys:
+        out: IntArray = hit[2]
+        return out
     if ascending:
         order = np.argsort(keys, kind="stable")
     else:
         finite = np.where(np.isinf(keys), -np.inf, keys)
         order = np.argsort(-finite, kind="stable")
-    return rows[order]
+    order = order.astype(np.int64)
+    book.cache["order"] = ((column, ascending), keys, order)  # the last sort only (0.8 MB)
+    return order
 
 
 def distinct(values: ObjArray) -> list[str]:
