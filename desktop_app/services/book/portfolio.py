@@ -12,8 +12,10 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book.filter import owner_choices, sort_keys
+from desktop_app.services.book.filter import owner_choices, row_order, sort_keys
 from desktop_app.services.gc_pause import gc_paused
 from desktop_app.services.progress import Progress, check
 from desktop_app.store.book_reader import read_accounts, read_facts, read_last_import
@@ -41,6 +43,7 @@ def load_accounts(
     with gc_paused(), store.engine.connect() as conn:  # see add_facts
         book = read_accounts(conn, as_of)
         sort_keys(book, "name")  # the default sort, prepared off the GUI thread
+        row_order(book, np.ones(len(book), dtype=bool), "name")  # and its order (cached)
         owner_choices(book)
     if progress is not None:
         progress.report(0.5, f"{len(book):,} accounts loaded")
@@ -63,7 +66,8 @@ def add_facts(store: Store, book: BookColumns, progress: Progress | None = None)
         with store.engine.connect() as conn:
             facts = read_facts(conn, book)
         cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
-        cache.update({k: v for k, v in book.cache.items() if k == "choices"})
+        # The order of the last sort is kept while its keys are (``row_order`` checks).
+        cache.update({k: v for k, v in book.cache.items() if k in ("choices", "order")})
         full = replace(book, cache=cache, **facts)
     if progress is not None:
         progress.report(1.0, f"{len(full):,} accounts loaded")
