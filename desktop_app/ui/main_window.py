@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
         self._create_views_after_paint()
 
     def _background_reads(self, book: BookColumns) -> None:
+        if self._closed:
+            return  # queued (gui_queue) before the window closed: nothing to read for
         # Secondary chart input (latest NPS per account), after the table is filled.
         self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
         # Search text and every sort key, built on a reader once the book is on screen
