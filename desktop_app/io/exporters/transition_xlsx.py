@@ -44,10 +44,9 @@ _MRR_COL = TRANSITION_COLUMNS.index("MRR")
 
 def _list_sheet(rows: Sequence[TransitionRow], missing: Sequence[MissingValue]) -> SheetSpec:
     sheet = SheetSpec(SHEET_LIST, (20, 36, 14, 28, 12, 18, 18, 34, 20, 24))
+    sheet.column_styles[_MRR_COL] = CURRENCY
     sheet.rows.append(TRANSITION_COLUMNS)
     sheet.rows.extend(r.values() for r in rows)
-    for r in range(len(rows)):
-        sheet.styles[(r + 1, _MRR_COL)] = CURRENCY
     for m in missing:
         col = TRANSITION_COLUMNS.index(m.field)
         sheet.styles[(m.row + 1, col)] = MISSING_CURRENCY if col == _MRR_COL else MISSING
@@ -155,7 +154,8 @@ def _write_openpyxl(path: str, sheets: Sequence[SheetSpec]) -> None:
                 if isinstance(value, str):
                     cell.data_type = "s"  # openpyxl would make "=..." a formula
                     cell.quotePrefix = is_formula_like(value)
-                style = spec.styles.get((r, c))
+                data_row = r > 0 or not spec.header
+                style = spec.styles.get((r, c), spec.column_styles.get(c) if data_row else None)
                 if r == 0 and spec.header:
                     cell.font = bold
                 if style in (MISSING, MISSING_CURRENCY):

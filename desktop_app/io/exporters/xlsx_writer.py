@@ -21,6 +21,7 @@ from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 from desktop_app.io.exporters.rows import is_formula_like
+from desktop_app.io.exporters.zip_pump import ZipPump
 
 # Style ids (indexes into cellXfs below).
 PLAIN, HEADER, CURRENCY, MISSING, QUOTED, MISSING_QUOTED, MISSING_CURRENCY = range(7)
@@ -93,7 +94,8 @@ def _cell(ref: str, value: Value, style: int) -> str:
         s = f' s="{QUOTED}"'
     elif style == MISSING and is_formula_like(value):
         s = f' s="{MISSING_QUOTED}"'
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    t = _T_KEEP if value[0] in _XML_SPACE or value[-1] in _XML_SPACE else "<t>"
+    return f'<c r="{ref}"{s} t="inlineStr"><is>{t}{_text(value)}</t></is></c>'
 
 
 def _row_styles(sheet: SheetSpec) -> dict[int, dict[int, int]]:
@@ -106,6 +108,10 @@ def _row_styles(sheet: SheetSpec) -> dict[int, dict[int, int]]:
 
 _S_ATTR = tuple(f' s="{k}"' if k else "" for k in range(PERCENT + 1))
 _FORMULA_START = frozenset("=+-@\t\r")  # ``is_formula_like``, inlined in the cell loop
+#: XML's whitespace: a text that starts or ends with it needs ``xml:space="preserve"`` or a
+#: reader may trim it (openpyxl's rule too); other texts leave the attribute out (smaller).
+_XML_SPACE = frozenset(" \t\n\r")
+_T_KEEP = '<t xml:space="preserve">'
 
 
 def _row_cells(row: Sequence[Value], n: int, starts: Sequence[str], styles: Sequence[int]) -> str:
@@ -124,11 +130,11 @@ def _row_cells(row: Sequence[Value], n: int, starts: Sequence[str], styles: Sequ
                     style = QUOTED
                 elif style == MISSING:
                     style = MISSING_QUOTED
+            t = _T_KEEP if text[0] in _XML_SPACE or text[-1] in _XML_SPACE else "<t>"
             if not plain:
                 text = _text(text)
             cells.append(
-                f'{starts[c]}{n}"{_S_ATTR[style]} t="inlineStr"><is>'
-                f'<t xml:space="preserve">{text}</t></is></c>'
+                f'{starts[c]}{n}"{_S_ATTR[style]} t="inlineStr"><is>{t}{text}</t></is></c>'
             )
         elif value is None or kind is str:
             if style:
@@ -257,16 +263,20 @@ def _package_parts(sheets: Sequence[SheetSpec]) -> dict[str, str]:
 
 
 def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec]) -> None:
-    """Write ``sheets`` as an .xlsx workbook at ``path`` (replaces an existing file)."""
+    """Write ``sheets`` as an .xlsx workbook at ``path`` (replaces an existing file).
+
+    The sheets' XML is built here and compressed on a worker (``ZipPump``), chunk by chunk.
+    """
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for name, text in _package_parts(sheets).items():
             zf.writestr(name, text)
-        for i, sheet in enumerate(sheets):
-            with zf.open(f"xl/worksheets/sheet{i + 1}.xml", "w") as fh:
+        with ZipPump(zf) as pump:
+            for i, sheet in enumerate(sheets):
+                entry = f"xl/worksheets/sheet{i + 1}.xml"
                 buf: list[str] = []
                 for chunk in _sheet_xml(sheet):
                     buf.append(chunk)
                     if len(buf) >= 512:
-                        fh.write("".join(buf).encode("utf-8"))
+                        pump.write(entry, "".join(buf).encode("utf-8"))
                         buf.clear()
-                fh.write("".join(buf).encode("utf-8"))
+                pump.write(entry, "".join(buf).encode("utf-8"))
