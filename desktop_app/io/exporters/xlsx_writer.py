@@ -40,7 +40,10 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): dropped.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Excel's longest cell text; openpyxl truncates there too.
+MAX_TEXT = 32767
 
 Value = str | float | int | date | None
 
@@ -70,7 +73,7 @@ def _col(i: int) -> str:
     return name
 
 
-_NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
@@ -88,8 +91,10 @@ def _cell(ref: str, value: Value, style: int) -> str:
     if isinstance(value, date):  # a serial day number shown through the cell's date style
         day = value.date() if isinstance(value, datetime) else value
         return f'<c r="{ref}"{s}><v>{(day - _EPOCH).days}</v></c>'
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, int | float):  # numpy scalars too: plain Python numbers' text
+        number = repr(float(value)) if isinstance(value, float) else str(int(value))
+        return f'<c r="{ref}"{s}><v>{number}</v></c>'
+    value = value[:MAX_TEXT]
     if style == PLAIN and is_formula_like(value):
         s = f' s="{QUOTED}"'
     elif style == MISSING and is_formula_like(value):
@@ -130,6 +135,8 @@ def _row_cells(row: Sequence[Value], n: int, starts: Sequence[str], styles: Sequ
                     style = QUOTED
                 elif style == MISSING:
                     style = MISSING_QUOTED
+            if len(text) > MAX_TEXT:
+                text = text[:MAX_TEXT]
             t = _T_KEEP if text[0] in _XML_SPACE or text[-1] in _XML_SPACE else "<t>"
             if not plain:
                 text = _text(text)
