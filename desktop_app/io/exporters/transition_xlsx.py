@@ -13,6 +13,7 @@ than openpyxl without lxml) and ``"openpyxl"`` (write-only mode).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 
 from desktop_app.io.exporters.rows import (
@@ -62,8 +63,8 @@ def _checklist_sheet(checklist: Sequence[ChecklistRow], questions: Sequence[str]
     sheet.rows.append(head)
     for c in checklist:
         row: list[str | None] = [c.sf_account_id, c.account_name, f"{sum(c.done)} of {len(c.done)}"]
-        for answer, done in zip(c.answers, c.done, strict=True):
-            row.extend((answer, "Yes" if done else None))
+        ticks = ["Yes" if d else None for d in c.done]
+        row += chain.from_iterable(zip(c.answers, ticks, strict=True))
         sheet.rows.append(row)
     return sheet
 

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 from desktop_app.io.exporters.rows import is_formula_like
@@ -119,37 +118,37 @@ _XML_SPACE = frozenset(" \t\n\r")
 _T_KEEP = '<t xml:space="preserve">'
 
 
+#: The style of a formula-like text in a cell of each style: the quote-prefixed twin.
+_QUOTE = tuple(
+    QUOTED if k == PLAIN else MISSING_QUOTED if k == MISSING else k for k in range(PERCENT + 1)
+)
+
+
 def _row_cells(row: Sequence[Value], n: int, starts: Sequence[str], styles: Sequence[int]) -> str:
     """The ``<c>`` elements of one row. The common cells (text, numbers, blanks) are written
     inline here; dates, booleans and NaN go through ``_cell``. ``starts[c]`` is ``<c r="X``."""
-    cells = []
+    cells: list[str] = []
+    append = cells.append
     # One search over the row's text instead of one per cell: most rows need no escaping.
     plain = _NEEDS_ESCAPE.search("".join([v for v in row if type(v) is str])) is None
-    for c, value in enumerate(row):
-        kind = type(value)
-        style = styles[c]
-        if kind is str and value:
-            text = cast(str, value)
-            if text[0] in _FORMULA_START:
-                if style == PLAIN:
-                    style = QUOTED
-                elif style == MISSING:
-                    style = MISSING_QUOTED
-            if len(text) > MAX_TEXT:
-                text = text[:MAX_TEXT]
-            t = _T_KEEP if text[0] in _XML_SPACE or text[-1] in _XML_SPACE else "<t>"
+    for start, style, value in zip(starts, styles, row, strict=False):
+        if type(value) is str and value:
+            if len(value) > MAX_TEXT:
+                value = value[:MAX_TEXT]
+            first = value[0]
+            if first in _FORMULA_START:
+                style = _QUOTE[style]
+            t = _T_KEEP if first in _XML_SPACE or value[-1] in _XML_SPACE else "<t>"
             if not plain:
-                text = _text(text)
-            cells.append(
-                f'{starts[c]}{n}"{_S_ATTR[style]} t="inlineStr"><is>{t}{text}</t></is></c>'
-            )
-        elif value is None or kind is str:
+                value = _text(value)
+            append(f'{start}{n}"{_S_ATTR[style]} t="inlineStr"><is>{t}{value}</t></is></c>')
+        elif value is None or value == "":
             if style:
-                cells.append(f'{starts[c]}{n}"{_S_ATTR[style]}/>')
-        elif (kind is int or kind is float) and value == value and value not in _INF:
-            cells.append(f'{starts[c]}{n}"{_S_ATTR[style]}><v>{value!r}</v></c>')
+                append(f'{start}{n}"{_S_ATTR[style]}/>')
+        elif (type(value) is int or type(value) is float) and value == value and value not in _INF:
+            append(f'{start}{n}"{_S_ATTR[style]}><v>{value!r}</v></c>')
         else:
-            cells.append(_cell(f"{starts[c][6:]}{n}", value, style))
+            append(_cell(f"{start[6:]}{n}", value, style))
     return "".join(cells)
 
 

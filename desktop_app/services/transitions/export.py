@@ -153,17 +153,17 @@ def _rows_of_transition(
     rows: list[TransitionRow] = []
     scen: list[ScenarioRow] = []
     check: list[ChecklistRow] = []
-    plans: dict[tuple[PlanFacts, str | None], tuple[str, str, str, bool, str]] = {}
+    plans: dict[tuple[Any, ...], tuple[str, str, str, bool, str]] = {}
     no_poc: tuple[None, ...] = (None,) * 5
     for aid, to_csm, scenario, reason, saved, sf_id, name, lms_id, recurly, mrr in read.items:
         poc = read.main_contacts.get(aid, no_poc)
         rows.append(
             TransitionRow(sf_id, name, lms_id, recurly, mrr, poc[0], poc[1], poc[2], poc[3], to_csm)
         )
-        key = (_plan_facts(read, aid, poc), scenario)
+        key = (*_plan_key(read, aid, poc), scenario)  # PlanFacts' fields, then the scenario
         plan = plans.get(key)
         if plan is None:
-            p = plan_of(key[0], Scenario(scenario) if scenario else None)
+            p = plan_of(PlanFacts(*key[:-1]), Scenario(scenario) if scenario else None)
             reminders = " ".join(p.reminders + p.warnings)
             plan = plans[key] = (p.scenario.value, p.mode.value, p.template_text, p.automated,
                                  reminders)  # fmt: skip
@@ -173,16 +173,17 @@ def _rows_of_transition(
     return rows, scen, check
 
 
-def _plan_facts(read: TransitionRead, aid: int, poc: tuple[Any, ...]) -> PlanFacts:
+def _plan_key(read: TransitionRead, aid: int, poc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``PlanFacts``' fields of one account, in order (a plain tuple: cheap to hash)."""
     opened, escalations, jira = read.open_tickets.get(aid, (0, 0, 0))
-    return PlanFacts(
-        band=read.bands.get(aid),
-        days_past_due=read.past_due.get(aid, 0),
-        main_poc_active=aid in read.main_contacts and poc[4] in (None, "active"),
-        open_escalations=escalations,
-        sales_opportunities=aid in read.sales_opportunities,
-        open_tickets=opened > 0,
-        open_jira_tickets=jira > 0,
+    return (
+        read.bands.get(aid),
+        read.past_due.get(aid, 0),
+        aid in read.main_contacts and poc[4] in (None, "active"),
+        escalations,
+        aid in read.sales_opportunities,
+        opened > 0,
+        jira > 0,
     )
 
 
