@@ -143,8 +143,8 @@ def _rows_of_transition(
     ``TransitionView``), each account's plan, and the saved checklist answers.
 
     The store reads the plan inputs aggregated per account (``read_transition``); each
-    distinct ``PlanFacts`` and scenario is planned once (a 2,000-account book has a few
-    hundred).
+    distinct ``PlanFacts`` and scenario is planned once (about 150 on the 2,000-account
+    benchmark book).
     """
     from desktop_app.store.transition_reader import read_transition
 
