@@ -17,6 +17,11 @@ table at 100k; no stall over 50 ms; RSS <= 300 MB loaded and <= 400 MB peak at 1
 
     QT_QPA_PLATFORM=offscreen python benchmarks/startup.py [--sizes 10000 100000]
         [--runs 5] [--json OUT]
+
+``--trace-stalls`` opens each book once and prints, for every stall over 50 ms, what the GUI
+thread was doing (``benchmarks/stalls.py``: sampled stacks with the slot or Qt event behind
+them, garbage collections and which thread ran them, other threads holding the GIL).
+``ACCOUNT_DESK_PROFILE_GUI=OUT`` with ``--child DB`` writes a cProfile of the GUI thread.
 """
 
 from __future__ import annotations

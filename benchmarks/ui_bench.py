@@ -20,7 +20,11 @@ with paint, hover under 16 ms; the hover figure also counts the repaints of the 
 it caused (``cloud_paints_per_hover``: 0 when only the ring's rectangle was repainted).
 
     QT_QPA_PLATFORM=offscreen python benchmarks/ui_bench.py [--sizes 10000 100000]
-        [--runs 5] [--json OUT]
+        [--runs 5] [--json OUT] [--trace-stalls]
+
+The interactions start once the window's workers are idle (the reads after the chart are
+part of opening the book: ``startup.py``). ``--trace-stalls`` also prints every GUI-thread
+stall over 50 ms with the action it happened in (``benchmarks/stalls.py``).
 """
 
 from __future__ import annotations
