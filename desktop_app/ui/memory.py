@@ -16,7 +16,6 @@ import ctypes
 import ctypes.util
 import sys
 
-
 #: ``mallopt`` parameter of glibc's <malloc.h>.
 _M_ARENA_MAX = -8
 #: The main thread's arena and one shared by the workers: measured at 100k, 10-20 MB less
