@@ -185,10 +185,12 @@ def _text_ranks(values: ObjArray) -> npt.NDArray[np.floating[Any]]:
     lowered = {v: "\uffff" if v is None else str(v).lower() for v in set(values.tolist())}
     rank = {text: float(i) for i, text in enumerate(sorted(set(lowered.values())))}
     of_value = {v: rank[text] for v, text in lowered.items()}
-    exact = np.float32 if len(rank) < 2**24 else np.float64
-    del lowered, rank
     # float32 holds every rank exactly up to 2**24 distinct values, in half the memory.
-    ranks = np.fromiter((of_value[v] for v in values), dtype=exact, count=len(values))
+    exact: type[np.floating[Any]] = np.float32 if len(rank) < 2**24 else np.float64
+    del lowered, rank
+    ranks: npt.NDArray[np.floating[Any]] = np.fromiter(
+        (of_value[v] for v in values), dtype=exact, count=len(values)
+    )
     ranks[values == None] = np.inf  # noqa: E711 (elementwise)
     return ranks
 
