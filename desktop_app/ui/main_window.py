@@ -243,12 +243,38 @@ class MainWindow(QMainWindow):
         self.tableFilled.emit()
         self.bookLoaded.emit()
         if len(book):
-            # Secondary chart input (latest NPS per account), after the table is filled.
-            self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
-            # Search text and every sort key, built on a reader once the book is on screen
-            # (in the book's cache) so that the first search or sort is a lookup.
-            self.run_task(_prepare_indexes, book)
+            self._after_chart(lambda: self._background_reads(book))
         self._create_views_after_paint()
+
+    def _background_reads(self, book: BookColumns) -> None:
+        if self._closed or book is not self.state.book:
+            return  # a book replaced meanwhile has its own
+        # Secondary chart input (latest NPS per account), after the table is filled.
+        self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
+        # Search text and every sort key, built on a reader once the book is on screen
+        # (in the book's cache) so that the first search or sort is a lookup.
+        self.run_task(_prepare_indexes, book)
+
+    def _after_chart(self, then: Any) -> None:
+        """``then()`` once the chart shows the book, at once if no chart is on screen to
+        wait for, and after 3 s at the latest: a big book's chart arrays are prepared on a
+        reader, and background reads started beside them took the interpreter from them,
+        from their installation and from the paint (at 100k, the latest NPS of 230k
+        responses and the indexes delayed the chart by ~0.3-1 s)."""
+        chart = self.docks.scatter
+        if chart is None or not chart.isVisible() or chart.shows_book():
+            then()
+            return
+        done: list[bool] = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                chart.pointsShown.disconnect(once)
+                then()
+
+        chart.pointsShown.connect(once)
+        QTimer.singleShot(3000, self, once)
 
     def _create_views_after_paint(self) -> None:
         """The chart and the pane come once the table has been painted and their modules

@@ -102,6 +102,8 @@ class CloudScatter(PassiveScatter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.installs = 0
         self.paints = 0
+        #: Called after each paint of the cloud (the chart learns its points are shown).
+        self.on_paint: Callable[[], Any] | None = None
         super().__init__(*args, **kwargs)
 
     def setData(self, *args: Any, **kwargs: Any) -> None:
@@ -118,6 +120,8 @@ class CloudScatter(PassiveScatter):
             frags = getattr(self, "_pixmapFragments", None)
             if frags is not None and len(frags) > _KEEP_FRAGMENTS:
                 self._pixmapFragments = type(frags)(QPainter.PixmapFragment, 10)
+        if self.on_paint is not None:
+            self.on_paint()
 
 
 class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
