@@ -11,6 +11,7 @@ settings persistence out is the next step of the BookState work (issue 13).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -270,7 +271,8 @@ class MainWindow(QMainWindow):
         def once() -> None:
             if not done:
                 done.append(True)
-                chart.pointsShown.disconnect(once)
+                with contextlib.suppress(RuntimeError):  # the chart is gone already
+                    chart.pointsShown.disconnect(once)
                 then()
 
         chart.pointsShown.connect(once)
