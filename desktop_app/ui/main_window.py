@@ -11,8 +11,8 @@ settings persistence out is the next step of the BookState work (issue 13).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -249,32 +249,41 @@ class MainWindow(QMainWindow):
         self.tableFilled.emit()
         self.bookLoaded.emit()
         if len(book):
-            self._after_chart(partial(self._background_reads, book))
+            self._after_chart(lambda: self._background_reads(book))
         self._create_views_after_paint()
 
     def _background_reads(self, book: BookColumns) -> None:
-        if self._closed:
-            return  # queued (gui_queue) before the window closed: nothing to read for
+        if self._closed or book is not self.state.book:
+            return  # a book replaced meanwhile has its own
         # Secondary chart input (latest NPS per account), after the table is filled.
         self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
         # Search text and every sort key, built on a reader once the book is on screen
         # (in the book's cache) so that the first search or sort is a lookup.
         self.run_task(_prepare_indexes, book)
 
-    def _after_chart(self, fn: Any, tries: int = 400) -> None:
-        """``fn()`` once the chart shows the book (or there is no chart to wait for).
-
-        Work that can wait does not share the GIL with the chart's installing and first
-        paint: two readers running Python beside them made that GUI-thread work ~5x longer
-        (100k: 0.3 s instead of 0.06 s), each GUI-thread entry into Python waiting for the
-        GIL behind them."""
+    def _after_chart(self, then: Any) -> None:
+        """``then()`` once the chart shows the book, at once if no chart is on screen to
+        wait for, and after 3 s at the latest: a big book's chart arrays are prepared on a
+        reader, and background reads started beside them took the interpreter from them,
+        from their installation and from the paint (at 100k, the latest NPS of 230k
+        responses and the indexes delayed the chart by ~0.3-1 s)."""
         if self._closed:
             return
         chart = self.docks.scatter
-        if chart is None or chart.is_ready() or tries <= 0:
-            gui_queue.later(self, fn)  # after the paints the book's arrival queued
+        if chart is None or not chart.isVisible() or chart.shows_book():
+            gui_queue.later(self, then)  # after the paints the book's arrival queued
             return
-        QTimer.singleShot(50, lambda: self._after_chart(fn, tries - 1))
+        done: list[bool] = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                with contextlib.suppress(RuntimeError):  # the chart is gone already
+                    chart.pointsShown.disconnect(once)
+                gui_queue.later(self, then)
+
+        chart.pointsShown.connect(once)
+        QTimer.singleShot(3000, self, once)
 
     def _create_views_after_paint(self) -> None:
         """The chart and the pane come once the table has been painted and their modules

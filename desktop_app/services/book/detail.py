@@ -32,8 +32,6 @@ from desktop_app.services.book.detail_rows import (
     ticket_row,
 )
 from desktop_app.services.errors import UserError
-from desktop_app.services.gc_pause import gc_paused
-from desktop_app.store.book_reader import fetch_rows, release
 from desktop_app.store.engine import Store
 from desktop_app.store.health_history_repo import read_history
 from desktop_app.store.health_repo import stored_measures_json
@@ -400,44 +398,6 @@ def _provenance(
                 rolled_back=b is not None and b.rolled_back_at is not None,
             )
         )
-    return out
-
-
-# --------------------------------------------------------------------------- NPS for the chart
-
-
-def latest_nps(store: Store) -> dict[int, int]:
-    """Account id -> score of its most recent NPS response."""
-    # Read beside the GUI thread (the chart's NPS axis): rows fetched in batches and the
-    # collector paused, since one ``.all()`` of every response held the GIL, and its rows
-    # set off a full collection (100k book: ~100 ms stalls of the window).
-    with gc_paused(), store.sessions() as session:
-        rows = fetch_rows(
-            session.execute(
-                select(NpsResponse.account_id, NpsResponse.score)
-                .where(NpsResponse.account_id.is_not(None))
-                .order_by(NpsResponse.account_id, NpsResponse.responded_at, NpsResponse.id)
-            )
-        )
-        # Later rows (newer) overwrite older ones.
-        latest = {int(a): int(s) for a, s in rows if a is not None}
-        release(rows)
-    return latest
-
-
-def latest_nps_array(store: Store, account_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """Latest NPS score aligned with ``account_ids`` (NaN where an account has none)."""
-    latest = latest_nps(store)
-    out = np.full(account_ids.shape[0], np.nan)
-    if not latest or not account_ids.shape[0]:
-        return out
-    keys = np.fromiter(latest.keys(), dtype=np.int64, count=len(latest))
-    scores = np.fromiter(latest.values(), dtype=np.float64, count=len(latest))
-    order = np.argsort(keys, kind="stable")
-    keys, scores = keys[order], scores[order]
-    pos = np.minimum(np.searchsorted(keys, account_ids), keys.shape[0] - 1)
-    hit = keys[pos] == account_ids
-    out[hit] = scores[pos[hit]]
     return out
 
 

@@ -70,6 +70,8 @@ class PortfolioScatter(QWidget):
     transitionRequested = Signal(object)
     quadrantsChanged = Signal()
     axesChanged = Signal(str, str)  # x and y axis titles, for the dock's title
+    #: The points of the state's book are on screen: installed, and the cloud painted.
+    pointsShown = Signal()
 
     def __init__(
         self, state: BookState, parent: QWidget | None = None, *, defer_points: bool = False
@@ -188,6 +190,7 @@ class PortfolioScatter(QWidget):
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
         self._scatter = CloudScatter(pxMode=True, pen=self._pen)
+        self._scatter.on_paint = self._cloud_painted
         # The cloud is painted into a pixmap once per change of data or view: the hover ring
         # and the selection rings above it repaint their own rectangles from that pixmap.
         self._scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -236,6 +239,16 @@ class PortfolioScatter(QWidget):
         return self._token == self._installed_token and self._model.fits(self._book)
 
     _installed_token = 0
+    _announce = False
+
+    def _cloud_painted(self) -> None:
+        if self._announce:
+            self._announce = False
+            self.pointsShown.emit()  # within the paint: receivers only queue their work
+
+    def shows_book(self) -> bool:
+        """True once the state's book is plotted and painted (``pointsShown`` was sent)."""
+        return self.is_ready() and not self._announce
 
     def selection(self) -> np.ndarray:
         return self._state.selection.copy()
@@ -435,6 +448,9 @@ class PortfolioScatter(QWidget):
         if refit:
             self.reset_view()
             self._settle()
+        # Told once the cloud has painted them (not before: whoever waits for the chart
+        # to show starts its own work then, and would delay that paint).
+        self._announce = self.is_ready()
 
     @property
     def _style_code(self) -> np.ndarray:
