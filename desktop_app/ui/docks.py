@@ -85,15 +85,10 @@ class Docks(QObject):
         self.scatter.overrideRequested.connect(self.overrideRequested)
         self.scatter.noteRequested.connect(self.noteRequested)
         self.scatter.transitionRequested.connect(self.transitionRequested)
-        gui_queue.later(self, self._create_detail)
-
-    def _create_detail(self) -> None:
-        if self.detail is not None or self._store is None:
-            return
-        self._make_detail(self._store)
-        # The docks' places (a relayout of the whole window) in an event of their own: with
-        # the pane's construction, one GUI-thread stall of 0.1-0.3 s at 100k.
-        gui_queue.later(self, self._place_docks)
+        # The docks' places with the chart, before its points and the pane: placed after
+        # them, the chart painted the whole book at the dock's first size and then again
+        # at its place. (The relayout itself runs in Qt's next layout pass.)
+        self._place_docks()
 
     def _place_docks(self) -> None:
         w = self.window
@@ -105,6 +100,14 @@ class Docks(QObject):
             w.resizeDocks([self.scatter_dock], [max(360, w.height() // 2)], Qt.Orientation.Vertical)
             pane = max(360, int(w.width() * 0.3))
             w.resizeDocks([self.detail_dock], [pane], Qt.Orientation.Horizontal)
+        # The pane in an event of its own: with the relayout, one GUI-thread stall of
+        # 0.1-0.3 s at 100k.
+        gui_queue.later(self, self._create_detail)
+
+    def _create_detail(self) -> None:
+        if self.detail is not None or self._store is None:
+            return
+        self._make_detail(self._store)
         self.viewsCreated.emit()
 
     def _make_detail(self, store: Store) -> None:

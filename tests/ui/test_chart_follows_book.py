@@ -247,3 +247,36 @@ def test_no_band_and_active_look_different_in_the_legend(qtbot, demo_store, tmp_
         assert no_band.opts["brush"].style() != active.opts["brush"].style()
     finally:
         w.close()
+
+
+def test_the_chart_has_its_place_before_it_shows_the_book(qtbot, demo_store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11, item 3: opening a book paints the chart's points once at their place. The
+    docks were placed after the chart's points and the pane, so the whole book was painted
+    at the dock's first size and again at its place before the chart was complete."""
+    from PySide6.QtCore import QEvent, QObject
+
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    resized_with_points: list[tuple[int, int]] = []
+
+    class Resizes(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            chart = w.docks.scatter
+            if (
+                event.type() == QEvent.Type.Resize
+                and chart is not None
+                and chart.plotted_ids().size
+            ):
+                size = event.size()  # type: ignore[attr-defined]
+                resized_with_points.append((size.width(), size.height()))
+            return False
+
+    probe = Resizes()
+    w.docks.scatter_dock.installEventFilter(probe)
+    with qtbot.waitSignal(w.docks.viewsCreated, timeout=20000):
+        w.show()
+    qtbot.waitUntil(lambda: w.docks.created and w.docks.scatter.shows_book(), timeout=10000)
+    qtbot.wait(50)  # the layout passes queued by the pane's creation
+    assert w.docks.scatter.plotted_ids().size == len(w.state.book) > 0
+    assert resized_with_points == []
