@@ -9,8 +9,8 @@ builds and fills (splitting it off would split one widget's lifecycle across mod
 from __future__ import annotations
 
 import getpass
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
