@@ -22,7 +22,14 @@ from sqlalchemy import Connection, func, select
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
 from desktop_app.domain.health import ScoreResult
-from desktop_app.store.bulk import WriteCount, delete_ids, insert_tuples, sync_rows, table_of
+from desktop_app.store.bulk import (
+    WriteCount,
+    delete_ids,
+    insert_tuples,
+    raw_rows,
+    sync_rows,
+    table_of,
+)
 from desktop_app.store.health_repo import rows_bytes, write_measure_set
 from desktop_app.store.schema import HealthHistory, HealthMeasureSet
 
@@ -48,12 +55,81 @@ class AccountHistory:
     after: dict[str, float]
 
 
+@dataclass(frozen=True)
+class StoredPast:
+    """Stored histories whose months before the last can be kept as they are (same months,
+    scorecard version and inputs key): the accounts (sorted) and their stored arrays."""
+
+    account_id: IntArray
+    scores: npt.NDArray[np.float32]  # (accounts, months)
+    bands: Int8Array
+    confidence: npt.NDArray[np.int16]
+    #: Contributions of the second-last month, (accounts, measures).
+    before_last: npt.NDArray[np.float32]
+
+    @classmethod
+    def empty(cls, n_months: int, n_measures: int) -> StoredPast:
+        return cls(
+            np.empty(0, dtype=np.int64),
+            np.empty((0, n_months), dtype="<f4"),
+            np.empty((0, n_months), dtype="i1"),
+            np.empty((0, n_months), dtype="<i2"),
+            np.empty((0, n_measures), dtype="<f4"),
+        )
+
+
+def reusable_past(
+    conn: Connection,
+    version_id: int,
+    months: Sequence[date],
+    n_measures: int,
+    keys: tuple[IntArray, IntArray],
+) -> StoredPast:
+    """The stored histories of the accounts in ``keys`` (sorted ids, their inputs keys)
+    whose months are ``months``, scored with ``version_id`` from inputs of the same key:
+    their months before the last are what scoring them again would give."""
+    n_months = len(months)
+    if n_months < KEEP_MEASURE_MONTHS:
+        return StoredPast.empty(n_months, n_measures)
+    h = table_of(HealthHistory)
+    blob = np.array([(m - EPOCH).days for m in months], dtype="<i4").tobytes()
+    rows = raw_rows(
+        conn,
+        select(h.c.account_id, h.c.inputs_key, h.c.scores, h.c.bands, h.c.confidence,
+               h.c.contributions)
+        .where(h.c.scorecard_version_id == version_id, h.c.months == blob,
+               h.c.inputs_key.is_not(None), h.c.measure_ids_json.is_(None))
+        .order_by(h.c.account_id),
+    )  # fmt: skip
+    ids, want = keys
+    width = KEEP_MEASURE_MONTHS * n_measures * 4
+    stored_ids = np.array([r[0] for r in rows], dtype=np.int64)
+    stored_keys = np.array([r[1] for r in rows], dtype=np.int64)
+    pos = np.searchsorted(ids, stored_ids).clip(0, max(len(ids) - 1, 0))
+    ok = (ids[pos] == stored_ids) & (want[pos] == stored_keys) if len(ids) else pos < 0
+    ok &= np.array([r[5] is not None and len(r[5]) == width for r in rows], dtype=bool)
+    picked = [rows[i] for i in np.flatnonzero(ok).tolist()]
+    if not picked:
+        return StoredPast.empty(n_months, n_measures)
+    con = np.frombuffer(b"".join(r[5] for r in picked), dtype="<f4")
+    return StoredPast(
+        stored_ids[ok],
+        np.frombuffer(b"".join(r[2] for r in picked), dtype="<f4").reshape(-1, n_months),
+        np.frombuffer(b"".join(r[3] for r in picked), dtype="i1").reshape(-1, n_months),
+        np.frombuffer(b"".join(r[4] for r in picked), dtype="<i2").reshape(-1, n_months),
+        con.reshape(len(picked), KEEP_MEASURE_MONTHS, n_measures)[:, 0, :],
+    )
+
+
 def write_history(
     conn: Connection,
     monthly: Iterable[tuple[date, ScoreResult]],
     version_id: int,
     only: Sequence[int] | None = None,
     count: WriteCount | None = None,
+    *,
+    keys: tuple[IntArray, IntArray] | None = None,
+    past: StoredPast | None = None,
 ) -> int:
     """Make the stored history that of the accounts in ``monthly`` (every row when ``only``
     is None, else only those ids' rows): rows that did not change are left alone. Returns
@@ -63,6 +139,10 @@ def write_history(
     ``monthly`` may be a generator: each month's result is reduced to what is stored as it
     arrives. An account scored in some months only (not yet a customer, or churned) has the
     other months marked absent (band code ``ABSENT``) and read back without them.
+
+    ``keys`` (sorted account ids, inputs keys) are stored with the rows. ``past``: accounts
+    whose months before the last are copied from the stored rows (``reusable_past``);
+    ``monthly`` then scores their last month only.
     """
     slim: list[tuple[date, IntArray, FloatArray, Int8Array, IntArray]] = []
     kept: deque[tuple[int, IntArray, npt.NDArray[np.float32]]] = deque(maxlen=KEEP_MEASURE_MONTHS)
@@ -76,7 +156,8 @@ def write_history(
         _sync(conn, [], only, count)
         return 0
     write_measure_set(conn, version_id, measure_ids, labels)
-    ids = np.unique(np.concatenate([s[1] for s in slim]))
+    kept_ids = [] if past is None else [past.account_id]
+    ids = np.unique(np.concatenate([s[1] for s in slim] + kept_ids))
     n, n_months = len(ids), len(slim)
     if n == 0:
         _sync(conn, [], only, count)
@@ -93,6 +174,21 @@ def write_history(
     first_kept = n_months - len(kept)
     for k, acc, values in kept:
         con[np.searchsorted(ids, acc), k - first_kept, :] = values
+    if past is not None and len(past.account_id):
+        if past.scores.shape[1] != n_months or len(kept) != KEEP_MEASURE_MONTHS:
+            raise ValueError("write_history: the kept months are not the months scored")
+        at = np.searchsorted(ids, past.account_id)
+        scores[at, :-1] = past.scores[:, :-1]
+        bands[at, :-1] = past.bands[:, :-1]
+        confidence[at, :-1] = past.confidence[:, :-1]
+        con[at, 0, :] = past.before_last
+    key_of: list[int | None] = [None] * n
+    if keys is not None and len(keys[0]):
+        at = np.searchsorted(keys[0], ids).clip(0, len(keys[0]) - 1)
+        found = keys[0][at] == ids
+        key_of = [
+            k if f else None for k, f in zip(keys[1][at].tolist(), found.tolist(), strict=True)
+        ]
     months = np.array([(s[0] - EPOCH).days for s in slim], dtype="<i4").tobytes()
     rows = zip(
         ids.tolist(),
@@ -103,10 +199,11 @@ def write_history(
         rows_bytes(confidence),
         rows_bytes(con.reshape(n, -1)),
         [None] * n,  # measure_ids_json: the version's measure set applies
+        key_of,
         strict=True,
     )
     _sync(conn, rows, only, count)
-    return int(sum(len(s[1]) for s in slim))
+    return int((bands != ABSENT).sum())  # the (account, month) points stored
 
 
 def _sync(
@@ -118,10 +215,11 @@ def _sync(
     done = sync_rows(
         conn,
         table_of(HealthHistory),
-        (*_NAMES, "measure_ids_json"),
+        (*_NAMES, "measure_ids_json", "inputs_key"),
         rows,
         compare=len(_NAMES) + 1,  # the drivers give blobs as bytes: compared as they come
         only=only,
+        refresh=1,  # a row whose months are unchanged gets its new key alone
     )
     if count is not None:
         count.add(done)
