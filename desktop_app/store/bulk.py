@@ -370,6 +370,16 @@ def _apply(
         count.refreshed += len(refreshes)
     count.compared += len(new)
     count.deleted += len(stored)
+    if conn.dialect.name in _UPSERTS:
+        # Replaced and new rows in one upsert (an update in place: ~2x cheaper on SQLite
+        # than deleting and inserting them again); stored rows no longer wanted deleted.
+        gone = sorted(stored)
+        if gone and window is not None and len(gone) == n_stored:
+            conn.execute(delete(table).where(window))
+        elif gone:
+            delete_keys(conn, table, names[0], gone)
+        count.written += upsert_tuples(conn, table, names, changed)
+        return
     drop = sorted([*stored, *replaced])
     if drop and window is not None and len(drop) == n_stored:
         conn.execute(delete(table).where(window))
@@ -377,6 +387,32 @@ def _apply(
         delete_keys(conn, table, names[0], drop)
     # The changed rows only (usually few): plain INSERTs, which the tests can count.
     count.written += insert_tuples(conn, table, names, changed, copy=False)
+
+
+#: Dialects whose ``INSERT … ON CONFLICT (key) DO UPDATE`` ``upsert_tuples`` writes.
+_UPSERTS = ("sqlite", "postgresql")
+
+
+def upsert_tuples(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> int:
+    """Insert ``rows`` (tuples in ``names`` order, the primary key first), or update the
+    stored row of the same key in place; returns the row count. SQLite and PostgreSQL."""
+    if not rows:
+        return 0
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer
+    columns = ", ".join(quote.quote(n) for n in names)
+    marks = ", ".join([mark] * len(names))
+    sets = ", ".join(f"{quote.quote(n)} = excluded.{quote.quote(n)}" for n in names[1:])
+    sql = (
+        f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT ({quote.quote(names[0])}) DO UPDATE SET {sets}"
+    )
+    procs = processors(conn, table, names)
+    for start in range(0, len(rows), CHUNK):
+        conn.exec_driver_sql(sql, processed(rows[start : start + CHUNK], procs))
+    return len(rows)
 
 
 def _update_columns(
