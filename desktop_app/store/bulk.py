@@ -297,6 +297,7 @@ def sync_rows(
     stored_view: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
     only: Sequence[int] | None = None,
     refresh: int = 0,
+    stored: dict[Any, tuple[Any, ...]] | None = None,
 ) -> WriteCount:
     """Make ``table`` hold ``rows`` (tuples in ``names`` order, the integer key first, in
     ascending key order) for every key, or for the keys in ``only``: a row equal to the
@@ -311,16 +312,25 @@ def sync_rows(
     ``refresh``: the values after the first ``compare`` that are not compared but kept up to
     date: an unchanged row whose ``refresh`` values differ (and are not None) gets them by
     an ``UPDATE`` of those columns alone (counted as ``refreshed``).
+
+    ``stored``: every stored row by key (``names[: compare + refresh]``, as the driver gives
+    them), already read by the caller; compared with instead of reading the table again,
+    and consumed. Only with ``only`` None.
     """
     key = table.c[names[0]]
     count = WriteCount()
     cols = names[: compare + refresh]
     how = (compare, stored_view, refresh)
     if only is not None:
+        if stored is not None:
+            raise ValueError("sync_rows: stored rows are for the whole table (only=None)")
         scope = sorted({int(k) for k in only})
-        stored: dict[Any, tuple[Any, ...]] = {}
+        stored = {}
         for start in range(0, len(scope), IN_CHUNK):
             stored |= _stored(conn, table, cols, key.in_(scope[start : start + IN_CHUNK]))
+        _apply(conn, table, names, how, list(rows), stored, count)
+        return count
+    if stored is not None:
         _apply(conn, table, names, how, list(rows), stored, count)
         return count
     low: Any = None

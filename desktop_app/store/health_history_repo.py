@@ -36,6 +36,7 @@ from desktop_app.store.schema import HealthHistory, HealthMeasureSet
 EPOCH = date(1970, 1, 1)
 _NAMES = ("account_id", "scorecard_version_id", "months", "scores", "bands", "confidence",
           "contributions")  # fmt: skip
+_ROW = (*_NAMES, "measure_ids_json", "inputs_key")
 #: Contributions are kept for the last two months only ("what changed since last month").
 KEEP_MEASURE_MONTHS = 2
 #: Band code of a month in which the account was not scored (not yet, or no longer, a customer).
@@ -78,45 +79,49 @@ class StoredPast:
         )
 
 
+def stored_history(conn: Connection) -> dict[int, tuple[Any, ...]]:
+    """Every stored history row by account id, as the driver gives it (``write_history``
+    compares with them, ``reusable_past`` copies from them): read once for both."""
+    h = table_of(HealthHistory)
+    return {r[0]: r for r in raw_rows(conn, select(*(h.c[n] for n in _ROW)))}
+
+
 def reusable_past(
-    conn: Connection,
+    stored: dict[int, tuple[Any, ...]],
     version_id: int,
     months: Sequence[date],
     n_measures: int,
     keys: tuple[IntArray, IntArray],
 ) -> StoredPast:
-    """The stored histories of the accounts in ``keys`` (sorted ids, their inputs keys)
-    whose months are ``months``, scored with ``version_id`` from inputs of the same key:
-    their months before the last are what scoring them again would give."""
+    """The ``stored`` histories (``stored_history``) of the accounts in ``keys`` (sorted ids,
+    their inputs keys) whose months are ``months``, scored with ``version_id`` from inputs
+    of the same key: their months before the last are what scoring them again would give."""
     n_months = len(months)
     if n_months < KEEP_MEASURE_MONTHS:
         return StoredPast.empty(n_months, n_measures)
-    h = table_of(HealthHistory)
     blob = np.array([(m - EPOCH).days for m in months], dtype="<i4").tobytes()
-    rows = raw_rows(
-        conn,
-        select(h.c.account_id, h.c.inputs_key, h.c.scores, h.c.bands, h.c.confidence,
-               h.c.contributions)
-        .where(h.c.scorecard_version_id == version_id, h.c.months == blob,
-               h.c.inputs_key.is_not(None), h.c.measure_ids_json.is_(None))
-        .order_by(h.c.account_id),
+    width = KEEP_MEASURE_MONTHS * n_measures * 4
+    # account_id, version, months, scores, bands, confidence, contributions, ids, key
+    rows = sorted(
+        (r for r in stored.values()
+         if r[1] == version_id and r[8] is not None and r[7] is None and bytes(r[2]) == blob
+         and r[6] is not None and len(r[6]) == width),
+        key=lambda r: int(r[0]),
     )  # fmt: skip
     ids, want = keys
-    width = KEEP_MEASURE_MONTHS * n_measures * 4
     stored_ids = np.array([r[0] for r in rows], dtype=np.int64)
-    stored_keys = np.array([r[1] for r in rows], dtype=np.int64)
+    stored_keys = np.array([r[8] for r in rows], dtype=np.int64)
     pos = np.searchsorted(ids, stored_ids).clip(0, max(len(ids) - 1, 0))
     ok = (ids[pos] == stored_ids) & (want[pos] == stored_keys) if len(ids) else pos < 0
-    ok &= np.array([r[5] is not None and len(r[5]) == width for r in rows], dtype=bool)
     picked = [rows[i] for i in np.flatnonzero(ok).tolist()]
     if not picked:
         return StoredPast.empty(n_months, n_measures)
-    con = np.frombuffer(b"".join(r[5] for r in picked), dtype="<f4")
+    con = np.frombuffer(b"".join(r[6] for r in picked), dtype="<f4")
     return StoredPast(
         stored_ids[ok],
-        np.frombuffer(b"".join(r[2] for r in picked), dtype="<f4").reshape(-1, n_months),
-        np.frombuffer(b"".join(r[3] for r in picked), dtype="i1").reshape(-1, n_months),
-        np.frombuffer(b"".join(r[4] for r in picked), dtype="<i2").reshape(-1, n_months),
+        np.frombuffer(b"".join(r[3] for r in picked), dtype="<f4").reshape(-1, n_months),
+        np.frombuffer(b"".join(r[4] for r in picked), dtype="i1").reshape(-1, n_months),
+        np.frombuffer(b"".join(r[5] for r in picked), dtype="<i2").reshape(-1, n_months),
         con.reshape(len(picked), KEEP_MEASURE_MONTHS, n_measures)[:, 0, :],
     )
 
@@ -130,6 +135,7 @@ def write_history(
     *,
     keys: tuple[IntArray, IntArray] | None = None,
     past: StoredPast | None = None,
+    stored: dict[int, tuple[Any, ...]] | None = None,
 ) -> int:
     """Make the stored history that of the accounts in ``monthly`` (every row when ``only``
     is None, else only those ids' rows): rows that did not change are left alone. Returns
@@ -142,7 +148,8 @@ def write_history(
 
     ``keys`` (sorted account ids, inputs keys) are stored with the rows. ``past``: accounts
     whose months before the last are copied from the stored rows (``reusable_past``);
-    ``monthly`` then scores their last month only.
+    ``monthly`` then scores their last month only. ``stored``: the rows ``stored_history``
+    read (with ``only`` None), compared with instead of reading them again (consumed).
     """
     slim: list[tuple[date, IntArray, FloatArray, Int8Array, IntArray]] = []
     kept: deque[tuple[int, IntArray, npt.NDArray[np.float32]]] = deque(maxlen=KEEP_MEASURE_MONTHS)
@@ -153,14 +160,14 @@ def write_history(
         kept.append((k, r.account_id, np.round(r.contribution, 2).astype("<f4")))
         measure_ids, labels = r.measure_ids, r.measure_labels
     if not slim:
-        _sync(conn, [], only, count)
+        _sync(conn, [], only, count, stored)
         return 0
     write_measure_set(conn, version_id, measure_ids, labels)
     kept_ids = [] if past is None else [past.account_id]
     ids = np.unique(np.concatenate([s[1] for s in slim] + kept_ids))
     n, n_months = len(ids), len(slim)
     if n == 0:
-        _sync(conn, [], only, count)
+        _sync(conn, [], only, count, stored)
         return 0
     scores = np.full((n, n_months), np.nan, dtype="<f4")
     bands = np.full((n, n_months), ABSENT, dtype="i1")
@@ -182,6 +189,11 @@ def write_history(
         bands[at, :-1] = past.bands[:, :-1]
         confidence[at, :-1] = past.confidence[:, :-1]
         con[at, 0, :] = past.before_last
+        # an account absent from every month has no row (as when scoring it afresh)
+        live = (bands != ABSENT).any(axis=1)
+        if not live.all():
+            ids, scores, bands = ids[live], scores[live], bands[live]
+            confidence, con, n = confidence[live], con[live], int(live.sum())
     key_of: list[int | None] = [None] * n
     if keys is not None and len(keys[0]):
         at = np.searchsorted(keys[0], ids).clip(0, len(keys[0]) - 1)
@@ -202,7 +214,7 @@ def write_history(
         key_of,
         strict=True,
     )
-    _sync(conn, rows, only, count)
+    _sync(conn, rows, only, count, stored)
     return int((bands != ABSENT).sum())  # the (account, month) points stored
 
 
@@ -211,15 +223,17 @@ def _sync(
     rows: Iterable[tuple[Any, ...]],
     only: Sequence[int] | None,
     count: WriteCount | None,
+    stored: dict[int, tuple[Any, ...]] | None = None,
 ) -> None:
     done = sync_rows(
         conn,
         table_of(HealthHistory),
-        (*_NAMES, "measure_ids_json", "inputs_key"),
+        _ROW,
         rows,
         compare=len(_NAMES) + 1,  # the drivers give blobs as bytes: compared as they come
         only=only,
         refresh=1,  # a row whose months are unchanged gets its new key alone
+        stored=stored,
     )
     if count is not None:
         count.add(done)

@@ -58,6 +58,7 @@ from desktop_app.store.health_history_repo import (
     patch_last_month,
     read_history,
     reusable_past,
+    stored_history,
     write_history,
 )
 from desktop_app.store.health_repo import RunInputs, record_run, stored_measures_json, write_scores
@@ -216,11 +217,14 @@ def rescore(
         check(progress, 0.6, "Scoring and writing the monthly history…")
         months = history_months(h, as_of)
         keys = (h.account_id, past_keys(card, version_id, h, _past_days(months, as_of)))
-        past = reusable_past(conn, version_id, months, len(card.measures), keys)
+        stored = stored_history(conn)
+        past = reusable_past(stored, version_id, months, len(card.measures), keys)
         todo = np.flatnonzero(~np.isin(h.account_id, past.account_id, assume_unique=True))
         scored = h if len(todo) == len(h) else subset(h, todo)
         monthly = iter_monthly_results(card, scored, as_of, months, current=current)
-        n_snap = write_history(conn, monthly, version_id, count=count, keys=keys, past=past)
+        n_snap = write_history(
+            conn, monthly, version_id, count=count, keys=keys, past=past, stored=stored
+        )
         review = refresh_review_flags(session, as_of)
         run = _run_inputs(h, version_id, as_of, months)
         record_run(conn, "book", run, len(current), count.written)
