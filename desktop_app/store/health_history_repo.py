@@ -4,6 +4,10 @@ the months as arrays; rewritten only where it changed.
 Scoring writes every account's month-end scores, bands and confidence as little arrays
 (``store.schema.HealthHistory``), built for the whole book in numpy and sent to the driver
 as tuples of bytes: 100k rows instead of 2.4M. The detail views read one account's row.
+
+Each row also keeps the key of the inputs its months before the last were scored from
+(``domain.history_keys``): a rescore copies those months from the rows whose key is
+unchanged (``reusable_past``) and scores only the current month for them.
 """
 
 from __future__ import annotations
