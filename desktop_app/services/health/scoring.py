@@ -5,8 +5,9 @@ scores the book in numpy (``domain.health``), writes ``health_scores`` with the 
 scorecard version and rebuilds the monthly ``health_history`` from the imported history
 (``store.health_repo`` and ``store.health_history_repo`` write only the rows that
 changed). An account's past months are scored again only when what they were scored from
-changed (``domain.history_keys``); otherwise they are copied from its stored row. Overrides, versions, validation and retention live in sibling modules and are
-re-exported here.
+changed (``domain.history_keys``); otherwise they are copied from its stored row.
+Overrides, versions, validation and retention live in sibling modules and are re-exported
+here.
 """
 
 from __future__ import annotations
