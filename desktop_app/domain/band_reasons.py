@@ -13,10 +13,12 @@ customer.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 
+from desktop_app.domain.arrays import ObjArray
 from desktop_app.domain.health import BandRule, MeasureInputs, ScoreResult
 from desktop_app.domain.scorecard import Scorecard
 
@@ -92,52 +94,79 @@ def band_reasons(card: Scorecard, inputs: MeasureInputs, result: ScoreResult) ->
     if rule is None:
         return [""] * len(result)
     drag, _cost = biggest_drag(result)
-    esc_key, esc_day = inputs.evidence("esc_key"), inputs.esc_day
-    poc_name, poc_status = inputs.evidence("poc_name"), inputs.evidence("poc_status")
     missing = inputs.not_imported
     replies_missing = any("reply" in m for m in missing)
-    out: list[str] = []
-    for i in range(len(result)):
-        code = int(rule[i])
-        score = float(result.score[i])
-        if code == BandRule.ESCALATION:
-            n_esc = int(np.nan_to_num(inputs.open_escalations[i]))
-            key = esc_key[i] or "case"
-            since = (
-                "" if esc_day is None or math.isnan(esc_day[i]) else f" since {_day(esc_day[i])}"
-            )
-            more = f" (+{n_esc - 1} more)" if n_esc > 1 else ""
-            text = f"Escalation: open escalation {key}{since}{more}"
-        elif code == BandRule.POC_SILENT:
-            who = poc_name[i] or "the main POC"
-            text = (
-                f"Undefined: main POC {who} last replied {inputs.poc_days[i]:.0f} days ago "
-                f"(rule: more than {rules.unresponsive_days:g})"
-            )
-        elif code == BandRule.POC_STATUS:
-            who = poc_name[i] or "the main POC"
-            text = f"Undefined: main POC {who} is {poc_status[i]}"
-        elif code == BandRule.NO_POC:
-            text = "Undefined: no main POC in the contacts export"
-        elif code == BandRule.PAST_DUE:
-            text = (
-                f"Undefined: past due {inputs.days_past_due[i]:.0f} days "
-                f"(rule: at least {rules.past_due_min_days:g})"
-            )
-        elif code == BandRule.NO_DATA:
-            text = "Undefined: nothing to score this account on"
-            if missing:
-                text += f" ({', '.join(missing)} not imported)"
-        elif code == BandRule.HEALTHY:
-            text = f"Healthy/Stable: score {_score(score)} ≥ {rules.healthy_min_score:g}"
-        else:
-            text = f"Risky/Unstable: score {_score(score)} < {rules.healthy_min_score:g}"
-            j = int(drag[i])
-            if j >= 0:
-                mid = result.measure_ids[j]
-                label = SHORT_LABELS.get(mid, result.measure_labels[j])
-                text += f"; biggest drag: {label} {format_measure(mid, float(result.raw[i, j]))}"
-        if replies_missing and code in (BandRule.HEALTHY, BandRule.RISKY):
-            text += " (POC reply dates not imported: unresponsiveness not checked)"
-        out.append(text)
+    tail = (
+        " (POC reply dates not imported: unresponsiveness not checked)" if replies_missing else ""
+    )
+    out = [""] * len(result)
+    # Most accounts are healthy or risky: their lines are formatted in bulk.
+    healthy = np.flatnonzero(rule == BandRule.HEALTHY)
+    after = f" ≥ {rules.healthy_min_score:g}{tail}"
+    for i, score in zip(healthy.tolist(), result.score[healthy].tolist(), strict=True):
+        out[i] = f"Healthy/Stable: score {score:.0f}{after}"
+    risky = np.flatnonzero(rule == BandRule.RISKY)
+    below = f" < {rules.healthy_min_score:g}"
+    labels = [
+        SHORT_LABELS.get(m, lb)
+        for m, lb in zip(result.measure_ids, result.measure_labels, strict=True)
+    ]
+    cols = drag[risky]
+    raws = result.raw[risky, np.maximum(cols, 0)] if result.raw.shape[1] else np.zeros(len(risky))
+    for i, score, j, raw in zip(
+        risky.tolist(), result.score[risky].tolist(), cols.tolist(), raws.tolist(), strict=True
+    ):
+        text = f"Risky/Unstable: score {score:.0f}{below}"
+        if j >= 0:
+            mid = result.measure_ids[j]
+            text += f"; biggest drag: {labels[j]} {format_measure(mid, raw)}"
+        out[i] = text + tail
+    others = np.flatnonzero((rule != BandRule.HEALTHY) & (rule != BandRule.RISKY)).tolist()
+    if others:
+        evidence = _Evidence(
+            inputs.evidence("esc_key"), inputs.evidence("poc_name"), inputs.evidence("poc_status")
+        )
+        for i in others:
+            out[i] = _rule_reason(card, inputs, evidence, int(rule[i]), i)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    esc_key: ObjArray
+    poc_name: ObjArray
+    poc_status: ObjArray
+
+
+def _rule_reason(
+    card: Scorecard, inputs: MeasureInputs, evidence: _Evidence, code: int, i: int
+) -> str:
+    """The reason of an account whose band a rule other than the score set."""
+    rules = card.bands
+    if code == BandRule.ESCALATION:
+        esc_key, esc_day = evidence.esc_key, inputs.esc_day
+        n_esc = int(np.nan_to_num(inputs.open_escalations[i]))
+        key = esc_key[i] or "case"
+        since = "" if esc_day is None or math.isnan(esc_day[i]) else f" since {_day(esc_day[i])}"
+        more = f" (+{n_esc - 1} more)" if n_esc > 1 else ""
+        return f"Escalation: open escalation {key}{since}{more}"
+    if code == BandRule.POC_SILENT:
+        who = evidence.poc_name[i] or "the main POC"
+        return (
+            f"Undefined: main POC {who} last replied {inputs.poc_days[i]:.0f} days ago "
+            f"(rule: more than {rules.unresponsive_days:g})"
+        )
+    if code == BandRule.POC_STATUS:
+        who = evidence.poc_name[i] or "the main POC"
+        return f"Undefined: main POC {who} is {evidence.poc_status[i]}"
+    if code == BandRule.NO_POC:
+        return "Undefined: no main POC in the contacts export"
+    if code == BandRule.PAST_DUE:
+        return (
+            f"Undefined: past due {inputs.days_past_due[i]:.0f} days "
+            f"(rule: at least {rules.past_due_min_days:g})"
+        )
+    text = "Undefined: nothing to score this account on"  # BandRule.NO_DATA
+    if inputs.not_imported:
+        text += f" ({', '.join(inputs.not_imported)} not imported)"
+    return text
