@@ -8,7 +8,7 @@
   command costs) and a process importing SQLAlchemy and numpy (what reading a book needs).
   A busy machine inflates every process alike, so the figure is also given over the bare
   floor (``over_floor``, seconds of our own) and as a ratio to it.
-* ``accounts --json`` on scored synthetic books of each ``--sizes`` (default 10k): growth
+* ``accounts --json`` on scored synthetic books of each ``--sizes`` (default 10k and 100k): growth
   (10x the accounts should cost about 10x, never 100x); floor: a process that reads every
   account row with ``sqlite3`` and prints it with the C JSON encoder.
 
@@ -82,7 +82,7 @@ def _absolute(
 
 def main() -> None:
     p = bench.parser(__doc__)
-    p.set_defaults(sizes=[10_000])
+    p.set_defaults(sizes=[10_000, 100_000])
     args = p.parse_args()
     demo = demo_db()
     for warm in (bench.cli("--help"), bench.cli("--db", str(demo), "accounts", "--json")):

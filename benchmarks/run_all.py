@@ -25,7 +25,12 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 #: Helpers and tools in benchmarks/ that are not timing benchmarks (mutation.py: test strength).
-NOT_BENCHMARKS = {"bench.py", "run_all.py", "timing.py", "screenshots.py", "mutation.py"}
+#: fuzz_readers.py is a long correctness fuzz (run it on its own, niced); render_screens.py
+#: writes pictures, not figures.
+NOT_BENCHMARKS = {
+    "bench.py", "run_all.py", "timing.py", "screenshots.py", "mutation.py",
+    "fuzz_readers.py", "render_screens.py",
+}  # fmt: skip
 
 
 def scripts(only: list[str] | None) -> list[Path]:
@@ -55,6 +60,28 @@ def run_one(script: Path, extra: list[str], timeout: float) -> tuple[list[dict[s
         if isinstance(f, dict):
             f.setdefault("script", script.name)
     return items, ""
+
+
+def growth(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each figure measured at several sizes: how its median grew from the smallest size to
+    the largest, beside how much the size grew (linear code grows about as much; never the
+    square of it)."""
+    by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in figures:
+        if isinstance(f.get("size"), int) and f["size"] > 0 and f.get("median"):
+            by_name.setdefault((str(f.get("script")), str(f["name"])), []).append(f)
+    out = []
+    for (script, name), found in by_name.items():
+        found.sort(key=lambda f: f["size"])
+        small, large = found[0], found[-1]
+        if large["size"] == small["size"]:
+            continue
+        out.append({
+            "script": script, "name": name, "from": small["size"], "to": large["size"],
+            "size_growth": round(large["size"] / small["size"], 2),
+            "growth": round(large["median"] / small["median"], 2),
+        })  # fmt: skip
+    return out
 
 
 def main() -> int:
@@ -97,12 +124,16 @@ def main() -> int:
             "load_after": [round(x, 2) for x in os.getloadavg()],
         },
         "figures": figures,
+        "growth": growth(figures),
         "reports": reports,
         "failed": failed,
         "passed": sum(1 for f in figures if f.get("pass") is True),
         "missed": sum(1 for f in figures if f.get("pass") is False),
     }
     args.out.write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    for g in summary["growth"]:
+        print(f"growth {g['name'][:44]:44} {g['from']:>7} -> {g['to']:>7}: "
+              f"x{g['growth']:<6} (size x{g['size_growth']})")  # fmt: skip
     print(f"\n{summary['passed']} within budget, {summary['missed']} missed, "
           f"{len(failed)} scripts failed; load {load_before} -> "
           f"{summary['machine']['load_after']}; summary: {args.out}")  # fmt: skip

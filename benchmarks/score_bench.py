@@ -15,7 +15,7 @@ else built once into the temp dir. Each figure is a whole process (start-up, loa
 Budgets at 100k: <= 10 s and <= 800 MB (absolute; the floor ratio is reported beside).
 
     .venv/bin/python benchmarks/score_bench.py [--sizes 10000 100000] [--runs 5]
-        [--runs-large 3] [--json OUT]
+        [--runs-large 5] [--json OUT]
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def measured(cmd: list[str]) -> tuple[float, float, float]:
 
 def main() -> None:
     p = bench.parser(__doc__)
-    p.add_argument("--runs-large", type=int, default=3, help="runs at 100k (default 3)")
+    p.add_argument("--runs-large", type=int, default=5, help="runs at 100k (default 5)")
     args = p.parse_args()
     figures = []
     for n in args.sizes:
