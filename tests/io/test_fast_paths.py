@@ -119,3 +119,13 @@ def test_factorising_in_chunks_equals_factorising_the_whole_column() -> None:
     assert chunked.codes.tolist() == whole.codes.tolist()
     assert factorize(["x"] * 3 + ["  "] * 2).codes.tolist() == [0, 0, 0, -1, -1]
     assert factorize([]).codes.tolist() == []
+
+
+def test_clean_texts_with_outer_whitespace_only_equal_clean_text() -> None:
+    """No double space, tab or line break anywhere: outer whitespace of any kind (no-break,
+    ideographic, vertical tab) is still found, and clean values are passed through."""
+    values = ["Acme", " Acme", "Acme\xa0", "\u3000Zoë", "a\x0bb", "x\x85", "", "Lakeside Clinic"]
+    out = nz.clean_texts(values)
+    assert out == [nz.clean_text(v) for v in values]
+    assert out == ["Acme", "Acme", "Acme", "Zoë", "a\x0bb", "x", None, "Lakeside Clinic"]
+    assert out[7] is values[7]
