@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from desktop_app.domain.health import BandRule, MeasureInputs, ScoreResult
 from desktop_app.domain.scorecard import Scorecard
@@ -101,37 +102,51 @@ def band_reasons(card: Scorecard, inputs: MeasureInputs, result: ScoreResult) ->
     tail = (" (POC reply dates not imported: unresponsiveness not checked)"
             if any("reply" in m for m in missing) else "")  # fmt: skip
     healthy_min = f"{rules.healthy_min_score:g}"
+    out: list[str] = _healthy_texts(
+        result, rule, f"Healthy/Stable: score {{}} ≥ {healthy_min}{tail}"
+    )
     scores = result.score.tolist()
     # The shown score is the score rounded half to even, as ``_score`` formats it.
     shown_keys = np.rint(result.score).tolist()
     drags = drag.tolist()
-    seen: dict[tuple[int, float, int, str], str] = {}
+    seen: dict[tuple[float, int, str], str] = {}
     evidence: _Evidence | None = None
-    out: list[str] = []
-    for i, code in enumerate(rule.tolist()):
-        if code == BandRule.HEALTHY or code not in _OTHER_RULES:
-            healthy = code == BandRule.HEALTHY
-            j = -1 if healthy else drags[i]
+    for i in np.flatnonzero(rule != BandRule.HEALTHY).tolist():
+        code = int(rule[i])
+        if code not in _OTHER_RULES:  # risky
+            j = drags[i]
             value = "" if j < 0 else format_measure(result.measure_ids[j], float(result.raw[i, j]))
-            key = (code, shown_keys[i], j, value)
+            key = (shown_keys[i], j, value)
             text = seen.get(key)
             if text is None:
-                shown = _score(scores[i])
-                text = _scored_text(result, shown, healthy_min, j, value, healthy) + tail
+                text = _risky_text(result, _score(scores[i]), healthy_min, j, value) + tail
                 seen[key] = text
-            out.append(text)
+            out[i] = text
         else:
             if evidence is None:  # read once, and only when a rule other than the score fired
                 evidence = _Evidence(inputs)
-            out.append(_rule_text(code, i, evidence, rules, missing))
+            out[i] = _rule_text(code, i, evidence, rules, missing)
     return out
 
 
-def _scored_text(
-    result: ScoreResult, shown: str, healthy_min: str, j: int, value: str, healthy: bool
-) -> str:
-    if healthy:
-        return f"Healthy/Stable: score {shown} ≥ {healthy_min}"
+def _healthy_texts(result: ScoreResult, rule: npt.NDArray[Any], template: str) -> list[str]:
+    """The healthy accounts' texts (one string per shown score, shared), "" elsewhere."""
+    healthy = np.flatnonzero(rule == BandRule.HEALTHY)
+    table = np.empty(len(result), dtype=object)
+    table[:] = ""
+    if len(healthy):
+        # The shown score is the score rounded half to even, as ``_score`` formats it.
+        shown, first, inverse = np.unique(
+            np.rint(result.score[healthy]), return_index=True, return_inverse=True
+        )
+        texts = np.empty(len(shown), dtype=object)
+        texts[:] = [template.format(_score(float(result.score[healthy[k]]))) for k in first]
+        table[healthy] = texts[inverse.ravel()]
+    out: list[str] = table.tolist()
+    return out
+
+
+def _risky_text(result: ScoreResult, shown: str, healthy_min: str, j: int, value: str) -> str:
     text = f"Risky/Unstable: score {shown} < {healthy_min}"
     if j >= 0:
         mid = result.measure_ids[j]
