@@ -9,7 +9,7 @@ as the SOP spells them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from desktop_app.domain.accounts import HealthBand
@@ -54,6 +54,7 @@ __all__ = [
     "Mode",
     "NoteFact",
     "OppFact",
+    "PlanFacts",
     "Scenario",
     "ScenarioPlan",
     "ScenarioRule",
@@ -62,6 +63,7 @@ __all__ = [
     "checklist_progress",
     "merge_checklist",
     "plan_for",
+    "plan_of",
     "scenario_for_band",
 ]
 
@@ -200,12 +202,53 @@ def scenario_for_band(band: str | None) -> Scenario:
     return _BAND_SCENARIO.get(band, Scenario.UNDEFINED)
 
 
+@dataclass(frozen=True, slots=True)
+class PlanFacts:
+    """Everything the scenario rules read of an account, as a few plain values.
+
+    Equal ``PlanFacts`` (with the same chosen scenario) give equal plans, so a caller that
+    plans thousands of accounts (the SOP export) can plan each distinct value once.
+    """
+
+    band: str | None = None
+    days_past_due: int = 0
+    #: a main POC exists and is active (or of unknown status)
+    main_poc_active: bool = False
+    open_escalations: int = 0
+    sales_opportunities: bool = False
+    open_tickets: bool = False
+    open_jira_tickets: bool = False
+
+    @classmethod
+    def of(cls, facts: AccountFacts) -> PlanFacts:
+        """The plan inputs of ``facts``."""
+        main = facts.main_contact
+        return cls(
+            band=facts.band,
+            days_past_due=facts.days_past_due,
+            main_poc_active=main is not None and main.status in (None, "active"),
+            open_escalations=len(facts.open_escalations),
+            sales_opportunities=bool(facts.sales_opportunities),
+            open_tickets=bool(facts.open_tickets),
+            open_jira_tickets=any(c.is_open and c.source == "jira" for c in facts.cases),
+        )
+
+
 def plan_for(facts: AccountFacts, scenario: Scenario | None = None) -> ScenarioPlan:
     """The transition plan of one account: scenario (from health unless given), templates.
 
     Accounts with open opportunities or pending tasks (open tickets) also get the Manual 3
-    template and are never automated.
+    template and are never automated. Risky and Escalation plans list the account's
+    escalation cases.
     """
+    plan = plan_of(PlanFacts.of(facts), scenario)
+    if plan.scenario in (Scenario.RISKY, Scenario.ESCALATION):
+        return replace(plan, escalations=facts.open_escalations + facts.past_escalations)
+    return plan
+
+
+def plan_of(facts: PlanFacts, scenario: Scenario | None = None) -> ScenarioPlan:
+    """``plan_for`` from the plan inputs alone: the same plan without the escalation cases."""
     chosen = scenario or scenario_for_band(facts.band)
     rule = SCENARIO_TABLE[chosen]
     reminders = list(rule.reminders)
@@ -214,26 +257,22 @@ def plan_for(facts: AccountFacts, scenario: Scenario | None = None) -> ScenarioP
         warnings.append("No health band: treated as Undefined.")
     if chosen is Scenario.UNDEFINED and facts.days_past_due > 0:
         reminders.append(f"Past due {facts.days_past_due} days. {TL_DISCUSS_REMINDER}")
-    main = facts.main_contact
-    if chosen is Scenario.UNDEFINED and (main is None or main.status not in (None, "active")):
+    if chosen is Scenario.UNDEFINED and not facts.main_poc_active:
         reminders.append(f"The main POC is outdated or not active. {TL_DISCUSS_REMINDER}")
     if chosen in (Scenario.HEALTHY, Scenario.UNDEFINED) and facts.open_escalations:
         warnings.append(
-            f"{len(facts.open_escalations)} open escalation case(s): consider the "
+            f"{facts.open_escalations} open escalation case(s): consider the "
             "Escalation Cases scenario."
         )
-    pending = bool(facts.sales_opportunities or facts.open_tickets)
+    pending = facts.sales_opportunities or facts.open_tickets
     templates = list(rule.templates)
     if pending:
         templates.append(TEMPLATE_MANUAL_3)
         if facts.sales_opportunities:
             reminders.append(OPPS_REMINDER)
-        if any(c.is_open and c.source == "jira" for c in facts.cases):
+        if facts.open_jira_tickets:
             reminders.append(JIRA_REPORTER_REMINDER)
     reminders.append(NO_REPLY_REMINDER)
-    escalations: tuple[CaseFact, ...] = ()
-    if chosen in (Scenario.RISKY, Scenario.ESCALATION):
-        escalations = facts.open_escalations + facts.past_escalations
     return ScenarioPlan(
         scenario=chosen,
         mode=rule.mode,
@@ -243,5 +282,4 @@ def plan_for(facts: AccountFacts, scenario: Scenario | None = None) -> ScenarioP
         pending_items=pending,
         reminders=tuple(reminders),
         warnings=tuple(warnings),
-        escalations=escalations,
     )

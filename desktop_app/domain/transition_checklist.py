@@ -207,10 +207,14 @@ def checklist_answers(
 ) -> tuple[tuple[str | None, ...], tuple[bool, ...]]:
     """The answers and ticks of every question, in ``CHECKLIST_QUESTIONS`` order, from saved
     rows: ``merge_checklist`` onto the blank checklist, without building the items."""
-    by_key = {str(d.get("key")): d for d in saved}
-    rows = [by_key.get(k) for k, _s, _q in CHECKLIST_QUESTIONS]
-    answers = tuple(None if d is None else d.get("answer") for d in rows)
-    return answers, tuple(d is not None and bool(d.get("done")) for d in rows)
+    if [d.get("key") for d in saved] != _KEY_LIST:  # saved rows are usually in key order
+        by_key = {str(d.get("key")): d for d in saved}
+        saved = [by_key.get(k, _NO_ANSWER) for k in _KEY_LIST]
+    return tuple([d.get("answer") for d in saved]), tuple([bool(d.get("done")) for d in saved])
+
+
+_KEY_LIST = list(CHECKLIST_KEYS)
+_NO_ANSWER: dict[str, Any] = {}
 
 
 def checklist_progress(items: tuple[ChecklistItem, ...] | list[ChecklistItem]) -> float:

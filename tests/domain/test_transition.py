@@ -223,6 +223,24 @@ def test_checklist_answers_equal_the_merged_blank_checklist() -> None:
     assert answers.count(None) == len(CHECKLIST_QUESTIONS) - 2
 
 
+def test_checklist_answers_of_every_question_in_order() -> None:
+    """The usual saved form (every key, in order) takes the short path to the same result."""
+    from desktop_app.domain.transition import CHECKLIST_QUESTIONS
+
+    blank = tuple(ChecklistItem(k, s, q) for k, s, q in CHECKLIST_QUESTIONS)
+    saved: list[dict[str, object]] = [
+        {"key": k, "answer": f"a{i}" if i % 3 else None, "done": [True, 0, None, "y"][i % 4]}
+        for i, (k, _s, _q) in enumerate(CHECKLIST_QUESTIONS)
+    ]
+    del saved[5]["done"]
+    merged = merge_checklist(blank, saved)
+    answers, done = checklist_answers(saved)
+    assert answers == tuple(i.answer for i in merged)
+    assert done == tuple(i.done for i in merged)
+    assert all(type(d) is bool for d in done)
+    assert checklist_answers(saved[::-1]) == (answers, done)
+
+
 # ------------------------------------------------------------- reminders, pinned exactly
 
 

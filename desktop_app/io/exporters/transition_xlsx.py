@@ -13,6 +13,7 @@ than openpyxl without lxml) and ``"openpyxl"`` (write-only mode).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 
 from desktop_app.io.exporters.rows import (
@@ -44,10 +45,9 @@ _MRR_COL = TRANSITION_COLUMNS.index("MRR")
 
 def _list_sheet(rows: Sequence[TransitionRow], missing: Sequence[MissingValue]) -> SheetSpec:
     sheet = SheetSpec(SHEET_LIST, (20, 36, 14, 28, 12, 18, 18, 34, 20, 24))
+    sheet.column_styles[_MRR_COL] = CURRENCY
     sheet.rows.append(TRANSITION_COLUMNS)
     sheet.rows.extend(r.values() for r in rows)
-    for r in range(len(rows)):
-        sheet.styles[(r + 1, _MRR_COL)] = CURRENCY
     for m in missing:
         col = TRANSITION_COLUMNS.index(m.field)
         sheet.styles[(m.row + 1, col)] = MISSING_CURRENCY if col == _MRR_COL else MISSING
@@ -63,8 +63,8 @@ def _checklist_sheet(checklist: Sequence[ChecklistRow], questions: Sequence[str]
     sheet.rows.append(head)
     for c in checklist:
         row: list[str | None] = [c.sf_account_id, c.account_name, f"{sum(c.done)} of {len(c.done)}"]
-        for answer, done in zip(c.answers, c.done, strict=True):
-            row.extend((answer, "Yes" if done else None))
+        ticks = ["Yes" if d else None for d in c.done]
+        row += chain.from_iterable(zip(c.answers, ticks, strict=True))
         sheet.rows.append(row)
     return sheet
 
@@ -155,7 +155,8 @@ def _write_openpyxl(path: str, sheets: Sequence[SheetSpec]) -> None:
                 if isinstance(value, str):
                     cell.data_type = "s"  # openpyxl would make "=..." a formula
                     cell.quotePrefix = is_formula_like(value)
-                style = spec.styles.get((r, c))
+                data_row = r > 0 or not spec.header
+                style = spec.styles.get((r, c), spec.column_styles.get(c) if data_row else None)
                 if r == 0 and spec.header:
                     cell.font = bold
                 if style in (MISSING, MISSING_CURRENCY):

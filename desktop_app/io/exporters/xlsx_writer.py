@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 from desktop_app.io.exporters.rows import is_formula_like
+from desktop_app.io.exporters.zip_pump import ZipPump
 
 # Style ids (indexes into cellXfs below).
 PLAIN, HEADER, CURRENCY, MISSING, QUOTED, MISSING_QUOTED, MISSING_CURRENCY = range(7)
@@ -39,7 +39,10 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): dropped.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Excel's longest cell text; openpyxl truncates there too.
+MAX_TEXT = 32767
 
 Value = str | float | int | date | None
 
@@ -69,7 +72,7 @@ def _col(i: int) -> str:
     return name
 
 
-_NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
@@ -87,13 +90,16 @@ def _cell(ref: str, value: Value, style: int) -> str:
     if isinstance(value, date):  # a serial day number shown through the cell's date style
         day = value.date() if isinstance(value, datetime) else value
         return f'<c r="{ref}"{s}><v>{(day - _EPOCH).days}</v></c>'
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, int | float):  # numpy scalars too: plain Python numbers' text
+        number = repr(float(value)) if isinstance(value, float) else str(int(value))
+        return f'<c r="{ref}"{s}><v>{number}</v></c>'
+    value = value[:MAX_TEXT]
     if style == PLAIN and is_formula_like(value):
         s = f' s="{QUOTED}"'
     elif style == MISSING and is_formula_like(value):
         s = f' s="{MISSING_QUOTED}"'
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    t = _T_KEEP if value[0] in _XML_SPACE or value[-1] in _XML_SPACE else "<t>"
+    return f'<c r="{ref}"{s} t="inlineStr"><is>{t}{_text(value)}</t></is></c>'
 
 
 def _row_styles(sheet: SheetSpec) -> dict[int, dict[int, int]]:
@@ -106,37 +112,43 @@ def _row_styles(sheet: SheetSpec) -> dict[int, dict[int, int]]:
 
 _S_ATTR = tuple(f' s="{k}"' if k else "" for k in range(PERCENT + 1))
 _FORMULA_START = frozenset("=+-@\t\r")  # ``is_formula_like``, inlined in the cell loop
+#: XML's whitespace: a text that starts or ends with it needs ``xml:space="preserve"`` or a
+#: reader may trim it (openpyxl's rule too); other texts leave the attribute out (smaller).
+_XML_SPACE = frozenset(" \t\n\r")
+_T_KEEP = '<t xml:space="preserve">'
+
+
+#: The style of a formula-like text in a cell of each style: the quote-prefixed twin.
+_QUOTE = tuple(
+    QUOTED if k == PLAIN else MISSING_QUOTED if k == MISSING else k for k in range(PERCENT + 1)
+)
 
 
 def _row_cells(row: Sequence[Value], n: int, starts: Sequence[str], styles: Sequence[int]) -> str:
     """The ``<c>`` elements of one row. The common cells (text, numbers, blanks) are written
     inline here; dates, booleans and NaN go through ``_cell``. ``starts[c]`` is ``<c r="X``."""
-    cells = []
+    cells: list[str] = []
+    append = cells.append
     # One search over the row's text instead of one per cell: most rows need no escaping.
     plain = _NEEDS_ESCAPE.search("".join([v for v in row if type(v) is str])) is None
-    for c, value in enumerate(row):
-        kind = type(value)
-        style = styles[c]
-        if kind is str and value:
-            text = cast(str, value)
-            if text[0] in _FORMULA_START:
-                if style == PLAIN:
-                    style = QUOTED
-                elif style == MISSING:
-                    style = MISSING_QUOTED
+    for start, style, value in zip(starts, styles, row, strict=False):
+        if type(value) is str and value:
+            if len(value) > MAX_TEXT:
+                value = value[:MAX_TEXT]
+            first = value[0]
+            if first in _FORMULA_START:
+                style = _QUOTE[style]
+            t = _T_KEEP if first in _XML_SPACE or value[-1] in _XML_SPACE else "<t>"
             if not plain:
-                text = _text(text)
-            cells.append(
-                f'{starts[c]}{n}"{_S_ATTR[style]} t="inlineStr"><is>'
-                f'<t xml:space="preserve">{text}</t></is></c>'
-            )
-        elif value is None or kind is str:
+                value = _text(value)
+            append(f'{start}{n}"{_S_ATTR[style]} t="inlineStr"><is>{t}{value}</t></is></c>')
+        elif value is None or value == "":
             if style:
-                cells.append(f'{starts[c]}{n}"{_S_ATTR[style]}/>')
-        elif (kind is int or kind is float) and value == value and value not in _INF:
-            cells.append(f'{starts[c]}{n}"{_S_ATTR[style]}><v>{value!r}</v></c>')
+                append(f'{start}{n}"{_S_ATTR[style]}/>')
+        elif (type(value) is int or type(value) is float) and value == value and value not in _INF:
+            append(f'{start}{n}"{_S_ATTR[style]}><v>{value!r}</v></c>')
         else:
-            cells.append(_cell(f"{starts[c][6:]}{n}", value, style))
+            append(_cell(f"{start[6:]}{n}", value, style))
     return "".join(cells)
 
 
@@ -257,16 +269,20 @@ def _package_parts(sheets: Sequence[SheetSpec]) -> dict[str, str]:
 
 
 def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec]) -> None:
-    """Write ``sheets`` as an .xlsx workbook at ``path`` (replaces an existing file)."""
+    """Write ``sheets`` as an .xlsx workbook at ``path`` (replaces an existing file).
+
+    The sheets' XML is built here and compressed on a worker (``ZipPump``), chunk by chunk.
+    """
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for name, text in _package_parts(sheets).items():
             zf.writestr(name, text)
-        for i, sheet in enumerate(sheets):
-            with zf.open(f"xl/worksheets/sheet{i + 1}.xml", "w") as fh:
+        with ZipPump(zf) as pump:
+            for i, sheet in enumerate(sheets):
+                entry = f"xl/worksheets/sheet{i + 1}.xml"
                 buf: list[str] = []
                 for chunk in _sheet_xml(sheet):
                     buf.append(chunk)
                     if len(buf) >= 512:
-                        fh.write("".join(buf).encode("utf-8"))
+                        pump.write(entry, "".join(buf).encode("utf-8"))
                         buf.clear()
-                fh.write("".join(buf).encode("utf-8"))
+                pump.write(entry, "".join(buf).encode("utf-8"))

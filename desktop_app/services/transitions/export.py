@@ -2,8 +2,10 @@
 
 The rows come from a saved transition (its items, each account's plan and the saved
 checklist answers) or from account ids and a receiver (a plan and a prefilled checklist per
-account). Reading a 2,000-account transition builds some 60k small objects, so the export
-runs with the cyclic collector paused (``gc_pause``).
+account). A saved transition is read by ``store.transition_reader`` in seven set-based
+queries, with each account's plan inputs aggregated in SQL; the rules (``plan_of``) run once
+per distinct input. Reading a 2,000-account transition still builds some 30k small objects
+(the parsed checklists), so the export runs with the cyclic collector paused (``gc_pause``).
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.domain.transition import (
     CHECKLIST_QUESTIONS,
     ChecklistItem,
+    PlanFacts,
     Scenario,
     build_checklist,
     checklist_answers,
     plan_for,
+    plan_of,
 )
 from desktop_app.io.exporters.rows import (
     SHEET_LIST,
@@ -44,7 +47,9 @@ from desktop_app.services.transitions.facts import (
 )
 from desktop_app.services.transitions.workflow import resolve_assignments
 from desktop_app.store.engine import Store
-from desktop_app.store.schema import Csm, Transition, TransitionItem
+
+if TYPE_CHECKING:
+    from desktop_app.store.transition_reader import TransitionRead
 
 # Re-exported for the UI's export preview (the same columns and highlight as the file).
 __all__ = [
@@ -135,43 +140,53 @@ def _rows_of_transition(
     store: Store, transition_id: int
 ) -> tuple[list[TransitionRow], list[ScenarioRow], list[ChecklistRow]]:
     """The sheets' rows of a saved transition: its items as plain rows (not the wizard's
-    ``TransitionView``), each account's plan, and the saved checklist answers."""
-    with store.sessions() as session:
-        if session.get(Transition, transition_id) is None:
-            raise UserError(f"unknown transition: {transition_id}")
-        ti = TransitionItem
-        items = session.execute(
-            select(ti.account_id, ti.to_csm_id, ti.scenario, ti.scenario_reason,
-                   ti.checklist_json)
-            .where(ti.transition_id == transition_id)
-            .order_by(ti.id)
-        ).all()  # fmt: skip
-        ids = [it[0] for it in items]
-        basics = load_basics(session, ids)
-        facts = load_facts(session, ids, full=False, basics=basics)
-        names = dict(session.execute(select(Csm.id, Csm.full_name)).all())
+    ``TransitionView``), each account's plan, and the saved checklist answers.
+
+    The store reads the plan inputs aggregated per account (``read_transition``); each
+    distinct ``PlanFacts`` and scenario is planned once (about 150 on the 2,000-account
+    benchmark book).
+    """
+    from desktop_app.store.transition_reader import read_transition
+
+    with store.engine.connect() as conn:
+        read = read_transition(conn, transition_id)
+    if read is None:
+        raise UserError(f"unknown transition: {transition_id}")
     rows: list[TransitionRow] = []
     scen: list[ScenarioRow] = []
     check: list[ChecklistRow] = []
-    for aid, to_id, scenario, reason, saved in items:
-        b, f = basics[aid], facts[aid]
-        rows.append(_row(b, f.main_contact, names.get(to_id) if to_id else None))
-        p = plan_for(f, Scenario(scenario) if scenario else None)
-        scen.append(
-            ScenarioRow(
-                b.sf_account_id,
-                b.name,
-                p.scenario.value,
-                p.mode.value,
-                p.template_text,
-                p.automated,
-                reason,
-                " ".join(p.reminders + p.warnings),
-            )
+    plans: dict[tuple[Any, ...], tuple[str, str, str, bool, str]] = {}
+    no_poc: tuple[None, ...] = (None,) * 5
+    for aid, to_csm, scenario, reason, saved, sf_id, name, lms_id, recurly, mrr in read.items:
+        poc = read.main_contacts.get(aid, no_poc)
+        rows.append(
+            TransitionRow(sf_id, name, lms_id, recurly, mrr, poc[0], poc[1], poc[2], poc[3], to_csm)
         )
+        key = (*_plan_key(read, aid, poc), scenario)  # PlanFacts' fields, then the scenario
+        plan = plans.get(key)
+        if plan is None:
+            p = plan_of(PlanFacts(*key[:-1]), Scenario(scenario) if scenario else None)
+            reminders = " ".join(p.reminders + p.warnings)
+            plan = plans[key] = (p.scenario.value, p.mode.value, p.template_text, p.automated,
+                                 reminders)  # fmt: skip
+        scen.append(ScenarioRow(sf_id, name, plan[0], plan[1], plan[2], plan[3], reason, plan[4]))
         answers, done = checklist_answers(saved_items(saved))
-        check.append(ChecklistRow(b.sf_account_id, b.name, answers, done))
+        check.append(ChecklistRow(sf_id, name, answers, done))
     return rows, scen, check
+
+
+def _plan_key(read: TransitionRead, aid: int, poc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``PlanFacts``' fields of one account, in order (a plain tuple: cheap to hash)."""
+    opened, escalations, jira = read.open_tickets.get(aid, (0, 0, 0))
+    return (
+        read.bands.get(aid),
+        read.past_due.get(aid, 0),
+        aid in read.main_contacts and poc[4] in (None, "active"),
+        escalations,
+        aid in read.sales_opportunities,
+        opened > 0,
+        jira > 0,
+    )
 
 
 def export_transition(
