@@ -190,6 +190,18 @@ def _blank_flags(uniques: Sequence[Any]) -> list[bool]:
     return [is_blank(u) for u in uniques]
 
 
+def drop_blanks(codes: Codes, uniques: list[Any]) -> FactorColumn:
+    """A factorised column (codes into ``uniques``, -1 for missing) with its blank values
+    (``is_blank``) turned into -1 and left out of the uniques."""
+    flags = _blank_flags(uniques)
+    if not any(flags):
+        return FactorColumn(codes, uniques)
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int32)  # the last entry maps -1 to -1
+    keep = [i for i, blank in enumerate(flags) if not blank]
+    remap[keep] = np.arange(len(keep))
+    return FactorColumn(remap[codes], [uniques[i] for i in keep])
+
+
 def factorize(values: Sequence[Any]) -> FactorColumn:
     """Factorise one column; blanks (None, '', whitespace, NaN) get code -1.
 

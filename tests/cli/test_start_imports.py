@@ -54,9 +54,9 @@ def test_accounts_json_imports_no_orm_pandas_or_qt(demo_path: Path) -> None:
     assert _loaded(data["modules"], ("sqlalchemy", "numpy")) == ["numpy", "sqlalchemy"]
 
 
-def test_importing_a_csv_or_a_workbook_does_not_load_pandas(tmp_path: Path) -> None:
-    """The readers parse with ``csv.reader`` and calamine and factorise with dicts: an import
-    pays neither pandas' start-up nor its frames."""
+def test_importing_a_workbook_does_not_load_pandas(tmp_path: Path) -> None:
+    """Workbooks are parsed by calamine and factorised with dicts: their import does not pay
+    pandas' start-up. (A CSV is parsed by pandas' C reader, faster than ``csv.reader``.)"""
     from openpyxl import Workbook
 
     header = ["Account ID", "Account Name", "Account Owner", "MRR"]
@@ -76,4 +76,4 @@ def test_importing_a_csv_or_a_workbook_does_not_load_pandas(tmp_path: Path) -> N
         data = _run("--db", str(db), "import", str(path))
         assert data["code"] == 0
         assert "50 new" in str(data["out"])
-        assert _loaded(data["modules"], ("pandas",)) == []
+        assert _loaded(data["modules"], ("pandas",)) == ([] if path == xlsx_path else ["pandas"])
