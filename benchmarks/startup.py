@@ -17,6 +17,11 @@ table at 100k; no stall over 50 ms; RSS <= 300 MB loaded and <= 400 MB peak at 1
 
     QT_QPA_PLATFORM=offscreen python benchmarks/startup.py [--sizes 10000 100000]
         [--runs 5] [--json OUT]
+
+``--trace-stalls`` opens each book once and prints, for every stall over 50 ms, what the GUI
+thread was doing (``benchmarks/stalls.py``: sampled stacks with the slot or Qt event behind
+them, garbage collections and which thread ran them, other threads holding the GIL).
+``ACCOUNT_DESK_PROFILE_GUI=OUT`` with ``--child DB`` writes a cProfile of the GUI thread.
 """
 
 from __future__ import annotations
@@ -83,6 +88,13 @@ def child(db: str) -> None:
     heartbeat = QTimer()
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    tracer = None
+    if os.environ.get("ACCOUNT_DESK_TRACE_STALLS"):
+        from stalls import StallTracer
+
+        tracer = StallTracer()
+        heartbeat.timeout.connect(tracer.beat)
+        tracer.start(app)
     heartbeat.start()
     t_shown: list[float] = []
 
@@ -110,6 +122,9 @@ def child(db: str) -> None:
             marks["stall_end"] = after[k] - t_shown[0]
         marks["rss_mb"] = rss
         marks["accounts"] = len(window.state.book)
+        if tracer is not None:
+            tracer.stop(app)
+            print(tracer.report(t_shown[0], time.perf_counter()), flush=True)
         settle()
 
     def settle() -> None:
@@ -165,16 +180,29 @@ def child(db: str) -> None:
     window.docks.viewsCreated.connect(watch_chart)
     window.show()
     t_shown.append(time.perf_counter())
-    app.exec()
+    profile_out = os.environ.get("ACCOUNT_DESK_PROFILE_GUI")
+    if profile_out:  # the GUI thread's Python time, per function (cProfile is per thread)
+        import cProfile
+
+        with cProfile.Profile() as prof:
+            app.exec()
+        prof.dump_stats(profile_out)
+    else:
+        app.exec()
     store.dispose()
 
 
 # --------------------------------------------------------------------------- parent
-def _run(cmd: list[str], tag: str) -> tuple[float, dict[str, float]]:
-    """Run ``cmd``; (its start time, the marks it printed)."""
+def _run(cmd: list[str], tag: str, *, trace: bool = False) -> tuple[float, dict[str, float]]:
+    """Run ``cmd``; (its start time, the marks it printed). ``trace``: print its stall
+    report (``stalls.StallTracer``)."""
     env = dict(os.environ, ACCOUNT_DESK_CONFIG_DIR=tempfile.mkdtemp())
+    if trace:
+        env["ACCOUNT_DESK_TRACE_STALLS"] = "1"
     start = time.time()
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
+    if trace:
+        print("\n".join(ln for ln in res.stdout.splitlines() if not ln.startswith(tag)))
     for line in res.stdout.splitlines():
         if line.startswith(f"{tag} "):
             payload = line[len(tag) + 1 :]
@@ -235,8 +263,20 @@ def main() -> int:
         default=os.environ.get("ACCOUNT_DESK_BENCH_BOOKS"),
         help="folder of pre-built demo<N>k.sqlite books (default: $ACCOUNT_DESK_BENCH_BOOKS)",
     )
+    p.add_argument(
+        "--trace-stalls",
+        action="store_true",
+        help="instead of measuring, open each book once and print where the GUI thread "
+        "stalled (benchmarks/stalls.py: sampled stacks, garbage collections, GIL holders)",
+    )
     args = p.parse_args()
     args.cache.mkdir(exist_ok=True)
+    if args.trace_stalls:
+        for size in args.sizes:
+            db = demo_db(args.cache, size, args.books)
+            _start, m = _run([PYTHON, __file__, "--child", str(db)], "MARKS", trace=True)
+            print(f"{size}: longest stall {1000 * m['stall']:.0f} ms, marks {m}")
+        return 0
     figures: list[Figure] = []
     print(f"load before: {load()}")
     for size in args.sizes:

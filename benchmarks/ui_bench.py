@@ -20,7 +20,11 @@ with paint, hover under 16 ms; the hover figure also counts the repaints of the 
 it caused (``cloud_paints_per_hover``: 0 when only the ring's rectangle was repainted).
 
     QT_QPA_PLATFORM=offscreen python benchmarks/ui_bench.py [--sizes 10000 100000]
-        [--runs 5] [--json OUT]
+        [--runs 5] [--json OUT] [--trace-stalls]
+
+The interactions start once the window's workers are idle (the reads after the chart are
+part of opening the book: ``startup.py``). ``--trace-stalls`` also prints every GUI-thread
+stall over 50 ms with the action it happened in (``benchmarks/stalls.py``).
 """
 
 from __future__ import annotations
@@ -47,7 +51,12 @@ def _settle(app: Any) -> None:
     app.processEvents()
 
 
-def _timed(app: Any, action: Callable[[], object]) -> float:
+TRACER: Any = None  # a stalls.StallTracer with --trace-stalls
+
+
+def _timed(app: Any, action: Callable[[], object], label: str = "") -> float:
+    if TRACER is not None:
+        TRACER.mark(label or getattr(action, "__name__", "action"))
     t0 = time.perf_counter()
     action()
     _settle(app)
@@ -68,6 +77,13 @@ def open_window(app: Any, db: Path) -> Any:
     while not (loaded and window.docks.created and window.docks.scatter.is_ready()) and (
         time.monotonic() < deadline
     ):
+        app.processEvents()
+        time.sleep(0.002)
+    # The reads that follow the chart (search and sort indexes, latest NPS) are part of
+    # opening the book (startup.py): interactions are timed once every worker is idle.
+    from desktop_app.ui import workers
+
+    while workers.active_threads() and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.002)
     for _ in range(5):
@@ -163,6 +179,8 @@ def measure(app: Any, size: int, db: Path, runs: int) -> list[Figure]:
     from desktop_app.ui.models.account_table import COLUMN_KEYS
     from desktop_app.ui.views.scatter import PortfolioScatter
 
+    if TRACER is not None:
+        TRACER.mark(f"opening the {size:,} book")
     window = open_window(app, db)
     state = window.state
     book = state.book
@@ -176,34 +194,42 @@ def measure(app: Any, size: int, db: Path, runs: int) -> list[Figure]:
     hover_paints: list[int] = []
     t_build, t_floor_build = [], []
     chart = window.docks.scatter
+    model = window.model
     for run in range(runs):
         spec = BookFilter(owners=(owners[run % len(owners)],))
         mask = filter_mask(book, spec)
-        t_floor_filter.append(_timed(app, lambda m=mask: bare.filter(m)))
-        t_filter.append(_timed(app, lambda s=spec: state.set_filter(s)))
-        _timed(app, lambda: bare.filter(np.ones(len(book), dtype=bool)))
-        _timed(app, lambda: state.set_filter(BookFilter()))
+        t_floor_filter.append(_timed(app, lambda m=mask: bare.filter(m), "bare filter"))
+        t_filter.append(_timed(app, lambda s=spec: state.set_filter(s), f"filter {run}"))
+        _timed(app, lambda: bare.filter(np.ones(len(book), dtype=bool)), "bare unfilter")
+        _timed(app, lambda: state.set_filter(BookFilter()), "unfilter")
         word = str(book.name[(run * 7919) % len(book)]).split()[0].lower()
-        t_search.append(_timed(app, lambda w=word: state.set_filter(BookFilter(text=w))))
-        _timed(app, lambda: state.set_filter(BookFilter()))
+        t_search.append(
+            _timed(app, lambda w=word: state.set_filter(BookFilter(text=w)), f"search {run}")
+        )
+        _timed(app, lambda: state.set_filter(BookFilter()), "unfilter")
         slowest = 0.0
         for key in COLUMN_KEYS:
             for ascending in (True, False):
                 slowest = max(
-                    slowest, _timed(app, lambda k=key, a=ascending: window.model.sort_by(k, a))
+                    slowest,
+                    _timed(app, lambda k=key, a=ascending: model.sort_by(k, a), f"sort {key}"),
                 )
         t_sort.append(slowest)
+        if TRACER is not None:
+            TRACER.mark(f"hover {run}")
         took, cloud_paints = hover_once(app, chart, run)
         t_hover.append(took)
         hover_paints.append(cloud_paints)
         # A new book in a fresh chart, painted, against the bare item.
-        t_floor_build.append(_timed(app, bare.build))
+        t_floor_build.append(_timed(app, bare.build, "bare chart build"))
         fresh = BookState(book.as_of)
         widget = PortfolioScatter(fresh)
         widget.resize(1400, 430)
         widget.show()
         _settle(app)
-        t_build.append(_timed(app, lambda f=fresh, w=widget: _show_book(app, f, w, book)))
+        t_build.append(
+            _timed(app, lambda f=fresh, w=widget: _show_book(app, f, w, book), "new chart")
+        )
         widget.close()
         widget.deleteLater()
         _settle(app)
@@ -241,17 +267,37 @@ def main() -> int:
         default=os.environ.get("ACCOUNT_DESK_BENCH_BOOKS"),
         help="folder of pre-built demo<N>k.sqlite books (default: $ACCOUNT_DESK_BENCH_BOOKS)",
     )
+    p.add_argument(
+        "--trace-stalls",
+        action="store_true",
+        help="also print where the GUI thread stalled over 50 ms (benchmarks/stalls.py)",
+    )
     args = p.parse_args()
     args.cache.mkdir(exist_ok=True)
     os.environ["ACCOUNT_DESK_CONFIG_DIR"] = tempfile.mkdtemp()
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    heartbeat = QTimer()
+    if args.trace_stalls:
+        global TRACER
+        from stalls import StallTracer
+
+        TRACER = StallTracer()
+        heartbeat.setInterval(10)
+        heartbeat.timeout.connect(TRACER.beat)
+        heartbeat.start()
+        TRACER.start(app)
+        t_start = time.perf_counter()
     print(f"load before: {load()}")
     figures: list[Figure] = []
     for size in args.sizes:
         figures.extend(measure(app, size, demo_db(args.cache, size, args.books), args.runs))
     print(f"load after: {load()}")
+    if TRACER is not None:
+        TRACER.stop(app)
+        print(TRACER.report(t_start, time.perf_counter()))
     emit(figures, args.json)
     return 0
 

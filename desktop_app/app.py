@@ -23,6 +23,9 @@ def run(db: str | None = None, demo: bool = False, self_test: bool = False) -> i
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from desktop_app.pyside_scan import skip_source_scan
+
+    skip_source_scan()  # before the imports below: PySide6 would read all their sources
     from desktop_app.services.database import StoreError
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings import Settings, default_settings_path

@@ -9,35 +9,71 @@ is built on the light tables of ``store.tables``, so reading a book does not imp
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import Connection, Result, exists, func, select
 
 from desktop_app.domain.arrays import DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.book import BookColumns
 from desktop_app.store import tables as t
 from desktop_app.store.dialect import latest_per_key
 
+#: Rows fetched per call: a call that builds rows holds the GIL throughout, so a 100k-row
+#: ``fetchall`` (or ``zip(*rows)``) stopped the GUI thread for 50-170 ms while the book
+#: loaded on a worker; a few thousand rows at a time hold it a few ms.
+BATCH = 4096
+
+
+def fetch_rows(result: Result[Any]) -> list[Any]:
+    """Every row of ``result``, fetched ``BATCH`` at a time (see ``BATCH``)."""
+    rows: list[Any] = []
+    for part in result.partitions(BATCH):
+        rows.extend(part)
+    return rows
+
+
+def fetch_columns(result: Result[Any], width: int) -> list[list[Any]]:
+    """Every row of ``result`` as ``width`` column lists, transposed ``BATCH`` rows at a
+    time (one ``zip(*rows)`` over 100k rows held the GIL for ~100 ms)."""
+    cols: list[list[Any]] = [[] for _ in range(width)]
+    for part in result.partitions(BATCH):
+        for col, values in zip(cols, zip(*part, strict=True), strict=True):
+            col.extend(values)
+    return cols
+
+
+def release(*lists: list[Any]) -> None:
+    """Empty ``lists`` ``BATCH`` items at a time: freeing a 100k-item list of rows or
+    values at once (when it goes out of scope) is one C call that held the GIL ~80 ms."""
+    for items in lists:
+        while items:
+            del items[-BATCH:]
+
 
 def _float_col(values: list[Any]) -> FloatArray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
-def _place(ids: IntArray, keys: Sequence[Any], values: Sequence[Any], fill: float) -> FloatArray:
+def _place(
+    ids: IntArray, keys: Sequence[Any] | IntArray, values: Sequence[Any] | FloatArray, fill: float
+) -> FloatArray:
     """Scatter ``values`` (one per account id in ``keys``) into an array aligned to ``ids``.
 
     ``ids`` is sorted (accounts are loaded in id order), so positions come from one
     ``searchsorted`` instead of a Python dict lookup per row.
     """
     out = np.full(ids.shape[0], fill, dtype=np.float64)
-    if not keys:
+    if len(keys) == 0:
         return out
     k = np.asarray(keys, dtype=np.int64)
-    v = np.array([np.nan if x is None else x for x in values], dtype=np.float64)
+    if isinstance(values, np.ndarray):
+        v = values.astype(np.float64, copy=False)
+    else:
+        v = np.array([np.nan if x is None else x for x in values], dtype=np.float64)
     pos = np.minimum(np.searchsorted(ids, k), ids.shape[0] - 1)
     hit = ids[pos] == k
     out[pos[hit]] = v[hit]
@@ -52,9 +88,9 @@ def _shared(values: Sequence[Any]) -> list[Any]:
     return [seen.setdefault(v, v) for v in values]
 
 
-def _place_obj(ids: IntArray, keys: Sequence[Any], values: Sequence[Any]) -> ObjArray:
+def _place_obj(ids: IntArray, keys: Sequence[Any] | IntArray, values: Sequence[Any]) -> ObjArray:
     out = np.full(ids.shape[0], None, dtype=object)
-    if not keys:
+    if len(keys) == 0:
         return out
     k = np.asarray(keys, dtype=np.int64)
     pos = np.minimum(np.searchsorted(ids, k), ids.shape[0] - 1)
@@ -73,11 +109,10 @@ def _last_usage_rows(conn: Connection, chunk: list[int]) -> Sequence[Any]:
 def _latest_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArray]:
     """MAU and licensed seats of each account's latest month of usage (NaN: no usage)."""
     newest = select(func.max(t.usage.c.month)).scalar_subquery()
-    rows = conn.execute(
-        select(t.usage.c.account_id, t.usage.c.mau, t.usage.c.licensed_seats).where(
-            t.usage.c.month == newest
-        )
-    ).all()
+    latest = select(t.usage.c.account_id, t.usage.c.mau, t.usage.c.licensed_seats).where(
+        t.usage.c.month == newest
+    )
+    rows = fetch_rows(conn.execute(latest))
     keys = [r[0] for r in rows]
     mau = _place(ids, keys, [r[1] for r in rows], np.nan)
     seats = _place(ids, keys, [r[2] for r in rows], np.nan)
@@ -109,58 +144,45 @@ def _subset_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArr
     return mau, seats
 
 
+#: Rows read per chunk of the accounts query (see ``read_accounts``).
+_CHUNK = 5_000
+#: Columns of ``tables.accounts`` (by position) with few distinct values: one object each.
+_SHARED = (4, 5, 6, 12, 13)
+
+
 def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -> BookColumns:
     """The accounts' own columns (every account, or those in ``only``), in id order; the
-    per-account facts (usage, tickets, health) are left empty for ``read_facts``."""
+    per-account facts (usage, tickets, health) are left empty for ``read_facts``.
+
+    Rows are read and turned into columns a chunk at a time: the row tuples, numbers, dates
+    and repeated strings of a chunk are freed before the next is read, so the strings the
+    book keeps fill the same memory instead of being scattered among 100k dead rows (read
+    whole, a 100k book held ~60 MB of freed but unreturnable Python heap).
+    """
     # The widest query of the book runs without SQLAlchemy's per-row type processing
     # (renewal dates are parsed by numpy below, as ISO text or dates): ~25% faster at 100k.
     stmt = select(*t.accounts.c).order_by(t.accounts.c.id)  # columns in ``tables`` order
+    names = dict(conn.execute(select(t.csms.c.id, t.csms.c.full_name)).all())
+    chunks: list[Sequence[Any]]
     if only is None:
-        acc = conn.exec_driver_sql(str(stmt.compile(dialect=conn.dialect))).fetchall()
+        result = conn.exec_driver_sql(str(stmt.compile(dialect=conn.dialect)))
+        chunks = iter(lambda: result.fetchmany(_CHUNK), [])  # type: ignore[assignment]
     else:
-        acc = []
+        acc: list[Any] = []
         for start in range(0, len(only), 900):
             chunk = [int(i) for i in only[start : start + 900]]
             acc.extend(conn.execute(stmt.where(t.accounts.c.id.in_(chunk))).all())
         acc.sort(key=lambda r: r[0])
-    if not acc:
+        chunks = [acc] if acc else []
+    cols = _account_columns(chunks, names)
+    if cols is None:
         return BookColumns.empty(as_of)
-    cols = list(zip(*acc, strict=True))
-    ids = np.array(cols[0], dtype=np.int64)
-    names = dict(conn.execute(select(t.csms.c.id, t.csms.c.full_name)).all())
-    owner_ids = cols[3]
-    cols[3] = tuple(None if o is None else names.get(o) for o in owner_ids)
-    renewal = np.array(
-        ["NaT" if d is None else str(d)[:10] for d in cols[11]], dtype="datetime64[D]"
-    )
+    ids, renewal = cols["account_id"], cols["renewal_date"]
     _fill_term_ends(conn, ids, renewal)
     n = ids.shape[0]
-
-    def obj(values: Sequence[Any]) -> ObjArray:
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        return out
-
-    def shared(values: Sequence[Any]) -> ObjArray:
-        return obj(_shared(values))
-
     return BookColumns(
-        account_id=ids,
-        sf_account_id=obj(cols[1]),
-        name=obj(cols[2]),
-        owner=obj(cols[3]),
-        team_lead=shared(cols[4]),
-        segment=shared(cols[5]),
-        industry=shared(cols[6]),
-        lms_id=obj(cols[7]),
-        recurly_id=obj(cols[8]),
-        mrr=_float_col(list(cols[9])),
-        arr=_float_col(list(cols[10])),
-        renewal_date=renewal,
-        lifecycle=shared(cols[12]),
-        churn_type=shared(cols[13]),
+        **cols,
         mau=np.full(n, np.nan),
-        seats=_float_col(list(cols[14])),  # contracted seats until usage says otherwise
         open_tickets=np.zeros(n, dtype=np.int64),
         health_score=np.full(n, np.nan),
         computed_band=np.full(n, None, dtype=object),
@@ -168,6 +190,61 @@ def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -
         band_reason=np.full(n, None, dtype=object),
         as_of=as_of,
     )
+
+
+def _account_columns(
+    chunks: Iterable[Sequence[Any]], owner_names: dict[Any, Any]
+) -> dict[str, Any] | None:
+    """The accounts' own columns from chunks of rows of ``tables.accounts`` (None: no rows).
+
+    The contracted seats are the ``seats`` column until usage says otherwise."""
+    text: dict[int, list[Any]] = {j: [] for j in (1, 2, 3, 7, 8, *_SHARED)}
+    ids: list[IntArray] = []
+    mrr: list[FloatArray] = []
+    arr: list[FloatArray] = []
+    seats: list[FloatArray] = []
+    renewal: list[DateArray] = []
+    seen: dict[Any, Any] = {}
+    for rows in chunks:
+        cols = list(zip(*rows, strict=True))
+        del rows
+        ids.append(np.array(cols[0], dtype=np.int64))
+        mrr.append(_float_col(list(cols[9])))
+        arr.append(_float_col(list(cols[10])))
+        seats.append(_float_col(list(cols[14])))
+        renewal.append(
+            np.array(["NaT" if d is None else str(d)[:10] for d in cols[11]], dtype="datetime64[D]")
+        )
+        for j in (1, 2, 7, 8):
+            text[j].extend(cols[j])
+        text[3].extend(None if o is None else owner_names.get(o) for o in cols[3])
+        for j in _SHARED:
+            text[j].extend(seen.setdefault(v, v) for v in cols[j])
+    if not ids:
+        return None
+
+    def obj(values: list[Any]) -> ObjArray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
+    return {
+        "account_id": np.concatenate(ids),
+        "sf_account_id": obj(text[1]),
+        "name": obj(text[2]),
+        "owner": obj(text[3]),
+        "team_lead": obj(text[4]),
+        "segment": obj(text[5]),
+        "industry": obj(text[6]),
+        "lms_id": obj(text[7]),
+        "recurly_id": obj(text[8]),
+        "mrr": np.concatenate(mrr),
+        "arr": np.concatenate(arr),
+        "renewal_date": np.concatenate(renewal),
+        "lifecycle": obj(text[12]),
+        "churn_type": obj(text[13]),
+        "seats": np.concatenate(seats),
+    }
 
 
 def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None:
@@ -186,7 +263,7 @@ def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None
     )
     if len(ids) <= 900:  # a few accounts (an edit): read theirs only
         stmt = stmt.where(t.subscriptions.c.account_id.in_([int(i) for i in ids[missing]]))
-    rows = conn.execute(stmt).all()
+    rows = fetch_rows(conn.execute(stmt))
     if not rows:
         return
     keys = np.array([r[0] for r in rows], dtype=np.int64)
@@ -230,22 +307,44 @@ def read_facts(conn: Connection, book: BookColumns, subset: bool = False) -> dic
         tickets_q = tickets_q.where(t.tickets.c.account_id.in_(wanted))
         scores_q = scores_q.where(t.health_scores.c.account_id.in_(wanted))
         active_q = active_q.where(t.health_overrides.c.account_id.in_(wanted))
-    tickets = conn.execute(tickets_q).all()
-    scores = conn.execute(scores_q).all()
-    score_keys = [r[0] for r in scores]
-    active = conn.execute(active_q).all()
-    return {
+    tickets = fetch_rows(conn.execute(tickets_q))
+    score_keys, score_values, bands, reasons = _read_scores(conn, scores_q)
+    active = fetch_rows(conn.execute(active_q))
+    facts = {
         "mau": mau,
         "seats": np.where(np.isnan(usage_seats), book.seats, usage_seats),
         "open_tickets": _place(ids, [r[0] for r in tickets], [r[1] for r in tickets], 0.0).astype(
             np.int64
         ),
-        "health_score": _place(ids, score_keys, [r[1] for r in scores], np.nan),
-        "computed_band": _place_obj(ids, score_keys, [r[2] for r in scores]),
+        "health_score": _place(ids, score_keys, score_values, np.nan),
+        "computed_band": _place_obj(ids, score_keys, bands),
         "override_band": _place_obj(ids, [r[0] for r in active], [r[1] for r in active]),
-        "band_reason": _place_obj(ids, score_keys, [r[3] for r in scores]),
+        "band_reason": _place_obj(ids, score_keys, reasons),
         "sources": read_sources(conn),
     }
+    release(tickets, active)
+    return facts
+
+
+def _read_scores(conn: Connection, query: Any) -> tuple[IntArray, FloatArray, list[Any], list[Any]]:
+    """(account ids, scores, bands, band reasons) of ``query``, read a chunk at a time with
+    each repeated text made one object as it arrives (see ``read_accounts``)."""
+    keys: list[IntArray] = []
+    scores: list[FloatArray] = []
+    bands: list[Any] = []
+    reasons: list[Any] = []
+    seen: dict[Any, Any] = {}
+    result = conn.execute(query)
+    while rows := result.fetchmany(_CHUNK):
+        cols = list(zip(*rows, strict=True))
+        del rows
+        keys.append(np.array(cols[0], dtype=np.int64))
+        scores.append(_float_col(list(cols[1])))
+        bands.extend(seen.setdefault(v, v) for v in cols[2])
+        reasons.extend(seen.setdefault(v, v) for v in cols[3])
+    if not keys:
+        return np.empty(0, dtype=np.int64), np.empty(0), bands, reasons
+    return np.concatenate(keys), np.concatenate(scores), bands, reasons
 
 
 def read_sources(conn: Connection) -> frozenset[str]:

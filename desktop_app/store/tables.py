@@ -48,7 +48,9 @@ health_measure_sets = table(
     column("measure_ids_json"),
     column("labels_json"),
 )
-nps_responses = table("nps_responses", column("account_id"))
+nps_responses = table(
+    "nps_responses", column("id"), column("account_id"), column("score"), column("responded_at")
+)
 billing_states = table("billing_states", column("id"))
 contacts = table("contacts", column("id"), column("last_replied"))
 import_batches = table(

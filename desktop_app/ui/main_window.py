@@ -11,6 +11,7 @@ settings persistence out is the next step of the BookState work (issue 13).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,8 @@ from desktop_app import APP_NAME
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.book import BookFilter, last_import, owner_choices
 from desktop_app.services.database import Store
-from desktop_app.ui import actions, docks, workers
+from desktop_app.services.gc_pause import freeze_long_lived
+from desktop_app.ui import actions, docks, gui_queue, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
@@ -85,6 +87,10 @@ class MainWindow(QMainWindow):
         # modules import on a worker below (the larger part of the cost). First, so
         # the import does not share the interpreter with the book's loading worker.
         import pyqtgraph  # noqa: F401
+
+        # The imports done, out of the collector's sight: the book's loading would otherwise
+        # set off full collections over them that stop every thread (gc_pause).
+        freeze_long_lived()
 
         # Start reading the book now: it loads on a worker while the widgets are built.
         # (Its result arrives as a queued signal, after this constructor has finished.)
@@ -243,12 +249,41 @@ class MainWindow(QMainWindow):
         self.tableFilled.emit()
         self.bookLoaded.emit()
         if len(book):
-            # Secondary chart input (latest NPS per account), after the table is filled.
-            self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
-            # Search text and every sort key, built on a reader once the book is on screen
-            # (in the book's cache) so that the first search or sort is a lookup.
-            self.run_task(_prepare_indexes, book)
+            self._after_chart(lambda: self._background_reads(book))
         self._create_views_after_paint()
+
+    def _background_reads(self, book: BookColumns) -> None:
+        if self._closed or book is not self.state.book:
+            return  # a book replaced meanwhile has its own
+        # Secondary chart input (latest NPS per account), after the table is filled.
+        self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
+        # Search text and every sort key, built on a reader once the book is on screen
+        # (in the book's cache) so that the first search or sort is a lookup.
+        self.run_task(_prepare_indexes, book)
+
+    def _after_chart(self, then: Any) -> None:
+        """``then()`` once the chart shows the book, at once if no chart is on screen to
+        wait for, and after 3 s at the latest: a big book's chart arrays are prepared on a
+        reader, and background reads started beside them took the interpreter from them,
+        from their installation and from the paint (at 100k, the latest NPS of 230k
+        responses and the indexes delayed the chart by ~0.3-1 s)."""
+        if self._closed:
+            return
+        chart = self.docks.scatter
+        if chart is None or not chart.isVisible() or chart.shows_book():
+            gui_queue.later(self, then)  # after the paints the book's arrival queued
+            return
+        done: list[bool] = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                with contextlib.suppress(RuntimeError):  # the chart is gone already
+                    chart.pointsShown.disconnect(once)
+                gui_queue.later(self, then)
+
+        chart.pointsShown.connect(once)
+        QTimer.singleShot(3000, self, once)
 
     def _create_views_after_paint(self) -> None:
         """The chart and the pane come once the table has been painted and their modules
@@ -260,7 +295,7 @@ class MainWindow(QMainWindow):
             self._views_wanted = True  # created when the import is done
             return
         self._views_pending = True
-        QTimer.singleShot(0, self._create_views)
+        gui_queue.later(self, self._create_views)
 
     def _views_ready(self, _result: object = None) -> None:
         self._views_imported = True

@@ -17,6 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from desktop_app.ui.memory import limit_malloc_arenas
+
 
 class WorkerSignals(QObject):
     progress = Signal(float, str)
@@ -57,11 +59,17 @@ class Worker(QRunnable):
         from desktop_app.services.errors import UserError
         from desktop_app.services.progress import Cancelled
 
+        args, kwargs = self._args, self._kwargs
+        # A worker runs once; its inputs (a whole book, at times) are dropped now. Its signal
+        # connections (lambdas holding the worker, kept by Qt) can keep a finished worker
+        # alive where Python's collector does not see it: at 100k, a whole extra book.
+        self._args, self._kwargs = (), {}
         try:
             if self._pass_progress:
-                result = self._fn(*self._args, progress=self, **self._kwargs)
+                result = self._fn(*args, progress=self, **kwargs)
             else:
-                result = self._fn(*self._args, **self._kwargs)
+                result = self._fn(*args, **kwargs)
+            del args, kwargs
         except Cancelled:
             self._emit(self.signals.cancelled)
         except (UserError, StoreError, ValueError, OSError) as exc:  # worded for the user
@@ -104,6 +112,7 @@ def reader_pool() -> QThreadPool:
 def start(worker: Worker, *, write: bool = False, urgent: bool = False) -> Worker:
     """Queue ``worker``; ``urgent`` ones run before the reads already waiting (what the user
     is waiting to see, e.g. the chart's arrays, before background indexes)."""
+    limit_malloc_arenas()  # before any worker thread allocates (ui/memory.py)
     (writer_pool() if write else reader_pool()).start(worker, 1 if urgent else 0)
     return worker
 

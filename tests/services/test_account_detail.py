@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select, update
 
-from desktop_app.services.book.detail import latest_nps, latest_nps_array, load_detail
+from desktop_app.services.book.detail import load_detail
 from desktop_app.services.book.detail_rows import auto_closes_in
+from desktop_app.services.book.nps import latest_nps, latest_nps_array
 from desktop_app.services.book.portfolio import load_book
 from desktop_app.services.errors import UserError
 from desktop_app.store.engine import Store
@@ -149,6 +150,10 @@ def test_latest_nps_is_the_newest_response(demo_store: Store) -> None:
     assert latest[aid] == newest
     arr = latest_nps_array(demo_store, ids)
     assert int(np.sum(~np.isnan(arr))) == len(latest)
+    for i, account_id in enumerate(ids.tolist()):  # aligned with the ids, in any order
+        assert arr[i] == latest[account_id] if account_id in latest else np.isnan(arr[i])
+    reverse = latest_nps_array(demo_store, ids[::-1].copy())
+    assert np.array_equal(reverse, arr[::-1], equal_nan=True)
 
 
 def test_load_detail_reads_one_account_with_a_fixed_number_of_queries(

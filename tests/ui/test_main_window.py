@@ -278,3 +278,18 @@ def test_band_tooltip_gives_the_band_reason(window: MainWindow) -> None:
     index = window.model.index(row, COLUMN_KEYS.index("band"))
     tip = window.model.data(index, Qt.ItemDataRole.ToolTipRole)
     assert tip == f"Why: {book.band_reason[scored[0]]}"
+
+
+def test_background_reads_follow_the_chart_and_still_run(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The latest NPS and the search and sort indexes start once the chart shows the book
+    (beside its preparation they delayed it), and they do run: on a reload too."""
+    chart = window.docks.scatter
+    qtbot.waitUntil(chart.shows_book, timeout=10000)
+    qtbot.waitUntil(lambda: window.state.nps is not None, timeout=10000)
+    qtbot.waitUntil(lambda: "search" in window.state.book.cache, timeout=10000)
+    with qtbot.waitSignal(window.bookLoaded, timeout=10000):
+        window.reload()
+    book = window.state.book
+    assert "search" not in book.cache  # a new book: its indexes are built anew
+    qtbot.waitUntil(lambda: "search" in book.cache, timeout=10000)
+    assert chart.shows_book()

@@ -143,3 +143,36 @@ def test_freed_memory_can_be_handed_back() -> None:
     from desktop_app.ui.memory import release_freed_memory
 
     assert release_freed_memory() is sys.platform.startswith("linux")
+
+
+def test_points_shown_is_sent_once_the_cloud_of_the_book_is_painted(
+    chart, qtbot, monkeypatch
+) -> None:
+    """What the window waits for before its background reads (they slowed the chart)."""
+    monkeypatch.setattr(PortfolioScatter, "PREPARE_ON_WORKER_FROM", 0)
+    shown: list[tuple[int, int]] = []
+    painted_points: list[int] = []
+    chart._scatter.on_paint = lambda: (
+        painted_points.append(len(chart._scatter.data)),
+        chart._cloud_painted(),
+    )
+    chart.pointsShown.connect(lambda: shown.append((len(chart.plotted_ids()), len(painted_points))))
+    book = synthetic_book(1_200, seed=3)
+    chart.state.replace_book(book)
+    assert not chart.shows_book()  # being prepared on a worker
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    # Sent from the first paint of the book's points, not from the empty chart's paints.
+    assert shown[0][0] == len(book)
+    assert painted_points[shown[0][1] - 1] == len(book)
+    assert all(n == 0 for n in painted_points[: shown[0][1] - 1])
+    assert chart.shows_book()
+    chart.state.set_filter(BookFilter(owners=("CSM 3",)))  # not a new book: no new signal
+    qtbot.wait(50)
+    assert len(shown) == 1
+
+
+def test_the_cached_cloud_keeps_no_paint_buffer_for_a_big_book(chart, qtbot) -> None:
+    chart.state.replace_book(synthetic_book(12_000, seed=4))
+    qtbot.waitUntil(lambda: chart._scatter.paints > 0, timeout=5000)
+    qtbot.wait(50)
+    assert len(chart._scatter._pixmapFragments) <= 10  # 80 bytes a point, freed once cached

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from desktop_app.services.book.detail import AccountDetail as AccountDetail
     from desktop_app.services.book.detail import DetailHeader as DetailHeader
     from desktop_app.services.book.detail import account_name as account_name
-    from desktop_app.services.book.detail import latest_nps_array as latest_nps_array
     from desktop_app.services.book.detail import load_detail as load_detail
     from desktop_app.services.book.detail_rows import STALE_REPLY_DAYS as STALE_REPLY_DAYS
     from desktop_app.services.book.detail_rows import ContactRow as ContactRow
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from desktop_app.services.book.notes import add_note as add_note
     from desktop_app.services.book.notes import delete_note as delete_note
     from desktop_app.services.book.notes import restore_note as restore_note
+    from desktop_app.services.book.nps import latest_nps_array as latest_nps_array
     from desktop_app.services.book.portfolio import add_facts as add_facts
     from desktop_app.services.book.portfolio import last_import as last_import
     from desktop_app.services.book.portfolio import load_accounts as load_accounts
@@ -88,7 +88,7 @@ _WHERE: dict[str, str] = {
     "export_view": "export",
     "filter_mask": "filter",
     "last_import": "portfolio",
-    "latest_nps_array": "detail",
+    "latest_nps_array": "nps",
     "load_accounts": "portfolio",
     "load_book": "portfolio",
     "load_detail": "detail",

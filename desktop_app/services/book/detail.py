@@ -401,32 +401,6 @@ def _provenance(
     return out
 
 
-# --------------------------------------------------------------------------- NPS for the chart
-
-
-def latest_nps(store: Store) -> dict[int, int]:
-    """Account id -> score of its most recent NPS response."""
-    with store.sessions() as session:
-        rows = session.execute(
-            select(NpsResponse.account_id, NpsResponse.score)
-            .where(NpsResponse.account_id.is_not(None))
-            .order_by(NpsResponse.account_id, NpsResponse.responded_at, NpsResponse.id)
-        ).all()
-    # Later rows (newer) overwrite older ones.
-    return {int(a): int(s) for a, s in rows if a is not None}
-
-
-def latest_nps_array(store: Store, account_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """Latest NPS score aligned with ``account_ids`` (NaN where an account has none)."""
-    latest = latest_nps(store)
-    out = np.full(account_ids.shape[0], np.nan)
-    for i, aid in enumerate(account_ids.tolist()):
-        s = latest.get(aid)
-        if s is not None:
-            out[i] = s
-    return out
-
-
 def account_name(store: Store, account_id: int) -> str | None:
     """The account's name, or None when it is not in the store."""
     with store.sessions() as session:

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray
-from desktop_app.store.schema import Contact, Ticket
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop_app.store.schema import Contact, Ticket
 
 #: Tickets waiting for the customer close themselves this many days after their last update.
 AUTO_CLOSE_DAYS = 5
@@ -179,6 +183,10 @@ def ticket_row(t: Ticket, as_of: date) -> TicketRow:
 
 def open_escalations(session: Session, ids: IntArray) -> IntArray:
     """Open escalation tickets of each account in ``ids`` (0 where none)."""
+    # The mapped schema loads with the first use: the detail pane shows these rows'
+    # types from the window's start, when the ORM is not needed yet.
+    from desktop_app.store.schema import Ticket
+
     pos = {int(a): i for i, a in enumerate(ids.tolist())}
     out = np.zeros(len(ids), dtype=np.int64)
     for aid, n in session.execute(
@@ -195,6 +203,8 @@ def open_escalations(session: Session, ids: IntArray) -> IntArray:
 def main_poc_replies(session: Session, ids: IntArray, as_of: date) -> tuple[BoolArray, FloatArray]:
     """Whether each account in ``ids`` has a main POC, and the days from the latest reply of
     one to ``as_of`` (NaN: no main POC, or it never replied)."""
+    from desktop_app.store.schema import Contact
+
     pos = {int(a): i for i, a in enumerate(ids.tolist())}
     has = np.zeros(len(ids), dtype=np.bool_)
     days = np.full(len(ids), np.nan)

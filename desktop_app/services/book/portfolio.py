@@ -12,8 +12,11 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from desktop_app.domain.book import BookColumns
-from desktop_app.services.book.filter import owner_choices, sort_keys
+from desktop_app.services.book.filter import owner_choices, row_order, sort_keys
+from desktop_app.services.gc_pause import gc_paused
 from desktop_app.services.progress import Progress, check
 from desktop_app.store.book_reader import read_accounts, read_facts, read_last_import
 
@@ -37,10 +40,11 @@ def load_accounts(
     as_of = today or date.today()
     if progress is not None:
         check(progress, 0.0, "Loading accounts…")
-    with store.engine.connect() as conn:
+    with gc_paused(), store.engine.connect() as conn:  # see add_facts
         book = read_accounts(conn, as_of)
-    sort_keys(book, "name")  # the default sort, prepared off the GUI thread
-    owner_choices(book)
+        sort_keys(book, "name")  # the default sort, prepared off the GUI thread
+        row_order(book, np.ones(len(book), dtype=bool), "name")  # and its order (cached)
+        owner_choices(book)
     if progress is not None:
         progress.report(0.5, f"{len(book):,} accounts loaded")
     return book
@@ -58,11 +62,13 @@ def add_facts(store: Store, book: BookColumns, progress: Progress | None = None)
         check(progress, 0.5, "Loading usage and health…")
     if len(book) == 0:
         return book
-    with store.engine.connect() as conn:
-        facts = read_facts(conn, book)
-    cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
-    cache.update({k: v for k, v in book.cache.items() if k == "choices"})
-    full = replace(book, cache=cache, **facts)
+    with gc_paused():  # its row lists set off full collections, stopping the GUI thread
+        with store.engine.connect() as conn:
+            facts = read_facts(conn, book)
+        cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
+        # The order of the last sort is kept while its keys are (``row_order`` checks).
+        cache.update({k: v for k, v in book.cache.items() if k in ("choices", "order")})
+        full = replace(book, cache=cache, **facts)
     if progress is not None:
         progress.report(1.0, f"{len(full):,} accounts loaded")
     return full

@@ -32,8 +32,8 @@ from desktop_app.domain.priority import (
     priority_scores,
     ranking,
 )
-from desktop_app.services.book.detail import latest_nps_array
 from desktop_app.services.book.detail_rows import main_poc_replies, open_escalations
+from desktop_app.services.book.nps import latest_nps_array
 from desktop_app.services.book.portfolio import load_book
 from desktop_app.services.errors import StaleEdit, UserError
 from desktop_app.store.engine import Store

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.services.book import NoteRecord, add_note, delete_note, restore_note
 from desktop_app.services.database import Store
 from desktop_app.ui.undo import WriterCommand
+
+if TYPE_CHECKING:
+    from desktop_app.services.book import NoteRecord
 
 
 class AddNoteCommand(WriterCommand):
@@ -32,8 +34,11 @@ class AddNoteCommand(WriterCommand):
         self.note_id: int | None = None
         self._deleted: NoteRecord | None = None
 
-    # On the writer thread ------------------------------------------------------------
+    # On the writer thread (the notes service, and the ORM under it, load there, on the
+    # first note: the detail pane that makes these commands opens with the window) -------
     def _redo(self) -> None:
+        from desktop_app.services.book import add_note, restore_note
+
         if self._deleted is not None:
             self.note_id = restore_note(self._store, self._deleted)
             self._deleted = None
@@ -43,5 +48,7 @@ class AddNoteCommand(WriterCommand):
             )
 
     def _undo(self) -> None:
+        from desktop_app.services.book import delete_note
+
         if self.note_id is not None:
             self._deleted = delete_note(self._store, self.note_id)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.domain.accounts import BAND_COLOURS, HealthBand
-from desktop_app.services.book import DetailHeader, SnapshotRow
 from desktop_app.ui import theme
 from desktop_app.ui.formatting import day, money
+
+if TYPE_CHECKING:
+    from desktop_app.services.book import DetailHeader, SnapshotRow
 
 _GREY = "#9A9A9A"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.health import HealthExplanation
-from desktop_app.services.book import AccountDetail, load_detail
 from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
-from desktop_app.services.health import explain, history
 from desktop_app.ui import theme
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.formatting import money
@@ -383,12 +381,19 @@ class AccountDetailPane(QWidget):
                 self.add_note(body, kind)
 
 
-_PaneData = tuple[AccountDetail, HealthExplanation | None, list[Any]]
+if TYPE_CHECKING:
+    from desktop_app.services.book import AccountDetail
+
+    _PaneData = tuple[AccountDetail, HealthExplanation | None, list[Any]]
 
 
 def _read_account(store: Store, account_id: int, today: date | None) -> _PaneData | None:
     """On a reader: the account's detail, its health breakdown and the measures that moved
-    it (None when the account no longer exists)."""
+    it (None when the account no longer exists). Their modules load here, on the reader,
+    with the first account shown: opening the window needs neither the ORM nor scoring."""
+    from desktop_app.services.book import load_detail
+    from desktop_app.services.health import explain, history
+
     try:
         detail = load_detail(store, account_id, today)
     except UserError:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.book import BookColumns
-from desktop_app.ui import theme, workers
+from desktop_app.ui import gui_queue, theme, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_chrome import ScatterChrome
@@ -70,6 +70,8 @@ class PortfolioScatter(QWidget):
     transitionRequested = Signal(object)
     quadrantsChanged = Signal()
     axesChanged = Signal(str, str)  # x and y axis titles, for the dock's title
+    #: The points of the state's book are on screen: installed, and the cloud painted.
+    pointsShown = Signal()
 
     def __init__(
         self, state: BookState, parent: QWidget | None = None, *, defer_points: bool = False
@@ -94,20 +96,34 @@ class PortfolioScatter(QWidget):
             self._density_styles.for_density(sd.density_for(0))
         )
         self._build_ui()
-        self._model = prepare_scatter(self._book, self._x_axis, self._y_axis, None, self._window)
+        # With deferred points, or a book still loading its facts, the first rebuild
+        # prepares the book: preparing it here too put its styles and sizes on the GUI
+        # thread inside the chart's construction (at 100k, 30-60 ms of the longest stall).
+        book = self._book
+        if defer_points or not state.complete:
+            book = BookColumns.empty(book.as_of)
+        self._model = prepare_scatter(book, self._x_axis, self._y_axis, None, self._window)
         self._size_top = self._model.size_top
-        self._set_density(sd.density_for(0))  # builds the legend
+        if not (defer_points and len(state.book)):
+            self._set_density(sd.density_for(0))  # builds the legend
+        # else the first points build it, in their own event (not inside this one, which
+        # already builds the whole chart while the window opens a book)
         state.bookReplaced.connect(self._book_replaced)
         state.accountsChanged.connect(self._accounts_changed)
         state.maskChanged.connect(self._apply_mask)
         state.selectionChanged.connect(self._update_overlay)
         state.extrasChanged.connect(self._extras_changed)
         if len(state.book) and defer_points:
-            QTimer.singleShot(0, self, self._first_points)
+            gui_queue.later(self, self._first_points)
         elif len(state.book):
             self._book_replaced()
 
     def _first_points(self) -> None:
+        if self._density is None and self._token == 0:
+            # The legend first, in an event of its own (see __init__), then the points.
+            self._set_density(sd.density_for(0))
+            gui_queue.later(self, self._first_points)
+            return
         if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
 
@@ -174,6 +190,7 @@ class PortfolioScatter(QWidget):
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
         self._scatter = CloudScatter(pxMode=True, pen=self._pen)
+        self._scatter.on_paint = self._cloud_painted
         # The cloud is painted into a pixmap once per change of data or view: the hover ring
         # and the selection rings above it repaint their own rectangles from that pixmap.
         self._scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -222,6 +239,16 @@ class PortfolioScatter(QWidget):
         return self._token == self._installed_token and self._model.fits(self._book)
 
     _installed_token = 0
+    _announce = False
+
+    def _cloud_painted(self) -> None:
+        if self._announce:
+            self._announce = False
+            self.pointsShown.emit()  # within the paint: receivers only queue their work
+
+    def shows_book(self) -> bool:
+        """True once the state's book is plotted and painted (``pointsShown`` was sent)."""
+        return self.is_ready() and not self._announce
 
     def selection(self) -> np.ndarray:
         return self._state.selection.copy()
@@ -421,6 +448,9 @@ class PortfolioScatter(QWidget):
         if refit:
             self.reset_view()
             self._settle()
+        # Told once the cloud has painted them (not before: whoever waits for the chart
+        # to show starts its own work then, and would delay that paint).
+        self._announce = self.is_ready()
 
     @property
     def _style_code(self) -> np.ndarray:

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsRectItem
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem
 
 from desktop_app.domain.accounts import BAND_COLOURS, BAND_ORDER
 from desktop_app.ui.views.scatter_data import (
@@ -26,6 +26,8 @@ SELECTED_COLOUR = "#0072B2"
 
 
 NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+#: A cached cloud keeps pyqtgraph's paint buffer only up to this many points.
+_KEEP_FRAGMENTS = 10_000
 
 
 def band_brushes(alpha: int = 200) -> list[QBrush]:
@@ -100,6 +102,8 @@ class CloudScatter(PassiveScatter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.installs = 0
         self.paints = 0
+        #: Called after each paint of the cloud (the chart learns its points are shown).
+        self.on_paint: Callable[[], Any] | None = None
         super().__init__(*args, **kwargs)
 
     def setData(self, *args: Any, **kwargs: Any) -> None:
@@ -109,6 +113,15 @@ class CloudScatter(PassiveScatter):
     def paint(self, *args: Any) -> None:
         self.paints += 1
         super().paint(*args)
+        if self.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+            # Painted into the item's pixmap: pyqtgraph's per-point fragment buffer (80 bytes
+            # a point, 8 MB at 100k) is kept for the next paint of the whole cloud, which the
+            # cache makes rare; rebuilt then.
+            frags = getattr(self, "_pixmapFragments", None)
+            if frags is not None and len(frags) > _KEEP_FRAGMENTS:
+                self._pixmapFragments = type(frags)(QPainter.PixmapFragment, 10)
+        if self.on_paint is not None:
+            self.on_paint()
 
 
 class PortfolioAxis(pg.AxisItem):  # type: ignore[misc]
