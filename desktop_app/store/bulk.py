@@ -251,12 +251,15 @@ class WriteCount:
     unchanged: int = 0
     written: int = 0
     deleted: int = 0
+    #: Unchanged rows whose ``refresh`` columns alone were updated (counted as unchanged).
+    refreshed: int = 0
 
     def add(self, other: WriteCount) -> None:
         self.compared += other.compared
         self.unchanged += other.unchanged
         self.written += other.written
         self.deleted += other.deleted
+        self.refreshed += other.refreshed
 
 
 def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -265,21 +268,27 @@ def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[A
         yield chunk
 
 
-def _stored(
-    conn: Connection, table: Table, names: Sequence[str], where: Any
-) -> dict[Any, tuple[Any, ...]]:
-    """Stored rows (``names``, the key first) matching ``where``, by key, as the driver
-    returns them (no per-value type processing)."""
-    stmt = select(*(table.c[n] for n in names)).where(where)
+def raw_rows(conn: Connection, stmt: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``stmt`` as the driver returns them (no per-value type processing: ISO
+    text for dates on SQLite, 0/1 for booleans), on ``conn``'s transaction."""
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     keys = compiled.positiontup
     args: Any = tuple(compiled.params[k] for k in keys) if keys is not None else compiled.params
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), args)
-        return {r[0]: r for r in cursor.fetchall()}
+        return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def _stored(
+    conn: Connection, table: Table, names: Sequence[str], where: Any
+) -> dict[Any, tuple[Any, ...]]:
+    """Stored rows (``names``, the key first) matching ``where``, by key, as the driver
+    returns them (no per-value type processing)."""
+    stmt = select(*(table.c[n] for n in names)).where(where)
+    return {r[0]: r for r in raw_rows(conn, stmt)}
 
 
 def sync_rows(
@@ -291,6 +300,8 @@ def sync_rows(
     compare: int,
     stored_view: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None,
     only: Sequence[int] | None = None,
+    refresh: int = 0,
+    stored: dict[Any, tuple[Any, ...]] | None = None,
 ) -> WriteCount:
     """Make ``table`` hold ``rows`` (tuples in ``names`` order, the integer key first, in
     ascending key order) for every key, or for the keys in ``only``: a row equal to the
@@ -301,34 +312,39 @@ def sync_rows(
     ``stored_view`` (they come as the driver returns them: ISO text for dates on SQLite,
     0/1 for booleans; None: compared as they come). The book is walked in windows of
     ``CHUNK`` keys, so neither side is held whole.
+
+    ``refresh``: the values after the first ``compare`` that are not compared but kept up to
+    date: an unchanged row whose ``refresh`` values differ (and are not None) gets them by
+    an ``UPDATE`` of those columns alone (counted as ``refreshed``).
+
+    ``stored``: every stored row by key (``names[: compare + refresh]``, as the driver gives
+    them), already read by the caller; compared with instead of reading the table again,
+    and consumed. Only with ``only`` None.
     """
     key = table.c[names[0]]
     count = WriteCount()
-    cols = names[:compare]
+    cols = names[: compare + refresh]
+    how = (compare, stored_view, refresh)
     if only is not None:
+        if stored is not None:
+            raise ValueError("sync_rows: stored rows are for the whole table (only=None)")
         scope = sorted({int(k) for k in only})
-        stored: dict[Any, tuple[Any, ...]] = {}
+        stored = {}
         for start in range(0, len(scope), IN_CHUNK):
             stored |= _stored(conn, table, cols, key.in_(scope[start : start + IN_CHUNK]))
-        _apply(conn, table, names, (compare, stored_view), list(rows), stored, count)
+        _apply(conn, table, names, how, list(rows), stored, count)
+        return count
+    if stored is not None:
+        _apply(conn, table, names, how, list(rows), stored, count)
         return count
     low: Any = None
     for chunk in _chunks(rows, CHUNK):
         high = chunk[-1][0]
         window = key <= high if low is None else and_(key > low, key <= high)
-        _apply(
-            conn,
-            table,
-            names,
-            (compare, stored_view),
-            chunk,
-            _stored(conn, table, cols, window),
-            count,
-            window,
-        )
+        _apply(conn, table, names, how, chunk, _stored(conn, table, cols, window), count, window)
         low = high
     rest = _stored(conn, table, cols, true() if low is None else key > low)
-    _apply(conn, table, names, (compare, stored_view), [], rest, count)
+    _apply(conn, table, names, how, [], rest, count)
     return count
 
 
@@ -336,7 +352,7 @@ def _apply(
     conn: Connection,
     table: Table,
     names: Sequence[str],
-    how: tuple[int, Callable[[tuple[Any, ...]], tuple[Any, ...]] | None],
+    how: tuple[int, Callable[[tuple[Any, ...]], tuple[Any, ...]] | None, int],
     new: list[tuple[Any, ...]],
     stored: dict[Any, tuple[Any, ...]],
     count: WriteCount,
@@ -346,7 +362,7 @@ def _apply(
 
     ``window``: the condition ``stored`` was read with; when every stored row goes, one
     range delete replaces a delete per key."""
-    compare, view = how
+    compare, view, refresh = how
     if not stored:  # nothing stored in this window (a first scoring): every row is written
         count.compared += len(new)
         count.written += insert_tuples(conn, table, names, new, copy=False)
@@ -354,16 +370,34 @@ def _apply(
     n_stored = len(stored)
     changed = []
     replaced = []
+    refreshes = []
     for row in new:
         old = stored.pop(row[0], None)
-        if old is not None and (old if view is None else view(old)) == row[:compare]:
+        if old is not None and (old if view is None else view(old))[:compare] == row[:compare]:
             count.unchanged += 1
+            if refresh:
+                fresh = row[compare : compare + refresh]
+                if fresh != old[compare:] and None not in fresh:
+                    refreshes.append((*fresh, row[0]))
             continue
         changed.append(row)
         if old is not None:
             replaced.append(row[0])
+    if refreshes:
+        _update_columns(conn, table, names[compare : compare + refresh], names[0], refreshes)
+        count.refreshed += len(refreshes)
     count.compared += len(new)
     count.deleted += len(stored)
+    if conn.dialect.name in _UPSERTS:
+        # Replaced and new rows in one upsert (an update in place: ~2x cheaper on SQLite
+        # than deleting and inserting them again); stored rows no longer wanted deleted.
+        gone = sorted(stored)
+        if gone and window is not None and len(gone) == n_stored:
+            conn.execute(delete(table).where(window))
+        elif gone:
+            delete_keys(conn, table, names[0], gone)
+        count.written += upsert_tuples(conn, table, names, changed)
+        return
     drop = sorted([*stored, *replaced])
     if drop and window is not None and len(drop) == n_stored:
         conn.execute(delete(table).where(window))
@@ -371,3 +405,50 @@ def _apply(
         delete_keys(conn, table, names[0], drop)
     # The changed rows only (usually few): plain INSERTs, which the tests can count.
     count.written += insert_tuples(conn, table, names, changed, copy=False)
+
+
+#: Dialects whose ``INSERT … ON CONFLICT (key) DO UPDATE`` ``upsert_tuples`` writes.
+_UPSERTS = ("sqlite", "postgresql")
+
+
+def upsert_tuples(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> int:
+    """Insert ``rows`` (tuples in ``names`` order, the primary key first), or update the
+    stored row of the same key in place; returns the row count. SQLite and PostgreSQL."""
+    if not rows:
+        return 0
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer
+    columns = ", ".join(quote.quote(n) for n in names)
+    marks = ", ".join([mark] * len(names))
+    sets = ", ".join(f"{quote.quote(n)} = excluded.{quote.quote(n)}" for n in names[1:])
+    sql = (
+        f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT ({quote.quote(names[0])}) DO UPDATE SET {sets}"
+    )
+    procs = processors(conn, table, names)
+    for start in range(0, len(rows), CHUNK):
+        conn.exec_driver_sql(sql, processed(rows[start : start + CHUNK], procs))
+    return len(rows)
+
+
+def _update_columns(
+    conn: Connection, table: Table, columns: Sequence[str], key: str, rows: list[tuple[Any, ...]]
+) -> None:
+    """``UPDATE`` ``columns`` of the rows keyed by each tuple's last value (one statement
+    run by the driver for every row)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer
+    sets = ", ".join(f"{quote.quote(c)} = {mark}" for c in columns)
+    sql = f"UPDATE {quote.format_table(table)} SET {sets} WHERE {quote.quote(key)} = {mark}"
+    if conn.dialect.paramstyle not in ("qmark", "format", "pyformat"):
+        from sqlalchemy import bindparam, update
+
+        stmt = update(table).where(table.c[key] == bindparam("_key"))
+        stmt = stmt.values({c: bindparam(f"_{c}") for c in columns})
+        names = [f"_{c}" for c in columns]
+        conn.execute(stmt, [dict(zip([*names, "_key"], r, strict=True)) for r in rows])
+        return
+    for start in range(0, len(rows), CHUNK):
+        conn.exec_driver_sql(sql, rows[start : start + CHUNK])

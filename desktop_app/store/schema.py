@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -341,6 +342,9 @@ class HealthHistory(Base):
     contributions: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: The row's own measure ids (JSON list) when they are not its version's measure set.
     measure_ids_json: Mapped[str | None] = mapped_column(Text)
+    #: Key of the inputs its months before the last were scored from
+    #: (``domain.history_keys``); NULL: unknown (they are scored again).
+    inputs_key: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class HealthMeasureSet(Base):

@@ -4,8 +4,10 @@
 scores the book in numpy (``domain.health``), writes ``health_scores`` with the active
 scorecard version and rebuilds the monthly ``health_history`` from the imported history
 (``store.health_repo`` and ``store.health_history_repo`` write only the rows that
-changed). Overrides, versions, validation and retention live in sibling modules and are
-re-exported here.
+changed). An account's past months are scored again only when what they were scored from
+changed (``domain.history_keys``); otherwise they are copied from its stored row.
+Overrides, versions, validation and retention live in sibling modules and are re-exported
+here.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from desktop_app.domain.health import (
     trend_arrow,
 )
 from desktop_app.domain.health_inputs import HistoryInputs, measures_at, prepare
+from desktop_app.domain.history_keys import past_keys, subset
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
 from desktop_app.services.health.overrides import (
@@ -56,6 +59,8 @@ from desktop_app.store.health_history_repo import (
     book_months,
     patch_last_month,
     read_history,
+    reusable_past,
+    stored_history,
     write_history,
 )
 from desktop_app.store.health_repo import RunInputs, record_run, stored_measures_json, write_scores
@@ -103,6 +108,9 @@ class ScoreRunSummary:
     rows_unchanged: int = 0
     #: Why the whole book was rescored when only some accounts were asked for (else None).
     full_reason: str | None = None
+    #: Accounts whose past months were kept from the stored history (their inputs, the
+    #: scorecard and the months were those they had been scored from), not scored again.
+    history_reused: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +218,15 @@ def rescore(
         del reasons
         check(progress, 0.6, "Scoring and writing the monthly history…")
         months = history_months(h, as_of)
-        monthly = iter_monthly_results(card, h, as_of, current=current)
-        n_snap = write_history(conn, monthly, version_id, count=count)
+        keys = (h.account_id, past_keys(card, version_id, h, _past_days(months, as_of)))
+        stored = stored_history(conn)
+        past = reusable_past(stored, version_id, months, len(card.measures), keys)
+        todo = np.flatnonzero(~np.isin(h.account_id, past.account_id, assume_unique=True))
+        scored = h if len(todo) == len(h) else subset(h, todo)
+        monthly = iter_monthly_results(card, scored, as_of, months, current=current)
+        n_snap = write_history(
+            conn, monthly, version_id, count=count, keys=keys, past=past, stored=stored
+        )
         review = refresh_review_flags(session, as_of)
         run = _run_inputs(h, version_id, as_of, months)
         record_run(conn, "book", run, len(current), count.written)
@@ -220,7 +235,13 @@ def rescore(
     progress.report(1.0, "Scores updated")
     counts = {b.value: int((current.band_code == i).sum()) for i, b in enumerate(BAND_ORDER)}
     return ScoreRunSummary(as_of, version_id, len(current), counts, n_snap, review,
-                           "book", count.written, count.unchanged)  # fmt: skip
+                           "book", count.written, count.unchanged,
+                           history_reused=len(past.account_id))  # fmt: skip
+
+
+def _past_days(months: Sequence[date], as_of: date) -> list[float]:
+    """The scoring days of the history's months before the last (the current one)."""
+    return [_day(min(_month_end(m), as_of)) for m in months[:-1]]
 
 
 def rescore_accounts(
@@ -265,8 +286,10 @@ def rescore_accounts(
             n_snap = len(current)
             count.written += len(ids)
         else:
+            every = history_months(h, as_of, stored_months)
+            keys = (h.account_id, past_keys(card, version_id, h, _past_days(every, as_of)))
             months = iter_monthly_results(card, h, as_of, stored_months, current=current)
-            n_snap = write_history(conn, months, version_id, only=ids, count=count)
+            n_snap = write_history(conn, months, version_id, only=ids, count=count, keys=keys)
         review = refresh_review_flags(session, as_of)
         run = _run_inputs(h, version_id, as_of, history_months(h, as_of, stored_months))
         record_run(conn, "accounts", run, len(current), count.written)
