@@ -158,3 +158,30 @@ def test_usage_chart_is_built_with_the_first_account_shown(
     with qtbot.waitSignal(pane.shown, timeout=5000):
         pane.show_account(_busy_account(demo_store))
     assert pane.usage_plot is plot  # built once
+
+
+def test_pane_body_is_built_in_steps_of_the_event_loop(demo_store: Store, qtbot: QtBot) -> None:
+    pane = AccountDetailPane(demo_store)
+    qtbot.addWidget(pane)
+    assert not pane.body_built
+    assert pane.sections == {}  # construction builds only the empty state
+    steps: list[int] = []
+    while not pane.body_built:
+        before = len(pane.sections)
+        qtbot.waitUntil(lambda b=before: len(pane.sections) > b or pane.body_built, timeout=5000)
+        steps.append(len(pane.sections))
+    assert len(steps) >= 2
+    assert steps[0] < 7
+    assert list(pane.sections) == ["contacts", "tickets", "opportunities", "nps", "notes",
+                                   "owner_history", "provenance"]  # fmt: skip
+
+
+def test_showing_an_account_builds_the_rest_of_the_body_at_once(
+    demo_store: Store, qtbot: QtBot
+) -> None:
+    pane = AccountDetailPane(demo_store)
+    qtbot.addWidget(pane)
+    with qtbot.waitSignal(pane.shown, timeout=5000):
+        pane.show_account(_busy_account(demo_store))
+    assert pane.body_built
+    assert pane.sections["tickets"].model.rowCount() > 0

@@ -176,3 +176,14 @@ def test_the_cached_cloud_keeps_no_paint_buffer_for_a_big_book(chart, qtbot) -> 
     qtbot.waitUntil(lambda: chart._scatter.paints > 0, timeout=5000)
     qtbot.wait(50)
     assert len(chart._scatter._pixmapFragments) <= 10  # 80 bytes a point, freed once cached
+
+
+def test_a_10k_book_is_prepared_off_the_signal_that_replaced_it(chart, qtbot) -> None:
+    # Inline, its preparation and install ran inside the window's book-loaded event with
+    # the table's reset (one GUI-thread stall of 90-130 ms at 10k).
+    assert PortfolioScatter.PREPARE_ON_WORKER_FROM <= 10_000
+    book = synthetic_book(10_000, seed=5)
+    chart.state.replace_book(book)
+    assert not chart.is_ready()  # nothing prepared inside the signal
+    qtbot.waitUntil(chart.is_ready, timeout=10000)
+    assert len(chart.plotted_ids()) == len(book)

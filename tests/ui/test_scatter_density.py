@@ -56,9 +56,10 @@ def _plotted_sizes_and_alpha(chart: PortfolioScatter) -> tuple[np.ndarray, set[i
     return np.asarray(data["size"], dtype=float), alphas
 
 
-def test_point_sizes_follow_the_number_of_visible_points(chart) -> None:
+def test_point_sizes_follow_the_number_of_visible_points(chart, qtbot) -> None:
     book = synthetic_book(6_000)
     chart.state.replace_book(book)
+    qtbot.waitUntil(chart.is_ready, timeout=5000)  # prepared on a worker from 5k accounts
     idx = sd.size_index(book.arr, sd.size_scale(float(np.nanmax(book.arr))))
     dense = sd.density_for(6_000)
     sizes, alphas = _plotted_sizes_and_alpha(chart)
@@ -81,9 +82,10 @@ def test_point_sizes_follow_the_number_of_visible_points(chart) -> None:
     np.testing.assert_array_equal(legend_sizes, expected)
 
 
-def test_selection_rings_surround_their_points_above_everything(chart) -> None:
+def test_selection_rings_surround_their_points_above_everything(chart, qtbot) -> None:
     book = synthetic_book(6_000)
     chart.state.replace_book(book)
+    qtbot.waitUntil(chart.is_ready, timeout=5000)  # prepared on a worker from 5k accounts
     ids = np.array([10, 20, 3000], dtype=np.int64)
     chart.state.select(ids)
     rows = ids - 1

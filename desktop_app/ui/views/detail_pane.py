@@ -2,12 +2,16 @@
 
 Data comes from ``services.book.detail.load_detail``; the pane only formats. Notes are
 added through ``AddNoteCommand`` on the given undo stack so Ctrl+Z removes them again.
+Over 450 lines: the body's construction in event-loop steps sits beside the sections it
+builds and fills (splitting it off would split one widget's lifecycle across modules).
 """
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.health import HealthExplanation
 from desktop_app.services.database import Store
 from desktop_app.services.errors import UserError
-from desktop_app.ui import theme
+from desktop_app.ui import gui_queue, theme
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.formatting import money
 from desktop_app.ui.models.rows_model import Column, RowsTableModel
@@ -122,6 +126,7 @@ class AccountDetailPane(QWidget):
         self._detail: AccountDetail | None = None
         self.explanation: HealthExplanation | None = None
         self.author: str | None = _default_author()
+        self._usage_plot: pg.PlotWidget | None = None  # built with the first account shown
         self._build_ui()
         self.show_account(None if state is None else state.focus)
         if state is not None:
@@ -137,6 +142,11 @@ class AccountDetailPane(QWidget):
 
     # ---------------------------------------------------------------- construction
     def _build_ui(self) -> None:
+        """The stack and its empty state now; the body (header, usage, breakdown, seven
+        sections, billing) in steps of its own, one per pass of the event loop
+        (``gui_queue``): built at once it was one GUI-thread event of 60-80 ms while the
+        window opens a book. Whatever needs the body first builds the rest at once
+        (``_ensure_body``)."""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self._stack = QStackedWidget(self)
@@ -145,22 +155,49 @@ class AccountDetailPane(QWidget):
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setStyleSheet(theme.muted_css() + " font-size: 13px;")
         self._stack.addWidget(self._empty)
-        scroll = QScrollArea(self)
+        self.sections: dict[str, _Section] = {}
+        self._body_steps: list[Callable[[], None]] = [self._build_frame, self._build_top]
+        self._body_steps += [partial(self._build_section, *spec) for spec in SECTIONS]
+        self._body_steps.append(self._build_end)
+        gui_queue.later(self, self._next_body_step)
+
+    def _next_body_step(self) -> None:
+        if self._body_steps:
+            self._body_steps.pop(0)()
+        if self._body_steps:
+            gui_queue.later(self, self._next_body_step)
+
+    def _ensure_body(self) -> None:
+        """Build what is left of the body now."""
+        while self._body_steps:
+            self._body_steps.pop(0)()
+
+    @property
+    def body_built(self) -> bool:
+        return not self._body_steps
+
+    def _build_frame(self) -> None:
+        self._scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
-        body = QWidget(scroll)
-        lay = QVBoxLayout(body)
+        self._body = body = QWidget(scroll)
+        self._body_layout = lay = QVBoxLayout(body)
         lay.setContentsMargins(8, 8, 8, 8)
         lay.setSpacing(8)
         self.header = DetailHeaderWidget(body)
         self.header.overrideClicked.connect(self._request_override)
         lay.addWidget(self.header)
-        lay.addWidget(self._build_usage(body))
-        lay.addWidget(self._build_breakdown(body))
-        self.sections: dict[str, _Section] = {}
-        for key, title, cols, empty in SECTIONS:
-            sec = _Section(title, cols, empty, body)
-            self.sections[key] = sec
-            lay.addWidget(sec.box)
+
+    def _build_top(self) -> None:
+        self._body_layout.addWidget(self._build_usage(self._body))
+        self._body_layout.addWidget(self._build_breakdown(self._body))
+
+    def _build_section(self, key: str, title: str, cols: tuple[Column, ...], empty: str) -> None:
+        sec = _Section(title, cols, empty, self._body)
+        self.sections[key] = sec
+        self._body_layout.addWidget(sec.box)
+
+    def _build_end(self) -> None:
+        body, lay = self._body, self._body_layout
         self.billing_label = QLabel(body)
         self.billing_label.setTextFormat(Qt.TextFormat.RichText)
         lay.insertWidget(lay.indexOf(self.sections["notes"].box), self._boxed("Billing", body))
@@ -170,8 +207,8 @@ class AccountDetailPane(QWidget):
         notes.addStretch(1)
         notes.addWidget(self.add_note_button)
         lay.addStretch(1)
-        scroll.setWidget(body)
-        self._stack.addWidget(scroll)
+        self._scroll.setWidget(body)
+        self._stack.addWidget(self._scroll)
 
     def _build_breakdown(self, parent: QWidget) -> QGroupBox:
         self.breakdown_box = QGroupBox("Health breakdown", parent)
@@ -196,7 +233,6 @@ class AccountDetailPane(QWidget):
         lay.addWidget(self.usage_key)
         # The chart itself is built with the first account shown (``usage_plot``): a
         # pyqtgraph plot costs a long GUI-thread event while the book opens.
-        self._usage_plot: pg.PlotWidget | None = None
         self.usage_empty = QLabel("No usage data.", box)
         self.usage_empty.setStyleSheet(theme.muted_css() + " font-style: italic;")
         lay.addWidget(self.usage_empty)
@@ -299,6 +335,7 @@ class AccountDetailPane(QWidget):
 
     # ---------------------------------------------------------------- filling
     def _fill(self, d: AccountDetail, ex: HealthExplanation | None, changes: list[Any]) -> None:
+        self._ensure_body()
         self.header.set_header(d.header, d.snapshots)
         self._fill_usage(d)
         self._fill_breakdown(d, ex, changes)

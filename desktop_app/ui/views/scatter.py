@@ -375,8 +375,10 @@ class PortfolioScatter(QWidget):
 
     # ---------------------------------------------------------------- data → items
     #: Books from this many accounts on are prepared on a worker; smaller ones inline (a few
-    #: ms), so that a small book's chart is complete when its signal returns.
-    PREPARE_ON_WORKER_FROM = 20_000
+    #: ms), so that a small book's chart is complete when its signal returns. (At 10k,
+    #: inline put the preparation and the install inside the window's ``_book_loaded``
+    #: with the table's reset: one GUI-thread event of 90-130 ms.)
+    PREPARE_ON_WORKER_FROM = 5_000
 
     @property
     def _arrays(self) -> sd.PlotArrays:
