@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import compress, filterfalse
 from typing import Any
 
 import numpy as np
@@ -182,41 +183,67 @@ def _combine(top: Any, sub: Any) -> Any:
     return f"{top_text} - {sub_text}" if top_text else sub_text
 
 
-def _blank_indices(uniques: list[Any]) -> list[int]:
-    """Positions of the blank values (``is_blank``), without a call per value for the
-    common types: a 100k-value column costs a few milliseconds."""
-    out = []
-    for i, u in enumerate(uniques):
-        t = type(u)
-        if t is str:
-            if not u.strip():
-                out.append(i)
-        elif t is float:
-            if u != u:  # NaN
-                out.append(i)
-        elif t is not int and is_blank(u):
-            out.append(i)
-    return out
+def _blank_flags(uniques: Sequence[Any]) -> list[bool]:
+    """Whether each value is blank (``is_blank``), at C speed for a column of texts."""
+    if set(map(type, uniques)) == {str}:
+        return [not t for t in map(str.strip, uniques)]
+    return [is_blank(u) for u in uniques]
+
+
+def drop_blanks(codes: Codes, uniques: list[Any]) -> FactorColumn:
+    """A factorised column (codes into ``uniques``, -1 for missing) with its blank values
+    (``is_blank``) turned into -1 and left out of the uniques."""
+    flags = _blank_flags(uniques)
+    if not any(flags):
+        return FactorColumn(codes, uniques)
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int32)  # the last entry maps -1 to -1
+    keep = [i for i, blank in enumerate(flags) if not blank]
+    remap[keep] = np.arange(len(keep))
+    return FactorColumn(remap[codes], [uniques[i] for i in keep])
 
 
 def factorize(values: Sequence[Any]) -> FactorColumn:
-    """Factorise one column; blanks (None, '', whitespace, NaN) get code -1."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    import pandas as pd  # here, not at module level: listing sheets needs no pandas
+    """Factorise one column; blanks (None, '', whitespace, NaN) get code -1.
 
-    raw_codes, uniques = pd.factorize(array, use_na_sentinel=True)
-    uniq = list(uniques)
-    blank = _blank_indices(uniq)
-    codes: Codes = raw_codes.astype(np.int32)
-    if blank:
-        remap = np.full(len(uniq) + 1, -1, dtype=np.int32)  # the last entry maps -1 to -1
-        drop = set(blank)
-        keep = [i for i in range(len(uniq)) if i not in drop]
-        remap[keep] = np.arange(len(keep))
-        codes = remap[codes]
-        uniq = [uniq[i] for i in keep]
-    return FactorColumn(codes, uniq)
+    Codes follow the order of first appearance of the non-blank values."""
+    merger = FactorMerger()
+    merger.add(values)
+    return merger.column()
+
+
+class FactorMerger:
+    """Factorises a column given in parts (chunks of rows), in order of first appearance.
+
+    One dict maps each distinct value to its code (blanks to -1); the codes of each part
+    are looked up at C speed (``map`` over the dict), not with a Python call per cell."""
+
+    def __init__(self) -> None:
+        self._code: dict[Any, int] = {}
+        self._uniques: list[Any] = []
+        self._parts: list[Codes] = []
+
+    def add(self, values: Sequence[Any]) -> None:
+        """Append the codes of ``values`` (the next rows of the column)."""
+        code = self._code
+        distinct = dict.fromkeys(values)
+        new = list(filterfalse(code.__contains__, distinct) if code else distinct)
+        if new:
+            flags = _blank_flags(new)
+            first = len(self._uniques)
+            if any(flags):
+                blanks = list(compress(new, flags))
+                new = list(filterfalse(set(blanks).__contains__, new))
+                code.update(dict.fromkeys(blanks, -1))
+            self._uniques.extend(new)
+            code.update(zip(new, range(first, first + len(new)), strict=True))
+        self._parts.append(np.fromiter(map(code.__getitem__, values), np.int32, len(values)))
+
+    def column(self) -> FactorColumn:
+        """The factorised column (the merger is spent)."""
+        self._code = {}
+        parts, self._parts = self._parts, []
+        codes: Codes = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+        return FactorColumn(codes, self._uniques)
 
 
 def _first_texts(columns: Sequence[FactorColumn], n: int) -> list[str]:
@@ -250,7 +277,7 @@ def _body_rows(
     firsts = _first_texts(columns, n)
     cache: dict[str, int] = {}
     kinds = np.zeros(n, dtype=np.int8)  # 1 footer/total, 2 group header
-    for i in np.flatnonzero(keep).tolist():
+    for i in [] if _no_footer_words(firsts) else np.flatnonzero(keep).tolist():
         text = firsts[i]
         if not text:
             continue
@@ -279,10 +306,28 @@ def _body_rows(
     return keep, grouped, why
 
 
+#: Words one of which every total, footer or group row holds (lower case, ASCII).
+_FOOTER_WORDS = ("total", "confidential information", "copyright", "(c) ", "salesforce.com, inc",
+                 "record")  # fmt: skip
+
+
+def _no_footer_words(texts: list[str]) -> bool:
+    """True when no text can be a total, footer or group row: all ASCII and holding none of
+    ``_FOOTER_WORDS`` (one scan of the joined texts instead of a regex per row)."""
+    joined = "\x00".join(texts)
+    if not joined.isascii():
+        return False
+    lower = joined.lower()
+    return not any(word in lower for word in _FOOTER_WORDS)
+
+
 # ASCII characters that header_key drops (it keeps a-z, 0-9, % and σ after lower-casing).
 _DROP = str.maketrans("", "", "".join(
     ch for ch in map(chr, range(128)) if not (ch.isdigit() or "a" <= ch <= "z" or ch == "%")
 ))  # fmt: skip
+
+
+_DROP_BUT_NUL = {k: v for k, v in _DROP.items() if k != 0}  # keeps the joined texts apart
 
 
 def _may_be(value: Any, key: str) -> bool:
@@ -292,6 +337,16 @@ def _may_be(value: Any, key: str) -> bool:
     return not value.isascii() or key in value.lower().translate(_DROP)
 
 
+def _header_hits(uniques: list[Any], key: str) -> list[int]:
+    """Positions of the values whose ``header_key`` is ``key``. Texts that are all ASCII
+    are ruled out in one scan when none holds ``key`` once punctuation is dropped."""
+    if set(map(type, uniques)) == {str}:
+        joined = "\x00".join(uniques)
+        if joined.isascii() and key not in joined.lower().translate(_DROP_BUT_NUL):
+            return []
+    return [i for i, u in enumerate(uniques) if _may_be(u, key) and header_key(u) == key]
+
+
 def _repeated_header(columns: Sequence[FactorColumn], header: HeaderSpec, n: int) -> Any:
     same = np.ones(n, dtype=bool)
     checked = 0
@@ -299,7 +354,7 @@ def _repeated_header(columns: Sequence[FactorColumn], header: HeaderSpec, n: int
         key = header_key(name)
         if not key:
             continue
-        hits = [i for i, u in enumerate(col.uniques) if _may_be(u, key) and header_key(u) == key]
+        hits = _header_hits(col.uniques, key)
         if not hits:  # this column never repeats its header: no row is a repeated header
             return np.zeros(n, dtype=bool)
         same &= np.isin(col.codes, hits)

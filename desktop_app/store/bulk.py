@@ -188,6 +188,10 @@ def insert_tuples(
         return len(dicts)
     sql = _sql(conn, table, names)
     procs = processors(conn, table, names)
+    if isinstance(rows, list):  # sliced, not appended row by row
+        for start in range(0, len(rows), CHUNK):
+            conn.exec_driver_sql(sql, processed(rows[start : start + CHUNK], procs))
+        return len(rows)
     total = 0
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
@@ -359,6 +363,10 @@ def _apply(
     ``window``: the condition ``stored`` was read with; when every stored row goes, one
     range delete replaces a delete per key."""
     compare, view, refresh = how
+    if not stored:  # nothing stored in this window (a first scoring): every row is written
+        count.compared += len(new)
+        count.written += insert_tuples(conn, table, names, new, copy=False)
+        return
     n_stored = len(stored)
     changed = []
     replaced = []

@@ -131,3 +131,34 @@ def test_log_scale_points():
     # log10(1+x): 1, 2, 3 -> 0, 50, 100 points; clamped outside; NaN stays NaN
     np.testing.assert_allclose(pts[:5], [0.0, 50.0, 100.0, 100.0, 0.0])
     assert np.isnan(pts[5])
+
+
+def test_a_book_of_accounts_gets_each_text_built_once_and_every_rule_in_order():
+    """A 100k book has a few hundred distinct healthy/risky texts: each is built once (the
+    accounts share one string), and rows of other rules keep their own evidence."""
+    n = 9
+    trend = np.array([0.0, 0.0, -0.21, -0.21, 0.0, 0.0, 0.0, -0.21, 0.0])
+    inputs = _inputs(
+        account_id=np.arange(n),
+        raw={"mau_trend_3m": trend, "mau_latest": np.full(n, 200.0)},
+        open_escalations=np.array([0, 0, 0, 0, 1.0, 0, 0, 0, 0]),
+        esc_key=np.array([None, None, None, None, "SUP-7", None, None, None, None], dtype=object),
+        poc_days=np.array([NAN] * 5 + [370.0] + [NAN] * 3),
+        poc_unavailable=np.zeros(n, dtype=bool),
+        days_past_due=np.array([NAN] * 6 + [45.0] + [NAN] * 2),
+        organic=np.zeros(n, dtype=bool),
+        not_imported=("POC reply dates",),
+    )
+    result = score_book(CARD, inputs)
+    texts = band_reasons(CARD, inputs, result)
+    tail = " (POC reply dates not imported: unresponsiveness not checked)"
+    healthy = "Healthy/Stable: score 100 ≥ 70" + tail
+    risky = "Risky/Unstable: score 58 < 70; biggest drag: MAU trend (3 months) −21 %" + tail
+    assert texts == [
+        healthy, healthy, risky, risky,
+        "Escalation: open escalation SUP-7",
+        "Undefined: main POC the main POC last replied 370 days ago (rule: more than 90)",
+        "Undefined: past due 45 days (rule: at least 1)",
+        risky, healthy,
+    ]  # fmt: skip
+    assert len({id(t) for t in texts}) == 5  # one string per distinct text

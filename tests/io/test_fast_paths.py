@@ -97,3 +97,35 @@ def test_a_column_of_texts_is_cleaned_as_cell_by_cell() -> None:
         values = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
                   for _ in range(rng.randint(1, 8))]  # fmt: skip
         assert nz.clean_texts(values) == [nz.clean_text(v) for v in values]
+
+
+def test_factorising_in_chunks_equals_factorising_the_whole_column() -> None:
+    """Codes in order of first appearance, blanks (None, '', spaces, NaN) as -1, and a value
+    first seen in a later chunk gets the next code: the same as one pass over the column."""
+    from desktop_app.io.locate import FactorMerger, factorize
+
+    nan = float("nan")
+    column = ["b", "", "a", None, "b", "  ", nan, "c", 1.0, "a", True, "d", "", "c"]
+    whole = factorize(column)
+    assert whole.uniques == ["b", "a", "c", 1.0, "d"]  # True equals 1.0: one value
+    assert whole.codes.tolist() == [0, -1, 1, -1, 0, -1, -1, 2, 3, 1, 3, 4, -1, 2]
+    assert whole.values() == ["b", None, "a", None, "b", None, None, "c", 1.0, "a", 1.0, "d",
+                              None, "c"]  # fmt: skip
+    merger = FactorMerger()
+    for start in range(0, len(column), 4):
+        merger.add(column[start : start + 4])
+    chunked = merger.column()
+    assert chunked.uniques == whole.uniques
+    assert chunked.codes.tolist() == whole.codes.tolist()
+    assert factorize(["x"] * 3 + ["  "] * 2).codes.tolist() == [0, 0, 0, -1, -1]
+    assert factorize([]).codes.tolist() == []
+
+
+def test_clean_texts_with_outer_whitespace_only_equal_clean_text() -> None:
+    """No double space, tab or line break anywhere: outer whitespace of any kind (no-break,
+    ideographic, vertical tab) is still found, and clean values are passed through."""
+    values = ["Acme", " Acme", "Acme\xa0", "\u3000Zoë", "a\x0bb", "x\x85", "", "Lakeside Clinic"]
+    out = nz.clean_texts(values)
+    assert out == [nz.clean_text(v) for v in values]
+    assert out == ["Acme", "Acme", "Acme", "Zoë", "a\x0bb", "x", None, "Lakeside Clinic"]
+    assert out[7] is values[7]

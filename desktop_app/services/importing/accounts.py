@@ -54,12 +54,14 @@ def store_accounts(ctx: StoreContext, table: ImportTable) -> None:
     if "owner" in data:
         owners = _owner_ids(ctx, data, n)
         cols.append("owner_id")
-        values.append([owners.get(norm_name(o)) if o else None for o in data["owner"]])
+        owner_of = {o: owners.get(norm_name(o)) if o else None for o in set(data["owner"])}
+        values.append(list(map(owner_of.__getitem__, data["owner"])))
     blank = [None] * n
     names, sfs, lmss = (data.get(c, blank) for c in ("name", "sf_account_id", "lms_id"))
     # New accounts are keyed by their id or name (text), existing ones by ("id", id).
     keys: list[Hashable] = []
     index: list[int] = []
+    fresh = ctx.index.is_empty()  # a book without accounts: every row is a new account
     for i in range(n):
         if i % CHECK_EVERY == 0:
             ctx.check_cancelled()
@@ -67,7 +69,10 @@ def store_accounts(ctx: StoreContext, table: ImportTable) -> None:
         if not name and not sf:
             ctx.skip(rows[i], "account without a name or Salesforce id was skipped")
             continue
-        key = _resolve(ctx, sf, lms, name, partial(_record, data, i), rows[i])
+        if fresh:  # what ``_resolve`` answers when no account can match
+            key: tuple[str, Any] | None = ("new", sf or norm_code(lms) or norm_name(name))
+        else:
+            key = _resolve(ctx, sf, lms, name, partial(_record, data, i), rows[i])
         if key is None:
             continue
         if key[0] == "new" and not name:

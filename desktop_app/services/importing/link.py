@@ -113,6 +113,11 @@ class AccountIndex:
             self.by_loose.setdefault(loose_name(name), aid)
             self.names[aid] = name
 
+    def is_empty(self) -> bool:
+        """True when the book has no account (nothing can link)."""
+        return not (self.by_sf or self.by_lms or self.by_code or self.by_name or self.by_loose
+                    or self.by_email)  # fmt: skip
+
     def by_id(self, table: dict[str, int], value: str | None) -> int | None:
         """Exact lookup in one of the id tables (``by_sf`` keys are exact 18-char ids)."""
         if not value:
