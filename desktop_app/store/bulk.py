@@ -5,6 +5,10 @@ value of every row (30 s for 2.4M rows). Here each column's bind processor runs 
 distinct value, and the driver receives tuples in chunks. On PostgreSQL the rows go through
 a binary ``COPY … FROM STDIN`` instead (psycopg's ``Copy.write_row``): one stream instead
 of a round trip per 20k-row batch of INSERTs, and no text escaping of the score blobs.
+
+Over 450 lines: the plain insert, the write-only-what-changed sync (``sync_rows``, its
+upsert and its empty-window insert) and the PostgreSQL COPY share the chunking and the
+per-value bind processors kept private here; split apart they would have to export them.
 """
 
 from __future__ import annotations
