@@ -36,16 +36,6 @@ def fetch_rows(result: Result[Any]) -> list[Any]:
     return rows
 
 
-def fetch_columns(result: Result[Any], width: int) -> list[list[Any]]:
-    """Every row of ``result`` as ``width`` column lists, transposed ``BATCH`` rows at a
-    time (one ``zip(*rows)`` over 100k rows held the GIL for ~100 ms)."""
-    cols: list[list[Any]] = [[] for _ in range(width)]
-    for part in result.partitions(BATCH):
-        for col, values in zip(cols, zip(*part, strict=True), strict=True):
-            col.extend(values)
-    return cols
-
-
 def release(*lists: list[Any]) -> None:
     """Empty ``lists`` ``BATCH`` items at a time: freeing a 100k-item list of rows or
     values at once (when it goes out of scope) is one C call that held the GIL ~80 ms."""
