@@ -238,17 +238,26 @@ class AccountTableModel(QAbstractTableModel):
         waited for the GIL behind the loading workers (the table's first paints: 140-250 ms
         of stall). One entry per cell: ~800."""
         span: Any = [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan
+        where = self._where(index)  # the cell is resolved once, not once per role
         for role_data in span:  # a span iterates its QModelRoleData (not in the stubs)
-            role_data.setData(self._cell(index, role_data.role()))
+            role_data.setData(None if where is None else self._value(*where, role_data.role()))
 
-    def _cell(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
+    def _where(
+        self, index: QModelIndex | QPersistentModelIndex
+    ) -> tuple[int, AccountColumn] | None:
+        """(book row, column) of a table cell, or None outside the table."""
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
         if not (0 <= row < self._order.shape[0] and 0 <= column < len(COLUMNS)):
             return None
-        i = self._order[row]
-        col = COLUMNS[column]
+        return int(self._order[row]), COLUMNS[column]
+
+    def _cell(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
+        where = self._where(index)
+        return None if where is None else self._value(*where, role)
+
+    def _value(self, i: int, col: AccountColumn, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             text = col.fmt(self._cols[col.key][i])
             if col.key == "band":
