@@ -21,6 +21,7 @@ from desktop_app.domain.arrays import DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.book import BookColumns
 from desktop_app.store import tables as t
 from desktop_app.store.dialect import latest_per_key
+from desktop_app.store.measure_blob import decode_breakdown, decode_breakdowns
 
 #: Rows fetched per call: a call that builds rows holds the GIL throughout, so a 100k-row
 #: ``fetchall`` (or ``zip(*rows)``) stopped the GUI thread for 50-170 ms while the book
@@ -354,13 +355,10 @@ def read_sources(conn: Connection) -> frozenset[str]:
     return frozenset(k for k, present in zip(probes, row, strict=True) if present)
 
 
-#: A stored breakdown is a float64 (parts, measures) array; its parts, in row order.
-MEASURE_PARTS = ("raw", "points", "weight", "contribution")
-
-
 def decode_measures(blob: bytes, n_measures: int) -> npt.NDArray[np.float64]:
-    """A stored breakdown (``health_scores.measures``) as its (parts, measures) array."""
-    return np.frombuffer(blob, dtype="<f8").reshape(len(MEASURE_PARTS), n_measures)
+    """A stored breakdown (``health_scores.measures``, dense or compact) as its (parts,
+    measures) array."""
+    return decode_breakdown(blob, n_measures)
 
 
 def read_measure_set(
@@ -413,7 +411,7 @@ def _contributions(
 ) -> Iterator[tuple[int, dict[str, float]]]:
     """(account id, {measure id: contribution}) of breakdowns of one measure set."""
     m = len(measure_ids)
-    values = np.frombuffer(b"".join(blobs), dtype="<f8").reshape(len(blobs), len(MEASURE_PARTS), m)
+    values = decode_breakdowns(blobs, m)
     scored = ~np.isnan(values[:, 1, :])
     if m <= 62:  # each row's pattern as one integer: np.unique over rows sorts void rows
         code = scored.astype(np.int64) @ (np.int64(1) << np.arange(m, dtype=np.int64))

@@ -34,7 +34,8 @@ from desktop_app.store.bulk import (
     sync_rows,
     table_of,
 )
-from desktop_app.store.health_repo import rows_bytes, write_measure_set
+from desktop_app.store.health_repo import write_measure_set
+from desktop_app.store.measure_blob import rows_bytes
 from desktop_app.store.schema import HealthHistory, HealthMeasureSet
 
 EPOCH = date(1970, 1, 1)

@@ -4,7 +4,8 @@ breakdowns as arrays, and the log of scoring runs (``health_runs``).
 Every account's breakdown has the same shape (raw value, points, weight and contribution of
 each measure of the card), so it is stored as one float64 array a row (``measures``) next to
 the ids and labels of the scorecard version's measures, stored once (``HealthMeasureSet``):
-~0.6 KB a row where the JSON took ~2 KB, built in numpy rather than 100k ``json.dumps``.
+~0.6 KB a row where the JSON took ~2 KB, built in numpy rather than 100k ``json.dumps``;
+compact (``store.measure_blob``) when measures have no data: ~70 bytes.
 ``stored_measures_json`` gives the readers the same JSON as before, for new and old rows.
 """
 
@@ -18,7 +19,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Connection, func, select
 
 from desktop_app.domain.health import ScoreResult
@@ -31,6 +31,7 @@ from desktop_app.store.bulk import (
     sync_rows,
     table_of,
 )
+from desktop_app.store.measure_blob import encode_breakdowns
 from desktop_app.store.schema import (
     Account,
     BillingState,
@@ -57,14 +58,6 @@ _ACCOUNT_ROWS = {
 _PARTS = (("raw", 4), ("points", 2), ("weight", 3), ("contribution", 3))
 
 
-def rows_bytes(values: npt.NDArray[Any]) -> list[bytes]:
-    """Each row of a 2-D array as its own bytes (one C loop, no per-row numpy call)."""
-    arr = np.ascontiguousarray(values)
-    width = arr.shape[1] * arr.dtype.itemsize
-    out: list[bytes] = arr.view(np.dtype((np.void, width))).ravel().tolist()  # type: ignore[assignment]
-    return out
-
-
 def write_measure_set(
     conn: Connection, version_id: int, ids: Sequence[str], labels: Sequence[str]
 ) -> None:
@@ -84,13 +77,14 @@ def write_measure_set(
 
 
 def measure_arrays(r: ScoreResult) -> list[bytes]:
-    """Each account's breakdown as the bytes of a float64 (4, measures) array."""
+    """Each account's breakdown as stored: a float64 (4, measures) array, compact
+    (``store.measure_blob``: the columns of measures without data left out)."""
     if len(r) == 0:
         return []
     out = np.empty((len(r), len(_PARTS), len(r.measure_ids)), dtype="<f8")
     for k, (name, digits) in enumerate(_PARTS):
         np.round(getattr(r, name), digits, out=out[:, k, :])
-    return rows_bytes(out.reshape(len(r), -1))
+    return encode_breakdowns(out)
 
 
 def _as_date(value: Any) -> date:
