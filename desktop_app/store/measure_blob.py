@@ -7,8 +7,9 @@ contribution 0. Most accounts of a young book have data for two or three measure
 a row is stored in one of two forms, told apart by length alone:
 
 * **dense** (``32 * m`` bytes, the form before ``0012_import3``): the whole array;
-* **compact**: a bit mask of the columns kept (``ceil(m / 8)`` bytes, bit ``j`` of byte
-  ``j // 8``, least significant first), then the kept columns' four parts, part by part.
+* **compact** (when a measure has no data): a bit mask of the columns kept
+  (``ceil(m / 8)`` bytes, bit ``j`` of byte ``j // 8``, least significant first), then
+  the kept columns' four parts, part by part.
   An absent column is left out only when its bits are exactly those of the absent column
   (NaN as numpy writes it, +0.0), so decoding gives back the same bits: the values, and
   what every reader computes from them, are unchanged. ~70 bytes where dense took 544.
@@ -56,8 +57,10 @@ def encode_breakdowns(values: npt.NDArray[np.float64]) -> list[bytes]:
     """Each account's (parts, measures) breakdown of ``values`` (n, 4, m) as stored bytes:
     compact, with the absent columns left out (dense when ``compact_ok`` says no)."""
     n, _, m = values.shape
+    if n == 0:
+        return []
     arr = np.ascontiguousarray(values, dtype="<f8")
-    if n == 0 or not compact_ok(m):
+    if not compact_ok(m):
         return rows_bytes(arr.reshape(n, -1))
     bits = arr.view("<u8")
     absent = (bits[:, 0, :] == _NAN_BITS) & (bits[:, 1, :] == _NAN_BITS)
@@ -72,8 +75,9 @@ def encode_breakdowns(values: npt.NDArray[np.float64]) -> list[bytes]:
     out: list[bytes] = heads  # each head is replaced by head + body below
     for g in range(len(firsts)):
         members = order[bounds[g] : bounds[g + 1]]
-        head = heads[int(members[0])]
         cols = np.flatnonzero(kept[members[0]])
+        # every measure present: the dense form, shorter by the mask (and as stored before)
+        head = b"" if len(cols) == m else heads[int(members[0])]
         body = arr[members][:, :, cols].reshape(len(members), -1)
         for i, b in zip(members.tolist(), rows_bytes(body), strict=True):
             out[i] = head + b
