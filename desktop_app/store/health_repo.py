@@ -31,7 +31,7 @@ from desktop_app.store.bulk import (
     sync_rows,
     table_of,
 )
-from desktop_app.store.measure_blob import encode_breakdowns
+from desktop_app.store.measure_blob import encode_parts
 from desktop_app.store.schema import (
     Account,
     BillingState,
@@ -79,12 +79,8 @@ def write_measure_set(
 def measure_arrays(r: ScoreResult) -> list[bytes]:
     """Each account's breakdown as stored: a float64 (4, measures) array, compact
     (``store.measure_blob``: the columns of measures without data left out)."""
-    if len(r) == 0:
-        return []
-    out = np.empty((len(r), len(_PARTS), len(r.measure_ids)), dtype="<f8")
-    for k, (name, digits) in enumerate(_PARTS):
-        np.round(getattr(r, name), digits, out=out[:, k, :])
-    return encode_breakdowns(out)
+    parts = [getattr(r, name) for name, _digits in _PARTS]
+    return encode_parts(parts, [digits for _name, digits in _PARTS])
 
 
 def _as_date(value: Any) -> date:

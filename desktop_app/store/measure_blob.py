@@ -55,33 +55,59 @@ def compact_ok(m: int) -> bool:
 
 def encode_breakdowns(values: npt.NDArray[np.float64]) -> list[bytes]:
     """Each account's (parts, measures) breakdown of ``values`` (n, 4, m) as stored bytes:
-    compact, with the absent columns left out (dense when ``compact_ok`` says no)."""
-    n, _, m = values.shape
+    compact, with the absent columns left out (dense when every measure is present, or
+    when ``compact_ok`` says no)."""
+    return encode_parts([values[:, k, :] for k in range(_P)], [None] * _P)
+
+
+def encode_parts(
+    parts: Sequence[npt.NDArray[np.float64]], digits: Sequence[int | None]
+) -> list[bytes]:
+    """``encode_breakdowns`` of the four parts (each (n, m)), each rounded to its
+    ``digits`` (None: as it is) as ``np.round`` would round the whole array: only the
+    columns kept are rounded and copied (a young book's 100k x 17 breakdowns are mostly
+    absent columns; rounding every cell into one interleaved array took ~0.3 s)."""
+    arrays = [np.ascontiguousarray(p, dtype="<f8") for p in parts]
+    n, m = arrays[0].shape
     if n == 0:
         return []
-    arr = np.ascontiguousarray(values, dtype="<f8")
+
+    def rounded(k: int, rows: Any = slice(None), cols: Any = slice(None)) -> Any:
+        part = arrays[k][rows, cols] if isinstance(rows, slice) else arrays[k][np.ix_(rows, cols)]
+        d = digits[k]
+        return part if d is None else np.round(part, d)
+
     if not compact_ok(m):
-        return rows_bytes(arr.reshape(n, -1))
-    bits = arr.view("<u8")
-    absent = (bits[:, 0, :] == _NAN_BITS) & (bits[:, 1, :] == _NAN_BITS)
-    absent &= (bits[:, 2, :] == 0) & (bits[:, 3, :] == 0)
+        whole = np.stack([rounded(k) for k in range(_P)], axis=1)
+        return rows_bytes(whole.reshape(n, -1))
+    # Rounding keeps NaN bits and the sign of zero: the absent test may look at the raw and
+    # points before rounding, and at the rounded weight and contribution.
+    weight, contribution = rounded(2), rounded(3)
+    absent = (arrays[0].view("<u8") == _NAN_BITS) & (arrays[1].view("<u8") == _NAN_BITS)
+    absent &= (weight.view("<u8") == 0) & (contribution.view("<u8") == 0)
     kept = ~absent
     masks = np.packbits(kept, axis=1, bitorder="little")  # (n, ceil(m / 8))
-    heads = rows_bytes(masks)
-    firsts: dict[bytes, int] = {}
-    group = np.fromiter((firsts.setdefault(h, len(firsts)) for h in heads), np.int64, count=n)
-    order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(len(firsts) + 1))
-    out: list[bytes] = heads  # each head is replaced by head + body below
-    for g in range(len(firsts)):
+    if m <= 62:  # each row's pattern as one integer
+        code = kept.astype(np.int64) @ (np.int64(1) << np.arange(m, dtype=np.int64))
+        which = np.unique(code, return_inverse=True)[1].ravel()
+    else:
+        which = np.unique(masks, axis=0, return_inverse=True)[1].ravel()
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(int(which.max()) + 2))
+    out = np.empty(n, dtype=object)
+    for g in range(len(bounds) - 1):
         members = order[bounds[g] : bounds[g + 1]]
         cols = np.flatnonzero(kept[members[0]])
-        # every measure present: the dense form, shorter by the mask (and as stored before)
-        head = b"" if len(cols) == m else heads[int(members[0])]
-        body = arr[members][:, :, cols].reshape(len(members), -1)
-        for i, b in zip(members.tolist(), rows_bytes(body), strict=True):
-            out[i] = head + b
-    return out
+        body = np.stack(
+            [rounded(0, members, cols), rounded(1, members, cols),
+             weight[np.ix_(members, cols)], contribution[np.ix_(members, cols)]],
+            axis=1,
+        ).reshape(len(members), -1)  # fmt: skip
+        if len(cols) < m:  # else every measure is present: dense, as stored before
+            body = np.concatenate([masks[members], body.view(np.uint8)], axis=1)
+        out[members] = rows_bytes(body)
+    blobs: list[bytes] = out.tolist()
+    return blobs
 
 
 def decode_breakdown(blob: bytes, m: int) -> npt.NDArray[np.float64]:

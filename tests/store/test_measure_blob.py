@@ -14,6 +14,7 @@ from desktop_app.store.measure_blob import (
     decode_breakdown,
     decode_breakdowns,
     encode_breakdowns,
+    encode_parts,
     rows_bytes,
 )
 
@@ -77,6 +78,20 @@ def test_cards_whose_lengths_could_collide_stay_dense() -> None:
     blobs = encode_breakdowns(v)
     assert {len(b) for b in blobs} == {32 * 256}
     assert decode_breakdowns(blobs, 256).tobytes() == v.tobytes()
+
+
+@pytest.mark.parametrize("m", [17, 70, 256])
+def test_rounding_the_kept_columns_only_is_rounding_everything(m: int) -> None:
+    """``encode_parts`` rounds only the columns it keeps: the bytes are those of the whole
+    array rounded, then encoded (NaN bits and the sign of zero survive rounding)."""
+    v = _book(1_500, m, seed=m)
+    v[7, 2, 3] = 1e-5  # a weight that rounds to +0.0: absent after rounding, as before
+    v[8, 3, 3] = -1e-5  # rounds to -0.0: kept
+    digits = [4, 2, 3, 3]
+    whole = np.stack([np.round(v[:, k, :], d) for k, d in enumerate(digits)], axis=1)
+    parts = [v[:, k, :].copy() for k in range(4)]
+    assert encode_parts(parts, digits) == encode_breakdowns(whole)
+    assert decode_breakdowns(encode_parts(parts, digits), m).tobytes() == whole.tobytes()
 
 
 def test_no_rows() -> None:
