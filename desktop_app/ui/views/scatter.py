@@ -189,11 +189,18 @@ class PortfolioScatter(QWidget):
         self._axis_y.setLabel(sd.Y_AXES[self._y_axis])
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
-        self._scatter = CloudScatter(pxMode=True, pen=self._pen)
-        self._scatter.on_paint = self._cloud_painted
-        # The cloud is painted into a pixmap once per change of data or view: the hover ring
-        # and the selection rings above it repaint their own rectangles from that pixmap.
-        self._scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # Two clouds: the whole book, kept while a filter shows the other (clearing a filter
+        # then costs no install and no paint of 100k points: its pixmap is still valid), and
+        # the filtered points. Each is painted into a pixmap once per change of data or
+        # view: the hover ring and the selection rings above it repaint their own
+        # rectangles from that pixmap. The hidden one is transparent, not hidden: Qt drops
+        # an item's cached pixmap when it is hidden, never when its opacity is 0.
+        self._cloud_all = CloudScatter(pxMode=True, pen=self._pen)
+        self._cloud_part = CloudScatter(pxMode=True, pen=self._pen)
+        self._cloud_part.setOpacity(0.0)
+        self._scatter = self._cloud_all
+        #: (model, styles) the whole-book cloud was installed with, or None.
+        self._all_key: tuple[ScatterModel, list[Any]] | None = None
         # Selection: a blue ring on a white halo, above every point (readable on a 100k blob).
         halo = pg.mkPen(theme.chart_background(), width=6.5)
         self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=halo)
@@ -201,7 +208,10 @@ class PortfolioScatter(QWidget):
         self._hover = PassiveScatter(
             pxMode=True, symbol="o", size=22, brush=None, pen=pg.mkPen("#000", width=1.5)
         )
-        self._vb.addItem(self._scatter)
+        for cloud in (self._cloud_all, self._cloud_part):
+            cloud.on_paint = self._cloud_painted
+            cloud.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self._vb.addItem(cloud)
         for z, item in enumerate((self._halo, self._overlay, self._hover)):
             self._vb.addItem(item, ignoreBounds=True)
             item.setZValue(10 + z)
@@ -474,11 +484,42 @@ class PortfolioScatter(QWidget):
         density = sd.density_for(vis.size)
         if density != self._density:
             self._set_density(density)
-        codes = model.style_code[vis]
-        install_points(self._scatter, self._vx, self._vy, codes, self._styles, self._pen)
+        self._show_points(model, vis)
         self.clear_hover()
         self._update_overlay()
         self._update_quadrants()
+
+    def _show_points(self, model: ScatterModel, vis: np.ndarray) -> None:
+        """Hand the visible points to a cloud: the whole book's (installed once per model
+        and style tier, then reused) or the filtered one's (installed per mask)."""
+        whole, part = self._cloud_all, self._cloud_part
+        if self._all_key is not None and self._all_key[0] is not model:
+            self._all_key = None  # another book or axis: free its points
+            _clear(whole, self._styles, self._pen)
+        if vis.size and vis.size == len(model):
+            if self._all_key is None or self._all_key[1] is not self._styles:
+                codes = model.style_code
+                install_points(whole, self._vx, self._vy, codes, self._styles, self._pen)
+                self._all_key = (model, self._styles)
+                self._installs += 1
+            shown, hidden = whole, part
+        else:
+            codes = model.style_code[vis]
+            install_points(part, self._vx, self._vy, codes, self._styles, self._pen)
+            self._installs += 1
+            shown, hidden = part, whole
+        if shown is not self._scatter:
+            shown.setOpacity(1.0)
+            hidden.setOpacity(0.0)
+            self._scatter = shown
+        if part is not shown and len(part.data):
+            _clear(part, self._styles, self._pen)  # the filtered points are not kept once unfiltered
+
+    _installs = 0
+
+    def point_installs(self) -> int:
+        """Point sets handed to the clouds so far (whole book and filtered; not clearings)."""
+        return self._installs
 
     def _update_overlay(self, *_args: object) -> None:
         rows = np.empty(0, dtype=np.int64)
@@ -596,3 +637,8 @@ class PortfolioScatter(QWidget):
         )
         if path:
             self.export_image(path)
+
+
+def _clear(cloud: CloudScatter, styles: list[Any], pen: Any) -> None:
+    empty = np.empty(0, dtype=np.float64)
+    install_points(cloud, empty, empty, np.empty(0, dtype=np.int64), styles, pen)
