@@ -102,7 +102,7 @@ def test_search_finds_exactly_the_accounts_whose_text_contains_every_word() -> N
     words += [
         "".join(rng.choice(alphabet).lower() for _ in range(rng.randint(1, 4))) for _ in range(60)
     ]
-    for text in words + ["ann lee", "bo ab"]:
+    for text in [*words, "ann lee", "bo ab"]:
         got = filter_mask(book, BookFilter(text=text))
         want = np.array([all(w in t for w in text.lower().split()) for t in texts])
         assert np.array_equal(got, want), text

@@ -513,7 +513,9 @@ class PortfolioScatter(QWidget):
             hidden.setOpacity(0.0)
             self._scatter = shown
         if part is not shown and len(part.data):
-            _clear(part, self._styles, self._pen)  # the filtered points are not kept once unfiltered
+            _clear(
+                part, self._styles, self._pen
+            )  # the filtered points are not kept once unfiltered
 
     _installs = 0
 
@@ -536,8 +538,12 @@ class PortfolioScatter(QWidget):
         vis = self._vis
         xl, yl = self._chrome.line_positions()
         names = (sd.QUADRANT_X_NAMES[self._x_axis], sd.QUADRANT_Y_NAMES[self._y_axis])
-        valid = a.x_valid[vis] & a.y_valid[vis]
-        stats = sd.quadrant_stats(a.x[vis], a.y[vis], self._book.arr[vis], valid, xl, yl, names)
+        if vis.size == len(a.x) == len(self._book):  # the whole book: no gather
+            x, y, arr, valid = a.x, a.y, self._book.arr, a.x_valid & a.y_valid
+        else:
+            x, y, arr = self._vx, self._vy, self._book.arr[vis]
+            valid = a.x_valid[vis] & a.y_valid[vis]
+        stats = sd.quadrant_stats(x, y, arr, valid, xl, yl, names)
         self._chrome.set_stats(stats)
 
     # ---------------------------------------------------------------- interaction
