@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -91,41 +92,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def record_json(record: Any) -> dict[str, Any]:
-    """One record as the JSON object ``accounts --json`` prints: the public keys first."""
-    names = _field_names(type(record))
-    data = {name: getattr(record, name) for name in names}  # shallow: asdict deep-copies
-    data["recurly_id"] = data.get("recurly_id")
-    out = {key: data.get(key) for key in ACCOUNT_JSON_KEYS}
-    for key, value in data.items():
-        if key not in out and key != "id":
-            out[key] = value
-    for key, value in out.items():
-        if isinstance(value, date):
-            out[key] = value.isoformat()
-    return out
+def records_json(columns: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
+    """The JSON objects ``accounts --json`` prints, from a record's fields column by
+    column: the public keys first (None where a record lacks one), then the other fields
+    but ``id``, dates in ISO format."""
+    n = len(next(iter(columns.values()), []))
+    keys = [*ACCOUNT_JSON_KEYS, *(k for k in columns if k not in ACCOUNT_JSON_KEYS and k != "id")]
+    values = [_iso(columns[k]) if k in columns else [None] * n for k in keys]
+    for row in zip(*values, strict=True):
+        yield dict(zip(keys, row, strict=True))
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        from dataclasses import fields  # not at module level: `--help` needs no dataclasses
-
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
-    return names
+def _iso(column: list[Any]) -> list[Any]:
+    """A column with its dates in ISO format (columns are of one type, None aside)."""
+    first = next((v for v in column if v is not None), None)
+    if not isinstance(first, date):
+        return column
+    return [None if v is None else v.isoformat() for v in column]
 
 
 def cmd_accounts(args: argparse.Namespace) -> int:
-    from desktop_app.services.book import account_records
+    from desktop_app.services.book import account_columns, account_records
 
+    if args.json:
+        with opened_store(args.db) as store:
+            columns = account_columns(store, owner=args.owner)
+        print_json(list(records_json(columns)))
+        return 0
     with opened_store(args.db) as store:
         records = account_records(store, owner=args.owner)
-    if args.json:
-        print_json([record_json(r) for r in records])
-        return 0
     if not records:
         print("No accounts. Import an account report or run `account-desk demo`.")
         return 0

@@ -31,6 +31,10 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
+#: Items of a JSON list encoded and written together.
+_JSON_CHUNK = 2000
+
+
 def print_json(data: Any) -> None:
     """Print ``data`` as JSON on stdout; dates (and datetimes) in ISO format.
 
@@ -39,7 +43,12 @@ def print_json(data: Any) -> None:
     """
     encode = json.JSONEncoder(default=_json_default).encode
     if isinstance(data, list) and data:
-        sys.stdout.write("[\n " + ",\n ".join(encode(item) for item in data) + "\n]\n")
+        write = sys.stdout.write
+        head = "[\n "
+        for start in range(0, len(data), _JSON_CHUNK):  # never the whole text at once
+            write(head + ",\n ".join([encode(item) for item in data[start : start + _JSON_CHUNK]]))
+            head = ",\n "
+        write("\n]\n")
         return
     json.dump(data, sys.stdout, indent=1, default=_json_default)
     sys.stdout.write("\n")

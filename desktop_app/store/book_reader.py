@@ -9,7 +9,7 @@ is built on the light tables of ``store.tables``, so reading a book does not imp
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -377,13 +377,17 @@ def read_measure_set(
 
 
 def read_contributions(conn: Connection) -> dict[int, dict[str, float]]:
-    """Account id -> {measure id: contribution} of every scored measure (``accounts --json``)."""
+    """Account id -> {measure id: contribution} of every scored measure (``accounts --json``).
+
+    The breakdowns of a scorecard version are decoded as one array, and the accounts that
+    scored the same measures are turned into dicts together (``dict(zip(...))`` per row,
+    no per-value Python test)."""
     hs = t.health_scores
     rows = conn.execute(
         select(hs.c.account_id, hs.c.measures, hs.c.scorecard_version_id, hs.c.measures_json)
     ).all()
-    sets: dict[int | None, tuple[list[str], list[str]] | None] = {}
     out: dict[int, dict[str, float]] = {}
+    blobs: dict[int | None, tuple[list[int], list[bytes]]] = {}
     for aid, blob, version, text in rows:
         if blob is None:  # a row written before 0004_perf: the JSON breakdown
             if text:
@@ -394,17 +398,38 @@ def read_contributions(conn: Connection) -> dict[int, dict[str, float]]:
                     if v.get("points") is not None
                 }
             continue
-        if version not in sets:
-            sets[version] = read_measure_set(conn, version)
-        meta = sets[version]
-        if meta is None:
-            continue
-        values = decode_measures(blob, len(meta[0]))
-        scored = (~np.isnan(values[1])).tolist()
-        out[int(aid)] = {
-            k: c for k, c, ok in zip(meta[0], values[3].tolist(), scored, strict=True) if ok
-        }
+        ids, data = blobs.setdefault(version, ([], []))
+        ids.append(int(aid))
+        data.append(bytes(blob))
+    for version, (ids, data) in blobs.items():
+        meta = read_measure_set(conn, version)
+        if meta is not None:
+            out.update(_contributions(ids, data, meta[0]))
     return out
+
+
+def _contributions(
+    ids: list[int], blobs: list[bytes], measure_ids: list[str]
+) -> Iterator[tuple[int, dict[str, float]]]:
+    """(account id, {measure id: contribution}) of breakdowns of one measure set."""
+    m = len(measure_ids)
+    values = np.frombuffer(b"".join(blobs), dtype="<f8").reshape(len(blobs), len(MEASURE_PARTS), m)
+    scored = ~np.isnan(values[:, 1, :])
+    if m <= 62:  # each row's pattern as one integer: np.unique over rows sorts void rows
+        code = scored.astype(np.int64) @ (np.int64(1) << np.arange(m, dtype=np.int64))
+        firsts, which = np.unique(code, return_index=True, return_inverse=True)[1:]
+        patterns = scored[firsts]
+    else:
+        patterns, which = np.unique(scored, axis=0, return_inverse=True)
+    which = which.ravel()
+    account = np.asarray(ids, dtype=np.int64)
+    for p, pattern in enumerate(patterns):
+        members = np.flatnonzero(which == p)
+        cols = np.flatnonzero(pattern)
+        keys = [measure_ids[j] for j in cols.tolist()]
+        part = values[members, 3, :][:, cols].tolist()
+        for aid, row in zip(account[members].tolist(), part, strict=True):
+            yield aid, dict(zip(keys, row, strict=True))
 
 
 def read_last_import(conn: Connection) -> tuple[str, datetime] | None:

@@ -131,3 +131,52 @@ def test_db_copy_moves_the_whole_book(
         store.dispose()
     assert main(["--db", db_url, "db", "copy", str(demo_path)]) == 2
     assert "already holds accounts" in capsys.readouterr().err
+
+
+def test_accounts_json_is_every_record_public_keys_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The column-wise JSON path prints exactly the records, the public keys first."""
+    from dataclasses import asdict
+
+    from desktop_app.commands.book import ACCOUNT_JSON_KEYS
+    from desktop_app.services.book import account_records
+    from desktop_app.services.database import open_database
+
+    db = tmp_path / "d.db"
+    assert main(["--db", str(db), "demo", "--accounts", "60"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "accounts", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    store = open_database(db)
+    try:
+        records = account_records(store)
+    finally:
+        store.dispose()
+    assert len(data) == len(records) == 60
+    for obj, record in zip(data, records, strict=True):
+        fields = asdict(record)
+        rest = [k for k in fields if k not in ACCOUNT_JSON_KEYS and k != "id"]
+        assert list(obj) == [*ACCOUNT_JSON_KEYS, *rest]
+        for key, value in fields.items():
+            if key == "id":
+                continue
+            want = value.isoformat() if hasattr(value, "isoformat") else value
+            assert obj[key] == want, key
+    assert any(obj["health_measures"] for obj in data)
+    assert any(obj["renewal_date"] for obj in data)
+
+
+def test_print_json_writes_a_long_list_one_item_a_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import date
+
+    from desktop_app.commands.common import print_json
+
+    items = [{"n": i, "day": date(2026, 1, 1 + i % 28), "s": "é\n"} for i in range(5_001)]
+    print_json(items)
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 5_001 + 2
+    assert (lines[0], lines[-1]) == ("[", "]")
+    back = json.loads(out)
+    assert back == [{**d, "day": d["day"].isoformat()} for d in items]

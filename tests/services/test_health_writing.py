@@ -68,6 +68,29 @@ def test_stored_breakdown_is_the_same_json(demo_store, monthly, today) -> None:
     }
 
 
+def test_contributions_of_every_account_in_measure_order(demo_store, monthly, today) -> None:
+    """``read_contributions`` groups the accounts that scored the same measures: every
+    account still gets its own scored measures, in the card's order, with its values."""
+    version_id, months = monthly
+    result = months[-1][1]
+    rng = np.random.default_rng(3)
+    unscored = rng.random(result.points.shape) < 0.2  # many patterns of unscored measures
+    result.points[unscored] = np.nan
+    with demo_store.engine.begin() as conn:
+        write_scores(conn, result, ["why"] * len(result), version_id, today)
+    with demo_store.engine.connect() as conn:
+        contributions = read_contributions(conn)
+    assert len({tuple(row) for row in unscored.tolist()}) > 50
+    for i, aid in enumerate(result.account_id.tolist()):
+        want = {
+            k: v["contribution"]
+            for k, v in _reference_measures(result, i)["measures"].items()
+            if v["points"] is not None
+        }
+        got = contributions[aid]
+        assert list(got.items()) == list(want.items()), aid
+
+
 def test_rows_written_before_the_arrays_keep_their_json(demo_store, today) -> None:
     rescore(demo_store, as_of=today)
     old = json.dumps({"measures": {"nps": {"label": "NPS", "raw": 9, "points": 100.0,

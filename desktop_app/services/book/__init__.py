@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from desktop_app.services.book.portfolio import last_import as last_import
     from desktop_app.services.book.portfolio import load_accounts as load_accounts
     from desktop_app.services.book.portfolio import load_book as load_book
+    from desktop_app.services.book.records import account_columns as account_columns
     from desktop_app.services.book.records import account_records as account_records
     from desktop_app.services.book.renewals import WINDOW_CHOICES as WINDOW_CHOICES
     from desktop_app.services.book.renewals import Worklist as Worklist
@@ -78,6 +79,7 @@ _WHERE: dict[str, str] = {
     "Worklist": "renewals",
     "WorklistRow": "renewals",
     "account_name": "detail",
+    "account_columns": "records",
     "account_records": "records",
     "add_facts": "portfolio",
     "add_note": "notes",

@@ -6,6 +6,7 @@ rows: one pass over the book whatever its size (``tests/services/test_scaling.py
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -21,12 +22,35 @@ from desktop_app.store.engine import Store
 
 def account_records(store: Store, owner: str | None = None) -> list[AccountRecord]:
     """Every account as a plain record (what ``accounts --json`` prints)."""
+    book, rows = _rows_of(store, owner)
+    return _records(book, rows, _health_measures(store))
+
+
+def account_columns(store: Store, owner: str | None = None) -> dict[str, list[Any]]:
+    """``account_records`` column by column: each ``AccountRecord`` field (in field order)
+    with its values, one per account (``accounts --json`` zips them into its objects
+    without building a record each)."""
+    book, rows = _rows_of(store, owner)
+    ids = book.account_id[rows].tolist()
+    measures = _health_measures(store)
+    return _columns(book, rows, ids, [measures.get(a) for a in ids])
+
+
+def _rows_of(store: Store, owner: str | None) -> tuple[BookColumns, IntArray]:
+    """The book and the rows of ``owner``'s accounts (every row when None)."""
     book = load_book(store)
     rows = np.arange(len(book))
     if owner:
         rows = np.flatnonzero(np.char.lower(book.owner.astype(str)) == owner.lower())
-    measures = _health_measures(store)
-    return _records(book, rows, measures)
+    return book, rows
+
+
+def _records(
+    book: BookColumns, rows: IntArray, measures: dict[int, dict[str, float]]
+) -> list[AccountRecord]:
+    ids = book.account_id[rows].tolist()
+    columns = _columns(book, rows, ids, [measures.get(a) for a in ids])
+    return [AccountRecord(*row) for row in zip(*columns.values(), strict=True)]
 
 
 def _optional(values: FloatArray, cast: Any = float) -> list[Any]:
@@ -42,61 +66,52 @@ def _dates(values: DateArray) -> list[date | None]:
     ]
 
 
-def _records(
-    book: BookColumns, rows: IntArray, measures: dict[int, dict[str, float]]
-) -> list[AccountRecord]:
+def _columns(
+    book: BookColumns, rows: IntArray, ids: list[int], measures: list[dict[str, float] | None]
+) -> dict[str, list[Any]]:
     def col(name: str) -> list[Any]:
         out: list[Any] = getattr(book, name)[rows].tolist()
         return out
 
-    renewal = _dates(book.renewal_date[rows])
     band = [None if b is None else str(HealthBand(b).value) for b in book.band[rows].tolist()]
-    seats = _optional(book.seats[rows], int)
-    mau = _optional(book.mau[rows], int)
-    mrr, arr = _optional(book.mrr[rows]), _optional(book.arr[rows])
-    score = _optional(book.health_score[rows])
     tickets = col("open_tickets") if "tickets" in book.sources else [None] * len(rows)
+    overrides = col("override_band")
     # health_band is the band in force; where a person overrode it, the reason says so
     # before the computed band's own reason, so the two never contradict each other.
     reasons = [
         r if o is None else f"{o}: set by hand (computed — {r or 'not scored'})"
-        for r, o in zip(col("band_reason"), col("override_band"), strict=True)
+        for r, o in zip(col("band_reason"), overrides, strict=True)
     ]
-    ids = col("account_id")
-    columns = zip(
-        ids, col("sf_account_id"), col("name"), col("owner"), col("team_lead"), col("lms_id"),
-        col("recurly_id"), col("segment"), col("industry"), seats, mrr, arr, renewal,
-        col("lifecycle"), col("churn_type"), mau, tickets, score, band,
-        col("override_band"), reasons, strict=True,
-    )  # fmt: skip
-    return [
-        AccountRecord(
-            id=c[0],
-            sf_account_id=c[1],
-            name=c[2],
-            owner=c[3],
-            team_lead=c[4],
-            lms_id=c[5],
-            recurly_id=c[6],
-            segment=c[7],
-            industry=c[8],
-            seats=c[9],
-            mrr=c[10],
-            arr=c[11],
-            renewal_date=c[12],
-            lifecycle=c[13],
-            churn_type=c[14],
-            churn_reason=None,
-            mau=c[15],
-            open_tickets=c[16],
-            health_score=c[17],
-            health_band=c[18],
-            health_override=c[19],
-            health_measures=measures.get(c[0]),
-            health_band_reason=c[20],
-        )
-        for c in columns
-    ]
+    columns: dict[str, list[Any]] = {
+        "id": ids,
+        "sf_account_id": col("sf_account_id"),
+        "name": col("name"),
+        "owner": col("owner"),
+        "team_lead": col("team_lead"),
+        "lms_id": col("lms_id"),
+        "recurly_id": col("recurly_id"),
+        "segment": col("segment"),
+        "industry": col("industry"),
+        "seats": _optional(book.seats[rows], int),
+        "mrr": _optional(book.mrr[rows]),
+        "arr": _optional(book.arr[rows]),
+        "renewal_date": _dates(book.renewal_date[rows]),
+        "lifecycle": col("lifecycle"),
+        "churn_type": col("churn_type"),
+        "churn_reason": [None] * len(rows),
+        "mau": _optional(book.mau[rows], int),
+        "open_tickets": tickets,
+        "health_score": _optional(book.health_score[rows]),
+        "health_band": band,
+        "health_override": overrides,
+        "health_measures": measures,
+        "health_band_reason": reasons,
+    }
+    assert tuple(columns) == _FIELDS, "the columns must follow AccountRecord's fields"
+    return columns
+
+
+_FIELDS = tuple(f.name for f in fields(AccountRecord))
 
 
 def _health_measures(store: Store) -> dict[int, dict[str, float]]:
