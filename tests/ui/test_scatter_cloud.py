@@ -100,7 +100,7 @@ def test_clearing_a_filter_shows_the_whole_book_without_installing_or_painting_i
     assert whole.opacity() == 1.0
     assert chart.point_installs() == installs + 1  # only the filtered points
     assert whole.paints == paints  # shown from its cached pixmap
-    assert len(chart._cloud_part.data) == 0  # the filtered points are not kept
+    assert len(chart._clouds.part.data) == 0  # the filtered points are not kept
     # Another book: the whole-book cloud holds the new book, not the old one.
     other = synthetic_book(1_000, seed=5)
     chart.state.replace_book(other)

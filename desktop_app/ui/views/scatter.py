@@ -1,10 +1,11 @@
 """The portfolio scatter: every account by usage (x) and health (y), linked to the table.
 
 Items are created once. A book or axis change rebuilds the full-book arrays
-(``scatter_model.prepare_scatter``: on a worker for big books), and the widget hands the
-masked arrays to its one point-cloud item in one call; a filter change only slices them.
-The cloud is cached as a pixmap (``DeviceCoordinateCache``): hovering moves one small ring
-item and repaints only its rectangle, never the 100k points. Hit tests run in numpy on an
+(``scatter_model.prepare_scatter``: on a worker for big books), and the widget hands them to
+the whole book's cloud in one call; a filter change slices them into a second cloud, and
+clearing it shows the first again as it was (``scatter_clouds``). The clouds are cached as
+pixmaps (``DeviceCoordinateCache``): hovering moves one small ring item and repaints only
+its rectangle, never the 100k points. Hit tests run in numpy on an
 x-sorted index of the book.
 
 Over 450 lines: the widget still wires the toolbar, the chart items, the state's signals,
@@ -35,6 +36,7 @@ from desktop_app.ui import gui_queue, theme, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_chrome import ScatterChrome
+from desktop_app.ui.views.scatter_clouds import BookClouds
 from desktop_app.ui.views.scatter_data import QuadrantStat
 from desktop_app.ui.views.scatter_export import export_chart
 from desktop_app.ui.views.scatter_items import (
@@ -189,18 +191,9 @@ class PortfolioScatter(QWidget):
         self._axis_y.setLabel(sd.Y_AXES[self._y_axis])
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
-        # Two clouds: the whole book, kept while a filter shows the other (clearing a filter
-        # then costs no install and no paint of 100k points: its pixmap is still valid), and
-        # the filtered points. Each is painted into a pixmap once per change of data or
-        # view: the hover ring and the selection rings above it repaint their own
-        # rectangles from that pixmap. The hidden one is transparent, not hidden: Qt drops
-        # an item's cached pixmap when it is hidden, never when its opacity is 0.
-        self._cloud_all = CloudScatter(pxMode=True, pen=self._pen)
-        self._cloud_part = CloudScatter(pxMode=True, pen=self._pen)
-        self._cloud_part.setOpacity(0.0)
-        self._scatter = self._cloud_all
-        #: (model, styles) the whole-book cloud was installed with, or None.
-        self._all_key: tuple[ScatterModel, list[Any]] | None = None
+        # The whole book's cloud and the filtered one (``scatter_clouds``).
+        self._clouds = BookClouds(self._pen)
+        self._clouds.whole.on_paint = self._clouds.part.on_paint = self._cloud_painted
         # Selection: a blue ring on a white halo, above every point (readable on a 100k blob).
         halo = pg.mkPen(theme.chart_background(), width=6.5)
         self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=halo)
@@ -208,9 +201,7 @@ class PortfolioScatter(QWidget):
         self._hover = PassiveScatter(
             pxMode=True, symbol="o", size=22, brush=None, pen=pg.mkPen("#000", width=1.5)
         )
-        for cloud in (self._cloud_all, self._cloud_part):
-            cloud.on_paint = self._cloud_painted
-            cloud.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        for cloud in self._clouds.items():
             self._vb.addItem(cloud)
         for z, item in enumerate((self._halo, self._overlay, self._hover)):
             self._vb.addItem(item, ignoreBounds=True)
@@ -484,44 +475,19 @@ class PortfolioScatter(QWidget):
         density = sd.density_for(vis.size)
         if density != self._density:
             self._set_density(density)
-        self._show_points(model, vis)
+        self._clouds.show(model, vis, self._vx, self._vy, self._styles, self._pen)
         self.clear_hover()
         self._update_overlay()
         self._update_quadrants()
 
-    def _show_points(self, model: ScatterModel, vis: np.ndarray) -> None:
-        """Hand the visible points to a cloud: the whole book's (installed once per model
-        and style tier, then reused) or the filtered one's (installed per mask)."""
-        whole, part = self._cloud_all, self._cloud_part
-        if self._all_key is not None and self._all_key[0] is not model:
-            self._all_key = None  # another book or axis: free its points
-            _clear(whole, self._styles, self._pen)
-        if vis.size and vis.size == len(model):
-            if self._all_key is None or self._all_key[1] is not self._styles:
-                codes = model.style_code
-                install_points(whole, self._vx, self._vy, codes, self._styles, self._pen)
-                self._all_key = (model, self._styles)
-                self._installs += 1
-            shown, hidden = whole, part
-        else:
-            codes = model.style_code[vis]
-            install_points(part, self._vx, self._vy, codes, self._styles, self._pen)
-            self._installs += 1
-            shown, hidden = part, whole
-        if shown is not self._scatter:
-            shown.setOpacity(1.0)
-            hidden.setOpacity(0.0)
-            self._scatter = shown
-        if part is not shown and len(part.data):
-            _clear(
-                part, self._styles, self._pen
-            )  # the filtered points are not kept once unfiltered
-
-    _installs = 0
+    @property
+    def _scatter(self) -> CloudScatter:
+        """The cloud on screen: the whole book's or the filtered one."""
+        return self._clouds.shown
 
     def point_installs(self) -> int:
-        """Point sets handed to the clouds so far (whole book and filtered; not clearings)."""
-        return self._installs
+        """Point sets handed to the clouds so far (whole book and filtered)."""
+        return self._clouds.installs
 
     def _update_overlay(self, *_args: object) -> None:
         rows = np.empty(0, dtype=np.int64)
@@ -643,8 +609,3 @@ class PortfolioScatter(QWidget):
         )
         if path:
             self.export_image(path)
-
-
-def _clear(cloud: CloudScatter, styles: list[Any], pen: Any) -> None:
-    empty = np.empty(0, dtype=np.float64)
-    install_points(cloud, empty, empty, np.empty(0, dtype=np.int64), styles, pen)
