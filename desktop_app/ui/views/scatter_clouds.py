@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem
 
 from desktop_app.ui.views.scatter_items import CloudScatter, Style, install_points
@@ -29,6 +30,7 @@ class BookClouds:
             # hover ring and the selection rings above it repaint their own rectangles.
             cloud.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.part.setOpacity(0.0)
+        _room_for_two_pixmaps()
         self.shown = self.whole
         #: Point sets handed over (whole book and filtered; clearing one is not counted).
         self.installs = 0
@@ -67,6 +69,19 @@ class BookClouds:
             self.shown = shown
         if shown is whole and len(part.data):
             _clear(part, styles, pen)  # the filtered points are not kept once unfiltered
+
+
+def _room_for_two_pixmaps() -> None:
+    """Qt keeps item pixmaps in ``QPixmapCache`` (10 MB by default): make room for both
+    clouds at the size of the screen, or the whole book's pixmap would be dropped while a
+    filter is shown (the cache only holds what is drawn: a 1400x430 chart is 2.4 MB each)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    size, dpr = screen.size(), screen.devicePixelRatio()
+    need_kb = int(2 * size.width() * size.height() * dpr * dpr * 4 / 1024) + 2048
+    if QPixmapCache.cacheLimit() < need_kb:
+        QPixmapCache.setCacheLimit(need_kb)
 
 
 def _clear(cloud: CloudScatter, styles: list[Style], pen: Any) -> None:
