@@ -90,7 +90,10 @@ def open_window(app: Any, db: Path) -> Any:
     window.bookLoaded.connect(lambda: loaded.append(True))
     window.show()
     deadline = time.monotonic() + 600
-    while not (loaded and window.docks.created and window.docks.scatter.is_ready()) and (
+    # Until the chart has painted the book (``shows_book``: pointsShown was sent), which is
+    # what starts the reads that follow it: waiting only for its points (``is_ready``) let
+    # those reads start during the first timed interactions.
+    while not (loaded and window.docks.created and window.docks.scatter.shows_book()) and (
         time.monotonic() < deadline
     ):
         app.processEvents()
@@ -99,6 +102,12 @@ def open_window(app: Any, db: Path) -> Any:
     # opening the book (startup.py): interactions are timed once every worker is idle.
     from desktop_app.ui import workers
 
+    def indexed() -> bool:  # the search text and the latest NPS are read after the chart
+        return "search" in window.state.book.cache and window.state.nps is not None
+
+    while not indexed() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
     while workers.active_threads() and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.002)
