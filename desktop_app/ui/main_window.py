@@ -80,21 +80,21 @@ class MainWindow(QMainWindow):
         self.status_selection = QLabel(self)
         self.status_db = QLabel(self)
         self.status_import = QLabel(self)
+        # Start reading the book first: its SQLite reads run beside the import below and
+        # the widgets' building (the result arrives as a queued signal, once this
+        # constructor has finished). The loader pauses the collector (gc_pause).
+        self.reload()
+
         # pyqtgraph itself is imported here, on the GUI thread, before the window shows: its
         # import creates PySide6 enum and type objects (pyqtgraph/Qt/__init__.py), which
         # shiboken does not guard against the GUI thread doing the same, and a worker doing
         # it crashed a profiled start in 2 runs of 4. The chart's and the pane's own
-        # modules import on a worker below (the larger part of the cost). First, so
-        # the import does not share the interpreter with the book's loading worker.
+        # modules import on a worker below (the larger part of the cost).
         import pyqtgraph  # noqa: F401
 
         # The imports done, out of the collector's sight: the book's loading would otherwise
         # set off full collections over them that stop every thread (gc_pause).
         freeze_long_lived()
-
-        # Start reading the book now: it loads on a worker while the widgets are built.
-        # (Its result arrives as a queued signal, after this constructor has finished.)
-        self.reload()
 
         workers.run_task(
             _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
@@ -203,6 +203,10 @@ class MainWindow(QMainWindow):
         if self._closed:
             return  # a result queued before the window closed: nothing to show it in
 
+        if len(book):  # the facts' read first: it runs while the table fills and paints
+            worker = Worker(add_facts, self.store, book)
+            worker.signals.finished.connect(self._book_loaded)
+            self._start_loading(worker, message=None)
         # The chart waits for the whole book (complete=False): built on the accounts alone it
         # drew every point at "no data" and was built twice (at 100k, 2.7 s of stall).
         self.state.replace_book(book, complete=len(book) == 0)
@@ -214,9 +218,6 @@ class MainWindow(QMainWindow):
         # whole book only has to be plotted (its arrays are prepared on a worker).
         self._create_views_after_paint()
         self.status_count.setText(f"{len(book):,} accounts · loading usage and health…")
-        worker = Worker(add_facts, self.store, book)
-        worker.signals.finished.connect(self._book_loaded)
-        self._start_loading(worker, message=None)
 
     def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
         worker.signals.failed.connect(self.show_error)
@@ -588,7 +589,11 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 
 
 def _import_views() -> None:
-    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded)."""
+    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded),
+    and ``numpy.ma``, which the first ``np.unique`` imports (the state's first selection,
+    on the GUI thread: 10-35 ms)."""
+    import numpy.ma  # noqa: F401
+
     import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401
 
