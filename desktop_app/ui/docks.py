@@ -8,16 +8,17 @@ connects to its actions.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from desktop_app.services.database import Store
-from desktop_app.ui import gui_queue
+from desktop_app.ui import gui_queue, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.settings import Settings
 
@@ -28,6 +29,8 @@ class Docks(QObject):
     overrideRequested = Signal(int)
     noteRequested = Signal(int)
     transitionRequested = Signal(object)
+    #: The chart exists (the pane follows once the chart has painted the book).
+    chartCreated = Signal()
     #: The chart and the pane exist (pyqtgraph imported, views subscribed to the state).
     viewsCreated = Signal()
 
@@ -89,6 +92,8 @@ class Docks(QObject):
         # them, the chart painted the whole book at the dock's first size and then again
         # at its place. (The relayout itself runs in Qt's next layout pass.)
         self._place_docks()
+        self.chartCreated.emit()
+        self._pane_after_chart()
 
     def _place_docks(self) -> None:
         w = self.window
@@ -100,8 +105,34 @@ class Docks(QObject):
             w.resizeDocks([self.scatter_dock], [max(360, w.height() // 2)], Qt.Orientation.Vertical)
             pane = max(360, int(w.width() * 0.3))
             w.resizeDocks([self.detail_dock], [pane], Qt.Orientation.Horizontal)
-        # The pane in an event of its own: with the relayout, one GUI-thread stall of
-        # 0.1-0.3 s at 100k.
+
+    def _pane_after_chart(self) -> None:
+        """The pane once the chart has painted the book (at once if it has, or if there is
+        no book to wait for; after 3 s at the latest): its modules (~50-90 ms) import on a
+        worker meanwhile, and opening a book paints the table and the chart first. The
+        pane's building is then an event of its own (with the relayout, one GUI-thread
+        stall of 0.1-0.3 s at 100k when it was built with the chart)."""
+        chart = self.scatter
+        started: list[bool] = []
+
+        def start() -> None:
+            if started:
+                return
+            started.append(True)
+            workers.run_task(_import_pane, done=self._pane_imported, failed=self._pane_imported)
+
+        def painted() -> None:
+            with contextlib.suppress(RuntimeError):  # the chart is gone already
+                chart.pointsShown.disconnect(painted)
+            start()
+
+        if len(self.state.book) == 0 or chart.shows_book():
+            start()
+            return
+        chart.pointsShown.connect(painted)
+        QTimer.singleShot(3000, self, start)
+
+    def _pane_imported(self, _result: object = None) -> None:
         gui_queue.later(self, self._create_detail)
 
     def _create_detail(self) -> None:
@@ -144,3 +175,8 @@ class Docks(QObject):
             x, y = self.scatter.axes()
             self.settings.set("scatter_x", x)
             self.settings.set("scatter_y", y)
+
+
+def _import_pane() -> None:
+    """Import the pane's modules on a worker (pyqtgraph is already loaded)."""
+    import desktop_app.ui.views.detail_pane  # noqa: F401

@@ -181,21 +181,33 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Reload the book from the database on a worker (imports, rescoring, owners).
 
-        Opening a book is two steps: the accounts' own columns fill the table first, then
-        usage, tickets and health follow. A reload of a book already shown reads it whole,
-        so that the columns on screen never blank out.
+        Opening a big book is two steps: the accounts' own columns fill the table first,
+        then usage, tickets and health follow. A book of up to ``one_read_up_to`` accounts
+        is read whole in one step (its facts take ~0.1 s): the table is filled once, and
+        the chart is built on the whole book. A reload of a book already shown reads it
+        whole, so that the columns on screen never blank out.
         """
-        from desktop_app.services.book import load_accounts, load_book
+        from desktop_app.services.book import load_book
 
         if self._loading is not None:
             self._loading.cancel()
         if len(self.state.book) == 0:
-            worker = Worker(load_accounts, self.store, self.today)
-            worker.signals.finished.connect(self._accounts_loaded)
+            worker = Worker(_open_book, self.store, self.today, self.one_read_up_to)
+            worker.signals.finished.connect(self._opened)
         else:
             worker = Worker(load_book, self.store, self.today)
             worker.signals.finished.connect(self._book_loaded)
         self._start_loading(worker)
+
+    #: Books of up to this many accounts open in one read (see ``reload``).
+    one_read_up_to = 20_000
+
+    def _opened(self, result: tuple[BookColumns, bool]) -> None:
+        book, whole = result
+        if whole:
+            self._book_loaded(book)
+        else:
+            self._accounts_loaded(book)
 
     def _accounts_loaded(self, book: BookColumns) -> None:
         from desktop_app.services.book import add_facts
@@ -203,10 +215,6 @@ class MainWindow(QMainWindow):
         if self._closed:
             return  # a result queued before the window closed: nothing to show it in
 
-        if len(book):  # the facts' read first: it runs while the table fills and paints
-            worker = Worker(add_facts, self.store, book)
-            worker.signals.finished.connect(self._book_loaded)
-            self._start_loading(worker, message=None)
         # The chart waits for the whole book (complete=False): built on the accounts alone it
         # drew every point at "no data" and was built twice (at 100k, 2.7 s of stall).
         self.state.replace_book(book, complete=len(book) == 0)
@@ -218,6 +226,9 @@ class MainWindow(QMainWindow):
         # whole book only has to be plotted (its arrays are prepared on a worker).
         self._create_views_after_paint()
         self.status_count.setText(f"{len(book):,} accounts · loading usage and health…")
+        worker = Worker(add_facts, self.store, book)
+        worker.signals.finished.connect(self._book_loaded)
+        self._start_loading(worker, message=None)
 
     def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
         worker.signals.failed.connect(self.show_error)
@@ -271,8 +282,26 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         chart = self.docks.scatter
+        if chart is None and len(self.state.book) and not self.docks.scatter_dock.isHidden():
+            # A book opened in one read: its chart is on its way (built after the table's
+            # paint); wait for it, and then for its points.
+            def created() -> None:
+                with contextlib.suppress(RuntimeError):
+                    self.docks.chartCreated.disconnect(created)
+                if self.docks.scatter is not None:
+                    self._after_points(self.docks.scatter, then)
+
+            self.docks.chartCreated.connect(created)
+            return
         if chart is None or not chart.isVisible() or chart.shows_book():
             gui_queue.later(self, then)  # after the paints the book's arrival queued
+            return
+        self._after_points(chart, then)
+
+    def _after_points(self, chart: Any, then: Any) -> None:
+        """``then()`` once ``chart`` has painted the book's points (3 s at the latest)."""
+        if chart.shows_book():
+            gui_queue.later(self, then)
             return
         done: list[bool] = []
 
@@ -287,9 +316,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(3000, self, once)
 
     def _create_views_after_paint(self) -> None:
-        """The chart and the pane come once the table has been painted and their modules
-        (pyqtgraph: ~0.5 s) have been imported on a worker: a zero-timer queues their
-        creation behind the pending paint events."""
+        """The chart comes once the table has been painted and its modules have been
+        imported on a worker (a zero-timer queues its creation behind the pending paint
+        events); the pane follows the chart's first paint (``Docks``)."""
         if self.docks.created or self._views_pending or self._closed:
             return
         if not self._views_imported:
@@ -571,6 +600,19 @@ class MainWindow(QMainWindow):
             self.acts.open_import_wizard(paths)
 
 
+def _open_book(
+    store: Store, today: date, one_read_up_to: int, progress: Any = None
+) -> tuple[BookColumns, bool]:
+    """(the book, whether it is whole): the accounts' own columns, with their facts too
+    when there are at most ``one_read_up_to`` of them (``MainWindow.reload``)."""
+    from desktop_app.services.book import add_facts, load_accounts
+
+    book = load_accounts(store, today, progress)
+    if 0 < len(book) <= one_read_up_to:
+        return add_facts(store, book, progress), True
+    return book, len(book) == 0
+
+
 def _prepare_indexes(book: BookColumns) -> None:
     """Search text and sort keys of ``book``, then the loading's freed memory handed back."""
     from desktop_app.services.book import prepare_indexes
@@ -589,12 +631,11 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 
 
 def _import_views() -> None:
-    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded),
-    and ``numpy.ma``, which the first ``np.unique`` imports (the state's first selection,
-    on the GUI thread: 10-35 ms)."""
+    """Import the chart's modules on a worker (pyqtgraph is already loaded; the pane's
+    follow once the chart is painted: ``Docks``), and ``numpy.ma``, which the first
+    ``np.unique`` imports (the state's first selection, on the GUI thread: 10-35 ms)."""
     import numpy.ma  # noqa: F401
 
-    import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401
 
 
