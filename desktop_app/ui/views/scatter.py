@@ -96,6 +96,10 @@ class PortfolioScatter(QWidget):
             self._density_styles.for_density(sd.density_for(0))
         )
         self._build_ui()
+        if defer_points:
+            # Its chrome in a pass of its own, then the legend a few entries per pass, then
+            # the points: built with the frame, the chart was one 70-90 ms GUI-thread event.
+            gui_queue.later(self, lambda: self._chrome)
         # With deferred points, or a book still loading its facts, the first rebuild
         # prepares the book: preparing it here too put its styles and sizes on the GUI
         # thread inside the chart's construction (at 100k, 30-60 ms of the longest stall).
@@ -120,7 +124,10 @@ class PortfolioScatter(QWidget):
 
     def _first_points(self) -> None:
         if self._density is None and self._token == 0:
-            # The legend first, in an event of its own (see __init__), then the points.
+            # The legend first, a few entries per event (see __init__), then the points.
+            if not self._chrome.add_fixed_legend(self._brushes, 3):
+                gui_queue.later(self, self._first_points)
+                return
             self._set_density(sd.density_for(0))
             gui_queue.later(self, self._first_points)
             return
@@ -205,18 +212,31 @@ class PortfolioScatter(QWidget):
         for z, item in enumerate((self._halo, self._overlay, self._hover)):
             self._vb.addItem(item, ignoreBounds=True)
             item.setZValue(10 + z)
-        self._chrome = ScatterChrome(self._glw, self._vb)
-        self._chrome.quadrantMoved.connect(self._on_quadrant_moved)
-        self._chrome.quadrantFinished.connect(self.quadrantsChanged)
         self._vb.on_click = self._on_click
         self._vb.on_double_click = self._on_double_click
         self._vb.on_context = self._on_context
         self._vb.on_rect = self._on_rect
         self._vb.on_lasso = self._on_lasso
         self._glw.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self._vb.sigRangeChanged.connect(lambda *_: self._chrome.place_texts())
+        self._vb.sigRangeChanged.connect(self._place_texts)
         self._vb.sigRangeChangedManually.connect(self._zoomed)
         self._vb.sigResized.connect(self._resized)
+
+    @property
+    def _chrome(self) -> ScatterChrome:
+        """The items around the points (guide lines, texts, legend), built on first use or
+        in a GUI-thread pass of their own, after the chart's frame (see ``__init__``)."""
+        if self._chrome_obj is None:
+            chrome = self._chrome_obj = ScatterChrome(self._glw, self._vb)
+            chrome.quadrantMoved.connect(self._on_quadrant_moved)
+            chrome.quadrantFinished.connect(self.quadrantsChanged)
+        return self._chrome_obj
+
+    _chrome_obj: ScatterChrome | None = None
+
+    def _place_texts(self, *_args: object) -> None:
+        if self._chrome_obj is not None:
+            self._chrome_obj.place_texts()
 
     # ---------------------------------------------------------------- public API
     # ---------------------------------------------------------------- following the state
@@ -298,7 +318,10 @@ class PortfolioScatter(QWidget):
         self._vb.disableAutoRange(axis=pg.ViewBox.YAxis)
         lo, hi = sd.Y_RANGE[self._y_axis]
         height = float(self._vb.height())
-        pad_px = self._chrome.label_height() + float(np.max(self._point_sizes)) / 2 + 2
+        # (Not the chrome's own: a fit while it is being built, on its first resize of the
+        # view, would build it again.)
+        label = 34.0 if self._chrome_obj is None else self._chrome_obj.label_height()
+        pad_px = label + float(np.max(self._point_sizes)) / 2 + 2
         lo, hi = sd.padded_range(lo, hi, pad_px, height)
         self._vb.setYRange(lo, hi, padding=0)
 
@@ -417,6 +440,15 @@ class PortfolioScatter(QWidget):
         )
 
     def _prepared(self, model: ScatterModel, token: int) -> None:
+        """The prepared arrays, installed in a GUI-thread pass of their own (a worker's
+        result arrives as a posted event, delivered with every other one pending: the
+        window's book, the paints; see ``MainWindow._book_arrived``)."""
+        try:
+            gui_queue.later(self, partial(self._install_prepared, model, token))
+        except RuntimeError:  # the chart was deleted while its arrays were prepared
+            pass
+
+    def _install_prepared(self, model: ScatterModel, token: int) -> None:
         try:
             if token == self._token and model.fits(self._book):
                 self._install(model, token)
