@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
             worker.signals.finished.connect(self._accounts_loaded)
         else:
             worker = Worker(load_book, self.store, self.today)
-            worker.signals.finished.connect(self._book_loaded)
+            worker.signals.finished.connect(self._book_arrived)
         self._start_loading(worker)
 
     def _accounts_loaded(self, book: BookColumns) -> None:
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         self._create_views_after_paint()
         self.status_count.setText(f"{len(book):,} accounts · loading usage and health…")
         worker = Worker(add_facts, self.store, book)
-        worker.signals.finished.connect(self._book_loaded)
+        worker.signals.finished.connect(self._book_arrived)
         self._start_loading(worker, message=None)
 
     def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
@@ -240,6 +240,13 @@ class MainWindow(QMainWindow):
             self._workers.remove(worker)
         if worker is self._loading:
             self._loading = None
+
+    def _book_arrived(self, book: BookColumns) -> None:
+        """Show the loaded book in a GUI-thread pass of its own: a worker's result is a
+        posted event, and Qt delivers every posted event (other results, the paints they
+        cause) in one go before its timers and input; the book's table reset and the
+        chart's rebuild then ran back to back with them (at 10k, one 100-140 ms stall)."""
+        gui_queue.later(self, lambda: self._book_loaded(book))
 
     def _book_loaded(self, book: BookColumns) -> None:
         if self._closed:
@@ -548,6 +555,11 @@ class MainWindow(QMainWindow):
         s.sync()
 
     # ------------------------------------------------------------------ Qt overrides
+    def showEvent(self, event: QShowEvent) -> None:
+        # The docks' places before the first paint: the table is laid out once, at its size.
+        self.docks.place()
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
         self.save_state()
@@ -588,7 +600,12 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 
 
 def _import_views() -> None:
-    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded)."""
+    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded).
+
+    First ``numpy.ma``: numpy imports it on the first ``np.unique`` call, which is the
+    state's first selection, on the GUI thread (10-20 ms of the first table fill)."""
+    import numpy.ma  # noqa: F401
+
     import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401
 
