@@ -14,6 +14,7 @@ numpy side is in ``scatter_data``/``scatter_model``. The interactions are the ne
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from typing import Any
 
@@ -48,7 +49,13 @@ from desktop_app.ui.views.scatter_items import (
     band_brushes,
     install_points,
 )
-from desktop_app.ui.views.scatter_model import ScatterModel, nearest_row, prepare_scatter, x_extent
+from desktop_app.ui.views.scatter_model import (
+    ScatterModel,
+    arr_size_top,
+    nearest_row,
+    prepare_scatter,
+    x_extent,
+)
 from desktop_app.ui.views.scatter_toolbar import ScatterToolbar, context_menu
 
 HIT_RADIUS_PX = 8.0
@@ -108,6 +115,8 @@ class PortfolioScatter(QWidget):
             book = BookColumns.empty(book.as_of)
         self._model = prepare_scatter(book, self._x_axis, self._y_axis, None, self._window)
         self._size_top = self._model.size_top
+        if len(state.book):  # the legend's ARR sizes are known from the accounts alone
+            self._size_top = arr_size_top(state.book.arr)
         if not (defer_points and len(state.book)):
             self._set_density(sd.density_for(0))  # builds the legend
         # else the first points build it, in their own event (not inside this one, which
@@ -443,15 +452,20 @@ class PortfolioScatter(QWidget):
         """The prepared arrays, installed in a GUI-thread pass of their own (a worker's
         result arrives as a posted event, delivered with every other one pending: the
         window's book, the paints; see ``MainWindow._book_arrived``)."""
-        try:
+        with contextlib.suppress(RuntimeError):  # the chart was deleted meanwhile
             gui_queue.later(self, partial(self._install_prepared, model, token))
-        except RuntimeError:  # the chart was deleted while its arrays were prepared
-            pass
 
     def _install_prepared(self, model: ScatterModel, token: int) -> None:
         try:
             if token == self._token and model.fits(self._book):
+                first = self._vis.size == 0 and self._scatter.isVisible()
+                if first:
+                    # Nothing on screen yet: the cloud's first paint of a big book (~40 ms
+                    # at 100k) in the next pass, not in this one with the installation.
+                    self._scatter.hide()
                 self._install(model, token)
+                if first:
+                    gui_queue.later(self, self._scatter.show)
         except RuntimeError:  # the chart was deleted while its arrays were prepared
             pass
 
@@ -467,7 +481,10 @@ class PortfolioScatter(QWidget):
         self._axis_y.setLabel(sd.Y_AXES[self._y_axis])
         self._chrome.set_floors(a.x_floors, a.y_floors, today=self._x_axis == "days_to_renewal")
         if keep_pending:
-            self._size_top = model.size_top
+            # The legend's ARR sizes are the book's already (its accounts' ARR): set from
+            # the empty model, they were removed and added again with the points (at 100k,
+            # ~10 ms of the points' installation).
+            self._size_top = arr_size_top(self._book.arr) if len(self._book) else model.size_top
             self._density = None
             self._apply_mask()
             return
