@@ -439,13 +439,25 @@ class PortfolioScatter(QWidget):
         if len(book) < self.PREPARE_ON_WORKER_FROM:
             self._install(prepare_scatter(*args), self._token)
             return
-        if not self._model.fits(book):
+        if not self._model.fits(book) and not self._shows_empty(book):
             # The plotted rows are another book's: show nothing rather than wrong points.
             empty = BookColumns.empty(book.as_of)
             self._install(prepare_scatter(empty, *args[1:]), self._token, keep_pending=True)
         token = self._token
         workers.run_task(
             prepare_scatter, *args, done=partial(self._prepared, token=token), urgent=True
+        )
+
+    def _shows_empty(self, book: BookColumns) -> bool:
+        """True if the chart already shows nothing, as ``book``'s empty stand-in would (the
+        accounts alone were shown): installing the stand-in again repainted the chart
+        with the table's new columns, for nothing."""
+        m = self._model
+        return (
+            len(m) == 0
+            and self._vis.size == 0
+            and (m.x_axis, m.y_axis, m.window) == (self._x_axis, self._y_axis, self._window)
+            and self._size_top == arr_size_top(book.arr)
         )
 
     def _prepared(self, model: ScatterModel, token: int) -> None:
