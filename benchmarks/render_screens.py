@@ -177,6 +177,16 @@ def render_child(args: argparse.Namespace) -> int:
             path = out / f"{prefix}-main.png"
             window.grab().save(str(path))
             written.append(path)
+            # A filter (one owner), then back to the whole book: the chart swaps its clouds.
+            from desktop_app.services.book import BookFilter
+
+            owner = str(book.owner[pick])
+            for name, spec in (("filtered", BookFilter(owners=(owner,))), ("unfiltered", None)):
+                window.filter_bar.apply(spec or BookFilter())
+                _settle(app, 400)
+                path = out / f"{prefix}-main-{name}.png"
+                window.grab().save(str(path))
+                written.append(path)
             for name, make in _dialogs(window, store).items():
                 dialog = make()
                 dialog.show()

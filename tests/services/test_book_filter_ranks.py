@@ -79,3 +79,35 @@ def test_row_order_of_a_mask_is_the_book_order_picked_and_sorts_once() -> None:
         # Every filter after the first was a pick from the one sorted order.
         assert book.cache["order"][2] is cached
         assert np.array_equal(first, cached)
+
+
+def test_search_finds_exactly_the_accounts_whose_text_contains_every_word() -> None:
+    """The byte search against Python's ``in`` on each account's own text: multi-byte
+    letters, words at the start or end of a row, words made of the rarest or the commonest
+    letters, words longer than most rows, and no match across two accounts."""
+    rng = random.Random(23)
+    alphabet = "abcXYZ éÉèàÅåøØçÇñÑüÜß-'0129"
+    names: list[str | None] = ["ab", "ba", None, "", "Zoë Émile", "zoe"]
+    names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    book = _book(names)
+    owners = np.array([rng.choice(["Ann Lee", "Bo", None, "Çé"]) for _ in names], dtype=object)
+    book = dataclasses.replace(book, owner=owners, cache={})
+    texts = [
+        "\x1f".join("" if v is None else str(v) for v in values).lower()
+        for values in zip(
+            book.name, book.sf_account_id, book.owner, book.lms_id, book.recurly_id, strict=True
+        )
+    ]
+    words = ["a", "ab", "ba", "b ann", "zoë", "émile", "ß", "ç", "'0", "lee", "x" * 40, "q"]
+    words += [
+        "".join(rng.choice(alphabet).lower() for _ in range(rng.randint(1, 4))) for _ in range(60)
+    ]
+    for text in [*words, "ann lee", "bo ab"]:
+        got = filter_mask(book, BookFilter(text=text))
+        want = np.array([all(w in t for w in text.lower().split()) for t in texts])
+        assert np.array_equal(got, want), text
+    # One account's end and the next one's start never make a match.
+    pair = _book(["zz", "zz"])
+    assert str(pair.recurly_id[0]) == "0"  # each row's text ends in "0"
+    assert filter_mask(pair, BookFilter(text="zz")).all()
+    assert not filter_mask(pair, BookFilter(text="0zz")).any()

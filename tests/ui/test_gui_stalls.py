@@ -28,7 +28,7 @@ from desktop_app.services.book import load_accounts
 from desktop_app.store.engine import Store
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.models.account_table import AccountTableModel
+from desktop_app.ui.models.account_table import AccountIdRole, AccountTableModel, BandRole
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.views.scatter import PortfolioScatter
 
@@ -128,7 +128,10 @@ def test_a_table_paint_enters_python_once_per_cell(qtbot, demo_store: Store) -> 
     assert _CountingModel.cells > 0  # the rows were painted
     # ...with the values data() gives, for every role the delegate asks.
     roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
-             Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole]  # fmt: skip
+             Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+             Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole,
+             Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+             AccountIdRole, BandRole]  # fmt: skip
     for row in range(5):
         for column in range(model.columnCount()):
             index = model.index(row, column)

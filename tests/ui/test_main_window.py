@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.services.database import open_database
@@ -293,3 +293,36 @@ def test_background_reads_follow_the_chart_and_still_run(qtbot, window: MainWind
     assert "search" not in book.cache  # a new book: its indexes are built anew
     qtbot.waitUntil(lambda: "search" in book.cache, timeout=10000)
     assert chart.shows_book()
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def test_a_filter_paints_the_table_once(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The rows are laid out in the pass that paints them, not again on Qt's next timer."""
+    from desktop_app.services.book import BookFilter
+    from desktop_app.ui import workers
+
+    window.resize(1280, 800)
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(window.docks.scatter.shows_book, timeout=10000)
+    qtbot.waitUntil(lambda: workers.active_threads() == 0, timeout=10000)
+    counter = _PaintCounter()
+    window.table.viewport().installEventFilter(counter)
+    owner = str(window.book.owner[0])
+    for spec in (BookFilter(owners=(owner,)), BookFilter()):
+        qtbot.wait(50)
+        counter.paints = 0
+        window.apply_filter(spec)
+        for _ in range(5):
+            QApplication.processEvents()
+        qtbot.wait(50)
+        assert counter.paints == 1, spec

@@ -60,13 +60,13 @@ def test_hover_rings_the_nearest_account_and_names_it_without_touching_the_cloud
 def test_a_filter_plots_exactly_the_filtered_accounts(chart) -> None:
     book = synthetic_book(2_000)
     chart.state.replace_book(book)
-    before = chart._scatter.installs
+    before = chart.point_installs()
     spec = BookFilter(owners=("CSM 3",))
     chart.state.set_filter(spec)
     mask = filter_mask(book, spec)
     assert len(chart._scatter.data) == int(mask.sum()) < len(book)
     np.testing.assert_array_equal(chart.plotted_ids(), book.account_id[mask])
-    assert chart._scatter.installs == before + 1  # one hand-over per filter
+    assert chart.point_installs() == before + 1  # one hand-over per filter
     # The hover index follows the filter: a hidden account is never hovered.
     hidden = int(np.flatnonzero(~mask)[0])
     assert chart.hover_at(chart._arrays.x[hidden], chart._arrays.y[hidden]) in (
@@ -75,6 +75,37 @@ def test_a_filter_plots_exactly_the_filtered_accounts(chart) -> None:
     )
     chart.state.set_filter(BookFilter())
     assert len(chart._scatter.data) == len(book)
+    np.testing.assert_array_equal(chart.plotted_ids(), book.account_id)
+    assert chart.point_installs() == before + 1  # the whole book's points are reused
+
+
+def test_clearing_a_filter_shows_the_whole_book_without_installing_or_painting_it(
+    chart, qtbot
+) -> None:
+    book = synthetic_book(3_000)
+    chart.state.replace_book(book)
+    qtbot.wait(50)  # painted once: the whole book's pixmap exists
+    whole = chart._scatter
+    installs, paints = chart.point_installs(), whole.paints
+    assert paints > 0
+    chart.state.set_filter(BookFilter(owners=("CSM 3",)))
+    qtbot.wait(50)
+    assert chart._scatter is not whole
+    assert chart._scatter.paints > 0
+    assert whole.opacity() == 0.0
+    assert chart._scatter.opacity() == 1.0
+    chart.state.set_filter(BookFilter())
+    qtbot.wait(50)
+    assert chart._scatter is whole
+    assert whole.opacity() == 1.0
+    assert chart.point_installs() == installs + 1  # only the filtered points
+    assert whole.paints == paints  # shown from its cached pixmap
+    assert len(chart._clouds.part.data) == 0  # the filtered points are not kept
+    # Another book: the whole-book cloud holds the new book, not the old one.
+    other = synthetic_book(1_000, seed=5)
+    chart.state.replace_book(other)
+    assert len(chart._scatter.data) == len(other)
+    np.testing.assert_array_equal(chart.plotted_ids(), other.account_id)
 
 
 def test_big_books_are_prepared_on_a_worker_and_the_latest_book_wins(

@@ -64,24 +64,60 @@ def _isin(book: BookColumns, column: str, wanted: tuple[str, ...]) -> BoolArray:
     return mask
 
 
-def _search_blob(book: BookColumns) -> npt.NDArray[np.bytes_]:
-    # UTF-8 bytes, not a numpy str array: numpy stores str as 4 bytes per character padded
-    # to the longest row (100k accounts: 48 MB against 12 MB). A UTF-8 word is found in
-    # UTF-8 text exactly where the word is found in the text.
+@dataclass(frozen=True)
+class SearchText:
+    """Every account's searchable text, lower-cased UTF-8, in one buffer.
+
+    Row ``i`` is ``data[starts[i]:starts[i + 1] - 1]``, each row ended by a newline, which no
+    search word contains (words are split on whitespace): a word never matches across two
+    accounts. ``counts`` is how often each byte value occurs: a word is looked for by its
+    rarest byte first. One buffer rather than a numpy ``S`` array: no padding to the longest
+    row, and a scan of contiguous bytes.
+    """
+
+    data: npt.NDArray[np.uint8]
+    starts: IntArray
+    counts: IntArray
+
+    def rows_with(self, word: bytes) -> BoolArray:
+        """Accounts whose text contains ``word``: numpy passes over the buffer (100k
+        accounts: a few ms against ~15 ms for ``np.char.find`` over per-row strings)."""
+        n = self.starts.shape[0] - 1
+        mask = np.zeros(n, dtype=bool)
+        size, data = len(word), self.data
+        if not size or size > data.shape[0]:
+            return mask if size else ~mask
+        wanted = np.frombuffer(word, dtype=np.uint8)
+        lead = int(np.argmin(self.counts[wanted]))  # the rarest byte of the word
+        at = np.flatnonzero(data == wanted[lead]) - lead  # where the word would start
+        at = at[(at >= 0) & (at <= data.shape[0] - size)]
+        for k in range(size):
+            if k != lead and at.size:
+                at = at[data[at + k] == wanted[k]]
+        if at.size:
+            mask[np.searchsorted(self.starts, at, side="right") - 1] = True
+        return mask
+
+
+def _search_blob(book: BookColumns) -> SearchText:
     parts = (book.name, book.sf_account_id, book.owner, book.lms_id, book.recurly_id)
     rows = [
-        "\x1f".join("" if v is None else str(v) for v in values).lower().encode()
+        "\x1f".join("" if v is None else str(v) for v in values).lower().encode() + b"\n"
         for values in zip(*parts, strict=True)
     ]
-    return np.array(rows, dtype=np.bytes_)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    data = np.frombuffer(b"".join(rows), dtype=np.uint8)
+    return SearchText(data, starts, np.bincount(data, minlength=256).astype(np.int64))
 
 
-def search_text(book: BookColumns) -> npt.NDArray[np.bytes_]:
-    """Lower-cased searchable text per account (UTF-8), computed once per book (cached)."""
+def search_text(book: BookColumns) -> SearchText:
+    """Lower-cased searchable text of every account (UTF-8), built once per book (cached)."""
     cached = book.cache.get("search")
     if cached is None:
         cached = book.cache["search"] = _search_blob(book)
-    out: npt.NDArray[np.bytes_] = cached
+    out: SearchText = cached
     return out
 
 
@@ -126,9 +162,9 @@ def filter_mask(book: BookColumns, spec: BookFilter) -> BoolArray:
     if len(book) == 0:
         return mask
     if spec.text.strip():
-        blob = search_text(book)
+        text = search_text(book)
         for word in spec.text.lower().split():
-            mask &= np.char.find(blob, word.encode()) >= 0
+            mask &= text.rows_with(word.encode())
     if spec.owners:
         mask &= _isin(book, "owner", spec.owners)
     if spec.team_leads:

@@ -1,10 +1,11 @@
 """The portfolio scatter: every account by usage (x) and health (y), linked to the table.
 
 Items are created once. A book or axis change rebuilds the full-book arrays
-(``scatter_model.prepare_scatter``: on a worker for big books), and the widget hands the
-masked arrays to its one point-cloud item in one call; a filter change only slices them.
-The cloud is cached as a pixmap (``DeviceCoordinateCache``): hovering moves one small ring
-item and repaints only its rectangle, never the 100k points. Hit tests run in numpy on an
+(``scatter_model.prepare_scatter``: on a worker for big books), and the widget hands them to
+the whole book's cloud in one call; a filter change slices them into a second cloud, and
+clearing it shows the first again as it was (``scatter_clouds``). The clouds are cached as
+pixmaps (``DeviceCoordinateCache``): hovering moves one small ring item and repaints only
+its rectangle, never the 100k points. Hit tests run in numpy on an
 x-sorted index of the book.
 
 Over 450 lines: the widget still wires the toolbar, the chart items, the state's signals,
@@ -36,6 +37,7 @@ from desktop_app.ui import gui_queue, theme, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter_chrome import ScatterChrome
+from desktop_app.ui.views.scatter_clouds import BookClouds
 from desktop_app.ui.views.scatter_data import QuadrantStat
 from desktop_app.ui.views.scatter_export import export_chart
 from desktop_app.ui.views.scatter_items import (
@@ -205,11 +207,9 @@ class PortfolioScatter(QWidget):
         self._axis_y.setLabel(sd.Y_AXES[self._y_axis])
         self._axis_y.setWidth(Y_AXIS_WIDTH)
         layout.addWidget(self._glw, 1)
-        self._scatter = CloudScatter(pxMode=True, pen=self._pen)
-        self._scatter.on_paint = self._cloud_painted
-        # The cloud is painted into a pixmap once per change of data or view: the hover ring
-        # and the selection rings above it repaint their own rectangles from that pixmap.
-        self._scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # The whole book's cloud and the filtered one (``scatter_clouds``).
+        self._clouds = BookClouds(self._pen)
+        self._clouds.whole.on_paint = self._clouds.part.on_paint = self._cloud_painted
         # Selection: a blue ring on a white halo, above every point (readable on a 100k blob).
         halo = pg.mkPen(theme.chart_background(), width=6.5)
         self._halo = PassiveScatter(pxMode=True, symbol="o", brush=NO_BRUSH, pen=halo)
@@ -217,7 +217,8 @@ class PortfolioScatter(QWidget):
         self._hover = PassiveScatter(
             pxMode=True, symbol="o", size=22, brush=None, pen=pg.mkPen("#000", width=1.5)
         )
-        self._vb.addItem(self._scatter)
+        for cloud in self._clouds.items():
+            self._vb.addItem(cloud)
         for z, item in enumerate((self._halo, self._overlay, self._hover)):
             self._vb.addItem(item, ignoreBounds=True)
             item.setZValue(10 + z)
@@ -535,11 +536,19 @@ class PortfolioScatter(QWidget):
         density = sd.density_for(vis.size)
         if density != self._density:
             self._set_density(density)
-        codes = model.style_code[vis]
-        install_points(self._scatter, self._vx, self._vy, codes, self._styles, self._pen)
+        self._clouds.show(model, vis, self._vx, self._vy, self._styles, self._pen)
         self.clear_hover()
         self._update_overlay()
         self._update_quadrants()
+
+    @property
+    def _scatter(self) -> CloudScatter:
+        """The cloud on screen: the whole book's or the filtered one."""
+        return self._clouds.shown
+
+    def point_installs(self) -> int:
+        """Point sets handed to the clouds so far (whole book and filtered)."""
+        return self._clouds.installs
 
     def _update_overlay(self, *_args: object) -> None:
         rows = np.empty(0, dtype=np.int64)
@@ -556,8 +565,12 @@ class PortfolioScatter(QWidget):
         vis = self._vis
         xl, yl = self._chrome.line_positions()
         names = (sd.QUADRANT_X_NAMES[self._x_axis], sd.QUADRANT_Y_NAMES[self._y_axis])
-        valid = a.x_valid[vis] & a.y_valid[vis]
-        stats = sd.quadrant_stats(a.x[vis], a.y[vis], self._book.arr[vis], valid, xl, yl, names)
+        if vis.size == len(a.x) == len(self._book):  # the whole book: no gather
+            x, y, arr, valid = a.x, a.y, self._book.arr, a.x_valid & a.y_valid
+        else:
+            x, y, arr = self._vx, self._vy, self._book.arr[vis]
+            valid = a.x_valid[vis] & a.y_valid[vis]
+        stats = sd.quadrant_stats(x, y, arr, valid, xl, yl, names)
         self._chrome.set_stats(stats)
 
     # ---------------------------------------------------------------- interaction
