@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize
 
+from desktop_app.ui import gui_queue
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings import Settings
 
@@ -86,3 +87,33 @@ def test_docks_create_leaves_the_chart_out_of_its_dock_until_the_next_pass(
     assert "No band" in labels
     assert any(text.endswith(" ARR") for text in labels)
     win.close()
+
+
+def test_a_big_book_opened_under_a_filter_shows_its_points(
+    qtbot, demo_store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A big book's clouds are painted in the pass after their installation (hidden for
+    it): opened with a saved filter, the filtered cloud is the one shown, and both clouds
+    are visible again afterwards."""
+    from desktop_app.ui.views.scatter import PortfolioScatter
+
+    monkeypatch.setattr(PortfolioScatter, "PREPARE_ON_WORKER_FROM", 0)  # the worker path
+    settings = Settings(tmp_path / "s.ini")
+    settings.set("filter_segments", ["SMB"])
+    settings.sync()
+    w = MainWindow(demo_store, settings, today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.show()
+    qtbot.waitUntil(lambda: w.docks.created and w.docks.scatter.shows_book(), timeout=20000)
+    qtbot.waitUntil(lambda: gui_queue.pending() == 0, timeout=5000)
+    chart = w.docks.scatter
+    smb = int(w.state.mask.sum())
+    assert 0 < smb < len(w.state.book)
+    assert chart.plotted_ids().size == smb
+    assert all(cloud.isVisible() for cloud in chart._clouds.items())
+    assert chart._scatter is chart._clouds.part
+    assert len(chart._scatter.data) == smb
+    assert chart._scatter.opacity() == 1.0
+    w.close()

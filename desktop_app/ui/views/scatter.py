@@ -471,16 +471,23 @@ class PortfolioScatter(QWidget):
     def _install_prepared(self, model: ScatterModel, token: int) -> None:
         try:
             if token == self._token and model.fits(self._book):
-                first = self._vis.size == 0 and self._scatter.isVisible()
+                clouds = self._clouds.items()
+                first = self._vis.size == 0 and all(c.isVisible() for c in clouds)
                 if first:
-                    # Nothing on screen yet: the cloud's first paint of a big book (~40 ms
+                    # Nothing on screen yet: the clouds' first paint of a big book (~40 ms
                     # at 100k) in the next pass, not in this one with the installation.
-                    self._scatter.hide()
+                    # (Hidden while they hold no pixmap: nothing cached is dropped.)
+                    for cloud in clouds:
+                        cloud.hide()
                 self._install(model, token)
                 if first:
-                    gui_queue.later(self, self._scatter.show)
+                    gui_queue.later(self, self._show_clouds)
         except RuntimeError:  # the chart was deleted while its arrays were prepared
             pass
+
+    def _show_clouds(self) -> None:
+        for cloud in self._clouds.items():
+            cloud.show()
 
     def _install(self, model: ScatterModel, token: int, *, keep_pending: bool = False) -> None:
         self._model = model
