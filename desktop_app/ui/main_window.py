@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -80,21 +80,21 @@ class MainWindow(QMainWindow):
         self.status_selection = QLabel(self)
         self.status_db = QLabel(self)
         self.status_import = QLabel(self)
-        # Start reading the book first: its SQLite reads run beside the import below and
-        # the widgets' building (the result arrives as a queued signal, once this
-        # constructor has finished). The loader pauses the collector (gc_pause).
-        self.reload()
-
         # pyqtgraph itself is imported here, on the GUI thread, before the window shows: its
         # import creates PySide6 enum and type objects (pyqtgraph/Qt/__init__.py), which
         # shiboken does not guard against the GUI thread doing the same, and a worker doing
         # it crashed a profiled start in 2 runs of 4. The chart's and the pane's own
-        # modules import on a worker below (the larger part of the cost).
+        # modules import on a worker below (the larger part of the cost). First, so
+        # the import does not share the interpreter with the book's loading worker.
         import pyqtgraph  # noqa: F401
 
         # The imports done, out of the collector's sight: the book's loading would otherwise
         # set off full collections over them that stop every thread (gc_pause).
         freeze_long_lived()
+
+        # Start reading the book now: it loads on a worker while the widgets are built.
+        # (Its result arrives as a queued signal, after this constructor has finished.)
+        self.reload()
 
         workers.run_task(
             _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
             worker.signals.finished.connect(self._opened)
         else:
             worker = Worker(load_book, self.store, self.today)
-            worker.signals.finished.connect(self._book_loaded)
+            worker.signals.finished.connect(self._book_arrived)
         self._start_loading(worker)
 
     #: Books of up to this many accounts open in one read (see ``reload``).
@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
     def _opened(self, result: tuple[BookColumns, bool]) -> None:
         book, whole = result
         if whole:
-            self._book_loaded(book)
+            self._book_arrived(book)
         else:
             self._accounts_loaded(book)
 
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         self._create_views_after_paint()
         self.status_count.setText(f"{len(book):,} accounts · loading usage and health…")
         worker = Worker(add_facts, self.store, book)
-        worker.signals.finished.connect(self._book_loaded)
+        worker.signals.finished.connect(self._book_arrived)
         self._start_loading(worker, message=None)
 
     def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
@@ -256,6 +256,13 @@ class MainWindow(QMainWindow):
             self._workers.remove(worker)
         if worker is self._loading:
             self._loading = None
+
+    def _book_arrived(self, book: BookColumns) -> None:
+        """Show the loaded book in a GUI-thread pass of its own: a worker's result is a
+        posted event, and Qt delivers every posted event (other results, the paints they
+        cause) in one go before its timers and input; the book's table reset and the
+        chart's rebuild then ran back to back with them (at 10k, one 100-140 ms stall)."""
+        gui_queue.later(self, lambda: self._book_loaded(book))
 
     def _book_loaded(self, book: BookColumns) -> None:
         if self._closed:
@@ -320,9 +327,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(3000, self, once)
 
     def _create_views_after_paint(self) -> None:
-        """The chart comes once the table has been painted and its modules have been
-        imported on a worker (a zero-timer queues its creation behind the pending paint
-        events); the pane follows the chart's first paint (``Docks``)."""
+        """The chart and the pane come once the table has been painted and their modules
+        (pyqtgraph: ~0.5 s) have been imported on a worker: a zero-timer queues their
+        creation behind the pending paint events."""
         if self.docks.created or self._views_pending or self._closed:
             return
         if not self._views_imported:
@@ -582,6 +589,11 @@ class MainWindow(QMainWindow):
         s.sync()
 
     # ------------------------------------------------------------------ Qt overrides
+    def showEvent(self, event: QShowEvent) -> None:
+        # The docks' places before the first paint: the table is laid out once, at its size.
+        self.docks.place()
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
         self.save_state()
@@ -635,11 +647,13 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 
 
 def _import_views() -> None:
-    """Import the chart's modules on a worker (pyqtgraph is already loaded; the pane's
-    follow once the chart is painted: ``Docks``), and ``numpy.ma``, which the first
-    ``np.unique`` imports (the state's first selection, on the GUI thread: 10-35 ms)."""
+    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded).
+
+    First ``numpy.ma``: numpy imports it on the first ``np.unique`` call, which is the
+    state's first selection, on the GUI thread (10-20 ms of the first table fill)."""
     import numpy.ma  # noqa: F401
 
+    import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401
 
 
