@@ -30,7 +30,8 @@ def _open(qtbot, store: Store, settings_path: Path) -> MainWindow:  # type: igno
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.bookLoaded, timeout=10000):
         window.show()
-    qtbot.waitUntil(lambda: window.docks.created, timeout=10000)
+    # The chart's points follow its creation by a pass or two (``gui_queue``).
+    qtbot.waitUntil(lambda: window.docks.created and window.docks.scatter.is_ready(), timeout=10000)
     return window
 
 
