@@ -44,5 +44,9 @@ def skip_source_scan() -> bool:
     register = getattr(feature, "pyside_feature_dict", None)
     if not isinstance(register, MutableMapping):
         return False
+    # The modules loaded already (the standard library a start-up script imported before
+    # Qt, this package) would be read the first time an import statement names them.
+    for name in list(sys.modules):
+        register.setdefault(name, NO_FEATURE)
     sys.meta_path.insert(0, _NoFeatureFinder(register))
     return True

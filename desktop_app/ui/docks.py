@@ -1,5 +1,10 @@
 """The dock widgets: portfolio chart and account detail pane, created after the first paint.
 
+The docks take their places when the window first shows (light placeholders in them), so
+the table is laid out and painted once at its final size: placed with the chart, the table
+was painted full height with the book's first rows and again half height (at 10k, ~30 ms
+of the opening's stalls).
+
 The docks hold no book: the chart and the pane take the window's ``BookState`` and follow
 it from the moment they exist (so creating them late loses nothing). What the user asks
 for in them (override, note, transition) goes out as intent signals, which the window
@@ -14,7 +19,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from desktop_app.services.database import Store
 from desktop_app.ui import gui_queue
@@ -28,6 +33,8 @@ class Docks(QObject):
     overrideRequested = Signal(int)
     noteRequested = Signal(int)
     transitionRequested = Signal(object)
+    #: The chart exists (its dock, chrome and points follow in later passes).
+    chartCreated = Signal()
     #: The chart and the pane exist (pyqtgraph imported, views subscribed to the state).
     viewsCreated = Signal()
 
@@ -60,6 +67,12 @@ class Docks(QObject):
             )
         window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.scatter_dock)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
+        waiting = QLabel("Loading the chart…", self.scatter_dock)
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        waiting.setEnabled(False)  # the palette's muted text
+        self.scatter_dock.setWidget(waiting)
+        self.detail_dock.setWidget(QWidget(self.detail_dock))
+        self._placeholders = [self.scatter_dock.widget(), self.detail_dock.widget()]
 
     @property
     def created(self) -> bool:
@@ -69,28 +82,42 @@ class Docks(QObject):
     _placed = False
 
     def create(self, store: Store) -> None:
-        """Build the chart, then the pane in a later event (two shorter GUI stalls than one);
-        they read the state as it is. ``viewsCreated`` once both exist."""
+        """Build the chart; it goes into its dock, and the pane is built, in later events
+        (each a GUI-thread pass of its own, see ``gui_queue``); they read the state as it
+        is. ``viewsCreated`` once both exist."""
         if self.scatter is not None:
             return
         from desktop_app.ui.views.scatter import PortfolioScatter
 
         self._store = store
+        # The docks' places before the chart's points and the pane: placed after them, the
+        # chart painted the whole book at the dock's first size and then again at its
+        # place. (Normally done already, when the window showed.)
+        self.place()
+        # Into its dock in the next pass, before the chart's own steps (its chrome, legend,
+        # points): built and laid out and first painted in one pass, 70-100 ms at 10k.
+        gui_queue.later(self, self._show_chart)
         self.scatter = PortfolioScatter(self.state, self.scatter_dock, defer_points=True)
         self.scatter.setObjectName("portfolioScatter")
         self.scatter.axesChanged.connect(self._axes_changed)
         self.scatter.set_axes(self.settings.get("scatter_x"), self.settings.get("scatter_y"))
-        self.scatter_dock.setWidget(self.scatter)
         self.scatter.accountActivated.connect(self._activate)
         self.scatter.overrideRequested.connect(self.overrideRequested)
         self.scatter.noteRequested.connect(self.noteRequested)
         self.scatter.transitionRequested.connect(self.transitionRequested)
-        # The docks' places with the chart, before its points and the pane: placed after
-        # them, the chart painted the whole book at the dock's first size and then again
-        # at its place. (The relayout itself runs in Qt's next layout pass.)
-        self._place_docks()
+        self.chartCreated.emit()
 
-    def _place_docks(self) -> None:
+    def _show_chart(self) -> None:
+        self._swap(self.scatter_dock, self.scatter)
+        # The pane in an event of its own: with the chart, one GUI-thread stall of
+        # 0.1-0.3 s at 100k.
+        gui_queue.later(self, self._create_detail)
+
+    def place(self) -> None:
+        """Give the docks their places (saved, or the first run's): once, when the window
+        first shows, before the book's first paint."""
+        if self._placed:
+            return
         w = self.window
         self._placed = True
         state = self.settings.state("window_state")
@@ -100,9 +127,6 @@ class Docks(QObject):
             w.resizeDocks([self.scatter_dock], [max(360, w.height() // 2)], Qt.Orientation.Vertical)
             pane = max(360, int(w.width() * 0.3))
             w.resizeDocks([self.detail_dock], [pane], Qt.Orientation.Horizontal)
-        # The pane in an event of its own: with the relayout, one GUI-thread stall of
-        # 0.1-0.3 s at 100k.
-        gui_queue.later(self, self._create_detail)
 
     def _create_detail(self) -> None:
         if self.detail is not None or self._store is None:
@@ -119,8 +143,16 @@ class Docks(QObject):
         )
         self.detail.setObjectName("detailPane")
         self.detail.overrideRequested.connect(self.overrideRequested)
-        self.detail_dock.setWidget(self.detail)
+        self._swap(self.detail_dock, self.detail)
         if old is not None:
+            old.deleteLater()
+
+    def _swap(self, dock: QDockWidget, widget: QWidget) -> None:
+        """Put ``widget`` in ``dock``; its placeholder, if still there, is deleted."""
+        old = dock.widget()
+        dock.setWidget(widget)
+        if old in self._placeholders:
+            self._placeholders.remove(old)
             old.deleteLater()
 
     def _axes_changed(self, x_title: str, y_title: str) -> None:

@@ -34,7 +34,8 @@ def _open(qtbot, store: Store, settings: Path) -> MainWindow:  # type: ignore[no
     w.resize(1280, 800)
     with qtbot.waitSignal(w.bookLoaded, timeout=20000):
         w.show()
-    qtbot.waitUntil(lambda: w.docks.created, timeout=10000)
+    # The chart's points follow its creation by a pass or two (``gui_queue``).
+    qtbot.waitUntil(lambda: w.docks.created and w.docks.scatter.is_ready(), timeout=10000)
     return w
 
 

@@ -15,6 +15,7 @@ numpy side is in ``scatter_data``/``scatter_model``. The interactions are the ne
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from typing import Any
 
@@ -50,7 +51,13 @@ from desktop_app.ui.views.scatter_items import (
     band_brushes,
     install_points,
 )
-from desktop_app.ui.views.scatter_model import ScatterModel, nearest_row, prepare_scatter, x_extent
+from desktop_app.ui.views.scatter_model import (
+    ScatterModel,
+    arr_size_top,
+    nearest_row,
+    prepare_scatter,
+    x_extent,
+)
 from desktop_app.ui.views.scatter_toolbar import ScatterToolbar, context_menu
 
 HIT_RADIUS_PX = 8.0
@@ -98,6 +105,10 @@ class PortfolioScatter(QWidget):
             self._density_styles.for_density(sd.density_for(0))
         )
         self._build_ui()
+        if defer_points:
+            # Its chrome in a pass of its own, then the legend a few entries per pass, then
+            # the points: built with the frame, the chart was one 70-90 ms GUI-thread event.
+            gui_queue.later(self, lambda: self._chrome)
         # With deferred points, or a book still loading its facts, the first rebuild
         # prepares the book: preparing it here too put its styles and sizes on the GUI
         # thread inside the chart's construction (at 100k, 30-60 ms of the longest stall).
@@ -106,6 +117,8 @@ class PortfolioScatter(QWidget):
             book = BookColumns.empty(book.as_of)
         self._model = prepare_scatter(book, self._x_axis, self._y_axis, None, self._window)
         self._size_top = self._model.size_top
+        if len(state.book):  # the legend's ARR sizes are known from the accounts alone
+            self._size_top = arr_size_top(state.book.arr)
         if not (defer_points and len(state.book)):
             self._set_density(sd.density_for(0))  # builds the legend
         # else the first points build it, in their own event (not inside this one, which
@@ -122,7 +135,10 @@ class PortfolioScatter(QWidget):
 
     def _first_points(self) -> None:
         if self._density is None and self._token == 0:
-            # The legend first, in an event of its own (see __init__), then the points.
+            # The legend first, a few entries per event (see __init__), then the points.
+            if not self._chrome.add_fixed_legend(self._brushes, 3):
+                gui_queue.later(self, self._first_points)
+                return
             self._set_density(sd.density_for(0))
             gui_queue.later(self, self._first_points)
             return
@@ -206,18 +222,31 @@ class PortfolioScatter(QWidget):
         for z, item in enumerate((self._halo, self._overlay, self._hover)):
             self._vb.addItem(item, ignoreBounds=True)
             item.setZValue(10 + z)
-        self._chrome = ScatterChrome(self._glw, self._vb)
-        self._chrome.quadrantMoved.connect(self._on_quadrant_moved)
-        self._chrome.quadrantFinished.connect(self.quadrantsChanged)
         self._vb.on_click = self._on_click
         self._vb.on_double_click = self._on_double_click
         self._vb.on_context = self._on_context
         self._vb.on_rect = self._on_rect
         self._vb.on_lasso = self._on_lasso
         self._glw.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self._vb.sigRangeChanged.connect(lambda *_: self._chrome.place_texts())
+        self._vb.sigRangeChanged.connect(self._place_texts)
         self._vb.sigRangeChangedManually.connect(self._zoomed)
         self._vb.sigResized.connect(self._resized)
+
+    @property
+    def _chrome(self) -> ScatterChrome:
+        """The items around the points (guide lines, texts, legend), built on first use or
+        in a GUI-thread pass of their own, after the chart's frame (see ``__init__``)."""
+        if self._chrome_obj is None:
+            chrome = self._chrome_obj = ScatterChrome(self._glw, self._vb)
+            chrome.quadrantMoved.connect(self._on_quadrant_moved)
+            chrome.quadrantFinished.connect(self.quadrantsChanged)
+        return self._chrome_obj
+
+    _chrome_obj: ScatterChrome | None = None
+
+    def _place_texts(self, *_args: object) -> None:
+        if self._chrome_obj is not None:
+            self._chrome_obj.place_texts()
 
     # ---------------------------------------------------------------- public API
     # ---------------------------------------------------------------- following the state
@@ -299,7 +328,10 @@ class PortfolioScatter(QWidget):
         self._vb.disableAutoRange(axis=pg.ViewBox.YAxis)
         lo, hi = sd.Y_RANGE[self._y_axis]
         height = float(self._vb.height())
-        pad_px = self._chrome.label_height() + float(np.max(self._point_sizes)) / 2 + 2
+        # (Not the chrome's own: a fit while it is being built, on its first resize of the
+        # view, would build it again.)
+        label = 34.0 if self._chrome_obj is None else self._chrome_obj.label_height()
+        pad_px = label + float(np.max(self._point_sizes)) / 2 + 2
         lo, hi = sd.padded_range(lo, hi, pad_px, height)
         self._vb.setYRange(lo, hi, padding=0)
 
@@ -408,7 +440,7 @@ class PortfolioScatter(QWidget):
         if len(book) < self.PREPARE_ON_WORKER_FROM:
             self._install(prepare_scatter(*args), self._token)
             return
-        if not self._model.fits(book):
+        if not self._model.fits(book) and not self._shows_empty(book):
             # The plotted rows are another book's: show nothing rather than wrong points.
             empty = BookColumns.empty(book.as_of)
             self._install(prepare_scatter(empty, *args[1:]), self._token, keep_pending=True)
@@ -417,12 +449,45 @@ class PortfolioScatter(QWidget):
             prepare_scatter, *args, done=partial(self._prepared, token=token), urgent=True
         )
 
+    def _shows_empty(self, book: BookColumns) -> bool:
+        """True if the chart already shows nothing, as ``book``'s empty stand-in would (the
+        accounts alone were shown): installing the stand-in again repainted the chart
+        with the table's new columns, for nothing."""
+        m = self._model
+        return (
+            len(m) == 0
+            and self._vis.size == 0
+            and (m.x_axis, m.y_axis, m.window) == (self._x_axis, self._y_axis, self._window)
+            and self._size_top == arr_size_top(book.arr)
+        )
+
     def _prepared(self, model: ScatterModel, token: int) -> None:
+        """The prepared arrays, installed in a GUI-thread pass of their own (a worker's
+        result arrives as a posted event, delivered with every other one pending: the
+        window's book, the paints; see ``MainWindow._book_arrived``)."""
+        with contextlib.suppress(RuntimeError):  # the chart was deleted meanwhile
+            gui_queue.later(self, partial(self._install_prepared, model, token))
+
+    def _install_prepared(self, model: ScatterModel, token: int) -> None:
         try:
             if token == self._token and model.fits(self._book):
+                clouds = self._clouds.items()
+                first = self._vis.size == 0 and all(c.isVisible() for c in clouds)
+                if first:
+                    # Nothing on screen yet: the clouds' first paint of a big book (~40 ms
+                    # at 100k) in the next pass, not in this one with the installation.
+                    # (Hidden while they hold no pixmap: nothing cached is dropped.)
+                    for cloud in clouds:
+                        cloud.hide()
                 self._install(model, token)
+                if first:
+                    gui_queue.later(self, self._show_clouds)
         except RuntimeError:  # the chart was deleted while its arrays were prepared
             pass
+
+    def _show_clouds(self) -> None:
+        for cloud in self._clouds.items():
+            cloud.show()
 
     def _install(self, model: ScatterModel, token: int, *, keep_pending: bool = False) -> None:
         self._model = model
@@ -436,7 +501,10 @@ class PortfolioScatter(QWidget):
         self._axis_y.setLabel(sd.Y_AXES[self._y_axis])
         self._chrome.set_floors(a.x_floors, a.y_floors, today=self._x_axis == "days_to_renewal")
         if keep_pending:
-            self._size_top = model.size_top
+            # The legend's ARR sizes are the book's already (its accounts' ARR): set from
+            # the empty model, they were removed and added again with the points (at 100k,
+            # ~10 ms of the points' installation).
+            self._size_top = arr_size_top(self._book.arr) if len(self._book) else model.size_top
             self._density = None
             self._apply_mask()
             return

@@ -89,8 +89,7 @@ class ScatterChrome(QObject):
     def set_legend(self, brushes: np.ndarray, size_top: float, size_factor: float = 1.0) -> None:
         """Bands and lifecycles are fixed entries (built once); only the ARR sizes follow
         the book and the point density, updated in place when their count does not change."""
-        if not self._legend_items:
-            self._fixed_legend(brushes)
+        self.add_fixed_legend(brushes)
         values = sd.legend_arr_values(size_top)
         if (values, size_factor) == self._arr_key:
             return
@@ -111,8 +110,21 @@ class ScatterChrome(QObject):
             sample.update()
         self._arr_key = (values, size_factor)
 
-    def _fixed_legend(self, brushes: np.ndarray) -> None:
-        entries: list[tuple[Any, str]] = []
+    def add_fixed_legend(self, brushes: np.ndarray, count: int | None = None) -> bool:
+        """Add up to ``count`` (None: all) of the fixed legend entries not yet added; True
+        once they are all there. (Each entry is a sample item and a rich-text label: a few
+        ms each, so an opening chart adds them a few per GUI-thread pass.)"""
+        entries = self._fixed_entries(brushes)
+        todo = entries[len(self._legend_items) :]
+        for opts, label in todo if count is None else todo[:count]:
+            item = pg.ScatterPlotItem(**{"pen": _LEGEND_PEN, **opts})
+            self._legend_items.append(item)
+            self._legend.addItem(item, label)
+        return len(self._legend_items) == len(entries)
+
+    @staticmethod
+    def _fixed_entries(brushes: np.ndarray) -> list[tuple[dict[str, Any], str]]:
+        entries: list[tuple[dict[str, Any], str]] = []
         for i, band in enumerate(BAND_ORDER):
             entries.append(({"symbol": "o", "size": 11, "brush": brushes[i]}, band.value))
         entries.append(({"symbol": "o", "size": 11, "brush": brushes[-1]}, "No band"))
@@ -122,10 +134,7 @@ class ScatterChrome(QObject):
             pen = pg.mkPen(theme.chart_foreground(), width=1.6)  # readable on either palette
             shape = {"symbol": sym, "size": 11, "brush": _NO_FILL, "pen": pen}
             entries.append((shape, label))
-        for opts, label in entries:
-            item = pg.ScatterPlotItem(**{"pen": _LEGEND_PEN, **opts})
-            self._legend_items.append(item)
-            self._legend.addItem(item, label)
+        return entries
 
     # ---------------------------------------------------------------- floors and lines
     def set_floors(

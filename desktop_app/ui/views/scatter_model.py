@@ -53,13 +53,18 @@ class ScatterModel:
         )
 
 
+def arr_size_top(arr: FloatArray) -> float:
+    """The ARR the largest symbol stands for, for accounts of these ARRs."""
+    top = float(np.nanmax(arr)) if arr.size and np.isfinite(arr).any() else 1.0
+    return sd.size_scale(top)
+
+
 def style_codes(book: BookColumns, window: int) -> tuple[IntArray, IntArray, float]:
     """(style code, ARR size step, size top) for every account of ``book``."""
     band = book.band_code.astype(np.int64) % N_BAND_STYLES  # -1 (no band) → grey
     sym = sd.symbol_codes(book, window).astype(np.int64)
     arr = book.arr
-    top = float(np.nanmax(arr)) if arr.size and np.isfinite(arr).any() else 1.0
-    size_top = sd.size_scale(top)
+    size_top = arr_size_top(arr)
     size_idx = sd.size_index(arr, size_top)
     code = (band * len(sd.SYMBOLS) + sym) * sd.N_SIZES + size_idx
     return code, size_idx, size_top

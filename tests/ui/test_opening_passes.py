@@ -1,0 +1,119 @@
+"""Opening a book in short GUI-thread passes (issue 11, item 3: no stall over 50 ms).
+
+The work of opening is spread over passes of the event loop (``ui.gui_queue``): these tests
+check the order and the split (what exists after which step, what is painted at which
+size), not timings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSize
+
+from desktop_app.ui import gui_queue
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.settings import Settings
+
+TODAY = date(2026, 11, 24)
+
+
+def test_the_table_is_painted_with_the_book_at_one_size_only(
+    qtbot, demo_store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The docks take their places when the window shows: the table's first paint with
+    rows is at its final size, not full height and then again beside the chart."""
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    sizes: list[QSize] = []
+
+    class Paints(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and w.model.rowCount() > 0:
+                sizes.append(w.table.viewport().size())
+            return False
+
+    probe = Paints()
+    w.table.viewport().installEventFilter(probe)
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.show()
+    qtbot.waitUntil(lambda: w.docks.created and w.docks.scatter.shows_book(), timeout=20000)
+    qtbot.wait(50)
+    w.table.viewport().removeEventFilter(probe)
+    assert sizes, "the table was never painted with rows"
+    # One size (a status bar line may move it by a few pixels, not by the chart's half).
+    heights = [size.height() for size in sizes]
+    assert max(heights) - min(heights) <= 0.1 * max(heights), heights
+    # Beside the chart: the chart's dock took about half the window's height first.
+    assert sizes[0].height() < 0.7 * w.height()
+    w.close()
+
+
+def test_docks_create_leaves_the_chart_out_of_its_dock_until_the_next_pass(
+    qtbot, demo_store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``Docks.create`` builds the chart's frame only; the dock gets it, the chart its
+    chrome (lines, texts, legend) and then its points, in later passes of the event loop."""
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop_app.services.book import load_book
+    from desktop_app.ui.book_state import BookState
+    from desktop_app.ui.docks import Docks
+
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    state = BookState(TODAY, win)
+    state.replace_book(load_book(demo_store, TODAY))
+    docks = Docks(win, state, Settings(tmp_path / "s.ini"), QUndoStack(win), TODAY)
+    win.show()
+    docks.place()
+    placeholder = docks.scatter_dock.widget()
+    docks.create(demo_store)
+    chart = docks.scatter
+    assert chart is not None
+    assert docks.scatter_dock.widget() is placeholder  # for one pass
+    assert chart._chrome_obj is None
+    assert not chart.isVisible()
+    assert chart.plotted_ids().size == 0
+    qtbot.waitUntil(lambda: docks.scatter_dock.widget() is chart, timeout=5000)
+    qtbot.waitUntil(lambda: chart._chrome_obj is not None, timeout=5000)
+    qtbot.waitUntil(lambda: docks.created and chart.shows_book(), timeout=20000)
+    assert chart.plotted_ids().size == len(state.book) > 0
+    labels = [label.text for _sample, label in chart._chrome._legend.items]
+    assert "No band" in labels
+    assert any(text.endswith(" ARR") for text in labels)
+    win.close()
+
+
+def test_a_big_book_opened_under_a_filter_shows_its_points(
+    qtbot, demo_store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A big book's clouds are painted in the pass after their installation (hidden for
+    it): opened with a saved filter, the filtered cloud is the one shown, and both clouds
+    are visible again afterwards."""
+    from desktop_app.ui.views.scatter import PortfolioScatter
+
+    monkeypatch.setattr(PortfolioScatter, "PREPARE_ON_WORKER_FROM", 0)  # the worker path
+    settings = Settings(tmp_path / "s.ini")
+    settings.set("filter_segments", ["SMB"])
+    settings.sync()
+    w = MainWindow(demo_store, settings, today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.show()
+    qtbot.waitUntil(lambda: w.docks.created and w.docks.scatter.shows_book(), timeout=20000)
+    qtbot.waitUntil(lambda: gui_queue.pending() == 0, timeout=5000)
+    chart = w.docks.scatter
+    smb = int(w.state.mask.sum())
+    assert 0 < smb < len(w.state.book)
+    assert chart.plotted_ids().size == smb
+    assert all(cloud.isVisible() for cloud in chart._clouds.items())
+    assert chart._scatter is chart._clouds.part
+    assert len(chart._scatter.data) == smb
+    assert chart._scatter.opacity() == 1.0
+    w.close()
