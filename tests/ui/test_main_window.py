@@ -245,13 +245,11 @@ def test_each_filter_changes_both_views_identically(window: MainWindow, combo_na
     assert f"{len(expected)} of 300 accounts" in window.status_count.text()
 
 
-def test_first_open_lists_accounts_then_health(
-    qtbot, demo_store: Store, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    """A big book (here: any book over 0 accounts) opens in two reads."""
-    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
+def _recording_window(qtbot, store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A window (not shown yet) and the (signal, rows, scored accounts) of each
+    ``tableFilled`` and ``bookLoaded`` it sends."""
     events: list[tuple[str, int, int]] = []
-    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    w = MainWindow(store, Settings(tmp_path / "s.ini"), today=TODAY)
     qtbot.addWidget(w)
 
     def note(kind: str) -> None:
@@ -259,6 +257,15 @@ def test_first_open_lists_accounts_then_health(
 
     w.tableFilled.connect(lambda: note("filled"))
     w.bookLoaded.connect(lambda: note("loaded"))
+    return w, events
+
+
+def test_first_open_lists_accounts_then_health(
+    qtbot, demo_store: Store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A big book (here: any book over 0 accounts) opens in two reads."""
+    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
+    w, events = _recording_window(qtbot, demo_store, tmp_path)
     with qtbot.waitSignal(w.bookLoaded, timeout=10000):
         w.show()
     # First the accounts alone (no health yet), then the whole book.
@@ -277,18 +284,10 @@ def test_first_open_lists_accounts_then_health(
 def test_a_small_book_opens_in_one_read_and_fills_the_table_once(
     qtbot, demo_store: Store, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    events: list[tuple[str, int, int]] = []
     resets: list[int] = []
-    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
-    qtbot.addWidget(w)
+    w, events = _recording_window(qtbot, demo_store, tmp_path)
     assert w.one_read_up_to >= 300
     w.model.modelReset.connect(lambda: resets.append(w.model.rowCount()))
-
-    def note(kind: str) -> None:
-        events.append((kind, w.model.rowCount(), int(np.isfinite(w.book.health_score).sum())))
-
-    w.tableFilled.connect(lambda: note("filled"))
-    w.bookLoaded.connect(lambda: note("loaded"))
     with qtbot.waitSignal(w.bookLoaded, timeout=10000):
         w.show()
     # The whole book at once: the table is filled once, with health already there.
