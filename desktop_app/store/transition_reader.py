@@ -89,7 +89,9 @@ def _items(transition_id: int) -> Any:
     )
 
 
-def _bands(conn: Connection, ids: Any) -> dict[int, str | None]:
+def bands_in_force(conn: Connection, ids: Any) -> dict[int, str | None]:
+    """The band in force per account of ``ids`` (a list, or a select of account ids): the
+    latest active override, else the computed band."""
     bands: dict[int, str | None] = dict(
         conn.execute(
             select(HealthScore.account_id, HealthScore.band).where(HealthScore.account_id.in_(ids))
@@ -166,7 +168,7 @@ def read_transition(conn: Connection, transition_id: int) -> TransitionRead | No
     ids = _accounts(transition_id)
     return TransitionRead(
         items=conn.execute(_items(transition_id)).all(),
-        bands=_bands(conn, ids),
+        bands=bands_in_force(conn, ids),
         main_contacts=_main_contacts(conn, ids),
         open_tickets=_open_tickets(conn, ids),
         sales_opportunities=_sales_opportunities(conn, ids),

@@ -23,13 +23,12 @@ from desktop_app.store.schema import (
     BillingState,
     Contact,
     Csm,
-    HealthOverride,
-    HealthScore,
     Note,
     Opportunity,
     Ticket,
     UsageMonth,
 )
+from desktop_app.store.transition_reader import bands_in_force
 
 _CHUNK = 900  # stay well below SQLite's bound-parameter limit
 
@@ -93,25 +92,10 @@ def load_basics(session: Session, ids: Sequence[int]) -> dict[int, AccountBasics
 
 def load_bands(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
     """The band in force per account: the active override, else the computed band."""
+    conn = session.connection()
     bands: dict[int, str | None] = {}
-    for aid, band in _rows(
-        session,
-        lambda part: select(HealthScore.account_id, HealthScore.band).where(
-            HealthScore.account_id.in_(part)
-        ),
-        ids,
-    ):
-        bands[aid] = band
-    for aid, band in _rows(
-        session,
-        lambda part: (
-            select(HealthOverride.account_id, HealthOverride.band)
-            .where(HealthOverride.account_id.in_(part), HealthOverride.is_active.is_(True))
-            .order_by(HealthOverride.created_at)
-        ),
-        ids,
-    ):
-        bands[aid] = band
+    for part in chunks(ids):
+        bands.update(bands_in_force(conn, part))
     return bands
 
 
