@@ -4,26 +4,22 @@ The window owns the book (``BookColumns``), the current filter and one selection
 the table and the chart. Data comes from services on worker threads; the views are fed
 numpy arrays (one mask for both). pyqtgraph is imported after the first paint.
 
-Over 450 lines: the window still wires the table, the docks, the filter bar, the status bar,
-the settings it restores and the task progress in one class. Moving the status bar and the
-settings persistence out is the next step of the BookState work (issue 13).
+Opening a book (the reads, the views after the first paint) is ``opening.BookOpening``.
 """
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QStackedWidget,
     QTableView,
@@ -36,24 +32,22 @@ from desktop_app.domain.book import BookColumns
 from desktop_app.services.book import BookFilter, last_import, owner_choices
 from desktop_app.services.database import Store
 from desktop_app.services.gc_pause import freeze_long_lived
-from desktop_app.ui import actions, docks, gui_queue, workers
+from desktop_app.ui import actions, docks, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.geometry import clamp_to_screen, fit_to_screen
 from desktop_app.ui.models.account_table import COLUMN_KEYS, AccountTableModel
+from desktop_app.ui.opening import BookOpening, import_views
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.team_watch import TeamChangeWatcher
 from desktop_app.ui.widgets.column_chooser import ColumnChooser
 from desktop_app.ui.widgets.empty_state import EmptyState
 from desktop_app.ui.widgets.filter_bar import FilterBar
 from desktop_app.ui.widgets.task_progress import TaskProgress
-from desktop_app.ui.workers import Worker, start, wait_all
+from desktop_app.ui.workers import Worker, wait_all
 
 
-class MainWindow(QMainWindow):
+class MainWindow(BookOpening):
     """Account Desk's main window over one open database."""
-
-    bookLoaded = Signal()  # the whole book is shown (accounts, usage, health)
-    tableFilled = Signal()  # the table lists the accounts (their own columns at least)
 
     def __init__(
         self,
@@ -97,7 +91,7 @@ class MainWindow(QMainWindow):
         self.reload()
 
         workers.run_task(
-            _import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
+            import_views, done=self._views_ready, failed=lambda _m: self._views_ready()
         )
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
@@ -182,177 +176,6 @@ class MainWindow(QMainWindow):
         return table
 
     # ------------------------------------------------------------------ data
-    def reload(self) -> None:
-        """Reload the book from the database on a worker (imports, rescoring, owners).
-
-        Opening a big book is two steps: the accounts' own columns fill the table first,
-        then usage, tickets and health follow. A book of up to ``one_read_up_to`` accounts
-        is read whole in one step (its facts take ~0.1 s): the table is filled once, and
-        the chart is built on the whole book. A reload of a book already shown reads it
-        whole, so that the columns on screen never blank out.
-        """
-        from desktop_app.services.book import load_book
-
-        if self._loading is not None:
-            self._loading.cancel()
-        if len(self.state.book) == 0:
-            worker = Worker(_open_book, self.store, self.today, self.one_read_up_to)
-            worker.signals.finished.connect(self._opened)
-        else:
-            worker = Worker(load_book, self.store, self.today)
-            worker.signals.finished.connect(self._book_arrived)
-        self._start_loading(worker)
-
-    #: Books of up to this many accounts open in one read (see ``reload``).
-    one_read_up_to = 20_000
-
-    def _opened(self, result: tuple[BookColumns, bool]) -> None:
-        book, whole = result
-        if whole:
-            self._book_arrived(book)
-        else:
-            self._accounts_loaded(book)
-
-    def _accounts_loaded(self, book: BookColumns) -> None:
-        from desktop_app.services.book import add_facts
-
-        if self._closed:
-            return  # a result queued before the window closed: nothing to show it in
-
-        # The chart waits for the whole book (complete=False): built on the accounts alone it
-        # drew every point at "no data" and was built twice (at 100k, 2.7 s of stall).
-        self.state.replace_book(book, complete=len(book) == 0)
-        self.tableFilled.emit()
-        if len(book) == 0:
-            self._book_loaded(book)
-            return
-        # The chart and the pane are built now, while usage and health load: then the
-        # whole book only has to be plotted (its arrays are prepared on a worker).
-        self._create_views_after_paint()
-        self.status_count.setText(f"{len(book):,} accounts · loading usage and health…")
-        worker = Worker(add_facts, self.store, book)
-        worker.signals.finished.connect(self._book_arrived)
-        self._start_loading(worker, message=None)
-
-    def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
-        worker.signals.failed.connect(self.show_error)
-        worker.signals.failed.connect(lambda _m: self._create_views_after_paint())
-        self._loading = worker
-        self._keep(worker)
-        # A label, not a temporary message: QStatusBar hides its permanent widgets while a
-        # message shows, and the first load starts before those widgets exist.
-        if message:
-            self.status_count.setText(message)
-        start(worker)
-
-    def _keep(self, worker: Worker) -> None:
-        self._workers.append(worker)
-        worker.signals.finished.connect(lambda _r, w=worker: self._drop(w))
-        worker.signals.failed.connect(lambda _m, w=worker: self._drop(w))
-        worker.signals.cancelled.connect(lambda w=worker: self._drop(w))
-
-    def _drop(self, worker: Worker) -> None:
-        if worker in self._workers:
-            self._workers.remove(worker)
-        if worker is self._loading:
-            self._loading = None
-
-    def _book_arrived(self, book: BookColumns) -> None:
-        """Show the loaded book in a GUI-thread pass of its own: a worker's result is a
-        posted event, and Qt delivers every posted event (other results, the paints they
-        cause) in one go before its timers and input; the book's table reset and the
-        chart's rebuild then ran back to back with them (at 10k, one 100-140 ms stall)."""
-        gui_queue.later(self, lambda: self._book_loaded(book))
-
-    def _book_loaded(self, book: BookColumns) -> None:
-        if self._closed:
-            return
-        self.state.replace_book(book)
-        self.statusBar().clearMessage()
-        self.tableFilled.emit()
-        self.bookLoaded.emit()
-        if len(book):
-            self._after_chart(lambda: self._background_reads(book))
-        self._create_views_after_paint()
-
-    def _background_reads(self, book: BookColumns) -> None:
-        if self._closed or book is not self.state.book:
-            return  # a book replaced meanwhile has its own
-        # Secondary chart input (latest NPS per account), after the table is filled.
-        self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
-        # Search text and every sort key, built on a reader once the book is on screen
-        # (in the book's cache) so that the first search or sort is a lookup.
-        self.run_task(_prepare_indexes, book)
-
-    def _after_chart(self, then: Any) -> None:
-        """``then()`` once the chart shows the book, at once if no chart is on screen to
-        wait for, and after 3 s at the latest: a big book's chart arrays are prepared on a
-        reader, and background reads started beside them took the interpreter from them,
-        from their installation and from the paint (at 100k, the latest NPS of 230k
-        responses and the indexes delayed the chart by ~0.3-1 s)."""
-        if self._closed:
-            return
-        chart = self.docks.scatter
-        if chart is None and len(self.state.book) and not self.docks.scatter_dock.isHidden():
-            # A book opened in one read: its chart is on its way (built after the table's
-            # paint); wait for it, and then for its points.
-            def created() -> None:
-                with contextlib.suppress(RuntimeError):
-                    self.docks.chartCreated.disconnect(created)
-                if self.docks.scatter is not None:
-                    self._after_points(self.docks.scatter, then)
-
-            self.docks.chartCreated.connect(created)
-            return
-        if chart is None or not chart.isVisible() or chart.shows_book():
-            gui_queue.later(self, then)  # after the paints the book's arrival queued
-            return
-        self._after_points(chart, then)
-
-    def _after_points(self, chart: Any, then: Any) -> None:
-        """``then()`` once ``chart`` has painted the book's points (3 s at the latest)."""
-        if chart.shows_book():
-            gui_queue.later(self, then)
-            return
-        done: list[bool] = []
-
-        def once() -> None:
-            if not done:
-                done.append(True)
-                with contextlib.suppress(RuntimeError):  # the chart is gone already
-                    chart.pointsShown.disconnect(once)
-                gui_queue.later(self, then)
-
-        chart.pointsShown.connect(once)
-        QTimer.singleShot(3000, self, once)
-
-    def _create_views_after_paint(self) -> None:
-        """The chart and the pane come once the table has been painted and their modules
-        (pyqtgraph: ~0.5 s) have been imported on a worker: a zero-timer queues their
-        creation behind the pending paint events."""
-        if self.docks.created or self._views_pending or self._closed:
-            return
-        if not self._views_imported:
-            self._views_wanted = True  # created when the import is done
-            return
-        self._views_pending = True
-        gui_queue.later(self, self._create_views)
-
-    def _views_ready(self, _result: object = None) -> None:
-        self._views_imported = True
-        if self._views_wanted:
-            self._create_views_after_paint()
-
-    _views_pending = False
-    _views_imported = False
-    _views_wanted = False
-    _closed = False
-
-    def _create_views(self) -> None:
-        self._views_pending = False
-        if not self._closed:
-            self.docks.create(self.store)
-
     def _book_replaced(self) -> None:
         book = self.state.book
         choices = owner_choices(book)
@@ -614,47 +437,6 @@ class MainWindow(QMainWindow):
         if paths:
             event.acceptProposedAction()
             self.acts.open_import_wizard(paths)
-
-
-def _open_book(
-    store: Store, today: date, one_read_up_to: int, progress: Any = None
-) -> tuple[BookColumns, bool]:
-    """(the book, whether it is whole): the accounts' own columns, with their facts too
-    when there are at most ``one_read_up_to`` of them (``MainWindow.reload``)."""
-    from desktop_app.services.book import add_facts, load_accounts
-
-    book = load_accounts(store, today, progress)
-    if 0 < len(book) <= one_read_up_to:
-        return add_facts(store, book, progress), True
-    return book, len(book) == 0
-
-
-def _prepare_indexes(book: BookColumns) -> None:
-    """Search text and sort keys of ``book``, then the loading's freed memory handed back."""
-    from desktop_app.services.book import prepare_indexes
-    from desktop_app.ui.memory import release_freed_memory
-
-    prepare_indexes(book)
-    release_freed_memory()
-
-
-def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
-    """Latest NPS per account; its module is imported here, on the worker: importing it on
-    the GUI thread waited for the views' import on another worker (0.3 s, the import lock)."""
-    from desktop_app.services.book import latest_nps_array
-
-    return latest_nps_array(store, account_ids)
-
-
-def _import_views() -> None:
-    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded).
-
-    First ``numpy.ma``: numpy imports it on the first ``np.unique`` call, which is the
-    state's first selection, on the GUI thread (10-20 ms of the first table fill)."""
-    import numpy.ma  # noqa: F401
-
-    import desktop_app.ui.views.detail_pane
-    import desktop_app.ui.views.scatter  # noqa: F401
 
 
 def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
