@@ -21,7 +21,7 @@ from desktop_app.domain.arrays import DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.book import BookColumns
 from desktop_app.store import tables as t
 from desktop_app.store.dialect import latest_per_key
-from desktop_app.store.measure_blob import decode_breakdown, decode_breakdowns
+from desktop_app.store.measure_blob import decode_breakdown, decode_breakdowns, pattern_groups
 
 #: Rows fetched per call: a call that builds rows holds the GIL throughout, so a 100k-row
 #: ``fetchall`` (or ``zip(*rows)``) stopped the GUI thread for 50-170 ms while the book
@@ -412,18 +412,8 @@ def _contributions(
     """(account id, {measure id: contribution}) of breakdowns of one measure set."""
     m = len(measure_ids)
     values = decode_breakdowns(blobs, m)
-    scored = ~np.isnan(values[:, 1, :])
-    if m <= 62:  # each row's pattern as one integer: np.unique over rows sorts void rows
-        code = scored.astype(np.int64) @ (np.int64(1) << np.arange(m, dtype=np.int64))
-        firsts, which = np.unique(code, return_index=True, return_inverse=True)[1:]
-        patterns = scored[firsts]
-    else:
-        patterns, which = np.unique(scored, axis=0, return_inverse=True)
-    which = which.ravel()
     account = np.asarray(ids, dtype=np.int64)
-    for p, pattern in enumerate(patterns):
-        members = np.flatnonzero(which == p)
-        cols = np.flatnonzero(pattern)
+    for cols, members in pattern_groups(~np.isnan(values[:, 1, :])):
         keys = [measure_ids[j] for j in cols.tolist()]
         part = values[members, 3, :][:, cols].tolist()
         for aid, row in zip(account[members].tolist(), part, strict=True):

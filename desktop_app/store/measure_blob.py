@@ -20,7 +20,7 @@ A compact row's length (``ceil(m / 8) + 32 k``) differs from the dense one's unl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -87,17 +87,8 @@ def encode_parts(
     absent &= (weight.view("<u8") == 0) & (contribution.view("<u8") == 0)
     kept = ~absent
     masks = np.packbits(kept, axis=1, bitorder="little")  # (n, ceil(m / 8))
-    if m <= 62:  # each row's pattern as one integer
-        code = kept.astype(np.int64) @ (np.int64(1) << np.arange(m, dtype=np.int64))
-        which = np.unique(code, return_inverse=True)[1].ravel()
-    else:
-        which = np.unique(masks, axis=0, return_inverse=True)[1].ravel()
-    order = np.argsort(which, kind="stable")
-    bounds = np.searchsorted(which[order], np.arange(int(which.max()) + 2))
     out = np.empty(n, dtype=object)
-    for g in range(len(bounds) - 1):
-        members = order[bounds[g] : bounds[g + 1]]
-        cols = np.flatnonzero(kept[members[0]])
+    for cols, members in pattern_groups(kept):
         body = np.stack(
             [rounded(0, members, cols), rounded(1, members, cols),
              weight[np.ix_(members, cols)], contribution[np.ix_(members, cols)]],
@@ -108,6 +99,28 @@ def encode_parts(
         out[members] = rows_bytes(body)
     blobs: list[bytes] = out.tolist()
     return blobs
+
+
+def pattern_groups(
+    flags: npt.NDArray[np.bool_],
+) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """The rows of ``flags`` (n, m) grouped by their pattern: (the columns set, the rows
+    that have exactly those), rows in ascending order within a group. One sort, whatever
+    the number of patterns (``np.unique`` over rows sorts them as void records: 0.5 s for
+    100k; up to 62 columns, each row's pattern is one integer)."""
+    n, m = flags.shape
+    if n == 0:
+        return
+    if m <= 62:
+        code = flags.astype(np.int64) @ (np.int64(1) << np.arange(m, dtype=np.int64))
+        which = np.unique(code, return_inverse=True)[1].ravel()
+    else:
+        which = np.unique(flags, axis=0, return_inverse=True)[1].ravel()
+    order = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order], np.arange(int(which.max()) + 2))
+    for g in range(len(bounds) - 1):
+        members = order[bounds[g] : bounds[g + 1]]
+        yield np.flatnonzero(flags[members[0]]), members
 
 
 def decode_breakdown(blob: bytes, m: int) -> npt.NDArray[np.float64]:
