@@ -238,6 +238,11 @@ def _account_columns(
     }
 
 
+#: Up to this many accounts, their own rows are read by id (an IN list) rather than by a
+#: query over every account.
+_FEW = 900
+
+
 def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None:
     """Where an account has no renewal date, use its live subscriptions' current term end."""
     missing = np.isnat(renewal)
@@ -252,8 +257,11 @@ def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None
         )
         .group_by(t.subscriptions.c.account_id)
     )
-    if len(ids) <= 900:  # a few accounts (an edit): read theirs only
+    if len(ids) <= _FEW:  # a few accounts (an edit): read theirs only
         stmt = stmt.where(t.subscriptions.c.account_id.in_([int(i) for i in ids[missing]]))
+    else:  # only the accounts without a renewal date (an index search each, not a scan)
+        undated = select(t.accounts.c.id).where(t.accounts.c.renewal_date.is_(None))
+        stmt = stmt.where(t.subscriptions.c.account_id.in_(undated))
     rows = fetch_rows(conn.execute(stmt))
     if not rows:
         return
@@ -349,7 +357,7 @@ def read_sources(conn: Connection) -> frozenset[str]:
         "billing": exists().where(t.billing_states.c.id.is_not(None)),
         "contacts": exists().where(t.contacts.c.id.is_not(None)),
         "replies": exists().where(t.contacts.c.last_replied.is_not(None)),
-        "renewals": exists().where(t.accounts.c.renewal_date.is_not(None)),
+        "renewals": exists().where(t.accounts.c.renewal_date.is_(None)),
     }
     row = conn.execute(select(*probes.values())).one()
     return frozenset(k for k, present in zip(probes, row, strict=True) if present)

@@ -43,3 +43,36 @@ def test_chunked_reads_give_the_same_book(
         assert isinstance(column, np.ndarray)
         values = [v for v in column.tolist() if v is not None]
         assert len({id(v) for v in values}) == len(set(values)), name
+
+
+def test_renewal_dates_fall_back_to_live_terms_alike_for_few_and_many(
+    demo_store: Store, today: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accounts without a renewal date take their live subscriptions' first term end,
+    whether their subscriptions are read by id (a few accounts) or for every undated
+    account of the book at once (a whole book: one index search per undated account)."""
+    from sqlalchemy import text
+
+    with demo_store.engine.begin() as conn:
+        undated = [
+            int(i)
+            for (i,) in conn.execute(
+                text(
+                    "select distinct account_id from subscriptions where ended_at is null"
+                    " and current_period_ends_at is not null and account_id is not null"
+                    " order by account_id limit 40"
+                )
+            )
+        ]
+        assert len(undated) == 40
+        listed = ",".join(map(str, undated))
+        conn.execute(text(f"update accounts set renewal_date = null where id in ({listed})"))
+    monkeypatch.setattr(book_reader, "_FEW", 0)  # the whole book's query
+    with demo_store.engine.connect() as conn:
+        many = read_accounts(conn, today)
+    monkeypatch.setattr(book_reader, "_FEW", 10_000)  # by id
+    with demo_store.engine.connect() as conn:
+        few = read_accounts(conn, today)
+    rows = np.searchsorted(many.account_id, undated)
+    assert not np.isnat(many.renewal_date[rows]).any()
+    assert np.array_equal(many.renewal_date, few.renewal_date, equal_nan=True)
