@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMainWindow
 
 from desktop_app.domain.book import BookColumns
@@ -178,20 +178,7 @@ class BookOpening(QMainWindow):
 
     def _after_points(self, chart: Any, then: Any) -> None:
         """``then()`` once ``chart`` has painted the book's points (3 s at the latest)."""
-        if chart.shows_book():
-            gui_queue.later(self, then)
-            return
-        done: list[bool] = []
-
-        def once() -> None:
-            if not done:
-                done.append(True)
-                with contextlib.suppress(RuntimeError):  # the chart is gone already
-                    chart.pointsShown.disconnect(once)
-                gui_queue.later(self, then)
-
-        chart.pointsShown.connect(once)
-        QTimer.singleShot(3000, self, once)
+        chart.after_points(self, then)
 
     def _create_views_after_paint(self) -> None:
         """The chart and the pane come once the table has been painted and their modules

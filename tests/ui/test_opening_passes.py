@@ -117,3 +117,36 @@ def test_a_big_book_opened_under_a_filter_shows_its_points(
     assert len(chart._scatter.data) == smb
     assert chart._scatter.opacity() == 1.0
     w.close()
+
+
+def test_a_whole_book_s_points_are_prepared_with_the_chart_and_the_pane_follows_them(
+    qtbot, demo_store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A book read whole: the chart asks a worker for its points' arrays as it is built
+    (beside the passes of its chrome and legend, not after them), installs them once the
+    legend is complete, and the pane's passes come after the points are painted."""
+    from desktop_app.ui.views.scatter import PortfolioScatter
+
+    monkeypatch.setattr(PortfolioScatter, "PREPARE_ON_WORKER_FROM", 0)  # the worker path
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    events: list[tuple[str, object]] = []
+
+    def created() -> None:
+        chart = w.docks.scatter
+        assert chart is not None
+        # The preparation is asked for in the chart's construction (its first rebuild).
+        events.append(("chart", chart._token))
+        # (Adding none of the fixed legend entries answers whether they are all there.)
+        chart.pointsShown.connect(
+            lambda: events.append(("points", chart._chrome.add_fixed_legend(chart._brushes, 0)))
+        )
+
+    w.docks.chartCreated.connect(created)
+    w.docks.viewsCreated.connect(lambda: events.append(("pane", w.docks.detail is not None)))
+    with qtbot.waitSignal(w.docks.viewsCreated, timeout=20000):
+        w.show()
+    assert events == [("chart", 1), ("points", True), ("pane", True)]
+    assert w.docks.scatter.plotted_ids().size == len(w.state.book) > 0
+    w.close()

@@ -18,12 +18,13 @@ interactions (~120 lines, with hover) are the next to move.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -131,12 +132,17 @@ class PortfolioScatter(QWidget):
         state.selectionChanged.connect(self._update_overlay)
         state.extrasChanged.connect(self._extras_changed)
         if len(state.book) and defer_points:
+            if state.complete and len(state.book) >= self.PREPARE_ON_WORKER_FROM:
+                # A whole big book: its arrays are prepared on a worker now, beside the
+                # chrome's and the legend's passes (not after them); the installation
+                # waits for the legend (``_install_prepared``).
+                self._book_replaced()
             gui_queue.later(self, self._first_points)
         elif len(state.book):
             self._book_replaced()
 
     def _first_points(self) -> None:
-        if self._density is None and self._token == 0:
+        if self._legend_pending():
             # The legend first, a few entries per event (see __init__), then the points.
             if not self._chrome.add_fixed_legend(self._brushes, 3):
                 gui_queue.later(self, self._first_points)
@@ -146,6 +152,10 @@ class PortfolioScatter(QWidget):
             return
         if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
+
+    def _legend_pending(self) -> bool:
+        """True while the first points wait for the legend's passes (nothing installed yet)."""
+        return self._density is None and self._installed_token == 0
 
     @property
     def state(self) -> BookState:
@@ -277,6 +287,24 @@ class PortfolioScatter(QWidget):
         if self._announce:
             self._announce = False
             self.pointsShown.emit()  # within the paint: receivers only queue their work
+
+    def after_points(self, owner: QObject, then: Callable[[], object]) -> None:
+        """``then()`` in a GUI-thread pass of its own (``gui_queue``, dropped with ``owner``)
+        once the state's book is plotted and painted, and after 3 s at the latest."""
+        if self.shows_book():
+            gui_queue.later(owner, then)
+            return
+        done: list[bool] = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                with contextlib.suppress(RuntimeError):  # the chart is gone already
+                    self.pointsShown.disconnect(once)
+                gui_queue.later(owner, then)
+
+        self.pointsShown.connect(once)
+        QTimer.singleShot(3000, owner, once)
 
     def shows_book(self) -> bool:
         """True once the state's book is plotted and painted (``pointsShown`` was sent)."""
@@ -472,6 +500,11 @@ class PortfolioScatter(QWidget):
 
     def _install_prepared(self, model: ScatterModel, token: int) -> None:
         try:
+            if token == self._token and self._legend_pending():
+                # Prepared before the legend is built: installed after its passes (the
+                # installation would build the rest of it in its own pass).
+                gui_queue.later(self, partial(self._install_prepared, model, token))
+                return
             if token == self._token and model.fits(self._book):
                 clouds = self._clouds.items()
                 first = self._vis.size == 0 and all(c.isVisible() for c in clouds)
