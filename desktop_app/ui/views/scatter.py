@@ -51,8 +51,11 @@ from desktop_app.ui.views.scatter_items import (
     PassiveScatter,
     PortfolioAxis,
     SelectViewBox,
+    Style,
+    atlas_rects,
     band_brushes,
     install_points,
+    point_records,
 )
 from desktop_app.ui.views.scatter_model import (
     ScatterModel,
@@ -484,8 +487,21 @@ class PortfolioScatter(QWidget):
             self._install(prepare_scatter(empty, *args[1:]), self._token, keep_pending=True)
         token = self._token
         workers.run_task(
-            prepare_scatter, *args, done=partial(self._prepared, token=token), urgent=True
+            prepare_points,
+            *args,
+            self._records_for(book),
+            done=partial(self._prepared, token=token),
+            urgent=True,
         )
+
+    def _records_for(self, book: BookColumns) -> tuple[Any, list[Style], Any] | None:
+        """(record layout, styles, pen) the worker builds the whole book's point records
+        with, when the book is shown whole (no filter: the whole book's cloud will hold
+        them); None otherwise."""
+        if len(self._mask) != len(book) or not self._mask.all():
+            return None
+        styles, _rings, pen, _sizes = self._density_styles.for_density(sd.density_for(len(book)))
+        return self._clouds.whole.data.dtype, styles, pen
 
     def _shows_empty(self, book: BookColumns) -> bool:
         """True if the chart already shows nothing, as ``book``'s empty stand-in would (the
@@ -499,27 +515,37 @@ class PortfolioScatter(QWidget):
             and self._size_top == arr_size_top(book.arr)
         )
 
-    def _prepared(self, model: ScatterModel, token: int) -> None:
+    def _prepared(self, result: tuple[ScatterModel, Any], token: int) -> None:
         """The prepared arrays, installed in a GUI-thread pass of their own (a worker's
         result arrives as a posted event, delivered with every other one pending: the
         window's book, the paints; see ``MainWindow._book_arrived``)."""
         with contextlib.suppress(RuntimeError):  # the chart was deleted meanwhile
-            gui_queue.later(self, partial(self._install_prepared, model, token))
+            gui_queue.later(self, partial(self._install_prepared, *result, token))
 
-    def _install_prepared(self, model: ScatterModel, token: int) -> None:
+    def _install_prepared(
+        self, model: ScatterModel, records: Any, token: int, primed: bool = False
+    ) -> None:
+        again = partial(self._install_prepared, model, records, token)
         try:
             if token == self._token and self._legend_pending():
                 # Prepared before the legend is built: installed after its passes (the
                 # installation would build the rest of it in its own pass).
-                gui_queue.later(self, partial(self._install_prepared, model, token))
+                gui_queue.later(self, partial(again, primed))
                 return
             if token == self._token and model.fits(self._book):
                 clouds = self._clouds.items()
                 first = self._vis.size == 0 and all(c.isVisible() for c in clouds)
+                if first and not primed:
+                    # Nothing on screen yet: the points' styles first, in a pass of their
+                    # own (at 100k, the legend's sizes and the atlas's symbols: ~15 ms).
+                    self._prime(model)
+                    gui_queue.later(self, partial(again, True))
+                    return
+                self._records = records
                 if first:
-                    # Nothing on screen yet: the clouds' first paint of a big book (~40 ms
-                    # at 100k) in the next pass, not in this one with the installation.
-                    # (Hidden while they hold no pixmap: nothing cached is dropped.)
+                    # The clouds' first paint of a big book (~30 ms at 100k) in the next
+                    # pass, not in this one with the installation. (Hidden while they hold
+                    # no pixmap: nothing cached is dropped.)
                     for cloud in clouds:
                         cloud.hide()
                 self._install(model, token)
@@ -527,6 +553,20 @@ class PortfolioScatter(QWidget):
                     gui_queue.later(self, self._show_clouds)
         except RuntimeError:  # the chart was deleted while its arrays were prepared
             pass
+
+    def _prime(self, model: ScatterModel) -> None:
+        """Get the styles of ``model``'s points ready for their installation: the legend's
+        ARR sizes at the density the points will be shown at, and their symbols in the
+        atlas of the cloud that will hold them (pyqtgraph renders each new symbol)."""
+        shown = self._mask if len(self._mask) == len(model) else None
+        n = 0 if shown is None else int(np.count_nonzero(shown))
+        density = sd.density_for(n)
+        styles, _rings, pen, _sizes = self._density_styles.for_density(density)
+        self._chrome.set_legend(self._brushes, model.size_top, density.size_factor)
+        if shown is not None and n:
+            whole = n == len(model)
+            cloud = self._clouds.whole if whole else self._clouds.part
+            atlas_rects(cloud, model.style_code if whole else model.style_code[shown], styles, pen)
 
     def _show_clouds(self) -> None:
         for cloud in self._clouds.items():
@@ -566,6 +606,10 @@ class PortfolioScatter(QWidget):
         # to show starts its own work then, and would delay that paint).
         self._announce = self.is_ready()
 
+    #: The whole book's point records built by the worker (``prepare_points``) for the
+    #: model and styles they were built with, until the next ``_apply_mask`` takes them.
+    _records: tuple[ScatterModel, list[Style], Any, np.ndarray] | None = None
+
     @property
     def _style_code(self) -> np.ndarray:
         return self._model.style_code
@@ -586,7 +630,13 @@ class PortfolioScatter(QWidget):
         density = sd.density_for(vis.size)
         if density != self._density:
             self._set_density(density)
-        self._clouds.show(model, vis, self._vx, self._vy, self._styles, self._pen)
+        records, self._records = self._records, None
+        if records is not None and not (
+            records[0] is model and records[1] is self._styles and records[2] is self._pen
+        ):
+            records = None  # built for another model or density (the mask changed since)
+        rec = None if records is None else records[3]
+        self._clouds.show(model, vis, self._vx, self._vy, self._styles, self._pen, rec)
         self.clear_hover()
         self._update_overlay()
         self._update_quadrants()
@@ -720,3 +770,23 @@ class PortfolioScatter(QWidget):
         )
         if path:
             self.export_image(path)
+
+
+def prepare_points(
+    book: BookColumns,
+    x_axis: str,
+    y_axis: str,
+    nps: np.ndarray | None,
+    window: int,
+    records_for: tuple[Any, list[Style], Any] | None,
+) -> tuple[ScatterModel, tuple[ScatterModel, list[Style], Any, np.ndarray] | None]:
+    """On a worker: the scatter's arrays of ``book`` and, given ``records_for`` (record
+    layout, styles, pen), the whole book's point records (``scatter_items.point_records``)
+    with the model and styles they belong to."""
+    model = prepare_scatter(book, x_axis, y_axis, nps, window)
+    if records_for is None:
+        return model, None
+    dtype, styles, pen = records_for
+    a = model.arrays
+    rec = point_records(dtype, a.x, a.y, model.style_code, styles, pen)
+    return model, (model, styles, pen, rec)

@@ -47,15 +47,17 @@ class BookClouds:
         y: np.ndarray,
         styles: list[Style],
         pen: Any,
+        records: np.ndarray | None = None,
     ) -> None:
-        """Show the points of rows ``vis`` of ``model`` (at ``x``, ``y``)."""
+        """Show the points of rows ``vis`` of ``model`` (at ``x``, ``y``). ``records``: the
+        whole book's point records, built on a worker (``scatter_items.point_records``)."""
         whole, part = self.whole, self.part
         if self._whole_of is not None and self._whole_of[0] is not model:
             self._whole_of = None  # another book or axis: free the old book's points
             _clear(whole, styles, pen)
         if vis.size and vis.size == len(model):
             if self._whole_of is None or self._whole_of[1] is not styles:
-                install_points(whole, x, y, model.style_code, styles, pen)
+                install_points(whole, x, y, model.style_code, styles, pen, records)
                 self._whole_of = (model, styles)
                 self.installs += 1
             shown, hidden = whole, part
