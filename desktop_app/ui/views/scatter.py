@@ -154,11 +154,20 @@ class PortfolioScatter(QWidget):
                 gui_queue.later(self, self._first_points)
                 return
             if not early:
-                self._set_density(sd.density_for(0))
-                gui_queue.later(self, self._first_points)
+                # The ARR sizes (three more entries) in a pass after the last fixed ones.
+                self._sizes_pending = True
+                gui_queue.later(self, self._first_sizes)
             return
         if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
+
+    _sizes_pending = False
+
+    def _first_sizes(self) -> None:
+        self._sizes_pending = False
+        if self._density is None and not self._installed_token:
+            self._set_density(sd.density_for(0))
+        gui_queue.later(self, self._first_points)
 
     def _legend_pending(self) -> bool:
         """True while the first points wait for the legend's passes (nothing installed yet;
@@ -166,7 +175,9 @@ class PortfolioScatter(QWidget):
         if self._installed_token or self._density is not None:
             return False
         chrome = self._chrome_obj
-        return chrome is None or not chrome.add_fixed_legend(self._brushes, 0)
+        if chrome is None or self._sizes_pending:
+            return True
+        return not chrome.add_fixed_legend(self._brushes, 0)
 
     @property
     def state(self) -> BookState:
