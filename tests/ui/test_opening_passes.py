@@ -150,3 +150,39 @@ def test_a_whole_book_s_points_are_prepared_with_the_chart_and_the_pane_follows_
     assert events == [("chart", 1), ("points", True), ("pane", True)]
     assert w.docks.scatter.plotted_ids().size == len(w.state.book) > 0
     w.close()
+
+
+def test_the_book_arrives_with_its_derived_columns_computed(
+    qtbot, demo_store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The band in force, its code, utilisation and days to renewal are computed on the
+    worker that read the book (cached in it), not by the table's first fill on the GUI
+    thread; so is the whole book of a reload."""
+    import threading
+
+    from desktop_app.domain.book import BookColumns
+
+    on_gui: list[str] = []
+    derived = BookColumns._derived
+
+    def spy(self: BookColumns, key: str, sources: tuple[object, ...], make: object) -> object:
+        hit = self.cache.get(key)
+        fresh = hit is None or not all(a is b for a, b in zip(hit[0], sources, strict=True))
+        if fresh and len(self) and threading.current_thread() is threading.main_thread():
+            on_gui.append(key)
+        return derived(self, key, sources, make)
+
+    monkeypatch.setattr(BookColumns, "_derived", spy)
+    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)  # two reads, as a big book
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.show()
+    qtbot.waitUntil(lambda: w.docks.created and w.docks.scatter.shows_book(), timeout=20000)
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.reload()
+    wanted = {"derived:band", "derived:band_code", "derived:utilisation", "derived:days"}
+    assert not wanted & set(on_gui), on_gui
+    assert w.model.rowCount() == len(w.state.book) > 0
+    w.close()
