@@ -57,6 +57,7 @@ class _StepQueue:
                 try:
                     step()
                 finally:
+                    assert self._poster is not None  # made with the timer that ran this
                     QCoreApplication.postEvent(
                         self._poster, QEvent(_AFTER_STEP), Qt.EventPriority.LowEventPriority.value
                     )

@@ -14,8 +14,9 @@ import numpy as np
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QGraphicsItem
 
-from desktop_app.ui.views.scatter_items import CloudScatter, Style, install_points
+from desktop_app.ui.views.scatter_items import Style
 from desktop_app.ui.views.scatter_model import ScatterModel
+from desktop_app.ui.views.scatter_points import CloudScatter, install_points
 
 
 class BookClouds:
@@ -50,7 +51,7 @@ class BookClouds:
         records: np.ndarray | None = None,
     ) -> None:
         """Show the points of rows ``vis`` of ``model`` (at ``x``, ``y``). ``records``: the
-        whole book's point records, built on a worker (``scatter_items.point_records``)."""
+        whole book's point records, built on a worker (``scatter_points.point_records``)."""
         whole, part = self.whole, self.part
         if self._whole_of is not None and self._whole_of[0] is not model:
             self._whole_of = None  # another book or axis: free the old book's points
