@@ -9,10 +9,12 @@ its rectangle, never the 100k points. Hit tests run in numpy on an
 x-sorted index of the book.
 
 Over 450 lines: the widget still wires the toolbar, the chart items, the state's signals,
-the rebuild requests (inline or on a worker), its staged first build (chrome, legend, points
-in passes of their own) and five pointer interactions in one class; the numpy side is in
-``scatter_data``/``scatter_model``, the clouds in ``scatter_clouds``. The pointer
-interactions (~120 lines, with hover) are the next to move.
+the rebuild requests (inline or on a worker), its staged first build (chrome, legend, ARR
+sizes, then a big book's styles, points and cloud bands, each in a pass of its own) and
+five pointer interactions in one class; the numpy side is in ``scatter_data``/
+``scatter_model``, the point items in ``scatter_points``, the clouds in ``scatter_clouds``.
+The staged first build (~150 lines: ``_first_points`` to ``_reveal_more``) and the pointer
+interactions (~120 lines, with hover) are the next to move, each to a module of its own.
 """
 
 from __future__ import annotations
