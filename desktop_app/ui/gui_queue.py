@@ -3,7 +3,7 @@
 Building the views of a newly opened book is several steps of 20-90 ms (the chart, its
 legend, the pane, the docks' places, the first points). Posted with ``singleShot(0)`` they
 ran two or three in a row before Qt served its timers, paints and input again: one stall of
-their sum. Here the next step starts on a 1 ms timer after the previous one has returned
+their sum. Here the next step starts on a zero timer once the previous one has returned
 and the events it posted (its paint) have been delivered, so whatever became due meanwhile
 (a paint, a key press, any timer) runs in between, and steps from different owners (the
 docks, the chart) never run back to back. (Started when the step returned, the timer was
@@ -41,7 +41,9 @@ class _StepQueue:
         if self._timer is None:  # on the GUI thread (where steps are added), as is the poster
             self._timer = QTimer()
             self._timer.setSingleShot(True)
-            self._timer.setInterval(1)
+            # A zero timer: started once the step's posted events are delivered, it still
+            # comes after every timer that became due before it (they are served in order).
+            self._timer.setInterval(0)
             self._timer.timeout.connect(self._run_one)
             self._poster = _AfterStep(self)
         if self._steps and not self._timer.isActive() and not self._after_step:

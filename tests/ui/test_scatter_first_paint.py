@@ -148,6 +148,7 @@ def test_a_big_book_s_records_are_built_on_the_worker_and_its_styles_primed_firs
     chart, qtbot, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(PortfolioScatter, "PREPARE_ON_WORKER_FROM", 0)
+    monkeypatch.setattr(PortfolioScatter, "REVEAL_BAND_POINTS", 1_000)  # a big book's passes
     book = synthetic_book(3_000, seed=10)
     built: list[tuple[int, bool]] = []  # (points, on the GUI thread)
 

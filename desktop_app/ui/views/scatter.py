@@ -550,9 +550,10 @@ class PortfolioScatter(QWidget):
             if token == self._token and model.fits(self._book):
                 clouds = self._clouds.items()
                 first = self._vis.size == 0 and all(c.isVisible() for c in clouds)
-                if first and not primed:
-                    # Nothing on screen yet: the points' styles first, in a pass of their
-                    # own (at 100k, the legend's sizes and the atlas's symbols: ~15 ms).
+                if first and not primed and len(model) >= self.REVEAL_BAND_POINTS:
+                    # Nothing on screen yet: a big book's styles first, in a pass of their
+                    # own (at 100k, the legend's sizes and the atlas's symbols: ~15 ms; at
+                    # 10k a pass costs more than it saves).
                     self._prime(model)
                     gui_queue.later(self, partial(again, True))
                     return
