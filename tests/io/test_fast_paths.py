@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from functools import partial
+from typing import Any
 
 from desktop_app.domain.ids import to_18
 from desktop_app.io import normalize as nz
@@ -119,6 +121,29 @@ def test_factorising_in_chunks_equals_factorising_the_whole_column() -> None:
     assert chunked.codes.tolist() == whole.codes.tolist()
     assert factorize(["x"] * 3 + ["  "] * 2).codes.tolist() == [0, 0, 0, -1, -1]
     assert factorize([]).codes.tolist() == []
+
+
+def test_a_column_of_distinct_values_factorises_as_through_the_merger() -> None:
+    """All-distinct columns take positions as codes; blanks among them still become -1 and
+    leave the uniques, exactly as the merger (one dict of codes) does."""
+    from desktop_app.io.locate import FactorMerger, factorize
+
+    rng = random.Random(11)
+    nan = float("nan")
+    pool: list[Any] = ["a", "b", " ", "", None, nan, 2.5, "c", "\u00a0", 7, "Acme"]
+    for _ in range(500):
+        column = rng.sample(pool, rng.randint(0, len(pool)))
+        column += [f"id{i}" for i in range(rng.randint(0, 4))]
+        merger = FactorMerger()
+        merger.add(column)
+        slow, fast = merger.column(), factorize(column)
+        assert len(set(map(id, column))) == len(column)
+        assert fast.codes.tolist() == slow.codes.tolist(), column
+        assert fast.uniques == slow.uniques
+        assert fast.codes.dtype == slow.codes.dtype
+    ids = factorize([f"001A{i:011d}" for i in range(1000)] + ["  "])
+    assert ids.codes.tolist() == [*range(1000), -1]
+    assert len(ids.uniques) == 1000
 
 
 def test_clean_texts_with_outer_whitespace_only_equal_clean_text() -> None:
