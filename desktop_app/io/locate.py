@@ -185,10 +185,14 @@ def _combine(top: Any, sub: Any) -> Any:
 
 def _blank_flags(uniques: Sequence[Any]) -> list[bool]:
     """Whether each value is blank (``is_blank``), at C speed for a column of texts."""
-    if set(map(type, uniques)) == {str}:
+    types = set(map(type, uniques))
+    if types == {str}:
         if all(map(str.strip, uniques)):  # no blank: one C-speed pass
             return [False] * len(uniques)
         return [not t for t in map(str.strip, uniques)]
+    if types == {float}:  # amounts from a workbook: only NaN is blank
+        nan: list[bool] = np.isnan(np.fromiter(uniques, np.float64, len(uniques))).tolist()
+        return nan
     return [is_blank(u) for u in uniques]
 
 

@@ -141,6 +141,11 @@ def test_a_column_of_distinct_values_factorises_as_through_the_merger() -> None:
         assert fast.codes.tolist() == slow.codes.tolist(), column
         assert fast.uniques == slow.uniques
         assert fast.codes.dtype == slow.codes.dtype
+    amounts = [0.5, float("nan"), 2.0, -1.25, float("inf"), 3.0, float("nan")]
+    merger = FactorMerger()
+    merger.add(amounts)
+    assert factorize(amounts).codes.tolist() == merger.column().codes.tolist()
+    assert factorize(amounts).codes.tolist() == [0, -1, 1, 2, 3, 4, -1]
     ids = factorize([f"001A{i:011d}" for i in range(1000)] + ["  "])
     assert ids.codes.tolist() == [*range(1000), -1]
     assert len(ids.uniques) == 1000
