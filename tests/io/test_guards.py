@@ -193,3 +193,37 @@ def test_an_ordinary_big_sheet_is_checked_on_the_quick_path(tmp_path: Path) -> N
         ext = _Extent()
         assert not _ordinary(data[:5000] + odd, ext), odd
         assert (ext.rows, ext.cols) == (0, 0)
+
+
+def _break_crc(path: Path, member: str) -> None:
+    """Write a wrong CRC-32 for ``member`` in its local header and the central directory."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for sig, at in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        pos = data.find(sig)
+        while pos >= 0:
+            start = pos + (30 if sig == b"PK\x03\x04" else 46)
+            if data[start : start + len(name)] == name:
+                data[pos + at : pos + at + 4] = bytes(
+                    b ^ 0xFF for b in data[pos + at : pos + at + 4]
+                )
+            pos = data.find(sig, pos + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_far_cell_behind_a_wrong_crc_is_still_refused(tmp_path: Path) -> None:
+    """The guard reads the sheet without checking its CRC (calamine reports that damage):
+    a wrong CRC no longer lets a sheet through unread."""
+    path = _xlsx(
+        tmp_path / "far.xlsx", _sheet(_header_rows('<row r="3"><c r="XFD3"><v>1</v></c></row>'))
+    )
+    _break_crc(path, "xl/worksheets/sheet1.xml")
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() == "xl/worksheets/sheet1.xml"
+    with pytest.raises(ImportFileError, match="16,384 columns is implausible"):
+        check_workbook(path)
+    ok = _xlsx(tmp_path / "ok.xlsx", _sheet(_header_rows(), "A1:C2"))
+    _break_crc(ok, "xl/worksheets/sheet1.xml")
+    check_workbook(ok)
+    with pytest.raises(ImportFileError, match="damaged"):
+        open_source(ok)
