@@ -159,3 +159,21 @@ def test_clean_texts_with_outer_whitespace_only_equal_clean_text() -> None:
     assert out == [nz.clean_text(v) for v in values]
     assert out == ["Acme", "Acme", "Acme", "Zoë", "a\x0bb", "x", None, "Lakeside Clinic"]
     assert out[7] is values[7]
+
+
+def test_dedupe_of_distinct_keys_keeps_every_row_in_order() -> None:
+    """No repeated key (the usual report): every row kept at its position, in the order of
+    the keys; a None key or a repeat takes the rule's full path, with the same answers."""
+    from desktop_app.io.dedupe import dedupe
+
+    def never(i: int, j: int) -> bool:
+        raise AssertionError("no rows to compare")
+
+    found = dedupe(["b", "a", ("id", 3), "c"], never, positions=[7, 2, 9, 4])
+    assert list(found.keep.items()) == [("b", 7), ("a", 2), (("id", 3), 9), ("c", 4)]
+    assert (found.repeats, found.conflicts) == ([], [])
+    with_none = dedupe(["b", None, "a"], never)
+    assert list(with_none.keep.items()) == [("b", 0), (("__none__", 0), 1), ("a", 2)]
+    repeated = dedupe(["b", "a", "b"], lambda i, j: True)
+    assert list(repeated.keep.items()) == [("b", 0), ("a", 1)]
+    assert repeated.repeats == [(2, 0)]
