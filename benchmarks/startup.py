@@ -33,20 +33,23 @@ them, garbage collections and which thread ran them, other threads holding the G
 
 from __future__ import annotations
 
-import compileall
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import PYTHON, ROOT, Figure, emit, load, parser
+if TYPE_CHECKING:
+    from bench import Figure
+
+# The child process (``--child``, the timed window) imports only what the application
+# does: the harness (``bench``: argparse, statistics, subprocess, ...; ~30 ms) is imported
+# by the parent's functions, as the floor's script imports nothing of it either.
 
 #: The user's environment: bytecode is cached (an installed app has its .pyc files).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -71,6 +74,11 @@ def demo_db(cache: Path, accounts: int, books: Path | None = None) -> Path:
 
     ``books``: a folder of pre-built books named ``demo10k.sqlite``, ``demo100k.sqlite``
     (``account-desk demo --accounts N``); the one of this size is copied, never written."""
+    import shutil
+    import subprocess
+
+    from bench import PYTHON, ROOT
+
     path = cache / f"demo-{accounts}.db"
     source = None if books is None else books / f"demo{accounts // 1000}k.sqlite"
     if not path.exists() and source is not None and source.exists():
@@ -214,6 +222,10 @@ def child(db: str) -> None:
 def _run(cmd: list[str], tag: str, *, trace: bool = False) -> tuple[float, dict[str, float]]:
     """Run ``cmd``; (its start time, the marks it printed). ``trace``: print its stall
     report (``stalls.StallTracer``)."""
+    import subprocess
+
+    from bench import ROOT
+
     env = dict(ENV, ACCOUNT_DESK_CONFIG_DIR=tempfile.mkdtemp())
     if trace:
         env["ACCOUNT_DESK_TRACE_STALLS"] = "1"
@@ -231,6 +243,8 @@ def _run(cmd: list[str], tag: str, *, trace: bool = False) -> tuple[float, dict[
 
 
 def measure(size: int, db: Path, runs: int) -> list[Figure]:
+    from bench import PYTHON, Figure
+
     floor: list[float] = []
     table: list[float] = []
     chart: list[float] = []
@@ -273,6 +287,10 @@ def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         child(sys.argv[2])
         return 0
+    import compileall
+
+    from bench import PYTHON, ROOT, emit, load, parser
+
     p = parser(__doc__)
     p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ad-bench")
     p.add_argument(

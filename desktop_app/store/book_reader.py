@@ -357,7 +357,7 @@ def read_sources(conn: Connection) -> frozenset[str]:
         "billing": exists().where(t.billing_states.c.id.is_not(None)),
         "contacts": exists().where(t.contacts.c.id.is_not(None)),
         "replies": exists().where(t.contacts.c.last_replied.is_not(None)),
-        "renewals": exists().where(t.accounts.c.renewal_date.is_(None)),
+        "renewals": exists().where(t.accounts.c.renewal_date.is_not(None)),
     }
     row = conn.execute(select(*probes.values())).one()
     return frozenset(k for k, present in zip(probes, row, strict=True) if present)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox, QToolBar
 
 from desktop_app import APP_NAME, __version__
+from desktop_app.domain.arrays import unique_ids
 
 if TYPE_CHECKING:
     from desktop_app.ui.book_state import BookState
@@ -268,7 +269,7 @@ class Actions:
         """After an edit of a few accounts: reload only their rows, on a reader."""
         from desktop_app.services.book import load_rows
 
-        ids = np.unique(np.asarray(account_ids, dtype=np.int64))
+        ids = unique_ids(account_ids)
         if ids.size == 0:
             return
         state = self.state

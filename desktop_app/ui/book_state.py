@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.domain.arrays import unique_ids
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.book import BookFilter, filter_mask, merge_rows, row_order
 
@@ -179,7 +180,7 @@ class BookState(QObject):
     def select(self, account_ids: np.ndarray, *, focus: int | str | None = "auto") -> None:
         """Select these accounts. ``focus="auto"`` keeps the focused account if it is still
         selected, else focuses the first selected account in the table's order."""
-        ids = np.unique(np.asarray(account_ids, dtype=np.int64))
+        ids = unique_ids(account_ids)
         changed = not np.array_equal(ids, self._selection)
         self._selection = ids
         if changed:

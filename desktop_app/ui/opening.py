@@ -241,9 +241,7 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 def import_views() -> None:
     """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded).
 
-    First ``numpy.ma``: numpy imports it on the first ``np.unique`` call, which is the
-    state's first selection, on the GUI thread (10-20 ms of the first table fill)."""
-    import numpy.ma  # noqa: F401
-
+    (Not ``numpy.ma``, ~30 ms, which numpy imports on a first ``np.unique``: nothing on the
+    way to the chart calls it, see ``domain.arrays.unique_ids``.)"""
     import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401

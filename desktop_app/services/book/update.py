@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop_app.domain.arrays import IntArray
+from desktop_app.domain.arrays import IntArray, unique_ids
 from desktop_app.domain.book import BookColumns
 from desktop_app.store.book_reader import read_accounts, read_facts
 from desktop_app.store.engine import Store
@@ -32,7 +32,7 @@ _SEARCH_SOURCES = ("name", "sf_account_id", "owner", "lms_id", "recurly_id")
 
 def load_rows(store: Store, account_ids: Any, today: date | None = None) -> BookColumns:
     """The accounts ``account_ids`` (those that still exist) with their facts, in id order."""
-    ids = np.unique(np.asarray(account_ids, dtype=np.int64))
+    ids = unique_ids(account_ids)
     as_of = today or date.today()
     with store.engine.connect() as conn:
         part = read_accounts(conn, as_of, ids)

@@ -144,18 +144,26 @@ class PortfolioScatter(QWidget):
     def _first_points(self) -> None:
         if self._legend_pending():
             # The legend first, a few entries per event (see __init__), then the points.
-            if not self._chrome.add_fixed_legend(self._brushes, 3):
+            # A whole book's points are on their way already (``__init__``; no loader
+            # shares these passes): its entries in one pass, and its ARR sizes with them.
+            early = self._token != 0
+            if not self._chrome.add_fixed_legend(self._brushes, None if early else 3):
                 gui_queue.later(self, self._first_points)
                 return
-            self._set_density(sd.density_for(0))
-            gui_queue.later(self, self._first_points)
+            if not early:
+                self._set_density(sd.density_for(0))
+                gui_queue.later(self, self._first_points)
             return
         if self._token == 0:  # nothing plotted the book meanwhile
             self._book_replaced()
 
     def _legend_pending(self) -> bool:
-        """True while the first points wait for the legend's passes (nothing installed yet)."""
-        return self._density is None and self._installed_token == 0
+        """True while the first points wait for the legend's passes (nothing installed yet;
+        adding none of its fixed entries answers whether they are all there)."""
+        if self._installed_token or self._density is not None:
+            return False
+        chrome = self._chrome_obj
+        return chrome is None or not chrome.add_fixed_legend(self._brushes, 0)
 
     @property
     def state(self) -> BookState:
