@@ -40,10 +40,11 @@ _DIMENSION = re.compile(
     rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']([A-Z]{1,3})(\d{1,8})(?::([A-Z]{1,3})(\d{1,8}))?[\"']"
 )
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr\s*=\s*[\"'](\d{1,8})[\"']")
-# A literal "r" prefix keeps these at regex-engine speed (a lazy "<c ...r=" is 15x slower).
-_CELL_WIDE = re.compile(rb"r\s*=\s*[\"']([A-Z]{2,3})\d")
-_CELL_LONG_ROW = r"r\s*=\s*[\"'][A-Z]{{0,3}}\d{{{digits},}}[\"']"
-_CELL = re.compile(rb"r\s*=\s*[\"']([A-Z]{0,3})(\d{1,8})[\"']")
+# A literal "r" prefix keeps these at regex-engine speed (a lazy "<c ...r=" is 15x slower);
+# the look-behind after it wants the blank an attribute follows (not text like 'Founder=').
+_CELL_WIDE = re.compile(rb"r(?<=\sr)\s*=\s*[\"']([A-Z]{2,3})\d")
+_CELL_LONG_ROW = r"r(?<=\sr)\s*=\s*[\"'][A-Z]{{0,3}}\d{{{digits},}}[\"']"
+_CELL = re.compile(rb"r(?<=\sr)\s*=\s*[\"']([A-Z]{0,3})(\d{1,8})[\"']")
 # Ordinary chunks: every r= is a one-letter column (rows: none) and a row of at most
 # {digits} digits in double quotes, no blank precedes an "=" after an r, and every cell
 # tag is led by its reference.

@@ -227,3 +227,12 @@ def test_a_far_cell_behind_a_wrong_crc_is_still_refused(tmp_path: Path) -> None:
     check_workbook(ok)
     with pytest.raises(ImportFileError, match="damaged"):
         open_source(ok)
+
+
+def test_text_that_looks_like_a_reference_is_not_one(tmp_path: Path) -> None:
+    """An odd chunk is read reference by reference; a cell's text such as
+    'Founder="AB12345678"' is not a reference (an attribute follows a blank)."""
+    text = '<row r="3"><c r="A3" t="inlineStr"><is><t>Founder="AB12345678"</t></is></c></row>'
+    path = _xlsx(tmp_path / "text.xlsx", _sheet(_header_rows(text)))
+    check_workbook(path)
+    assert open_source(path).head[2][0] == 'Founder="AB12345678"'
