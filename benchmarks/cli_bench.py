@@ -21,7 +21,6 @@ start is not what a user pays. Caches live under ``$TMPDIR/account_desk_bench``.
 
 from __future__ import annotations
 
-import os
 import statistics
 from pathlib import Path
 
@@ -38,7 +37,7 @@ names = [d[0] for d in cur.description]
 sys.stdout.write(json.dumps([dict(zip(names, r)) for r in cur]))
 """
 #: The user's environment: bytecode is cached (an installed app has its .pyc files).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV = bench.CACHED_ENV
 
 
 def run(*cmd: str) -> float:

@@ -53,8 +53,6 @@ if TYPE_CHECKING:
 # does: the harness (``bench``: argparse, statistics, subprocess, ...; ~30 ms) is imported
 # by the parent's functions, as the floor's script imports nothing of it either.
 
-#: The user's environment: bytecode is cached (an installed app has its .pyc files).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 FLOOR = """
 import sys, time
@@ -236,6 +234,7 @@ def _run(cmd: list[str], tag: str, *, trace: bool = False) -> tuple[float, dict[
     report (``stalls.StallTracer``)."""
     import subprocess
 
+    from bench import CACHED_ENV as ENV
     from bench import ROOT
 
     env = dict(ENV, ACCOUNT_DESK_CONFIG_DIR=tempfile.mkdtemp())
@@ -299,9 +298,7 @@ def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         child(sys.argv[2])
         return 0
-    import compileall
-
-    from bench import PYTHON, ROOT, emit, load, parser
+    from bench import PYTHON, compile_package, emit, load, parser
 
     p = parser(__doc__)
     p.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ad-bench")
@@ -319,7 +316,7 @@ def main() -> int:
     )
     args = p.parse_args()
     args.cache.mkdir(exist_ok=True)
-    compileall.compile_dir(ROOT / "desktop_app", quiet=1)  # see ENV
+    compile_package()  # see bench.CACHED_ENV
     if args.trace_stalls:
         for size in args.sizes:
             db = demo_db(args.cache, size, args.books)

@@ -41,6 +41,10 @@ def dedupe(
     positions i and j hold the same values. One dict lookup per row; lists only for the
     (rare) repeated keys."""
     pos = positions or range(len(keys))
+    distinct = set(keys)
+    if len(distinct) == len(keys) and None not in distinct:  # no repeat: one C-speed pass
+        return Duplicates(keep=dict(zip(keys, pos, strict=True)))
+    del distinct
     out = Duplicates()
     groups: dict[Hashable, list[int]] = {}
     none_key = 0

@@ -6,10 +6,18 @@ cannot be caught). ``check_workbook`` reads the zip's directory and streams each
 XML once (zlib speed, no XML parser) to find the extents calamine would allocate, and
 raises ``ImportFileError`` for a sheet that is too wide or too large, and for a package that
 unpacks to an implausible size (a zip bomb).
+
+Each chunk is first checked with three regex passes for the shape of an ordinary sheet
+(every ``r=`` a one-letter column and a row number no longer than the last row's, in double
+quotes; every ``<c`` cell tag led by its reference); only a chunk that is not ordinary is
+read reference by reference (``_scan``): 100k rows (80 MB of XML) 0.64 -> 0.49 s. References
+are read as XML spells them (either quote, blanks around "=", prefixed tags), as calamine
+reads them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -27,14 +35,22 @@ MAX_UNPACKED = 2 << 30
 MAX_RATIO = 200
 _CHUNK = 1 << 22
 
+# XML allows either quote and blanks around "=", and calamine accepts them: so do these.
 _DIMENSION = re.compile(
-    rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,8})(?::([A-Z]{1,3})(\d{1,8}))?\""
+    rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']([A-Z]{1,3})(\d{1,8})(?::([A-Z]{1,3})(\d{1,8}))?[\"']"
 )
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,8})\"")
-# Literal ' r="' prefixes keep these at regex-engine speed (a lazy "<c ...r=" is 15x slower).
-_CELL_WIDE = re.compile(rb" r=\"([A-Z]{2,3})\d")
-_CELL_LONG_ROW = r" r=\"[A-Z]{{0,3}}\d{{{digits},}}\""
-_CELL = re.compile(rb" r=\"([A-Z]{0,3})(\d{1,8})\"")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr\s*=\s*[\"'](\d{1,8})[\"']")
+# A literal "r" prefix keeps these at regex-engine speed (a lazy "<c ...r=" is 15x slower);
+# the look-behind after it wants the blank an attribute follows (not text like 'Founder=').
+_CELL_WIDE = re.compile(rb"r(?<=\sr)\s*=\s*[\"']([A-Z]{2,3})\d")
+_CELL_LONG_ROW = r"r(?<=\sr)\s*=\s*[\"'][A-Z]{{0,3}}\d{{{digits},}}[\"']"
+_CELL = re.compile(rb"r(?<=\sr)\s*=\s*[\"']([A-Z]{0,3})(\d{1,8})[\"']")
+# Ordinary chunks: every r= is a one-letter column (rows: none) and a row of at most
+# {digits} digits in double quotes, no blank precedes an "=" after an r, and every cell
+# tag is led by its reference.
+_ODD_REF = r"r=(?!\"[A-Z]?\d{{1,{digits}}}\")"
+_SPACED_EQ = re.compile(rb"r\s+=")
+_UNREFERENCED = re.compile(rb"<c(?:>| (?!r=\"))")
 
 
 def column_number(letters: bytes | str) -> int:
@@ -94,6 +110,11 @@ def _check_sheet(name: str, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     tail = b""
     first = True
     with z.open(info) as fh:
+        # A bad CRC is not the guard's to report (calamine does, as a damaged file), so it is
+        # not computed: ~40 ms of a 100k-row sheet. (CPython's ZipExtFile skips the running
+        # CRC when it has no expected value; the declared size still bounds the reading.)
+        if hasattr(fh, "_expected_crc"):
+            fh._expected_crc = None
         while True:
             chunk = fh.read(_CHUNK)
             if not chunk and not tail:
@@ -107,7 +128,8 @@ def _check_sheet(name: str, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             if first:
                 _check_dimension(where, data)
                 first = False
-            _scan(data, ext)
+            if not _ordinary(data, ext):
+                _scan(data, ext)
             _check_extent(where, ext)
             if not chunk:
                 break
@@ -120,15 +142,43 @@ def _check_dimension(where: str, data: bytes) -> None:
     rows = int(m.group(4)) - int(m.group(2)) + 1
     cols = column_number(m.group(3)) - column_number(m.group(1)) + 1
     if cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
-        ref = m.group(0).split(b'"')[1].decode("ascii")
+        ref = (
+            f"{m.group(1).decode()}{m.group(2).decode()}:{m.group(3).decode()}{m.group(4).decode()}"
+        )
         raise ImportFileError(
             f"{where}: sheet dimension {ref} is implausible "
             f"({rows:,} rows x {cols:,} columns); save only the table and import that"
         )
 
 
+@functools.lru_cache(maxsize=16)
+def _odd_ref(digits: int) -> re.Pattern[bytes]:
+    return re.compile(_ODD_REF.format(digits=digits).encode())
+
+
+def _ordinary(data: bytes, ext: _Extent) -> bool:
+    """Widen ``ext`` by an ordinary chunk (three regex passes) and say so; False (``ext``
+    untouched) when the chunk must be read reference by reference (``_scan``).
+
+    Ordinary: every ``r=`` in the chunk is a one-letter column and a row number of no
+    more digits than the chunk's last row (row tags: a number alone), in double quotes,
+    and every cell tag starts with its reference. Then no cell lies right of Z or more
+    than ten times below the last row, which is what ``_scan`` would find too.
+    """
+    last = _ROW.search(data, max(data.rfind(b"<row"), 0))
+    rows = max(ext.rows, int(last.group(1))) if last else ext.rows
+    if (
+        _odd_ref(len(str(rows))).search(data)
+        or _UNREFERENCED.search(data)
+        or _SPACED_EQ.search(data)
+    ):
+        return False
+    ext.widen(rows=rows, cols=26 if b'<c r="' in data else 0)
+    return True
+
+
 def _scan(data: bytes, ext: _Extent) -> None:
-    """Widen ``ext`` by this chunk's rows and cells (cheap paths for ordinary sheets)."""
+    """Widen ``ext`` by this chunk's rows and cells, reading every odd reference."""
     last = _ROW.search(data, max(data.rfind(b"<row"), 0))
     if last:
         ext.widen(rows=int(last.group(1)))

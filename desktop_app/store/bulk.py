@@ -19,6 +19,7 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, LargeBinary, Table, and_, delete, select, true
+from sqlalchemy.engine.processors import to_float
 
 CHUNK = 20_000  # rows per executemany
 COPY_MIN = 1_000  # fewer rows (a list): plain INSERTs, no COPY set-up
@@ -53,12 +54,20 @@ def processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tup
     return out
 
 
+_FLOATS = {float, type(None)}
+
+
 def processed(chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]) -> list[Any]:
-    """Apply the bind processors column by column, once per distinct value."""
+    """Apply the bind processors column by column, once per distinct value.
+
+    ``Float``'s processor (``float(v)``) changes no float or None, so a column of those
+    is left as it is (a score column: 100k distinct values, ~30 ms less a 100k rows)."""
     if not procs:
         return chunk
     cols: list[Sequence[Any]] = list(zip(*chunk, strict=True))
     for k, proc in procs:
+        if proc is to_float and set(map(type, cols[k])) <= _FLOATS:
+            continue
         try:
             done: dict[Any, Any] = {v: proc(v) for v in set(cols[k])}
             cols[k] = [done[v] for v in cols[k]]

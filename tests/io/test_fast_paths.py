@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from functools import partial
+from typing import Any
 
 from desktop_app.domain.ids import to_18
 from desktop_app.io import normalize as nz
@@ -121,6 +123,34 @@ def test_factorising_in_chunks_equals_factorising_the_whole_column() -> None:
     assert factorize([]).codes.tolist() == []
 
 
+def test_a_column_of_distinct_values_factorises_as_through_the_merger() -> None:
+    """All-distinct columns take positions as codes; blanks among them still become -1 and
+    leave the uniques, exactly as the merger (one dict of codes) does."""
+    from desktop_app.io.locate import FactorMerger, factorize
+
+    rng = random.Random(11)
+    nan = float("nan")
+    pool: list[Any] = ["a", "b", " ", "", None, nan, 2.5, "c", "\u00a0", 7, "Acme"]
+    for _ in range(500):
+        column = rng.sample(pool, rng.randint(0, len(pool)))
+        column += [f"id{i}" for i in range(rng.randint(0, 4))]
+        merger = FactorMerger()
+        merger.add(column)
+        slow, fast = merger.column(), factorize(column)
+        assert len(set(map(id, column))) == len(column)
+        assert fast.codes.tolist() == slow.codes.tolist(), column
+        assert fast.uniques == slow.uniques
+        assert fast.codes.dtype == slow.codes.dtype
+    amounts = [0.5, float("nan"), 2.0, -1.25, float("inf"), 3.0, float("nan")]
+    merger = FactorMerger()
+    merger.add(amounts)
+    assert factorize(amounts).codes.tolist() == merger.column().codes.tolist()
+    assert factorize(amounts).codes.tolist() == [0, -1, 1, 2, 3, 4, -1]
+    ids = factorize([f"001A{i:011d}" for i in range(1000)] + ["  "])
+    assert ids.codes.tolist() == [*range(1000), -1]
+    assert len(ids.uniques) == 1000
+
+
 def test_clean_texts_with_outer_whitespace_only_equal_clean_text() -> None:
     """No double space, tab or line break anywhere: outer whitespace of any kind (no-break,
     ideographic, vertical tab) is still found, and clean values are passed through."""
@@ -129,3 +159,21 @@ def test_clean_texts_with_outer_whitespace_only_equal_clean_text() -> None:
     assert out == [nz.clean_text(v) for v in values]
     assert out == ["Acme", "Acme", "Acme", "Zoë", "a\x0bb", "x", None, "Lakeside Clinic"]
     assert out[7] is values[7]
+
+
+def test_dedupe_of_distinct_keys_keeps_every_row_in_order() -> None:
+    """No repeated key (the usual report): every row kept at its position, in the order of
+    the keys; a None key or a repeat takes the rule's full path, with the same answers."""
+    from desktop_app.io.dedupe import dedupe
+
+    def never(i: int, j: int) -> bool:
+        raise AssertionError("no rows to compare")
+
+    found = dedupe(["b", "a", ("id", 3), "c"], never, positions=[7, 2, 9, 4])
+    assert list(found.keep.items()) == [("b", 7), ("a", 2), (("id", 3), 9), ("c", 4)]
+    assert (found.repeats, found.conflicts) == ([], [])
+    with_none = dedupe(["b", None, "a"], never)
+    assert list(with_none.keep.items()) == [("b", 0), (("__none__", 0), 1), ("a", 2)]
+    repeated = dedupe(["b", "a", "b"], lambda i, j: True)
+    assert list(repeated.keep.items()) == [("b", 0), ("a", 1)]
+    assert repeated.repeats == [(2, 0)]

@@ -111,3 +111,128 @@ def test_sheet_count_reads_only_the_workbook_part(tmp_path: Path) -> None:
         path = tmp_path / f"book{n}.xlsx"
         wb.save(path)
         assert sheet_count(path) == n == len(list_sheets(path, count_rows=False))
+
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        "<row r='3'><c r='XFD3'><v>1</v></c></row>",  # single quotes
+        '<row r="3"><c r = "XFD3"><v>1</v></c></row>',  # blanks around =
+        '<row r="3"><c\tr="XFD3"><v>1</v></c></row>',  # a tab, not a space
+        '<row r="3"><c t="n" r="XFD3"><v>1</v></c></row>',  # r not first
+        f'<row r="3"><x:c xmlns:x="{_NS}" r="XFD3"><x:v>1</x:v></x:c></row>',
+        f'<row r="3"><x:c xmlns:x="{_NS}" r = "XFD3"><x:v>1</x:v></x:c></row>',
+    ],
+)
+def test_far_cells_spelled_as_xml_allows_are_refused(tmp_path: Path, far: str) -> None:
+    """calamine reads every one of these spellings of a reference (checked with a near
+    cell), so the guard must too; before, three of them went through unseen."""
+    path = _xlsx(tmp_path / "far.xlsx", _sheet(_header_rows(far)))
+    with pytest.raises(ImportFileError, match="16,384 columns is implausible"):
+        check_workbook(path)
+
+
+def _big_sheet(rows: int, extra: str = "", at: int = -1) -> str:
+    """An ordinary sheet of ``rows`` 3-cell rows (several guard chunks) with ``extra``
+    inserted after row ``at`` (default: at the end)."""
+    body = [
+        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="inlineStr"><is><t>Account '
+        f'{r} Medical Group</t></is></c><c r="C{r}"><v>{r * 7}</v></c></row>'
+        for r in range(1, rows + 1)
+    ]
+    body.insert(len(body) if at < 0 else at, extra)
+    return _sheet("".join(body))
+
+
+@pytest.mark.parametrize("at", [10, 60_000, -1])
+def test_a_far_cell_anywhere_in_a_big_sheet_is_refused(tmp_path: Path, at: int) -> None:
+    far = '<row r="70001"><c r="A70001"><v>1</v></c><c r="XFD9"><v>1</v></c></row>'
+    path = _xlsx(tmp_path / "far.xlsx", _big_sheet(70_000, far, at))
+    with pytest.raises(ImportFileError, match="16,384 columns is implausible"):
+        check_workbook(path)
+
+
+def test_a_row_far_below_in_a_big_sheet_is_refused(tmp_path: Path) -> None:
+    far = '<row r="900000"><c r="Z9000000"><v>1</v></c></row>'
+    path = _xlsx(tmp_path / "far.xlsx", _big_sheet(70_000, far, 30_000))
+    with pytest.raises(ImportFileError, match="implausible"):
+        check_workbook(path)
+
+
+def test_unreferenced_cells_in_a_big_sheet_count_as_columns(tmp_path: Path) -> None:
+    wide = '<row r="30001">' + "<c><v>1</v></c>" * 1_500 + "</row>"
+    path = _xlsx(tmp_path / "wide.xlsx", _big_sheet(70_000, wide, 30_000))
+    with pytest.raises(ImportFileError, match="1,500 columns is implausible"):
+        check_workbook(path)
+
+
+def test_an_ordinary_big_sheet_is_checked_on_the_quick_path(tmp_path: Path) -> None:
+    """Every chunk of an ordinary sheet passes the two-pass check; each crafted shape
+    sends its chunk to the reference-by-reference reading."""
+    from desktop_app.io.xlsx_guard import _Extent, _ordinary
+
+    path = _xlsx(tmp_path / "big.xlsx", _big_sheet(70_000))
+    check_workbook(path)
+    assert open_source(path).sheets[0].rows == 70_000
+    with zipfile.ZipFile(path) as z:
+        data = z.read("xl/worksheets/sheet1.xml")
+    ext = _Extent()
+    assert _ordinary(data[: data.rfind(b"<row")], ext)
+    assert (ext.rows, ext.cols) == (69_999, 26)
+    for odd in (
+        b'<row r="7"><c r="AA7"><v>1</v></c></row>',
+        b'<row r="7"><c r="A1000000"><v>1</v></c></row>',
+        b"<row r='7'><c r='A7'><v>1</v></c></row>",
+        b'<row r="7"><c><v>1</v></c></row>',
+        b'<row r="7"><c t="n" r="A7"><v>1</v></c></row>',
+        b'<row r="7"><x:c r = "A7"><v>1</v></x:c></row>',
+    ):
+        ext = _Extent()
+        assert not _ordinary(data[:5000] + odd, ext), odd
+        assert (ext.rows, ext.cols) == (0, 0)
+
+
+def _break_crc(path: Path, member: str) -> None:
+    """Write a wrong CRC-32 for ``member`` in its local header and the central directory."""
+    data = bytearray(path.read_bytes())
+    name = member.encode()
+    for sig, at in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        pos = data.find(sig)
+        while pos >= 0:
+            start = pos + (30 if sig == b"PK\x03\x04" else 46)
+            if data[start : start + len(name)] == name:
+                data[pos + at : pos + at + 4] = bytes(
+                    b ^ 0xFF for b in data[pos + at : pos + at + 4]
+                )
+            pos = data.find(sig, pos + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_far_cell_behind_a_wrong_crc_is_still_refused(tmp_path: Path) -> None:
+    """The guard reads the sheet without checking its CRC (calamine reports that damage):
+    a wrong CRC no longer lets a sheet through unread."""
+    path = _xlsx(
+        tmp_path / "far.xlsx", _sheet(_header_rows('<row r="3"><c r="XFD3"><v>1</v></c></row>'))
+    )
+    _break_crc(path, "xl/worksheets/sheet1.xml")
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() == "xl/worksheets/sheet1.xml"
+    with pytest.raises(ImportFileError, match="16,384 columns is implausible"):
+        check_workbook(path)
+    ok = _xlsx(tmp_path / "ok.xlsx", _sheet(_header_rows(), "A1:C2"))
+    _break_crc(ok, "xl/worksheets/sheet1.xml")
+    check_workbook(ok)
+    with pytest.raises(ImportFileError, match="damaged"):
+        open_source(ok)
+
+
+def test_text_that_looks_like_a_reference_is_not_one(tmp_path: Path) -> None:
+    """An odd chunk is read reference by reference; a cell's text such as
+    'Founder="AB12345678"' is not a reference (an attribute follows a blank)."""
+    text = '<row r="3"><c r="A3" t="inlineStr"><is><t>Founder="AB12345678"</t></is></c></row>'
+    path = _xlsx(tmp_path / "text.xlsx", _sheet(_header_rows(text)))
+    check_workbook(path)
+    assert open_source(path).head[2][0] == 'Founder="AB12345678"'

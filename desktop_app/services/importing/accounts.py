@@ -13,7 +13,7 @@ the same MRR, and rolling back the subscription batch hands MRR back to the acco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import Any
 
@@ -56,12 +56,27 @@ def store_accounts(ctx: StoreContext, table: ImportTable) -> None:
         cols.append("owner_id")
         owner_of = {o: owners.get(norm_name(o)) if o else None for o in set(data["owner"])}
         values.append(list(map(owner_of.__getitem__, data["owner"])))
+    keys, index = _keys(ctx, data, rows, n)
+    unique = ctx.dedupe(keys, lambda i, j: all(v[i] == v[j] for v in values), rows, "account",
+                        positions=index)  # fmt: skip
+    del keys, index
+    _upsert(ctx, cols, values, unique, data)
+
+
+def _keys(
+    ctx: StoreContext, data: dict[str, list[Any]], rows: Sequence[int], n: int
+) -> tuple[list[Hashable], list[int]]:
+    """The key each storable row is stored under and its position: a new account's id or
+    name (text), an existing one's ("id", id). Rows to skip or review are left out."""
     blank = [None] * n
     names, sfs, lmss = (data.get(c, blank) for c in ("name", "sf_account_id", "lms_id"))
-    # New accounts are keyed by their id or name (text), existing ones by ("id", id).
-    keys: list[Hashable] = []
-    index: list[int] = []
     fresh = ctx.index.is_empty()  # a book without accounts: every row is a new account
+    if fresh and all(names):  # every row named: the loop's answers, without a call per row
+        ctx.check_cancelled()
+        ids = zip(sfs, lmss, names, strict=True)
+        keys: list[Hashable] = [sf or norm_code(lms) or norm_name(nm) for sf, lms, nm in ids]
+        return keys, list(range(n))
+    keys, index = [], []
     for i in range(n):
         if i % CHECK_EVERY == 0:
             ctx.check_cancelled()
@@ -80,10 +95,7 @@ def store_accounts(ctx: StoreContext, table: ImportTable) -> None:
             continue
         keys.append(key[1] if key[0] == "new" else key)
         index.append(i)
-    unique = ctx.dedupe(keys, lambda i, j: all(v[i] == v[j] for v in values), rows, "account",
-                        positions=index)  # fmt: skip
-    del keys, index
-    _upsert(ctx, cols, values, unique, data)
+    return keys, index
 
 
 def _record(data: dict[str, list[Any]], i: int) -> dict[str, Any]:
@@ -105,9 +117,9 @@ def _upsert(
     subscribed = accounts_with_subscriptions(writer.conn) if existing else set()
     blank = [None] * len(next(iter(data.values()), []))
     sfs, lmss = data.get("sf_account_id", blank), data.get("lms_id", blank)
-    new: list[int] = []
+    new: list[int] = [] if existing else list(unique.values())
     updates: list[dict[str, Any]] = []
-    for count, (key, i) in enumerate(unique.items()):
+    for count, (key, i) in enumerate(unique.items() if existing else ()):
         if count % CHECK_EVERY == 0:
             ctx.check_cancelled()
         if not isinstance(key, tuple):
