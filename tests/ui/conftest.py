@@ -10,7 +10,9 @@ from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
 from desktop_app.store.engine import Store
+from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views.detail_pane import AccountDetailPane
+from desktop_app.ui.views.scatter import PortfolioScatter
 
 
 @pytest.fixture
@@ -20,6 +22,17 @@ def pane(qtbot: QtBot, demo_store: Store, today: date) -> AccountDetailPane:
     qtbot.addWidget(w)
     w.resize(520, 900)
     w.show()
+    return w
+
+
+@pytest.fixture
+def chart(qtbot: QtBot) -> PortfolioScatter:
+    """The portfolio chart on an empty state, shown at 900 x 600."""
+    w = PortfolioScatter(BookState())
+    qtbot.addWidget(w)
+    w.resize(900, 600)
+    w.show()
+    qtbot.waitExposed(w)
     return w
 
 

@@ -67,16 +67,6 @@ def synthetic_book(n: int, seed: int = 1, today: date = date(2026, 11, 24)) -> B
 
 
 @pytest.fixture
-def chart(qtbot) -> PortfolioScatter:
-    w = PortfolioScatter(BookState())
-    qtbot.addWidget(w)
-    w.resize(900, 600)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-@pytest.fixture
 def book() -> BookColumns:
     return synthetic_book(500)
 

@@ -9,22 +9,11 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QToolTip
 
 from desktop_app.services.book.filter import BookFilter, filter_mask
-from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter import PortfolioScatter
 from desktop_app.ui.views.scatter_model import nearest_row, prepare_scatter
 from tests.ui.mouse import move_to
 from tests.ui.test_scatter import synthetic_book
-
-
-@pytest.fixture
-def chart(qtbot) -> PortfolioScatter:
-    w = PortfolioScatter(BookState())
-    qtbot.addWidget(w)
-    w.resize(900, 600)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _move_to(chart: PortfolioScatter, x: float, y: float) -> None:

@@ -8,20 +8,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter_data as sd
 from desktop_app.ui.views.scatter import RING_PAD, PortfolioScatter
 from tests.ui.test_scatter import synthetic_book
-
-
-@pytest.fixture
-def chart(qtbot) -> PortfolioScatter:
-    w = PortfolioScatter(BookState())
-    qtbot.addWidget(w)
-    w.resize(900, 600)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def test_density_tiers_shrink_and_thin_out_as_points_grow() -> None:

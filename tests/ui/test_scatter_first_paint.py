@@ -13,10 +13,8 @@ import threading
 from typing import Any
 
 import numpy as np
-import pytest
 from PySide6.QtGui import QImage
 
-from desktop_app.ui.book_state import BookState
 from desktop_app.ui.views import scatter as scatter_module
 from desktop_app.ui.views import scatter_clouds, scatter_points
 from desktop_app.ui.views import scatter_data as sd
@@ -24,16 +22,6 @@ from desktop_app.ui.views.scatter import PortfolioScatter
 from desktop_app.ui.views.scatter_model import prepare_scatter
 from desktop_app.ui.views.scatter_points import CloudScatter, install_points, point_records
 from tests.ui.test_scatter import synthetic_book
-
-
-@pytest.fixture
-def chart(qtbot) -> PortfolioScatter:  # type: ignore[no-untyped-def]
-    w = PortfolioScatter(BookState())
-    qtbot.addWidget(w)
-    w.resize(900, 600)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _repainted(chart: PortfolioScatter) -> QImage:
