@@ -126,6 +126,16 @@ class BookColumns:
         out: FloatArray = self._derived("derived:days", (self.renewal_date,), make)
         return out
 
+    #: The derived columns the table and the chart read (each a cached property above).
+    DERIVED = ("band", "band_code", "churned", "utilisation", "days_to_renewal")
+
+    def derive_all(self) -> BookColumns:
+        """Compute every ``DERIVED`` column now (on the worker that read the book), so that
+        the GUI thread's first reads are cache lookups; returns the book itself."""
+        for name in self.DERIVED:
+            getattr(self, name)
+        return self
+
     def index_of(self, account_id: int) -> int | None:
         """Row of ``account_id`` (None if absent): a binary search, since ids are sorted."""
         ids = self.account_id

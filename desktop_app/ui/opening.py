@@ -167,17 +167,13 @@ class BookOpening(QMainWindow):
                 with contextlib.suppress(RuntimeError):
                     self.docks.chartCreated.disconnect(created)
                 if self.docks.scatter is not None:
-                    self._after_points(self.docks.scatter, then)
+                    self.docks.scatter.after_points(self, then)
 
             self.docks.chartCreated.connect(created)
             return
         if chart is None or not chart.isVisible() or chart.shows_book():
             gui_queue.later(self, then)  # after the paints the book's arrival queued
             return
-        self._after_points(chart, then)
-
-    def _after_points(self, chart: Any, then: Any) -> None:
-        """``then()`` once ``chart`` has painted the book's points (3 s at the latest)."""
         chart.after_points(self, then)
 
     def _create_views_after_paint(self) -> None:
@@ -217,23 +213,15 @@ def _open_book(
 
     book = load_accounts(store, today, progress)
     if 0 < len(book) <= one_read_up_to:
-        return _derive(add_facts(store, book, progress)), True
-    return _derive(book), len(book) == 0
+        return add_facts(store, book, progress).derive_all(), True
+    return book.derive_all(), len(book) == 0
 
 
 def _with_derived(read: Any, *args: Any, progress: Any = None) -> BookColumns:
-    """``read(*args, progress=progress)``, a book, with its derived columns computed."""
-    return _derive(read(*args, progress=progress))
-
-
-def _derive(book: BookColumns) -> BookColumns:
-    """``book`` with the derived columns the table and the chart read (band in force, its
-    code, churned, utilisation, days to renewal) computed here, on the worker that read it:
-    they are cached in the book, and the GUI thread's first reads are lookups (100k
-    accounts: ~5-8 ms of the table's fill, each time the book arrives)."""
-    for name in ("band", "band_code", "churned", "utilisation", "days_to_renewal"):
-        getattr(book, name)
-    return book
+    """``read(*args, progress=progress)``, a book, with its derived columns computed on
+    this worker (100k accounts: ~5-8 ms less of the table's fill on the GUI thread)."""
+    book: BookColumns = read(*args, progress=progress)
+    return book.derive_all()
 
 
 def _prepare_indexes(book: BookColumns) -> None:

@@ -38,3 +38,20 @@ def test_unique_ids_do_not_import_numpy_ma() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_derive_all_caches_every_derived_column() -> None:
+    """``BookColumns.derive_all`` computes each derived column once, on the reading
+    worker: afterwards every ``DERIVED`` property returns the very array it cached."""
+    from datetime import date
+
+    from desktop_app.domain.book import BookColumns
+
+    book = BookColumns.empty(date(2026, 11, 24))
+    assert not book.cache
+    assert book.derive_all() is book
+    cached = dict(book.cache)
+    assert len(cached) >= len(BookColumns.DERIVED)
+    for name in BookColumns.DERIVED:
+        getattr(book, name)
+    assert book.cache == cached  # nothing left to compute
