@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
 from sqlalchemy import (
     Column,
     Connection,
@@ -30,6 +28,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Row
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import TableClause
+
+if TYPE_CHECKING:  # numpy loads on the first numeric read: opening a book does not need it
+    import numpy as np
+    import numpy.typing as npt
 
 #: Set on every new SQLite connection (engine.py listens with ``sqlite_on_connect``).
 SQLITE_PRAGMAS = (
@@ -265,6 +267,8 @@ def joined_numbers(
         label = group_by if group_label is None else group_label
         stmt = select(label, count, *aggs).group_by(group_by)
     rows = conn.execute(stmt).all()
+    import numpy as np
+
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a text that is not a number stops numpy early
@@ -283,6 +287,8 @@ def joined_numbers(
 
 def _parse_numbers(joined: str) -> npt.NDArray[np.float64]:
     """Comma-joined numbers as floats; whole numbers parse ~3x faster as integers."""
+    import numpy as np
+
     try:
         return np.fromstring(joined, dtype=np.int64, sep=",").astype(np.float64)
     except (DeprecationWarning, ValueError):  # a decimal stops the integer parse

@@ -360,17 +360,6 @@ def fetch_rows(
 
 
 # ------------------------------------------------------------------------ the batch itself
-def find_batch(conn: Connection, sha: str, sheet: str | None, any_sheet: bool) -> Any:
-    """(imported_at, rows_total) of the latest batch of this file (and sheet) still in force."""
-    b = table_of(ImportBatch)
-    q = select(b.c.imported_at, b.c.rows_total).where(
-        b.c.sha256 == sha, b.c.rolled_back_at.is_(None)
-    )
-    if not any_sheet:
-        q = q.where(b.c.sheet.is_(None) if sheet is None else b.c.sheet == sheet)
-    return conn.execute(q.order_by(b.c.id.desc()).limit(1)).first()
-
-
 def open_batch(conn: Connection, **values: Any) -> int:
     """Insert an ``import_batches`` row (file_name, sha256, source_profile, sheet,
     imported_at, as_of); returns its id."""

@@ -57,6 +57,9 @@ import_batches = table(
     "import_batches",
     column("id"),
     column("file_name"),
+    column("sha256"),
+    column("sheet"),
+    column("rows_total"),
     column("imported_at", DateTime),
     column("rolled_back_at"),
 )

@@ -15,14 +15,14 @@ if TYPE_CHECKING:
     from desktop_app.services.importing.batch import KIND_LABELS as KIND_LABELS
     from desktop_app.services.importing.batch import BatchInfo as BatchInfo
     from desktop_app.services.importing.batch import ImportPreview as ImportPreview
-    from desktop_app.services.importing.batch import ImportSummary as ImportSummary
-    from desktop_app.services.importing.batch import import_files as import_files
     from desktop_app.services.importing.batch import list_batches as list_batches
     from desktop_app.services.importing.batch import preview_file as preview_file
     from desktop_app.services.importing.batch import profile_label as profile_label
     from desktop_app.services.importing.batch import rollback_batch as rollback_batch
     from desktop_app.services.importing.batch import save_profile as save_profile
     from desktop_app.services.importing.batch import skipped_row_texts as skipped_row_texts
+    from desktop_app.services.importing.files import ImportSummary as ImportSummary
+    from desktop_app.services.importing.files import import_files as import_files
     from desktop_app.services.importing.link import norm_name as norm_name
     from desktop_app.services.importing.review import ReviewRow as ReviewRow
     from desktop_app.services.importing.review import accept_match as accept_match
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 _WHERE: dict[str, str] = {
     "BatchInfo": "batch",
     "ImportPreview": "batch",
-    "ImportSummary": "batch",
+    "ImportSummary": "files",
     "KIND_LABELS": "batch",
     "ReviewRow": "review",
     "accept_match": "review",
@@ -50,7 +50,7 @@ _WHERE: dict[str, str] = {
     "export_review": "review",
     "fields_for": "tools",
     "find_account": "review",
-    "import_files": "batch",
+    "import_files": "files",
     "import_previews": "tools",
     "kinds": "tools",
     "list_batches": "batch",

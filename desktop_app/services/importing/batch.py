@@ -16,15 +16,14 @@ Policies (shared by the CLI and the import wizard):
 * Rows with problems are skipped and reported; rows matching no account, and rows whose
   account name only matches approximately, are kept in ``review_items`` and counted.
 
-Over 450 lines: preview, validation, the one-transaction store and the repeat check share
-these policies; the module moves into ``services/importing/`` with issue 13's package split.
+``files`` holds the summary, the validation and ``import_files`` with its repeat check
+(light: a refused re-import loads nothing of this module).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,26 +31,26 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from desktop_app.io.model import (
-    KINDS,
-    ImportFileError,
-    ImportPreview,
-    SavedProfile,
-    check_input_file,
-    file_sha256,
-)
+from desktop_app.io.model import KINDS, ImportFileError, ImportPreview, SavedProfile, file_sha256
 from desktop_app.services.errors import UserError
 from desktop_app.services.importing.context import StoreContext
+from desktop_app.services.importing.files import (
+    ImportSummary,
+    import_files,
+    refusal,
+    validate,
+    where,
+)
 from desktop_app.services.importing.history import BatchInfo, list_batches, rollback_batch
 from desktop_app.services.importing.link import AccountIndex
 from desktop_app.services.progress import NullProgress, Progress, ScaledProgress, check
 from desktop_app.services.team import announce_batches, hold_book_lock
+from desktop_app.store.batch_lookup import find_batch
 from desktop_app.store.dialect import is_permission_denied
 from desktop_app.store.engine import Store, one_line
 from desktop_app.store.import_writer import (
     BatchWriter,
     close_batch,
-    find_batch,
     open_batch,
     put_mapping,
     saved_mappings,
@@ -74,43 +73,6 @@ __all__ = [
 #: Storage order when several files are imported together: accounts before what links to them.
 KIND_ORDER = ("accounts", "contacts", "subscriptions", "billing", "opportunities", "usage",
               "tickets", "nps")  # fmt: skip
-
-
-@dataclass
-class ImportSummary:
-    """What an import did (or, for a dry run, would do)."""
-
-    file: str
-    profile: str
-    kind: str
-    batch_id: int | None
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    unmatched: int = 0
-    skipped: int = 0
-    problems: int = 0
-    unmatched_examples: list[str] = field(default_factory=list)
-    review: int = 0
-    sheet: str | None = None
-    dry_run: bool = False
-    message: str = ""
-    problem_messages: list[str] = field(default_factory=list)
-    #: "row N: reason" for every row ``skipped`` counts (blank, total, footer, repeated
-    #: header, duplicate, row with an error), in row order.
-    skipped_rows: list[str] = field(default_factory=list)
-
-    @property
-    def wrote(self) -> bool:
-        """True when the import changed the database."""
-        return self.batch_id is not None and not self.dry_run
-
-    def as_json(self) -> dict[str, Any]:
-        """The public JSON form (CLI ``import --json``)."""
-        keys = ("file", "profile", "kind", "batch_id", "new", "updated", "unchanged",
-                "unmatched", "skipped", "problems", "unmatched_examples", "review", "sheet",
-                "dry_run", "message", "skipped_rows")  # fmt: skip
-        return {k: getattr(self, k) for k in keys}
 
 
 def profile_label(profile: str) -> str:
@@ -153,7 +115,8 @@ def preview_file(
     ``progress`` gets fractions while the file is read (every chunk of rows, every column);
     raises ``Cancelled`` when it asks to stop.
     """
-    build_preview = _reader("build_preview")
+    from desktop_app.io.importer import build_preview  # pandas/calamine load on first use
+
     try:
         preview: ImportPreview = build_preview(
             str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
@@ -167,17 +130,6 @@ def preview_file(
         # A reader bug or an input it did not foresee: still a message, never a traceback.
         raise UserError(f"{Path(path).name}: cannot read this file ({exc})") from exc
     return preview
-
-
-def _reader(name: str) -> Any:
-    """An entry point of the readers (imported late: pandas/calamine load on first use)."""
-    if name == "sheet_count":
-        from desktop_app.io.sniff import sheet_count
-
-        return sheet_count
-    from desktop_app.io import importer
-
-    return getattr(importer, name)
 
 
 def save_profile(
@@ -199,16 +151,6 @@ def save_profile(
     }
     with store.engine.begin() as conn:
         put_mapping(conn, name, values)
-
-
-def _refusal(preview_like: dict[str, Any], hit: Any) -> ImportSummary:
-    when = hit[0].strftime("%Y-%m-%d %H:%M")
-    return ImportSummary(
-        batch_id=None,
-        unchanged=int(hit[1] or 0),
-        message=f"already imported on {when}, nothing changed",
-        **preview_like,
-    )
 
 
 def _error_rows(preview: ImportPreview) -> int:
@@ -261,7 +203,7 @@ def import_all(
     """
     progress = progress or NullProgress()
     for preview in previews:
-        _validate(preview)
+        validate(preview)
     ordered = sorted(previews, key=_kind_rank)
     n = max(len(ordered), 1)
     out: list[ImportSummary] = []
@@ -300,22 +242,17 @@ def _import_in(
             "sheet": preview.sheet, "dry_run": dry_run}  # fmt: skip
     hit = find_batch(conn, sha, preview.sheet, False) if sha else None
     if hit is not None:
-        return _refusal(base, hit)
+        return refusal(base, hit)
     try:
         return _store(conn, preview, sha, progress, today, base)
     except DBAPIError as exc:
         if is_permission_denied(exc):
             raise UserError("your role cannot import; ask CS operations") from None
-        raise UserError(f"{_where(preview)}: could not be stored ({one_line(exc)}); "
+        raise UserError(f"{where(preview)}: could not be stored ({one_line(exc)}); "
                         "nothing was written") from exc  # fmt: skip
     except (OverflowError, ValueError) as exc:
-        raise UserError(f"{_where(preview)}: could not be stored ({exc}); "
+        raise UserError(f"{where(preview)}: could not be stored ({exc}); "
                         "nothing was written") from exc  # fmt: skip
-
-
-def _where(preview: ImportPreview) -> str:
-    name = Path(preview.file).name
-    return f"{name}, sheet '{preview.sheet}'" if preview.sheet else name
 
 
 def _safe_sha(path: str) -> str:
@@ -340,7 +277,7 @@ def _store(
     kind = preview.kind
     index = AccountIndex.load(conn, contacts=kind == "nps",
                               codes=kind in ("subscriptions", "billing"))  # fmt: skip
-    ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, _where(preview),
+    ctx = StoreContext(BatchWriter(conn, batch_id, now), index, today, where(preview),
                        progress=progress)  # fmt: skip
     check(progress, 0.1, f"Linking and writing {len(preview.records):,} {kind} rows…")
     from desktop_app.services.importing.billing import (
@@ -374,70 +311,3 @@ def _store(
 
 def _kind_rank(preview: ImportPreview) -> int:
     return KIND_ORDER.index(preview.kind) if preview.kind in KIND_ORDER else len(KIND_ORDER)
-
-
-def import_files(
-    store: Store,
-    paths: Sequence[str | Path],
-    *,
-    sheet: str | None = None,
-    profile: str | None = None,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    today: date | None = None,
-) -> list[ImportSummary]:
-    """Read and validate every file, then store them in one transaction, one batch each
-    (accounts first).
-
-    Files already imported byte for byte are not read again (their summary says so).
-    Raises ``UserError`` naming the first file that cannot be read or stored, or
-    ``Cancelled``; then nothing at all has been written.
-    """
-    progress = progress or NullProgress()
-    done: list[ImportSummary] = []
-    previews: list[ImportPreview] = []
-    for i, path in enumerate(paths):
-        check(progress, 0.3 * i / max(len(paths), 1), f"Reading {Path(path).name}…")
-        try:
-            check_input_file(path)
-        except ImportFileError as exc:
-            raise UserError(str(exc)) from None
-        sha = file_sha256(path)
-        hit = _repeat_of(store, path, sha, sheet)
-        if hit is not None:
-            base = {"file": str(path), "profile": "", "kind": "", "sheet": sheet,
-                    "dry_run": dry_run}  # fmt: skip
-            done.append(_refusal(base, hit))
-            continue
-        preview = preview_file(store, path, sheet=sheet, profile=profile, sha256=sha)
-        _validate(preview)
-        previews.append(preview)
-    if previews:
-        scaled = ScaledProgress(progress, 0.3, 0.7)
-        done += import_all(store, previews, dry_run=dry_run, progress=scaled, today=today)
-    return done
-
-
-def _validate(preview: ImportPreview) -> None:
-    """Raise ``UserError`` unless the preview has a known kind and rows to store."""
-    if preview.kind not in KINDS:
-        first = preview.errors[0].message if preview.errors else "unknown kind of data"
-        raise UserError(f"{_where(preview)}: cannot import: {first}")
-    if not preview.records:
-        detail = f" ({len(preview.errors)} rows with problems)" if preview.errors else ""
-        raise UserError(f"{_where(preview)}: no rows to import{detail}")
-
-
-def _repeat_of(store: Store, path: str | Path, sha: str, sheet: str | None) -> Any:
-    """The earlier batch of exactly this file (hash ``sha``, and sheet), if still in force."""
-    with store.engine.connect() as conn:
-        if sheet is not None:
-            return find_batch(conn, sha, sheet, False)
-        hit = find_batch(conn, sha, None, True)
-    if hit is None:
-        return None
-    try:
-        sheets = _reader("sheet_count")(str(path))
-    except ImportFileError:
-        return None
-    return hit if sheets <= 1 else None
