@@ -7,10 +7,11 @@ XML once (zlib speed, no XML parser) to find the extents calamine would allocate
 raises ``ImportFileError`` for a sheet that is too wide or too large, and for a package that
 unpacks to an implausible size (a zip bomb).
 
-Each chunk is first checked with three regex passes for the shape of an ordinary sheet
-(every ``r=`` a one-letter column and a row number no longer than the last row's, in double
-quotes; every ``<c`` cell tag led by its reference); only a chunk that is not ordinary is
-read reference by reference (``_scan``): 100k rows (80 MB of XML) 0.64 -> 0.49 s. References
+Each chunk is first checked for the shape of an ordinary sheet (every ``r=`` a one-letter
+column and a row number no longer than the last row's, in double quotes; every ``<c`` cell
+tag led by its reference): with numpy over its bytes (``_plain_refs``), else with three
+regex passes; only a chunk that is not ordinary is read reference by reference (``_scan``):
+100k rows (80 MB of XML) 0.64 -> 0.49 s (regexes) -> ~0.35 s (numpy first). References
 are read as XML spells them (either quote, blanks around "=", prefixed tags), as calamine
 reads them.
 """
@@ -22,6 +23,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from desktop_app.io.model import ImportFileError
 
@@ -157,8 +160,8 @@ def _odd_ref(digits: int) -> re.Pattern[bytes]:
 
 
 def _ordinary(data: bytes, ext: _Extent) -> bool:
-    """Widen ``ext`` by an ordinary chunk (three regex passes) and say so; False (``ext``
-    untouched) when the chunk must be read reference by reference (``_scan``).
+    """Widen ``ext`` by an ordinary chunk and say so; False (``ext`` untouched) when the
+    chunk must be read reference by reference (``_scan``).
 
     Ordinary: every ``r=`` in the chunk is a one-letter column and a row number of no
     more digits than the chunk's last row (row tags: a number alone), in double quotes,
@@ -167,14 +170,55 @@ def _ordinary(data: bytes, ext: _Extent) -> bool:
     """
     last = _ROW.search(data, max(data.rfind(b"<row"), 0))
     rows = max(ext.rows, int(last.group(1))) if last else ext.rows
-    if (
-        _odd_ref(len(str(rows))).search(data)
-        or _UNREFERENCED.search(data)
-        or _SPACED_EQ.search(data)
+    digits = len(str(rows))
+    if not _plain_refs(data, digits) and (
+        _odd_ref(digits).search(data) or _UNREFERENCED.search(data) or _SPACED_EQ.search(data)
     ):
         return False
     ext.widen(rows=rows, cols=26 if b'<c r="' in data else 0)
     return True
+
+
+_EQ, _QUOTE, _LT, _A, _Z, _ZERO = (ord(ch) for ch in '="<AZ0')
+_CELL_TAG = np.frombuffer(b"<c r", dtype=np.uint8)
+_ROW_TAG = np.frombuffer(b"<row r", dtype=np.uint8)
+
+
+def _plain_refs(data: bytes, digits: int) -> bool:
+    """The ordinary shape proved with numpy over the chunk's bytes (about half the time of
+    the three regex passes, which remain for the chunks this does not prove: the first,
+    with its namespace declarations, and anything unusual).
+
+    True only when no "=" follows a blank or a quote, every ``r=`` directly follows
+    ``<c `` or ``<row `` and holds at most one letter and 1 to ``digits`` digits in double
+    quotes, and the chunk has exactly as many ``<c`` as such cell references (so no cell
+    tag lacks one). Stricter than the regexes: False sends the chunk to them.
+    """
+    # Padded with zeros on both sides: every read around a reference stays in the array.
+    a = np.frombuffer(bytes(8) + data + bytes(16), dtype=np.uint8)
+    eq = np.flatnonzero(a == _EQ)
+    before = a[eq - 1]
+    if np.any((before <= 32) | (before == _QUOTE)):  # "r =" (or any blank before an "=")
+        return False
+    r = eq[before == ord("r")]
+    cell = np.ones(r.size, dtype=bool)
+    for k, ch in enumerate(_CELL_TAG[::-1], start=1):  # "<c r" ends just before the "="
+        cell &= a[r - k] == ch
+    row = np.ones(r.size, dtype=bool)
+    for k, ch in enumerate(_ROW_TAG[::-1], start=1):
+        row &= a[r - k] == ch
+    tags = int(np.count_nonzero((a[:-1] == _LT) & (a[1:] == ord("c"))))
+    if not np.all(cell | row) or int(np.count_nonzero(cell)) != tags:
+        return False
+    if not np.all(a[r + 1] == _QUOTE):
+        return False
+    at = r + 2 + ((a[r + 2] >= _A) & (a[r + 2] <= _Z))  # after the optional column letter
+    run = np.ones(r.size, dtype=bool)
+    length = np.zeros(r.size, dtype=np.intp)
+    for k in range(digits + 1):
+        run &= (a[at + k] - _ZERO) < 10  # uint8: a byte below "0" wraps above 9
+        length += run
+    return bool(np.all((length >= 1) & (length <= digits) & (a[at + length] == _QUOTE)))
 
 
 def _scan(data: bytes, ext: _Extent) -> None:

@@ -236,3 +236,41 @@ def test_text_that_looks_like_a_reference_is_not_one(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "text.xlsx", _sheet(_header_rows(text)))
     check_workbook(path)
     assert open_source(path).head[2][0] == 'Founder="AB12345678"'
+
+
+def test_the_numpy_proof_of_an_ordinary_chunk_refuses_every_odd_shape(tmp_path: Path) -> None:
+    """``_plain_refs`` proves a plain chunk; whatever it proves, the three regex passes
+    (the check it stands in for) find nothing odd in: random edits of a plain chunk."""
+    import random
+
+    from desktop_app.io.xlsx_guard import _SPACED_EQ, _UNREFERENCED, _odd_ref, _plain_refs
+
+    path = _xlsx(tmp_path / "big.xlsx", _big_sheet(70_000))
+    with zipfile.ZipFile(path) as z:
+        data = z.read("xl/worksheets/sheet1.xml")
+    start = data.find(b'<row r="500"')
+    plain = data[start : data.find(b'<row r="600"')]
+    assert _plain_refs(plain, 5)
+    assert not _plain_refs(plain, 2)  # row 500 has more digits than 2
+    assert not _plain_refs(b'<worksheet xmlns:r="http://x/r">' + plain, 5)  # Excel's head
+    for odd in (b'<c r="AA7"><v>1</v></c>', b'<c r="A1000000"><v>1</v></c>',
+                b"<c r='A7'><v>1</v></c>", b"<c><v>1</v></c>", b'<c t="n" r="A7"></c>',
+                b'<x:c r = "A7"></x:c>', b'<c\tr="A7"></c>', b"<c/>",
+                b'<c r="A"></c>', b'<c r=""></c>', b"<t>Founder=1</t>"):  # fmt: skip
+        assert not _plain_refs(plain + odd, 5), odd
+    rng = random.Random(11)
+    pieces = [b"<c", b"<c ", b"<c>", b"r=", b" r=", b"r =", b'="', b"='", b'<c r="', b"AA",
+              b"1000000", b'<x:c r="A1"', b"<c/>", b'<row r="', *(bytes([c]) for c in
+              b'<>="\' rcowAZ09:\t\n/')]  # fmt: skip
+    proved = 0
+    for _ in range(3000):
+        chunk = bytearray(plain[: 4000 + rng.randrange(2000)])
+        for _ in range(rng.randint(1, 3)):
+            at, piece = rng.randrange(len(chunk)), rng.choice(pieces)
+            chunk[at : at + (len(piece) if rng.random() < 0.3 else 0)] = piece
+        digits = rng.choice([3, 5, 6])
+        if _plain_refs(bytes(chunk), digits):
+            proved += 1
+            for rx in (_odd_ref(digits), _UNREFERENCED, _SPACED_EQ):
+                assert rx.search(bytes(chunk)) is None, bytes(chunk)
+    assert proved > 100  # the property was put to the test
