@@ -16,6 +16,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, select
 
+from desktop_app.store.bulk import table_of
 from desktop_app.store.schema import Account, Contact, Subscription
 
 FUZZY_RATIO = 0.9
@@ -76,23 +77,24 @@ class AccountIndex:
     def load(cls, conn: Connection, *, contacts: bool = False, codes: bool = False) -> AccountIndex:
         """Build the index from the database (contacts' e-mails and billing codes on demand)."""
         idx = cls()
+        # The Core tables, not the ORM attributes: a select of ORM attributes configures
+        # every mapper first (~0.08 s of an import, for nothing an import uses).
+        acc, sub, con = table_of(Account), table_of(Subscription), table_of(Contact)
         rows = conn.execute(
-            select(
-                Account.id, Account.sf_account_id, Account.lms_id, Account.recurly_code,
-                Account.name,
-            ).order_by(Account.id)
+            select(acc.c.id, acc.c.sf_account_id, acc.c.lms_id, acc.c.recurly_code,
+                   acc.c.name).order_by(acc.c.id)
         )  # fmt: skip
         for aid, sf, lms, code, name in rows:
             idx.add(aid, sf, lms, code, name)
         if codes:
-            subs = select(Subscription.billing_account_code, Subscription.account_id).where(
-                Subscription.account_id.is_not(None)
+            subs = select(sub.c.billing_account_code, sub.c.account_id).where(
+                sub.c.account_id.is_not(None)
             )
             for code, sub_aid in conn.execute(subs):
                 if sub_aid is not None:
                     idx.by_code.setdefault(norm_code(code), sub_aid)
         if contacts:
-            for email, contact_aid in conn.execute(select(Contact.email, Contact.account_id)):
+            for email, contact_aid in conn.execute(select(con.c.email, con.c.account_id)):
                 if email:
                     idx.by_email.setdefault(norm_code(email), contact_aid)
         return idx
