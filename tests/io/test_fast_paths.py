@@ -29,6 +29,19 @@ def test_sf_ids_equal_parse_sf_id() -> None:
     assert nz.sf_ids_18(IDS) == _slow(IDS, nz.parse_sf_id)
 
 
+def test_a_column_of_15_character_values_equals_parse_sf_id() -> None:
+    """A column of 15-character texts only (a report's id column) takes the one-array path;
+    any value it cannot prove an id sends the column to the per-value path."""
+    rng = random.Random(5)
+    alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    ids = ["".join(rng.choice(alnum) for _ in range(15)) for _ in range(2000)]
+    assert nz.sf_ids_18(ids) == (_slow(ids, nz.parse_sf_id)[0], {})
+    assert nz.sf_ids_18(ids)[0][:2] == [to_18(ids[0]), to_18(ids[1])]
+    for odd in ("001A000000000-B", "001A00000000ÄAB", "001A00000000 AB", " 001A000000000A"):
+        column = [*ids[:50], odd]
+        assert nz.sf_ids_18(column) == _slow(column, nz.parse_sf_id), odd
+
+
 def test_numbers_equal_per_cell_parsers() -> None:
     for dc in (False, True):
         money = partial(nz.parse_money, decimal_comma=dc)
