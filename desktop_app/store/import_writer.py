@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine.processors import to_float
 
 from desktop_app.domain.progress import Cancelled, NullProgress, Progress
 from desktop_app.store.bulk import processors, table_of
@@ -48,6 +49,7 @@ from desktop_app.store.schema import (
 
 TUPLE_CHUNK = 5_000  # rows per executemany of insert_tuples (a cancel check between chunks)
 BUILD_AFTER = 5_000  # rows into an empty table from which its indexes are built afterwards
+_FLOATS = {float, type(None)}
 CHUNK = 900  # SQLite's default limit on bound parameters is far above this; IN lists stay short
 
 
@@ -102,7 +104,11 @@ def coerce_column(table: Table, name: str, values: list[Any]) -> list[Any]:
 
 
 def _process_column(values: list[Any], proc: Any) -> list[Any]:
-    """A bind processor over a column, once per distinct value."""
+    """A bind processor over a column, once per distinct value; a column of floats (and
+    None) as it is for ``Float``'s processor, which changes none of them (amounts: 100k
+    distinct values, ~30 ms a column)."""
+    if proc is to_float and set(map(type, values)) <= _FLOATS:
+        return values
     try:
         done: dict[Any, Any] = {v: proc(v) for v in set(values)}
     except TypeError:  # unhashable values (JSON): convert each

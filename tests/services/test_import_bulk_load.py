@@ -123,3 +123,18 @@ def test_a_small_import_or_a_cancelled_one_leaves_the_indexes(
     seen = _ddl(store, lambda: import_files(store, [big]))
     assert [s for s in seen if s.split()[0] in ("DROP", "CREATE")] == []  # not empty
     assert _schema(store) == before
+
+
+def test_a_column_of_floats_goes_to_the_driver_as_it_is() -> None:
+    """``Float``'s bind processor changes no float or None: such a column is not copied;
+    any other value still goes through the processor."""
+    from sqlalchemy.engine.processors import to_float
+
+    from desktop_app.store.import_writer import _process_column
+
+    amounts = [1.5, None, 2.25, float("inf")]
+    assert _process_column(amounts, to_float) is amounts
+    mixed = [1.5, 2, "3.5", None]
+    out = _process_column(mixed, to_float)
+    assert out == [1.5, 2.0, 3.5, None]
+    assert [type(v) for v in out] == [float, float, float, type(None)]
