@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError
 
 from desktop_app.io.model import KINDS, ImportFileError, ImportPreview, SavedProfile, file_sha256
 from desktop_app.services.errors import UserError
+from desktop_app.services.gc_pause import gc_paused
 from desktop_app.services.importing.context import StoreContext
 from desktop_app.services.importing.files import (
     ImportSummary,
@@ -118,10 +119,11 @@ def preview_file(
     from desktop_app.io.importer import build_preview  # pandas/calamine load on first use
 
     try:
-        preview: ImportPreview = build_preview(
-            str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
-            progress=progress, sha256=sha256,
-        )  # fmt: skip
+        with gc_paused():  # its row lists set off collections that free nothing (gc_pause)
+            preview: ImportPreview = build_preview(
+                str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
+                progress=progress, sha256=sha256,
+            )  # fmt: skip
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
     except FileNotFoundError as exc:
@@ -207,7 +209,7 @@ def import_all(
     ordered = sorted(previews, key=_kind_rank)
     n = max(len(ordered), 1)
     out: list[ImportSummary] = []
-    with store.engine.connect() as conn:
+    with gc_paused(), store.engine.connect() as conn:  # as preview_file
         trans = conn.begin()
         try:
             if not dry_run:
