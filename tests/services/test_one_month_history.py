@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop_app.services.health.scoring import history, rescore, rescore_accounts
-from desktop_app.store.health_history_repo import book_history, book_months, read_history
+from desktop_app.store.health_history_reader import book_history, book_months, read_history
 from desktop_app.store.schema import Account, HealthHistory, HealthScore, UsageMonth
 
 AS_OF = date(2026, 11, 24)
