@@ -190,3 +190,19 @@ def test_dedupe_of_distinct_keys_keeps_every_row_in_order() -> None:
     repeated = dedupe(["b", "a", "b"], lambda i, j: True)
     assert list(repeated.keep.items()) == [("b", 0), ("a", 1)]
     assert repeated.repeats == [(2, 0)]
+
+
+def test_a_sheets_columns_equal_its_zipped_rows() -> None:
+    """A rectangular grid is cut into columns through one object array; ragged rows are
+    zipped (to the shortest row) as before. Values keep their type and identity."""
+    from datetime import datetime
+
+    from desktop_app.io.readers import _columns_of
+
+    when = datetime(2026, 1, 2, 3, 4)
+    grid = [["001A000000000AB", 1.5, when, True, ""], ["x", 2, None, False, "  "]] * 3
+    assert [list(c()) for c in _columns_of(grid)] == [list(c) for c in zip(*grid, strict=True)]
+    assert _columns_of(grid)[2]()[0] is when
+    ragged = [["a", 1.0, "x"], ["b", 2.0]]
+    assert [tuple(c()) for c in _columns_of(ragged)] == [("a", "b"), (1.0, 2.0)]
+    assert _columns_of([]) == []
