@@ -120,6 +120,10 @@ def derive_account_columns(data: dict[str, list[Any]], n: int) -> None:
     if life is None and churn is None:
         return
     life = life if life is not None else [None] * n
+    if set(map(type, life)) == {str}:  # a status in every row: one answer per distinct status
+        answer = {v: "churned" if any(w in v for w in _CHURNED) else "active" for v in set(life)}
+        data["lifecycle"] = list(map(answer.__getitem__, life))
+        return
     cache: dict[str, str] = {}
     out: list[Any] = []
     for i, value in enumerate(life):

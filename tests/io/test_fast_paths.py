@@ -206,3 +206,18 @@ def test_a_sheets_columns_equal_its_zipped_rows() -> None:
     ragged = [["a", 1.0, "x"], ["b", 2.0]]
     assert [tuple(c()) for c in _columns_of(ragged)] == [("a", "b"), (1.0, 2.0)]
     assert _columns_of([]) == []
+
+
+def test_lifecycle_from_statuses_in_every_row_and_from_churn_dates() -> None:
+    from datetime import date
+
+    from desktop_app.io.derive import derive_account_columns
+
+    statuses = ["active", "churned", "former customer", "active", "cancelled", "trial"]
+    data: dict[str, list[Any]] = {"lifecycle": list(statuses)}
+    derive_account_columns(data, len(statuses))
+    assert data["lifecycle"] == ["active", "churned", "churned", "active", "churned", "active"]
+    gone = date(2026, 1, 5)
+    data = {"lifecycle": ["active", None, None, "closed"], "churn_date": [None, gone, None, None]}
+    derive_account_columns(data, 4)
+    assert data["lifecycle"] == ["active", "churned", None, "churned"]
