@@ -221,3 +221,28 @@ def test_lifecycle_from_statuses_in_every_row_and_from_churn_dates() -> None:
     data = {"lifecycle": ["active", None, None, "closed"], "churn_date": [None, gone, None, None]}
     derive_account_columns(data, 4)
     assert data["lifecycle"] == ["active", "churned", None, "churned"]
+
+
+def test_mostly_distinct_floats_factorise_as_the_dict_does() -> None:
+    """Amounts take numpy's sort; codes and uniques are the dict's (first appearance, the
+    first of 0.0 and -0.0); a NaN among them keeps the dict's path."""
+    from desktop_app.io.locate import FactorMerger, factorize
+
+    def by_dict(values: list[Any]) -> tuple[list[int], list[Any]]:
+        merger = FactorMerger()
+        merger.add(values)
+        col = merger.column()
+        return col.codes.tolist(), col.uniques
+
+    rng = random.Random(3)
+    amounts = [round(rng.uniform(0, 500), 1) for _ in range(3000)] + [-0.0, 0.0, 7.5, -0.0]
+    rng.shuffle(amounts)
+    col = factorize(amounts)
+    assert (col.codes.tolist(), col.uniques) == by_dict(amounts)
+    assert str(col.uniques[col.codes[amounts.index(0.0)]]) == str(
+        next(v for v in amounts if v == 0.0)
+    )
+    nan = [*amounts[:100], float("nan"), amounts[0]]
+    col = factorize(nan)
+    assert col.codes[100] == -1
+    assert (col.codes.tolist(), col.uniques) == by_dict(nan)
