@@ -242,9 +242,9 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 
 
 def import_views() -> None:
-    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded).
+    """Import the chart's modules on a worker (pyqtgraph is already loaded); the pane's
+    follow once the chart shows the book (``docks.Docks._import_pane``).
 
     (Not ``numpy.ma``, ~30 ms, which numpy imports on a first ``np.unique``: nothing on the
     way to the chart calls it, see ``domain.arrays.unique_ids``.)"""
-    import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401
