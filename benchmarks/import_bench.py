@@ -4,8 +4,10 @@
 migrated, empty book, interleaved with its floor in the same run: a process that parses the
 file with the leanest reader (``csv.reader``; ``python_calamine``) and upserts the rows with
 a bare SQLAlchemy Core ``on_conflict_do_update`` executemany into a one-table SQLite file.
-Budget: <= 1.2x the floor. ``import`` rescores the book after a write (as the GUI does), so
-it is timed twice: as users run it, and with ``--no-rescore`` (the import alone).
+Budget: <= 1.2x the floor at 100k rows (issue 11: "for xlsx and csv at 100k rows"; smaller
+files are reported without a verdict). ``import`` rescores the book after a write (as the
+GUI does), so it is timed twice: as users run it, and with ``--no-rescore`` (the import
+alone).
 Re-importing the unchanged file must cost at most CLI start-up plus hashing the file: its
 floor is an ``account-desk imports`` process (start-up, open the book, one query) plus the
 sha256 of the file; budget 1.1x. ``--memory-rows N`` adds a
@@ -38,6 +40,8 @@ HEADER = [
     "Account Status", "Churn Reason",
 ]  # fmt: skip
 CACHE = Path(tempfile.gettempdir()) / "account_desk_import_bench"
+#: The first-import budget (<= 1.2x the floor) is the issue's "at 100k rows".
+BUDGET_ROWS = 100_000
 
 
 def _rows(n: int, seed: int = 7, first: int = 0) -> list[list[Any]]:
@@ -139,10 +143,15 @@ def measure(path: Path, n: int, runs: int, work: Path) -> list[bench.Figure]:
     times = bench.interleaved({"floor": floor, "ours": first, "unscored": first_unscored}, runs)
     reader = "python_calamine" if label == "xlsx" else "csv.reader"
     note = f"floor: {reader} parse + Core on_conflict_do_update executemany, as a process"
+    # Issue 11 sets the budget "for xlsx and csv at 100k rows"; smaller files are reported
+    # (ratio and growth) without a verdict: their process is mostly start-up.
+    budget = 1.2 if n >= BUDGET_ROWS else None
+    if budget is None:
+        note += f"; no budget below {BUDGET_ROWS:,} rows (issue 11)"
     out = [bench.Figure(f"import {label} (first, process)", n, times["ours"], times["floor"],
-                        budget=1.2, note=note + "; ours includes the rescore of the book"),
+                        budget=budget, note=note + "; ours includes the rescore of the book"),
            bench.Figure(f"import {label} --no-rescore (first, process)", n, times["unscored"],
-                        times["floor"], budget=1.2, note=note)]  # fmt: skip
+                        times["floor"], budget=budget, note=note)]  # fmt: skip
     _fresh(template, db)
     bench.process(bench.cli("--db", str(db), "import", str(path)))  # the book re-imports use
 

@@ -57,6 +57,18 @@ def processors(conn: Connection, table: Table, names: Sequence[str]) -> list[tup
 _FLOATS = {float, type(None)}
 
 
+def driver_values(conn: Connection, table: Table, name: str, values: list[Any]) -> list[Any]:
+    """``values`` of column ``name`` as the driver takes them and gives them back: its bind
+    processor applied once per distinct value (a date as ISO text on SQLite, a boolean as
+    0/1). For rows written with ``ready=True`` (``insert_tuples``, ``sync_rows``)."""
+    procs = processors(conn, table, [name])
+    if not procs:
+        return values
+    proc = procs[0][1]
+    done = {v: proc(v) for v in set(values)}
+    return [done[v] for v in values]
+
+
 def processed(chunk: list[tuple[Any, ...]], procs: Sequence[tuple[int, Any]]) -> list[Any]:
     """Apply the bind processors column by column, once per distinct value.
 
@@ -184,23 +196,29 @@ def insert_tuples(
     rows: Iterable[tuple[Any, ...]],
     *,
     copy: bool = True,
+    ready: bool = False,
 ) -> int:
     """Insert ``rows`` (tuples in ``names`` order) into ``table``; returns the row count.
 
-    PostgreSQL (psycopg): one ``COPY``; elsewhere chunked ``executemany``.
+    PostgreSQL (psycopg): one ``COPY``; elsewhere chunked ``executemany``. ``ready``: the
+    values are already as the driver takes them (``driver_values``), with ``copy=False``.
     """
+    if ready and copy:
+        raise ValueError("insert_tuples: ready rows are for executemany (copy=False)")
     few = isinstance(rows, Sized) and len(rows) < COPY_MIN
     if copy and not few and can_copy(conn) and not _row_security_active(conn, table):
         return copy_tuples(conn, table, names, rows)
     if conn.dialect.paramstyle not in ("qmark", "format", "pyformat"):
         from sqlalchemy import insert
 
+        if ready:
+            raise ValueError(f"insert_tuples: no ready rows for {conn.dialect.paramstyle}")
         dicts = [dict(zip(names, r, strict=True)) for r in rows]
         if dicts:
             conn.execute(insert(table), dicts)
         return len(dicts)
     sql = _sql(conn, table, names)
-    procs = processors(conn, table, names)
+    procs = [] if ready else processors(conn, table, names)
     if isinstance(rows, list):  # sliced, not appended row by row
         for start in range(0, len(rows), CHUNK):
             conn.exec_driver_sql(sql, processed(rows[start : start + CHUNK], procs))
@@ -315,6 +333,7 @@ def sync_rows(
     only: Sequence[int] | None = None,
     refresh: int = 0,
     stored: dict[Any, tuple[Any, ...]] | None = None,
+    ready: bool = False,
 ) -> WriteCount:
     """Make ``table`` hold ``rows`` (tuples in ``names`` order, the integer key first, in
     ascending key order) for every key, or for the keys in ``only``: a row equal to the
@@ -333,11 +352,14 @@ def sync_rows(
     ``stored``: every stored row by key (``names[: compare + refresh]``, as the driver gives
     them), already read by the caller; compared with instead of reading the table again,
     and consumed. Only with ``only`` None.
+
+    ``ready``: ``rows`` hold the values as the driver takes them and gives them back
+    (``driver_values``): written as they are, without bind processors.
     """
     key = table.c[names[0]]
     count = WriteCount()
     cols = names[: compare + refresh]
-    how = (compare, stored_view, refresh)
+    how = (compare, stored_view, refresh, ready)
     if only is not None:
         if stored is not None:
             raise ValueError("sync_rows: stored rows are for the whole table (only=None)")
@@ -365,7 +387,7 @@ def _apply(
     conn: Connection,
     table: Table,
     names: Sequence[str],
-    how: tuple[int, Callable[[tuple[Any, ...]], tuple[Any, ...]] | None, int],
+    how: tuple[int, Callable[[tuple[Any, ...]], tuple[Any, ...]] | None, int, bool],
     new: list[tuple[Any, ...]],
     stored: dict[Any, tuple[Any, ...]],
     count: WriteCount,
@@ -375,10 +397,10 @@ def _apply(
 
     ``window``: the condition ``stored`` was read with; when every stored row goes, one
     range delete replaces a delete per key."""
-    compare, view, refresh = how
+    compare, view, refresh, ready = how
     if not stored:  # nothing stored in this window (a first scoring): every row is written
         count.compared += len(new)
-        count.written += insert_tuples(conn, table, names, new, copy=False)
+        count.written += insert_tuples(conn, table, names, new, copy=False, ready=ready)
         return
     n_stored = len(stored)
     changed = []
@@ -409,7 +431,7 @@ def _apply(
             conn.execute(delete(table).where(window))
         elif gone:
             delete_keys(conn, table, names[0], gone)
-        count.written += upsert_tuples(conn, table, names, changed)
+        count.written += upsert_tuples(conn, table, names, changed, ready=ready)
         return
     drop = sorted([*stored, *replaced])
     if drop and window is not None and len(drop) == n_stored:
@@ -417,7 +439,7 @@ def _apply(
     elif drop:
         delete_keys(conn, table, names[0], drop)
     # The changed rows only (usually few): plain INSERTs, which the tests can count.
-    count.written += insert_tuples(conn, table, names, changed, copy=False)
+    count.written += insert_tuples(conn, table, names, changed, copy=False, ready=ready)
 
 
 #: Dialects whose ``INSERT … ON CONFLICT (key) DO UPDATE`` ``upsert_tuples`` writes.
@@ -425,10 +447,16 @@ _UPSERTS = ("sqlite", "postgresql")
 
 
 def upsert_tuples(
-    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+    conn: Connection,
+    table: Table,
+    names: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    ready: bool = False,
 ) -> int:
     """Insert ``rows`` (tuples in ``names`` order, the primary key first), or update the
-    stored row of the same key in place; returns the row count. SQLite and PostgreSQL."""
+    stored row of the same key in place; returns the row count. SQLite and PostgreSQL.
+    ``ready``: as ``insert_tuples``."""
     if not rows:
         return 0
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -440,7 +468,7 @@ def upsert_tuples(
         f"INSERT INTO {quote.format_table(table)} ({columns}) VALUES ({marks}) "
         f"ON CONFLICT ({quote.quote(names[0])}) DO UPDATE SET {sets}"
     )
-    procs = processors(conn, table, names)
+    procs = [] if ready else processors(conn, table, names)
     for start in range(0, len(rows), CHUNK):
         conn.exec_driver_sql(sql, processed(rows[start : start + CHUNK], procs))
     return len(rows)

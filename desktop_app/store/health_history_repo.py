@@ -8,6 +8,9 @@ as tuples of bytes: 100k rows instead of 2.4M. The detail views read one account
 Each row also keeps the key of the inputs its months before the last were scored from
 (``domain.history_keys``): a rescore copies those months from the rows whose key is
 unchanged (``reusable_past``) and scores only the current month for them.
+
+A book whose history is one month stores no rows; the readers
+(``store.health_history_reader``) give its scores back as one-month histories.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ import json
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from desktop_app.domain.accounts import BAND_ORDER
 from desktop_app.domain.arrays import FloatArray, Int8Array, IntArray
@@ -34,31 +37,16 @@ from desktop_app.store.bulk import (
     sync_rows,
     table_of,
 )
+from desktop_app.store.health_history_reader import ABSENT, EPOCH, has_rows
 from desktop_app.store.health_repo import write_measure_set
 from desktop_app.store.measure_blob import rows_bytes
-from desktop_app.store.schema import HealthHistory, HealthMeasureSet
+from desktop_app.store.schema import HealthHistory
 
-EPOCH = date(1970, 1, 1)
 _NAMES = ("account_id", "scorecard_version_id", "months", "scores", "bands", "confidence",
           "contributions")  # fmt: skip
 _ROW = (*_NAMES, "measure_ids_json", "inputs_key")
 #: Contributions are kept for the last two months only ("what changed since last month").
 KEEP_MEASURE_MONTHS = 2
-#: Band code of a month in which the account was not scored (not yet, or no longer, a customer).
-ABSENT = -2
-
-
-@dataclass(frozen=True, slots=True)
-class AccountHistory:
-    """One account's month-end health, oldest month first."""
-
-    months: list[date]
-    scores: list[float | None]
-    bands: list[str | None]
-    confidence: list[int]
-    #: Contribution of each measure in the second-last and the last month (may be empty).
-    before: dict[str, float]
-    after: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -168,6 +156,11 @@ def write_history(
         _sync(conn, [], only, count, stored)
         return 0
     write_measure_set(conn, version_id, measure_ids, labels)
+    if len(slim) == 1 and (only is None or not has_rows(conn)):
+        # One month: the history is the current scores (no rows; the module docstring).
+        if only is None:
+            _sync(conn, [], None, count, stored)  # rows of an older, longer history go
+        return int((slim[0][3] != ABSENT).sum())
     kept_ids = [] if past is None else [past.account_id]
     ids = np.unique(np.concatenate([s[1] for s in slim] + kept_ids))
     n, n_months = len(ids), len(slim)
@@ -244,57 +237,6 @@ def _sync(
         count.add(done)
 
 
-def read_history(conn: Connection, account_id: int) -> AccountHistory | None:
-    """The stored monthly health of ``account_id`` (None before the first rescore)."""
-    h, m = table_of(HealthHistory), table_of(HealthMeasureSet)
-    row = conn.execute(
-        select(h.c.months, h.c.scores, h.c.bands, h.c.confidence, h.c.contributions,
-               func.coalesce(h.c.measure_ids_json, m.c.measure_ids_json))
-        .outerjoin(m, m.c.scorecard_version_id == h.c.scorecard_version_id)
-        .where(h.c.account_id == account_id)
-    ).first()  # fmt: skip
-    if row is None:
-        return None
-    codes = np.frombuffer(row[2], dtype="i1")
-    present = np.flatnonzero(codes != ABSENT)
-    days = np.frombuffer(row[0], dtype="<i4")[present].tolist()
-    scores = np.frombuffer(row[1], dtype="<f4")[present].astype(np.float64).tolist()
-    confidence = np.frombuffer(row[3], dtype="<i2")[present].tolist()
-    names = [b.value for b in BAND_ORDER]
-    bands = [names[c] if 0 <= c < len(names) else None for c in codes[present].tolist()]
-    before: dict[str, float] = {}
-    after: dict[str, float] = {}
-    if row[4] is not None and row[5] is not None and len(present) >= 2:
-        measure_ids: list[str] = json.loads(row[5])
-        con = np.frombuffer(row[4], dtype="<f4").reshape(-1, len(measure_ids))
-        first_kept = len(codes) - con.shape[0]
-
-        def contributions(month: int) -> dict[str, float]:
-            if month < first_kept:  # older months keep no breakdown
-                return {}
-            values = con[month - first_kept].tolist()
-            return {k: round(v, 2) for k, v in zip(measure_ids, values, strict=True)}
-
-        before, after = contributions(int(present[-2])), contributions(int(present[-1]))
-    return AccountHistory(
-        months=[EPOCH + timedelta(days=d) for d in days],
-        scores=[None if s != s else s for s in scores],
-        bands=bands,
-        confidence=confidence,
-        before=before,
-        after=after,
-    )
-
-
-def book_months(conn: Connection) -> list[date]:
-    """The months of the book's stored history (from any one row; [] before the first
-    rescore): what a rescore of a few accounts writes for them too."""
-    blob = conn.execute(select(table_of(HealthHistory).c.months).limit(1)).scalar_one_or_none()
-    if blob is None:
-        return []
-    return [EPOCH + timedelta(days=d) for d in np.frombuffer(blob, dtype="<i4").tolist()]
-
-
 def patch_last_month(
     conn: Connection, r: ScoreResult, version_id: int, month: date, ids: Sequence[int]
 ) -> bool:
@@ -337,58 +279,6 @@ def patch_last_month(
                     contributions=values[3])
         )  # fmt: skip
     return True
-
-
-@dataclass(frozen=True)
-class BookHistory:
-    """Every account's stored month-end health as (accounts x months) arrays."""
-
-    account_id: IntArray  # sorted
-    months: list[date]
-    scores: npt.NDArray[np.float32]  # NaN: not scored
-    bands: Int8Array  # BAND_CODE, -1: no band, ABSENT: not a customer that month
-
-    def band_names(self) -> npt.NDArray[np.object_]:
-        """``bands`` as band names (None where absent or without a band)."""
-        names = np.array([b.value for b in BAND_ORDER] + [None, None], dtype=object)
-        out: npt.NDArray[np.object_] = names[np.where(self.bands >= 0, self.bands, len(names) - 1)]
-        return out
-
-
-def book_history(conn: Connection, ids: Sequence[int] | None = None) -> BookHistory:
-    """The stored history of the book (or of ``ids``) as arrays, for book-wide questions
-    (churn by band, bands a month ago) without a Python object per account-month."""
-    h = table_of(HealthHistory)
-    stmt = select(h.c.account_id, h.c.months, h.c.scores, h.c.bands).order_by(h.c.account_id)
-    if ids is None:
-        rows = list(conn.execute(stmt).all())
-    else:
-        wanted = sorted({int(a) for a in ids})
-        rows = []
-        for start in range(0, len(wanted), 900):
-            rows += conn.execute(stmt.where(h.c.account_id.in_(wanted[start : start + 900]))).all()
-        rows.sort(key=lambda r: r[0])
-    blobs = {r[1] for r in rows}
-    days = sorted({int(d) for b in blobs for d in np.frombuffer(b, dtype="<i4")})
-    n, m = len(rows), len(days)
-    scores = np.full((n, m), np.nan, dtype=np.float32)
-    bands = np.full((n, m), ABSENT, dtype=np.int8)
-    for blob in blobs:
-        which = np.array([r[1] == blob for r in rows], dtype=bool) if len(blobs) > 1 else None
-        sub = rows if which is None else [r for r, w in zip(rows, which, strict=True) if w]
-        cols = np.searchsorted(days, np.frombuffer(blob, dtype="<i4"))
-        at = np.arange(n) if which is None else np.flatnonzero(which)
-        width = len(cols)
-        s = np.frombuffer(b"".join(r[2] for r in sub), dtype="<f4").reshape(-1, width)
-        b = np.frombuffer(b"".join(r[3] for r in sub), dtype="i1").reshape(-1, width)
-        scores[np.ix_(at, cols)] = s
-        bands[np.ix_(at, cols)] = b
-    return BookHistory(
-        account_id=np.array([r[0] for r in rows], dtype=np.int64),
-        months=[EPOCH + timedelta(days=d) for d in days],
-        scores=scores,
-        bands=bands,
-    )
 
 
 def put_history(

@@ -15,7 +15,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from desktop_app.store.bulk import (
     IN_CHUNK,
     WriteCount,
     delete_ids,
+    driver_values,
     insert_tuples,
     sync_rows,
     table_of,
@@ -83,30 +83,12 @@ def measure_arrays(r: ScoreResult) -> list[bytes]:
     return encode_parts(parts, [digits for _name, digits in _PARTS])
 
 
-def _as_date(value: Any) -> date:
-    """A stored date as the driver gives it (ISO text on SQLite, a date elsewhere)."""
-    return value if isinstance(value, date) else _parsed_date(str(value))
-
-
-@lru_cache(maxsize=64)
-def _parsed_date(text: str) -> date:
-    return date.fromisoformat(text[:10])
-
-
 def _score_view(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A stored score row as ``write_scores`` builds it (driver types normalised)."""
-    aid, score, band, reason, conf, measures, organic, version, as_of = row
-    return (
-        aid,
-        score,
-        band,
-        reason,
-        conf,
-        None if measures is None else bytes(measures),
-        None if organic is None else bool(organic),
-        version,
-        None if as_of is None else _as_date(as_of),
-    )
+    """A stored score row as ``write_scores`` builds it: in the driver's own form, but a
+    breakdown as bytes (a driver may give a memoryview)."""
+    if row[5] is None or isinstance(row[5], bytes):
+        return row
+    return (*row[:5], bytes(row[5]), *row[6:])
 
 
 def write_scores(
@@ -121,10 +103,16 @@ def write_scores(
     """Make ``health_scores`` hold ``r`` (every row when ``only`` is None, else only those
     ids' rows): rows equal to the stored ones (all but ``computed_at``) are left alone, and
     accounts no longer scored lose their row. Returns the number of rows written; ``count``
-    (if given) adds what was compared, kept, written and deleted."""
+    (if given) adds what was compared, kept, written and deleted.
+
+    The rows are built in the driver's form (``bulk.driver_values``: dates as ISO text and
+    booleans as 0/1 on SQLite), compared with the stored rows as the driver gives them and
+    written without a bind processor per value (~0.2 s of a 100k rescore)."""
     write_measure_set(conn, version_id, r.measure_ids, r.measure_labels)
     n = len(r)
-    now = datetime.now()
+    table = table_of(HealthScore)
+    (as_of_value,) = driver_values(conn, table, "as_of", [as_of])
+    (now,) = driver_values(conn, table, "computed_at", [datetime.now()])
     rows = zip(
         r.account_id.tolist(),
         [None if s != s else s for s in r.score.tolist()],
@@ -132,20 +120,21 @@ def write_scores(
         list(reasons),
         r.confidence.tolist(),
         measure_arrays(r),
-        r.organic.tolist(),
+        driver_values(conn, table, "organic", r.organic.tolist()),
         [version_id] * n,
-        [as_of] * n,
+        [as_of_value] * n,
         [now] * n,
         strict=True,
     )
     done = sync_rows(
         conn,
-        table_of(HealthScore),
+        table,
         _SCORE_COLUMNS,
         rows,
         compare=len(_SCORE_COLUMNS) - 1,
         stored_view=_score_view,
         only=only,
+        ready=True,
     )
     if count is not None:
         count.add(done)

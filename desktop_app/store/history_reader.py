@@ -173,23 +173,18 @@ def _columns(
 
 
 def _load_history(session: Session, as_of: date) -> HistoryInputs:
-    acc = _fetch(
+    acc_id, acc_seats, acc_renewal, acc_churn, acc_created, acc_mrr = _columns(
         session,
-        select(
-            Account.id,
-            Account.contracted_seats,
-            Account.renewal_date,
-            Account.churn_date,
-            Account.created_at,
-            Account.mrr,
-        ).order_by(Account.id),
-    )
-    cols: list[Sequence[Any]] = list(zip(*acc, strict=True)) if acc else [[]] * 6
-    ids = np.array(cols[0], dtype=np.int64)
+        Account,
+        [(Account.id, "num"), (Account.contracted_seats, "num"), (Account.renewal_date, "day"),
+         (Account.churn_date, "day"), (Account.created_at, "day"), (Account.mrr, "num")],
+        Account.id,
+    )  # fmt: skip
+    ids = acc_id.astype(np.int64)
     n = len(ids)
     mau, seats, month_day = _usage(session, ids)
     sub = _subscriptions(session, ids)
-    subs = _revenue(ids, np.zeros(n), sub, days(cols[3]), days(cols[4]))
+    subs = _revenue(ids, np.zeros(n), sub, acc_churn, acc_created)
     churn_day = _churn_day(subs.churn_day, subs)
     t_acc, t_open, t_close, t_esc, t_wait, t_upd, t_key = _tickets(session, ids)
     nps = _columns(
@@ -231,8 +226,8 @@ def _load_history(session: Session, as_of: date) -> HistoryInputs:
         month_day=month_day,
         mau=mau,
         seats=seats,
-        contracted_seats=floats(cols[1]),
-        renewal_day=days(cols[2]),
+        contracted_seats=acc_seats,
+        renewal_day=acc_renewal,
         churn_day=churn_day,
         start_day=start,
         t_acc=t_acc,
@@ -257,7 +252,7 @@ def _load_history(session: Session, as_of: date) -> HistoryInputs:
         s_end=subs.s_end,
         s_mrr=subs.s_mrr,
         s_period_end=sub[5],
-        mrr_now=floats(cols[5]),
+        mrr_now=acc_mrr,
         t_key=t_key,
         c_name=c_name[c_ok],
         sources=read_sources(session.connection()),

@@ -12,7 +12,8 @@ from sqlalchemy import update
 from desktop_app.services.health.scoring import monthly_results, rescore, rescore_accounts
 from desktop_app.services.health.versions import active_scorecard
 from desktop_app.store.book_reader import read_contributions
-from desktop_app.store.health_history_repo import read_history, write_history
+from desktop_app.store.health_history_reader import read_history
+from desktop_app.store.health_history_repo import write_history
 from desktop_app.store.health_repo import stored_measures_json, write_scores
 from desktop_app.store.history_reader import load_history
 from desktop_app.store.schema import Account, HealthScore

@@ -24,7 +24,8 @@ from desktop_app.services.health.scoring import (
 )
 from desktop_app.services.health.versions import default_scorecard
 from desktop_app.services.progress import Cancelled
-from desktop_app.store.health_history_repo import put_history, read_history
+from desktop_app.store.health_history_reader import read_history
+from desktop_app.store.health_history_repo import put_history
 from desktop_app.store.schema import (
     Account,
     HealthHistory,

@@ -33,7 +33,7 @@ from desktop_app.services.book.detail_rows import (
 )
 from desktop_app.services.errors import UserError
 from desktop_app.store.engine import Store
-from desktop_app.store.health_history_repo import read_history
+from desktop_app.store.health_history_reader import read_history
 from desktop_app.store.health_repo import stored_measures_json
 from desktop_app.store.schema import (
     Account,

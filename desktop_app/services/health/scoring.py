@@ -55,10 +55,9 @@ from desktop_app.services.progress import NullProgress, Progress, check
 from desktop_app.services.team import announce, hold_book_lock
 from desktop_app.store.bulk import WriteCount
 from desktop_app.store.engine import Store
+from desktop_app.store.health_history_reader import book_months, read_history
 from desktop_app.store.health_history_repo import (
-    book_months,
     patch_last_month,
-    read_history,
     reusable_past,
     stored_history,
     write_history,

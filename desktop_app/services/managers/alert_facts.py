@@ -13,7 +13,7 @@ from desktop_app.domain.book import BookColumns
 from desktop_app.services.book import auto_closes_in, main_poc_replies
 from desktop_app.services.health import active_overrides, book_sources
 from desktop_app.store.engine import Store
-from desktop_app.store.health_history_repo import book_history
+from desktop_app.store.health_history_reader import book_history
 from desktop_app.store.schema import BillingState, Ticket, UsageMonth
 
 #: "A month ago" is the latest month-end snapshot at least this many days old (20: on the

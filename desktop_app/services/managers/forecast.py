@@ -19,7 +19,7 @@ from desktop_app.domain.forecast import Call, Suggestion, suggest_call
 from desktop_app.services.book import load_book
 from desktop_app.services.errors import UserError
 from desktop_app.store.engine import Store
-from desktop_app.store.health_history_repo import book_history
+from desktop_app.store.health_history_reader import book_history
 from desktop_app.store.schema import Account
 from desktop_app.store.schema_managers import ForecastCall
 

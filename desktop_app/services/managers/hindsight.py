@@ -23,7 +23,7 @@ from desktop_app.domain.alert_rules import RISK_BANDS, AlertFacts, AlertType, fi
 from desktop_app.domain.forecast import Call
 from desktop_app.services.errors import UserError
 from desktop_app.store.engine import Store
-from desktop_app.store.health_history_repo import ABSENT, book_history
+from desktop_app.store.health_history_reader import ABSENT, book_history
 from desktop_app.store.schema import (
     Account,
     BillingState,
