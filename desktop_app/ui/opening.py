@@ -177,9 +177,9 @@ class BookOpening(QMainWindow):
         chart.after_points(self, then)
 
     def _create_views_after_paint(self) -> None:
-        """The chart and the pane come once the table has been painted and their modules
-        (pyqtgraph: ~0.5 s) have been imported on a worker: a zero-timer queues their
-        creation behind the pending paint events."""
+        """The chart and the pane come once the table has been painted and the chart's
+        modules have been imported on a worker (``import_views``; the pane's follow the
+        chart's points): a zero-timer queues their creation behind the pending paints."""
         if self.docks.created or self._views_pending or self._closed:
             return
         if not self._views_imported:
