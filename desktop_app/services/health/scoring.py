@@ -35,6 +35,7 @@ from desktop_app.domain.health_inputs import HistoryInputs, measures_at, prepare
 from desktop_app.domain.history_keys import past_keys, subset
 from desktop_app.domain.scorecard import Scorecard
 from desktop_app.services.errors import UserError
+from desktop_app.services.gc_pause import gc_paused
 from desktop_app.services.health.overrides import (
     OverrideInfo,
     active_overrides,
@@ -202,7 +203,9 @@ def rescore(
     as_of = as_of or date.today()
     check(progress, 0.0, "Loading health inputs…")
     count = WriteCount()
-    with store.sessions.begin() as session:
+    # The book's arrays and row lists form no cycles: full collections over them freed
+    # nothing (``gc_pause``) and, on a worker, stopped the GUI thread too.
+    with gc_paused(), store.sessions.begin() as session:
         hold_book_lock(session.connection(), progress)
         version_id, card = active_scorecard(session)
         h = load_history(session, as_of)
@@ -270,7 +273,7 @@ def rescore_accounts(
     as_of = as_of or date.today()
     check(progress, 0.0, f"Rescoring {len(ids):,} accounts…")
     count = WriteCount()
-    with store.sessions.begin() as session:
+    with gc_paused(), store.sessions.begin() as session:
         version_id, card = active_scorecard(session)
         h = load_history(session, as_of, only=ids)
         inputs = measures_at(card, h, _day(as_of))
