@@ -107,7 +107,8 @@ def write_scores(
 
     The rows are built in the driver's form (``bulk.driver_values``: dates as ISO text and
     booleans as 0/1 on SQLite), compared with the stored rows as the driver gives them and
-    written without a bind processor per value (~0.2 s of a 100k rescore)."""
+    written without a bind processor per value (~0.2 s of a 100k rescore), the run's
+    version, as-of and time as literals (``bulk.insert_tuples``'s ``same_tail``)."""
     write_measure_set(conn, version_id, r.measure_ids, r.measure_labels)
     n = len(r)
     table = table_of(HealthScore)
@@ -135,6 +136,7 @@ def write_scores(
         stored_view=_score_view,
         only=only,
         ready=True,
+        same_tail=3,  # version, as-of and time of the run
     )
     if count is not None:
         count.add(done)
