@@ -243,7 +243,11 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     from desktop_app.services.database import StoreError, database_failure
     from desktop_app.services.errors import UserError
+    from desktop_app.services.gc_pause import modules_loaded
 
+    # The store's modules are loaded (with the collector paused, see gc_pause); a command
+    # that opens no database must not run on with it paused.
+    modules_loaded()
     try:
         return handler(args)
     except (UserError, StoreError) as exc:

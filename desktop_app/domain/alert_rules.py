@@ -43,7 +43,7 @@ ALERT_LABEL: dict[AlertType, str] = {
 }
 
 
-#: The source an alert type needs (keys of ``health_inputs.SOURCE_LABELS``): without it the
+#: The source an alert type needs (keys of ``sources.SOURCE_LABELS``): without it the
 #: alert cannot fire, and the overview says so rather than showing a reassuring zero.
 NEEDS_SOURCE: dict[AlertType, str] = {
     AlertType.USAGE_DROP: "usage",

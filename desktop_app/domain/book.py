@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from desktop_app.domain.accounts import BAND_CODE, NO_BAND
 from desktop_app.domain.arrays import BoolArray, DateArray, FloatArray, IntArray, ObjArray
-from desktop_app.domain.health_inputs import ALL_SOURCES
+from desktop_app.domain.sources import ALL_SOURCES
 
 
 @dataclass(frozen=True, eq=False)

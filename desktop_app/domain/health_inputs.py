@@ -25,6 +25,7 @@ from desktop_app.domain.arrays import BoolArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.churn import organic_contraction
 from desktop_app.domain.health import MeasureInputs
 from desktop_app.domain.scorecard import Scorecard
+from desktop_app.domain.sources import ALL_SOURCES, SOURCE_LABELS
 
 CURRENT_WINDOW_DAYS = 31.0
 STALE_USAGE_MONTHS = 2
@@ -32,18 +33,6 @@ WAITING_NONE, WAITING_US, WAITING_CUSTOMER = 0, 1, 2
 DAYS_PER_MONTH = 365.25 / 12
 TERM_DAYS = 365.0
 
-#: Every source or field a measure can rest on, and how the user knows it.
-SOURCE_LABELS: dict[str, str] = {
-    "usage": "usage",
-    "subscriptions": "subscriptions",
-    "tickets": "tickets",
-    "nps": "NPS responses",
-    "billing": "billing states",
-    "contacts": "contacts",
-    "replies": "POC reply dates",
-    "renewals": "renewal dates",
-}
-ALL_SOURCES = frozenset(SOURCE_LABELS)
 _EMPTY_F = np.empty(0, dtype=np.float64)
 _EMPTY_I = np.empty(0, dtype=np.int64)
 

@@ -6,7 +6,11 @@ import os
 from pathlib import Path
 
 from desktop_app import APP_NAME, ORG
-from desktop_app.store.engine import Store, StoreError, open_store
+from desktop_app.services.gc_pause import modules_loaded, pause_while_modules_load
+
+pause_while_modules_load()  # until a database is opened (``gc_pause``): before the store's
+
+from desktop_app.store.engine import Store, StoreError, open_store  # noqa: E402 (imports)
 
 __all__ = [
     "Store",
@@ -38,6 +42,7 @@ def open_database(
 
     ``adopt`` accepts a SQLite file another application made (``--adopt-database``).
     """
+    modules_loaded()  # the collector's pause while the modules loaded ends here (gc_pause)
     return open_store(path_or_url if path_or_url is not None else default_db_path(), adopt=adopt)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Result, exists, func, select
 from desktop_app.domain.arrays import DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.book import BookColumns
 from desktop_app.store import tables as t
+from desktop_app.store.column_values import date_column, float_column, one_each
 from desktop_app.store.dialect import latest_per_key
 from desktop_app.store.measure_blob import decode_breakdown, decode_breakdowns, pattern_groups
 
@@ -45,10 +46,6 @@ def release(*lists: list[Any]) -> None:
             del items[-BATCH:]
 
 
-def _float_col(values: list[Any]) -> FloatArray:
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-
-
 def _place(
     ids: IntArray, keys: Sequence[Any] | IntArray, values: Sequence[Any] | FloatArray, fill: float
 ) -> FloatArray:
@@ -64,19 +61,11 @@ def _place(
     if isinstance(values, np.ndarray):
         v = values.astype(np.float64, copy=False)
     else:
-        v = np.array([np.nan if x is None else x for x in values], dtype=np.float64)
+        v = float_column(values)
     pos = np.minimum(np.searchsorted(ids, k), ids.shape[0] - 1)
     hit = ids[pos] == k
     out[pos[hit]] = v[hit]
     return out
-
-
-def _shared(values: Sequence[Any]) -> list[Any]:
-    """``values`` with equal strings made one object: the driver returns a new string per
-    row, so a 100k-account book held 100k copies of "active" and of each band (and of
-    each band reason's few thousand texts), ~6 MB per column."""
-    seen: dict[Any, Any] = {}
-    return [seen.setdefault(v, v) for v in values]
 
 
 def _place_obj(ids: IntArray, keys: Sequence[Any] | IntArray, values: Sequence[Any]) -> ObjArray:
@@ -87,7 +76,7 @@ def _place_obj(ids: IntArray, keys: Sequence[Any] | IntArray, values: Sequence[A
     pos = np.minimum(np.searchsorted(ids, k), ids.shape[0] - 1)
     hit = ids[pos] == k
     vals = np.empty(len(values), dtype=object)
-    vals[:] = _shared(values)
+    vals[:] = one_each(values, {})
     out[pos[hit]] = vals[hit]
     return out
 
@@ -104,22 +93,31 @@ def _latest_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArr
         t.usage.c.month == newest
     )
     rows = fetch_rows(conn.execute(latest))
-    keys = [r[0] for r in rows]
-    mau = _place(ids, keys, [r[1] for r in rows], np.nan)
-    seats = _place(ids, keys, [r[2] for r in rows], np.nan)
+    keys, month_mau, month_seats = _id_and_numbers(rows)
+    release(rows)
+    mau = _place(ids, keys, month_mau, np.nan)
+    seats = _place(ids, keys, month_seats, np.nan)
     # Accounts whose usage stopped earlier (churned) take their own last month.
     have = np.zeros(ids.shape[0], dtype=bool)
-    if keys:
-        have[np.searchsorted(ids, np.asarray(keys, dtype=np.int64))] = True
+    if len(keys):
+        have[np.searchsorted(ids, keys)] = True
     rest = ids[~have].tolist()
     for start in range(0, len(rest), 900):
         more = _last_usage_rows(conn, rest[start : start + 900])
         if more:
-            k = [r[0] for r in more]
-            pos = np.searchsorted(ids, np.asarray(k, dtype=np.int64))
-            mau[pos] = [np.nan if r[1] is None else r[1] for r in more]
-            seats[pos] = [np.nan if r[2] is None else r[2] for r in more]
+            k, last_mau, last_seats = _id_and_numbers(more)
+            pos = np.searchsorted(ids, k)
+            mau[pos] = last_mau
+            seats[pos] = last_seats
     return mau, seats
+
+
+def _id_and_numbers(rows: Sequence[Any]) -> tuple[IntArray, FloatArray, FloatArray]:
+    """The columns of ``rows`` of (account id, number, number); NULL is NaN."""
+    if not rows:
+        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
+    ids, first, second = zip(*rows, strict=True)
+    return np.array(ids, dtype=np.int64), float_column(first), float_column(second)
 
 
 def _subset_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArray]:
@@ -200,17 +198,15 @@ def _account_columns(
         cols = list(zip(*rows, strict=True))
         del rows
         ids.append(np.array(cols[0], dtype=np.int64))
-        mrr.append(_float_col(list(cols[9])))
-        arr.append(_float_col(list(cols[10])))
-        seats.append(_float_col(list(cols[14])))
-        renewal.append(
-            np.array(["NaT" if d is None else str(d)[:10] for d in cols[11]], dtype="datetime64[D]")
-        )
+        mrr.append(float_column(cols[9]))
+        arr.append(float_column(cols[10]))
+        seats.append(float_column(cols[14]))
+        renewal.append(date_column(cols[11]))
         for j in (1, 2, 7, 8):
             text[j].extend(cols[j])
-        text[3].extend(None if o is None else owner_names.get(o) for o in cols[3])
+        text[3].extend(map(owner_names.get, cols[3]))  # (no owner: None, not a csms id)
         for j in _SHARED:
-            text[j].extend(seen.setdefault(v, v) for v in cols[j])
+            text[j].extend(one_each(cols[j], seen))
     if not ids:
         return None
 
@@ -338,9 +334,9 @@ def _read_scores(conn: Connection, query: Any) -> tuple[IntArray, FloatArray, li
         cols = list(zip(*rows, strict=True))
         del rows
         keys.append(np.array(cols[0], dtype=np.int64))
-        scores.append(_float_col(list(cols[1])))
-        bands.extend(seen.setdefault(v, v) for v in cols[2])
-        reasons.extend(seen.setdefault(v, v) for v in cols[3])
+        scores.append(float_column(cols[1]))
+        bands.extend(one_each(cols[2], seen))
+        reasons.extend(one_each(cols[3], seen))
     if not keys:
         return np.empty(0, dtype=np.int64), np.empty(0), bands, reasons
     return np.concatenate(keys), np.concatenate(scores), bands, reasons

@@ -22,7 +22,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from desktop_app.services.database import Store
-from desktop_app.ui import gui_queue
+from desktop_app.ui import gui_queue, workers
 from desktop_app.ui.book_state import BookState
 from desktop_app.ui.settings import Settings
 
@@ -115,9 +115,19 @@ class Docks(QObject):
         chart = self.scatter
         waits = len(self.state.book) and self.state.complete and not self.scatter_dock.isHidden()
         if chart is None or not waits:
-            gui_queue.later(self, self._create_detail)
+            self._import_pane()
             return
-        chart.after_points(self, self._create_detail)
+        chart.after_points(self, self._import_pane)
+
+    def _import_pane(self) -> None:
+        """The pane's modules import on a worker, then the pane is built in a pass of its
+        own. Only now: imported with the chart's, before the chart showed the book, they
+        took ~15-25 ms of the interpreter from the book's loading and the chart."""
+
+        def imported(_result: object = None) -> None:
+            gui_queue.later(self, self._create_detail)
+
+        workers.run_task(import_pane, done=imported, failed=imported, urgent=True)
 
     def place(self) -> None:
         """Give the docks their places (saved, or the first run's): once, when the window
@@ -182,3 +192,8 @@ class Docks(QObject):
             x, y = self.scatter.axes()
             self.settings.set("scatter_x", x)
             self.settings.set("scatter_y", y)
+
+
+def import_pane() -> None:
+    """Import the pane's modules (on a worker: see ``Docks._import_pane``)."""
+    import desktop_app.ui.views.detail_pane  # noqa: F401

@@ -177,9 +177,9 @@ class BookOpening(QMainWindow):
         chart.after_points(self, then)
 
     def _create_views_after_paint(self) -> None:
-        """The chart and the pane come once the table has been painted and their modules
-        (pyqtgraph: ~0.5 s) have been imported on a worker: a zero-timer queues their
-        creation behind the pending paint events."""
+        """The chart and the pane come once the table has been painted and the chart's
+        modules have been imported on a worker (``import_views``; the pane's follow the
+        chart's points): a zero-timer queues their creation behind the pending paints."""
         if self.docks.created or self._views_pending or self._closed:
             return
         if not self._views_imported:
@@ -242,9 +242,9 @@ def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
 
 
 def import_views() -> None:
-    """Import the chart's and the pane's modules on a worker (pyqtgraph is already loaded).
+    """Import the chart's modules on a worker (pyqtgraph is already loaded); the pane's
+    follow once the chart shows the book (``docks.Docks._import_pane``).
 
     (Not ``numpy.ma``, ~30 ms, which numpy imports on a first ``np.unique``: nothing on the
     way to the chart calls it, see ``domain.arrays.unique_ids``.)"""
-    import desktop_app.ui.views.detail_pane
     import desktop_app.ui.views.scatter  # noqa: F401

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -165,11 +165,17 @@ def test_pane_body_is_built_in_steps_of_the_event_loop(demo_store: Store, qtbot:
     qtbot.addWidget(pane)
     assert not pane.body_built
     assert pane.sections == {}  # construction builds only the empty state
-    steps: list[int] = []
-    while not pane.body_built:
-        before = len(pane.sections)
-        qtbot.waitUntil(lambda b=before: len(pane.sections) > b or pane.body_built, timeout=5000)
-        steps.append(len(pane.sections))
+    # The sections built so far, seen after every pass of the event loop (a zero timer runs
+    # once per pass): sampled every 10 ms (``waitUntil``), a quick machine built them all
+    # between two looks.
+    seen: list[int] = []
+    probe = QTimer()
+    probe.setInterval(0)
+    probe.timeout.connect(lambda: seen.append(len(pane.sections)))
+    probe.start()
+    qtbot.waitUntil(lambda: pane.body_built, timeout=5000)
+    probe.stop()
+    steps = [n for i, n in enumerate(seen) if n and (i == 0 or n > seen[i - 1])]
     assert len(steps) >= 2
     assert steps[0] < 7
     assert list(pane.sections) == ["contacts", "tickets", "opportunities", "nps", "notes",

@@ -85,3 +85,60 @@ def test_opening_the_window_loads_no_dataframes_spreadsheets_or_migrations(
     # read the first time a later import statement named them.
     before_qt = [s for s in files if s.endswith(("/json/__init__.py", "/pathlib.py"))]
     assert before_qt == [], before_qt
+
+
+PROBE_CHART = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QThreadPool, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from desktop_app.services.database import open_database
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.settings import Settings
+
+    store = open_database(sys.argv[1])
+    window = MainWindow(store, Settings(Path(sys.argv[2]) / "s.ini"))
+    seen = {}
+
+    def shown():
+        seen.setdefault("points", len(window.docks.scatter.plotted_ids()))
+        seen.setdefault("modules", sorted(sys.modules))
+
+    window.docks.chartCreated.connect(lambda: window.docks.scatter.pointsShown.connect(shown))
+    window.docks.viewsCreated.connect(app.quit)
+    QTimer.singleShot(60000, app.quit)
+    window.show()
+    app.exec()
+    seen["pane"] = window.docks.detail is not None
+    print(json.dumps(seen))
+    window.close()
+    QThreadPool.globalInstance().waitForDone(60000)
+    store.dispose()
+    """
+)
+
+#: Modules the first screen (the table and the chart) does not use: the pane's, imported
+#: on a worker once the chart shows the book, and the scoring modules.
+NOT_BEFORE_THE_CHART = ("desktop_app.ui.views.detail_pane", "desktop_app.ui.views.detail_columns",
+                        "desktop_app.domain.health", "desktop_app.domain.scorecard")  # fmt: skip
+
+
+def test_the_pane_and_the_scoring_modules_load_after_the_chart_shows_the_book(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE_CHART, str(demo_path), str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=180, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    assert data["points"] == 300  # the chart showed the whole book...
+    modules = data["modules"]
+    assert "desktop_app.ui.views.scatter" in modules
+    assert [m for m in NOT_BEFORE_THE_CHART if m in modules] == []  # ...without these
+    assert data["pane"]  # and the pane followed

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop_app.domain.health_inputs import SOURCE_LABELS
+from desktop_app.domain.sources import SOURCE_LABELS
 from desktop_app.store.book_reader import read_sources
 
 if TYPE_CHECKING:

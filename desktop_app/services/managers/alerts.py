@@ -20,7 +20,7 @@ from desktop_app.domain.alert_rules import (
     AlertType,
     findings,
 )
-from desktop_app.domain.health_inputs import SOURCE_LABELS
+from desktop_app.domain.sources import SOURCE_LABELS
 from desktop_app.services.book import load_book
 from desktop_app.services.errors import UserError
 from desktop_app.services.managers.alert_facts import load_facts
