@@ -54,6 +54,23 @@ def test_numbers_equal_per_cell_parsers() -> None:
         assert nz.numbers_fast(NUMBERS, ints, whole=True, decimal_comma=dc) == _slow(NUMBERS, ints)
 
 
+def test_plain_decimals_are_checked_slice_by_slice_to_the_last_value() -> None:
+    """The shape check runs over slices of ``_PLAIN_SLICE`` values (one regex over a
+    million values held ~430 MB of matcher state): an odd value in any slice, the first,
+    a middle one or the last value of all, sends the column to the per-value path."""
+    n = nz._PLAIN_SLICE * 2 + 7
+    plain = [f"{i * 1.25:.2f}" for i in range(n)]
+    assert nz._all_plain(plain)
+    money = nz.parse_money
+    assert nz.numbers_fast(plain, money) == (_slow(plain, money)[0], {})
+    for at in (0, nz._PLAIN_SLICE - 1, nz._PLAIN_SLICE, n - 1):
+        for odd in ("$12.00", "", "1e3", "7."):
+            column = list(plain)
+            column[at] = odd
+            assert not nz._all_plain(column), (at, odd)
+            assert nz.numbers_fast(column, money) == _slow(column, money), (at, odd)
+
+
 def test_records_view_builds_rows_on_demand() -> None:
     view = ImportTable({"a": [1, 2, 3], "b": ["x", None, "z"]}, [2, 3, 4])
     assert len(view) == 3
