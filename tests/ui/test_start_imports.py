@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 PROBE = textwrap.dedent(
     """
@@ -52,14 +53,15 @@ NOT_AT_START = ("pandas", "openpyxl", "python_calamine", "alembic", "scipy", "sk
                 "sqlalchemy.orm", "desktop_app.store.schema", "numpy.ma")  # fmt: skip
 
 
-def _open_window(demo_path: Path, tmp_path: Path) -> dict[str, object]:
+def _open_window(demo_path: Path, tmp_path: Path, probe: str = PROBE) -> dict[str, Any]:
+    """What ``probe`` printed last (JSON), run in a fresh offscreen interpreter."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, str(demo_path), str(tmp_path)],
+        [sys.executable, "-c", probe, str(demo_path), str(tmp_path)],
         capture_output=True, text=True, env=env, timeout=180, check=False,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-2000:]
-    data: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return data
 
 
@@ -130,13 +132,7 @@ NOT_BEFORE_THE_CHART = ("desktop_app.ui.views.detail_pane", "desktop_app.ui.view
 def test_the_pane_and_the_scoring_modules_load_after_the_chart_shows_the_book(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE_CHART, str(demo_path), str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=180, check=False,
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr[-2000:]
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    data = _open_window(demo_path, tmp_path, PROBE_CHART)
     assert data["points"] == 300  # the chart showed the whole book...
     modules = data["modules"]
     assert "desktop_app.ui.views.scatter" in modules
