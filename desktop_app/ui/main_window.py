@@ -74,24 +74,20 @@ class MainWindow(BookOpening):
         self.status_selection = QLabel(self)
         self.status_db = QLabel(self)
         self.status_import = QLabel(self)
-        # pyqtgraph itself is imported here, on the GUI thread, before the window shows: its
-        # import creates PySide6 enum and type objects (pyqtgraph/Qt/__init__.py), which
-        # shiboken does not guard against the GUI thread doing the same, and a worker doing
-        # it crashed a profiled start in 2 runs of 4. The chart's and the pane's own
-        # modules import on a worker below (the larger part of the cost). First, so
-        # the import does not share the interpreter with the book's loading worker.
-        # The collector paused meanwhile, as while the other modules loaded (gc_pause):
-        # its passes over the import's objects found nothing to free (~5-10 ms here).
+        # pyqtgraph itself is imported here, on the GUI thread, before the window shows and
+        # before the book's loading worker starts: its import creates PySide6 enum and type
+        # objects (pyqtgraph/Qt/__init__.py) that shiboken does not guard against the GUI
+        # thread making too (on a worker it crashed a profiled start in 2 runs of 4). The
+        # chart's and the pane's own modules (most of the cost) import on a worker below.
+        # The collector waits meanwhile (its passes found nothing to free, ~5-10 ms), and
+        # the imports then leave its sight before it runs again: the book's loading would
+        # set off full collections over them that stop every thread (gc_pause).
         with gc_paused():
             import pyqtgraph  # noqa: F401
 
-            # The imports done, out of the collector's sight (before it runs again): the
-            # book's loading would otherwise set off full collections over them that stop
-            # every thread (gc_pause).
             freeze_long_lived()
 
-        # Start reading the book now: it loads on a worker while the widgets are built.
-        # (Its result arrives as a queued signal, after this constructor has finished.)
+        # The book loads on a worker while the widgets are built (result: a queued signal).
         self.reload()
 
         workers.run_task(
