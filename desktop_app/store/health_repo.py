@@ -26,11 +26,11 @@ from desktop_app.store.bulk import (
     IN_CHUNK,
     WriteCount,
     delete_ids,
-    driver_values,
     insert_tuples,
     sync_rows,
     table_of,
 )
+from desktop_app.store.driver_form import driver_values
 from desktop_app.store.measure_blob import encode_parts
 from desktop_app.store.schema import (
     Account,
@@ -105,7 +105,7 @@ def write_scores(
     accounts no longer scored lose their row. Returns the number of rows written; ``count``
     (if given) adds what was compared, kept, written and deleted.
 
-    The rows are built in the driver's form (``bulk.driver_values``: dates as ISO text and
+    The rows are built in the driver's form (``driver_form.driver_values``: dates as ISO text and
     booleans as 0/1 on SQLite), compared with the stored rows as the driver gives them and
     written without a bind processor per value (~0.2 s of a 100k rescore), the run's
     version, as-of and time as literals (``bulk.insert_tuples``'s ``same_tail``)."""

@@ -35,8 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.engine.processors import to_float
 
 from desktop_app.domain.progress import Cancelled, NullProgress, Progress
-from desktop_app.store.bulk import processors, table_of
+from desktop_app.store.bulk import table_of
 from desktop_app.store.dialect import param_mark
+from desktop_app.store.driver_form import processors
 from desktop_app.store.schema import (
     ChangeLog,
     Csm,

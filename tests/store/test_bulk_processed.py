@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Column, Date, Float, Integer, MetaData, Table, create_engine, select
 
-from desktop_app.store.bulk import insert_tuples, processed, processors
+from desktop_app.store.bulk import insert_tuples
+from desktop_app.store.driver_form import processed, processors
 
 
 def test_float_columns_of_floats_pass_through_and_others_are_converted(tmp_path: Path) -> None:

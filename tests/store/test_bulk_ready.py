@@ -23,7 +23,8 @@ from sqlalchemy import (
     select,
 )
 
-from desktop_app.store.bulk import driver_values, insert_tuples, sync_rows, upsert_tuples
+from desktop_app.store.bulk import insert_tuples, sync_rows, upsert_tuples
+from desktop_app.store.driver_form import driver_values
 from desktop_app.store.engine import Store
 
 NAMES = ("id", "flag", "label", "day", "at", "note")
