@@ -97,6 +97,7 @@ class Docks(QObject):
         # Into its dock in the next pass, before the chart's own steps (its chrome, legend,
         # points): built and laid out and first painted in one pass, 70-100 ms at 10k.
         gui_queue.later(self, self._show_chart)
+        gui_queue.later(self, self._show_plot)
         self.scatter = PortfolioScatter(self.state, self.scatter_dock, defer_points=True)
         self.scatter.setObjectName("portfolioScatter")
         self.scatter.axesChanged.connect(self._axes_changed)
@@ -108,6 +109,10 @@ class Docks(QObject):
         self.chartCreated.emit()
 
     def _show_chart(self) -> None:
+        if self.scatter is not None:
+            # Its toolbar first, its plot in the next pass (``_show_plot``): their first
+            # paints together were one 50-70 ms GUI-thread stall at 100k.
+            self.scatter.hide_plot()
         self._swap(self.scatter_dock, self.scatter)
         # The pane in an event of its own: with the chart, one GUI-thread stall of
         # 0.1-0.3 s at 100k. And after the book's points when they are on their way: its
@@ -118,6 +123,10 @@ class Docks(QObject):
             self._import_pane()
             return
         chart.after_points(self, self._import_pane)
+
+    def _show_plot(self) -> None:
+        if self.scatter is not None:
+            self.scatter.show_plot()
 
     def _import_pane(self) -> None:
         """The pane's modules import on a worker, then the pane is built in a pass of its

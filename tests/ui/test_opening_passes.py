@@ -54,8 +54,9 @@ def test_the_table_is_painted_with_the_book_at_one_size_only(
 def test_docks_create_leaves_the_chart_out_of_its_dock_until_the_next_pass(
     qtbot, demo_store, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """``Docks.create`` builds the chart's frame only; the dock gets it, the chart its
-    chrome (lines, texts, legend) and then its points, in later passes of the event loop."""
+    """``Docks.create`` builds the chart's frame only; the dock gets it (its toolbar shown,
+    its plot a pass later), the chart its chrome (lines, texts, legend) and then its points,
+    in later passes of the event loop."""
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QMainWindow
 
@@ -79,7 +80,28 @@ def test_docks_create_leaves_the_chart_out_of_its_dock_until_the_next_pass(
     assert chart._chrome_obj is None
     assert not chart.isVisible()
     assert chart.plotted_ids().size == 0
+    seen: list[tuple[str, int]] = []
+
+    class Events(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() in (QEvent.Type.Paint, QEvent.Type.Show):
+                seen.append(("toolbar" if obj is chart.toolbar else "plot", event.type().value))
+            return False
+
+    probe = Events()
+    chart.toolbar.installEventFilter(probe)
+    chart._glw.installEventFilter(probe)
     qtbot.waitUntil(lambda: docks.scatter_dock.widget() is chart, timeout=5000)
+    qtbot.waitUntil(lambda: chart._glw.isVisible(), timeout=5000)
+    # In the dock: its toolbar first painted alone, the plot (its place kept) shown after.
+    paint, show = QEvent.Type.Paint.value, QEvent.Type.Show.value
+    assert ("toolbar", paint) in seen, seen
+    assert ("plot", show) in seen, seen
+    assert seen.index(("toolbar", paint)) < seen.index(("plot", show)), seen
+    toolbar_height = chart.toolbar.height()
+    qtbot.wait(20)
+    assert chart.toolbar.height() == toolbar_height
+    assert chart._glw.height() > 0.5 * docks.scatter_dock.height()
     qtbot.waitUntil(lambda: chart._chrome_obj is not None, timeout=5000)
     qtbot.waitUntil(lambda: docks.created and chart.shows_book(), timeout=20000)
     assert chart.plotted_ids().size == len(state.book) > 0

@@ -270,6 +270,18 @@ class PortfolioScatter(QWidget):
         self._vb.sigRangeChangedManually.connect(self._zoomed)
         self._vb.sigResized.connect(self._resized)
 
+    def hide_plot(self) -> None:
+        """Leave the plot (its frame, axes and points) unshown until ``show_plot``, its place
+        in the layout kept: the chart's toolbar and its plot are first painted in two
+        GUI-thread passes instead of one, and showing the plot repaints the plot alone."""
+        policy = self._glw.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self._glw.setSizePolicy(policy)
+        self._glw.hide()
+
+    def show_plot(self) -> None:
+        self._glw.show()
+
     @property
     def _chrome(self) -> ScatterChrome:
         """The items around the points (guide lines, texts, legend), built on first use or
