@@ -9,8 +9,6 @@ is built on the light tables of ``store.tables``, so reading a book does not imp
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -32,27 +30,11 @@ from desktop_app.store.measure_blob import decode_breakdown, decode_breakdowns, 
 BATCH = 4096
 
 
-#: How long a reader off the main thread sleeps between chunks (``let_main_in``).
-_YIELD_S = 0.0005
-
-
-def let_main_in() -> None:
-    """Between chunks of a read off the main thread, let a waiting main (GUI) thread have
-    the GIL. Fetching rows releases the GIL around each row's ``sqlite3_step`` and takes it
-    back at once, so a waiting thread rarely wins it (CPython forces a switch only when the
-    holder kept the GIL for a whole switch interval): the GUI thread's paints waited
-    30-40 ms for a worker reading the 100k book. A short sleep hands it over for certain.
-    On the main thread (the CLI) it does nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        time.sleep(_YIELD_S)
-
-
 def fetch_rows(result: Result[Any]) -> list[Any]:
     """Every row of ``result``, fetched ``BATCH`` at a time (see ``BATCH``)."""
     rows: list[Any] = []
     for part in result.partitions(BATCH):
         rows.extend(part)
-        let_main_in()
     return rows
 
 
@@ -170,10 +152,10 @@ def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -
     # (renewal dates are parsed by numpy below, as ISO text or dates): ~25% faster at 100k.
     stmt = select(*t.accounts.c).order_by(t.accounts.c.id)  # columns in ``tables`` order
     names = dict(conn.execute(select(t.csms.c.id, t.csms.c.full_name)).all())
-    chunks: Iterable[Sequence[Any]]
+    chunks: list[Sequence[Any]]
     if only is None:
         result = conn.exec_driver_sql(str(stmt.compile(dialect=conn.dialect)))
-        chunks = _chunks_of(result)
+        chunks = iter(lambda: result.fetchmany(_CHUNK), [])  # type: ignore[assignment]
     else:
         acc: list[Any] = []
         for start in range(0, len(only), 900):
@@ -197,14 +179,6 @@ def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -
         band_reason=np.full(n, None, dtype=object),
         as_of=as_of,
     )
-
-
-def _chunks_of(result: Result[Any]) -> Iterator[Sequence[Any]]:
-    """The rows of ``result``, ``_CHUNK`` at a time (``let_main_in`` between chunks)."""
-    while rows := result.fetchmany(_CHUNK):
-        yield rows
-        del rows  # before the next chunk is fetched (see ``read_accounts``)
-        let_main_in()
 
 
 def _account_columns(
@@ -356,7 +330,7 @@ def _read_scores(conn: Connection, query: Any) -> tuple[IntArray, FloatArray, li
     reasons: list[Any] = []
     seen: dict[Any, Any] = {}
     result = conn.execute(query)
-    for rows in _chunks_of(result):
+    while rows := result.fetchmany(_CHUNK):
         cols = list(zip(*rows, strict=True))
         del rows
         keys.append(np.array(cols[0], dtype=np.int64))

@@ -76,24 +76,3 @@ def test_renewal_dates_fall_back_to_live_terms_alike_for_few_and_many(
     rows = np.searchsorted(many.account_id, undated)
     assert not np.isnat(many.renewal_date[rows]).any()
     assert np.array_equal(many.renewal_date, few.renewal_date, equal_nan=True)
-
-
-def test_a_book_read_on_a_worker_thread_is_the_same_book(
-    demo_store: Store, today: date, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Off the main thread the reader hands the GIL over between chunks (``let_main_in``:
-    the GUI thread's paints waited for a worker's fetches); the book read is the same."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    monkeypatch.setattr(book_reader, "_CHUNK", 7)
-    monkeypatch.setattr(book_reader, "BATCH", 5)
-    on_main = _read(demo_store, today)
-    with ThreadPoolExecutor(1) as pool:
-        on_worker = pool.submit(_read, demo_store, today).result(timeout=60)
-    assert on_main.keys() == on_worker.keys()
-    for name, value in on_main.items():
-        other = on_worker[name]
-        if isinstance(value, np.ndarray):
-            assert np.array_equal(value, other, equal_nan=value.dtype.kind in "fM"), name  # type: ignore[arg-type]
-        else:
-            assert value == other, name
