@@ -316,7 +316,7 @@ class HealthScore(Base):
     scorecard_version_id: Mapped[int | None] = mapped_column(ForeignKey("scorecard_versions.id"))
     as_of: Mapped[date | None] = mapped_column(Date)
     computed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    __table_args__ = (Index("ix_health_scores_cover", "account_id", "score", "band"),)
+    # (No index besides the key: ``0013_score_index`` dropped the one no reader used.)
 
 
 class HealthHistory(Base):
