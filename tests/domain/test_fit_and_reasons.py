@@ -185,6 +185,20 @@ def test_biggest_drag_is_none_when_nothing_is_lost():
     assert cost.tolist() == pytest.approx([0.0, 25.0])
 
 
+def test_biggest_drag_of_some_rows_is_theirs_of_the_whole():
+    """``band_reasons`` asks only for the accounts that are not healthy."""
+    rng = np.random.default_rng(7)
+    raw = {"utilisation": rng.uniform(0, 1, 40), "mau_trend_3m": rng.uniform(-1, 1, 40)}
+    raw["utilisation"][::5] = NAN
+    result = score_book(_card(), _inputs(40, raw=raw))
+    col, cost = biggest_drag(result)
+    rows = np.array([3, 0, 17, 39, 5, 5])
+    some_col, some_cost = biggest_drag(result, rows)
+    assert some_col.tolist() == col[rows].tolist()
+    assert some_cost.tolist() == cost[rows].tolist()
+    assert biggest_drag(result, np.empty(0, dtype=np.intp))[0].shape == (0,)
+
+
 # ------------------------------------------------------------------- fitted scorecard
 
 
