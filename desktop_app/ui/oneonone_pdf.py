@@ -353,16 +353,24 @@ def write_pack_file(pack: OneOnOnePackData, path: Path) -> int:
     account book's pack takes ~2 s to paint; the dialog stays responsive). Raises
     ``UserError`` naming the file when it cannot be written.
     """
+    unwritable = UserError(f"{path.name}: could not be written (is the folder writable?)")
     try:
         path.unlink(missing_ok=True)  # so that the check below cannot see an older pack
         if path.suffix.lower() == ".xlsx":
             write_pack_xlsx(pack, path)
             pages = 0
         else:
+            # The file is opened here first: a QPdfWriter that cannot open it only warns,
+            # and that warning, from this worker thread, reached Python's Qt message handler
+            # while the GUI thread waited (a test hung in ``print_`` once in a few CI runs).
+            try:
+                path.open("wb").close()
+            except OSError:
+                raise unwritable from None
             pages = write_pack_pdf(pack, path)
     except OSError as exc:
         raise UserError(f"{path.name}: {exc.strerror or exc}") from None
-    # QPdfWriter does not raise when it cannot open its file: check that it is there.
+    # QPdfWriter does not raise when it cannot write its file: check that it is there.
     if not path.is_file() or path.stat().st_size == 0:
-        raise UserError(f"{path.name}: could not be written (is the folder writable?)")
+        raise unwritable
     return pages
