@@ -14,7 +14,9 @@ sizes, then a big book's styles, points and cloud bands, each in a pass of its o
 five pointer interactions in one class; the numpy side is in ``scatter_data``/
 ``scatter_model``, the point items in ``scatter_points``, the clouds in ``scatter_clouds``.
 The staged first build (~150 lines: ``_first_points`` to ``_reveal_more``) and the pointer
-interactions (~120 lines, with hover) are the next to move, each to a module of its own.
+interactions (~120 lines, with hover) are the next to move, each to a module of its own. (A
+plain mixin of the pointer methods was tried: mypy refuses their ``self: PortfolioScatter``
+annotation, so the move needs a Protocol of the ~15 members they use, or a helper object.)
 """
 
 from __future__ import annotations
