@@ -208,3 +208,48 @@ def test_the_book_arrives_with_its_derived_columns_computed(
     assert not wanted & set(on_gui), on_gui
     assert w.model.rowCount() == len(w.state.book) > 0
     w.close()
+
+
+def test_a_big_book_reads_usage_and_health_once_the_views_exist(
+    qtbot, demo_store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Two reads (a big book): the second (usage, tickets, health) starts once the chart
+    and the pane exist; fetching beside their passes took the interpreter from them."""
+    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    order: list[str] = []
+    w.tableFilled.connect(lambda: order.append("filled"))
+    w.docks.viewsCreated.connect(lambda: order.append("views"))
+    w.bookLoaded.connect(lambda: order.append("loaded"))
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.show()
+    assert order[0] == "filled"
+    assert order.index("views") < order.index("loaded"), order
+    assert w.state.complete
+    assert len(w.state.book) == 300
+    w.close()
+
+
+def test_a_reload_before_the_views_exist_replaces_the_read_waiting_for_them(
+    qtbot, demo_store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The read of usage and health waiting for the views is dropped by a reload (an
+    import at start-up): the book is loaded once, by the reload, never again by a stale
+    read started later."""
+    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    loaded: list[int] = []
+    w.bookLoaded.connect(lambda: loaded.append(len(w.state.book)))
+    with qtbot.waitSignal(w.tableFilled, timeout=20000):
+        w.show()
+    assert not w.docks.created  # the views come later: the read of the facts waits
+    with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+        w.reload()
+    qtbot.waitUntil(lambda: w.docks.created, timeout=20000)
+    qtbot.wait(300)  # a stale read started with the views would have arrived by now
+    assert loaded == [300]
+    w.close()
