@@ -121,21 +121,24 @@ class BookOpening(QMainWindow):
 
     def _after_views(self, then: Any) -> None:
         """``then()`` once the chart and the pane exist (``viewsCreated``), at once if
-        they do, and after ``views_wait_ms`` at the latest; once."""
+        they do, and after ``views_wait_ms`` at the latest; once (the first of the two
+        stops the other)."""
         if self.docks.created:
             then()
             return
-        done: list[bool] = []
+        timer = QTimer(self)
+        timer.setSingleShot(True)
 
         def once() -> None:
+            timer.stop()
+            timer.deleteLater()
             with contextlib.suppress(RuntimeError, TypeError):
                 self.docks.viewsCreated.disconnect(once)
-            if not done:
-                done.append(True)
-                then()
+            then()
 
         self.docks.viewsCreated.connect(once)
-        QTimer.singleShot(self.views_wait_ms, self, once)
+        timer.timeout.connect(once)
+        timer.start(self.views_wait_ms)
 
     def _start_loading(self, worker: Worker, message: str | None = "Loading accounts…") -> None:
         worker.signals.failed.connect(self.show_error)

@@ -253,3 +253,29 @@ def test_a_reload_before_the_views_exist_replaces_the_read_waiting_for_them(
     qtbot.wait(300)  # a stale read started with the views would have arrived by now
     assert loaded == [300]
     w.close()
+
+
+def test_the_views_wait_ends_once_without_a_second_call(
+    qtbot, demo_store, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The views come before the wait's time is up: the read starts once, and the time
+    running out later does nothing (no second start, no failed disconnect warning)."""
+    import warnings
+
+    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
+    monkeypatch.setattr(MainWindow, "views_wait_ms", 1000)
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    loaded: list[int] = []
+    w.bookLoaded.connect(lambda: loaded.append(len(w.state.book)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with qtbot.waitSignal(w.bookLoaded, timeout=20000):
+            w.show()
+        assert w.docks.created  # the views came first
+        qtbot.wait(1200)  # past the wait's time
+    assert loaded == [300]
+    messages = [str(c.message) for c in caught]
+    assert not [m for m in messages if "disconnect" in m], messages
+    w.close()
