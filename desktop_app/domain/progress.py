@@ -7,7 +7,10 @@ It lives at the bottom so that io and services need not translate one into the o
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class Cancelled(Exception):
@@ -37,3 +40,29 @@ def check(progress: Progress, fraction: float, message: str = "") -> None:
     progress.report(fraction, message)
     if progress.cancelled():
         raise Cancelled(message or "cancelled")
+
+
+def pause_point(progress: Progress | None) -> None:
+    """A point between two short steps of a long read where it may wait or stop: raises
+    ``Cancelled`` if ``progress`` says so (no report). A background worker also waits here
+    while the window is busy (``ui/workers.py``), so its steps should be short (~5 ms)."""
+    if progress is not None and progress.cancelled():
+        raise Cancelled("cancelled")
+
+
+#: Items a paced loop handles between two pause points (a few ms of Python at most).
+PACE = 2048
+
+
+def paced(items: Sequence[T], progress: Progress | None, step: int = PACE) -> Iterable[T]:
+    """``items`` with a ``pause_point`` of ``progress`` every ``step`` of them (``items``
+    itself when there is no ``progress``: no generator in the way)."""
+    if progress is None:
+        return items
+    return _paced(items, progress, step)
+
+
+def _paced(items: Sequence[T], progress: Progress, step: int) -> Iterator[T]:
+    for lo in range(0, len(items), step):
+        pause_point(progress)
+        yield from items[lo : lo + step]

@@ -6,9 +6,18 @@ both are the same classes, so a reader's ``Cancelled`` is the service's ``Cancel
 
 from __future__ import annotations
 
-from desktop_app.domain.progress import Cancelled, NullProgress, Progress, check
+from desktop_app.domain.progress import (
+    PACE,
+    Cancelled,
+    NullProgress,
+    Progress,
+    check,
+    paced,
+    pause_point,
+)
 
-__all__ = ["Cancelled", "NullProgress", "Progress", "ScaledProgress", "check"]
+__all__ = ["PACE", "Cancelled", "NullProgress", "Progress", "ScaledProgress", "check", "paced",
+           "pause_point"]  # fmt: skip
 
 
 class ScaledProgress:

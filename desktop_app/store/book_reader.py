@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Result, exists, func, select
 
 from desktop_app.domain.arrays import DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.book import BookColumns
+from desktop_app.domain.progress import Progress, pause_point
 from desktop_app.store import tables as t
 from desktop_app.store.column_values import date_column, float_column, one_each
 from desktop_app.store.dialect import latest_per_key
@@ -30,10 +31,12 @@ from desktop_app.store.measure_blob import decode_breakdown, decode_breakdowns, 
 BATCH = 4096
 
 
-def fetch_rows(result: Result[Any]) -> list[Any]:
-    """Every row of ``result``, fetched ``BATCH`` at a time (see ``BATCH``)."""
+def fetch_rows(result: Result[Any], progress: Progress | None = None) -> list[Any]:
+    """Every row of ``result``, fetched ``BATCH`` at a time (see ``BATCH``); a
+    ``pause_point`` of ``progress`` between batches."""
     rows: list[Any] = []
     for part in result.partitions(BATCH):
+        pause_point(progress)
         rows.extend(part)
     return rows
 

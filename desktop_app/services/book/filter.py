@@ -17,6 +17,7 @@ import numpy.typing as npt
 from desktop_app.domain.arrays import BoolArray, IntArray, ObjArray
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.gc_pause import gc_paused
+from desktop_app.services.progress import PACE, Progress, paced, pause_point
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ class BookFilter:
 _CHOICE_COLUMNS = ("owner", "team_lead", "segment", "band")
 
 
-def _codes(book: BookColumns, column: str) -> tuple[npt.NDArray[np.int32], dict[Any, int]]:
+def _codes(
+    book: BookColumns, column: str, progress: Progress | None = None
+) -> tuple[npt.NDArray[np.int32], dict[Any, int]]:
     """One small integer per account for ``column``'s value, and the value → code map;
     built once per book (and per new array of that column)."""
     values = getattr(book, column)
@@ -49,7 +52,9 @@ def _codes(book: BookColumns, column: str) -> tuple[npt.NDArray[np.int32], dict[
     if hit is None or hit[0] is not values:
         index: dict[Any, int] = {}
         codes = np.fromiter(
-            (index.setdefault(v, len(index)) for v in values), dtype=np.int32, count=len(values)
+            (index.setdefault(v, len(index)) for v in paced(values, progress)),
+            dtype=np.int32,
+            count=len(values),
         )
         hit = book.cache[key] = (values, codes, index)
     return hit[1], hit[2]
@@ -99,12 +104,15 @@ class SearchText:
         return mask
 
 
-def _search_blob(book: BookColumns) -> SearchText:
+def _search_blob(book: BookColumns, progress: Progress | None = None) -> SearchText:
     parts = (book.name, book.sf_account_id, book.owner, book.lms_id, book.recurly_id)
-    rows = [
-        "\x1f".join("" if v is None else str(v) for v in values).lower().encode() + b"\n"
-        for values in zip(*parts, strict=True)
-    ]
+    rows: list[bytes] = []
+    for lo in range(0, len(book), PACE):
+        pause_point(progress)
+        rows.extend(
+            "\x1f".join("" if v is None else str(v) for v in values).lower().encode() + b"\n"
+            for values in zip(*(p[lo : lo + PACE] for p in parts), strict=True)
+        )
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     starts = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
@@ -112,11 +120,11 @@ def _search_blob(book: BookColumns) -> SearchText:
     return SearchText(data, starts, np.bincount(data, minlength=256).astype(np.int64))
 
 
-def search_text(book: BookColumns) -> SearchText:
+def search_text(book: BookColumns, progress: Progress | None = None) -> SearchText:
     """Lower-cased searchable text of every account (UTF-8), built once per book (cached)."""
     cached = book.cache.get("search")
     if cached is None:
-        cached = book.cache["search"] = _search_blob(book)
+        cached = book.cache["search"] = _search_blob(book, progress)
     out: SearchText = cached
     return out
 
@@ -138,21 +146,25 @@ def owner_choices(book: BookColumns) -> dict[str, list[str]]:
     return out
 
 
-def prepare_indexes(book: BookColumns) -> BookColumns:
-    """Build the search text, the filter menus and every sort key now (on the loading
-    worker), so that the first search or sort on the GUI thread is a lookup, not a build.
+def prepare_indexes(book: BookColumns, progress: Progress | None = None) -> BookColumns:
+    """Build the search text, the filter menus and every sort key now (on a worker), so
+    that the first search or sort on the GUI thread is a lookup, not a build. Its loops
+    run ``PACE`` rows at a time with a ``pause_point`` of ``progress`` between (a
+    background worker waits there while the window is busy: ``ui/workers.py``).
 
     The collector is paused meanwhile: the column lists built here would set off full
     collections that stop the GUI thread too (``gc_pause``)."""
     if not len(book):
         return book
     with gc_paused():
-        search_text(book)
+        search_text(book, progress)
         owner_choices(book)
         for name in _CHOICE_COLUMNS:
-            _codes(book, name)
+            pause_point(progress)
+            _codes(book, name, progress)
         for column in SORTABLE:
-            sort_keys(book, column)
+            pause_point(progress)
+            sort_keys(book, column, progress)
     return book
 
 
@@ -182,7 +194,7 @@ def filter_mask(book: BookColumns, spec: BookFilter) -> BoolArray:
     return mask
 
 
-def sort_keys(book: BookColumns, column: str) -> npt.NDArray[Any]:
+def sort_keys(book: BookColumns, column: str, progress: Progress | None = None) -> npt.NDArray[Any]:
     """A sortable numpy array for ``column`` (missing values sort last when ascending).
 
     Text columns become integer ranks (case-insensitive), computed once per book: sorting a
@@ -191,23 +203,25 @@ def sort_keys(book: BookColumns, column: str) -> npt.NDArray[Any]:
     if column != "band" and getattr(book, column).dtype != object:
         # A number or a date: its keys are one vectorised pass (~1 ms at 100k), not worth
         # keeping a float64 copy of each column for the book's life (~7 MB at 100k).
-        return _sort_keys(book, column)
+        return _sort_keys(book, column, progress)
     key = f"sort:{column}"
     cached = book.cache.get(key)
     if cached is None:
-        cached = book.cache[key] = _sort_keys(book, column)
+        cached = book.cache[key] = _sort_keys(book, column, progress)
     out: npt.NDArray[Any] = cached
     return out
 
 
-def _sort_keys(book: BookColumns, column: str) -> npt.NDArray[Any]:
+def _sort_keys(
+    book: BookColumns, column: str, progress: Progress | None = None
+) -> npt.NDArray[Any]:
     if column == "band":
         codes = book.band_code.astype(np.float32)
         codes[codes < 0] = np.inf
         return codes
     values: npt.NDArray[Any] = getattr(book, column)
     if values.dtype == object:
-        return _text_ranks(values)
+        return _text_ranks(values, progress)
     if values.dtype.kind == "M":
         out = values.astype("datetime64[D]").astype(np.float64)
         out[np.isnat(values)] = np.inf
@@ -216,7 +230,9 @@ def _sort_keys(book: BookColumns, column: str) -> npt.NDArray[Any]:
     return np.where(np.isnan(out), np.inf, out)
 
 
-def _text_ranks(values: ObjArray) -> npt.NDArray[np.floating[Any]]:
+def _text_ranks(
+    values: ObjArray, progress: Progress | None = None
+) -> npt.NDArray[np.floating[Any]]:
     """Case-insensitive ranks of a text column (missing values: ``inf``, after every name).
 
     The lower-cased values are sorted as UTF-8 bytes, whose order is the code-point order
@@ -226,7 +242,9 @@ def _text_ranks(values: ObjArray) -> npt.NDArray[np.floating[Any]]:
     ``sorted`` over 100k Python strings held it for 40-180 ms, a stall of the GUI thread
     while this ran on the loading worker. Ranks are float32 (exact up to 2**24 distinct
     values), with ``inf`` for missing values."""
-    texts = [b"" if v is None else str(v).lower().encode() for v in values.tolist()]
+    texts = [
+        b"" if v is None else str(v).lower().encode() for v in paced(values.tolist(), progress)
+    ]
     _distinct, inverse = np.unique(np.array(texts, dtype=np.bytes_), return_inverse=True)
     del texts
     # float32 holds every rank exactly up to 2**24 distinct values, in half the memory.

@@ -14,15 +14,17 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from desktop_app.services.gc_pause import gc_paused
+from desktop_app.services.progress import Progress, pause_point
 from desktop_app.store import tables as t
-from desktop_app.store.book_reader import fetch_rows, release
+from desktop_app.store.book_reader import BATCH, fetch_rows, release
 
 if TYPE_CHECKING:
     from desktop_app.store.engine import Store
 
 
-def latest_nps(store: Store) -> dict[int, int]:
-    """Account id -> score of its most recent NPS response."""
+def latest_nps(store: Store, progress: Progress | None = None) -> dict[int, int]:
+    """Account id -> score of its most recent NPS response (``pause_point`` of ``progress``
+    every batch of rows: a background read, see ``domain.progress``)."""
     nps = t.nps_responses.c
     # Read beside the GUI thread (the chart's NPS axis): rows fetched in batches and the
     # collector paused, since one ``.all()`` of every response held the GIL, and its rows
@@ -33,17 +35,23 @@ def latest_nps(store: Store) -> dict[int, int]:
                 select(nps.account_id, nps.score)
                 .where(nps.account_id.is_not(None))
                 .order_by(nps.account_id, nps.responded_at, nps.id)
-            )
+            ),
+            progress,
         )
         # Later rows (newer) overwrite older ones.
-        latest = {int(a): int(s) for a, s in rows if a is not None}
+        latest: dict[int, int] = {}
+        for lo in range(0, len(rows), BATCH):
+            pause_point(progress)
+            latest.update((int(a), int(s)) for a, s in rows[lo : lo + BATCH] if a is not None)
         release(rows)
     return latest
 
 
-def latest_nps_array(store: Store, account_ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+def latest_nps_array(
+    store: Store, account_ids: npt.NDArray[np.int64], progress: Progress | None = None
+) -> npt.NDArray[np.float64]:
     """Latest NPS score aligned with ``account_ids`` (NaN where an account has none)."""
-    latest = latest_nps(store)
+    latest = latest_nps(store, progress)
     out = np.full(account_ids.shape[0], np.nan)
     if not latest or account_ids.size == 0:
         return out
