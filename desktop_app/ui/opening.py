@@ -185,10 +185,15 @@ class BookOpening(QMainWindow):
         if self._closed or book is not self.state.book:
             return  # a book replaced meanwhile has its own
         # Secondary chart input (latest NPS per account), after the table is filled.
-        self.run_task(_latest_nps, self.store, book.account_id, done=self.state.set_nps)
+        # Both are background reads: they give way to the window while it is busy (the
+        # user scrolling the table as soon as it shows, see ``workers``).
+        self.run_task(
+            _latest_nps, self.store, book.account_id, done=self.state.set_nps,
+            progress=True, background=True,
+        )  # fmt: skip
         # Search text and every sort key, built on a reader once the book is on screen
         # (in the book's cache) so that the first search or sort is a lookup.
-        self.run_task(_prepare_indexes, book)
+        self.run_task(_prepare_indexes, book, progress=True, background=True)
 
     def _after_chart(self, then: Any) -> None:
         """``then()`` once the chart shows the book, at once if no chart is on screen to
@@ -263,21 +268,21 @@ def _with_derived(read: Any, *args: Any, progress: Any = None) -> BookColumns:
     return book.derive_all()
 
 
-def _prepare_indexes(book: BookColumns) -> None:
+def _prepare_indexes(book: BookColumns, progress: Any = None) -> None:
     """Search text and sort keys of ``book``, then the loading's freed memory handed back."""
     from desktop_app.services.book import prepare_indexes
     from desktop_app.ui.memory import release_freed_memory
 
-    prepare_indexes(book)
+    prepare_indexes(book, progress)
     release_freed_memory()
 
 
-def _latest_nps(store: Store, account_ids: np.ndarray) -> np.ndarray:
+def _latest_nps(store: Store, account_ids: np.ndarray, progress: Any = None) -> np.ndarray:
     """Latest NPS per account; its module is imported here, on the worker: importing it on
     the GUI thread waited for the views' import on another worker (0.3 s, the import lock)."""
     from desktop_app.services.book import latest_nps_array
 
-    return latest_nps_array(store, account_ids)
+    return latest_nps_array(store, account_ids, progress)
 
 
 def import_views() -> None:
