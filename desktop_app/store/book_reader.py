@@ -89,13 +89,15 @@ def _last_usage_rows(conn: Connection, chunk: list[int]) -> Sequence[Any]:
     return latest_per_key(conn, t.usage, "account_id", "month", ("mau", "licensed_seats"), chunk)
 
 
-def _latest_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArray]:
+def _latest_usage(
+    conn: Connection, ids: IntArray, progress: Progress | None = None
+) -> tuple[FloatArray, FloatArray]:
     """MAU and licensed seats of each account's latest month of usage (NaN: no usage)."""
     newest = select(func.max(t.usage.c.month)).scalar_subquery()
     latest = select(t.usage.c.account_id, t.usage.c.mau, t.usage.c.licensed_seats).where(
         t.usage.c.month == newest
     )
-    rows = fetch_rows(conn.execute(latest))
+    rows = fetch_rows(conn.execute(latest), progress)
     keys, month_mau, month_seats = _id_and_numbers(rows)
     release(rows)
     mau = _place(ids, keys, month_mau, np.nan)
@@ -106,6 +108,7 @@ def _latest_usage(conn: Connection, ids: IntArray) -> tuple[FloatArray, FloatArr
         have[np.searchsorted(ids, keys)] = True
     rest = ids[~have].tolist()
     for start in range(0, len(rest), 900):
+        pause_point(progress)
         more = _last_usage_rows(conn, rest[start : start + 900])
         if more:
             k, last_mau, last_seats = _id_and_numbers(more)
@@ -142,9 +145,12 @@ _CHUNK = 5_000
 _SHARED = (4, 5, 6, 12, 13)
 
 
-def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -> BookColumns:
+def read_accounts(
+    conn: Connection, as_of: date, only: IntArray | None = None, progress: Progress | None = None
+) -> BookColumns:
     """The accounts' own columns (every account, or those in ``only``), in id order; the
-    per-account facts (usage, tickets, health) are left empty for ``read_facts``.
+    per-account facts (usage, tickets, health) are left empty for ``read_facts``. A
+    ``pause_point`` of ``progress`` before each chunk of rows.
 
     Rows are read and turned into columns a chunk at a time: the row tuples, numbers, dates
     and repeated strings of a chunk are freed before the next is read, so the strings the
@@ -166,7 +172,7 @@ def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -
             acc.extend(conn.execute(stmt.where(t.accounts.c.id.in_(chunk))).all())
         acc.sort(key=lambda r: r[0])
         chunks = [acc] if acc else []
-    cols = _account_columns(chunks, names)
+    cols = _account_columns(_paused(chunks, progress), names)
     if cols is None:
         return BookColumns.empty(as_of)
     ids, renewal = cols["account_id"], cols["renewal_date"]
@@ -182,6 +188,14 @@ def read_accounts(conn: Connection, as_of: date, only: IntArray | None = None) -
         band_reason=np.full(n, None, dtype=object),
         as_of=as_of,
     )
+
+
+def _paused(chunks: Iterable[Sequence[Any]], progress: Progress | None) -> Iterator[Sequence[Any]]:
+    """``chunks``, a ``pause_point`` of ``progress`` before each (a background read gives
+    the window the interpreter there: ``ui/workers.py``)."""
+    for chunk in chunks:
+        pause_point(progress)
+        yield chunk
 
 
 def _account_columns(
@@ -273,17 +287,20 @@ def _fill_term_ends(conn: Connection, ids: IntArray, renewal: DateArray) -> None
     renewal[pos[take]] = ends[take]
 
 
-def read_facts(conn: Connection, book: BookColumns, subset: bool = False) -> dict[str, Any]:
+def read_facts(
+    conn: Connection, book: BookColumns, subset: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
     """The per-account facts of ``book`` (keyword arguments for ``dataclasses.replace``).
 
     ``subset``: the book is a few accounts, whose facts are read by id (an edit) rather
-    than by scanning every table (a whole book).
+    than by scanning every table (a whole book). ``progress``: pause points between
+    chunks of rows.
     """
     ids = book.account_id
     if subset:
         mau, usage_seats = _subset_usage(conn, ids)
     else:
-        mau, usage_seats = _latest_usage(conn, ids)
+        mau, usage_seats = _latest_usage(conn, ids, progress)
     tickets_q = (
         select(t.tickets.c.account_id, func.count())
         .where(t.tickets.c.is_open.is_(True), t.tickets.c.account_id.is_not(None))
@@ -305,9 +322,9 @@ def read_facts(conn: Connection, book: BookColumns, subset: bool = False) -> dic
         tickets_q = tickets_q.where(t.tickets.c.account_id.in_(wanted))
         scores_q = scores_q.where(t.health_scores.c.account_id.in_(wanted))
         active_q = active_q.where(t.health_overrides.c.account_id.in_(wanted))
-    tickets = fetch_rows(conn.execute(tickets_q))
-    score_keys, score_values, bands, reasons = _read_scores(conn, scores_q)
-    active = fetch_rows(conn.execute(active_q))
+    tickets = fetch_rows(conn.execute(tickets_q), progress)
+    score_keys, score_values, bands, reasons = _read_scores(conn, scores_q, progress)
+    active = fetch_rows(conn.execute(active_q), progress)
     facts = {
         "mau": mau,
         "seats": np.where(np.isnan(usage_seats), book.seats, usage_seats),
@@ -324,7 +341,9 @@ def read_facts(conn: Connection, book: BookColumns, subset: bool = False) -> dic
     return facts
 
 
-def _read_scores(conn: Connection, query: Any) -> tuple[IntArray, FloatArray, list[Any], list[Any]]:
+def _read_scores(
+    conn: Connection, query: Any, progress: Progress | None = None
+) -> tuple[IntArray, FloatArray, list[Any], list[Any]]:
     """(account ids, scores, bands, band reasons) of ``query``, read a chunk at a time with
     each repeated text made one object as it arrives (see ``read_accounts``)."""
     keys: list[IntArray] = []
@@ -333,7 +352,7 @@ def _read_scores(conn: Connection, query: Any) -> tuple[IntArray, FloatArray, li
     reasons: list[Any] = []
     seen: dict[Any, Any] = {}
     result = conn.execute(query)
-    while rows := result.fetchmany(_CHUNK):
+    for rows in _paused(iter(lambda: result.fetchmany(_CHUNK), []), progress):
         cols = list(zip(*rows, strict=True))
         del rows
         keys.append(np.array(cols[0], dtype=np.int64))

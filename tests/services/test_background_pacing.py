@@ -73,3 +73,20 @@ def test_latest_nps_pauses_and_gives_the_same_scores(demo_store: Store) -> None:
     )
     with pytest.raises(Cancelled):
         latest_nps(demo_store, Counting(stop_at=1))
+
+
+def test_a_book_load_pauses_between_chunks_and_a_cancel_stops_it(
+    demo_store: Store, today: date
+) -> None:
+    """A reload cancelled by a newer one stops at its next chunk of rows, not at its end."""
+    progress = Counting()
+    paced_book = load_book(demo_store, today, progress)
+    plain = load_book(demo_store, today)
+    assert progress.pauses >= 4  # accounts, usage, tickets, scores, overrides
+    for column in ("account_id", "mau", "health_score", "open_tickets"):
+        assert np.array_equal(
+            getattr(paced_book, column), getattr(plain, column), equal_nan=True
+        ), column
+    assert list(paced_book.name) == list(plain.name)
+    with pytest.raises(Cancelled):
+        load_book(demo_store, today, Counting(stop_at=3))

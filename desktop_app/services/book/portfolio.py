@@ -41,8 +41,8 @@ def load_accounts(
     if progress is not None:
         check(progress, 0.0, "Loading accounts…")
     with gc_paused(), store.engine.connect() as conn:  # see add_facts
-        book = read_accounts(conn, as_of)
-        sort_keys(book, "name")  # the default sort, prepared off the GUI thread
+        book = read_accounts(conn, as_of, progress=progress)
+        sort_keys(book, "name", progress)  # the default sort, prepared off the GUI thread
         row_order(book, np.ones(len(book), dtype=bool), "name")  # and its order (cached)
         owner_choices(book)
     if progress is not None:
@@ -64,7 +64,7 @@ def add_facts(store: Store, book: BookColumns, progress: Progress | None = None)
         return book
     with gc_paused():  # its row lists set off full collections, stopping the GUI thread
         with store.engine.connect() as conn:
-            facts = read_facts(conn, book)
+            facts = read_facts(conn, book, progress=progress)
         cache = {k: v for k, v in book.cache.items() if k in _ACCOUNT_SORTS}
         # The order of the last sort is kept while its keys are (``row_order`` checks).
         cache.update({k: v for k, v in book.cache.items() if k in ("choices", "order")})
