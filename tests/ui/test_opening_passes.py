@@ -210,15 +210,21 @@ def test_the_book_arrives_with_its_derived_columns_computed(
     w.close()
 
 
+def _two_read_window(qtbot, demo_store, tmp_path: Path, monkeypatch) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window that opens the demo book in two reads, as a big book."""
+    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
+    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    return w
+
+
 def test_a_big_book_reads_usage_and_health_once_the_views_exist(
     qtbot, demo_store, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Two reads (a big book): the second (usage, tickets, health) starts once the chart
     and the pane exist; fetching beside their passes took the interpreter from them."""
-    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
-    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
+    w = _two_read_window(qtbot, demo_store, tmp_path, monkeypatch)
     order: list[str] = []
     w.tableFilled.connect(lambda: order.append("filled"))
     w.docks.viewsCreated.connect(lambda: order.append("views"))
@@ -238,10 +244,7 @@ def test_a_reload_before_the_views_exist_replaces_the_read_waiting_for_them(
     """The read of usage and health waiting for the views is dropped by a reload (an
     import at start-up): the book is loaded once, by the reload, never again by a stale
     read started later."""
-    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
-    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
+    w = _two_read_window(qtbot, demo_store, tmp_path, monkeypatch)
     loaded: list[int] = []
     w.bookLoaded.connect(lambda: loaded.append(len(w.state.book)))
     with qtbot.waitSignal(w.tableFilled, timeout=20000):
@@ -262,11 +265,8 @@ def test_the_views_wait_ends_once_without_a_second_call(
     running out later does nothing (no second start, no failed disconnect warning)."""
     import warnings
 
-    monkeypatch.setattr(MainWindow, "one_read_up_to", 0)
     monkeypatch.setattr(MainWindow, "views_wait_ms", 1000)
-    w = MainWindow(demo_store, Settings(tmp_path / "s.ini"), today=TODAY)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
+    w = _two_read_window(qtbot, demo_store, tmp_path, monkeypatch)
     loaded: list[int] = []
     w.bookLoaded.connect(lambda: loaded.append(len(w.state.book)))
     with warnings.catch_warnings(record=True) as caught:
