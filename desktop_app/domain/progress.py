@@ -63,6 +63,13 @@ def paced(items: Sequence[T], progress: Progress | None, step: int = PACE) -> It
 
 
 def _paced(items: Sequence[T], progress: Progress, step: int) -> Iterator[T]:
-    for lo in range(0, len(items), step):
+    chunks = (items[lo : lo + step] for lo in range(0, len(items), step))
+    for chunk in each_paused(chunks, progress):
+        yield from chunk
+
+
+def each_paused(chunks: Iterable[T], progress: Progress | None) -> Iterator[T]:
+    """``chunks`` (of rows, of items), a ``pause_point`` of ``progress`` before each."""
+    for chunk in chunks:
         pause_point(progress)
-        yield from items[lo : lo + step]
+        yield chunk

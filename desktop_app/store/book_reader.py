@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Result, exists, func, select
 
 from desktop_app.domain.arrays import DateArray, FloatArray, IntArray, ObjArray
 from desktop_app.domain.book import BookColumns
-from desktop_app.domain.progress import Progress, pause_point
+from desktop_app.domain.progress import Progress, each_paused, pause_point
 from desktop_app.store import tables as t
 from desktop_app.store.column_values import date_column, float_column, one_each
 from desktop_app.store.dialect import latest_per_key
@@ -172,7 +172,7 @@ def read_accounts(
             acc.extend(conn.execute(stmt.where(t.accounts.c.id.in_(chunk))).all())
         acc.sort(key=lambda r: r[0])
         chunks = [acc] if acc else []
-    cols = _account_columns(_paused(chunks, progress), names)
+    cols = _account_columns(each_paused(chunks, progress), names)
     if cols is None:
         return BookColumns.empty(as_of)
     ids, renewal = cols["account_id"], cols["renewal_date"]
@@ -188,14 +188,6 @@ def read_accounts(
         band_reason=np.full(n, None, dtype=object),
         as_of=as_of,
     )
-
-
-def _paused(chunks: Iterable[Sequence[Any]], progress: Progress | None) -> Iterator[Sequence[Any]]:
-    """``chunks``, a ``pause_point`` of ``progress`` before each (a background read gives
-    the window the interpreter there: ``ui/workers.py``)."""
-    for chunk in chunks:
-        pause_point(progress)
-        yield chunk
 
 
 def _account_columns(
@@ -293,8 +285,7 @@ def read_facts(
     """The per-account facts of ``book`` (keyword arguments for ``dataclasses.replace``).
 
     ``subset``: the book is a few accounts, whose facts are read by id (an edit) rather
-    than by scanning every table (a whole book). ``progress``: pause points between
-    chunks of rows.
+    than by scanning every table (a whole book). ``progress``: see ``read_accounts``.
     """
     ids = book.account_id
     if subset:
@@ -352,7 +343,7 @@ def _read_scores(
     reasons: list[Any] = []
     seen: dict[Any, Any] = {}
     result = conn.execute(query)
-    for rows in _paused(iter(lambda: result.fetchmany(_CHUNK), []), progress):
+    for rows in each_paused(iter(lambda: result.fetchmany(_CHUNK), []), progress):
         cols = list(zip(*rows, strict=True))
         del rows
         keys.append(np.array(cols[0], dtype=np.int64))

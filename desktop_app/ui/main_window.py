@@ -346,13 +346,11 @@ class MainWindow(BookOpening):
         done: Any = None,
         progress: bool = False,
         title: str | None = None,
-        background: bool = False,
     ) -> Worker:
         """Run a service function through ``workers.run_task``; errors become a message box.
 
         ``progress=True`` for functions that take a ``progress`` argument; with a ``title``
-        the status bar shows the task's progress and a Cancel button. ``background=True``:
-        a read that gives way to the window while it is busy (``workers``).
+        the status bar shows the task's progress and a Cancel button.
         """
         worker = workers.run_task(
             fn,
@@ -362,7 +360,6 @@ class MainWindow(BookOpening):
             failed=self.show_error,
             cancelled=lambda: self.statusBar().showMessage("Cancelled: nothing was changed.", 5000),
             progress=progress,
-            background=background,
         )
         self._keep(worker)
         if title:

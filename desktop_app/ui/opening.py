@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QMainWindow
 from desktop_app.domain.book import BookColumns
 from desktop_app.services.database import Store
 from desktop_app.ui import gui_queue
-from desktop_app.ui.workers import Worker, start
+from desktop_app.ui.workers import Worker, run_task, start
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel
@@ -187,13 +187,12 @@ class BookOpening(QMainWindow):
         # Secondary chart input (latest NPS per account), after the table is filled.
         # Both are background reads: they give way to the window while it is busy (the
         # user scrolling the table as soon as it shows, see ``workers``).
-        self.run_task(
-            _latest_nps, self.store, book.account_id, done=self.state.set_nps,
-            progress=True, background=True,
-        )  # fmt: skip
+        ids, failed = book.account_id, self.show_error
+        self._keep(run_task(_latest_nps, self.store, ids, done=self.state.set_nps,
+                            failed=failed, progress=True, background=True))  # fmt: skip
         # Search text and every sort key, built on a reader once the book is on screen
         # (in the book's cache) so that the first search or sort is a lookup.
-        self.run_task(_prepare_indexes, book, progress=True, background=True)
+        self._keep(run_task(_prepare_indexes, book, failed=failed, progress=True, background=True))
 
     def _after_chart(self, then: Any) -> None:
         """``then()`` once the chart shows the book, at once if no chart is on screen to
