@@ -3,8 +3,8 @@ pane after the table's first paint, each step in a GUI-thread pass of its own.
 
 A big book opens in two reads (the accounts' own columns fill the table; once the chart and
 the pane exist, usage, tickets and health follow); a book of up to ``one_read_up_to``
-accounts in one. Reads that only help
-later (latest NPS, search text and sort keys) start once the chart has painted the book.
+accounts in one. Reads that only help later (latest NPS, search text and sort keys) start
+once the chart has painted the book, and give way to the window while it is busy.
 ``BookOpening`` is the part of ``MainWindow`` that does this (split out of it along that
 seam); it uses the window's state, docks, status bar and task runner.
 """
