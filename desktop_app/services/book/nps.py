@@ -14,9 +14,9 @@ import numpy.typing as npt
 from sqlalchemy import select
 
 from desktop_app.services.gc_pause import gc_paused
-from desktop_app.services.progress import Progress, pause_point
+from desktop_app.services.progress import Progress, paced
 from desktop_app.store import tables as t
-from desktop_app.store.book_reader import BATCH, fetch_rows, release
+from desktop_app.store.book_reader import fetch_rows, release
 
 if TYPE_CHECKING:
     from desktop_app.store.engine import Store
@@ -39,10 +39,7 @@ def latest_nps(store: Store, progress: Progress | None = None) -> dict[int, int]
             progress,
         )
         # Later rows (newer) overwrite older ones.
-        latest: dict[int, int] = {}
-        for lo in range(0, len(rows), BATCH):
-            pause_point(progress)
-            latest.update((int(a), int(s)) for a, s in rows[lo : lo + BATCH] if a is not None)
+        latest = {int(a): int(s) for a, s in paced(rows, progress) if a is not None}
         release(rows)
     return latest
 
