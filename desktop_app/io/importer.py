@@ -36,12 +36,14 @@ from desktop_app.io.profiles import (
     near_miss,
     profile_by_name,
 )
-from desktop_app.io.readers import Source, open_source
+from desktop_app.io.readers import SheetAhead, Source, open_source
 from desktop_app.io.wide import MONTH_PREFIX, melt_wide_columns, month_columns
 
 
-def _open(path: str | Path, sheet: str | None) -> tuple[Source, HeaderSpec]:
-    src = open_source(path, sheet)
+def _open(
+    path: str | Path, sheet: str | None, ahead: SheetAhead | None = None
+) -> tuple[Source, HeaderSpec]:
+    src = open_source(path, sheet, ahead)
     try:
         header = find_header(src.head, KNOWN_KEYS, src.merged)
     except ValueError:
@@ -58,11 +60,13 @@ def build_preview(
     saved_profiles: Sequence[SavedProfile] = (),
     progress: Progress | None = None,
     sha256: str = "",
+    ahead: SheetAhead | None = None,
 ) -> ImportPreview:
     """Read ``path`` and return what it would import; raise ``ImportFileError`` if unreadable.
 
     ``sha256`` is the file's hash when the caller has it already (the file is hashed once
-    per import: the repeat check and the batch share it).
+    per import: the repeat check and the batch share it). ``ahead``: the sheet
+    ``readers.read_ahead`` started parsing, when the caller started it.
 
     The profile is detected from the headers (saved user profiles first) unless ``profile``
     names one. Unrecognised headers give kind "unknown" with an error Problem. ``progress``
@@ -71,7 +75,7 @@ def build_preview(
     """
     progress = progress or NullProgress()
     check(progress, 0.0, f"Opening {Path(path).name}…")
-    src, header = _open(path, sheet)
+    src, header = _open(path, sheet, ahead)
     src.sha256 = sha256 or file_sha256(path)
     columns = header.names
     match = match_saved(columns, saved_profiles)

@@ -26,7 +26,7 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -56,6 +56,9 @@ from desktop_app.store.import_writer import (
     put_mapping,
     saved_mappings,
 )
+
+if TYPE_CHECKING:
+    from desktop_app.io.readers import SheetAhead
 
 __all__ = [
     "BatchInfo",
@@ -108,10 +111,12 @@ def preview_file(
     profile: str | None = None,
     progress: Progress | None = None,
     sha256: str = "",
+    ahead: SheetAhead | None = None,
 ) -> ImportPreview:
     """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file.
 
     ``sha256``: the file's hash when the caller computed it (so it is hashed once).
+    ``ahead``: the sheet ``io.readers.read_ahead`` started parsing (``import_files``).
 
     ``progress`` gets fractions while the file is read (every chunk of rows, every column);
     raises ``Cancelled`` when it asks to stop.
@@ -122,7 +127,7 @@ def preview_file(
         with gc_paused():  # its row lists set off collections that free nothing (gc_pause)
             preview: ImportPreview = build_preview(
                 str(path), sheet=sheet, profile=profile, saved_profiles=saved_profiles(store),
-                progress=progress, sha256=sha256,
+                progress=progress, sha256=sha256, ahead=ahead,
             )  # fmt: skip
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
