@@ -10,7 +10,12 @@ else built once into the temp dir. Each figure is a whole process (start-up, loa
 * **nothing changed**: the same as-of date again (every row compared, none written);
 * **floor** (same run, interleaved): a bare script that reads the usage table into numpy
   with ``sqlite3`` and writes one 0.5 KB row per account with ``executemany``, committed;
-* one account rescored after an edit (``rescore_accounts``, warm, in a process): < 50 ms.
+* one account rescored after an edit (``rescore_accounts``, warm, in a process): < 50 ms;
+* the rescore after an import that touched N accounts (``rescore_after_import``, in a
+  process, after importing a report that changes the contracted seats of N accounts, dated
+  like the book's newest import): N = 50, 500 and 5,000 (``MAX_ONLY``, above which the book
+  is rescored whole). Issue 11: "an import that touches N accounts: cost proportional to N";
+  reported for its growth with N and with the book (no budget).
 
 Budgets at 100k: <= 10 s and <= 800 MB (absolute; the floor ratio is reported beside).
 
@@ -64,6 +69,42 @@ rescore_accounts(store, [aid + 1], as_of=as_of, history="current")  # warm, as i
 t0 = time.perf_counter()
 rescore_accounts(store, [aid], as_of=as_of, history="current")
 print(json.dumps({"seconds": time.perf_counter() - t0}))
+"""
+
+
+TOUCHED = (50, 500, 5_000)
+
+#: Import a report changing the contracted seats of N accounts (spread over the book; each
+#: run a new value, so no file repeats an earlier one byte for byte), dated like the book's
+#: newest import (the observed day stays), then time the rescore that follows it.
+AFTER_IMPORT = """
+import csv, json, sqlite3, sys, tempfile, time
+from datetime import date
+from pathlib import Path
+db, n = sys.argv[1], int(sys.argv[2])
+con = sqlite3.connect(db)
+day = con.execute(
+    "SELECT max(as_of) FROM import_batches WHERE rolled_back_at IS NULL").fetchone()[0]
+ran = con.execute("SELECT as_of FROM health_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+rows = con.execute("SELECT sf_account_id, name, coalesce(contracted_seats, 10) FROM accounts "
+                   "WHERE sf_account_id IS NOT NULL ORDER BY id").fetchall()
+con.close()
+rows = rows[:: max(len(rows) // n, 1)][:n]
+path = Path(tempfile.mkdtemp()) / f"seats_{n}.csv"
+with path.open("w", newline="", encoding="utf-8") as fh:
+    w = csv.writer(fh)
+    w.writerow(["Account ID", "Account Name", "Contracted Seats"])
+    w.writerows([sf, name, int(seats) + 1] for sf, name, seats in rows)
+from desktop_app.services.database import open_database
+from desktop_app.services.health import rescore_after_import
+from desktop_app.services.importing import import_files
+store = open_database(db)
+(done,) = import_files(store, [path], today=date.fromisoformat(day) if day else None)
+t0 = time.perf_counter()
+r = rescore_after_import(store, as_of=date.fromisoformat(ran))
+dt = time.perf_counter() - t0
+print(json.dumps({"seconds": dt, "scope": r.scope, "scored": r.accounts_scored,
+                  "updated": done.updated}))
 """
 
 
@@ -165,7 +206,31 @@ def main() -> None:
             one.append(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
         figures.append(bench.Figure("rescore_accounts: one account (an edit, warm)", n, one,
                                     budget=0.05, extra={"load": bench.load()}))  # fmt: skip
+        figures += after_import(db, n, runs)
     bench.emit(figures, args.json)
+
+
+def after_import(db: Path, n: int, runs: int) -> list[bench.Figure]:
+    """The rescore after an import that touched N accounts, for each N of ``TOUCHED``."""
+    out = []
+    for touched in TOUCHED:
+        times, scored = [], []
+        for _ in range(runs):
+            got = subprocess.run(
+                [bench.PYTHON, "-c", AFTER_IMPORT, str(db), str(touched)],
+                capture_output=True, text=True, check=True, cwd=bench.ROOT,
+            )  # fmt: skip
+            res = json.loads(got.stdout.strip().splitlines()[-1])
+            if res["scope"] != "accounts" or res["updated"] != touched:
+                raise RuntimeError(f"the import touching {touched} accounts gave {res}")
+            times.append(res["seconds"])
+            scored.append(res["scored"])
+        note = (f"rescore_after_import after an import updating {touched:,} accounts' seats "
+                "(scope: those accounts; churned ones are not scored)")  # fmt: skip
+        out.append(bench.Figure(f"rescore after an import touching {touched:,} accounts", n,
+                                times, note=note,
+                                extra={"load": bench.load(), "scored": max(scored)}))  # fmt: skip
+    return out
 
 
 if __name__ == "__main__":
