@@ -1,3 +1,3 @@
-from desktop_app.cli import main
+from desktop_app.cli import run
 
-raise SystemExit(main())
+run()

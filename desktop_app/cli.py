@@ -12,7 +12,7 @@ import argparse
 import functools
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from desktop_app import __version__
 
@@ -179,6 +179,34 @@ def _build_parser(command: str | None) -> tuple[argparse.ArgumentParser, bool]:
 def main(argv: Sequence[str] | None = None) -> int:
     # First thing: a SIGTERM while the modules load must also end as "terminated".
     return _signals_end_in_one_line(lambda: _main(argv))
+
+
+#: Commands that end through the interpreter's own exit: the window (Qt tears down its
+#: objects and writes the settings on the way out).
+_ORDERLY_EXIT = ("", "gui")
+
+
+def run() -> NoReturn:
+    """The ``account-desk`` program: ``main()``, then, once the output is flushed, an
+    immediate exit for the commands that hold nothing more to close (as mypy's fast exit).
+
+    By then every command has committed and closed its database (``opened_store``) and
+    written its files; what the interpreter would still do is tear down the modules it
+    loaded (SQLAlchemy, numpy, pandas): ~0.13 s of every process (a 100k-row import: 4.41 ->
+    4.28 s), for nothing. The window exits the ordinary way (``_ORDERLY_EXIT``), and so does
+    any process where the output cannot be flushed. Tests call ``main`` in-process.
+    """
+    code = main()
+    if command_of(sys.argv[1:]) in _ORDERLY_EXIT:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader gone (``| head``), or stdout closed
+        raise SystemExit(code) from None
+    import os
+
+    os._exit(code)
 
 
 def _signals_end_in_one_line(run: Callable[[], int]) -> int:
