@@ -36,7 +36,8 @@ from desktop_app.io.profiles import (
     near_miss,
     profile_by_name,
 )
-from desktop_app.io.readers import SheetAhead, Source, open_source
+from desktop_app.io.read_ahead import SheetAhead
+from desktop_app.io.readers import Source, open_source
 from desktop_app.io.wide import MONTH_PREFIX, melt_wide_columns, month_columns
 
 

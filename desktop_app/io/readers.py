@@ -13,12 +13,11 @@ import codecs
 import csv
 import io
 import re
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import python_calamine as pc
@@ -28,6 +27,9 @@ from desktop_app.io.locate import HEAD_ROWS, FactorColumn, drop_blanks, factoriz
 from desktop_app.io.model import ImportFileError, SheetInfo
 from desktop_app.io.sniff import sniff
 from desktop_app.io.xlsx_guard import MAX_COLUMNS, check_workbook
+
+if TYPE_CHECKING:
+    from desktop_app.io.read_ahead import SheetAhead
 
 _HEAD_BYTES = 256 * 1024
 _CHUNK_ROWS = 50_000
@@ -65,14 +67,16 @@ def list_sheets(path: str | Path, *, count_rows: bool = True) -> list[SheetInfo]
     """
     if sniff(path) == "text":
         return [SheetInfo(_name(path), False, -1)]
-    book = _open_book(path)
+    book = open_book(path)
     try:
-        return _sheet_infos(book, count_rows)
+        return sheet_infos(book, count_rows)
     finally:
         book.close()
 
 
-def _open_book(path: str | Path) -> pc.CalamineWorkbook:
+def open_book(path: str | Path) -> pc.CalamineWorkbook:
+    """The workbook, opened by calamine once the guard passed it; raises
+    ``ImportFileError`` naming the file."""
     name = _name(path)
     check_workbook(path)  # before calamine: a crafted sheet would abort the process
     try:
@@ -86,7 +90,8 @@ def _open_book(path: str | Path) -> pc.CalamineWorkbook:
         ) from None
 
 
-def _sheet_infos(book: pc.CalamineWorkbook, count_rows: bool = True) -> list[SheetInfo]:
+def sheet_infos(book: pc.CalamineWorkbook, count_rows: bool = True) -> list[SheetInfo]:
+    """The worksheets of ``book``, hidden ones marked (``count_rows``: parse each to count)."""
     infos = []
     for meta in book.sheets_metadata:
         if meta.typ != pc.SheetTypeEnum.WorkSheet:
@@ -116,60 +121,7 @@ def open_source(
     return _open_workbook(path, sheet)
 
 
-class SheetAhead:
-    """A workbook sheet parsed on a thread while the caller does other work.
-
-    calamine releases the interpreter while it parses (1.7 s of a 100k-row sheet), so the
-    CLI's import loads its modules meanwhile. The guard (``check_workbook``) has run
-    before the thread starts: calamine never sees a file the guard refuses."""
-
-    def __init__(
-        self,
-        path: str | Path,
-        book: pc.CalamineWorkbook,
-        infos: list[SheetInfo],
-        sheet: str,
-        requested: str | None,
-    ) -> None:
-        self.path, self.book, self.infos, self.sheet = str(path), book, infos, sheet
-        self._requested = requested
-        self._data: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._parse, name="read-ahead", daemon=True)
-        self._thread.start()
-
-    def _parse(self) -> None:
-        try:
-            self._data = self.book.get_sheet_by_name(self.sheet)
-        except BaseException as exc:  # re-raised by ``result`` on the caller's thread
-            self._error = exc
-
-    def serves(self, path: str | Path, sheet: str | None) -> bool:
-        return str(path) == self.path and sheet == self._requested
-
-    def result(self) -> Any:
-        """The parsed sheet (waits for the thread); raises what calamine raised."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._data
-
-
-def read_ahead(path: str | Path, sheet: str | None = None) -> SheetAhead | None:
-    """Start parsing a workbook's sheet on a thread (after the guard); None for a text
-    file, or when the workbook cannot be opened (``open_source`` then says why)."""
-    try:
-        if sniff(path) != "workbook":
-            return None
-        book = _open_book(path)
-        infos = _sheet_infos(book, count_rows=False)
-        name = _pick_sheet(_name(path), infos, sheet)
-    except ImportFileError:
-        return None
-    return SheetAhead(path, book, infos, name, sheet)
-
-
-def _pick_sheet(name: str, infos: list[SheetInfo], sheet: str | None) -> str:
+def pick_sheet(name: str, infos: list[SheetInfo], sheet: str | None) -> str:
     """``sheet``, or the first visible sheet; raises when there is no such sheet."""
     if sheet is None:
         visible = [s for s in infos if not s.hidden] or infos
@@ -182,10 +134,10 @@ def _pick_sheet(name: str, infos: list[SheetInfo], sheet: str | None) -> str:
 
 
 def _open_workbook(path: str | Path, sheet: str | None) -> Source:
-    book = _open_book(path)
+    book = open_book(path)
     try:
-        infos = _sheet_infos(book, count_rows=False)
-        sheet = _pick_sheet(_name(path), infos, sheet)
+        infos = sheet_infos(book, count_rows=False)
+        sheet = pick_sheet(_name(path), infos, sheet)
     except BaseException:
         book.close()
         raise

@@ -12,7 +12,8 @@ from openpyxl import Workbook
 
 from desktop_app.io.importer import build_preview
 from desktop_app.io.model import ImportFileError
-from desktop_app.io.readers import open_source, read_ahead
+from desktop_app.io.read_ahead import read_ahead
+from desktop_app.io.readers import open_source
 from tests.corpus.generate import _FAR, _header_rows, _sheet, _xlsx
 
 HEAD = ["Account ID", "Account Name", "Account Owner", "MRR", "Renewal Date"]

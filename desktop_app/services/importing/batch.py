@@ -58,7 +58,7 @@ from desktop_app.store.import_writer import (
 )
 
 if TYPE_CHECKING:
-    from desktop_app.io.readers import SheetAhead
+    from desktop_app.io.read_ahead import SheetAhead
 
 __all__ = [
     "BatchInfo",

@@ -144,7 +144,7 @@ def _import_files(
                     "dry_run": dry_run}  # fmt: skip
             done.append(refusal(base, hit))
             continue
-        from desktop_app.io.readers import read_ahead
+        from desktop_app.io.read_ahead import read_ahead
 
         # A workbook's sheet is parsed on a thread (after the guard) while the readers and
         # writers load: ~0.3 s of a 100k-row workbook's import.
