@@ -67,7 +67,7 @@ def build_preview(
 
     ``sha256`` is the file's hash when the caller has it already (the file is hashed once
     per import: the repeat check and the batch share it). ``ahead``: the sheet
-    ``readers.read_ahead`` started parsing, when the caller started it.
+    ``io.read_ahead.read_ahead`` started parsing, when the caller started it.
 
     The profile is detected from the headers (saved user profiles first) unless ``profile``
     names one. Unrecognised headers give kind "unknown" with an error Problem. ``progress``
