@@ -116,7 +116,7 @@ def preview_file(
     """Read and normalise a file (nothing is written). Raises ``UserError`` naming the file.
 
     ``sha256``: the file's hash when the caller computed it (so it is hashed once).
-    ``ahead``: the sheet ``io.readers.read_ahead`` started parsing (``import_files``).
+    ``ahead``: the sheet ``io.read_ahead.read_ahead`` started parsing (``import_files``).
 
     ``progress`` gets fractions while the file is read (every chunk of rows, every column);
     raises ``Cancelled`` when it asks to stop.
